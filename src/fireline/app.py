@@ -1,0 +1,57 @@
+"""``create_app(settings)``: the ASGI app, the JSON API under /api/v1 and the pages."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, FastAPI
+from fastapi.responses import JSONResponse
+from sqlalchemy import Engine
+
+from fireline import __version__
+from fireline.auth.api import router as auth_router
+from fireline.db.engine import DatabaseUnavailable, check_connection, make_engine, session_factory
+from fireline.diseases.api import router as diseases_router
+from fireline.errors import install_problem_handlers
+from fireline.people.api import router as people_router
+from fireline.places.api import router as places_router
+from fireline.reports.api import router as reports_router
+from fireline.settings import Settings
+from fireline.web.setup import install_pages
+
+API_PREFIX = "/api/v1"
+
+
+def api_router() -> APIRouter:
+    api = APIRouter(prefix=API_PREFIX)
+    for router in (auth_router, places_router, people_router, diseases_router, reports_router):
+        api.include_router(router)
+    return api
+
+
+def create_app(settings: Settings | None = None, *, engine: Engine | None = None) -> FastAPI:
+    """Build the app; pass ``engine`` to share one (tests), else one is made from settings."""
+    settings = settings or Settings()
+    engine = engine or make_engine(settings.database_url)
+    app = FastAPI(
+        title="Fireline",
+        version=__version__,
+        summary="Outbreak response for public health departments",
+        openapi_url=f"{API_PREFIX}/openapi.json",
+        docs_url=f"{API_PREFIX}/docs",
+        redoc_url=None,
+    )
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.sessions = session_factory(engine)
+    install_problem_handlers(app)
+    app.include_router(api_router())
+
+    @app.get("/healthz", include_in_schema=False)
+    def healthz() -> JSONResponse:
+        try:
+            check_connection(engine)
+        except DatabaseUnavailable:
+            return JSONResponse({"status": "unavailable", "database": "unreachable"}, 503)
+        return JSONResponse({"status": "ok", "database": engine.dialect.name})
+
+    install_pages(app, settings)
+    return app

@@ -1,0 +1,35 @@
+"""Password hashing with argon2id (RFC 9106, via argon2-cffi's recommended profile)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+MIN_LENGTH = 8  # NIST SP 800-63B §5.1.1.2: at least 8 characters
+
+
+@lru_cache(maxsize=1)
+def _hasher() -> PasswordHasher:
+    return PasswordHasher()
+
+
+def hash_password(password: str) -> str:
+    if len(password) < MIN_LENGTH:
+        raise ValueError(f"a password needs at least {MIN_LENGTH} characters")
+    return _hasher().hash(password)
+
+
+def verify_password(password_hash: str, password: str) -> bool:
+    try:
+        return _hasher().verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+# A hash verified when the user does not exist, so that a wrong username takes
+# as long as a wrong password (OWASP Authentication Cheat Sheet).
+@lru_cache(maxsize=1)
+def dummy_hash() -> str:
+    return _hasher().hash("not-a-real-password")

@@ -1,0 +1,29 @@
+"""What each role may do. Scope (which records) is separate: see scope.py."""
+
+from __future__ import annotations
+
+from typing import Final
+
+# Personal data ("persons:read") is limited to the roles that work with people,
+# as SORMAS limits it by user role (SORMAS user rights, "PERSON_VIEW").
+PERMISSIONS: Final[dict[str, frozenset[str]]] = {
+    "admin": frozenset(
+        {
+            "persons:read", "persons:write", "cases:read", "cases:write", "users:manage",
+            "audit:read", "jurisdictions:write", "records:read",
+        }
+    ),
+    "epidemiologist": frozenset({"persons:read", "cases:read", "cases:write", "records:read"}),
+    "investigator": frozenset(
+        {"persons:read", "persons:write", "cases:read", "cases:write", "records:read"}
+    ),
+    "lab": frozenset({"persons:read", "records:read"}),
+    "facility": frozenset({"persons:read", "records:read"}),
+    "viewer": frozenset({"records:read"}),
+}
+
+ROLE_NAMES: Final = tuple(PERMISSIONS)
+
+
+def allows(role: str, permission: str) -> bool:
+    return permission in PERMISSIONS.get(role, frozenset())

@@ -1,0 +1,76 @@
+"""The one place where records are limited to the acting user's jurisdiction subtree.
+
+Every service reads and writes through an :class:`Actor`; no route builds its own
+filter (DESIGN.md, "Scope in one place").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session
+
+from fireline.auth.roles import allows
+from fireline.errors import Forbidden, NotFound
+from fireline.places.models import Jurisdiction, subtree_ids
+
+S = TypeVar("S", bound=Select[Any])
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is acting, with the jurisdiction subtree they may see."""
+
+    user_id: int | None
+    username: str
+    role: str
+    jurisdiction_id: int
+    jurisdiction_path: str
+    language: str = "en"
+
+    def can(self, permission: str) -> bool:
+        return allows(self.role, permission)
+
+    def require(self, permission: str) -> None:
+        if not self.can(permission):
+            raise Forbidden(f"the {self.role} role does not allow {permission}")
+
+    def jurisdiction_ids(self) -> Select[tuple[int]]:
+        return subtree_ids(self.jurisdiction_path)
+
+    def covers_path(self, path: str) -> bool:
+        return path.startswith(self.jurisdiction_path)
+
+    def restrict(self, statement: S, model: Any) -> S:
+        """Limit a SELECT over ``model`` (which has ``jurisdiction_id``) to this subtree."""
+        if model is Jurisdiction:
+            return statement.where(
+                Jurisdiction.path >= self.jurisdiction_path,
+                Jurisdiction.path < self.jurisdiction_path + "~",
+            )
+        return statement.where(model.jurisdiction_id.in_(self.jurisdiction_ids()))
+
+    def get(self, session: Session, model: Any, record_id: int, what: str) -> Any:
+        """Load one record in scope, or raise 404 without saying whether it exists."""
+        record = session.scalars(
+            self.restrict(select(model).where(model.id == record_id), model)
+        ).first()
+        if record is None:
+            raise NotFound(what)
+        return record
+
+    def jurisdiction(self, session: Session, code: str) -> Jurisdiction:
+        """A jurisdiction in scope by its code, or 404."""
+        found = session.scalars(
+            self.restrict(select(Jurisdiction).where(Jurisdiction.code == code), Jurisdiction)
+        ).first()
+        if found is None:
+            raise NotFound(f"jurisdiction {code}")
+        return found
+
+
+def system_actor() -> Actor:
+    """The actor for jobs and the CLI: the whole tree, as an administrator."""
+    return Actor(None, "system", "admin", 0, "/")

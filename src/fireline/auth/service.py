@@ -1,0 +1,154 @@
+"""Users, log-in, sessions and bearer tokens."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from fireline.auth import audit
+from fireline.auth.models import AuthToken, User
+from fireline.auth.passwords import dummy_hash, hash_password, verify_password
+from fireline.auth.roles import ROLE_NAMES
+from fireline.auth.scope import Actor
+from fireline.errors import Conflict, Problem
+
+
+class InvalidCredentials(Problem):
+    def __init__(self) -> None:
+        super().__init__(
+            401, "wrong username or password", headers={"WWW-Authenticate": "Bearer"}
+        )
+
+
+class InvalidToken(Problem):
+    def __init__(self) -> None:
+        super().__init__(
+            401, "the token is missing, expired or revoked", headers={"WWW-Authenticate": "Bearer"}
+        )
+
+
+@dataclass(frozen=True)
+class IssuedToken:
+    token: str
+    csrf_token: str | None
+    expires_at: datetime
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def actor_for(user: User) -> Actor:
+    return Actor(
+        user_id=user.id,
+        username=user.username,
+        role=user.role,
+        jurisdiction_id=user.jurisdiction_id,
+        jurisdiction_path=user.jurisdiction.path,
+        language=user.language,
+    )
+
+
+def create_user(
+    session: Session,
+    actor: Actor,
+    *,
+    username: str,
+    password: str,
+    role: str,
+    jurisdiction_code: str,
+    full_name: str = "",
+    language: str = "en",
+) -> User:
+    """Create a user inside the actor's subtree; passwords are stored as argon2id hashes."""
+    actor.require("users:manage")
+    if role not in ROLE_NAMES:
+        raise Problem(422, f"unknown role {role!r}; roles are {', '.join(ROLE_NAMES)}")
+    jurisdiction = actor.jurisdiction(session, jurisdiction_code)
+    if session.scalar(select(User.id).where(User.username == username)) is not None:
+        raise Conflict(f"the username {username!r} is taken")
+    try:
+        password_hash = hash_password(password)
+    except ValueError as exc:
+        raise Problem(422, str(exc)) from exc
+    user = User(
+        username=username,
+        full_name=full_name,
+        password_hash=password_hash,
+        role=role,
+        jurisdiction_id=jurisdiction.id,
+        language=language,
+    )
+    session.add(user)
+    session.flush()
+    audit.record(
+        session, actor, "create", "user", [user.id], jurisdiction_id=jurisdiction.id, role=role
+    )
+    return user
+
+
+def authenticate(session: Session, username: str, password: str) -> User:
+    """The active user with these credentials, or InvalidCredentials."""
+    user = session.scalars(select(User).where(User.username == username)).first()
+    if user is None or not user.is_active:
+        verify_password(dummy_hash(), password)
+        raise InvalidCredentials()
+    if not verify_password(user.password_hash, password):
+        raise InvalidCredentials()
+    return user
+
+
+def issue_token(
+    session: Session, user: User, *, kind: str, lifetime: timedelta, now: datetime | None = None
+) -> IssuedToken:
+    """A new random token; only its digest is stored, so a database leak reveals none."""
+    now = now or datetime.now(UTC)
+    token = secrets.token_urlsafe(32)
+    csrf = secrets.token_urlsafe(24) if kind == "session" else None
+    expires_at = now + lifetime
+    session.add(
+        AuthToken(
+            token_hash=_digest(token),
+            kind=kind,
+            user_id=user.id,
+            csrf_token=csrf,
+            created_at=now,
+            expires_at=expires_at,
+        )
+    )
+    actor = actor_for(user)
+    audit.record(session, actor, "login", "user", [user.id], kind=kind)
+    return IssuedToken(token, csrf, expires_at)
+
+
+def resolve_token(
+    session: Session, token: str, *, kind: str, now: datetime | None = None
+) -> AuthToken:
+    """The live token record, or InvalidToken."""
+    now = now or datetime.now(UTC)
+    found = session.scalars(
+        select(AuthToken).where(AuthToken.token_hash == _digest(token), AuthToken.kind == kind)
+    ).first()
+    if found is None or not found.user.is_active:
+        raise InvalidToken()
+    expires_at = found.expires_at
+    if expires_at.tzinfo is None:  # SQLite returns naive datetimes; they are UTC
+        expires_at = expires_at.replace(tzinfo=UTC)
+    if expires_at <= now:
+        raise InvalidToken()
+    return found
+
+
+def revoke_token(session: Session, token: str) -> None:
+    session.execute(delete(AuthToken).where(AuthToken.token_hash == _digest(token)))
+
+
+def list_users(session: Session, actor: Actor) -> list[User]:
+    actor.require("users:manage")
+    statement = actor.restrict(select(User).order_by(User.username), User)
+    return list(session.scalars(statement))

@@ -1,0 +1,50 @@
+"""The ``fireline`` command: one Typer app, each domain adding its own group."""
+
+from __future__ import annotations
+
+import importlib
+import sys
+
+import typer
+
+from fireline.console import err
+
+app = typer.Typer(
+    name="fireline",
+    help="Fireline: outbreak response for public health departments.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+
+# (group name, module holding a Typer ``app``); imported when the CLI is built.
+GROUPS = (
+    ("db", "fireline.db.cli"),
+    ("users", "fireline.auth.cli"),
+    ("jurisdictions", "fireline.places.cli"),
+    ("diseases", "fireline.diseases.cli"),
+    ("analyze", "fireline.analytics.cli"),
+)
+COMMAND_MODULES = ("fireline.serve", "fireline.demo.cli")
+
+
+def build() -> typer.Typer:
+    for name, module in GROUPS:
+        app.add_typer(importlib.import_module(module).app, name=name)
+    for module in COMMAND_MODULES:
+        importlib.import_module(module).register(app)
+    return app
+
+
+def main() -> None:
+    """Entry point: known errors become one line on stderr and a non-zero exit."""
+    from fireline.db.engine import DatabaseUnavailable
+    from fireline.errors import Problem
+
+    try:
+        build()(standalone_mode=True)
+    except DatabaseUnavailable as exc:
+        err.print(f"[bold red]error:[/] {exc}", soft_wrap=True)
+        sys.exit(1)
+    except Problem as exc:
+        err.print(f"[bold red]error:[/] {exc.detail}", soft_wrap=True)
+        sys.exit(1)

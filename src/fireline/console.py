@@ -1,0 +1,42 @@
+"""What every command shares: settings, the database, and one-line errors."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import NoReturn
+
+import typer
+from rich.console import Console
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+
+from fireline.db.engine import check_connection, make_engine, session_factory, transaction
+from fireline.settings import Settings
+
+err = Console(stderr=True, highlight=False)
+out = Console(highlight=False)
+
+
+def fail(message: str, code: int = 1) -> NoReturn:
+    """Print one clear line on stderr and exit non-zero."""
+    err.print(f"[bold red]error:[/] {message}", soft_wrap=True)
+    raise typer.Exit(code)
+
+
+def open_engine(settings: Settings | None = None) -> Engine:
+    """An engine for the configured database, checked to be reachable."""
+    engine = make_engine((settings or Settings()).database_url)
+    check_connection(engine)
+    return engine
+
+
+@contextmanager
+def database_session(settings: Settings | None = None) -> Iterator[Session]:
+    """One transaction on the configured database: committed on success."""
+    engine = open_engine(settings)
+    try:
+        with transaction(session_factory(engine)) as session:
+            yield session
+    finally:
+        engine.dispose()

@@ -1,0 +1,21 @@
+"""The request's database session: one transaction per request."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy.orm import Session, sessionmaker
+
+
+def get_session(request: Request) -> Iterator[Session]:
+    """Commit when the route returns, roll back when it raises."""
+    factory: sessionmaker[Session] = request.app.state.sessions
+    with factory() as session, session.begin():
+        yield session
+
+
+# scope="function" commits before the response is sent, so a failed commit
+# still becomes the response (FastAPI docs, "Dependencies with yield").
+DbSession = Annotated[Session, Depends(get_session, scope="function")]

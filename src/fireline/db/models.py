@@ -1,0 +1,23 @@
+"""Imports every table module so that metadata and Alembic see the whole schema."""
+
+from fireline.auth import models as auth_models
+from fireline.db.base import Base
+from fireline.people import models as people_models
+from fireline.places import models as places_models
+from fireline.quarantine import models as quarantine_models
+from fireline.surveillance import models as surveillance_models
+from fireline.testing import models as testing_models
+from fireline.tracing import models as tracing_models
+from fireline.tracing.venues import models as venue_models
+
+__all__ = [
+    "Base",
+    "auth_models",
+    "people_models",
+    "places_models",
+    "quarantine_models",
+    "surveillance_models",
+    "testing_models",
+    "tracing_models",
+    "venue_models",
+]

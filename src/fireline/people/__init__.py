@@ -1,0 +1,1 @@
+"""Persons: the people cases, contacts and samples are about."""

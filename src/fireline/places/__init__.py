@@ -1,0 +1,1 @@
+"""Jurisdictions (a tree of any depth), venues and facilities."""

@@ -1,0 +1,20 @@
+"""API shapes for jurisdictions."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict
+
+
+class JurisdictionRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    code: str
+    name_en: str
+    name_zh: str
+    level: str
+    parent_code: str | None
+    depth: int
+    population: int | None
+    lat: float | None
+    lon: float | None
+    timezone: str

@@ -1,0 +1,1 @@
+"""Isolation and quarantine: orders, follow-up, facilities."""

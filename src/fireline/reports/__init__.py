@@ -1,0 +1,1 @@
+"""Situation reports and the figures the dashboards show."""

@@ -1,0 +1,37 @@
+"""One settings object, read from ``FIRELINE_*`` environment variables when asked for."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Deployment settings. Build with ``Settings()``; nothing reads them at import time."""
+
+    model_config = SettingsConfigDict(env_prefix="FIRELINE_", extra="ignore")
+
+    database_url: str = Field(
+        default="sqlite:///var/fireline.db",
+        description="SQLAlchemy URL: sqlite:///path or postgresql+psycopg://user@host/db",
+    )
+    secret_key: str = Field(
+        default="",
+        description="Signs CSRF tokens; a random one is made per process when empty.",
+    )
+    week_system: Literal["iso", "mmwr"] = Field(
+        default="iso", description="ISO 8601 weeks or CDC/MMWR weeks (they differ at year edges)."
+    )
+    default_language: Literal["en", "zh"] = "en"
+    session_hours: int = Field(default=12, ge=1, description="Lifetime of a page session.")
+    token_hours: int = Field(default=24, ge=1, description="Lifetime of an API bearer token.")
+    secure_cookies: bool = Field(
+        default=False, description="Mark cookies Secure; turn on behind HTTPS."
+    )
+    demo: bool = Field(default=False, description="Show the demo logins on the login page.")
+    disease_dir: Path | None = Field(
+        default=None, description="A folder of YAML profiles that override the shipped ones."
+    )

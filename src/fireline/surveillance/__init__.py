@@ -1,0 +1,1 @@
+"""Surveillance and early warning: case reports in, signals and alerts out."""

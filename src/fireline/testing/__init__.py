@@ -1,0 +1,1 @@
+"""Testing and mass screening: samples, lab results, pooled campaigns."""

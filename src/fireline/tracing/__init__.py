@@ -1,0 +1,1 @@
+"""Investigation and source tracing: contacts, transmission links, venue exposures."""

@@ -1,0 +1,1 @@
+"""Venue check-in logs and the exposures found in them."""

@@ -1,0 +1,1 @@
+"""Layout, static assets, translations and the shared page machinery."""

@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
+
+from tests.auth.factories import bearer, make_user
+from tests.places.factories import small_tree
+
+
+def test_county_user_lists_only_its_county(session: Session, client: TestClient) -> None:
+    small_tree(session)
+    make_user(session, "county", "investigator", "C1A")
+    body = client.get("/api/v1/jurisdictions", headers=bearer(client, "county")).json()
+    assert [j["code"] for j in body["items"]] == ["C1A"]
+    assert body["total"] == 1
+
+
+def test_city_user_sees_its_subtree_in_tree_order(session: Session, client: TestClient) -> None:
+    small_tree(session)
+    make_user(session, "city", "epidemiologist", "C2")
+    body = client.get("/api/v1/jurisdictions", headers=bearer(client, "city")).json()
+    assert [j["code"] for j in body["items"]] == ["C2", "C2A", "C2B"]
+    assert body["items"][1]["parent_code"] == "C2"
+
+
+def test_pagination_gives_next_offset(session: Session, client: TestClient) -> None:
+    small_tree(session)
+    make_user(session, "prov", "admin", "P")
+    headers = bearer(client, "prov")
+    first = client.get("/api/v1/jurisdictions?limit=3", headers=headers).json()
+    assert first["total"] == 7 and first["next_offset"] == 3
+    last = client.get("/api/v1/jurisdictions?limit=3&offset=6", headers=headers).json()
+    assert [j["code"] for j in last["items"]] == ["C2B"] and last["next_offset"] is None
+
+
+def test_outside_scope_is_404_problem(session: Session, client: TestClient) -> None:
+    small_tree(session)
+    make_user(session, "county", "investigator", "C1A")
+    response = client.get("/api/v1/jurisdictions/C2A", headers=bearer(client, "county"))
+    assert response.status_code == 404
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.json()["status"] == 404
