@@ -1,0 +1,30 @@
+"""The one check that CI runs verbatim (through `make test`): lint, types, tests.
+
+Stops at the first failing step and exits with its code.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+STEPS: list[tuple[str, list[str]]] = [
+    ("ruff", [sys.executable, "-m", "ruff", "check", "src", "tests", "bench", "scripts"]),
+    ("mypy", [sys.executable, "-m", "mypy"]),
+    ("pytest", [sys.executable, "-m", "pytest", "-n", os.environ.get("FIRELINE_TEST_WORKERS", "2")]),
+]
+
+
+def main() -> int:
+    for name, command in STEPS:
+        print(f"== {name}", flush=True)
+        code = subprocess.call(command)
+        if code != 0:
+            print(f"== {name} failed (exit {code})", flush=True)
+            return code
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

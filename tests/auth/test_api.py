@@ -1,0 +1,84 @@
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from fireline.auth.models import AuditEvent
+from tests.auth.factories import bearer, make_user
+from tests.people.factories import make_person
+from tests.places.factories import small_tree
+
+
+def test_token_then_me(session: Session, client: TestClient) -> None:
+    small_tree(session)
+    make_user(session, "ann", "epidemiologist", "C1")
+    me = client.get("/api/v1/users/me", headers=bearer(client, "ann")).json()
+    assert me["username"] == "ann" and me["jurisdiction_code"] == "C1"
+
+
+def test_missing_or_forged_token_is_401_problem(session: Session, client: TestClient) -> None:
+    for headers in ({}, {"Authorization": "Bearer forged"}):
+        response = client.get("/api/v1/users/me", headers=headers)
+        assert response.status_code == 401
+        assert response.headers["content-type"] == "application/problem+json"
+        assert response.headers["www-authenticate"] == "Bearer"
+
+
+def test_wrong_password_is_401_problem(session: Session, client: TestClient) -> None:
+    small_tree(session)
+    make_user(session, "ann", "epidemiologist", "C1")
+    response = client.post("/api/v1/auth/token", json={"username": "ann", "password": "nope-nope"})
+    assert response.status_code == 401
+    assert response.json()["detail"] == "wrong username or password"
+
+
+def test_viewer_cannot_read_persons(session: Session, client: TestClient) -> None:
+    tree = small_tree(session)
+    make_person(session, tree["C1A"])
+    make_user(session, "vic", "viewer", "C1A")
+    response = client.get("/api/v1/persons", headers=bearer(client, "vic"))
+    assert response.status_code == 403
+
+
+def test_every_read_of_personal_data_is_audited(session: Session, client: TestClient) -> None:
+    tree = small_tree(session)
+    person = make_person(session, tree["C1A"])
+    make_user(session, "ann", "investigator", "C1A")
+    headers = bearer(client, "ann")
+    client.get("/api/v1/persons", headers=headers)
+    client.get(f"/api/v1/persons/{person.id}", headers=headers)
+    reads = session.scalars(
+        select(AuditEvent).where(AuditEvent.entity == "person", AuditEvent.action == "read")
+    ).all()
+    assert [e.entity_ids for e in reads] == [[person.id], [person.id]]
+    assert all("Test Person" not in str(e.detail) for e in reads)
+
+
+def test_admin_creates_user_in_subtree(session: Session, client: TestClient) -> None:
+    small_tree(session)
+    make_user(session, "boss", "admin", "C1")
+    body = {"username": "newbie", "password": "long-enough-1", "role": "viewer",
+            "jurisdiction_code": "C1B"}
+    response = client.post("/api/v1/users", json=body, headers=bearer(client, "boss"))
+    assert response.status_code == 201, response.text
+    assert response.json()["jurisdiction_code"] == "C1B"
+    again = client.post("/api/v1/users", json=body, headers=bearer(client, "boss"))
+    assert again.status_code == 409
+
+
+def test_invalid_body_is_422_problem_with_errors(session: Session, client: TestClient) -> None:
+    small_tree(session)
+    make_user(session, "boss", "admin", "C1")
+    response = client.post("/api/v1/users", json={"username": "x"}, headers=bearer(client, "boss"))
+    assert response.status_code == 422
+    assert response.json()["errors"]
+
+
+def test_audit_log_is_admin_only_and_paged(session: Session, client: TestClient) -> None:
+    small_tree(session)
+    make_user(session, "boss", "admin", "C1")
+    make_user(session, "ann", "investigator", "C1A")
+    assert client.get("/api/v1/audit", headers=bearer(client, "ann")).status_code == 403
+    page = client.get("/api/v1/audit?limit=1", headers=bearer(client, "boss")).json()
+    assert len(page["items"]) == 1 and page["next_offset"] == 1
