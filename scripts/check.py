@@ -12,7 +12,10 @@ import sys
 STEPS: list[tuple[str, list[str]]] = [
     ("ruff", [sys.executable, "-m", "ruff", "check", "src", "tests", "bench", "scripts"]),
     ("mypy", [sys.executable, "-m", "mypy"]),
-    ("pytest", [sys.executable, "-m", "pytest", "-n", os.environ.get("FIRELINE_TEST_WORKERS", "2")]),
+    (
+        "pytest",
+        [sys.executable, "-m", "pytest", "-n", os.environ.get("FIRELINE_TEST_WORKERS", "2")],
+    ),
 ]
 
 

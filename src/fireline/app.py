@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+
 from fastapi import APIRouter, FastAPI
 from fastapi.responses import JSONResponse
 from sqlalchemy import Engine
@@ -15,6 +19,8 @@ from fireline.people.api import router as people_router
 from fireline.places.api import router as places_router
 from fireline.reports.api import router as reports_router
 from fireline.settings import Settings
+from fireline.surveillance.signals.api import router as alerts_router
+from fireline.surveillance.signals.jobs import daily_signals
 from fireline.web.setup import install_pages
 
 API_PREFIX = "/api/v1"
@@ -22,7 +28,15 @@ API_PREFIX = "/api/v1"
 
 def api_router() -> APIRouter:
     api = APIRouter(prefix=API_PREFIX)
-    for router in (auth_router, places_router, people_router, diseases_router, reports_router):
+    routers = (
+        auth_router,
+        places_router,
+        people_router,
+        diseases_router,
+        reports_router,
+        alerts_router,
+    )
+    for router in routers:
         api.include_router(router)
     return api
 
@@ -31,7 +45,20 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     """Build the app; pass ``engine`` to share one (tests), else one is made from settings."""
     settings = settings or Settings()
     engine = engine or make_engine(settings.database_url)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        jobs = []
+        if settings.run_scheduler:
+            jobs.append(
+                asyncio.create_task(daily_signals(app.state.sessions, settings.signals_time))
+            )
+        yield
+        for job in jobs:
+            job.cancel()
+
     app = FastAPI(
+        lifespan=lifespan,
         title="Fireline",
         version=__version__,
         summary="Outbreak response for public health departments",

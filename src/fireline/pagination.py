@@ -42,7 +42,9 @@ def count(session: Session, statement: Select[Any]) -> int:
     return int(total or 0)
 
 
-def fetch_page(session: Session, statement: Select[Any], params: PageParams) -> tuple[list[Any], int]:
+def fetch_page(
+    session: Session, statement: Select[Any], params: PageParams
+) -> tuple[list[Any], int]:
     """The first-column objects of one page and the total count."""
     rows = list(session.scalars(statement.limit(params.limit).offset(params.offset)))
     return rows, count(session, statement)

@@ -15,7 +15,7 @@ def serve(
     port: int = typer.Option(8000, help="Port to listen on"),
 ) -> None:
     """Serve the pages and the JSON API."""
-    settings = Settings()
+    settings = Settings(run_scheduler=True)
     engine = open_engine(settings)
     out.print(f"Fireline on http://{host}:{port} (database: {engine.dialect.name})")
     uvicorn.run(create_app(settings, engine=engine), host=host, port=port, log_level="info")

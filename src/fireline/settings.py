@@ -32,6 +32,14 @@ class Settings(BaseSettings):
         default=False, description="Mark cookies Secure; turn on behind HTTPS."
     )
     demo: bool = Field(default=False, description="Show the demo logins on the login page.")
+    signals_time: str = Field(
+        default="06:00",
+        pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$",
+        description="Local time (HH:MM, server clock) of the daily signal run in `fireline serve`.",
+    )
+    run_scheduler: bool = Field(
+        default=False, description="Run daily jobs inside the server (`fireline serve` sets it)."
+    )
     disease_dir: Path | None = Field(
         default=None, description="A folder of YAML profiles that override the shipped ones."
     )

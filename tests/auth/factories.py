@@ -14,7 +14,11 @@ PASSWORD = "correct-horse-battery"
 
 def make_user(session: Session, username: str, role: str, jurisdiction_code: str) -> User:
     user = create_user(
-        session, system_actor(), username=username, password=PASSWORD, role=role,
+        session,
+        system_actor(),
+        username=username,
+        password=PASSWORD,
+        role=role,
         jurisdiction_code=jurisdiction_code,
     )
     session.commit()

@@ -58,8 +58,12 @@ def test_every_read_of_personal_data_is_audited(session: Session, client: TestCl
 def test_admin_creates_user_in_subtree(session: Session, client: TestClient) -> None:
     small_tree(session)
     make_user(session, "boss", "admin", "C1")
-    body = {"username": "newbie", "password": "long-enough-1", "role": "viewer",
-            "jurisdiction_code": "C1B"}
+    body = {
+        "username": "newbie",
+        "password": "long-enough-1",
+        "role": "viewer",
+        "jurisdiction_code": "C1B",
+    }
     response = client.post("/api/v1/users", json=body, headers=bearer(client, "boss"))
     assert response.status_code == 201, response.text
     assert response.json()["jurisdiction_code"] == "C1B"

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from tests.auth.factories import bearer, make_user
 from tests.people.factories import make_person
 from tests.places.factories import small_tree
+from tests.surveillance.signals.factories import make_alert
 
 MARKER = "Zed Outofscope"
 OWN, OTHER = "C1A", "C2A"
@@ -26,15 +27,20 @@ def _world(session: Session) -> dict[str, Any]:
     tree = small_tree(session)
     own = make_person(session, tree[OWN], "Ann Inscope")
     other = make_person(session, tree[OTHER], MARKER)
+    other_alert = make_alert(session, tree[OTHER])
     session.commit()
     make_user(session, "county", "admin", OWN)  # admin: every permission, still one county
     make_user(session, "other-user", "investigator", OTHER)
-    return {"own_person": own.id, "other_person": other.id}
+    return {"own_person": own.id, "other_person": other.id, "other_alert": other_alert.id}
 
 
 def _path_values(world: dict[str, Any]) -> dict[str, str]:
     """What each known path parameter points at in the other county."""
-    return {"code": OTHER, "person_id": str(world["other_person"])}
+    return {
+        "code": OTHER,
+        "person_id": str(world["other_person"]),
+        "alert_id": str(world["other_alert"]),
+    }
 
 
 def _get_routes(client: TestClient) -> list[str]:
@@ -72,8 +78,12 @@ def test_own_records_are_visible(session: Session, client: TestClient) -> None:
 
 def test_writes_into_the_other_county_are_refused(session: Session, client: TestClient) -> None:
     _world(session)
-    body = {"username": "sneaky", "password": "long-enough-1", "role": "viewer",
-            "jurisdiction_code": OTHER}
+    body = {
+        "username": "sneaky",
+        "password": "long-enough-1",
+        "role": "viewer",
+        "jurisdiction_code": OTHER,
+    }
     response = client.post("/api/v1/users", json=body, headers=bearer(client, "county"))
     assert response.status_code == 404
     assert response.headers["content-type"] == "application/problem+json"

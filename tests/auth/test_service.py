@@ -79,11 +79,23 @@ def test_create_user_validates_and_audits(session: Session) -> None:
     with pytest.raises(Conflict):
         make_user(session, "ann", "viewer", "C1A")
     with pytest.raises(Problem, match="unknown role"):
-        create_user(session, system_actor(), username="bo", password=PASSWORD, role="chief",
-                    jurisdiction_code="C1A")
+        create_user(
+            session,
+            system_actor(),
+            username="bo",
+            password=PASSWORD,
+            role="chief",
+            jurisdiction_code="C1A",
+        )
     with pytest.raises(Problem, match="at least 8"):
-        create_user(session, system_actor(), username="bo", password="short", role="viewer",
-                    jurisdiction_code="C1A")
+        create_user(
+            session,
+            system_actor(),
+            username="bo",
+            password="short",
+            role="viewer",
+            jurisdiction_code="C1A",
+        )
     events = session.scalars(select(AuditEvent).where(AuditEvent.entity == "user")).all()
     assert [e.action for e in events] == ["create"]
     assert PASSWORD not in str(events[0].detail)

@@ -9,15 +9,25 @@ from fireline.places.models import Jurisdiction, child_path
 
 
 def add_jurisdiction(
-    session: Session, code: str, parent: Jurisdiction | None = None, *, level: str = "county",
+    session: Session,
+    code: str,
+    parent: Jurisdiction | None = None,
+    *,
+    level: str = "county",
     population: int | None = 100_000,
 ) -> Jurisdiction:
     record = Jurisdiction(
-        code=code, name_en=f"Place {code}", name_zh=f"地区{code}", level=level,
+        code=code,
+        name_en=f"Place {code}",
+        name_zh=f"地区{code}",
+        level=level,
         parent_id=parent.id if parent else None,
         path=child_path(parent.path if parent else "/", code),
-        depth=parent.depth + 1 if parent else 0, population=population,
-        lat=30.0, lon=120.0, timezone="Asia/Shanghai",
+        depth=parent.depth + 1 if parent else 0,
+        population=population,
+        lat=30.0,
+        lon=120.0,
+        timezone="Asia/Shanghai",
     )
     session.add(record)
     session.flush()

@@ -28,8 +28,14 @@ def create(
     """Create a user who sees the home jurisdiction and everything below it."""
     with database_session() as session:
         create_user(
-            session, system_actor(), username=username, password=password, role=role,
-            jurisdiction_code=jurisdiction, full_name=full_name, language=language,
+            session,
+            system_actor(),
+            username=username,
+            password=password,
+            role=role,
+            jurisdiction_code=jurisdiction,
+            full_name=full_name,
+            language=language,
         )
     out.print(f"user {username} created ({role}, {jurisdiction})")
 

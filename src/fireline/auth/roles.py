@@ -9,8 +9,14 @@ from typing import Final
 PERMISSIONS: Final[dict[str, frozenset[str]]] = {
     "admin": frozenset(
         {
-            "persons:read", "persons:write", "cases:read", "cases:write", "users:manage",
-            "audit:read", "jurisdictions:write", "records:read",
+            "persons:read",
+            "persons:write",
+            "cases:read",
+            "cases:write",
+            "users:manage",
+            "audit:read",
+            "jurisdictions:write",
+            "records:read",
         }
     ),
     "epidemiologist": frozenset({"persons:read", "cases:read", "cases:write", "records:read"}),

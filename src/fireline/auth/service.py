@@ -20,9 +20,7 @@ from fireline.errors import Conflict, Problem
 
 class InvalidCredentials(Problem):
     def __init__(self) -> None:
-        super().__init__(
-            401, "wrong username or password", headers={"WWW-Authenticate": "Bearer"}
-        )
+        super().__init__(401, "wrong username or password", headers={"WWW-Authenticate": "Bearer"})
 
 
 class InvalidToken(Problem):

@@ -6,6 +6,7 @@ from fireline.people import models as people_models
 from fireline.places import models as places_models
 from fireline.quarantine import models as quarantine_models
 from fireline.surveillance import models as surveillance_models
+from fireline.surveillance.signals import models as signal_models
 from fireline.testing import models as testing_models
 from fireline.tracing import models as tracing_models
 from fireline.tracing.venues import models as venue_models
@@ -16,6 +17,7 @@ __all__ = [
     "people_models",
     "places_models",
     "quarantine_models",
+    "signal_models",
     "surveillance_models",
     "testing_models",
     "tracing_models",

@@ -96,7 +96,9 @@ def _in_tree_order(rows: list[dict[str, str]]) -> list[dict[str, str]]:
     placed: set[str] = set()
     pending = list(rows)
     while pending:
-        ready = [r for r in pending if r["parent_code"] not in by_code or r["parent_code"] in placed]
+        ready = [
+            r for r in pending if r["parent_code"] not in by_code or r["parent_code"] in placed
+        ]
         if not ready:
             raise JurisdictionImportError(
                 [RowError(0, f"parent codes form a cycle among {pending[0]['code']}…")]
@@ -118,8 +120,15 @@ def import_jurisdictions(session: Session, actor: Actor, path: Path) -> ImportRe
     report = ImportReport()
     for row in _in_tree_order(rows):
         _upsert(session, existing, row, report)
-    audit.record(session, actor, "import", "jurisdiction", created=report.created,
-                 updated=report.updated, file=path.name)
+    audit.record(
+        session,
+        actor,
+        "import",
+        "jurisdiction",
+        created=report.created,
+        updated=report.updated,
+        file=path.name,
+    )
     return report
 
 

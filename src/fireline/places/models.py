@@ -6,7 +6,7 @@ from sqlalchemy import JSON, Float, ForeignKey, Integer, String, select
 from sqlalchemy.orm import Mapped, mapped_column
 from sqlalchemy.sql import Select
 
-from fireline.db.base import Base, Timestamped
+from fireline.db.base import Base, InJurisdiction, Timestamped
 
 PATH_SEPARATOR = "/"
 
@@ -55,20 +55,15 @@ def child_path(parent_path: str, code: str) -> str:
 
 def subtree_ids(path: str) -> Select[tuple[int]]:
     """The ids of the jurisdiction at ``path`` and all below it, as one indexed query."""
-    return select(Jurisdiction.id).where(
-        Jurisdiction.path >= path, Jurisdiction.path < path + "~"
-    )
+    return select(Jurisdiction.id).where(Jurisdiction.path >= path, Jurisdiction.path < path + "~")
 
 
-class Venue(Timestamped, Base):
+class Venue(InJurisdiction, Timestamped, Base):
     """A place people check in to: a shop, a restaurant, a bus line, a school."""
 
     __tablename__ = "venues"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    jurisdiction_id: Mapped[int] = mapped_column(
-        ForeignKey("jurisdictions.id"), index=True, nullable=False
-    )
     code: Mapped[str] = mapped_column(String(64), unique=True, nullable=False)
     name: Mapped[str] = mapped_column(String(200), nullable=False)
     kind: Mapped[str] = mapped_column(String(32), nullable=False)

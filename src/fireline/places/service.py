@@ -25,7 +25,9 @@ def list_jurisdictions(
 def children(session: Session, actor: Actor, code: str) -> list[Jurisdiction]:
     parent = actor.jurisdiction(session, code)
     statement = select(Jurisdiction).where(Jurisdiction.parent_id == parent.id)
-    return list(session.scalars(actor.restrict(statement.order_by(Jurisdiction.code), Jurisdiction)))
+    return list(
+        session.scalars(actor.restrict(statement.order_by(Jurisdiction.code), Jurisdiction))
+    )
 
 
 def ancestors(session: Session, jurisdiction: Jurisdiction) -> list[Jurisdiction]:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session, aliased
 
 from fireline.auth.scope import Actor
+from fireline.db.base import InJurisdiction
 from fireline.places.models import Jurisdiction, Venue, subtree_ids
 from fireline.quarantine.models import QuarantineOrder
 from fireline.reports.schemas import ChildCounts, MechanismCounts
@@ -16,10 +17,11 @@ from fireline.testing.models import LabResult, Sample
 from fireline.tracing.models import Contact
 
 
-def _count(session: Session, model: type, path: str, *conditions: object) -> int:
-    statement = select(func.count()).select_from(model).where(
-        model.jurisdiction_id.in_(subtree_ids(path)), *conditions  # type: ignore[attr-defined]
-    )
+def _count(
+    session: Session, model: type[InJurisdiction], path: str, *conditions: ColumnElement[bool]
+) -> int:
+    in_subtree = model.jurisdiction_id.in_(subtree_ids(path))
+    statement = select(func.count()).select_from(model).where(in_subtree, *conditions)
     return int(session.scalar(statement) or 0)
 
 
@@ -37,7 +39,9 @@ def mechanism_counts(session: Session, actor: Actor, code: str, today: date) -> 
         cases_by_classification={c: int(n) for c, n in rows},
         cases_last_7_days=_count(session, Case, path, Case.date_reporting > today - timedelta(7)),
         contacts=_count(session, Contact, path),
-        quarantine_active=_count(session, QuarantineOrder, path, QuarantineOrder.status == "active"),
+        quarantine_active=_count(
+            session, QuarantineOrder, path, QuarantineOrder.status == "active"
+        ),
         samples=_count(session, Sample, path),
         positive_results=_count(session, LabResult, path, LabResult.outcome == "positive"),
         venues=_count(session, Venue, path),
@@ -65,8 +69,12 @@ def child_counts(session: Session, actor: Actor, code: str) -> list[ChildCounts]
     ).all()
     return [
         ChildCounts(
-            code=j.code, name_en=j.name_en, name_zh=j.name_zh, level=j.level,
-            population=j.population, confirmed=int(n),
+            code=j.code,
+            name_en=j.name_en,
+            name_zh=j.name_zh,
+            level=j.level,
+            population=j.population,
+            confirmed=int(n),
             incidence_per_100k=round(n * 100_000 / j.population, 2) if j.population else None,
         )
         for j, n in rows

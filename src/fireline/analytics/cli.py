@@ -1,0 +1,257 @@
+"""``fireline analyze``: Rt, aberration detection and growth from CSV files.
+
+Each command reads a small CSV, runs one pure function of this package and
+writes CSV to stdout (or ``--out``). A bad file or column prints one line on
+stderr and exits with code 2, never a traceback (DESIGN.md, "Errors").
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+from collections.abc import Iterable, Sequence
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import numpy as np
+import typer
+
+from fireline.analytics._types import FloatArray
+from fireline.analytics.aberration import detect_aberrations
+from fireline.analytics.growth import growth_rate
+from fireline.analytics.rt import EPIESTIM_COLUMNS, estimate_rt
+
+__all__ = ["app"]
+
+app = typer.Typer(
+    name="analyze",
+    help="Rt (EpiEstim), aberration detection and growth rate from CSV files.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+
+
+class InputError(Exception):
+    """A problem with the user's input, reported as one line."""
+
+
+class Method(StrEnum):
+    """Aberration detection methods."""
+
+    ears_c1 = "ears-c1"
+    ears_c2 = "ears-c2"
+    ears_c3 = "ears-c3"
+    farrington = "farrington"
+    farrington_flexible = "farrington-flexible"
+
+
+class ThresholdMethod(StrEnum):
+    """Bound of the flexible Farrington method (Noufaily et al. 2013)."""
+
+    delta = "delta"
+    nbPlugin = "nbPlugin"  # noqa: N815 - R's spelling, shown in --help
+    muan = "muan"
+
+
+class GrowthMethod(StrEnum):
+    """Log-linear fit for the growth rate."""
+
+    poisson = "poisson"
+    ols = "ols"
+
+
+def _fail(message: str) -> typer.Exit:
+    typer.echo(f"error: {message}", err=True)
+    return typer.Exit(code=2)
+
+
+def _read_table(path: Path) -> dict[str, list[str]]:
+    """Columns of a CSV file with a header row, as stripped strings."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except OSError as exc:
+        raise InputError(f"cannot read {path}: {exc.strerror or exc}") from exc
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{path} is not a UTF-8 text file") from exc
+    rows = list(csv.reader(io.StringIO(text)))
+    rows = [r for r in rows if any(cell.strip() for cell in r)]
+    if len(rows) < 2:
+        raise InputError(f"{path} has no data rows (a header row and data are needed)")
+    header = [h.strip() for h in rows[0]]
+    if any(len(r) != len(header) for r in rows[1:]):
+        raise InputError(f"{path}: every row must have {len(header)} fields like the header")
+    return {name: [r[i].strip() for r in rows[1:]] for i, name in enumerate(header)}
+
+
+def _numbers(table: dict[str, list[str]], column: str, path: Path) -> FloatArray:
+    values = table[column]
+    try:
+        out = np.array([float(v) for v in values], dtype=np.float64)
+    except ValueError:
+        bad = next(v for v in values if not _is_number(v))
+        raise InputError(f"{path}: column {column!r} has a non-numeric value {bad!r}") from None
+    if not np.all(np.isfinite(out)):
+        raise InputError(f"{path}: column {column!r} has missing or infinite values")
+    return out
+
+
+def _is_number(v: str) -> bool:
+    try:
+        float(v)
+    except ValueError:
+        return False
+    return True
+
+
+def _pick(table: dict[str, list[str]], names: Sequence[str], path: Path, what: str) -> str:
+    for name in names:
+        if name in table:
+            return name
+    found = ", ".join(table) or "none"
+    raise InputError(f"{path}: expected a column {what} (found: {found})")
+
+
+def _fmt(value: object) -> str:
+    if isinstance(value, float | np.floating):
+        if math.isnan(value):
+            return ""
+        # Counts read as floats print as integers; everything else round-trips.
+        return str(int(value)) if float(value).is_integer() else repr(float(value))
+    if isinstance(value, bool | np.bool_):
+        return "1" if value else "0"
+    return str(value)
+
+
+def _write(header: Sequence[str], rows: Iterable[Sequence[object]], out: Path | None) -> None:
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows([_fmt(v) for v in row] for row in rows)
+    if out is None:
+        typer.echo(buf.getvalue(), nl=False)
+        return
+    try:
+        out.write_text(buf.getvalue(), encoding="utf-8")
+    except OSError as exc:
+        raise InputError(f"cannot write {out}: {exc.strerror or exc}") from exc
+
+
+def _read_si(path: Path) -> FloatArray:
+    table = _read_table(path)
+    k_col = _pick(table, ("k", "k_days"), path, "'k' or 'k_days'")
+    p_col = _pick(table, ("p",), path, "'p'")
+    k, p = _numbers(table, k_col, path), _numbers(table, p_col, path)
+    if not np.array_equal(k, np.arange(k.size)):
+        raise InputError(f"{path}: {k_col} must run 0, 1, 2, ... without gaps")
+    return p
+
+
+def _read_incidence(path: Path) -> tuple[FloatArray, FloatArray | None, list[str] | None]:
+    table = _read_table(path)
+    dates = next((table[c] for c in ("dates", "date") if c in table), None)
+    if "local" in table or "imported" in table:
+        local = _numbers(table, _pick(table, ("local",), path, "'local'"), path)
+        imported = _numbers(table, _pick(table, ("imported",), path, "'imported'"), path)
+        return local, imported, dates
+    return _numbers(table, _pick(table, ("I",), path, "'I'"), path), None, dates
+
+
+@app.command()
+def rt(
+    file: Annotated[Path, typer.Argument(help="CSV with dates,I or dates,local,imported.")],
+    si_mean: Annotated[float | None, typer.Option(help="Mean serial interval (days).")] = None,
+    si_sd: Annotated[float | None, typer.Option(help="SD of the serial interval.")] = None,
+    si_distr: Annotated[
+        Path | None, typer.Option(help="CSV with k,p (or k_days,p): SI pmf, p at k=0 is 0.")
+    ] = None,
+    window: Annotated[int, typer.Option(help="Sliding window length in days.")] = 7,
+    mean_prior: Annotated[float, typer.Option(help="Mean of the gamma prior on R.")] = 5.0,
+    std_prior: Annotated[float, typer.Option(help="SD of the gamma prior on R.")] = 5.0,
+    out: Annotated[Path | None, typer.Option(help="Write here instead of stdout.")] = None,
+) -> None:
+    """Estimate Rt over sliding windows (EpiEstim method, Cori et al. 2013)."""
+    try:
+        local, imported, dates = _read_incidence(file)
+        if si_distr is None and (si_mean is None or si_sd is None):
+            raise InputError("give --si-mean and --si-sd, or --si-distr")
+        pmf = _read_si(si_distr) if si_distr is not None else None
+        res = estimate_rt(
+            local,
+            imported,
+            si_mean=None if pmf is not None else si_mean,
+            si_sd=None if pmf is not None else si_sd,
+            si_distr=pmf,
+            window=window,
+            mean_prior=mean_prior,
+            std_prior=std_prior,
+        )
+        cols = res.to_columns()
+        header = list(EPIESTIM_COLUMNS)
+        values: list[Sequence[object]] = [cols[c].tolist() for c in header]
+        if dates is not None:
+            # EpiEstim adds date_start/date_end after t_end when dates are given.
+            header[2:2] = ["date_start", "date_end"]
+            values[2:2] = [[dates[i - 1] for i in res.t_start], [dates[i - 1] for i in res.t_end]]
+        _write(header, zip(*values, strict=True), out)
+    except (InputError, ValueError) as exc:
+        raise _fail(str(exc)) from None
+
+
+@app.command()
+def aberration(
+    file: Annotated[Path, typer.Argument(help="CSV with t,observed or date,observed.")],
+    method: Annotated[Method, typer.Option(help="Detection method.")] = Method.ears_c1,
+    alpha: Annotated[float | None, typer.Option(help="Level; default per method.")] = None,
+    b: Annotated[int, typer.Option("--b", help="Farrington: years back.")] = 5,
+    w: Annotated[int, typer.Option("--w", help="Farrington: half-window (weeks).")] = 3,
+    baseline: Annotated[int, typer.Option(help="EARS: baseline length.")] = 7,
+    reweight: Annotated[bool, typer.Option(help="Farrington: down-weight outbreaks.")] = True,
+    trend: Annotated[bool, typer.Option(help="Farrington: allow a time trend.")] = True,
+    threshold_method: Annotated[
+        ThresholdMethod, typer.Option(help="Flexible Farrington bound.")
+    ] = ThresholdMethod.delta,
+    freq: Annotated[int, typer.Option(help="Farrington: periods per year.")] = 52,
+    out: Annotated[Path | None, typer.Option(help="Write here instead of stdout.")] = None,
+) -> None:
+    """Flag aberrations in a weekly (52 a year) or daily count series."""
+    try:
+        table = _read_table(file)
+        key = _pick(table, ("t", "date"), file, "'t' or 'date'")
+        observed = _numbers(table, _pick(table, ("observed",), file, "'observed'"), file)
+        res = detect_aberrations(
+            observed,
+            method.value,
+            alpha=alpha,
+            baseline=baseline,
+            b=b,
+            w=w,
+            reweight=reweight,
+            trend=trend,
+            threshold_method=threshold_method.value,
+            freq=freq,
+        )
+        labels = [table[key][i - 1] for i in res.t]
+        rows = zip(labels, res.observed, res.threshold, res.alarm, strict=True)
+        _write([key, "observed", "threshold", "alarm"], rows, out)
+    except (InputError, ValueError) as exc:
+        raise _fail(str(exc)) from None
+
+
+@app.command()
+def growth(
+    file: Annotated[Path, typer.Argument(help="CSV with dates,I (or date,observed).")],
+    window: Annotated[int | None, typer.Option(help="Fit the last N points.")] = None,
+    method: Annotated[GrowthMethod, typer.Option(help="Log-linear fit.")] = GrowthMethod.poisson,
+    out: Annotated[Path | None, typer.Option(help="Write here instead of stdout.")] = None,
+) -> None:
+    """Growth rate and doubling time with 95% confidence intervals."""
+    try:
+        table = _read_table(file)
+        counts = _numbers(table, _pick(table, ("I", "observed", "count"), file, "'I'"), file)
+        res = growth_rate(counts, window, method=method.value)
+        row = res.to_row()
+        _write(list(row), [list(row.values())], out)
+    except (InputError, ValueError) as exc:
+        raise _fail(str(exc)) from None

@@ -1,0 +1,1 @@
+"""Daily signals per jurisdiction and disease, and the alerts they raise."""

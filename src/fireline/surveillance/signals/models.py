@@ -1,0 +1,32 @@
+"""Alerts: a signal that crossed its threshold, for a person to acknowledge or dismiss."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Date, DateTime, Float, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from fireline.db.base import Base, InJurisdiction, Timestamped, Versioned
+
+ALERT_STATUSES = ("open", "acknowledged", "dismissed")
+
+
+class Alert(InJurisdiction, Versioned, Timestamped, Base):
+    """One method's alarm for one jurisdiction, disease and day (re-runs update it)."""
+
+    __tablename__ = "alerts"
+    __table_args__ = (UniqueConstraint("jurisdiction_id", "disease", "signal_date", "method"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    disease: Mapped[str] = mapped_column(String(32), nullable=False)
+    signal_date: Mapped[date] = mapped_column(Date, nullable=False, index=True)
+    method: Mapped[str] = mapped_column(String(32), nullable=False)
+    observed: Mapped[float] = mapped_column(Float, nullable=False)
+    expected: Mapped[float] = mapped_column(Float, nullable=False)
+    threshold: Mapped[float] = mapped_column(Float, nullable=False)
+    score: Mapped[float] = mapped_column(Float, nullable=False)
+    status: Mapped[str] = mapped_column(String(16), nullable=False, default="open", index=True)
+    decided_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    reason: Mapped[str | None] = mapped_column(String(1000))

@@ -1,0 +1,159 @@
+"""The daily signal run, and deciding on the alerts it raises."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+import numpy as np
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from fireline.analytics import earsc
+from fireline.auth import audit
+from fireline.auth.scope import Actor
+from fireline.errors import Conflict, Problem
+from fireline.pagination import PageParams, fetch_page
+from fireline.surveillance.signals.models import Alert
+from fireline.surveillance.signals.series import (
+    TreeSeries,
+    daily_by_jurisdiction,
+    diseases_with_cases,
+)
+
+# EARS C1, C2 and C3 with the CDC's daily defaults: a 7-day baseline, C2 and C3
+# lagged by 2 days (Hutwagner et al. 2003, doi:10.1093/jurban/jtg020; R
+# surveillance::earsC).
+METHODS = {"ears-c1": "C1", "ears-c2": "C2", "ears-c3": "C3"}
+
+
+@dataclass(frozen=True)
+class SignalOptions:
+    """What the daily run computes; the defaults are EARS's own."""
+
+    methods: tuple[str, ...] = ("ears-c2", "ears-c3")
+    baseline: int = 7
+    # A deployment's noise floor, not part of EARS: one case on a quiet day
+    # crosses a zero-width bound, and staff stop reading alerts that fire on one.
+    min_count: int = 3
+
+
+@dataclass(frozen=True)
+class RunSummary:
+    signal_date: date
+    series: int
+    alerts: int
+
+
+def exceedance(observed: float, expected: float, threshold: float) -> float:
+    """(y - mu) / (U - mu): 1 at the threshold (Noufaily et al. 2013, doi:10.1002/sim.5595)."""
+    width = threshold - expected
+    return float((observed - expected) / width) if width > 0 else float(observed - expected)
+
+
+def _alarms(series: TreeSeries, method: str, options: SignalOptions) -> list[dict[str, Any]]:
+    found = []
+    for row, jurisdiction_id in enumerate(series.jurisdiction_ids):
+        y = series.counts[row].astype(float)
+        if y[-1] < options.min_count:
+            continue
+        result = earsc(y, method=METHODS[method], baseline=options.baseline, t=[y.size])  # type: ignore[arg-type]
+        observed, threshold = float(result.observed[0]), float(result.threshold[0])
+        if not bool(result.alarm[0]) or np.isnan(threshold):
+            continue
+        expected = float(result.expected[0])
+        found.append(
+            {
+                "jurisdiction_id": jurisdiction_id,
+                "method": method,
+                "observed": observed,
+                "expected": expected,
+                "threshold": threshold,
+                "score": exceedance(observed, expected, threshold),
+            }
+        )
+    return found
+
+
+def run_signals(
+    session: Session, actor: Actor, signal_date: date, options: SignalOptions | None = None
+) -> RunSummary:
+    """Compute every method for every jurisdiction and disease; upsert alerts for alarms."""
+    options = options or SignalOptions()
+    # C3 reads C2 on the last 3 days, each with a 2-day lag: baseline + 4 + 1 days.
+    history = options.baseline + 5
+    total_series = total_alerts = 0
+    for disease in diseases_with_cases(session, signal_date - timedelta(days=history)):
+        series = daily_by_jurisdiction(session, disease, signal_date, history)
+        total_series += len(series.jurisdiction_ids)
+        for method in options.methods:
+            for alarm in _alarms(series, method, options):
+                _upsert(session, disease, signal_date, alarm)
+                total_alerts += 1
+    audit.record(
+        session, actor, "run", "signals", date=signal_date.isoformat(), alerts=total_alerts
+    )
+    return RunSummary(signal_date, total_series, total_alerts)
+
+
+def _upsert(session: Session, disease: str, signal_date: date, alarm: dict[str, Any]) -> None:
+    """A re-run refreshes the figures of an open alert and never reopens a decided one."""
+    existing = session.scalars(
+        select(Alert).where(
+            Alert.jurisdiction_id == alarm["jurisdiction_id"],
+            Alert.disease == disease,
+            Alert.signal_date == signal_date,
+            Alert.method == alarm["method"],
+        )
+    ).first()
+    if existing is None:
+        session.add(Alert(disease=disease, signal_date=signal_date, **alarm))
+    elif existing.status == "open":
+        for key in ("observed", "expected", "threshold", "score"):
+            setattr(existing, key, alarm[key])
+    session.flush()
+
+
+def list_alerts(
+    session: Session,
+    actor: Actor,
+    params: PageParams,
+    *,
+    status: str | None = None,
+    disease: str | None = None,
+) -> tuple[list[Alert], int]:
+    """Alerts in scope, newest and strongest first."""
+    statement = actor.restrict(select(Alert), Alert).order_by(
+        Alert.signal_date.desc(), Alert.score.desc(), Alert.id
+    )
+    if status:
+        statement = statement.where(Alert.status == status)
+    if disease:
+        statement = statement.where(Alert.disease == disease)
+    return fetch_page(session, statement, params)
+
+
+def decide(
+    session: Session,
+    actor: Actor,
+    alert_id: int,
+    *,
+    action: str,
+    reason: str | None,
+    version: int,
+    now: datetime | None = None,
+) -> Alert:
+    """Acknowledge an alert, or dismiss it with a reason; a stale version is a 409."""
+    actor.require("cases:write")
+    alert: Alert = actor.get(session, Alert, alert_id, f"alert {alert_id}")
+    if alert.version != version:
+        raise Conflict(f"alert {alert_id} is at version {alert.version}, not {version}")
+    if action == "dismiss" and not (reason or "").strip():
+        raise Problem(422, "a dismissed alert needs a reason")
+    alert.status = {"acknowledge": "acknowledged", "dismiss": "dismissed"}[action]
+    alert.reason, alert.decided_by = reason, actor.user_id
+    alert.decided_at = now or datetime.now(UTC)
+    session.flush()
+    audit.record(session, actor, action, "alert", [alert.id], jurisdiction_id=alert.jurisdiction_id)
+    return alert

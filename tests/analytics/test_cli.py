@@ -1,0 +1,132 @@
+"""``fireline analyze`` through the Typer CLI runner."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from fireline.analytics.cli import app
+
+from ._data import EPIESTIM, SURVEILLANCE, column, read_csv
+
+runner = CliRunner()
+
+
+def rows(text: str) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+def test_rt_non_parametric_matches_epiestim() -> None:
+    result = runner.invoke(
+        app,
+        ["rt", str(EPIESTIM / "Flu2009_incidence.csv"), "--si-distr",
+         str(EPIESTIM / "Flu2009_si_distr.csv")],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    out = rows(result.stdout)
+    ref = read_csv(EPIESTIM / "reference_estimate_R_example1.csv")
+    assert list(out[0]) == list(ref)  # EpiEstim's columns, dates after t_end
+    got = np.array([float(r["Mean(R)"]) for r in out])
+    np.testing.assert_allclose(got, column(ref, "Mean(R)"), rtol=1e-6)
+    assert out[0]["date_start"] == "2009-04-28"
+
+
+def test_rt_local_imported_to_file(tmp_path: Path) -> None:
+    src = tmp_path / "incid.csv"
+    inc = read_csv(EPIESTIM / "reference_example2_incidence.csv")
+    src.write_text(
+        "dates,local,imported\n"
+        + "".join(f"{t},{lo},{im}\n" for t, lo, im in zip(*inc.values(), strict=True))
+    )
+    dest = tmp_path / "rt.csv"
+    args = ["rt", str(src), "--si-mean", "2.6", "--si-sd", "1.5", "--out", str(dest)]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.stderr
+    ref = read_csv(EPIESTIM / "reference_estimate_R_example2.csv")
+    got = np.array([float(r["Median(R)"]) for r in rows(dest.read_text())])
+    np.testing.assert_allclose(got, column(ref, "Median(R)"), rtol=1e-6)
+
+
+def test_aberration_farrington_matches_reference(tmp_path: Path) -> None:
+    result = runner.invoke(
+        app,
+        ["aberration", str(SURVEILLANCE / "vignette_sim_pointsource_observed.csv"),
+         "--method", "farrington", "--alpha", "0.01"],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    out = {int(r["t"]): r for r in rows(result.stdout)}
+    ref = read_csv(SURVEILLANCE / "vignette_sim_pointsource_algo_outputs_t300_400.csv")
+    for t, upper, alarm in zip(
+        column(ref, "t"), column(ref, "farrington_a001_upperbound"),
+        column(ref, "farrington_a001_alarm"), strict=True,
+    ):  # fmt: skip
+        assert float(out[int(t)]["threshold"]) == pytest.approx(upper, abs=1e-6)
+        assert out[int(t)]["alarm"] == str(int(alarm))
+
+
+@pytest.mark.parametrize("method", ["ears-c1", "ears-c2", "ears-c3", "farrington-flexible"])
+def test_aberration_methods_and_date_column(tmp_path: Path, method: str) -> None:
+    table = read_csv(SURVEILLANCE / "salmNewport_weekly_by_state.csv")
+    src = tmp_path / "weekly.csv"
+    src.write_text(
+        "date,observed\n"
+        + "".join(
+            f"{d},{o}\n" for d, o in zip(table["week_start"], table["germany_total"], strict=True)
+        )
+    )
+    args = ["aberration", str(src), "--method", method, "--threshold-method", "nbPlugin"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.stderr
+    out = rows(result.stdout)
+    assert list(out[0]) == ["date", "observed", "threshold", "alarm"]
+    assert out[-1]["date"] == "2014-02-10"
+
+
+def test_growth_command(tmp_path: Path) -> None:
+    result = runner.invoke(
+        app, ["growth", str(EPIESTIM / "Flu2009_incidence.csv"), "--window", "10"]
+    )
+    assert result.exit_code == 0, result.stderr
+    (row,) = rows(result.stdout)
+    assert float(row["r_low"]) < float(row["r"]) < float(row["r_high"])
+    assert row["window"] == "10"
+
+
+def _bad(tmp_path: Path, text: str) -> str:
+    path = tmp_path / "bad.csv"
+    path.write_text(text)
+    return str(path)
+
+
+SI = ["--si-mean", "2.6", "--si-sd", "1.5"]
+FLU = str(EPIESTIM / "Flu2009_incidence.csv")
+
+
+@pytest.mark.parametrize(
+    ("make_args", "needle"),
+    [
+        (lambda p: ["rt", str(p / "missing.csv"), *SI], "cannot read"),
+        (lambda p: ["rt", _bad(p, "dates,cases\n1,2\n"), *SI], "'I'"),
+        (lambda p: ["rt", _bad(p, "dates,I\n" + "1,x\n" * 10), *SI], "non-numeric"),
+        (lambda p: ["rt", FLU], "--si-mean"),
+        (lambda p: ["rt", FLU, "--si-distr", _bad(p, "k,p\n0,0.5\n1,0.5\n")], "si_distr[0]"),
+        (lambda p: ["rt", _bad(p, "dates,I\n1,2\n2,3\n"), *SI], "at least"),
+        (lambda p: ["aberration", _bad(p, "t,count\n1,2\n")], "'observed'"),
+        (lambda p: ["aberration", _bad(p, "t,observed\n1,2\n2,3\n")], "too short"),
+        (lambda p: ["growth", _bad(p, "I\n1\n2\n"), "--window", "5"], "window"),
+        (lambda p: ["growth", _bad(p, "")], "no data rows"),
+    ],
+)
+def test_errors_are_one_line_and_exit_2(tmp_path: Path, make_args, needle: str) -> None:  # type: ignore[no-untyped-def]
+    result = runner.invoke(app, make_args(tmp_path))
+    assert result.exit_code == 2
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: ")
+    assert needle in lines[0]
+    assert "Traceback" not in result.output

@@ -1,0 +1,194 @@
+"""Rt (EpiEstim method) against R EpiEstim 3.0.0 and epyestim outputs."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+
+from fireline.analytics import (
+    EPIESTIM_COLUMNS,
+    discr_si,
+    estimate_rt,
+    estimate_rt_many,
+    estimate_rt_uncertain_si,
+)
+from fireline.analytics.rt import default_windows, overall_infectivity
+
+from ._data import EPIESTIM, column, read_csv
+
+FLU = read_csv(EPIESTIM / "Flu2009_incidence.csv")
+FLU_SI = column(read_csv(EPIESTIM / "Flu2009_si_distr.csv"), "p")
+
+
+def assert_matches_reference(result_cols: dict[str, np.ndarray], ref_name: str) -> None:
+    ref = read_csv(EPIESTIM / ref_name)
+    for name in EPIESTIM_COLUMNS:
+        # R printed 7-8 significant digits, so 1e-6 relative is the floor.
+        np.testing.assert_allclose(result_cols[name], column(ref, name), rtol=1e-6, err_msg=name)
+
+
+def test_example1_non_parametric_si() -> None:
+    res = estimate_rt(column(FLU, "I"), si_distr=FLU_SI)
+    assert_matches_reference(res.to_columns(), "reference_estimate_R_example1.csv")
+
+
+def test_example2_local_and_imported() -> None:
+    inc = read_csv(EPIESTIM / "reference_example2_incidence.csv")
+    res = estimate_rt(column(inc, "local"), column(inc, "imported"), si_mean=2.6, si_sd=1.5)
+    assert_matches_reference(res.to_columns(), "reference_estimate_R_example2.csv")
+
+
+def test_example3_parametric_si() -> None:
+    res = estimate_rt(column(FLU, "I"), si_mean=2.6, si_sd=1.5)
+    assert_matches_reference(res.to_columns(), "reference_estimate_R_example3.csv")
+
+
+def test_example4_uncertain_si_within_monte_carlo_error() -> None:
+    # The reference is one draw of R's RNG. We estimate the Monte Carlo sd of
+    # every statistic from 30 of our own seeded runs; the reference must lie
+    # within 4.5 sd (sd inflated by sqrt(1 + 1/30) for the uncertainty of our
+    # mean) of our average. With 225 statistics a true method gives |z| > 4.5
+    # with probability ~1.5e-3 in all. Measured max |z|: about 1.5.
+    kw: dict[str, Any] = {
+        "mean_si": 2.6, "std_mean_si": 1.0, "min_mean_si": 1.0, "max_mean_si": 4.2,
+        "std_si": 1.5, "std_std_si": 0.5, "min_std_si": 0.5, "max_std_si": 2.5,
+        "n1": 100, "n2": 100,
+    }  # fmt: skip
+    runs = [estimate_rt_uncertain_si(column(FLU, "I"), seed=s, **kw) for s in range(30)]
+    ref = read_csv(EPIESTIM / "reference_estimate_R_example4.csv")
+    np.testing.assert_array_equal(runs[0].t_start, column(ref, "t_start"))
+    for name in EPIESTIM_COLUMNS[2:]:
+        values = np.array([r.to_columns()[name] for r in runs])
+        mc_sd = values.std(axis=0, ddof=1) * np.sqrt(1 + 1 / len(runs))
+        z = (column(ref, name) - values.mean(axis=0)) / mc_sd
+        assert np.max(np.abs(z)) < 4.5, name
+
+
+def test_uncertain_si_is_reproducible_with_a_seed() -> None:
+    kw: dict[str, Any] = {
+        "mean_si": 2.6, "std_mean_si": 1.0, "min_mean_si": 1.0, "max_mean_si": 4.2,
+        "std_si": 1.5, "std_std_si": 0.5, "min_std_si": 0.5, "max_std_si": 2.5,
+        "n1": 20, "n2": 20,
+    }  # fmt: skip
+    a = estimate_rt_uncertain_si(column(FLU, "I"), seed=7, **kw)
+    b = estimate_rt_uncertain_si(column(FLU, "I"), seed=7, **kw)
+    np.testing.assert_array_equal(a.mean, b.mean)
+
+
+@pytest.mark.parametrize(
+    "dataset",
+    ["Flu1918", "Flu2009", "Measles1861", "SARS2003", "Smallpox1972", "covid_deaths_2020_uk"],
+)
+def test_epyestim_windows(dataset: str) -> None:
+    # epyestim's a_prior=1, b_prior=5 (shape, scale) is EpiEstim's default
+    # prior (mean 5, sd 5); the reference keeps EpiEstim's windows (t_start >= 2,
+    # t_end > SI mean), which is what we return, so everything must agree.
+    inc = read_csv(EPIESTIM / f"{dataset}_incidence.csv")
+    si = column(read_csv(EPIESTIM / f"{dataset}_si_distr.csv"), "p")
+    ref = read_csv(EPIESTIM / f"reference_epyestim_{dataset}_weekly_R.csv")
+    res = estimate_rt(column(inc, "I"), si_distr=si)
+    np.testing.assert_array_equal(res.t_start, column(ref, "t_start"))
+    np.testing.assert_array_equal(res.t_end, column(ref, "t_end"))
+    np.testing.assert_allclose(res.a_posterior, column(ref, "a_posterior"), rtol=1e-9)  # type: ignore[arg-type]
+    np.testing.assert_allclose(res.b_posterior, column(ref, "b_posterior"), rtol=1e-9)  # type: ignore[arg-type]
+    cols = res.to_columns()
+    for name in EPIESTIM_COLUMNS[2:]:
+        np.testing.assert_allclose(cols[name], column(ref, name), rtol=1e-9, err_msg=name)
+
+
+def test_discr_si_matches_shipped_flu_pmf() -> None:
+    # The shipped Flu2009 pmf is discr_si(0:12, 2.6, 1.5) rounded to 3 decimals.
+    np.testing.assert_allclose(discr_si(np.arange(FLU_SI.size), 2.6, 1.5), FLU_SI, atol=5e-4)
+
+
+def test_discr_si_sums_to_one_and_is_zero_at_day_zero() -> None:
+    p = discr_si(np.arange(200), 8.4, 3.8)
+    assert p[0] == 0
+    assert p.sum() == pytest.approx(1.0, abs=1e-9)
+
+
+def test_default_windows_are_epiestims() -> None:
+    ts, te = default_windows(32)
+    assert ts[0] == 2 and ts[-1] == 26 and np.all(te - ts == 6)
+
+
+def test_windows_not_after_mean_si_are_dropped() -> None:
+    inc = read_csv(EPIESTIM / "Measles1861_incidence.csv")
+    si = column(read_csv(EPIESTIM / "Measles1861_si_distr.csv"), "p")
+    res = estimate_rt(column(inc, "I"), si_distr=si)
+    assert res.t_end[0] == 15  # mean SI 14.9: t_end <= 14 dropped
+
+
+def test_day_one_cases_are_imported() -> None:
+    incid = column(FLU, "I").copy()
+    base = estimate_rt(incid, si_distr=FLU_SI)
+    incid[0] += 10
+    more = estimate_rt(incid, si_distr=FLU_SI)
+    # Day 1 adds infectivity (lower R early) but never local cases.
+    np.testing.assert_array_equal(base.a_posterior, more.a_posterior)
+    assert more.mean[0] < base.mean[0]
+
+
+def test_fft_and_direct_convolution_agree() -> None:
+    rng = np.random.default_rng(3)
+    x = rng.poisson(20, (4, 300)).astype(float)
+    si = np.append(discr_si(np.arange(300), 6.1, 4.2), 0.0)  # long: FFT path
+    lam = overall_infectivity(x, si)
+    naive = np.array([[np.sum(si[: t + 1] * row[t::-1]) for t in range(300)] for row in x])
+    np.testing.assert_allclose(lam[:, 1:], naive[:, 1:], rtol=1e-9, atol=1e-9)
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"si_distr": [0.5, 0.5]},
+        {"si_mean": 2.6},
+        {"si_mean": 2.6, "si_sd": 1.5, "si_distr": FLU_SI},
+    ],
+)
+def test_bad_si_is_rejected(kwargs: dict[str, object]) -> None:
+    with pytest.raises(ValueError):
+        estimate_rt(column(FLU, "I"), **kwargs)  # type: ignore[arg-type]
+
+
+def test_negative_incidence_is_rejected() -> None:
+    with pytest.raises(ValueError, match="non-negative"):
+        estimate_rt(-column(FLU, "I"), si_distr=FLU_SI)
+
+
+def test_many_series_fast() -> None:
+    x = np.random.default_rng(1).poisson(50, (3000, 1000))
+    estimate_rt_many(x[:2], si_mean=6.1, si_sd=4.2)
+    start = time.perf_counter()
+    res = estimate_rt_many(x, si_mean=6.1, si_sd=4.2)
+    elapsed = time.perf_counter() - start
+    assert res.mean.shape == (3000, 993)  # t_end = 7 is not after the mean SI 6.1
+    assert elapsed < 3.0  # ~0.2 s measured; generous for loaded CI machines
+
+
+series = arrays(np.int64, st.integers(10, 40), elements=st.integers(0, 500))
+
+
+@settings(max_examples=60, deadline=None)
+@given(series, st.integers(1, 5))
+def test_single_and_many_agree(incid: np.ndarray, copies: int) -> None:
+    one = estimate_rt(incid, si_mean=2.6, si_sd=1.5)
+    many = estimate_rt_many(np.tile(incid, (copies, 1)), si_mean=2.6, si_sd=1.5)
+    for i in range(copies):
+        np.testing.assert_allclose(many.mean[i], one.mean, rtol=1e-12)
+        np.testing.assert_allclose(many.quantiles[:, i], one.quantiles, rtol=1e-12)
+
+
+@settings(max_examples=60, deadline=None)
+@given(arrays(np.float64, st.integers(10, 40), elements=st.floats(0, 1e4)))
+def test_posterior_is_positive_and_ordered(incid: np.ndarray) -> None:
+    res = estimate_rt(incid, si_distr=FLU_SI)
+    assert np.all(res.mean > 0) and np.all(res.std > 0)
+    assert np.all(np.diff(res.quantiles, axis=0) >= 0)
+    assert np.all((res.quantiles[0] <= res.mean) & (res.mean <= res.quantiles[-1]))

@@ -1,0 +1,84 @@
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from fireline.analytics import earsc
+from fireline.auth.models import User
+from fireline.auth.scope import system_actor
+from fireline.auth.service import actor_for
+from fireline.errors import Conflict, Problem
+from fireline.surveillance.signals.models import Alert
+from fireline.surveillance.signals.service import SignalOptions, decide, exceedance, run_signals
+from tests.auth.factories import make_user
+from tests.places.factories import small_tree
+from tests.surveillance.signals.factories import add_daily_cases
+
+END = date(2026, 3, 31)
+QUIET_THEN_SPIKE = [2, 3, 2, 3, 2, 3, 2, 3, 2, 3, 2, 30]
+
+
+def test_spike_raises_alerts_up_the_tree_matching_earsc(session: Session) -> None:
+    tree = small_tree(session)
+    add_daily_cases(session, tree["C1A"], END, QUIET_THEN_SPIKE)
+    summary = run_signals(session, system_actor(), END)
+    alerts = session.scalars(select(Alert).order_by(Alert.jurisdiction_id, Alert.method)).all()
+    places = {(a.jurisdiction_id, a.method) for a in alerts}
+    for code in ("P", "C1", "C1A"):
+        assert (tree[code].id, "ears-c2") in places
+    assert not {tree["C2"].id, tree["C1B"].id} & {a.jurisdiction_id for a in alerts}
+    reference = earsc([float(n) for n in QUIET_THEN_SPIKE], method="C2", t=[12])
+    c2 = next(a for a in alerts if a.jurisdiction_id == tree["C1A"].id and a.method == "ears-c2")
+    assert c2.threshold == pytest.approx(float(reference.threshold[0]))
+    assert c2.observed == 30 and c2.score > 1
+    assert summary.alerts == len(alerts)
+
+
+def test_rerun_is_idempotent_and_keeps_decisions(session: Session) -> None:
+    tree = small_tree(session)
+    add_daily_cases(session, tree["C1A"], END, QUIET_THEN_SPIKE)
+    run_signals(session, system_actor(), END)
+    first = session.scalars(select(Alert)).all()
+    make_user(session, "epi", "epidemiologist", "C1A")
+    epi = actor_for(session.scalars(select(User).where(User.username == "epi")).one())
+    target = next(a for a in first if a.jurisdiction_id == tree["C1A"].id)
+    decide(
+        session, epi, target.id, action="dismiss", reason="known outbreak", version=target.version
+    )
+    run_signals(session, system_actor(), END)
+    again = session.scalars(select(Alert)).all()
+    assert len(again) == len(first)
+    assert session.get(Alert, target.id).status == "dismissed"  # type: ignore[union-attr]
+
+
+def test_below_min_count_no_alert(session: Session) -> None:
+    tree = small_tree(session)
+    add_daily_cases(session, tree["C1A"], END, [0] * 11 + [2])
+    assert run_signals(session, system_actor(), END, SignalOptions(min_count=3)).alerts == 0
+    assert run_signals(session, system_actor(), END, SignalOptions(min_count=1)).alerts > 0
+
+
+def test_decisions_need_reason_and_current_version(session: Session) -> None:
+    tree = small_tree(session)
+    add_daily_cases(session, tree["C1A"], END, QUIET_THEN_SPIKE)
+    run_signals(session, system_actor(), END)
+    alert = session.scalars(select(Alert)).first()
+    assert alert is not None
+    with pytest.raises(Problem, match="needs a reason"):
+        decide(
+            session, system_actor(), alert.id, action="dismiss", reason=" ", version=alert.version
+        )
+    with pytest.raises(Conflict):
+        decide(session, system_actor(), alert.id, action="acknowledge", reason=None, version=99)
+    done = decide(
+        session, system_actor(), alert.id, action="acknowledge", reason=None, version=alert.version
+    )
+    assert done.status == "acknowledged" and done.version == 2
+
+
+def test_exceedance_is_one_at_threshold() -> None:
+    assert exceedance(10.0, 4.0, 10.0) == 1.0
+    assert exceedance(7.0, 4.0, 10.0) == 0.5
