@@ -21,6 +21,7 @@ from fireline.reports.api import router as reports_router
 from fireline.settings import Settings
 from fireline.surveillance.signals.api import router as alerts_router
 from fireline.surveillance.signals.jobs import daily_signals
+from fireline.surveillance.trends.api import router as trends_router
 from fireline.web.setup import install_pages
 
 API_PREFIX = "/api/v1"
@@ -35,6 +36,7 @@ def api_router() -> APIRouter:
         diseases_router,
         reports_router,
         alerts_router,
+        trends_router,
     )
     for router in routers:
         api.include_router(router)

@@ -20,8 +20,11 @@ def add_daily_cases(
     counts: list[int],
     disease: str = "covid19",
     classification: str = "confirmed",
+    onset_lag: int | None = None,
+    imported: bool = False,
 ) -> None:
-    """``counts[i]`` cases reported on ``end - (len(counts) - 1 - i)`` days."""
+    """``counts[i]`` cases reported on ``end - (len(counts) - 1 - i)``, with onset
+    ``onset_lag`` days earlier (no onset when ``onset_lag`` is None)."""
     person = make_person(session, jurisdiction)
     first = end - timedelta(days=len(counts) - 1)
     rows = [
@@ -30,9 +33,10 @@ def add_daily_cases(
             "disease": disease,
             "classification": classification,
             "date_reporting": first + timedelta(days=i),
+            "date_onset": None if onset_lag is None else first + timedelta(days=i - onset_lag),
             "jurisdiction_id": jurisdiction.id,
             "source": "test",
-            "imported": False,
+            "imported": imported,
             "version": 1,
         }
         for i, n in enumerate(counts)

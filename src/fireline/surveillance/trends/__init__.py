@@ -1,0 +1,1 @@
+"""Epicurves, Rt, growth and delays for a jurisdiction: the database feeding fireline.analytics."""

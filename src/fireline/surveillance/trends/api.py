@@ -1,0 +1,95 @@
+"""JSON routes for trends of a jurisdiction subtree (tidy, for charts and analysts)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request
+from pydantic import BaseModel
+
+from fireline.auth.deps import ApiActor
+from fireline.db.deps import DbSession
+from fireline.errors import Problem
+from fireline.surveillance.trends import service
+from fireline.surveillance.trends.schemas import (
+    DelayRead,
+    EpicurveRow,
+    GrowthRead,
+    RtRead,
+    WeekRow,
+)
+
+router = APIRouter(tags=["trends"])
+
+DEFAULT_DAYS = 90
+MAX_DAYS = 3 * 366
+
+
+class Period(BaseModel):
+    disease: str
+    start: date
+    end: date
+
+
+def period(
+    disease: Annotated[str, Query(description="Disease code, e.g. covid19")] = "covid19",
+    start: Annotated[
+        date | None, Query(description="First day (default: 89 days before end)")
+    ] = None,
+    end: Annotated[date | None, Query(description="Last day (default: today)")] = None,
+) -> Period:
+    last = end or date.today()
+    first = start or last - timedelta(days=DEFAULT_DAYS - 1)
+    if first > last:
+        raise Problem(422, "start is after end")
+    if (last - first).days >= MAX_DAYS:
+        raise Problem(422, f"a period is at most {MAX_DAYS} days")
+    return Period(disease=disease, start=first, end=last)
+
+
+PeriodQuery = Annotated[Period, Depends(period)]
+
+
+@router.get("/jurisdictions/{code}/epicurve", response_model=list[EpicurveRow])
+def read_epicurve(
+    code: str, p: PeriodQuery, actor: ApiActor, session: DbSession
+) -> list[EpicurveRow]:
+    """Cases per report date and classification."""
+    return service.epicurve(session, actor, code, p.disease, p.start, p.end)
+
+
+@router.get("/jurisdictions/{code}/weekly", response_model=list[WeekRow])
+def read_weekly(
+    code: str, p: PeriodQuery, actor: ApiActor, session: DbSession, request: Request
+) -> list[WeekRow]:
+    """Confirmed and probable cases per epidemiological week (the deployment's week system)."""
+    system = request.app.state.settings.week_system
+    return service.weekly(session, actor, code, p.disease, p.start, p.end, system)
+
+
+@router.get("/jurisdictions/{code}/rt", response_model=RtRead)
+def read_rt(
+    code: str, p: PeriodQuery, actor: ApiActor, session: DbSession, request: Request
+) -> RtRead:
+    """Rt by the EpiEstim method (Cori et al. 2013) with the profile's serial interval."""
+    disease_dir = request.app.state.settings.disease_dir
+    return service.rt(session, actor, code, p.disease, p.start, p.end, disease_dir)
+
+
+@router.get("/jurisdictions/{code}/growth", response_model=GrowthRead)
+def read_growth(
+    code: str,
+    p: PeriodQuery,
+    actor: ApiActor,
+    session: DbSession,
+    window: Annotated[int, Query(ge=5, le=56)] = 14,
+) -> GrowthRead:
+    """Growth rate per day and doubling time over the last ``window`` days before ``end``."""
+    return service.growth(session, actor, code, p.disease, p.end, window)
+
+
+@router.get("/jurisdictions/{code}/delays", response_model=DelayRead)
+def read_delays(code: str, p: PeriodQuery, actor: ApiActor, session: DbSession) -> DelayRead:
+    """Onset-to-report delay distribution of cases reported in the period."""
+    return service.delays(session, actor, code, p.disease, p.start, p.end)

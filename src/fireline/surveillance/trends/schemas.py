@@ -1,0 +1,68 @@
+"""API shapes for trends: tidy rows, ready for Vega-Lite, R or pandas."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from pydantic import BaseModel
+
+
+class EpicurveRow(BaseModel):
+    date: date
+    classification: str
+    cases: int
+
+
+class WeekRow(BaseModel):
+    week: str
+    week_start: date
+    week_end: date
+    cases: int
+
+
+class RtRow(BaseModel):
+    """One EpiEstim window, labelled by the calendar dates of its start and end."""
+
+    date_start: date
+    date_end: date
+    mean: float
+    std: float
+    lower: float
+    median: float
+    upper: float
+
+
+class RtRead(BaseModel):
+    disease: str
+    si_mean: float
+    si_sd: float
+    dated_by: str
+    windows: list[RtRow]
+
+
+class GrowthRead(BaseModel):
+    disease: str
+    window_days: int
+    end: date
+    growth_rate: float | None
+    growth_low: float | None
+    growth_high: float | None
+    doubling_days: float | None
+    doubling_low: float | None
+    doubling_high: float | None
+    halving: bool | None
+    cases_in_window: int
+
+
+class DelayRow(BaseModel):
+    delay_days: int
+    cases: int
+
+
+class DelayRead(BaseModel):
+    disease: str
+    cases: int
+    mean: float | None
+    median: float | None
+    p90: float | None
+    distribution: list[DelayRow]

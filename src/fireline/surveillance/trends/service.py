@@ -1,0 +1,217 @@
+"""Trends of one jurisdiction subtree: one grouped query each, then fireline.analytics.
+
+Cases that count are confirmed and probable ones (suspected and discarded
+reports are shown on the epicurve only). Rt is computed on the onset date where
+known and the report date otherwise; the last days are incomplete by onset
+(reporting delay), which the dashboard says next to the chart.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+import numpy as np
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from fireline.analytics import estimate_rt, growth_rate, weekly_counts
+from fireline.auth.scope import Actor
+from fireline.diseases.loader import load_profiles
+from fireline.errors import NotFound, Problem
+from fireline.places.models import subtree_ids
+from fireline.surveillance.models import Case
+from fireline.surveillance.trends.schemas import (
+    DelayRead,
+    DelayRow,
+    EpicurveRow,
+    GrowthRead,
+    RtRead,
+    RtRow,
+    WeekRow,
+)
+
+COUNTED = ("confirmed", "probable")
+
+
+def _in_subtree(session: Session, actor: Actor, code: str, disease: str) -> list[Any]:
+    path = actor.jurisdiction(session, code).path
+    return [Case.jurisdiction_id.in_(subtree_ids(path)), Case.disease == disease]
+
+
+def epicurve(
+    session: Session, actor: Actor, code: str, disease: str, start: date, end: date
+) -> list[EpicurveRow]:
+    """Cases per report date and classification (tidy rows, zero days left out)."""
+    rows = session.execute(
+        select(Case.date_reporting, Case.classification, func.count())
+        .where(*_in_subtree(session, actor, code, disease))
+        .where(Case.date_reporting.between(start, end))
+        .group_by(Case.date_reporting, Case.classification)
+        .order_by(Case.date_reporting)
+    ).all()
+    return [EpicurveRow(date=d, classification=c, cases=n) for d, c, n in rows]
+
+
+def daily_counts(
+    session: Session,
+    actor: Actor,
+    code: str,
+    disease: str,
+    start: date,
+    end: date,
+    *,
+    by_onset: bool,
+) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]:
+    """Local and imported counted cases for every day from ``start`` to ``end``."""
+    day = func.coalesce(Case.date_onset, Case.date_reporting) if by_onset else Case.date_reporting
+    rows = session.execute(
+        select(day, Case.imported, func.count())
+        .where(*_in_subtree(session, actor, code, disease))
+        .where(Case.classification.in_(COUNTED), day.between(start, end))
+        .group_by(day, Case.imported)
+    ).all()
+    n = (end - start).days + 1
+    local, imported = np.zeros(n), np.zeros(n)
+    for when, was_imported, count in rows:
+        offset = (_as_date(when) - start).days
+        (imported if was_imported else local)[offset] += count
+    return local, imported
+
+
+def _as_date(value: date | str) -> date:
+    # SQLite returns coalesce() of two DATE columns as text.
+    return value if isinstance(value, date) else date.fromisoformat(value)
+
+
+def weekly(
+    session: Session,
+    actor: Actor,
+    code: str,
+    disease: str,
+    start: date,
+    end: date,
+    system: str,
+) -> list[WeekRow]:
+    """Counted cases per epidemiological week of report (ISO or CDC/MMWR)."""
+    local, imported = daily_counts(session, actor, code, disease, start, end, by_onset=False)
+    days = np.datetime64(start) + np.arange(local.size)
+    dates = np.repeat(days, (local + imported).astype(np.int64))
+    # epiweeks calls the CDC/MMWR system "cdc".
+    table = weekly_counts(dates, "cdc" if system == "mmwr" else "iso")
+    return [
+        WeekRow(week=w, week_start=s, week_end=e, cases=c)
+        for w, s, e, c in zip(
+            table["week"], table["week_start"], table["week_end"], table["count"], strict=True
+        )
+    ]
+
+
+def rt(
+    session: Session,
+    actor: Actor,
+    code: str,
+    disease: str,
+    start: date,
+    end: date,
+    disease_dir: Any = None,
+) -> RtRead:
+    """EpiEstim Rt over 7-day windows with the profile's serial interval."""
+    profile = load_profiles(disease_dir).get(disease)
+    if profile is None:
+        raise NotFound(f"disease profile {disease}")
+    si = profile.serial_interval
+    local, imported = daily_counts(session, actor, code, disease, start, end, by_onset=True)
+    if local.size < 8:
+        raise Problem(422, "Rt needs at least 8 days of data")
+    result = estimate_rt(local, imported, si_mean=si.mean_days, si_sd=si.sd_days)
+    rows = [
+        RtRow(
+            date_start=start + timedelta(days=int(ts) - 1),
+            date_end=start + timedelta(days=int(te) - 1),
+            mean=float(result.mean[i]),
+            std=float(result.std[i]),
+            lower=float(result.quantiles[0][i]),
+            median=float(result.quantiles[3][i]),
+            upper=float(result.quantiles[6][i]),
+        )
+        for i, (ts, te) in enumerate(zip(result.t_start, result.t_end, strict=True))
+        if local[int(ts) - 1 : int(te)].sum() > 0
+    ]
+    return RtRead(
+        disease=disease, si_mean=si.mean_days, si_sd=si.sd_days, dated_by="onset", windows=rows
+    )
+
+
+def growth(
+    session: Session, actor: Actor, code: str, disease: str, end: date, window: int = 14
+) -> GrowthRead:
+    """Growth rate and doubling time over the last ``window`` days of report."""
+    start = end - timedelta(days=window - 1)
+    local, imported = daily_counts(session, actor, code, disease, start, end, by_onset=False)
+    counts = local + imported
+    empty = GrowthRead(
+        disease=disease,
+        window_days=window,
+        end=end,
+        growth_rate=None,
+        growth_low=None,
+        growth_high=None,
+        doubling_days=None,
+        doubling_low=None,
+        doubling_high=None,
+        halving=None,
+        cases_in_window=int(counts.sum()),
+    )
+    if counts.sum() == 0:
+        return empty
+    fit = growth_rate(counts, window=window)
+    finite = {
+        k: (v if np.isfinite(v) else None)
+        for k, v in {
+            "doubling_days": fit.doubling_time,
+            "doubling_low": fit.doubling_low,
+            "doubling_high": fit.doubling_high,
+        }.items()
+    }
+    return empty.model_copy(
+        update={
+            "growth_rate": fit.r,
+            "growth_low": fit.r_low,
+            "growth_high": fit.r_high,
+            "halving": fit.halving,
+            **finite,
+        }
+    )
+
+
+def delays(
+    session: Session, actor: Actor, code: str, disease: str, start: date, end: date
+) -> DelayRead:
+    """Onset-to-report delay of counted cases reported from ``start`` to ``end``."""
+    rows = session.execute(
+        select(Case.date_onset, Case.date_reporting, func.count())
+        .where(*_in_subtree(session, actor, code, disease))
+        .where(Case.classification.in_(COUNTED), Case.date_onset.is_not(None))
+        .where(Case.date_reporting.between(start, end))
+        .group_by(Case.date_onset, Case.date_reporting)
+    ).all()
+    lags = np.array([(r - o).days for o, r, _ in rows], dtype=np.int64)
+    weights = np.array([n for _, _, n in rows], dtype=np.int64)
+    if weights.sum() == 0:
+        return DelayRead(
+            disease=disease, cases=0, mean=None, median=None, p90=None, distribution=[]
+        )
+    values = np.repeat(lags, weights)
+    per_day = np.bincount(values - values.min())
+    distribution = [
+        DelayRow(delay_days=int(values.min()) + i, cases=int(n)) for i, n in enumerate(per_day)
+    ]
+    return DelayRead(
+        disease=disease,
+        cases=int(values.size),
+        mean=float(values.mean()),
+        median=float(np.median(values)),
+        p90=float(np.quantile(values, 0.9)),
+        distribution=distribution,
+    )
