@@ -12,6 +12,7 @@ from sqlalchemy import Engine
 
 from fireline import __version__
 from fireline.auth.api import router as auth_router
+from fireline.clock import SystemClock
 from fireline.db.engine import DatabaseUnavailable, check_connection, make_engine, session_factory
 from fireline.diseases.api import router as diseases_router
 from fireline.errors import install_problem_handlers
@@ -69,6 +70,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         redoc_url=None,
     )
     app.state.settings = settings
+    app.state.clock = SystemClock()
     app.state.engine = engine
     app.state.sessions = session_factory(engine)
     install_problem_handlers(app)
