@@ -1,11 +1,39 @@
-"""Mount the pages and static assets on the app (placeholder until the pages land)."""
+"""Mount the pages, the static assets and the page error handling on the app."""
 
 from __future__ import annotations
 
-from fastapi import FastAPI
+import importlib
+from typing import Final
+
+from fastapi import APIRouter, FastAPI
+from fastapi.staticfiles import StaticFiles
 
 from fireline.settings import Settings
+from fireline.web.errors import install_page_errors
+from fireline.web.templating import STATIC_DIR, build_state
+
+# Modules with a page ``router``, imported when the app is built (nothing at import).
+PAGE_MODULES: Final = (
+    "fireline.auth.views",
+    "fireline.reports.views",
+    "fireline.surveillance.views",
+    "fireline.response.views",
+    "fireline.tracing.views",
+    "fireline.testing.views",
+    "fireline.quarantine.views",
+    "fireline.care.views",
+)
+
+
+def page_routers() -> list[APIRouter]:
+    return [importlib.import_module(name).router for name in PAGE_MODULES]
 
 
 def install_pages(app: FastAPI, settings: Settings) -> None:
-    """Add page routes, static files and templates to ``app``."""
+    """Add page routes, static files (``/static``, ``/static/vendor``) and templates."""
+    app.state.web = build_state(settings)
+    # One mount serves both our assets and vendor/ (filled by `make vendor`, gitignored).
+    app.mount("/static", StaticFiles(directory=STATIC_DIR, check_dir=False), name="static")
+    for router in page_routers():
+        app.include_router(router, include_in_schema=False)
+    install_page_errors(app)

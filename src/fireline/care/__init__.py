@@ -1,0 +1,1 @@
+"""Clinical care: hospitals, beds, admissions and outcomes (pages only so far)."""

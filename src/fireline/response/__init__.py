@@ -1,0 +1,1 @@
+"""Rapid response activation: responses, playbook tasks, escalation and timeliness."""

@@ -1,0 +1,196 @@
+"""Who is looking at a page, in which jurisdiction and language; the CSRF check for forms."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Annotated, Any, Final
+from zoneinfo import ZoneInfo
+
+from fastapi import Depends, Request
+from fastapi.responses import HTMLResponse
+from sqlalchemy.orm import Session
+
+from fireline.auth.deps import (
+    CSRF_HEADER,
+    SAFE_METHODS,
+    NotLoggedIn,
+    check_csrf,
+    session_token,
+)
+from fireline.auth.models import AuthToken, User
+from fireline.auth.scope import Actor
+from fireline.auth.service import actor_for
+from fireline.db.deps import DbSession
+from fireline.errors import NotFound
+from fireline.places.models import Jurisdiction
+from fireline.places.service import list_jurisdictions
+from fireline.web import i18n
+from fireline.web.templating import WebState
+
+JURISDICTION_COOKIE: Final = "fireline_jurisdiction"
+JURISDICTION_PARAM: Final = "j"
+CSRF_FIELD: Final = "csrf_token"
+PREFERENCE_MAX_AGE: Final = 365 * 24 * 3600
+
+
+def web_state(request: Request) -> WebState:
+    state: WebState = request.app.state.web
+    return state
+
+
+async def submitted_csrf(request: Request) -> str | None:
+    """The CSRF token a form posted (``csrf_token``) or htmx sent (``X-CSRF-Token``)."""
+    if request.method in SAFE_METHODS:
+        return None
+    header = request.headers.get(CSRF_HEADER)
+    if header:
+        return header
+    # Starlette caches the parsed form, so routes can still read their Form fields.
+    form = await request.form()
+    value = form.get(CSRF_FIELD)
+    return value if isinstance(value, str) else None
+
+
+def page_token(
+    request: Request,
+    session: DbSession,
+    submitted: Annotated[str | None, Depends(submitted_csrf)],
+) -> AuthToken:
+    """The live session behind a page request; unsafe methods must echo its CSRF token."""
+    token = session_token(request, session)
+    if token is None:
+        raise NotLoggedIn()
+    check_csrf(request, token, submitted)
+    return token
+
+
+def page_actor(token: Annotated[AuthToken, Depends(page_token)]) -> Actor:
+    return actor_for(token.user)
+
+
+PageActor = Annotated[Actor, Depends(page_actor)]
+
+
+def request_language(request: Request, state: WebState, user_language: str | None) -> str:
+    return i18n.choose_language(
+        query=request.query_params.get("lang"),
+        cookie=request.cookies.get(i18n.LANGUAGE_COOKIE),
+        user_language=user_language,
+        accept_language=request.headers.get("accept-language"),
+        default=state.settings.default_language,
+    )
+
+
+@dataclass
+class Page:
+    """Everything a page template needs besides its own figures."""
+
+    request: Request
+    state: WebState
+    language: str
+    actor: Actor | None = None
+    user: User | None = None
+    session: Session | None = None
+    csrf_token: str = ""
+    jurisdiction: Jurisdiction | None = None
+    cookies: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def here(self) -> Jurisdiction:
+        """The chosen jurisdiction (pages behind ``page_context`` always have one)."""
+        assert self.jurisdiction is not None
+        return self.jurisdiction
+
+    def today(self) -> date:
+        """Today in the chosen jurisdiction's time zone (DESIGN.md, "Time")."""
+        zone = self.jurisdiction.timezone if self.jurisdiction else "Asia/Shanghai"
+        return datetime.now(ZoneInfo(zone)).date()
+
+    def gettext(self, message: str) -> str:
+        return self.state.translations[self.language].gettext(message)
+
+    def render(self, template: str, status_code: int = 200, **values: Any) -> HTMLResponse:
+        context = {
+            "page": self,
+            "lang": self.language,
+            "translations": self.state.translations[self.language],
+            "actor": self.actor,
+            "user": self.user,
+            "csrf_token": self.csrf_token,
+            "jurisdiction": self.jurisdiction,
+            "switcher": self.switcher_options(),
+            "vendor_ready": self.state.vendor_ready(),
+            **values,
+        }
+        response = self.state.templates.TemplateResponse(
+            self.request, template, context, status_code=status_code
+        )
+        for name, value in self.cookies.items():
+            response.set_cookie(
+                name, value, max_age=PREFERENCE_MAX_AGE, samesite="lax",
+                secure=self.state.settings.secure_cookies,
+            )
+        return response
+
+    def switcher_options(self) -> list[tuple[str, str]]:
+        """(code, indented name) for every jurisdiction in the user's subtree, in tree order."""
+        if self.actor is None or self.session is None or self.user is None:
+            return []
+        top = self.user.jurisdiction.depth
+        rows = self.session.scalars(list_jurisdictions(self.session, self.actor))
+        # No-break spaces survive in <option> text, where ordinary spaces collapse.
+        indent = "\u00a0\u00a0\u00a0"
+        return [(j.code, indent * (j.depth - top) + j.name(self.language)) for j in rows]
+
+
+def _remember_language(request: Request, page: Page) -> None:
+    chosen = i18n.normalise(request.query_params.get("lang"))
+    if chosen:
+        page.cookies[i18n.LANGUAGE_COOKIE] = chosen
+
+
+def public_page(request: Request, state: Annotated[WebState, Depends(web_state)]) -> Page:
+    """A page anyone may open (log-in, errors): no user, language from request and defaults."""
+    page = Page(request=request, state=state, language=request_language(request, state, None))
+    _remember_language(request, page)
+    return page
+
+
+def choose_jurisdiction(request: Request, session: Session, actor: Actor, home: Jurisdiction,
+                        page: Page) -> Jurisdiction:
+    """``?j=`` must be in scope (else 404); a stale cookie falls back to the home jurisdiction."""
+    asked = request.query_params.get(JURISDICTION_PARAM)
+    if asked:
+        chosen = actor.jurisdiction(session, asked)
+        page.cookies[JURISDICTION_COOKIE] = chosen.code
+        return chosen
+    remembered = request.cookies.get(JURISDICTION_COOKIE)
+    if remembered:
+        try:
+            return actor.jurisdiction(session, remembered)
+        except NotFound:
+            pass
+    return home
+
+
+def page_context(
+    request: Request,
+    session: DbSession,
+    token: Annotated[AuthToken, Depends(page_token)],
+    state: Annotated[WebState, Depends(web_state)],
+) -> Page:
+    user = token.user
+    actor = actor_for(user)
+    page = Page(
+        request=request, state=state, actor=actor, user=user, session=session,
+        csrf_token=token.csrf_token or "",
+        language=request_language(request, state, user.language),
+    )
+    _remember_language(request, page)
+    page.jurisdiction = choose_jurisdiction(request, session, actor, user.jurisdiction, page)
+    return page
+
+
+PageContext = Annotated[Page, Depends(page_context)]
+PublicPage = Annotated[Page, Depends(public_page)]

@@ -1,0 +1,124 @@
+"""The one Jinja2 environment of the app, built by ``install_pages`` (never at import)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Final
+
+from babel.support import NullTranslations
+from jinja2 import Environment, FileSystemLoader, PrefixLoader, pass_context, select_autoescape
+from jinja2.runtime import Context
+from starlette.templating import Jinja2Templates
+
+from fireline import __version__
+from fireline.settings import Settings
+from fireline.web import i18n
+
+PACKAGE_ROOT: Final = Path(__file__).parent.parent
+STATIC_DIR: Final = Path(__file__).parent / "static"
+# What scripts/build_vendor.mjs copies; a page needs all of them for charts and htmx.
+VENDOR_FILES: Final = (
+    "htmx.min.js", "vega.min.js", "vega-lite.min.js", "vega-embed.min.js", "cytoscape.min.js",
+)
+
+
+@dataclass(frozen=True)
+class WebState:
+    """What the pages share, kept on ``app.state.web``."""
+
+    templates: Jinja2Templates
+    translations: dict[str, NullTranslations]
+    settings: Settings
+    vendor_dir: Path
+
+    def vendor_ready(self) -> bool:
+        """Checked per request (a few stat calls) so `make vendor` needs no restart."""
+        return all((self.vendor_dir / name).is_file() for name in VENDOR_FILES)
+
+
+def template_folders(root: Path = PACKAGE_ROOT) -> dict[str, FileSystemLoader]:
+    """Each package's ``templates/`` under its dotted name: ``reports/…``, ``tracing.venues/…``."""
+    loaders: dict[str, FileSystemLoader] = {}
+    for folder in sorted(root.rglob("templates")):
+        if folder.is_dir() and "static" not in folder.parts:
+            prefix = ".".join(folder.parent.relative_to(root).parts)
+            loaders[prefix] = FileSystemLoader(folder)
+    return loaders
+
+
+@pass_context
+def _gettext(context: Context, message: str) -> str:
+    # The language differs per request while the environment is shared, so the
+    # catalogue comes from the template context rather than an installed global.
+    translations: NullTranslations = context["translations"]
+    return translations.gettext(message)
+
+
+@pass_context
+def _ngettext(context: Context, singular: str, plural: str, count: int) -> str:
+    translations: NullTranslations = context["translations"]
+    return translations.ngettext(singular, plural, count)
+
+
+@pass_context
+def _number(context: Context, value: float | int | None) -> str:
+    return i18n.number(value, context["lang"])
+
+
+@pass_context
+def _rate(context: Context, value: float | None) -> str:
+    return i18n.rate(value, context["lang"])
+
+
+@pass_context
+def _long_date(context: Context, value: date) -> str:
+    return i18n.long_date(value, context["lang"])
+
+
+@pass_context
+def _local_datetime(context: Context, value: datetime) -> str:
+    """An instant in the chosen jurisdiction's time zone (SQLite hands back naive UTC)."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    place = context.get("jurisdiction")
+    zone = place.timezone if place is not None else "Asia/Shanghai"
+    return i18n.short_datetime(value, context["lang"], zone)
+
+
+def _static_url(path: str) -> str:
+    # The version in the query string makes browsers fetch assets anew after an upgrade.
+    return f"/static/{path}?v={__version__}"
+
+
+def build_environment(root: Path = PACKAGE_ROOT) -> Environment:
+    env = Environment(
+        loader=PrefixLoader(dict(template_folders(root)), delimiter="/"),
+        autoescape=select_autoescape(["html"]),
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    # Collapse whitespace inside {% trans %} so msgids match what pybabel extracts
+    # with ``trimmed = true`` in babel.cfg.
+    env.policies["ext.i18n.trimmed"] = True
+    env.install_gettext_callables(_gettext, _ngettext, newstyle=True)  # type: ignore[attr-defined]
+    env.filters["number"] = _number
+    env.filters["rate"] = _rate
+    env.filters["long_date"] = _long_date
+    env.filters["local_datetime"] = _local_datetime
+    env.globals["static_url"] = _static_url
+    env.globals["language_names"] = i18n.LANGUAGE_NAMES
+    env.globals["html_lang"] = i18n.HTML_LANG
+    return env
+
+
+def build_state(settings: Settings, *, vendor_dir: Path | None = None) -> WebState:
+    templates = Jinja2Templates(env=build_environment())
+    return WebState(
+        templates=templates,
+        translations=i18n.load_translations(),
+        settings=settings,
+        vendor_dir=vendor_dir or STATIC_DIR / "vendor",
+    )
