@@ -20,6 +20,7 @@ from fireline.people.api import router as people_router
 from fireline.places.api import router as places_router
 from fireline.reports.api import router as reports_router
 from fireline.settings import Settings
+from fireline.surveillance.api import router as surveillance_router
 from fireline.surveillance.signals.api import router as alerts_router
 from fireline.surveillance.signals.jobs import daily_signals
 from fireline.surveillance.trends.api import router as trends_router
@@ -38,6 +39,7 @@ def api_router() -> APIRouter:
         reports_router,
         alerts_router,
         trends_router,
+        surveillance_router,
     )
     for router in routers:
         api.include_router(router)

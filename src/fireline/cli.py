@@ -23,6 +23,7 @@ GROUPS = (
     ("jurisdictions", "fireline.places.cli"),
     ("diseases", "fireline.diseases.cli"),
     ("analyze", "fireline.analytics.cli"),
+    ("cases", "fireline.surveillance.cli"),
     ("signals", "fireline.surveillance.signals.cli"),
 )
 COMMAND_MODULES = ("fireline.serve", "fireline.demo.cli")

@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
+from fireline.analytics import earsc
 from fireline.analytics.cli import app
 
 from ._data import EPIESTIM, SURVEILLANCE, column, read_csv
@@ -83,8 +84,40 @@ def test_aberration_methods_and_date_column(tmp_path: Path, method: str) -> None
     result = runner.invoke(app, args)
     assert result.exit_code == 0, result.stderr
     out = rows(result.stdout)
-    assert list(out[0]) == ["date", "observed", "threshold", "alarm"]
+    extra = ["statistic"] if method.startswith("ears-") else []  # EARS adds its statistic
+    assert list(out[0]) == ["date", "observed", "threshold", "alarm", *extra]
     assert out[-1]["date"] == "2014-02-10"
+
+
+def _series_csv(tmp_path: Path, values: list[float]) -> str:
+    src = tmp_path / "daily.csv"
+    src.write_text("t,observed\n" + "".join(f"{i},{v:g}\n" for i, v in enumerate(values, 1)))
+    return str(src)
+
+
+SPIKE = [2.0, 3.0] * 5 + [2.0, 30.0]  # quiet, then a spike on day 12
+
+
+@pytest.mark.parametrize(("variant", "alarm"), [("cdc", "1"), ("r-surveillance", "0")])
+def test_aberration_c3_variants(tmp_path: Path, variant: str, alarm: str) -> None:
+    args = ["aberration", _series_csv(tmp_path, SPIKE), "--method", "ears-c3"]
+    result = runner.invoke(app, [*args, "--c3-variant", variant])
+    assert result.exit_code == 0, result.stderr
+    (row,) = rows(result.stdout)
+    ref = earsc(SPIKE, method="C3", variant=variant)  # type: ignore[arg-type]
+    assert row["alarm"] == alarm == str(int(ref.alarm[0]))
+    assert float(row["threshold"]) == pytest.approx(float(ref.threshold[0]), rel=1e-12)
+    assert float(row["statistic"]) == pytest.approx(float(ref.statistic[0]), rel=1e-12)
+
+
+def test_aberration_h_sets_the_ears_level(tmp_path: Path) -> None:
+    args = ["aberration", _series_csv(tmp_path, SPIKE), "--method", "ears-c1", "--h", "3"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.stderr
+    out = rows(result.stdout)
+    ref = earsc(SPIKE, method="C1", h=3)
+    np.testing.assert_allclose([float(r["threshold"]) for r in out], ref.threshold, rtol=1e-12)
+    assert [r["alarm"] for r in out] == [str(int(a)) for a in ref.alarm]
 
 
 def test_growth_command(tmp_path: Path) -> None:
@@ -118,6 +151,8 @@ FLU = str(EPIESTIM / "Flu2009_incidence.csv")
         (lambda p: ["rt", _bad(p, "dates,I\n1,2\n2,3\n"), *SI], "at least"),
         (lambda p: ["aberration", _bad(p, "t,count\n1,2\n")], "'observed'"),
         (lambda p: ["aberration", _bad(p, "t,observed\n1,2\n2,3\n")], "too short"),
+        (lambda p: ["aberration", _series_csv(p, SPIKE), "--h", "-1"], "h must be"),
+        (lambda p: ["aberration", _series_csv(p, SPIKE), "--h", "2", "--alpha", "1"], "not both"),
         (lambda p: ["growth", _bad(p, "I\n1\n2\n"), "--window", "5"], "window"),
         (lambda p: ["growth", _bad(p, "")], "no data rows"),
     ],

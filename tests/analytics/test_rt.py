@@ -192,3 +192,15 @@ def test_posterior_is_positive_and_ordered(incid: np.ndarray) -> None:
     assert np.all(res.mean > 0) and np.all(res.std > 0)
     assert np.all(np.diff(res.quantiles, axis=0) >= 0)
     assert np.all((res.quantiles[0] <= res.mean) & (res.mean <= res.quantiles[-1]))
+
+
+def test_spline_quantiles_for_large_shapes_equal_exact_inversion() -> None:
+    from scipy import special
+
+    from fireline.analytics.rt import QUANTILE_PROBS, _standard_gamma_quantiles
+
+    rng = np.random.default_rng(7)
+    shapes = np.concatenate([np.arange(1.0, 200.0, 0.25), np.exp(rng.uniform(4.0, 18.0, 5000))])
+    probs = np.asarray(QUANTILE_PROBS)
+    exact = special.gammaincinv(shapes[None, :], probs[:, None])
+    assert np.max(np.abs(_standard_gamma_quantiles(shapes, probs) / exact - 1)) < 1e-12

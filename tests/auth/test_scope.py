@@ -40,6 +40,8 @@ def _path_values(world: dict[str, Any]) -> dict[str, str]:
         "code": OTHER,
         "person_id": str(world["other_person"]),
         "alert_id": str(world["other_alert"]),
+        # case intake: ids that hold nothing in scope (the world has no case yet)
+        "case_id": "999999", "batch_id": "999999", "match_id": "999999",
     }
 
 

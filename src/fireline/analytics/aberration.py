@@ -12,7 +12,7 @@ from typing import Literal
 from numpy.typing import ArrayLike
 
 from fireline.analytics._result import AberrationResult
-from fireline.analytics.ears import earsc
+from fireline.analytics.ears import EarsVariant, earsc
 from fireline.analytics.farrington import PowerTransform, ThresholdMethod, farrington
 from fireline.analytics.farrington_flexible import FlexibleOptions, farrington_flexible
 
@@ -27,6 +27,8 @@ def detect_aberrations(
     method: Method,
     *,
     alpha: float | None = None,
+    h: float | None = None,
+    c3_variant: EarsVariant = "cdc",
     baseline: int = 7,
     b: int = 5,
     w: int = 3,
@@ -36,17 +38,31 @@ def detect_aberrations(
     powertrans: PowerTransform = "2/3",
     freq: int = 52,
 ) -> AberrationResult:
-    """Run one detector with the package defaults of R ``surveillance``.
+    """Run one detector with its defaults (R ``surveillance``'s, and the CDC's C3).
 
-    ``alpha`` ``None`` means each method's default (EARS C1/C2 0.001, C3 0.025,
-    Farrington 0.05 two-sided, flexible 0.05 one-sided). ``baseline`` applies
-    to EARS; ``b``, ``w``, ``reweight``, ``trend``, ``powertrans`` and
+    ``alpha`` ``None`` means each method's default (EARS C1/C2 0.001, C3 the
+    CDC's h = 2 or, with ``c3_variant="r-surveillance"``, 0.025; Farrington
+    0.05 two-sided, flexible 0.05 one-sided). ``h`` (EARS only) sets the level
+    on the EARS statistic instead of ``alpha`` (3 is the CDC's C1/C2 level);
+    ``c3_variant`` picks the CDC C3 or R ``earsC``'s (see
+    :mod:`fireline.analytics.ears`). EARS returns an
+    :class:`~fireline.analytics.ears.EarsResult` carrying the statistic.
+    ``baseline`` applies to EARS; ``b``, ``w``, ``reweight``, ``trend``, ``powertrans`` and
     ``freq`` to both Farrington methods; ``threshold_method`` to the flexible
     one. See the method functions for details.
     """
     if method.startswith("ears-"):
         sub = method[-2:].upper()
-        return earsc(observed, method=sub, baseline=baseline, alpha=alpha)  # type: ignore[arg-type]
+        return earsc(
+            observed,
+            method=sub,  # type: ignore[arg-type]
+            baseline=baseline,
+            alpha=alpha,
+            h=h,
+            variant=c3_variant,
+        )
+    if h is not None:
+        raise ValueError("h applies to the EARS methods only")
     level = 0.05 if alpha is None else alpha
     if method == "farrington":
         return farrington(

@@ -20,6 +20,7 @@ import typer
 
 from fireline.analytics._types import FloatArray
 from fireline.analytics.aberration import detect_aberrations
+from fireline.analytics.ears import EarsResult
 from fireline.analytics.growth import growth_rate
 from fireline.analytics.rt import EPIESTIM_COLUMNS, estimate_rt
 
@@ -45,6 +46,13 @@ class Method(StrEnum):
     ears_c3 = "ears-c3"
     farrington = "farrington"
     farrington_flexible = "farrington-flexible"
+
+
+class C3Variant(StrEnum):
+    """EARS C3: the CDC's statistic, or R surveillance::earsC's bound."""
+
+    cdc = "cdc"
+    r_surveillance = "r-surveillance"
 
 
 class ThresholdMethod(StrEnum):
@@ -204,6 +212,13 @@ def aberration(
     file: Annotated[Path, typer.Argument(help="CSV with t,observed or date,observed.")],
     method: Annotated[Method, typer.Option(help="Detection method.")] = Method.ears_c1,
     alpha: Annotated[float | None, typer.Option(help="Level; default per method.")] = None,
+    h: Annotated[
+        float | None,
+        typer.Option("--h", help="EARS: level on the statistic instead of --alpha (CDC: 3, C3 2)."),
+    ] = None,
+    c3_variant: Annotated[
+        C3Variant, typer.Option(help="EARS C3: the CDC statistic or R earsC's bound.")
+    ] = C3Variant.cdc,
     b: Annotated[int, typer.Option("--b", help="Farrington: years back.")] = 5,
     w: Annotated[int, typer.Option("--w", help="Farrington: half-window (weeks).")] = 3,
     baseline: Annotated[int, typer.Option(help="EARS: baseline length.")] = 7,
@@ -215,7 +230,12 @@ def aberration(
     freq: Annotated[int, typer.Option(help="Farrington: periods per year.")] = 52,
     out: Annotated[Path | None, typer.Option(help="Write here instead of stdout.")] = None,
 ) -> None:
-    """Flag aberrations in a weekly (52 a year) or daily count series."""
+    """Flag aberrations in a weekly (52 a year) or daily count series.
+
+    EARS methods add a ``statistic`` column (C1, C2 or C3 in baseline sd
+    units); C3 is the CDC's (alarm when C3 > h, h = 2) unless
+    ``--c3-variant r-surveillance``.
+    """
     try:
         table = _read_table(file)
         key = _pick(table, ("t", "date"), file, "'t' or 'date'")
@@ -224,6 +244,8 @@ def aberration(
             observed,
             method.value,
             alpha=alpha,
+            h=h,
+            c3_variant=c3_variant.value,
             baseline=baseline,
             b=b,
             w=w,
@@ -233,8 +255,12 @@ def aberration(
             freq=freq,
         )
         labels = [table[key][i - 1] for i in res.t]
-        rows = zip(labels, res.observed, res.threshold, res.alarm, strict=True)
-        _write([key, "observed", "threshold", "alarm"], rows, out)
+        header = [key, "observed", "threshold", "alarm"]
+        columns: list[Iterable[object]] = [labels, res.observed, res.threshold, res.alarm]
+        if isinstance(res, EarsResult):  # EARS adds its statistic, a score in sd units
+            header.append("statistic")
+            columns.append(res.statistic)
+        _write(header, zip(*columns, strict=True), out)
     except (InputError, ValueError) as exc:
         raise _fail(str(exc)) from None
 

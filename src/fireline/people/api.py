@@ -10,7 +10,8 @@ from fireline.auth.deps import ApiActor
 from fireline.db.deps import DbSession
 from fireline.pagination import Page, PageParams, make_page, page_params
 from fireline.people import service
-from fireline.people.schemas import PersonRead
+from fireline.people.models import Person, PersonMatch
+from fireline.people.schemas import MatchDecision, PersonMatchRead, PersonRead
 
 router = APIRouter(tags=["people"])
 
@@ -30,3 +31,51 @@ def read_persons(
 @router.get("/persons/{person_id}", response_model=PersonRead)
 def read_person(person_id: int, actor: ApiActor, session: DbSession) -> PersonRead:
     return PersonRead.model_validate(service.get_person(session, actor, person_id))
+
+
+def _match_read(row: tuple[PersonMatch, Person, Person]) -> PersonMatchRead:
+    match, keep, duplicate = row
+    return PersonMatchRead(
+        id=match.id,
+        status=match.status,
+        score=match.score,
+        reasons=list(match.reasons),
+        person=PersonRead.model_validate(keep),
+        duplicate=PersonRead.model_validate(duplicate),
+        decided_by=match.decided_by,
+        decided_at=match.decided_at,
+        created_at=match.created_at,
+    )
+
+
+@router.get("/person-matches", response_model=Page[PersonMatchRead])
+def read_matches(
+    actor: ApiActor,
+    session: DbSession,
+    params: Annotated[PageParams, Depends(page_params)],
+    status: str | None = "proposed",
+) -> Page[PersonMatchRead]:
+    """The merge queue: proposals whose two persons are both in your subtree, best first."""
+    rows, total = service.list_matches(session, actor, params, status=status)
+    return make_page([_match_read(r) for r in rows], total, params)
+
+
+@router.get("/person-matches/{match_id}", response_model=PersonMatchRead)
+def read_match(match_id: int, actor: ApiActor, session: DbSession) -> PersonMatchRead:
+    return _match_read(service.get_match(session, actor, match_id))
+
+
+@router.post("/person-matches/{match_id}/accept", response_model=PersonMatchRead)
+def accept_match(
+    match_id: int, decision: MatchDecision, actor: ApiActor, session: DbSession
+) -> PersonMatchRead:
+    """Merge the two persons: records move to the kept one; the other is marked merged."""
+    service.accept_match(session, actor, match_id, keep_id=decision.keep_id)
+    return _match_read(service.get_match(session, actor, match_id))
+
+
+@router.post("/person-matches/{match_id}/reject", response_model=PersonMatchRead)
+def reject_match(match_id: int, actor: ApiActor, session: DbSession) -> PersonMatchRead:
+    """Different people: both records stay; the pair is not proposed again."""
+    service.reject_match(session, actor, match_id)
+    return _match_read(service.get_match(session, actor, match_id))

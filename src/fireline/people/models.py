@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
-from sqlalchemy import Date, Integer, String
+from sqlalchemy import JSON, Date, DateTime, Float, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from fireline.db.base import Base, InJurisdiction, Timestamped, Versioned
@@ -23,3 +23,27 @@ class Person(InJurisdiction, Versioned, Timestamped, Base):
     phone: Mapped[str | None] = mapped_column(String(32), index=True)
     address: Mapped[str | None] = mapped_column(String(500))
     language: Mapped[str | None] = mapped_column(String(8))
+    # Set when a person was found to duplicate another and merged into it: the
+    # row stays (for the audit trail) but owns no records any more.
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id"))
+
+
+class PersonMatch(InJurisdiction, Timestamped, Base):
+    """A proposal that two persons are the same, for a human to accept or reject.
+
+    ``person_id`` is the record proposed to keep (the older one), ``duplicate_id``
+    the newer one; ``jurisdiction_id`` is the duplicate's. Never merged silently.
+    """
+
+    __tablename__ = "person_matches"
+    __table_args__ = (UniqueConstraint("person_id", "duplicate_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), index=True, nullable=False)
+    duplicate_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), index=True, nullable=False)
+    score: Mapped[float] = mapped_column(Float, nullable=False)
+    reasons: Mapped[list[str]] = mapped_column(JSON, nullable=False, default=list)
+    # proposed | accepted | rejected | superseded
+    status: Mapped[str] = mapped_column(String(16), nullable=False, index=True, default="proposed")
+    decided_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -1,14 +1,17 @@
-"""Reading persons: scoped to the actor's subtree and audited on every read."""
+"""Reading persons and deciding match proposals: scoped to the actor's subtree, audited."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session, aliased
 
 from fireline.auth import audit
 from fireline.auth.scope import Actor
-from fireline.pagination import PageParams, fetch_page
-from fireline.people.models import Person
+from fireline.db.base import utcnow
+from fireline.errors import Conflict, NotFound, Problem
+from fireline.pagination import PageParams, count, fetch_page
+from fireline.people import matching as merge
+from fireline.people.models import Person, PersonMatch
 
 
 def list_persons(
@@ -21,8 +24,13 @@ def list_persons(
         statement = statement.where(Person.name.startswith(name, autoescape=True))
     persons, total = fetch_page(session, statement, params)
     audit.record(
-        session, actor, "read", "person", [p.id for p in persons],
-        jurisdiction_id=actor.jurisdiction_id or None, filtered=bool(name),
+        session,
+        actor,
+        "read",
+        "person",
+        [p.id for p in persons],
+        jurisdiction_id=actor.jurisdiction_id or None,
+        filtered=bool(name),
     )
     return persons, total
 
@@ -30,5 +38,135 @@ def list_persons(
 def get_person(session: Session, actor: Actor, person_id: int) -> Person:
     actor.require("persons:read")
     person: Person = actor.get(session, Person, person_id, f"person {person_id}")
-    audit.record(session, actor, "read", "person", [person.id], jurisdiction_id=person.jurisdiction_id)
+    audit.record(
+        session, actor, "read", "person", [person.id], jurisdiction_id=person.jurisdiction_id
+    )
     return person
+
+
+def _matches(actor: Actor) -> Select[tuple[PersonMatch, Person, Person]]:
+    """Proposals whose two persons are both in the actor's scope."""
+    keep, duplicate = aliased(Person), aliased(Person)
+    statement = (
+        select(PersonMatch, keep, duplicate)
+        .join(keep, keep.id == PersonMatch.person_id)
+        .join(duplicate, duplicate.id == PersonMatch.duplicate_id)
+    )
+    return actor.restrict(actor.restrict(statement, keep), duplicate)
+
+
+def list_matches(
+    session: Session, actor: Actor, params: PageParams, *, status: str | None = "proposed"
+) -> tuple[list[tuple[PersonMatch, Person, Person]], int]:
+    """A page of match proposals, best first; reading them reads both persons (audited)."""
+    actor.require("persons:read")
+    statement = _matches(actor).order_by(PersonMatch.score.desc(), PersonMatch.id)
+    if status:
+        statement = statement.where(PersonMatch.status == status)
+    total = count(session, statement)
+    rows = [
+        r._tuple() for r in session.execute(statement.limit(params.limit).offset(params.offset))
+    ]
+    ids = [p.id for _, keep, dup in rows for p in (keep, dup)]
+    audit.record(
+        session,
+        actor,
+        "read",
+        "person",
+        ids,
+        jurisdiction_id=actor.jurisdiction_id or None,
+        view="matches",
+    )
+    return rows, total
+
+
+def get_match(session: Session, actor: Actor, match_id: int) -> tuple[PersonMatch, Person, Person]:
+    actor.require("persons:read")
+    row = session.execute(_matches(actor).where(PersonMatch.id == match_id)).first()
+    if row is None:
+        raise NotFound(f"person match {match_id}")
+    match, keep, duplicate = row._tuple()
+    audit.record(
+        session,
+        actor,
+        "read",
+        "person",
+        [keep.id, duplicate.id],
+        jurisdiction_id=duplicate.jurisdiction_id,
+        view="match",
+    )
+    return match, keep, duplicate
+
+
+def accept_match(
+    session: Session, actor: Actor, match_id: int, *, keep_id: int | None = None
+) -> PersonMatch:
+    """Merge: the other person's records move to the kept one, which fills its blanks."""
+    actor.require("persons:write")
+    match, first, second = _open_match(session, actor, match_id)
+    keep, duplicate = (second, first) if keep_id == second.id else (first, second)
+    if keep_id not in (None, first.id, second.id):
+        raise Problem(422, f"person {keep_id} is not part of match {match_id}")
+    if keep.merged_into_id or duplicate.merged_into_id:
+        raise Conflict("one of the two persons was merged already")
+    keep_key, duplicate_key = keep.id, duplicate.id
+    moved = merge.move_records(session, duplicate_key, keep_key)
+    keep, duplicate = session.get_one(Person, keep_key), session.get_one(Person, duplicate_key)
+    merge.fill_blanks(keep, duplicate)
+    duplicate.merged_into_id = keep.id
+    match = session.get_one(PersonMatch, match_id)
+    _decide(match, actor, "accepted")
+    others = select(PersonMatch).where(
+        PersonMatch.status == "proposed",
+        PersonMatch.id != match_id,
+        (PersonMatch.person_id == duplicate_key) | (PersonMatch.duplicate_id == duplicate_key),
+    )
+    for other in session.scalars(others):
+        _decide(other, actor, "superseded")
+    audit.record(
+        session,
+        actor,
+        "merge",
+        "person",
+        [keep_key, duplicate_key],
+        jurisdiction_id=keep.jurisdiction_id,
+        match=match_id,
+        moved=moved,
+    )
+    session.flush()
+    return match
+
+
+def reject_match(session: Session, actor: Actor, match_id: int) -> PersonMatch:
+    """The two are different people; both stay and the pair is not proposed again."""
+    actor.require("persons:write")
+    match, _, duplicate = _open_match(session, actor, match_id)
+    _decide(match, actor, "rejected")
+    audit.record(
+        session,
+        actor,
+        "reject",
+        "person_match",
+        [match.id],
+        jurisdiction_id=duplicate.jurisdiction_id,
+    )
+    session.flush()
+    return match
+
+
+def _open_match(
+    session: Session, actor: Actor, match_id: int
+) -> tuple[PersonMatch, Person, Person]:
+    row = session.execute(_matches(actor).where(PersonMatch.id == match_id)).first()
+    if row is None:
+        raise NotFound(f"person match {match_id}")
+    match, keep, duplicate = row._tuple()
+    if match.status != "proposed":
+        raise Conflict(f"match {match_id} is {match.status} already")
+    return match, keep, duplicate
+
+
+def _decide(match: PersonMatch, actor: Actor, status: str) -> None:
+    match.status = status
+    match.decided_by = actor.user_id
+    match.decided_at = utcnow()

@@ -1,11 +1,21 @@
-"""Cases and their classification history."""
+"""Cases, their classification history, and the bookkeeping of bulk case imports."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Integer, String, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    String,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, deferred, mapped_column
 
 from fireline.db.base import Base, BigId, InJurisdiction, Timestamped, Versioned, utcnow
 
@@ -30,6 +40,10 @@ class Case(InJurisdiction, Versioned, Timestamped, Base):
     imported: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     outcome: Mapped[str | None] = mapped_column(String(16))
     date_outcome: Mapped[date | None] = mapped_column(Date)
+    # The import that created the case, if any: who loaded it, when, from which file.
+    # Not indexed, to keep bulk loads cheap; a batch's cases are found by range scan
+    # only in rare audits.
+    import_batch_id: Mapped[int | None] = mapped_column(ForeignKey("case_import_batches.id"))
 
 
 class ClassificationChange(Base):
@@ -44,3 +58,68 @@ class ClassificationChange(Base):
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     reason: Mapped[str | None] = mapped_column(String(500))
+
+
+class ColumnMapping(InJurisdiction, Timestamped, Base):
+    """A named, reusable mapping from a file's headers to case fields.
+
+    Epidemiologists receive the same line list layout every day; a mapping saved in
+    their jurisdiction is offered to everyone working there.
+    """
+
+    __tablename__ = "case_column_mappings"
+    __table_args__ = (UniqueConstraint("jurisdiction_id", "name"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), nullable=False)
+    columns: Mapped[dict[str, str]] = mapped_column(JSON, nullable=False, default=dict)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+class ImportBatch(InJurisdiction, Timestamped, Base):
+    """One file brought in: validated first (with its report), then committed or not.
+
+    ``jurisdiction_id`` is the importing user's home jurisdiction, so the batch and
+    its report are visible in the same subtree as the user who made it.
+    """
+
+    __tablename__ = "case_import_batches"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    filename: Mapped[str] = mapped_column(String(300), nullable=False)
+    source: Mapped[str] = mapped_column(String(64), nullable=False)
+    disease: Mapped[str] = mapped_column(String(32), nullable=False)
+    default_classification: Mapped[str] = mapped_column(String(16), nullable=False)
+    # validated | refused | committed | discarded
+    status: Mapped[str] = mapped_column(String(16), nullable=False, index=True)
+    encoding: Mapped[str | None] = mapped_column(String(16))
+    headers: Mapped[list[str]] = mapped_column(JSON, nullable=False, default=list)
+    mapping: Mapped[dict[str, str]] = mapped_column(JSON, nullable=False, default=dict)
+    total_rows: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    bad_rows: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    duplicate_rows: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    cases_created: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    persons_created: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    persons_reused: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    matches_proposed: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    committed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # The uploaded file, kept between the validate and commit steps of the wizard;
+    # cleared once the batch is committed or discarded. Deferred: never loaded by lists.
+    content: Mapped[bytes | None] = deferred(mapped_column(LargeBinary))
+
+
+class ImportProblem(Base):
+    """One line of an import report: a refused row (error) or a skipped duplicate."""
+
+    __tablename__ = "case_import_problems"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    batch_id: Mapped[int] = mapped_column(
+        ForeignKey("case_import_batches.id"), index=True, nullable=False
+    )
+    line: Mapped[int] = mapped_column(Integer, nullable=False)
+    column: Mapped[str] = mapped_column(String(100), nullable=False, default="")
+    value: Mapped[str] = mapped_column(String(500), nullable=False, default="")
+    message: Mapped[str] = mapped_column(String(500), nullable=False)
+    severity: Mapped[str] = mapped_column(String(8), nullable=False, default="error")

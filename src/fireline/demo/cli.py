@@ -1,0 +1,189 @@
+"""``fireline demo`` and ``fireline simulate``."""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import typer
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+from sqlalchemy import Engine
+
+from fireline.console import err, fail, open_engine, out
+from fireline.db import migrate
+from fireline.db.engine import session_factory, transaction
+from fireline.settings import Settings
+from fireline.simulate.params import MAX_CASES, MIN_CASES
+
+if TYPE_CHECKING:  # the simulator pulls in NumPy and Arrow: loaded when a command runs
+    import pyarrow as pa
+
+    from fireline.demo.service import DemoLogin
+    from fireline.simulate import Outbreak
+
+FORMATS = ("parquet", "csv")
+
+STAGES = 7  # progress steps reported by simulate(), plus writing or loading
+
+
+def demo(
+    cases: int = typer.Option(3000, help="Cases in the simulated outbreak"),
+    seed: int = typer.Option(1, help="Random seed: the same seed gives the same outbreak"),
+    serve: bool = typer.Option(True, "--serve/--no-serve", help="Start the server afterwards"),
+    reset: bool = typer.Option(False, help="Empty the data tables and load the demo again"),
+    host: str = typer.Option("127.0.0.1", help="Address to listen on"),
+    port: int = typer.Option(8000, help="Port to listen on"),
+) -> None:
+    """Load the demo province, logins and an outbreak ending today; then serve it."""
+    from fireline.demo.service import load_demo
+
+    _check_cases(cases)
+    settings = Settings(demo=True)
+    engine = _migrated(settings)
+    with progress_bar("loading the demo") as step, transaction(session_factory(engine)) as session:
+        step("importing the province")
+        report = load_demo(session, cases=cases, seed=seed, reset=reset)
+    if report.loaded:
+        out.print(f"demo loaded: {report.rows.get('cases', 0):,} cases from {report.start} "
+                  f"to {report.as_of}")
+    else:
+        out.print("the demo is already loaded: nothing to do (use --reset to load it again)")
+    out.print(logins_table(report.logins))
+    if serve:
+        _serve(settings, engine, host, port)
+
+
+def logins_table(logins: list[DemoLogin]) -> Table:
+    table = Table("username", "role", "jurisdiction", "password", title="Demo logins")
+    for login in logins:
+        table.add_row(login.username, login.role, login.jurisdiction, login.password)
+    return table
+
+
+def _serve(settings: Settings, engine: Engine, host: str, port: int) -> None:
+    import uvicorn
+
+    from fireline.app import create_app
+
+    out.print(f"Fireline demo on http://{host}:{port}")
+    uvicorn.run(create_app(settings, engine=engine), host=host, port=port, log_level="info")
+
+
+def simulate_command(
+    cases: int = typer.Option(..., help=f"Number of cases ({MIN_CASES} to {MAX_CASES:,})"),
+    seed: int = typer.Option(0, help="Random seed: the same seed gives the same outbreak"),
+    seed_county: str | None = typer.Option(None, help="Code of the county where it starts"),
+    out_dir: Path | None = typer.Option(None, "--out", help="Write files here, not the database"),
+    file_format: str = typer.Option("parquet", "--format", help="parquet or csv (with --out)"),
+    start: str | None = typer.Option(None, help="First day (YYYY-MM-DD); default: ends today"),
+) -> None:
+    """Simulate an outbreak into the database, or into Parquet/CSV files with --out."""
+    _check_cases(cases)
+    first_day = _parse_date(start)
+    if out_dir is not None:
+        _to_files(cases, seed, seed_county, out_dir, file_format, first_day)
+    else:
+        _to_database(cases, seed, seed_county, first_day)
+
+
+def _check_cases(cases: int) -> None:
+    if not MIN_CASES <= cases <= MAX_CASES:
+        fail(f"--cases must be between {MIN_CASES} and {MAX_CASES:,} (got {cases})")
+
+
+def _parse_date(value: str | None) -> date | None:
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        fail(f"--start must be a date like 2026-01-31 (got {value!r})")
+
+
+def _run(
+    jurisdictions: pa.Table, cases: int, seed: int, seed_county: str | None, start: date | None,
+    step: Callable[[str], None],
+) -> Outbreak:
+    from fireline.simulate import GeographyError, simulate
+
+    try:
+        return simulate(jurisdictions, cases, seed=seed, seed_county=seed_county, start=start,
+                        end=None if start else date.today(), progress=step)
+    except (GeographyError, ValueError) as exc:
+        fail(str(exc))
+
+
+def _to_files(
+    cases: int, seed: int, seed_county: str | None, folder: Path, file_format: str,
+    start: date | None,
+) -> None:
+    from fireline.demo.jurisdictions import from_csv
+    from fireline.places.importer import bundled_divisions
+    from fireline.simulate import write
+
+    if file_format not in FORMATS:
+        fail(f"--format must be parquet or csv (got {file_format!r})")
+    _check_writable(folder)
+    with progress_bar("simulating") as step:
+        outbreak = _run(from_csv(bundled_divisions()), cases, seed, seed_county, start, step)
+        step(f"writing {file_format} files")
+        paths = write(outbreak, folder, "csv" if file_format == "csv" else "parquet")
+    out.print(f"wrote {len(paths)} files to {folder}: {_summary(outbreak)}")
+
+
+def _check_writable(folder: Path) -> None:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except OSError as exc:
+        fail(f"cannot write to {folder}: {exc.strerror or exc}")
+
+
+def _to_database(cases: int, seed: int, seed_county: str | None, start: date | None) -> None:
+    from fireline.demo.jurisdictions import from_database
+    from fireline.demo.loader import load_outbreak
+
+    engine = _migrated(Settings())
+    with progress_bar("simulating") as step, transaction(session_factory(engine)) as session:
+        tree = from_database(session)
+        if tree.num_rows == 0:
+            fail("the database has no jurisdictions: run `fireline jurisdictions import FILE` "
+                 "or `fireline demo` first")
+        outbreak = _run(tree, cases, seed, seed_county, start, step)
+        step("loading into the database")
+        load_outbreak(session, outbreak)
+    out.print(f"loaded into {engine.dialect.name}: {_summary(outbreak)}")
+
+
+def _migrated(settings: Settings) -> Engine:
+    engine = open_engine(settings)
+    migrate.upgrade(engine)
+    return engine
+
+
+def _summary(outbreak: Outbreak) -> str:
+    counts = outbreak.counts()
+    return (f"{counts['cases']:,} cases, {counts['contacts']:,} contacts, "
+            f"{counts['persons']:,} people, from {outbreak.start} to {outbreak.as_of}")
+
+
+@contextmanager
+def progress_bar(title: str) -> Iterator[Callable[[str], None]]:
+    """A bar on stderr that advances one step per stage the work reports."""
+    with Progress(TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(),
+                  console=err, transient=True) as progress:
+        task = progress.add_task(title, total=STAGES + 1)
+
+        def step(stage: str) -> None:
+            progress.update(task, advance=1, description=stage)
+
+        yield step
+
+
+def register(app: typer.Typer) -> None:
+    app.command("demo")(demo)
+    app.command("simulate")(simulate_command)

@@ -1,0 +1,86 @@
+"""``load_demo``: the bundled province, one login per role, and an outbreak ending today."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from fireline.auth.models import User
+from fireline.auth.roles import ROLE_NAMES
+from fireline.auth.scope import system_actor
+from fireline.auth.service import create_user
+from fireline.db.models import Base
+from fireline.demo import jurisdictions
+from fireline.demo.loader import load_outbreak
+from fireline.places.importer import bundled_divisions, import_jurisdictions
+from fireline.simulate import Outbreak, simulate
+
+PASSWORD = "fireline-demo"
+SEED_COUNTY = "330102"  # Shangcheng District, Hangzhou
+KEPT_TABLES = frozenset({"jurisdictions", "alembic_version"})
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    username: str
+    role: str
+    jurisdiction: str  # code
+    password: str = PASSWORD
+
+
+@dataclass
+class DemoReport:
+    loaded: bool  # False: the demo was there already and nothing was done
+    logins: list[DemoLogin]
+    rows: dict[str, int] = field(default_factory=dict)
+    start: date | None = None
+    as_of: date | None = None
+
+
+def demo_logins() -> list[DemoLogin]:
+    """``admin`` for the province, then every role for Hangzhou and for Shangcheng."""
+    logins = [DemoLogin("admin", "admin", "330000")]
+    for prefix, code in (("hangzhou", "330100"), ("shangcheng", SEED_COUNTY)):
+        logins.extend(DemoLogin(f"{prefix}-{role}", role, code) for role in ROLE_NAMES)
+    return logins
+
+
+def is_loaded(session: Session) -> bool:
+    return session.scalar(select(User.id).where(User.username == "admin")) is not None
+
+
+def empty_data_tables(session: Session) -> None:
+    """Delete every row of every table but the jurisdictions, children before parents."""
+    for table in reversed(Base.metadata.sorted_tables):
+        if table.name not in KEPT_TABLES:
+            session.execute(delete(table))
+
+
+def load_demo(
+    session: Session, *, cases: int = 3000, seed: int = 1, reset: bool = False,
+    today: date | None = None,
+) -> DemoReport:
+    """Load the demo once; a second call reports it is there and does nothing."""
+    logins = demo_logins()
+    if reset:
+        empty_data_tables(session)
+    elif is_loaded(session):
+        return DemoReport(loaded=False, logins=logins)
+    actor = system_actor()
+    import_jurisdictions(session, actor, bundled_divisions())
+    for login in logins:
+        create_user(session, actor, username=login.username, password=login.password,
+                    role=login.role, jurisdiction_code=login.jurisdiction)
+    session.flush()
+    outbreak = demo_outbreak(session, cases=cases, seed=seed, today=today or date.today())
+    rows = load_outbreak(session, outbreak)
+    return DemoReport(True, logins, rows, outbreak.start, outbreak.as_of)
+
+
+def demo_outbreak(session: Session, *, cases: int, seed: int, today: date) -> Outbreak:
+    """An outbreak seeded in Shangcheng whose last day with data is ``today``."""
+    return simulate(jurisdictions.from_database(session), cases, seed=seed, end=today,
+                    seed_county=SEED_COUNTY)

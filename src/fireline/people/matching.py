@@ -1,0 +1,211 @@
+"""Is this new person somebody we already hold? Proposals for a human, never a silent merge.
+
+The same national ID is the same person: intake reuses the record (``surveillance.
+intake.load`` and ``surveillance.service``). Without that certainty, candidates are
+*blocked* in SQL (same birth date, or same phone: the classic blocking keys of
+record linkage, Christen 2012, "Data Matching", ch. 4) so that only a few pairs
+are *scored* in Python:
+
+    score = 0.5 * name similarity + 0.25 * same birth date + 0.25 * same phone
+            - 0.25 if both sexes are known and differ
+
+Name similarity is ``difflib.SequenceMatcher.ratio`` (2*matches / total length,
+Ratcliff-Obershelp) on names folded to lower case without blanks, dots or the
+middle dot of transliterated names; it works on Chinese characters as on Latin
+letters. Pairs scoring at least ``THRESHOLD`` become ``person_matches`` rows with
+their reasons. Two persons with different national IDs are never proposed.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import Column, Table, select, text, update
+from sqlalchemy.orm import Session
+
+from fireline.db.base import Base
+from fireline.people.models import Person, PersonMatch
+
+THRESHOLD = 0.6
+NAME_WEIGHT, BIRTH_WEIGHT, PHONE_WEIGHT, SEX_PENALTY = 0.5, 0.25, 0.25, 0.25
+_FOLD = re.compile(r"[\s.\-·•・]+")
+# Candidate pairs fetched per query; a block this large means a key is degenerate
+# (thousands of records on 1900-01-01), which a reviewer cannot use anyway.
+MAX_PAIRS = 200_000
+
+
+@dataclass(frozen=True)
+class Candidate:
+    id: int
+    name: str
+    birth_date: date | None
+    phone: str | None
+    sex: str | None
+    national_id: str | None
+    jurisdiction_id: int
+
+
+def fold_name(name: str) -> str:
+    return _FOLD.sub("", name).casefold()
+
+
+def name_similarity(a: str, b: str) -> float:
+    return difflib.SequenceMatcher(None, fold_name(a), fold_name(b)).ratio()
+
+
+def score(a: Candidate, b: Candidate) -> tuple[float, list[str]]:
+    """The match score of two persons in [0, 1] and the reasons for it."""
+    if a.national_id and b.national_id and a.national_id != b.national_id:
+        return 0.0, ["different national IDs"]
+    similarity = name_similarity(a.name, b.name)
+    total = NAME_WEIGHT * similarity
+    reasons = [f"name similarity {similarity:.2f}"]
+    if a.birth_date is not None and a.birth_date == b.birth_date:
+        total += BIRTH_WEIGHT
+        reasons.append("same birth date")
+    if a.phone and a.phone == b.phone:
+        total += PHONE_WEIGHT
+        reasons.append("same phone")
+    if a.sex in ("male", "female") and b.sex in ("male", "female") and a.sex != b.sex:
+        total -= SEX_PENALTY
+        reasons.append("different sex")
+    return round(max(total, 0.0), 3), reasons
+
+
+def propose_for_new(session: Session, stage: str) -> int:
+    """Propose matches for the persons whose ids are in the temporary table ``stage``."""
+    return _propose(session, f"SELECT id FROM {stage}")
+
+
+def propose_for(session: Session, person_ids: list[int]) -> int:
+    """Propose matches for a few persons (a form, an API call)."""
+    if not person_ids:
+        return 0
+    return _propose(session, ", ".join(str(int(i)) for i in person_ids))
+
+
+def _blocking_sql(ids_sql: str) -> str:
+    """Pairs sharing a blocking key where at least one side has no national ID.
+
+    Four branches rather than one OR, so that each can use an index or a hash join:
+    new persons without an ID against everyone, and new persons with an ID against
+    those without one.
+    """
+    branches = []
+    for key in ("birth_date", "phone"):
+        join = (
+            f"FROM persons n JOIN persons p ON p.{key} = n.{key} AND p.id <> n.id "
+            f"AND p.merged_into_id IS NULL"
+        )
+        branches.append(
+            f"SELECT n.id, p.id {join} WHERE n.id IN ({ids_sql}) AND n.national_id IS NULL"
+        )
+        branches.append(
+            f"SELECT n.id, p.id {join} AND p.national_id IS NULL "
+            f"WHERE n.id IN ({ids_sql}) AND n.national_id IS NOT NULL"
+        )
+    return " UNION ".join(branches) + f" LIMIT {MAX_PAIRS}"
+
+
+def _propose(session: Session, ids_sql: str) -> int:
+    pairs = {
+        (min(a, b), max(a, b)) for a, b in session.execute(text(_blocking_sql(ids_sql))).tuples()
+    }
+    if not pairs:
+        return 0
+    people = _candidates(session, {i for pair in pairs for i in pair})
+    seen = set(
+        session.execute(
+            select(PersonMatch.person_id, PersonMatch.duplicate_id).where(
+                PersonMatch.duplicate_id.in_({b for _, b in pairs})
+            )
+        ).tuples()
+    )
+    added = 0
+    for keep_id, duplicate_id in sorted(pairs - seen):
+        value, reasons = score(people[keep_id], people[duplicate_id])
+        if value >= THRESHOLD:
+            session.add(
+                PersonMatch(
+                    person_id=keep_id,
+                    duplicate_id=duplicate_id,
+                    score=value,
+                    reasons=reasons,
+                    status="proposed",
+                    jurisdiction_id=people[duplicate_id].jurisdiction_id,
+                )
+            )
+            added += 1
+    session.flush()
+    return added
+
+
+def _candidates(session: Session, ids: set[int]) -> dict[int, Candidate]:
+    found: dict[int, Candidate] = {}
+    ordered = sorted(ids)
+    for start in range(0, len(ordered), 1000):
+        chunk = ordered[start : start + 1000]
+        rows = session.execute(
+            select(
+                Person.id,
+                Person.name,
+                Person.birth_date,
+                Person.phone,
+                Person.sex,
+                Person.national_id,
+                Person.jurisdiction_id,
+            ).where(Person.id.in_(chunk))
+        ).tuples()
+        for row in rows:
+            found[row[0]] = Candidate(*row)
+    return found
+
+
+# Merging. Which tables hold a person is read from the schema (every foreign key to
+# ``persons.id``), so a table added later (admissions...) moves with the rest
+# without this module knowing it.
+# Tables whose person column records the merge itself, not a record to move.
+NOT_MOVED = {
+    ("persons", "merged_into_id"),
+    ("person_matches", "person_id"),
+    ("person_matches", "duplicate_id"),
+}
+FILLED = ("national_id", "sex", "birth_date", "phone", "address", "language")
+
+
+def person_columns() -> list[tuple[Table, Column[int]]]:
+    """Every (table, column) with a foreign key to ``persons.id``."""
+    import fireline.db.models  # noqa: F401  (registers every table in the metadata)
+
+    found: list[tuple[Table, Column[int]]] = []
+    for table in Base.metadata.sorted_tables:
+        for fk in table.foreign_keys:
+            if fk.column.table.name == "persons" and (table.name, fk.parent.name) not in NOT_MOVED:
+                found.append((table, fk.parent))
+    return found
+
+
+def move_records(session: Session, duplicate_id: int, keep_id: int) -> dict[str, int]:
+    """Point every record of ``duplicate_id`` at ``keep_id``; versioned rows get a new
+    version, so a form still open on one of them gets 409 rather than a lost update."""
+    moved: dict[str, int] = {}
+    for table, column in person_columns():
+        values: dict[str, object] = {column.name: keep_id}
+        if "version" in table.c:
+            values["version"] = table.c.version + 1
+        result = session.execute(update(table).where(column == duplicate_id).values(values))
+        count = int(getattr(result, "rowcount", 0) or 0)
+        if count:
+            moved[f"{table.name}.{column.name}"] = count
+    session.expire_all()
+    return moved
+
+
+def fill_blanks(keep: Person, duplicate: Person) -> None:
+    """What the kept record lacks and the duplicate knows (a phone, a national ID)."""
+    for name in FILLED:
+        if getattr(keep, name) is None and getattr(duplicate, name) is not None:
+            setattr(keep, name, getattr(duplicate, name))

@@ -1,0 +1,103 @@
+"""JSON routes for cases (personal data: scoped and audited), with the intake routes."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Depends
+from sqlalchemy.orm import Session
+
+from fireline.auth.deps import ApiActor
+from fireline.auth.scope import Actor
+from fireline.db.deps import DbSession
+from fireline.pagination import Page, PageParams, make_page, page_params
+from fireline.people.schemas import PersonRead
+from fireline.surveillance import service
+from fireline.surveillance.intake.api import router as intake_router
+from fireline.surveillance.schemas import (
+    CaseCreate,
+    CaseDetail,
+    CaseListItem,
+    CaseRead,
+    CaseUpdate,
+    ClassificationChangeRead,
+    ClassificationRequest,
+)
+
+router = APIRouter(tags=["cases"])
+
+
+def _detail(session: Session, actor: Actor, case_id: int, proposed: int = 0) -> CaseDetail:
+    case, person = service.get_case(session, actor, case_id)
+    return CaseDetail(
+        **CaseRead.model_validate(case).model_dump(),
+        person=PersonRead.model_validate(person),
+        history=[
+            ClassificationChangeRead.model_validate(h) for h in service.history(session, case)
+        ],
+        allowed_transitions=service.allowed_transitions(case),
+        matches_proposed=proposed,
+    )
+
+
+@router.post("/cases", response_model=CaseDetail, status_code=201)
+def create_case(data: CaseCreate, actor: ApiActor, session: DbSession) -> CaseDetail:
+    """Report a case. The same national ID reuses the person on file; a similar person
+    (name, birth date, phone) is proposed for merging in /person-matches, never merged."""
+    case, proposed = service.create_case(session, actor, data)
+    return _detail(session, actor, case.id, proposed)
+
+
+@router.get("/cases", response_model=Page[CaseListItem])
+def read_cases(
+    actor: ApiActor,
+    session: DbSession,
+    params: Annotated[PageParams, Depends(page_params)],
+    disease: str | None = None,
+    classification: str | None = None,
+    jurisdiction: str | None = None,
+    reported_from: date | None = None,
+    reported_to: date | None = None,
+) -> Page[CaseListItem]:
+    """Cases in your subtree, newest report first; ``jurisdiction`` narrows to a subtree."""
+    filters = service.CaseFilters(disease, classification, jurisdiction, reported_from, reported_to)
+    rows, total = service.list_cases(session, actor, params, filters)
+    items = [
+        CaseListItem(**CaseRead.model_validate(case).model_dump(), person_name=name)
+        for case, name in rows
+    ]
+    return make_page(items, total, params)
+
+
+@router.get("/cases/{case_id}", response_model=CaseDetail)
+def read_case(case_id: int, actor: ApiActor, session: DbSession) -> CaseDetail:
+    """One case with its person, its classification history and the allowed next steps."""
+    return _detail(session, actor, case_id)
+
+
+@router.patch("/cases/{case_id}", response_model=CaseDetail)
+def update_case(case_id: int, data: CaseUpdate, actor: ApiActor, session: DbSession) -> CaseDetail:
+    """Change dates, outcome, imported or jurisdiction; a stale ``version`` gets 409."""
+    service.update_case(session, actor, case_id, data)
+    return _detail(session, actor, case_id)
+
+
+@router.post("/cases/{case_id}/classification", response_model=CaseDetail)
+def classify_case(
+    case_id: int, data: ClassificationRequest, actor: ApiActor, session: DbSession
+) -> CaseDetail:
+    """Reclassify along the disease profile's transitions (409 when not allowed)."""
+    service.reclassify(
+        session,
+        actor,
+        case_id,
+        to=data.to,
+        version=data.version,
+        reason=data.reason,
+        date_confirmation=data.date_confirmation,
+    )
+    return _detail(session, actor, case_id)
+
+
+router.include_router(intake_router)

@@ -1,0 +1,363 @@
+"""Imports as the pages and the CLI use them: validate into a batch, then commit.
+
+Step 1 (``start_import``) reads the file, maps its columns, validates every row and
+stores a batch with its report; nothing else is written. Step 2 (``commit_import``)
+validates again against the database as it is now and loads the rows, all or none
+unless the user asks for the good rows only. ``import_file`` does both in one go
+(the CLI and the benchmark). A batch is visible in the importing user's subtree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pyarrow as pa
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from fireline.auth import audit
+from fireline.auth.scope import Actor
+from fireline.db.base import utcnow
+from fireline.errors import Problem
+from fireline.interop.tables import ReadError, TextTable, read_table
+from fireline.pagination import PageParams, fetch_page
+from fireline.places.models import Jurisdiction
+from fireline.surveillance.intake import bulk, columns, load, report
+from fireline.surveillance.intake.mappings import find_mapping, home_jurisdiction_id
+from fireline.surveillance.intake.validate import Context, distinct_codes, validate
+from fireline.surveillance.models import ImportBatch, ImportProblem
+from fireline.surveillance.service import check_classification, profile_for
+
+
+@dataclass
+class ImportOptions:
+    disease: str
+    source: str = "file"
+    default_classification: str = "suspected"
+    mapping: dict[str, str] = field(default_factory=dict)  # target -> header, over defaults
+    mapping_name: str | None = None
+
+
+def _new_batch(
+    session: Session, actor: Actor, filename: str, options: ImportOptions, content: bytes | None
+) -> ImportBatch:
+    actor.require("cases:write")
+    profile = profile_for(options.disease)
+    check_classification(profile, options.default_classification)
+    batch = ImportBatch(
+        jurisdiction_id=home_jurisdiction_id(session, actor),
+        user_id=actor.user_id,
+        filename=filename[:300],
+        source=options.source,
+        disease=profile.code,
+        default_classification=options.default_classification,
+        status="validated",
+        content=content,
+    )
+    session.add(batch)
+    session.flush()
+    return batch
+
+
+def start_import(
+    session: Session, actor: Actor, *, filename: str, content: bytes, options: ImportOptions
+) -> ImportBatch:
+    """Validate a file into a new batch with its report (nothing else is stored)."""
+    batch = _new_batch(session, actor, filename, options, content)
+    _run(session, actor, batch, content, _explicit(session, actor, options), commit=False)
+    audit.record(
+        session,
+        actor,
+        "validate",
+        "case_import_batch",
+        [batch.id],
+        jurisdiction_id=batch.jurisdiction_id,
+        rows=batch.total_rows,
+        bad=batch.bad_rows,
+    )
+    return batch
+
+
+def import_file(
+    session: Session,
+    actor: Actor,
+    *,
+    filename: str,
+    content: bytes,
+    options: ImportOptions,
+    good_rows_only: bool = False,
+) -> ImportBatch:
+    """Validate and load in one pass and one transaction; with bad rows the batch is
+    ``refused`` (its report kept, no case stored) unless ``good_rows_only``."""
+    batch = _new_batch(session, actor, filename, options, None)
+    _run(
+        session,
+        actor,
+        batch,
+        content,
+        _explicit(session, actor, options),
+        commit=True,
+        good_rows_only=good_rows_only,
+    )
+    return batch
+
+
+def remap(
+    session: Session,
+    actor: Actor,
+    batch_id: int,
+    *,
+    mapping: dict[str, str],
+    mapping_name: str | None = None,
+) -> ImportBatch:
+    """Validate an uncommitted batch again with another column mapping (the wizard's step 2)."""
+    batch = _open_batch(session, actor, batch_id)
+    options = ImportOptions(batch.disease, mapping=mapping, mapping_name=mapping_name)
+    _run(session, actor, batch, _content(batch), _explicit(session, actor, options), commit=False)
+    return batch
+
+
+def commit_import(
+    session: Session, actor: Actor, batch_id: int, *, good_rows_only: bool = False
+) -> ImportBatch:
+    """Load a validated batch; with bad rows refuse (422) unless ``good_rows_only``."""
+    batch = _open_batch(session, actor, batch_id)
+    content = _content(batch)
+    _run(
+        session,
+        actor,
+        batch,
+        content,
+        dict(batch.mapping),
+        commit=True,
+        good_rows_only=good_rows_only,
+    )
+    if batch.status != "committed":
+        raise Problem(422, _refused_message(batch), bad_rows=batch.bad_rows)
+    return batch
+
+
+def discard_import(session: Session, actor: Actor, batch_id: int) -> ImportBatch:
+    batch = _open_batch(session, actor, batch_id)
+    batch.status, batch.content = "discarded", None
+    audit.record(
+        session,
+        actor,
+        "discard",
+        "case_import_batch",
+        [batch.id],
+        jurisdiction_id=batch.jurisdiction_id,
+    )
+    session.flush()
+    return batch
+
+
+def _refused_message(batch: ImportBatch) -> str:
+    if batch.status == "needs_mapping":
+        return "map the required columns first: " + ", ".join(
+            columns.missing_required(batch.mapping)
+        )
+    return (
+        f"{batch.bad_rows} rows have problems and nothing was imported; fix the file, "
+        "or import the good rows only"
+    )
+
+
+def _explicit(session: Session, actor: Actor, options: ImportOptions) -> dict[str, str]:
+    """A saved mapping by name, overridden pair by pair by an explicit one."""
+    saved = (
+        dict(find_mapping(session, actor, options.mapping_name).columns)
+        if options.mapping_name
+        else {}
+    )
+    return {**saved, **options.mapping}
+
+
+def _open_batch(session: Session, actor: Actor, batch_id: int) -> ImportBatch:
+    actor.require("cases:write")
+    batch: ImportBatch = actor.get(session, ImportBatch, batch_id, f"import {batch_id}")
+    if batch.status not in ("validated", "needs_mapping", "refused"):
+        raise Problem(409, f"import {batch_id} is {batch.status} already")
+    return batch
+
+
+def _content(batch: ImportBatch) -> bytes:
+    if batch.content is None:
+        raise Problem(409, f"import {batch.id} no longer holds its file; upload it again")
+    return batch.content
+
+
+def _run(
+    session: Session,
+    actor: Actor,
+    batch: ImportBatch,
+    content: bytes,
+    explicit: dict[str, str],
+    *,
+    commit: bool,
+    good_rows_only: bool = False,
+) -> None:
+    """Read, map, validate and (when asked and allowed) load; the report replaces the last."""
+    try:
+        text = read_table(content, batch.filename)
+    except ReadError as exc:
+        raise Problem(422, f"{batch.filename}: {exc}") from exc
+    batch.encoding, batch.headers = text.encoding, text.headers
+    batch.mapping = columns.resolve(text.headers, explicit)
+    session.execute(delete(ImportProblem).where(ImportProblem.batch_id == batch.id))
+    if columns.missing_required(batch.mapping):
+        batch.status, batch.total_rows = "needs_mapping", text.table.num_rows + len(text.problems)
+        return
+    validated = validate(text, batch.mapping, _context(session, actor, batch, text))
+    good = validated.rows.filter(pa.array(~validated.bad))
+    known = load.find_known(session, good, batch.source)
+    id_header = batch.mapping["external_id"]
+    batch.duplicate_rows = load.report_known(good, known, validated.problems, id_header)
+    problems = validated.problems.table()
+    _store_problems(session, batch, problems)
+    batch.total_rows = text.table.num_rows + len({p.line for p in text.problems})
+    batch.bad_rows = report.bad_line_count(problems)
+    batch.status = "validated"
+    if commit:
+        _commit(session, actor, batch, good, known, good_rows_only)
+
+
+def _context(session: Session, actor: Actor, batch: ImportBatch, text: TextTable) -> Context:
+    """Jurisdiction codes of the file resolved in one query; scope by the actor's path."""
+    codes = distinct_codes(text, batch.mapping)
+    found: list[tuple[str, int, str]] = []
+    if codes:
+        found = list(
+            session.execute(
+                select(Jurisdiction.code, Jurisdiction.id, Jurisdiction.path).where(
+                    Jurisdiction.code.in_(codes)
+                )
+            ).tuples()
+        )
+    resolved = {code: (ident if actor.covers_path(path) else None) for code, ident, path in found}
+    return Context(profile_for(batch.disease), batch.default_classification, resolved)
+
+
+def _commit(
+    session: Session,
+    actor: Actor,
+    batch: ImportBatch,
+    good: pa.Table,
+    known: load.Known,
+    good_rows_only: bool,
+) -> None:
+    if batch.bad_rows and not good_rows_only:
+        batch.status = "refused"
+        return
+    loaded = load.write(session, batch, good, known, actor.user_id)
+    batch.cases_created, batch.persons_created = loaded.cases_created, loaded.persons_created
+    batch.persons_reused, batch.matches_proposed = loaded.persons_reused, loaded.matches_proposed
+    batch.status, batch.committed_at, batch.content = "committed", utcnow(), None
+    audit.record(
+        session,
+        actor,
+        "import",
+        "case",
+        [],
+        jurisdiction_id=batch.jurisdiction_id,
+        batch=batch.id,
+        cases=loaded.cases_created,
+        persons=loaded.persons_created,
+        reused=loaded.persons_reused,
+        skipped=loaded.duplicates,
+        bad=batch.bad_rows,
+    )
+    session.flush()
+
+
+def _store_problems(session: Session, batch: ImportBatch, problems: pa.Table) -> None:
+    count = problems.num_rows
+    if count:
+        rows = problems.append_column(
+            "batch_id", pa.array(np.full(count, batch.id, dtype=np.int64))
+        )
+        bulk.insert_rows(session, "case_import_problems", rows)
+
+
+def list_batches(
+    session: Session, actor: Actor, params: PageParams
+) -> tuple[list[ImportBatch], int]:
+    actor.require("cases:read")
+    statement = actor.restrict(select(ImportBatch), ImportBatch).order_by(ImportBatch.id.desc())
+    return fetch_page(session, statement, params)
+
+
+def get_batch(session: Session, actor: Actor, batch_id: int) -> ImportBatch:
+    actor.require("cases:read")
+    batch: ImportBatch = actor.get(session, ImportBatch, batch_id, f"import {batch_id}")
+    return batch
+
+
+def problems_page(
+    session: Session,
+    actor: Actor,
+    batch_id: int,
+    params: PageParams,
+    *,
+    severity: str | None = None,
+) -> tuple[list[ImportProblem], int]:
+    """A page of the report; its values may be personal data, so the read is audited."""
+    batch = get_batch(session, actor, batch_id)
+    statement = select(ImportProblem).where(ImportProblem.batch_id == batch.id)
+    if severity:
+        statement = statement.where(ImportProblem.severity == severity)
+    rows, total = fetch_page(
+        session, statement.order_by(ImportProblem.line, ImportProblem.id), params
+    )
+    audit.record(
+        session,
+        actor,
+        "read",
+        "case_import_report",
+        [batch.id],
+        jurisdiction_id=batch.jurisdiction_id,
+        offset=params.offset,
+    )
+    return rows, total
+
+
+def report_csv(session: Session, actor: Actor, batch_id: int) -> str:
+    """The whole report as CSV (line, column, value, message, severity); audited."""
+    batch = get_batch(session, actor, batch_id)
+    rows = session.execute(
+        select(
+            ImportProblem.line,
+            ImportProblem.column,
+            ImportProblem.value,
+            ImportProblem.message,
+            ImportProblem.severity,
+        )
+        .where(ImportProblem.batch_id == batch.id)
+        .order_by(ImportProblem.line, ImportProblem.id)
+    ).tuples()
+    audit.record(
+        session,
+        actor,
+        "read",
+        "case_import_report",
+        [batch.id],
+        jurisdiction_id=batch.jurisdiction_id,
+        format="csv",
+    )
+    return report.to_csv(list(rows))
+
+
+def first_problems(session: Session, batch: ImportBatch, limit: int = 10) -> list[ImportProblem]:
+    statement = (
+        select(ImportProblem)
+        .where(ImportProblem.batch_id == batch.id)
+        .order_by(ImportProblem.line, ImportProblem.id)
+        .limit(limit)
+    )
+    return list(session.scalars(statement))
+
+
+def problem_count(session: Session, batch: ImportBatch) -> int:
+    statement = select(func.count()).where(ImportProblem.batch_id == batch.id)
+    return int(session.scalar(statement) or 0)

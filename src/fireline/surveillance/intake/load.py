@@ -1,0 +1,241 @@
+"""Load validated rows: find known cases and persons with one join each, write the rest.
+
+1. Stage the rows' external and national IDs in a temporary table (COPY/executemany).
+2. One join against ``cases`` on (source, external_id): rows imported before are
+   skipped and reported, which makes a repeated import a no-op.
+3. One join against ``persons`` on the national ID: the same ID is the same person.
+4. New persons (one per national ID in the file, one per row without an ID), cases and
+   their first classification-history row are written set-based (see ``bulk``).
+5. The new persons go to the match queue (``fireline.people.matching``) for the
+   name + birth date + phone comparison that only a human may accept.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import numpy as np
+import numpy.typing as npt
+import pyarrow as pa
+import pyarrow.compute as pc
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from fireline.db.base import utcnow
+from fireline.people.matching import propose_for_new
+from fireline.surveillance.intake import bulk
+from fireline.surveillance.intake.report import SKIPPED, Problems
+from fireline.surveillance.models import ImportBatch
+
+STAGE = "intake_stage"
+NEW_PERSONS = "intake_new_persons"
+PERSON_FIELDS = ("name", "national_id", "sex", "birth_date", "phone", "address", "jurisdiction_id")
+CASE_FIELDS = (
+    "jurisdiction_id",
+    "classification",
+    "date_onset",
+    "date_reporting",
+    "date_confirmation",
+    "imported",
+    "outcome",
+    "date_outcome",
+)
+
+
+@dataclass
+class Loaded:
+    cases_created: int = 0
+    persons_created: int = 0
+    persons_reused: int = 0
+    duplicates: int = 0
+    matches_proposed: int = 0
+
+
+@dataclass
+class Known:
+    """For each row, the case imported before (0: none) and the person on file (0: none)."""
+
+    cases: npt.NDArray[np.int64]
+    persons: npt.NDArray[np.int64]
+
+
+def find_known(session: Session, rows: pa.Table, source: str) -> Known:
+    """Stage the rows' IDs and join them once against cases and once against persons."""
+    bulk.create_stage(
+        session, STAGE, "row_no BIGINT, external_id VARCHAR(100), national_id VARCHAR(32)"
+    )
+    bulk.insert_rows(
+        session,
+        STAGE,
+        pa.table(
+            {
+                "row_no": pa.array(np.arange(rows.num_rows, dtype=np.int64)),
+                "external_id": rows.column("external_id"),
+                "national_id": rows.column("national_id"),
+            }
+        ),
+    )
+    bulk.analyze(session, STAGE)
+    cases = _known(
+        session,
+        f"""
+        SELECT s.row_no, c.id FROM {STAGE} s
+        JOIN cases c ON c.external_id = s.external_id AND c.source = :source""",
+        rows.num_rows,
+        source=source,
+    )
+    persons = _known(
+        session,
+        f"""
+        SELECT s.row_no, min(p.id) FROM {STAGE} s
+        JOIN persons p ON p.national_id = s.national_id AND p.merged_into_id IS NULL
+        GROUP BY s.row_no""",
+        rows.num_rows,
+    )
+    bulk.drop_stage(session, STAGE)
+    return Known(cases, persons)
+
+
+def report_known(rows: pa.Table, known: Known, problems: Problems, id_header: str) -> int:
+    """Rows imported before are skipped, and say so in the report; returns how many."""
+    repeat = known.cases > 0
+    message = pc.binary_join_element_wise(
+        "imported before as case ",
+        pc.cast(pa.array(known.cases[repeat]), pa.string()),
+        "; skipped",
+        "",
+    )
+    lines = np.asarray(rows.column("line").to_numpy(), dtype=np.int64)
+    problems.add(
+        repeat,
+        id_header,
+        rows.column("external_id").combine_chunks(),
+        message,
+        SKIPPED,
+        lines=lines,
+    )
+    return int(repeat.sum())
+
+
+def write(
+    session: Session, batch: ImportBatch, rows: pa.Table, known: Known, user_id: int | None
+) -> Loaded:
+    """Write persons, cases and history for the rows not imported before."""
+    fresh_mask = known.cases == 0
+    fresh = rows.filter(pa.array(fresh_mask))
+    person_of_row = known.persons[fresh_mask]
+    loaded = Loaded(
+        duplicates=int((~fresh_mask).sum()), persons_reused=int((person_of_row > 0).sum())
+    )
+    new_ids = _write_persons(session, fresh, person_of_row, loaded)
+    _write_cases(session, batch, fresh, person_of_row, user_id, loaded)
+    loaded.matches_proposed = _propose(session, new_ids)
+    return loaded
+
+
+def _known(session: Session, sql: str, count: int, **params: object) -> npt.NDArray[np.int64]:
+    """For each staged row, the id the join found, or 0."""
+    found = np.zeros(count, dtype=np.int64)
+    pairs = session.execute(text(sql), params).all()
+    if pairs:
+        matrix = np.array(pairs, dtype=np.int64)
+        found[matrix[:, 0]] = matrix[:, 1]
+    return found
+
+
+def _write_persons(
+    session: Session, rows: pa.Table, person_of_row: npt.NDArray[np.int64], loaded: Loaded
+) -> npt.NDArray[np.int64]:
+    """Create one person per national ID new to the database, one per row without an ID;
+    fills ``person_of_row`` in place and returns the new ids."""
+    need = np.flatnonzero(person_of_row == 0)
+    if need.size == 0:
+        return need.astype(np.int64)
+    ids = pc.take(rows.column("national_id"), pa.array(need)).combine_chunks()
+    group = np.asarray(
+        pc.fill_null(pc.dictionary_encode(ids).indices, -1).to_numpy(zero_copy_only=False),
+        dtype=np.int64,
+    )
+    without_id = group < 0
+    group[without_id] = group.max(initial=-1) + 1 + np.arange(int(without_id.sum()))
+    distinct, first = np.unique(group, return_index=True)
+    new_ids = bulk.allocate_ids(session, "persons", len(distinct))
+    person_of_row[need] = new_ids[np.searchsorted(distinct, group)]
+    persons = rows.select(list(PERSON_FIELDS)).take(pa.array(need[first]))
+    now = utcnow()
+    persons = persons.append_column("id", pa.array(new_ids))
+    persons = _stamp(persons, now)
+    bulk.insert_rows(session, "persons", persons)
+    loaded.persons_created = len(new_ids)
+    return new_ids
+
+
+def _write_cases(
+    session: Session,
+    batch: ImportBatch,
+    rows: pa.Table,
+    person_of_row: npt.NDArray[np.int64],
+    user_id: int | None,
+    loaded: Loaded,
+) -> None:
+    count = rows.num_rows
+    if count == 0:
+        return
+    now = utcnow()
+    case_ids = bulk.allocate_ids(session, "cases", count)
+    cases = rows.select(list(CASE_FIELDS))
+    extra = {
+        "id": pa.array(case_ids),
+        "person_id": pa.array(person_of_row),
+        "external_id": rows.column("external_id"),
+        "disease": _repeat(batch.disease, count),
+        "source": _repeat(batch.source, count),
+        "import_batch_id": pa.array(np.full(count, batch.id, dtype=np.int64)),
+    }
+    for name, column in extra.items():
+        cases = cases.append_column(name, column)
+    bulk.insert_rows(session, "cases", _stamp(cases, now))
+    history = pa.table(
+        {
+            "case_id": pa.array(case_ids),
+            "to_classification": rows.column("classification"),
+            "user_id": pa.array(
+                np.full(count, user_id or 0, dtype=np.int64), mask=np.full(count, user_id is None)
+            ),
+            "at": _instants(now, count),
+            "reason": _repeat(f"imported in batch {batch.id}", count),
+        }
+    )
+    bulk.insert_rows(session, "classification_changes", history)
+    loaded.cases_created = count
+
+
+def _stamp(table: pa.Table, now: datetime) -> pa.Table:
+    count = table.num_rows
+    table = table.append_column("version", pa.array(np.ones(count, dtype=np.int64)))
+    table = table.append_column("created_at", _instants(now, count))
+    return table.append_column("updated_at", _instants(now, count))
+
+
+def _instants(now: datetime, count: int) -> pa.Array:
+    return pa.array(
+        np.full(count, np.datetime64(now.replace(tzinfo=None), "us")), pa.timestamp("us", tz="UTC")
+    )
+
+
+def _repeat(value: str, count: int) -> pa.Array:
+    return pa.DictionaryArray.from_arrays(
+        pa.array(np.zeros(count, dtype=np.int32)), pa.array([value])
+    ).cast(pa.string())
+
+
+def _propose(session: Session, new_ids: npt.NDArray[np.int64]) -> int:
+    if new_ids.size == 0:
+        return 0
+    bulk.create_stage(session, NEW_PERSONS, "id BIGINT PRIMARY KEY")
+    bulk.insert_rows(session, NEW_PERSONS, pa.table({"id": pa.array(new_ids)}))
+    bulk.analyze(session, NEW_PERSONS)
+    proposed = propose_for_new(session, NEW_PERSONS)
+    bulk.drop_stage(session, NEW_PERSONS)
+    return proposed

@@ -1,0 +1,77 @@
+"""API shapes of imports, their reports, and saved column mappings."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class ImportBatchRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    filename: str
+    source: str
+    disease: str
+    default_classification: str
+    status: str
+    encoding: str | None
+    headers: list[str]
+    mapping: dict[str, str]
+    missing_fields: list[str] = []
+    unmapped_headers: list[str] = []
+    total_rows: int
+    bad_rows: int
+    duplicate_rows: int
+    cases_created: int
+    persons_created: int
+    persons_reused: int
+    matches_proposed: int
+    user_id: int | None
+    jurisdiction_id: int
+    created_at: datetime
+    committed_at: datetime | None
+
+
+class ImportProblemRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    line: int
+    column: str
+    value: str
+    message: str
+    severity: str
+
+
+class RemapRequest(BaseModel):
+    mapping: dict[str, str] = {}
+    mapping_name: str | None = None
+
+
+class CommitRequest(BaseModel):
+    good_rows_only: bool = False
+
+
+class TargetRead(BaseModel):
+    name: str
+    label_en: str
+    label_zh: str
+    required: bool
+    headers: list[str]
+
+
+class MappingWrite(BaseModel):
+    name: str = Field(min_length=1, max_length=100)
+    columns: dict[str, str]
+
+
+class MappingRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    name: str
+    columns: dict[str, str]
+    jurisdiction_id: int
+    created_by: int | None
+    updated_at: datetime

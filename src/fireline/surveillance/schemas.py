@@ -1,0 +1,106 @@
+"""API shapes for cases, their classification history, imports and saved mappings."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from fireline.people.schemas import PersonRead
+
+
+class PersonIn(BaseModel):
+    """The person of a new case; the same national ID reuses the person on file."""
+
+    name: str = Field(min_length=1, max_length=200)
+    national_id: str | None = Field(default=None, max_length=32)
+    sex: str | None = Field(default=None, max_length=16)
+    birth_date: date | None = None
+    phone: str | None = Field(default=None, max_length=32)
+    address: str | None = Field(default=None, max_length=500)
+
+
+class CaseDates(BaseModel):
+    date_onset: date | None = None
+    date_confirmation: date | None = None
+    date_outcome: date | None = None
+    imported: bool | None = None
+    outcome: str | None = Field(default=None, max_length=16)
+
+
+class CaseCreate(CaseDates):
+    """A new case: either ``person_id`` of a person in scope, or ``person`` details."""
+
+    disease: str
+    jurisdiction_code: str
+    classification: str = "suspected"
+    date_reporting: date
+    person_id: int | None = None
+    person: PersonIn | None = None
+    source: str = Field(default="manual", max_length=64)
+    external_id: str | None = Field(default=None, max_length=100)
+
+    @model_validator(mode="after")
+    def _one_person(self) -> CaseCreate:
+        if (self.person_id is None) == (self.person is None):
+            raise ValueError("give either person_id or person")
+        return self
+
+
+class CaseUpdate(CaseDates):
+    """Changes to a case; ``version`` is the one read, a stale one gets 409."""
+
+    version: int
+    date_reporting: date | None = None
+    jurisdiction_code: str | None = None
+
+
+class ClassificationRequest(BaseModel):
+    to: str
+    version: int
+    reason: str | None = Field(default=None, max_length=500)
+    date_confirmation: date | None = None
+
+
+class ClassificationChangeRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    from_classification: str | None
+    to_classification: str
+    user_id: int | None
+    at: datetime
+    reason: str | None
+
+
+class CaseRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    disease: str
+    classification: str
+    jurisdiction_id: int
+    person_id: int
+    source: str
+    external_id: str | None
+    date_onset: date | None
+    date_reporting: date
+    date_confirmation: date | None
+    imported: bool
+    outcome: str | None
+    date_outcome: date | None
+    import_batch_id: int | None
+    version: int
+    created_at: datetime
+    updated_at: datetime
+
+
+class CaseListItem(CaseRead):
+    person_name: str
+
+
+class CaseDetail(CaseRead):
+    person: PersonRead
+    history: list[ClassificationChangeRead]
+    allowed_transitions: list[str]
+    matches_proposed: int = 0

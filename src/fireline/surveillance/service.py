@@ -1,0 +1,308 @@
+"""Cases: create, read with history, update with a version, reclassify per the profile.
+
+Every function takes the session and the acting user; scope goes through the
+:class:`~fireline.auth.scope.Actor`; every write and every read of the person
+behind a case is audited.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session
+
+from fireline.auth import audit
+from fireline.auth.scope import Actor
+from fireline.diseases.loader import load_profiles
+from fireline.diseases.schemas import DiseaseProfile
+from fireline.errors import Conflict, Problem
+from fireline.pagination import PageParams, count
+from fireline.people.matching import propose_for
+from fireline.people.models import Person
+from fireline.places.models import Jurisdiction, subtree_ids
+from fireline.surveillance.intake.values import OUTCOME_CODES, SEX, phone_digits
+from fireline.surveillance.models import Case, ClassificationChange
+from fireline.surveillance.schemas import CaseCreate, CaseDates, CaseUpdate, PersonIn
+
+
+@dataclass(frozen=True)
+class CaseFilters:
+    disease: str | None = None
+    classification: str | None = None
+    jurisdiction_code: str | None = None
+    reported_from: date | None = None
+    reported_to: date | None = None
+
+
+def profile_for(disease: str) -> DiseaseProfile:
+    profiles = load_profiles()
+    if disease not in profiles:
+        raise Problem(422, f"unknown disease {disease!r}; known: {', '.join(sorted(profiles))}")
+    return profiles[disease]
+
+
+def check_classification(profile: DiseaseProfile, code: str) -> None:
+    known = [c.code for c in profile.classifications.items]
+    if code not in known:
+        raise Problem(
+            422, f"{profile.code} has no classification {code!r}; known: {', '.join(known)}"
+        )
+
+
+def _check_values(values: CaseDates, onset: date | None, reporting: date | None) -> None:
+    if values.outcome is not None and values.outcome not in OUTCOME_CODES:
+        raise Problem(422, f"outcome must be one of {', '.join(OUTCOME_CODES)}")
+    if onset is not None and reporting is not None and onset > reporting:
+        raise Problem(422, "the onset date is after the report date")
+
+
+def create_case(session: Session, actor: Actor, data: CaseCreate) -> tuple[Case, int]:
+    """A new case and the number of person-match proposals it raised."""
+    actor.require("cases:write")
+    profile = profile_for(data.disease)
+    check_classification(profile, data.classification)
+    _check_values(data, data.date_onset, data.date_reporting)
+    place = actor.jurisdiction(session, data.jurisdiction_code)
+    _refuse_known_external_id(session, data.source, data.external_id)
+    person, created = _person_for(session, actor, data, place)
+    case = Case(
+        person_id=person.id,
+        jurisdiction_id=place.id,
+        disease=profile.code,
+        source=data.source,
+        external_id=data.external_id,
+        classification=data.classification,
+        date_reporting=data.date_reporting,
+        date_onset=data.date_onset,
+        date_confirmation=data.date_confirmation,
+        imported=bool(data.imported),
+        outcome=data.outcome,
+        date_outcome=data.date_outcome,
+    )
+    session.add(case)
+    session.flush()
+    session.add(
+        ClassificationChange(
+            case_id=case.id,
+            to_classification=case.classification,
+            user_id=actor.user_id,
+            reason="reported",
+        )
+    )
+    proposed = propose_for(session, [person.id]) if created else 0
+    audit.record(
+        session,
+        actor,
+        "create",
+        "case",
+        [case.id],
+        jurisdiction_id=place.id,
+        person=person.id,
+        person_created=created,
+    )
+    session.flush()
+    return case, proposed
+
+
+def _refuse_known_external_id(session: Session, source: str, external_id: str | None) -> None:
+    if external_id is None:
+        return
+    known = session.scalar(
+        select(Case.id).where(Case.source == source, Case.external_id == external_id)
+    )
+    if known is not None:
+        raise Conflict(f"{source} case {external_id} was reported already")
+
+
+def _person_for(
+    session: Session, actor: Actor, data: CaseCreate, place: Jurisdiction
+) -> tuple[Person, bool]:
+    """The person in scope by id, the person on file with the same national ID, or a new one."""
+    if data.person_id is not None:
+        return actor.get(session, Person, data.person_id, f"person {data.person_id}"), False
+    details: PersonIn = data.person  # type: ignore[assignment]  # checked by the schema
+    national_id = details.national_id.strip().upper() if details.national_id else None
+    if national_id:
+        same = session.scalars(
+            select(Person)
+            .where(Person.national_id == national_id, Person.merged_into_id.is_(None))
+            .order_by(Person.id)
+        ).first()
+        if same is not None:
+            return same, False
+    sex = SEX.get((details.sex or "").casefold()) if details.sex else None
+    person = Person(
+        name=details.name.strip(),
+        national_id=national_id,
+        sex=sex or details.sex,
+        birth_date=details.birth_date,
+        phone=phone_digits(details.phone) if details.phone else None,
+        address=details.address,
+        jurisdiction_id=place.id,
+    )
+    session.add(person)
+    session.flush()
+    audit.record(session, actor, "create", "person", [person.id], jurisdiction_id=place.id)
+    return person, True
+
+
+def _case_query(
+    actor: Actor, filters: CaseFilters, place: Jurisdiction | None
+) -> Select[tuple[Case, str]]:
+    statement = actor.restrict(
+        select(Case, Person.name).join(Person, Person.id == Case.person_id), Case
+    )
+    if place is not None:  # a subtree inside the actor's, found through actor.jurisdiction
+        statement = statement.where(Case.jurisdiction_id.in_(subtree_ids(place.path)))
+    if filters.disease:
+        statement = statement.where(Case.disease == filters.disease)
+    if filters.classification:
+        statement = statement.where(Case.classification == filters.classification)
+    if filters.reported_from:
+        statement = statement.where(Case.date_reporting >= filters.reported_from)
+    if filters.reported_to:
+        statement = statement.where(Case.date_reporting <= filters.reported_to)
+    return statement.order_by(Case.date_reporting.desc(), Case.id.desc())
+
+
+def list_cases(
+    session: Session, actor: Actor, params: PageParams, filters: CaseFilters
+) -> tuple[list[tuple[Case, str]], int]:
+    """A page of cases in scope with their person's name; the read is audited."""
+    actor.require("cases:read")
+    code = filters.jurisdiction_code
+    place = actor.jurisdiction(session, code) if code else None
+    statement = _case_query(actor, filters, place)
+    rows = [
+        r._tuple() for r in session.execute(statement.limit(params.limit).offset(params.offset))
+    ]
+    audit.record(
+        session,
+        actor,
+        "read",
+        "case",
+        [c.id for c, _ in rows],
+        jurisdiction_id=actor.jurisdiction_id or None,
+        persons=[c.person_id for c, _ in rows],
+    )
+    return rows, count(session, statement)
+
+
+def get_case(session: Session, actor: Actor, case_id: int) -> tuple[Case, Person]:
+    """One case in scope and its person (a read of personal data: audited)."""
+    actor.require("cases:read")
+    case: Case = actor.get(session, Case, case_id, f"case {case_id}")
+    person = session.get_one(Person, case.person_id)
+    audit.record(
+        session,
+        actor,
+        "read",
+        "case",
+        [case.id],
+        jurisdiction_id=case.jurisdiction_id,
+        persons=[person.id],
+    )
+    return case, person
+
+
+def history(session: Session, case: Case) -> list[ClassificationChange]:
+    statement = (
+        select(ClassificationChange)
+        .where(ClassificationChange.case_id == case.id)
+        .order_by(ClassificationChange.at, ClassificationChange.id)
+    )
+    return list(session.scalars(statement))
+
+
+def allowed_transitions(case: Case) -> list[str]:
+    return list(profile_for(case.disease).classification(case.classification).transitions)
+
+
+def _check_version(case: Case, version: int) -> None:
+    if case.version != version:
+        raise Conflict(
+            f"case {case.id} is at version {case.version}, not {version}; reload it and try again"
+        )
+
+
+def update_case(session: Session, actor: Actor, case_id: int, data: CaseUpdate) -> Case:
+    """Apply the fields given; the ``version`` must be the current one (else 409)."""
+    actor.require("cases:write")
+    case: Case = actor.get(session, Case, case_id, f"case {case_id}")
+    _check_version(case, data.version)
+    changes = data.model_dump(exclude_unset=True, exclude={"version", "jurisdiction_code"})
+    onset = changes.get("date_onset", case.date_onset)
+    reporting = changes.get("date_reporting", case.date_reporting)
+    _check_values(data, onset, reporting)
+    if data.jurisdiction_code is not None:
+        case.jurisdiction_id = actor.jurisdiction(session, data.jurisdiction_code).id
+        changes["jurisdiction_id"] = case.jurisdiction_id
+    if changes.get("imported", True) is None:
+        changes.pop("imported")
+    for name, value in changes.items():
+        setattr(case, name, value)
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        "update",
+        "case",
+        [case.id],
+        jurisdiction_id=case.jurisdiction_id,
+        fields=sorted(changes),
+    )
+    return case
+
+
+def reclassify(
+    session: Session,
+    actor: Actor,
+    case_id: int,
+    *,
+    to: str,
+    version: int,
+    reason: str | None = None,
+    date_confirmation: date | None = None,
+) -> Case:
+    """Move a case along its disease profile's transitions, recording who and when."""
+    actor.require("cases:write")
+    case: Case = actor.get(session, Case, case_id, f"case {case_id}")
+    _check_version(case, version)
+    profile = profile_for(case.disease)
+    check_classification(profile, to)
+    if not profile.can_transition(case.classification, to):
+        allowed = list(profile.classification(case.classification).transitions)
+        raise Problem(409, f"a {case.classification} case cannot become {to}", allowed=allowed)
+    session.add(
+        ClassificationChange(
+            case_id=case.id,
+            from_classification=case.classification,
+            to_classification=to,
+            user_id=actor.user_id,
+            reason=reason,
+        )
+    )
+    previous, case.classification = case.classification, to
+    if to == "confirmed" and case.date_confirmation is None:
+        case.date_confirmation = date_confirmation or _today(session, case)
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        "classify",
+        "case",
+        [case.id],
+        jurisdiction_id=case.jurisdiction_id,
+        from_classification=previous,
+        to_classification=to,
+    )
+    return case
+
+
+def _today(session: Session, case: Case) -> date:
+    """Today in the case's jurisdiction (DESIGN.md, "Time": display and dates are local)."""
+    place = session.get_one(Jurisdiction, case.jurisdiction_id)
+    return datetime.now(ZoneInfo(place.timezone)).date()

@@ -1,0 +1,154 @@
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from fireline.auth.models import AuditEvent
+from tests.auth.factories import bearer
+from tests.surveillance.cases.factories import case_body, county_world, post_case
+
+
+def test_create_and_read_with_history(session: Session, client: TestClient) -> None:
+    county_world(session)
+    created = post_case(client, "ann")
+    assert created["classification"] == "suspected"
+    assert created["person"]["name"] == "王小明"
+    assert [h["to_classification"] for h in created["history"]] == ["suspected"]
+    assert created["allowed_transitions"] == ["probable", "confirmed", "discarded"]
+    read = client.get(f"/api/v1/cases/{created['id']}", headers=bearer(client, "ann")).json()
+    assert read["id"] == created["id"] and read["version"] == 1
+    reads = session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "read", AuditEvent.entity == "case")
+    ).all()
+    assert any(created["person_id"] in e.detail["persons"] for e in reads)  # type: ignore[operator]
+
+
+def test_patch_needs_the_current_version(session: Session, client: TestClient) -> None:
+    county_world(session)
+    case = post_case(client, "ann")
+    headers = bearer(client, "ann")
+    url = f"/api/v1/cases/{case['id']}"
+    ok = client.patch(
+        url,
+        json={"version": 1, "outcome": "recovered", "date_outcome": "2024-03-20"},
+        headers=headers,
+    )
+    assert ok.status_code == 200, ok.text
+    assert ok.json()["version"] == 2 and ok.json()["outcome"] == "recovered"
+    stale = client.patch(url, json={"version": 1, "outcome": "died"}, headers=headers)
+    assert stale.status_code == 409
+    assert stale.headers["content-type"] == "application/problem+json"
+    assert client.get(url, headers=headers).json()["outcome"] == "recovered"
+
+
+def test_patch_refuses_onset_after_report(session: Session, client: TestClient) -> None:
+    county_world(session)
+    case = post_case(client, "ann")
+    response = client.patch(
+        f"/api/v1/cases/{case['id']}",
+        json={"version": 1, "date_onset": "2024-03-09"},
+        headers=bearer(client, "ann"),
+    )
+    assert response.status_code == 422
+    assert "after the report date" in response.json()["detail"]
+
+
+def test_classification_follows_the_profile(session: Session, client: TestClient) -> None:
+    county_world(session)
+    case = post_case(client, "ann")
+    headers = bearer(client, "ann")
+    url = f"/api/v1/cases/{case['id']}/classification"
+    confirmed = client.post(
+        url,
+        json={
+            "to": "confirmed",
+            "version": 1,
+            "reason": "PCR positive",
+            "date_confirmation": "2024-03-06",
+        },
+        headers=headers,
+    )
+    assert confirmed.status_code == 200, confirmed.text
+    body = confirmed.json()
+    assert body["classification"] == "confirmed" and body["date_confirmation"] == "2024-03-06"
+    assert [(h["from_classification"], h["to_classification"]) for h in body["history"]] == [
+        (None, "suspected"),
+        ("suspected", "confirmed"),
+    ]
+    assert body["history"][1]["reason"] == "PCR positive"
+    refused = client.post(url, json={"to": "probable", "version": 2}, headers=headers)
+    assert refused.status_code == 409
+    assert refused.json()["allowed"] == ["discarded"]
+    stale = client.post(url, json={"to": "discarded", "version": 1}, headers=headers)
+    assert stale.status_code == 409 and "version" in stale.json()["detail"]
+    unknown = client.post(url, json={"to": "cured", "version": 2}, headers=headers)
+    assert unknown.status_code == 422
+
+
+def test_county_user_cannot_write_or_read_another_county(
+    session: Session, client: TestClient
+) -> None:
+    county_world(session)
+    ann, bob = bearer(client, "ann"), bearer(client, "bob")
+    refused = client.post("/api/v1/cases", json=case_body("C2A"), headers=ann)
+    assert refused.status_code == 404
+    theirs = post_case(client, "bob", jurisdiction_code="C2A")
+    assert client.get(f"/api/v1/cases/{theirs['id']}", headers=ann).status_code == 404
+    patch = client.patch(
+        f"/api/v1/cases/{theirs['id']}", json={"version": 1, "outcome": "died"}, headers=ann
+    )
+    assert patch.status_code == 404
+    listing = client.get("/api/v1/cases", headers=ann).json()
+    assert listing["total"] == 0
+    assert client.get("/api/v1/cases", headers=bob).json()["total"] == 1
+    city = client.get("/api/v1/cases?jurisdiction=C1A", headers=bearer(client, "city")).json()
+    assert city["total"] == 0
+    moved = client.patch(
+        f"/api/v1/cases/{theirs['id']}",
+        json={"version": 1, "jurisdiction_code": "C1A"},
+        headers=bob,
+    )
+    assert moved.status_code == 404  # C1A is outside bob's county
+
+
+def test_list_filters(session: Session, client: TestClient) -> None:
+    county_world(session)
+    post_case(client, "ann")
+    post_case(
+        client,
+        "ann",
+        classification="confirmed",
+        date_reporting="2024-03-07",
+        person={"name": "李华", "national_id": "11010519491231002X"},
+    )
+    headers = bearer(client, "city")
+    confirmed = client.get("/api/v1/cases?classification=confirmed", headers=headers).json()
+    assert [c["person_name"] for c in confirmed["items"]] == ["李华"]
+    recent = client.get("/api/v1/cases?reported_from=2024-03-06", headers=headers).json()
+    assert recent["total"] == 1
+    assert client.get("/api/v1/cases?jurisdiction=C1A", headers=headers).json()["total"] == 2
+
+
+def test_same_external_id_twice_is_a_conflict(session: Session, client: TestClient) -> None:
+    county_world(session)
+    post_case(client, "ann", source="nndrs", external_id="X1")
+    again = client.post(
+        "/api/v1/cases",
+        json=case_body(source="nndrs", external_id="X1"),
+        headers=bearer(client, "ann"),
+    )
+    assert again.status_code == 409
+
+
+def test_unknown_disease_and_missing_person(session: Session, client: TestClient) -> None:
+    county_world(session)
+    headers = bearer(client, "ann")
+    assert (
+        client.post("/api/v1/cases", json=case_body(disease="plague"), headers=headers).status_code
+        == 422
+    )
+    assert (
+        client.post("/api/v1/cases", json=case_body(person=None), headers=headers).status_code
+        == 422
+    )

@@ -1,0 +1,253 @@
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from fireline.auth.scope import Actor, system_actor
+from fireline.errors import Problem
+from fireline.people.models import Person
+from fireline.surveillance.intake import batches
+from fireline.surveillance.intake.batches import ImportOptions
+from fireline.surveillance.intake.mappings import save_mapping
+from fireline.surveillance.models import Case, ClassificationChange, ImportProblem
+from tests.places.factories import small_tree
+from tests.surveillance.intake.factories import (
+    EN_HEADER,
+    GOOD_EN,
+    GOOD_ZH,
+    ZH_HEADER,
+    csv_bytes,
+    xlsx_bytes,
+)
+
+COVID = ImportOptions(disease="covid19", source="test")
+
+
+def county(session: Session) -> Actor:
+    tree = small_tree(session)
+    return Actor(None, "county", "investigator", tree["C1"].id, tree["C1"].path)
+
+
+def run(
+    session: Session,
+    actor: Actor,
+    content: bytes,
+    name: str = "cases.csv",
+    options: ImportOptions = COVID,
+    good_rows_only: bool = False,
+) -> batches.ImportBatch:
+    return batches.import_file(
+        session,
+        actor,
+        filename=name,
+        content=content,
+        options=options,
+        good_rows_only=good_rows_only,
+    )
+
+
+def problems(session: Session, batch_id: int) -> list[tuple[int, str, str, str, str]]:
+    rows = session.execute(
+        select(
+            ImportProblem.line,
+            ImportProblem.column,
+            ImportProblem.value,
+            ImportProblem.message,
+            ImportProblem.severity,
+        )
+        .where(ImportProblem.batch_id == batch_id)
+        .order_by(ImportProblem.line, ImportProblem.id)
+    ).tuples()
+    return list(rows)
+
+
+def cases(session: Session) -> int:
+    return int(session.scalar(select(func.count()).select_from(Case)) or 0)
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig"])
+def test_utf8_files(session: Session, encoding: str) -> None:
+    batch = run(session, county(session), csv_bytes(EN_HEADER, GOOD_EN, encoding))
+    assert (batch.status, batch.encoding, batch.cases_created) == ("committed", encoding, 2)
+    case = session.scalars(select(Case).where(Case.external_id == "A1")).one()
+    assert (case.classification, case.date_onset, case.import_batch_id) == (
+        "confirmed",
+        date(2024, 3, 1),
+        batch.id,
+    )
+    history = session.scalars(
+        select(ClassificationChange).where(ClassificationChange.case_id == case.id)
+    ).one()
+    assert history.to_classification == "confirmed" and history.from_classification is None
+
+
+def test_gb18030_with_chinese_headers(session: Session) -> None:
+    batch = run(session, county(session), csv_bytes(ZH_HEADER, GOOD_ZH, "gb18030"))
+    assert (batch.status, batch.encoding, batch.cases_created) == ("committed", "gb18030", 2)
+    assert batch.mapping["date_onset"] == "发病日期"
+    person = session.scalars(select(Person).where(Person.name == "张三")).one()
+    assert (person.sex, person.birth_date) == ("male", date(1980, 1, 2))
+    z2 = session.scalars(select(Case).where(Case.external_id == "Z2")).one()
+    assert (z2.classification, z2.date_reporting, z2.date_onset) == (
+        "suspected",
+        date(2024, 3, 3),
+        None,
+    )
+
+
+def test_xlsx(session: Session) -> None:
+    batch = run(session, county(session), xlsx_bytes(ZH_HEADER, GOOD_ZH), "cases.xlsx")
+    assert (batch.status, batch.encoding, batch.cases_created) == ("committed", None, 2)
+
+
+def test_saved_mapping_for_other_headers(session: Session) -> None:
+    actor = county(session)
+    header = "Case No,Patient,Area,Reported,Onset"
+    rows = ["Q1,Zhao Liu,C1A,2024-03-05,2024-03-01"]
+    refused = run(session, actor, csv_bytes(header, rows))
+    assert refused.status == "needs_mapping" and refused.cases_created == 0
+    save_mapping(
+        session,
+        actor,
+        name="county sheet",
+        columns={
+            "external_id": "Case No",
+            "name": "Patient",
+            "jurisdiction": "Area",
+            "date_reporting": "Reported",
+            "date_onset": "Onset",
+        },
+    )
+    options = ImportOptions(disease="covid19", source="test", mapping_name="county sheet")
+    batch = run(session, actor, csv_bytes(header, rows), options=options)
+    assert batch.status == "committed" and batch.cases_created == 1
+
+
+BAD_ROWS = [
+    (
+        "B1,Bad Date,,male,,,C1A,2024-02-30,2024-03-03,",
+        2,
+        "date_onset",
+        "2024-02-30",
+        "not a date (write it as YYYY-MM-DD)",
+    ),
+    ("B2,Nowhere,,male,,,XX9,,2024-03-03,", 3, "location", "XX9", "unknown jurisdiction code"),
+    (
+        "B3,Elsewhere,,male,,,C2A,,2024-03-03,",
+        4,
+        "location",
+        "C2A",
+        "this jurisdiction is outside your jurisdiction",
+    ),
+    (
+        "B4,Late Onset,,male,,,C1A,2024-03-09,2024-03-03,",
+        5,
+        "date_onset",
+        "2024-03-09",
+        "the onset date is after the report date",
+    ),
+    ("B1,Twice,,male,,,C1A,,2024-03-03,", 6, "id", "B1", "this ID is also on line 2"),
+    ("B6,,,male,,,C1A,,2024-03-03,", 7, "name", "", "a value is required"),
+    (
+        "B7,Odd Class,,male,,,C1A,,2024-03-03,cured",
+        8,
+        "classification",
+        "cured",
+        "unknown value; expected one of suspected, probable, confirmed, discarded",
+    ),
+]
+
+
+@pytest.mark.parametrize(("row", "line", "column", "value", "message"), BAD_ROWS)
+def test_each_bad_row_is_reported_and_nothing_is_stored(
+    session: Session, row: str, line: int, column: str, value: str, message: str
+) -> None:
+    actor = county(session)
+    padding = [f"G{i},Good Row,,female,,,C1A,,2024-03-03," for i in range(line - 2)]
+    if message.startswith("this ID is also"):
+        padding[0] = "B1,First,,male,,,C1A,,2024-03-03,"
+    batch = run(session, actor, csv_bytes(EN_HEADER, [*padding, row]))
+    assert batch.status == "refused" and batch.bad_rows == 1
+    assert (line, column, value, message, "error") in problems(session, batch.id)
+    assert cases(session) == 0
+    assert session.scalar(select(func.count()).select_from(Person)) == 0
+
+
+def test_wrong_encoding_line(session: Session) -> None:
+    content = csv_bytes(EN_HEADER, GOOD_EN, "utf-8-sig") + "A3,王五,,,,,C1A,,2024-03-03,\n".encode(
+        "gb18030"
+    )
+    batch = run(session, county(session), content)
+    assert batch.status == "refused"
+    assert problems(session, batch.id) == [(4, "", "", "the line is not valid UTF-8 text", "error")]
+
+
+def test_good_rows_only(session: Session) -> None:
+    rows = [*GOOD_EN, "B9,Nowhere,,male,,,XX9,,2024-03-03,"]
+    batch = run(session, county(session), csv_bytes(EN_HEADER, rows), good_rows_only=True)
+    assert (batch.status, batch.cases_created, batch.bad_rows) == ("committed", 2, 1)
+    assert cases(session) == 2
+
+
+def test_second_import_is_a_no_op(session: Session) -> None:
+    actor = county(session)
+    run(session, actor, csv_bytes(EN_HEADER, GOOD_EN))
+    again = run(session, actor, csv_bytes(EN_HEADER, GOOD_EN))
+    assert (again.status, again.cases_created, again.duplicate_rows) == ("committed", 0, 2)
+    assert cases(session) == 2
+    first = session.scalar(select(Case.id).where(Case.external_id == "A1"))
+    assert (2, "id", "A1", f"imported before as case {first}; skipped", "skipped") in problems(
+        session, again.id
+    )
+
+
+def test_same_national_id_reuses_person_in_file_and_database(session: Session) -> None:
+    actor = county(session)
+    run(session, actor, csv_bytes(EN_HEADER, GOOD_EN))
+    rows = [
+        "N1,Li Hua,11010519491231002x,female,,,C1A,,2024-03-05,",
+        "N2,Li Hua,11010519491231002X,female,,,C1A,,2024-03-06,",
+    ]
+    batch = run(session, actor, csv_bytes(EN_HEADER, rows))
+    assert (batch.persons_created, batch.persons_reused, batch.cases_created) == (0, 2, 2)
+    owner = session.scalars(select(Case.person_id).where(Case.external_id.in_(["A1", "N1", "N2"])))
+    assert len(set(owner)) == 1
+
+
+def test_similar_person_in_file_is_proposed(session: Session) -> None:
+    actor = county(session)
+    rows = [
+        "S1,Wang Wei,,male,1990-04-01,13800000002,C1A,,2024-03-05,",
+        "S2,Wang  Wei,,male,1990-04-01,,C1B,,2024-03-06,",
+    ]
+    batch = run(session, actor, csv_bytes(EN_HEADER, rows))
+    assert batch.persons_created == 2 and batch.matches_proposed == 1
+
+
+def test_two_steps_validate_then_commit(session: Session) -> None:
+    actor = county(session)
+    rows = [*GOOD_EN, "B9,Nowhere,,male,,,XX9,,2024-03-03,"]
+    batch = batches.start_import(
+        session, actor, filename="x.csv", content=csv_bytes(EN_HEADER, rows), options=COVID
+    )
+    assert (batch.status, batch.total_rows, batch.bad_rows) == ("validated", 3, 1)
+    assert cases(session) == 0
+    with pytest.raises(Problem) as refused:
+        batches.commit_import(session, actor, batch.id)
+    assert refused.value.status == 422
+    done = batches.commit_import(session, actor, batch.id, good_rows_only=True)
+    assert done.status == "committed" and cases(session) == 2
+    assert "line,column,value,message,severity\n4,location,XX9," in batches.report_csv(
+        session, actor, batch.id
+    )
+
+
+def test_cli_actor_default_is_admin(session: Session) -> None:
+    small_tree(session)
+    batch = run(
+        session, system_actor(), csv_bytes(EN_HEADER, [*GOOD_EN, "C3,X,,,,,C2A,,2024-03-03,"])
+    )
+    assert batch.cases_created == 3
