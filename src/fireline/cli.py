@@ -9,13 +9,6 @@ import typer
 
 from fireline.console import err
 
-app = typer.Typer(
-    name="fireline",
-    help="Fireline: outbreak response for public health departments.",
-    no_args_is_help=True,
-    pretty_exceptions_enable=False,
-)
-
 # (group name, module holding a Typer ``app``); imported when the CLI is built.
 GROUPS = (
     ("db", "fireline.db.cli"),
@@ -30,6 +23,13 @@ COMMAND_MODULES = ("fireline.serve", "fireline.demo.cli")
 
 
 def build() -> typer.Typer:
+    """A new ``fireline`` app with every group and command (nothing is built at import)."""
+    app = typer.Typer(
+        name="fireline",
+        help="Fireline: outbreak response for public health departments.",
+        no_args_is_help=True,
+        pretty_exceptions_enable=False,
+    )
     for name, module in GROUPS:
         app.add_typer(importlib.import_module(module).app, name=name)
     for module in COMMAND_MODULES:

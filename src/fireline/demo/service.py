@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
@@ -17,9 +17,11 @@ from fireline.demo import jurisdictions
 from fireline.demo.loader import load_outbreak
 from fireline.places.importer import bundled_divisions, import_jurisdictions
 from fireline.simulate import Outbreak, simulate
+from fireline.surveillance.signals.service import run_signals
 
 PASSWORD = "fireline-demo"
 SEED_COUNTY = "330102"  # Shangcheng District, Hangzhou
+SIGNAL_DAYS = 14
 KEPT_TABLES = frozenset({"jurisdictions", "alembic_version"})
 
 
@@ -60,7 +62,11 @@ def empty_data_tables(session: Session) -> None:
 
 
 def load_demo(
-    session: Session, *, cases: int = 3000, seed: int = 1, reset: bool = False,
+    session: Session,
+    *,
+    cases: int = 3000,
+    seed: int = 1,
+    reset: bool = False,
     today: date | None = None,
 ) -> DemoReport:
     """Load the demo once; a second call reports it is there and does nothing."""
@@ -72,15 +78,30 @@ def load_demo(
     actor = system_actor()
     import_jurisdictions(session, actor, bundled_divisions())
     for login in logins:
-        create_user(session, actor, username=login.username, password=login.password,
-                    role=login.role, jurisdiction_code=login.jurisdiction)
+        create_user(
+            session,
+            actor,
+            username=login.username,
+            password=login.password,
+            role=login.role,
+            jurisdiction_code=login.jurisdiction,
+        )
     session.flush()
     outbreak = demo_outbreak(session, cases=cases, seed=seed, today=today or date.today())
     rows = load_outbreak(session, outbreak)
+    run_recent_signals(session, outbreak.as_of, (outbreak.as_of - outbreak.start).days + 1)
     return DemoReport(True, logins, rows, outbreak.start, outbreak.as_of)
+
+
+def run_recent_signals(session: Session, as_of: date, days: int = SIGNAL_DAYS) -> None:
+    """Run the daily signals for the last ``days`` days, as a server running through
+    the outbreak would have, so the alert list has the wave's history."""
+    for back in range(days - 1, -1, -1):
+        run_signals(session, system_actor(), as_of - timedelta(days=back))
 
 
 def demo_outbreak(session: Session, *, cases: int, seed: int, today: date) -> Outbreak:
     """An outbreak seeded in Shangcheng whose last day with data is ``today``."""
-    return simulate(jurisdictions.from_database(session), cases, seed=seed, end=today,
-                    seed_county=SEED_COUNTY)
+    return simulate(
+        jurisdictions.from_database(session), cases, seed=seed, end=today, seed_county=SEED_COUNTY
+    )

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 class DiseaseParams:
     """What drives the branching process and the follow-up records."""
 
-    disease: str = "covid-19"
+    disease: str = "covid19"  # the code of the shipped profile
     # Serial interval: mean 4.7 d, sd 2.9 d (Nishiura, Linton & Akhmetzhanov 2020,
     # "Serial interval of novel coronavirus (COVID-19) infections", IJID 93:284).
     serial_interval_mean: float = 4.7

@@ -12,7 +12,13 @@ from fireline.auth.scope import system_actor
 from fireline.auth.service import actor_for
 from fireline.errors import Conflict, Problem
 from fireline.surveillance.signals.models import Alert
-from fireline.surveillance.signals.service import SignalOptions, decide, exceedance, run_signals
+from fireline.surveillance.signals.service import (
+    MAX_SCORE,
+    SignalOptions,
+    decide,
+    ears_score,
+    run_signals,
+)
 from tests.auth.factories import make_user
 from tests.places.factories import small_tree
 from tests.surveillance.signals.factories import add_daily_cases
@@ -79,6 +85,7 @@ def test_decisions_need_reason_and_current_version(session: Session) -> None:
     assert done.status == "acknowledged" and done.version == 2
 
 
-def test_exceedance_is_one_at_threshold() -> None:
-    assert exceedance(10.0, 4.0, 10.0) == 1.0
-    assert exceedance(7.0, 4.0, 10.0) == 0.5
+def test_score_is_statistic_over_h_and_capped() -> None:
+    assert ears_score(4.0, 2.0) == 2.0
+    assert ears_score(float("inf"), 2.0) == MAX_SCORE
+    assert ears_score(1e6, 2.0) == MAX_SCORE

@@ -6,10 +6,12 @@ from datetime import date, datetime
 
 import typer
 from rich.table import Table
+from sqlalchemy import select
 
 from fireline.auth.scope import system_actor
 from fireline.console import database_session, fail, out
 from fireline.pagination import PageParams
+from fireline.places.models import Jurisdiction
 from fireline.surveillance.signals import service
 
 app = typer.Typer(help="Daily signals and alerts.", no_args_is_help=True)
@@ -45,11 +47,12 @@ def list_command(
         alerts, total = service.list_alerts(
             session, system_actor(), PageParams(limit=limit, offset=0), status=status
         )
+        codes = dict(session.execute(select(Jurisdiction.id, Jurisdiction.code)).tuples().all())
         table = Table("date", "jurisdiction", "disease", "method", "observed", "threshold", "score")
         for a in alerts:
             table.add_row(
                 str(a.signal_date),
-                str(a.jurisdiction_id),
+                codes.get(a.jurisdiction_id, "?"),
                 a.disease,
                 a.method,
                 f"{a.observed:g}",

@@ -46,10 +46,14 @@ class RunSummary:
     alerts: int
 
 
-def exceedance(observed: float, expected: float, threshold: float) -> float:
-    """(y - mu) / (U - mu): 1 at the threshold (Noufaily et al. 2013, doi:10.1002/sim.5595)."""
-    width = threshold - expected
-    return float((observed - expected) / width) if width > 0 else float(observed - expected)
+# A baseline with no variation makes any rise infinitely many sds: the score
+# is capped so that it stays a number people (and JSON) can read.
+MAX_SCORE = 99.0
+
+
+def ears_score(statistic: float, h: float) -> float:
+    """The EARS statistic over its alarm level h: above 1 is an alarm (Hutwagner et al. 2003)."""
+    return float(min(statistic / h, MAX_SCORE)) if np.isfinite(statistic) else MAX_SCORE
 
 
 def _alarms(series: TreeSeries, method: str, options: SignalOptions) -> list[dict[str, Any]]:
@@ -70,7 +74,7 @@ def _alarms(series: TreeSeries, method: str, options: SignalOptions) -> list[dic
                 "observed": observed,
                 "expected": expected,
                 "threshold": threshold,
-                "score": exceedance(observed, expected, threshold),
+                "score": ears_score(float(result.statistic[0]), result.h),
             }
         )
     return found
