@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 VENDOR := src/fireline/web/static/vendor
 
-.PHONY: demo test check install dev vendor serve clean
+.PHONY: demo test check install dev vendor serve bench clean
 
 demo: install vendor                 ## set up, load the demo province, serve on :8000
 	$(BIN)/fireline demo
@@ -17,6 +17,14 @@ check: dev
 
 serve: install vendor
 	$(BIN)/fireline serve
+
+# Benchmarks: `make bench` lists them; `.venv/bin/python -m bench NAME --scale full` runs one.
+$(VENV)/.bench-installed: pyproject.toml $(VENV)/.dev-installed
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
+	touch $@
+
+bench: $(VENV)/.bench-installed
+	$(BIN)/python -m bench --list
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)

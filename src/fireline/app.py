@@ -19,6 +19,9 @@ from fireline.errors import install_problem_handlers
 from fireline.people.api import router as people_router
 from fireline.places.api import router as places_router
 from fireline.reports.api import router as reports_router
+from fireline.response.api import router as response_router
+from fireline.response.jobs import response_sweep
+from fireline.response.settings import ResponseSettings
 from fireline.settings import Settings
 from fireline.surveillance.api import router as surveillance_router
 from fireline.surveillance.signals.api import router as alerts_router
@@ -40,6 +43,7 @@ def api_router() -> APIRouter:
         alerts_router,
         trends_router,
         surveillance_router,
+        response_router,
     )
     for router in routers:
         api.include_router(router)
@@ -58,6 +62,11 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
             jobs.append(
                 asyncio.create_task(daily_signals(app.state.sessions, settings.signals_time))
             )
+            responses = ResponseSettings()
+            app.state.response_settings = responses
+            clock = lambda: app.state.clock.now()  # noqa: E731 - read at each run: tests swap it
+            sweep = response_sweep(app.state.sessions, clock, settings, responses)
+            jobs.append(asyncio.create_task(sweep))
         yield
         for job in jobs:
             job.cancel()

@@ -18,6 +18,7 @@ GROUPS = (
     ("analyze", "fireline.analytics.cli"),
     ("cases", "fireline.surveillance.cli"),
     ("signals", "fireline.surveillance.signals.cli"),
+    ("responses", "fireline.response.cli"),
 )
 COMMAND_MODULES = ("fireline.serve", "fireline.demo.cli")
 

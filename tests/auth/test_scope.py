@@ -17,6 +17,8 @@ from sqlalchemy.orm import Session
 from tests.auth.factories import bearer, make_user
 from tests.people.factories import make_person
 from tests.places.factories import small_tree
+from tests.response.factories import open_overdue_response
+from tests.surveillance.intake.factories import import_lookalike
 from tests.surveillance.signals.factories import make_alert
 
 MARKER = "Zed Outofscope"
@@ -28,10 +30,19 @@ def _world(session: Session) -> dict[str, Any]:
     own = make_person(session, tree[OWN], "Ann Inscope")
     other = make_person(session, tree[OTHER], MARKER)
     other_alert = make_alert(session, tree[OTHER])
+    other_response = open_overdue_response(session, tree[OTHER])
+    # a real case of a MARKER look-alike, its import batch and the match it proposed
+    other_intake = import_lookalike(session, tree[OTHER], MARKER)
     session.commit()
     make_user(session, "county", "admin", OWN)  # admin: every permission, still one county
     make_user(session, "other-user", "investigator", OTHER)
-    return {"own_person": own.id, "other_person": other.id, "other_alert": other_alert.id}
+    return {
+        "own_person": own.id,
+        "other_person": other.id,
+        "other_alert": other_alert.id,
+        **other_response,
+        **{f"other_{name}": ident for name, ident in other_intake.items()},
+    }
 
 
 def _path_values(world: dict[str, Any]) -> dict[str, str]:
@@ -40,8 +51,12 @@ def _path_values(world: dict[str, Any]) -> dict[str, str]:
         "code": OTHER,
         "person_id": str(world["other_person"]),
         "alert_id": str(world["other_alert"]),
-        # case intake: ids that hold nothing in scope (the world has no case yet)
-        "case_id": "999999", "batch_id": "999999", "match_id": "999999",
+        "response_id": str(world["response_id"]),
+        "task_id": str(world["task_id"]),
+        "notification_id": str(world["notification_id"]),
+        "case_id": str(world["other_case_id"]),
+        "batch_id": str(world["other_batch_id"]),
+        "match_id": str(world["other_match_id"]),
     }
 
 

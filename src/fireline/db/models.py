@@ -5,6 +5,7 @@ from fireline.db.base import Base
 from fireline.people import models as people_models
 from fireline.places import models as places_models
 from fireline.quarantine import models as quarantine_models
+from fireline.response import models as response_models
 from fireline.surveillance import models as surveillance_models
 from fireline.surveillance.signals import models as signal_models
 from fireline.testing import models as testing_models
@@ -17,6 +18,7 @@ __all__ = [
     "people_models",
     "places_models",
     "quarantine_models",
+    "response_models",
     "signal_models",
     "surveillance_models",
     "testing_models",

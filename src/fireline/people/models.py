@@ -7,7 +7,7 @@ from datetime import date, datetime
 from sqlalchemy import JSON, Date, DateTime, Float, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from fireline.db.base import Base, InJurisdiction, Timestamped, Versioned
+from fireline.db.base import Base, BigId, InJurisdiction, Timestamped, Versioned
 
 
 class Person(InJurisdiction, Versioned, Timestamped, Base):
@@ -15,7 +15,9 @@ class Person(InJurisdiction, Versioned, Timestamped, Base):
 
     __tablename__ = "persons"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # 64-bit: the reference scale holds about 90 M persons at 10 M cases, and every
+    # person_id column in other tables follows this type.
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
     national_id: Mapped[str | None] = mapped_column(String(32), index=True)
     name: Mapped[str] = mapped_column(String(200), nullable=False)
     sex: Mapped[str | None] = mapped_column(String(16))
@@ -25,7 +27,7 @@ class Person(InJurisdiction, Versioned, Timestamped, Base):
     language: Mapped[str | None] = mapped_column(String(8))
     # Set when a person was found to duplicate another and merged into it: the
     # row stays (for the audit trail) but owns no records any more.
-    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id"))
+    merged_into_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("persons.id"))
 
 
 class PersonMatch(InJurisdiction, Timestamped, Base):
@@ -39,8 +41,12 @@ class PersonMatch(InJurisdiction, Timestamped, Base):
     __table_args__ = (UniqueConstraint("person_id", "duplicate_id"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), index=True, nullable=False)
-    duplicate_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), index=True, nullable=False)
+    person_id: Mapped[int] = mapped_column(
+        BigId, ForeignKey("persons.id"), index=True, nullable=False
+    )
+    duplicate_id: Mapped[int] = mapped_column(
+        BigId, ForeignKey("persons.id"), index=True, nullable=False
+    )
     score: Mapped[float] = mapped_column(Float, nullable=False)
     reasons: Mapped[list[str]] = mapped_column(JSON, nullable=False, default=list)
     # proposed | accepted | rejected | superseded

@@ -16,7 +16,9 @@ class QuarantineOrder(InJurisdiction, Versioned, Timestamped, Base):
     __tablename__ = "quarantine_orders"
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
-    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), index=True, nullable=False)
+    person_id: Mapped[int] = mapped_column(
+        BigId, ForeignKey("persons.id"), index=True, nullable=False
+    )
     contact_id: Mapped[int | None] = mapped_column(ForeignKey("contacts.id"), index=True)
     kind: Mapped[str] = mapped_column(String(16), nullable=False)  # home | facility
     status: Mapped[str] = mapped_column(String(16), nullable=False, default="active")

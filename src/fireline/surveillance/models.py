@@ -10,6 +10,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     String,
@@ -26,16 +27,40 @@ class Case(InJurisdiction, Versioned, Timestamped, Base):
     """A case of a disease in a person, reported to a jurisdiction."""
 
     __tablename__ = "cases"
-    __table_args__ = (UniqueConstraint("source", "external_id"),)
+    # Every index is paid for by every imported row (bulk import writes millions), so
+    # cases carry five, each serving a query that runs often:
+    # - the primary key;
+    # - (source, external_id), unique: a repeated import or API report is refused, and
+    #   intake's staging join finds the rows imported before;
+    # - person_id: a person's cases, moving records on a merge, the league table's joins;
+    # - (disease, date_reporting): daily signals (signals/series.py) and "diseases with
+    #   cases since" read one disease over a report-date range in every jurisdiction;
+    #   classification and jurisdiction are filtered and grouped from the heap;
+    # - (jurisdiction_id, date_reporting): the case list and the scope (a jurisdiction
+    #   subtree, newest report first) and trends (subtree + report-date range, disease
+    #   filtered from the heap); it also serves every plain jurisdiction_id lookup, so
+    #   the mixin's single-column index is dropped.
+    # Not indexed: classification (4 values: never selective), date_onset (trends
+    # read it only with a subtree or a report-date range), import_batch_id, created_by.
+    __table_args__ = (
+        UniqueConstraint("source", "external_id"),
+        Index("ix_cases_disease_date_reporting", "disease", "date_reporting"),
+        Index("ix_cases_jurisdiction_id_date_reporting", "jurisdiction_id", "date_reporting"),
+    )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
-    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), index=True, nullable=False)
-    disease: Mapped[str] = mapped_column(String(32), nullable=False, index=True)
+    jurisdiction_id: Mapped[int] = mapped_column(ForeignKey("jurisdictions.id"), nullable=False)
+    person_id: Mapped[int] = mapped_column(
+        BigId, ForeignKey("persons.id"), index=True, nullable=False
+    )
+    disease: Mapped[str] = mapped_column(String(32), nullable=False)
     source: Mapped[str] = mapped_column(String(64), nullable=False, default="manual")
     external_id: Mapped[str | None] = mapped_column(String(100))
-    classification: Mapped[str] = mapped_column(String(16), nullable=False, index=True)
-    date_onset: Mapped[date | None] = mapped_column(Date, index=True)
-    date_reporting: Mapped[date] = mapped_column(Date, nullable=False, index=True)
+    # The initial classification is the case's own; classification_changes holds the
+    # moves after it (the history synthesises "created as X by Y at T" from the case).
+    classification: Mapped[str] = mapped_column(String(16), nullable=False)
+    date_onset: Mapped[date | None] = mapped_column(Date)
+    date_reporting: Mapped[date] = mapped_column(Date, nullable=False)
     date_confirmation: Mapped[date | None] = mapped_column(Date)
     imported: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     outcome: Mapped[str | None] = mapped_column(String(16))
@@ -44,6 +69,8 @@ class Case(InJurisdiction, Versioned, Timestamped, Base):
     # Not indexed, to keep bulk loads cheap; a batch's cases are found by range scan
     # only in rare audits.
     import_batch_id: Mapped[int | None] = mapped_column(ForeignKey("case_import_batches.id"))
+    # Who entered the case (the API user, or the importing user); not indexed.
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
 
 class ClassificationChange(Base):

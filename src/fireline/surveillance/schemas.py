@@ -63,9 +63,11 @@ class ClassificationRequest(BaseModel):
 
 
 class ClassificationChangeRead(BaseModel):
+    """A history line; ``id`` is null for the first, the case's creation."""
+
     model_config = ConfigDict(from_attributes=True)
 
-    id: int
+    id: int | None
     from_classification: str | None
     to_classification: str
     user_id: int | None

@@ -81,17 +81,10 @@ def create_case(session: Session, actor: Actor, data: CaseCreate) -> tuple[Case,
         imported=bool(data.imported),
         outcome=data.outcome,
         date_outcome=data.date_outcome,
+        created_by=actor.user_id,
     )
     session.add(case)
     session.flush()
-    session.add(
-        ClassificationChange(
-            case_id=case.id,
-            to_classification=case.classification,
-            user_id=actor.user_id,
-            reason="reported",
-        )
-    )
     proposed = propose_for(session, [person.id]) if created else 0
     audit.record(
         session,
@@ -208,13 +201,44 @@ def get_case(session: Session, actor: Actor, case_id: int) -> tuple[Case, Person
     return case, person
 
 
-def history(session: Session, case: Case) -> list[ClassificationChange]:
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One line of a case's classification history; ``id`` is None for its creation."""
+
+    id: int | None
+    from_classification: str | None
+    to_classification: str
+    user_id: int | None
+    at: datetime
+    reason: str | None
+
+
+def history(session: Session, case: Case) -> list[HistoryEntry]:
+    """The case's creation ("created as X by Y at T"), then every recorded change.
+
+    ``classification_changes`` holds the moves only; the creation is read from the
+    case itself: its initial classification is the first move's ``from`` (or the
+    current one when it never moved), by ``created_by`` at ``created_at``. A change
+    row without ``from`` (written by versions that recorded the creation) is that
+    creation and is shown as it is.
+    """
     statement = (
         select(ClassificationChange)
         .where(ClassificationChange.case_id == case.id)
         .order_by(ClassificationChange.at, ClassificationChange.id)
     )
-    return list(session.scalars(statement))
+    changes = [
+        HistoryEntry(c.id, c.from_classification, c.to_classification, c.user_id, c.at, c.reason)
+        for c in session.scalars(statement)
+    ]
+    if changes and changes[0].from_classification is None:
+        return changes
+    initial = changes[0].from_classification if changes else case.classification
+    reason = f"imported in batch {case.import_batch_id}" if case.import_batch_id else "reported"
+    created = HistoryEntry(
+        None, None, initial or case.classification, case.created_by, case.created_at, reason
+    )
+    return [created, *changes]
 
 
 def allowed_transitions(case: Case) -> list[str]:

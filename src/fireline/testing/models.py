@@ -17,7 +17,9 @@ class Sample(InJurisdiction, Timestamped, Base):
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     barcode: Mapped[str] = mapped_column(String(64), unique=True, nullable=False)
-    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), index=True, nullable=False)
+    person_id: Mapped[int] = mapped_column(
+        BigId, ForeignKey("persons.id"), index=True, nullable=False
+    )
     disease: Mapped[str] = mapped_column(String(32), nullable=False)
     sample_type: Mapped[str] = mapped_column(String(32), nullable=False)
     collected_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)

@@ -17,7 +17,9 @@ class Contact(InJurisdiction, Timestamped, Base):
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True, nullable=False)
-    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), index=True, nullable=False)
+    person_id: Mapped[int] = mapped_column(
+        BigId, ForeignKey("persons.id"), index=True, nullable=False
+    )
     category: Mapped[str] = mapped_column(String(32), nullable=False)
     setting: Mapped[str | None] = mapped_column(String(32))
     date_first_exposure: Mapped[date | None] = mapped_column(Date)

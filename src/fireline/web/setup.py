@@ -17,6 +17,7 @@ PAGE_MODULES: Final = (
     "fireline.auth.views",
     "fireline.reports.views",
     "fireline.surveillance.views",
+    "fireline.people.views",
     "fireline.response.views",
     "fireline.tracing.views",
     "fireline.testing.views",

@@ -1,10 +1,11 @@
 from __future__ import annotations
 
 from fastapi.testclient import TestClient
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from fireline.auth.models import AuditEvent
+from fireline.surveillance.models import ClassificationChange
 from tests.auth.factories import bearer
 from tests.surveillance.cases.factories import case_body, county_world, post_case
 
@@ -15,6 +16,11 @@ def test_create_and_read_with_history(session: Session, client: TestClient) -> N
     assert created["classification"] == "suspected"
     assert created["person"]["name"] == "王小明"
     assert [h["to_classification"] for h in created["history"]] == ["suspected"]
+    first = created["history"][0]  # synthesised from the case: no change row is stored
+    assert (first["id"], first["from_classification"], first["reason"]) == (None, None, "reported")
+    assert first["user_id"] is not None and first["at"] == created["created_at"]
+    stored = select(func.count()).where(ClassificationChange.case_id == created["id"])
+    assert session.scalar(stored) == 0
     assert created["allowed_transitions"] == ["probable", "confirmed", "discarded"]
     read = client.get(f"/api/v1/cases/{created['id']}", headers=bearer(client, "ann")).json()
     assert read["id"] == created["id"] and read["version"] == 1
@@ -77,6 +83,7 @@ def test_classification_follows_the_profile(session: Session, client: TestClient
         ("suspected", "confirmed"),
     ]
     assert body["history"][1]["reason"] == "PCR positive"
+    assert body["history"][0]["id"] is None and body["history"][1]["id"] is not None
     refused = client.post(url, json={"to": "probable", "version": 2}, headers=headers)
     assert refused.status_code == 409
     assert refused.json()["allowed"] == ["discarded"]

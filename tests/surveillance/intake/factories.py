@@ -6,6 +6,14 @@ import codecs
 import io
 
 from openpyxl import Workbook
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from fireline.auth.scope import Actor
+from fireline.people.models import PersonMatch
+from fireline.places.models import Jurisdiction
+from fireline.surveillance.intake.batches import ImportOptions, import_file
+from fireline.surveillance.models import Case
 
 EN_HEADER = (
     "id,name,national_id,gender,birth_date,phone,location,date_onset,date_reporting,classification"
@@ -38,3 +46,28 @@ def xlsx_bytes(header: str, rows: list[str]) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def import_lookalike(session: Session, place: Jurisdiction, name: str) -> dict[str, int]:
+    """Import, as an investigator of ``place``, one case of a person named ``name`` born
+    1980-05-17 with phone 13800000000 and no national ID: the look-alike of
+    ``tests.people.factories.make_person``, so a match is proposed. Returns the ids of
+    the batch, the case and the match (all in ``place``)."""
+    actor = Actor(None, "importer", "investigator", place.id, place.path)
+    row = f"L1,{name},,female,1980-05-17,13800000000,{place.code},2024-03-01,2024-03-02,suspected"
+    batch = import_file(
+        session,
+        actor,
+        filename="lookalike.csv",
+        content=csv_bytes(EN_HEADER, [row]),
+        options=ImportOptions(disease="covid19", source="test"),
+    )
+    assert batch.status == "committed" and batch.matches_proposed >= 1, batch.status
+    case = session.scalars(select(Case).where(Case.import_batch_id == batch.id)).one()
+    match = session.scalars(
+        select(PersonMatch.id)
+        .where(PersonMatch.duplicate_id == case.person_id)
+        .order_by(PersonMatch.id)
+    ).first()
+    assert match is not None
+    return {"batch_id": batch.id, "case_id": case.id, "match_id": match}

@@ -12,7 +12,9 @@ from fireline.people.models import Person
 from fireline.surveillance.intake import batches
 from fireline.surveillance.intake.batches import ImportOptions
 from fireline.surveillance.intake.mappings import save_mapping
-from fireline.surveillance.models import Case, ClassificationChange, ImportProblem
+from fireline.surveillance.models import Case, ClassificationChange, ImportBatch, ImportProblem
+from fireline.surveillance.service import history, reclassify
+from tests.auth.factories import make_user
 from tests.places.factories import small_tree
 from tests.surveillance.intake.factories import (
     EN_HEADER,
@@ -38,7 +40,7 @@ def run(
     name: str = "cases.csv",
     options: ImportOptions = COVID,
     good_rows_only: bool = False,
-) -> batches.ImportBatch:
+) -> ImportBatch:
     return batches.import_file(
         session,
         actor,
@@ -78,10 +80,28 @@ def test_utf8_files(session: Session, encoding: str) -> None:
         date(2024, 3, 1),
         batch.id,
     )
-    history = session.scalars(
-        select(ClassificationChange).where(ClassificationChange.case_id == case.id)
-    ).one()
-    assert history.to_classification == "confirmed" and history.from_classification is None
+    changes = select(func.count()).where(ClassificationChange.case_id == case.id)
+    assert session.scalar(changes) == 0  # the history is the changes; none yet
+    created = [
+        (h.id, h.from_classification, h.to_classification, h.reason) for h in history(session, case)
+    ]
+    assert created == [(None, None, "confirmed", f"imported in batch {batch.id}")]
+
+
+def test_imported_case_history_names_the_importer(session: Session) -> None:
+    tree = small_tree(session)
+    session.commit()
+    user = make_user(session, "importer", "investigator", "C1")
+    actor = Actor(user.id, "importer", "investigator", tree["C1"].id, tree["C1"].path)
+    batch = run(session, actor, csv_bytes(EN_HEADER, GOOD_EN))
+    case = session.scalars(select(Case).where(Case.external_id == "A2")).one()
+    assert (case.created_by, case.import_batch_id) == (user.id, batch.id)
+    reclassify(session, actor, case.id, to="confirmed", version=case.version, reason="PCR")
+    lines = [
+        (h.from_classification, h.to_classification, h.user_id) for h in history(session, case)
+    ]
+    assert lines == [(None, "suspected", user.id), ("suspected", "confirmed", user.id)]
+    assert history(session, case)[0].at == case.created_at
 
 
 def test_gb18030_with_chinese_headers(session: Session) -> None:

@@ -36,7 +36,7 @@ def test_spike_raises_alerts_up_the_tree_matching_earsc(session: Session) -> Non
     for code in ("P", "C1", "C1A"):
         assert (tree[code].id, "ears-c2") in places
     assert not {tree["C2"].id, tree["C1B"].id} & {a.jurisdiction_id for a in alerts}
-    reference = earsc([float(n) for n in QUIET_THEN_SPIKE], method="C2", t=[12])
+    reference = earsc([float(n) for n in QUIET_THEN_SPIKE], method="C2", t=[12], min_sigma=1.0)
     c2 = next(a for a in alerts if a.jurisdiction_id == tree["C1A"].id and a.method == "ears-c2")
     assert c2.threshold == pytest.approx(float(reference.threshold[0]))
     assert c2.observed == 30 and c2.score > 1
@@ -64,7 +64,15 @@ def test_below_min_count_no_alert(session: Session) -> None:
     tree = small_tree(session)
     add_daily_cases(session, tree["C1A"], END, [0] * 11 + [2])
     assert run_signals(session, system_actor(), END, SignalOptions(min_count=3)).alerts == 0
-    assert run_signals(session, system_actor(), END, SignalOptions(min_count=1)).alerts > 0
+    lenient = SignalOptions(min_count=1, min_sigma=0.0)
+    assert run_signals(session, system_actor(), END, lenient).alerts > 0
+
+
+def test_min_sigma_keeps_a_quiet_county_from_alarming_on_one_case(session: Session) -> None:
+    tree = small_tree(session)
+    add_daily_cases(session, tree["C1A"], END, [0] * 11 + [3])
+    assert run_signals(session, system_actor(), END, SignalOptions(min_sigma=1.0)).alerts == 0
+    assert run_signals(session, system_actor(), END, SignalOptions(min_sigma=0.0)).alerts > 0
 
 
 def test_decisions_need_reason_and_current_version(session: Session) -> None:

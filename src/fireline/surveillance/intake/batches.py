@@ -25,7 +25,7 @@ from fireline.pagination import PageParams, fetch_page
 from fireline.places.models import Jurisdiction
 from fireline.surveillance.intake import bulk, columns, load, report
 from fireline.surveillance.intake.mappings import find_mapping, home_jurisdiction_id
-from fireline.surveillance.intake.validate import Context, distinct_codes, validate
+from fireline.surveillance.intake.validate import Context, Validated, distinct_codes, validate
 from fireline.surveillance.models import ImportBatch, ImportProblem
 from fireline.surveillance.service import check_classification, profile_for
 
@@ -211,12 +211,26 @@ def _run(
         return
     validated = validate(text, batch.mapping, _context(session, actor, batch, text))
     good = validated.rows.filter(pa.array(~validated.bad))
+    batch.total_rows = text.table.num_rows + len({p.line for p in text.problems})
+    with bulk.bulk_settings(session):
+        _check_and_load(session, actor, batch, validated, good, commit, good_rows_only)
+
+
+def _check_and_load(
+    session: Session,
+    actor: Actor,
+    batch: ImportBatch,
+    validated: Validated,
+    good: pa.Table,
+    commit: bool,
+    good_rows_only: bool,
+) -> None:
+    """Rows imported before are reported; the report is stored; then (maybe) the load."""
     known = load.find_known(session, good, batch.source)
     id_header = batch.mapping["external_id"]
     batch.duplicate_rows = load.report_known(good, known, validated.problems, id_header)
     problems = validated.problems.table()
     _store_problems(session, batch, problems)
-    batch.total_rows = text.table.num_rows + len({p.line for p in text.problems})
     batch.bad_rows = report.bad_line_count(problems)
     batch.status = "validated"
     if commit:

@@ -4,8 +4,9 @@
 2. One join against ``cases`` on (source, external_id): rows imported before are
    skipped and reported, which makes a repeated import a no-op.
 3. One join against ``persons`` on the national ID: the same ID is the same person.
-4. New persons (one per national ID in the file, one per row without an ID), cases and
-   their first classification-history row are written set-based (see ``bulk``).
+4. New persons (one per national ID in the file, one per row without an ID) and cases
+   are written set-based (see ``bulk``). No classification-history row: a case carries
+   its initial classification, importing user and batch (``service.history``).
 5. The new persons go to the match queue (``fireline.people.matching``) for the
    name + birth date + phone comparison that only a human may accept.
 """
@@ -121,7 +122,7 @@ def report_known(rows: pa.Table, known: Known, problems: Problems, id_header: st
 def write(
     session: Session, batch: ImportBatch, rows: pa.Table, known: Known, user_id: int | None
 ) -> Loaded:
-    """Write persons, cases and history for the rows not imported before."""
+    """Write persons and cases for the rows not imported before."""
     fresh_mask = known.cases == 0
     fresh = rows.filter(pa.array(fresh_mask))
     person_of_row = known.persons[fresh_mask]
@@ -163,10 +164,8 @@ def _write_persons(
     new_ids = bulk.allocate_ids(session, "persons", len(distinct))
     person_of_row[need] = new_ids[np.searchsorted(distinct, group)]
     persons = rows.select(list(PERSON_FIELDS)).take(pa.array(need[first]))
-    now = utcnow()
     persons = persons.append_column("id", pa.array(new_ids))
-    persons = _stamp(persons, now)
-    bulk.insert_rows(session, "persons", persons)
+    bulk.insert_rows(session, "persons", persons, _stamp(utcnow()))
     loaded.persons_created = len(new_ids)
     return new_ids
 
@@ -189,45 +188,22 @@ def _write_cases(
         "id": pa.array(case_ids),
         "person_id": pa.array(person_of_row),
         "external_id": rows.column("external_id"),
-        "disease": _repeat(batch.disease, count),
-        "source": _repeat(batch.source, count),
-        "import_batch_id": pa.array(np.full(count, batch.id, dtype=np.int64)),
     }
     for name, column in extra.items():
         cases = cases.append_column(name, column)
-    bulk.insert_rows(session, "cases", _stamp(cases, now))
-    history = pa.table(
-        {
-            "case_id": pa.array(case_ids),
-            "to_classification": rows.column("classification"),
-            "user_id": pa.array(
-                np.full(count, user_id or 0, dtype=np.int64), mask=np.full(count, user_id is None)
-            ),
-            "at": _instants(now, count),
-            "reason": _repeat(f"imported in batch {batch.id}", count),
-        }
-    )
-    bulk.insert_rows(session, "classification_changes", history)
+    constants = {
+        "disease": batch.disease,
+        "source": batch.source,
+        "import_batch_id": batch.id,
+        "created_by": user_id,
+    }
+    bulk.insert_rows(session, "cases", cases, {**constants, **_stamp(now)})
     loaded.cases_created = count
 
 
-def _stamp(table: pa.Table, now: datetime) -> pa.Table:
-    count = table.num_rows
-    table = table.append_column("version", pa.array(np.ones(count, dtype=np.int64)))
-    table = table.append_column("created_at", _instants(now, count))
-    return table.append_column("updated_at", _instants(now, count))
-
-
-def _instants(now: datetime, count: int) -> pa.Array:
-    return pa.array(
-        np.full(count, np.datetime64(now.replace(tzinfo=None), "us")), pa.timestamp("us", tz="UTC")
-    )
-
-
-def _repeat(value: str, count: int) -> pa.Array:
-    return pa.DictionaryArray.from_arrays(
-        pa.array(np.zeros(count, dtype=np.int32)), pa.array([value])
-    ).cast(pa.string())
+def _stamp(now: datetime) -> bulk.Constants:
+    """The columns every new row of a versioned, timestamped table starts with."""
+    return {"version": 1, "created_at": now, "updated_at": now}
 
 
 def _propose(session: Session, new_ids: npt.NDArray[np.int64]) -> int:

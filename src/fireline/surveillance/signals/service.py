@@ -37,6 +37,9 @@ class SignalOptions:
     # A deployment's noise floor, not part of EARS: one case on a quiet day
     # crosses a zero-width bound, and staff stop reading alerts that fire on one.
     min_count: int = 3
+    # R surveillance::earsC's minSigma: a floor on the baseline sd. Without it a
+    # county with a week of zeros alarms, with an infinite score, on any count.
+    min_sigma: float = 1.0
 
 
 @dataclass(frozen=True)
@@ -62,7 +65,13 @@ def _alarms(series: TreeSeries, method: str, options: SignalOptions) -> list[dic
         y = series.counts[row].astype(float)
         if y[-1] < options.min_count:
             continue
-        result = earsc(y, method=METHODS[method], baseline=options.baseline, t=[y.size])  # type: ignore[arg-type]
+        result = earsc(
+            y,
+            method=METHODS[method],  # type: ignore[arg-type]
+            baseline=options.baseline,
+            min_sigma=options.min_sigma,
+            t=[y.size],
+        )
         observed, threshold = float(result.observed[0]), float(result.threshold[0])
         if not bool(result.alarm[0]) or np.isnan(threshold):
             continue

@@ -18,6 +18,8 @@ class CheckIn(InJurisdiction, Base):
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     venue_id: Mapped[int] = mapped_column(ForeignKey("venues.id"), nullable=False)
-    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), index=True, nullable=False)
+    person_id: Mapped[int] = mapped_column(
+        BigId, ForeignKey("persons.id"), index=True, nullable=False
+    )
     checked_in_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
     checked_out_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -1,0 +1,80 @@
+"""The merge queue: two records side by side with the reasons and the score; a person
+decides (merge, keeping either record, or keep both). Nothing is merged silently."""
+
+from __future__ import annotations
+
+from typing import Annotated, Final
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import RedirectResponse, Response
+
+from fireline.errors import Conflict, Problem
+from fireline.pagination import PageParams
+from fireline.people import service
+from fireline.people.models import Person, PersonMatch
+from fireline.places.models import Jurisdiction
+from fireline.web.deps import Page, PageContext
+from fireline.web.i18n import N_
+
+router = APIRouter()
+PER_PAGE: Final = 20
+DECIDED_ELSEWHERE: Final = N_(
+    "Someone else decided on this pair in the meantime, or one of the two records was merged "
+    "already. Nothing was changed."
+)
+
+
+def _places(page: Page, rows: list[tuple[PersonMatch, Person, Person]]) -> dict[int, str]:
+    assert page.session is not None
+    ids = {p.jurisdiction_id for _, keep, dup in rows for p in (keep, dup)}
+    found = page.session.query(Jurisdiction).filter(Jurisdiction.id.in_(ids)).all() if ids else []
+    return {j.id: j.name(page.language) for j in found}
+
+
+@router.get("/people/matches")
+def match_queue(page: PageContext, request: Request) -> Response:
+    assert page.session is not None and page.actor is not None
+    page.actor.require("persons:read")
+    try:
+        number = max(1, int(request.query_params.get("page") or 1))
+    except ValueError:
+        number = 1
+    params = PageParams(limit=PER_PAGE, offset=(number - 1) * PER_PAGE)
+    rows, total = service.list_matches(page.session, page.actor, params)
+    return page.render(
+        "people/matches.html", nav="surveillance", subnav="matches", today=page.today(),
+        rows=rows, total=total, number=number, pages=max(1, -(-total // PER_PAGE)),
+        places=_places(page, rows), can_decide=page.actor.can("persons:write"),
+    )
+
+
+@router.post("/people/matches/{match_id}")
+def decide(
+    match_id: int,
+    page: PageContext,
+    request: Request,
+    decision: Annotated[str, Form()],
+) -> Response:
+    """``keep-<id>`` merges keeping that record, ``reject`` keeps both; htmx swaps the
+    pair for the outcome."""
+    assert page.session is not None and page.actor is not None
+    status, message = 200, None
+    try:
+        if decision.startswith("keep-") and decision[5:].isdigit():
+            service.accept_match(page.session, page.actor, match_id, keep_id=int(decision[5:]))
+        elif decision == "reject":
+            service.reject_match(page.session, page.actor, match_id)
+        else:
+            raise Problem(400, "unknown decision")
+    except Conflict:
+        status, message = 409, DECIDED_ELSEWHERE
+    if request.headers.get("hx-request") != "true":
+        if status != 200:
+            raise Problem(status, message or "")
+        return RedirectResponse("/people/matches", status_code=303)
+    match, keep, duplicate = service.get_match(page.session, page.actor, match_id)
+    return page.render(
+        "people/_match.html", status_code=status, match=match, keep=keep, duplicate=duplicate,
+        places=_places(page, [(match, keep, duplicate)]), can_decide=False,
+        message=page.gettext(message) if message else None, decided=True,
+    )

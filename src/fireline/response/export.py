@@ -1,0 +1,71 @@
+"""The league table as CSV (UTF-8 with BOM, opens cleanly in Excel) or XLSX (red cells filled)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.styles import PatternFill
+
+from fireline.response.league import INDICATORS, LeagueRow
+
+RED_FILL = "F4CCCC"
+XLSX_MEDIA = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def header() -> list[str]:
+    columns = ["rank", "code", "name_en", "name_zh"]
+    for indicator in INDICATORS:
+        key = indicator.key
+        columns += [key, f"{key}_n", f"{key}_of", f"{key}_rank", f"{key}_trend", f"{key}_red"]
+    return columns
+
+
+def _number(value: float | None) -> float | str:
+    return "" if value is None else round(value, 4)
+
+
+def rows(table: list[LeagueRow]) -> list[list[Any]]:
+    out: list[list[Any]] = []
+    for row in table:
+        line: list[Any] = [row.rank, row.code, row.name_en, row.name_zh]
+        for indicator in INDICATORS:
+            cell = row.cells[indicator.key]
+            line += [
+                _number(cell.value),
+                cell.numerator,
+                cell.denominator,
+                "" if cell.rank is None else cell.rank,
+                _number(cell.trend),
+                int(cell.red),
+            ]
+        out.append(line)
+    return out
+
+
+def to_csv(table: list[LeagueRow]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(header())
+    writer.writerows(rows(table))
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def to_xlsx(table: list[LeagueRow], title: str = "league") -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.title = title[:31]
+    columns = header()
+    sheet.append(columns)
+    fill = PatternFill(start_color=RED_FILL, end_color=RED_FILL, fill_type="solid")
+    for line in rows(table):
+        sheet.append(line)
+        for i, name in enumerate(columns):
+            if name.endswith("_red") and line[i] == 1:
+                sheet.cell(row=sheet.max_row, column=i - 4).fill = fill
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

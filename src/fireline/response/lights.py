@@ -1,0 +1,106 @@
+"""Traffic lights and escalation of playbook tasks, as SQL over ``due_at`` and ``now``.
+
+green: on time; yellow: less than a quarter of the allowed time left; red: overdue.
+An overdue task appears on its owner's parent's board after ``parent_delay_hours``
+and on the grandparent's after a further ``grandparent_delay_hours``. Everything is
+a CASE expression evaluated by the database for all tasks at once; no task is
+looked at one by one in Python (DESIGN.md, "Set-based hot paths").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, case, func, or_, select
+from sqlalchemy.orm import Session
+
+from fireline.response.models import ResponseTask
+from fireline.response.settings import ResponseSettings
+
+LIGHTS = ("green", "yellow", "red", "done")
+
+
+def utc(moment: datetime) -> datetime:
+    """An aware UTC instant; SQLite hands back naive datetimes, which are UTC."""
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+@dataclass(frozen=True)
+class Cutoffs:
+    """The instants a deadline must be before for each escalation step, at ``now``."""
+
+    now: datetime
+    parent: datetime
+    grandparent: datetime
+
+    @classmethod
+    def at(cls, now: datetime, settings: ResponseSettings) -> Cutoffs:
+        now = utc(now)
+        parent = now - timedelta(hours=settings.parent_delay_hours)
+        grandparent = parent - timedelta(hours=settings.grandparent_delay_hours)
+        return cls(now, parent, grandparent)
+
+
+def light(now: datetime) -> ColumnElement[str]:
+    """The task's traffic light at ``now``."""
+    task = ResponseTask
+    return case(
+        (task.status == "done", "done"),
+        (task.due_at <= utc(now), "red"),
+        (task.yellow_at <= utc(now), "yellow"),
+        else_="green",
+    )
+
+
+def escalation(cuts: Cutoffs) -> ColumnElement[int]:
+    """0: on the owner's board only; 1: also the parent's; 2: also the grandparent's."""
+    task = ResponseTask
+    return case(
+        (task.status != "open", 0),
+        (and_(task.grandparent_id.is_not(None), task.due_at <= cuts.grandparent), 2),
+        (and_(task.parent_id.is_not(None), task.due_at <= cuts.parent), 1),
+        else_=0,
+    )
+
+
+def on_board(jurisdiction_id: int, cuts: Cutoffs) -> ColumnElement[bool]:
+    """Tasks a jurisdiction must act on: its own, and the overdue ones escalated to it."""
+    task = ResponseTask
+    return or_(
+        task.owner_id == jurisdiction_id,
+        and_(task.parent_id == jurisdiction_id, task.status == "open", task.due_at <= cuts.parent),
+        and_(
+            task.grandparent_id == jurisdiction_id,
+            task.status == "open",
+            task.due_at <= cuts.grandparent,
+        ),
+    )
+
+
+def yellow_at(started_at: datetime, due_at: datetime) -> datetime:
+    """When a quarter of the allowed time is left."""
+    return due_at - (due_at - started_at) / 4
+
+
+@dataclass(frozen=True)
+class LightCount:
+    owner_id: int
+    light: str
+    escalation: int
+    tasks: int
+
+
+def all_lights(session: Session, now: datetime, settings: ResponseSettings) -> list[LightCount]:
+    """Lights and escalation steps of every open task, counted per owner: one query."""
+    cuts = Cutoffs.at(now, settings)
+    lit, step = light(cuts.now).label("light"), escalation(cuts).label("step")
+    statement: Any = (
+        select(ResponseTask.owner_id, lit, step, func.count().label("n"))
+        .where(ResponseTask.status == "open")
+        .group_by(ResponseTask.owner_id, lit, step)
+    )
+    return [
+        LightCount(int(o), str(li), int(s), int(n)) for o, li, s, n in session.execute(statement)
+    ]

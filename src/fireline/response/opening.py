@@ -1,0 +1,212 @@
+"""Opening responses automatically: a set-based, idempotent sweep.
+
+Surveillance does not know about responses (dependencies point one way), so
+responses are opened by a sweep over confirmed cases and alerts, run every
+minute by the server and by ``fireline responses sweep``. A case or an alert
+opens at most one response: ``responses.case_id``, ``responses.alert_id`` and
+``response_cases.case_id`` are unique and every INSERT selects only what has
+none yet. The opening policy is the disease profile's (diseases/playbook.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    ColumnElement,
+    DateTime,
+    Select,
+    and_,
+    exists,
+    func,
+    insert,
+    literal,
+    select,
+)
+from sqlalchemy.orm import Session, aliased
+
+from fireline.diseases.playbook import OpenAfterCleanDays, OpenOnEveryConfirmedCase
+from fireline.diseases.schemas import DiseaseProfile
+from fireline.response.lights import utc
+from fireline.response.models import Response, ResponseCase
+from fireline.response.settings import ResponseSettings
+from fireline.response.sqlfn import add_days, write
+from fireline.response.tasks import confirmed_at, insert_tasks
+from fireline.surveillance.models import Case
+from fireline.surveillance.signals.models import Alert
+
+
+@dataclass(frozen=True)
+class OpeningSummary:
+    responses: int = 0
+    cases_joined: int = 0
+    tasks: int = 0
+
+
+def _unattached(disease: str) -> list[ColumnElement[bool]]:
+    """Confirmed cases of ``disease`` in no response yet (aliases: safe inside joins)."""
+    member, index = aliased(ResponseCase), aliased(Response)
+    return [
+        Case.disease == disease,
+        Case.classification == "confirmed",
+        ~exists().where(member.case_id == Case.id),
+        ~exists().where(index.case_id == Case.id),
+    ]
+
+
+def _now(now: datetime) -> Any:
+    return literal(utc(now), DateTime(timezone=True))
+
+
+def _open_for_cases(session: Session, source: Select[Any], level: str, now: datetime) -> int:
+    """One response per case id of ``source`` (columns: case id, jurisdiction id)."""
+    rows = source.subquery()
+    opened = select(
+        rows.c.jurisdiction_id,
+        rows.c.disease,
+        literal("case_confirmed"),
+        rows.c.case_id,
+        literal(level),
+        literal("open"),
+        rows.c.opened_at,
+        literal(1),
+        _now(now),
+        _now(now),
+    )
+    columns = [
+        "jurisdiction_id", "disease", "trigger", "case_id", "level", "status", "opened_at",
+        "version", "created_at", "updated_at",
+    ]  # fmt: skip
+    return write(session, insert(Response).from_select(columns, opened))
+
+
+def _attach_index_cases(session: Session) -> None:
+    """Every response's index case is one of its cases."""
+    pending = select(
+        Response.id, Response.case_id, Response.jurisdiction_id, Response.opened_at
+    ).where(
+        Response.case_id.is_not(None), ~exists().where(ResponseCase.case_id == Response.case_id)
+    )
+    columns = ["response_id", "case_id", "jurisdiction_id", "joined_at"]
+    write(session, insert(ResponseCase).from_select(columns, pending))
+
+
+def _every_case(session: Session, disease: str, level: str, now: datetime) -> int:
+    source = select(
+        Case.id.label("case_id"),
+        Case.jurisdiction_id,
+        Case.disease,
+        func.coalesce(confirmed_at(), _now(now)).label("opened_at"),
+    ).where(*_unattached(disease))
+    return _open_for_cases(session, source, level, now)
+
+
+def _join_open_responses(session: Session, disease: str, now: datetime) -> int:
+    """Cases reported on or after an open response's index case join that response."""
+    index = aliased(Case)
+    joined = (
+        select(func.min(Response.id), Case.id, Case.jurisdiction_id, _now(now))
+        .join(
+            Response,
+            and_(
+                Response.jurisdiction_id == Case.jurisdiction_id,
+                Response.disease == Case.disease,
+                Response.status == "open",
+                Response.trigger == "case_confirmed",
+            ),
+        )
+        .join(index, index.id == Response.case_id)
+        .where(*_unattached(disease), Case.date_reporting >= index.date_reporting)
+        .group_by(Case.id, Case.jurisdiction_id)
+    )
+    columns = ["response_id", "case_id", "jurisdiction_id", "joined_at"]
+    return write(session, insert(ResponseCase).from_select(columns, joined))
+
+
+def _first_after_clean_days(
+    session: Session, disease: str, clean_days: int, level: str, now: datetime
+) -> tuple[int, int]:
+    """Open for the first case after ``clean_days`` without a case; later cases join.
+
+    Per jurisdiction, the earliest unattached case with no confirmed case in the
+    ``clean_days`` days before its report opens the response.
+    """
+    joined = _join_open_responses(session, disease, now)
+    earlier = aliased(Case)
+    recent_case = exists().where(
+        earlier.jurisdiction_id == Case.jurisdiction_id,
+        earlier.disease == disease,
+        earlier.classification == "confirmed",
+        earlier.id != Case.id,
+        earlier.date_reporting >= add_days(Case.date_reporting, -clean_days),
+        (earlier.date_reporting < Case.date_reporting)
+        | ((earlier.date_reporting == Case.date_reporting) & (earlier.id < Case.id)),
+    )
+    first = (
+        select(func.min(Case.id).label("case_id"))
+        .where(*_unattached(disease), ~recent_case)
+        .group_by(Case.jurisdiction_id)
+        .subquery()
+    )
+    source = select(
+        Case.id.label("case_id"),
+        Case.jurisdiction_id,
+        Case.disease,
+        func.coalesce(confirmed_at(), _now(now)).label("opened_at"),
+    ).where(Case.id.in_(select(first.c.case_id)))
+    opened = _open_for_cases(session, source, level, now)
+    _attach_index_cases(session)
+    return opened, joined + _join_open_responses(session, disease, now)
+
+
+def _open_for_alerts(session: Session, disease: str, level: str, now: datetime) -> int:
+    """An alert that is not dismissed opens one response (when the playbook has alert tasks)."""
+    source = select(
+        Alert.jurisdiction_id,
+        literal(disease),
+        literal("alert"),
+        Alert.id,
+        literal(level),
+        literal("open"),
+        func.coalesce(Alert.created_at, _now(now)),
+        literal(1),
+        _now(now),
+        _now(now),
+    ).where(
+        Alert.disease == disease,
+        Alert.status != "dismissed",
+        ~exists().where(Response.alert_id == Alert.id),
+    )
+    columns = [
+        "jurisdiction_id", "disease", "trigger", "alert_id", "level", "status", "opened_at",
+        "version", "created_at", "updated_at",
+    ]  # fmt: skip
+    return write(session, insert(Response).from_select(columns, source))
+
+
+def open_due_responses(
+    session: Session,
+    now: datetime,
+    *,
+    profiles: Mapping[str, DiseaseProfile],
+    settings: ResponseSettings,
+) -> OpeningSummary:
+    """Open every response the profiles' policies call for, and their playbook tasks."""
+    opened = joined = 0
+    level = settings.default_level
+    for code, profile in sorted(profiles.items()):
+        policy = profile.playbook.opening
+        if isinstance(policy, OpenOnEveryConfirmedCase):
+            opened += _every_case(session, code, level, now)
+            _attach_index_cases(session)
+        elif isinstance(policy, OpenAfterCleanDays):
+            new, more = _first_after_clean_days(session, code, policy.clean_days, level, now)
+            opened, joined = opened + new, joined + more
+        if profile.playbook.tasks_for("alert"):
+            opened += _open_for_alerts(session, code, level, now)
+    tasks = insert_tasks(session, profiles, now)
+    session.flush()
+    return OpeningSummary(opened, joined, tasks)

@@ -1,0 +1,104 @@
+"""Date and time arithmetic that reads the same on SQLite and PostgreSQL.
+
+SQLAlchemy stores SQLite instants as ``YYYY-MM-DD HH:MM:SS.ffffff`` text and
+dates as ``YYYY-MM-DD``; the SQLite forms below write and read those exact
+shapes, so comparisons with bound values stay plain text comparisons.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import CursorResult, Date, DateTime, Executable, Integer
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.orm import Session
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.functions import FunctionElement
+
+
+class add_hours(FunctionElement[Any]):  # noqa: N801 - reads as an SQL function
+    """``instant + hours`` (hours is a constant of the statement, not a column)."""
+
+    type = DateTime(timezone=True)
+    inherit_cache = False
+    name = "add_hours"
+
+    def __init__(self, instant: Any, hours: float) -> None:
+        self.hours = float(hours)
+        super().__init__(instant)
+
+
+class add_days(FunctionElement[Any]):  # noqa: N801
+    """``date + days`` (days is a constant of the statement)."""
+
+    type = Date()
+    inherit_cache = False
+    name = "add_days"
+
+    def __init__(self, day: Any, days: int) -> None:
+        self.days = int(days)
+        super().__init__(day)
+
+
+class day_diff(FunctionElement[Any]):  # noqa: N801
+    """Whole calendar days from ``start`` to ``end`` (dates or instants, UTC days)."""
+
+    type = Integer()
+    inherit_cache = True
+    name = "day_diff"
+
+
+def _args(element: FunctionElement[Any], compiler: SQLCompiler, **kw: Any) -> list[str]:
+    return [compiler.process(arg, **kw) for arg in element.clauses]
+
+
+@compiles(add_hours, "sqlite")
+def _add_hours_sqlite(element: add_hours, compiler: SQLCompiler, **kw: Any) -> str:
+    (instant,) = _args(element, compiler, **kw)
+    seconds = f"{element.hours * 3600:+.3f} seconds"
+    return f"(strftime('%Y-%m-%d %H:%M:%f', {instant}, '{seconds}') || '000')"
+
+
+@compiles(add_hours, "postgresql")
+def _add_hours_pg(element: add_hours, compiler: SQLCompiler, **kw: Any) -> str:
+    (instant,) = _args(element, compiler, **kw)
+    return f"({instant} + interval '{element.hours * 3600:.3f} seconds')"
+
+
+@compiles(add_days, "sqlite")
+def _add_days_sqlite(element: add_days, compiler: SQLCompiler, **kw: Any) -> str:
+    (day,) = _args(element, compiler, **kw)
+    return f"date({day}, '{element.days:+d} days')"
+
+
+@compiles(add_days, "postgresql")
+def _add_days_pg(element: add_days, compiler: SQLCompiler, **kw: Any) -> str:
+    (day,) = _args(element, compiler, **kw)
+    return f"(CAST({day} AS DATE) + {element.days:d})"
+
+
+@compiles(day_diff, "sqlite")
+def _day_diff_sqlite(element: day_diff, compiler: SQLCompiler, **kw: Any) -> str:
+    start, end = _args(element, compiler, **kw)
+    return f"CAST(julianday(date({end})) - julianday(date({start})) AS INTEGER)"
+
+
+@compiles(day_diff, "postgresql")
+def _day_diff_pg(element: day_diff, compiler: SQLCompiler, **kw: Any) -> str:
+    # An instant's day is its UTC day, whatever the session's TimeZone setting.
+    start, end = (
+        f"(({compiler.process(arg, **kw)}) AT TIME ZONE 'UTC')"
+        if isinstance(arg.type, DateTime)
+        else compiler.process(arg, **kw)
+        for arg in element.clauses
+    )
+    return f"(CAST({end} AS DATE) - CAST({start} AS DATE))"
+
+
+def write(session: Session, statement: Executable) -> int:
+    """Run a set-based INSERT ... SELECT or UPDATE on the session's connection and return
+    the rows written (the ORM's own result does not carry the count on every driver)."""
+    session.flush()
+    result = session.connection().execute(statement, execution_options={"preserve_rowcount": True})
+    assert isinstance(result, CursorResult)
+    return max(int(result.rowcount), 0)

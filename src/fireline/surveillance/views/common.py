@@ -1,0 +1,133 @@
+"""What the surveillance pages share: permissions, disease names, periods, the subtree.
+
+Scope stays in one place: every statement here goes through ``actor.restrict`` (via
+``fireline.web.landing.scoped``) and is then narrowed to the chosen jurisdiction's
+subtree, which lies inside the actor's.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any, Final
+
+from fastapi import Request
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session
+
+from fireline.auth.scope import Actor
+from fireline.diseases.loader import load_profiles
+from fireline.diseases.schemas import DiseaseProfile
+from fireline.errors import Forbidden, NotFound
+from fireline.places.models import Jurisdiction
+from fireline.surveillance.models import Case
+from fireline.web import landing
+from fireline.web.deps import Page
+
+# The periods offered by the dashboard, in days ending today.
+PERIODS: Final = (28, 56, 90, 180, 365)
+DEFAULT_PERIOD: Final = 90
+# Cases that count for incidence, Rt and growth (trends/service.py says why).
+COUNTED: Final = ("confirmed", "probable")
+
+
+def session_of(page: Page) -> Session:
+    assert page.session is not None
+    return page.session
+
+
+def actor_of(page: Page) -> Actor:
+    assert page.actor is not None
+    return page.actor
+
+
+def can_read_cases(actor: Actor) -> bool:
+    """Viewers hold ``records:read`` only: they see cases, never the persons behind them."""
+    return actor.can("cases:read") or actor.can("records:read")
+
+
+def require_case_pages(actor: Actor) -> None:
+    if not can_read_cases(actor):
+        raise Forbidden()
+
+
+def shows_persons(actor: Actor) -> bool:
+    return actor.can("persons:read")
+
+
+def profiles(page: Page) -> dict[str, DiseaseProfile]:
+    return load_profiles(page.state.settings.disease_dir)
+
+
+def disease_name(page: Page, code: str) -> str:
+    profile = profiles(page).get(code)
+    return profile.names.zh if profile and page.language == "zh" else (
+        profile.names.en if profile else code
+    )
+
+
+def disease_options(page: Page) -> list[tuple[str, str]]:
+    """(code, name) of the profiles with cases in the chosen subtree, most cases first."""
+    statement = select(Case.disease, func.count()).select_from(Case)
+    statement = landing.scoped(page, statement, Case).group_by(Case.disease)
+    counts = dict(session_of(page).execute(statement).tuples().all())
+    known = profiles(page)
+    with_cases = sorted((c for c in counts if c in known), key=lambda c: (-counts[c], c))
+    codes = with_cases or sorted(known)[:1]
+    return [(code, disease_name(page, code)) for code in codes]
+
+
+def all_disease_options(page: Page) -> list[tuple[str, str]]:
+    return [(code, disease_name(page, code)) for code in sorted(profiles(page))]
+
+
+def classification_names(page: Page, disease: str) -> dict[str, str]:
+    """The profile's own names of its classifications, in the page language."""
+    profile = profiles(page).get(disease)
+    if profile is None:
+        return {}
+    return {
+        c.code: c.names.zh if page.language == "zh" else c.names.en
+        for c in profile.classifications.items
+    }
+
+
+def chosen_period(request: Request) -> int:
+    try:
+        days = int(request.query_params.get("days", DEFAULT_PERIOD))
+    except ValueError:
+        return DEFAULT_PERIOD
+    return days if days in PERIODS else DEFAULT_PERIOD
+
+
+def period_bounds(page: Page, days: int) -> tuple[date, date]:
+    end = page.today()
+    return end - timedelta(days=days - 1), end
+
+
+def subtree_place(page: Page, code: str | None) -> Jurisdiction:
+    """A jurisdiction in the user's scope *and* under the chosen one, else 404."""
+    if not code:
+        return page.here
+    place = actor_of(page).jurisdiction(session_of(page), code)
+    if not place.path.startswith(page.here.path):
+        raise NotFound(f"jurisdiction {code}")
+    return place
+
+
+def scoped(page: Page, statement: Select[Any], model: Any) -> Select[Any]:
+    return landing.scoped(page, statement, model)
+
+
+def jurisdiction_choices(page: Page) -> list[tuple[str, str]]:
+    """The switcher's (code, indented name) list: every jurisdiction in the user's scope."""
+    return page.switcher_options()
+
+
+def parse_date(value: str | None) -> date | None:
+    """An ISO date from a form or query, or None when blank or malformed."""
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        return None

@@ -1,0 +1,158 @@
+"""The surveillance dashboard of the chosen jurisdiction: epicurve, Rt, growth, incidence
+by child jurisdiction (table and map), and the open alerts."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+from sqlalchemy.orm import Session
+
+from fireline.errors import Problem
+from fireline.places.models import Jurisdiction
+from fireline.reports.views import breadcrumb
+from fireline.surveillance.models import Case
+from fireline.surveillance.trends import service as trends
+from fireline.surveillance.trends.schemas import GrowthRead, RtRead
+from fireline.surveillance.views import alerts, charts
+from fireline.surveillance.views.common import (
+    COUNTED,
+    PERIODS,
+    actor_of,
+    chosen_period,
+    classification_names,
+    disease_options,
+    period_bounds,
+    session_of,
+)
+from fireline.web import landing
+from fireline.web.deps import Page, PageContext
+
+router = APIRouter()
+GROWTH_WINDOW = 14
+
+
+@dataclass(frozen=True)
+class Selection:
+    """The disease and period the dashboard shows, and how to link to another place."""
+
+    disease: str
+    days: int
+    start: date
+    end: date
+
+    def href(self, code: str) -> str:
+        return "/surveillance?" + urlencode({"j": code, "disease": self.disease, "days": self.days})
+
+
+@dataclass(frozen=True)
+class ChildRow:
+    place: Jurisdiction
+    cases: int
+    incidence: float | None
+    href: str
+
+
+def _selection(page: Page, request: Request, diseases: list[tuple[str, str]]) -> Selection:
+    asked = request.query_params.get("disease")
+    codes = [code for code, _ in diseases]
+    disease = asked if asked in codes else codes[0]
+    days = chosen_period(request)
+    start, end = period_bounds(page, days)
+    return Selection(disease, days, start, end)
+
+
+def child_rows(page: Page, chosen: Selection) -> list[ChildRow]:
+    """Counted cases reported in the period and their incidence, per child jurisdiction."""
+    counts = landing.by_child(
+        page, Case,
+        Case.disease == chosen.disease,
+        Case.classification.in_(COUNTED),
+        Case.date_reporting.between(chosen.start, chosen.end),
+    )
+    return [
+        ChildRow(place, n, n * 100_000 / place.population if place.population else None,
+                 chosen.href(place.code))
+        for place, n in counts
+    ]
+
+
+def _rt(page: Page, chosen: Selection) -> RtRead | None:
+    try:
+        return trends.rt(session_of(page), actor_of(page), page.here.code, chosen.disease,
+                         chosen.start, chosen.end, page.state.settings.disease_dir)
+    except Problem:  # no profile for the disease, or too short a period
+        return None
+
+
+def _incomplete_from(session: Session, page: Page, chosen: Selection) -> date | None:
+    """Onsets of the last days are still being reported: shade the 90th percentile of the
+    onset-to-report delay, the span in which most cases of a day are not yet known."""
+    delays = trends.delays(session, actor_of(page), page.here.code, chosen.disease,
+                           chosen.start, chosen.end)
+    if delays.p90 is None:
+        return None
+    return chosen.end - timedelta(days=max(1, math.ceil(delays.p90)) - 1)
+
+
+def _chart_text(page: Page) -> dict[str, str]:
+    g = page.gettext
+    return {"x": g("Date of report"), "y": g("Cases"), "mean": g("Mean"),
+            "incomplete": g("Incomplete: onsets of these days are still being reported"),
+            "incidence": g("Incidence per 100,000"), "cases": g("Cases"), "name": g("Jurisdiction")}
+
+
+def _specs(page: Page, chosen: Selection, rows: list[dict[str, Any]], rt: RtRead | None,
+           children: list[ChildRow]) -> dict[str, Any]:
+    text = _chart_text(page)
+    labels = classification_names(page, chosen.disease)
+    specs: dict[str, Any] = {
+        "epicurve": charts.epicurve(rows, labels, chosen.start, chosen.end, text),
+        "rt": None, "map": None,
+    }
+    if rt is not None and rt.windows:
+        windows = [{"date": w.date_end.isoformat(), "mean": w.mean, "lower": w.lower,
+                    "upper": w.upper} for w in rt.windows]
+        onset_text = {**text, "x": page.gettext("Date of onset (end of 7-day window)")}
+        specs["rt"] = charts.rt_chart(
+            windows, chosen.start, chosen.end,
+            _incomplete_from(session_of(page), page, chosen), onset_text)
+    specs["map"] = charts.incidence_map([
+        {"name": c.place.name(page.language), "lat": c.place.lat, "lon": c.place.lon,
+         "geometry": c.place.geometry, "cases": c.cases,
+         "incidence": round(c.incidence, 2) if c.incidence is not None else 0,
+         "href": c.href}
+        for c in children
+    ], text)
+    return specs
+
+
+@router.get("/surveillance")
+def dashboard(page: PageContext, request: Request) -> Response:
+    session, actor = session_of(page), actor_of(page)
+    diseases = disease_options(page)
+    chosen = _selection(page, request, diseases)
+    epi = trends.epicurve(session, actor, page.here.code, chosen.disease, chosen.start, chosen.end)
+    rows = [{"date": r.date.isoformat(), "classification": r.classification, "cases": r.cases}
+            for r in epi]
+    totals: dict[str, int] = {}
+    for r in epi:
+        totals[r.classification] = totals.get(r.classification, 0) + r.cases
+    rt = _rt(page, chosen)
+    growth: GrowthRead = trends.growth(session, actor, page.here.code, chosen.disease,
+                                       chosen.end, GROWTH_WINDOW)
+    children = child_rows(page, chosen)
+    return page.render(
+        "surveillance/dashboard.html",
+        nav="surveillance", subnav="dashboard", today=page.today(),
+        diseases=diseases, chosen=chosen, periods=PERIODS, totals=totals,
+        latest_rt=rt.windows[-1] if rt and rt.windows else None, rt=rt, growth=growth,
+        children=children, trail=breadcrumb(session, actor, page.here),
+        specs=_specs(page, chosen, rows, rt, children),
+        alerts=alerts.open_alerts(page), can_decide=actor.can("cases:write"),
+    )

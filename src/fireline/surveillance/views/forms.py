@@ -1,0 +1,87 @@
+"""Reading the case forms: every field arrives as text; problems become page messages.
+
+Messages are English msgids marked with ``N_`` and translated where the page's
+language is known; the service's own (English) detail is shown only for rare cases.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Final
+
+from starlette.datastructures import FormData
+
+from fireline.errors import Problem
+from fireline.surveillance.intake.values import OUTCOME_CODES
+from fireline.web.i18n import N_
+
+DATE_FIELDS: Final = ("date_onset", "date_reporting", "date_confirmation", "date_outcome",
+                      "birth_date")
+BAD_DATE: Final = N_("%(field)s is not a date (YYYY-MM-DD).")
+REQUIRED: Final = N_("%(field)s is required.")
+ONSET_AFTER_REPORT: Final = N_("The onset date is after the report date.")
+KNOWN_EXTERNAL_ID: Final = N_("A case with this external ID was reported already.")
+CHANGED: Final = N_(
+    "Someone else changed this case after you opened it. Your changes were not saved: "
+    "the form now shows the current record. Make your changes again and save."
+)
+NOT_ALLOWED_MOVE: Final = N_("This classification change is not allowed by the disease profile.")
+FIELD_LABELS: Final = {
+    "date_onset": N_("Date of onset"),
+    "date_reporting": N_("Date of report"),
+    "date_confirmation": N_("Date of confirmation"),
+    "date_outcome": N_("Date of outcome"),
+    "birth_date": N_("Date of birth"),
+    "name": N_("Name"),
+    "disease": N_("Disease"),
+    "jurisdiction_code": N_("Jurisdiction"),
+}
+SEXES: Final = ("male", "female", "unknown")
+
+
+@dataclass
+class Parsed:
+    """The form's values (text, as the user typed them) and the problems found."""
+
+    values: dict[str, str]
+    dates: dict[str, date | None] = field(default_factory=dict)
+    errors: list[tuple[str, dict[str, str]]] = field(default_factory=list)
+
+    def error(self, message: str, **values: str) -> None:
+        self.errors.append((message, values))
+
+    def text(self, name: str) -> str | None:
+        return self.values.get(name) or None
+
+
+def read_form(form: FormData, names: tuple[str, ...], required: tuple[str, ...]) -> Parsed:
+    values = {name: str(form.get(name) or "").strip() for name in names}
+    parsed = Parsed(values)
+    for name in required:
+        if not values.get(name):
+            parsed.error(REQUIRED, field=FIELD_LABELS.get(name, name))
+    for name in DATE_FIELDS:
+        if name not in values:
+            continue
+        try:
+            parsed.dates[name] = date.fromisoformat(values[name]) if values[name] else None
+        except ValueError:
+            parsed.error(BAD_DATE, field=FIELD_LABELS[name])
+    onset, report = parsed.dates.get("date_onset"), parsed.dates.get("date_reporting")
+    if onset and report and onset > report:
+        parsed.error(ONSET_AFTER_REPORT)
+    if values.get("outcome") and values["outcome"] not in OUTCOME_CODES:
+        parsed.values["outcome"] = ""
+    return parsed
+
+
+def problem_message(problem: Problem) -> tuple[str, dict[str, str]]:
+    """A page message for a refusal from the service."""
+    if problem.status == 409 and "reported already" in problem.detail:
+        return KNOWN_EXTERNAL_ID, {}
+    if problem.status == 409:
+        return CHANGED, {}
+    if "onset date is after" in problem.detail:
+        return ONSET_AFTER_REPORT, {}
+    return "%(detail)s", {"detail": problem.detail}
