@@ -1,0 +1,157 @@
+"""The league table (排名通报) of the chosen jurisdiction's children, or of its descendants at
+a level: each indicator with its rank, trend arrow and red cells; CSV and XLSX downloads
+from the same export as the API and the CLI."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Final
+
+from fastapi import APIRouter
+from fastapi.responses import Response
+from sqlalchemy import select
+
+from fireline.places.models import Jurisdiction
+from fireline.response import export
+from fireline.response.league import INDICATORS, Cell, Indicator, LeagueRow, league_table
+from fireline.response.views import common
+from fireline.web.deps import Page, PageContext
+from fireline.web.i18n import N_
+
+router = APIRouter()
+
+PERIODS: Final = (7, 14, 28)
+LABELS: Final = {
+    "reported_24h": N_("Reported within 24 h of sampling"),
+    "interviewed_24h": N_("Interviewed within 24 h of report"),
+    "contacts_quarantined_24h": N_("Contacts quarantined within 24 h of listing"),
+    "cases_known_contacts": N_("New cases already known as contacts"),
+    "cases_in_quarantine": N_("New cases already in quarantine"),
+    "cases_unlinked": N_("New cases without a known link"),
+    "detect_7d": N_("Detected within 7 days (7-1-7)"),
+    "notify_1d": N_("Notified within 1 day (7-1-7)"),
+    "respond_7d": N_("Early response within 7 days (7-1-7)"),
+    "overdue_tasks": N_("Overdue tasks now"),
+}
+LEVELS: Final = {
+    "province": N_("Provinces"),
+    "city": N_("Cities"),
+    "county": N_("Counties"),
+    "township": N_("Townships"),
+}
+
+
+@dataclass(frozen=True)
+class Period:
+    days: int | None  # None: chosen by dates
+    start: date
+    end: date
+    level: str | None
+
+    def query(self) -> str:
+        level = f"&level={self.level}" if self.level else ""
+        return f"start={self.start.isoformat()}&end={self.end.isoformat()}{level}"
+
+
+def _day(value: str | None) -> date | None:
+    try:
+        return date.fromisoformat(value.strip()) if value else None
+    except ValueError:
+        return None
+
+
+def read_period(page: Page, levels: list[str]) -> Period:
+    """``period`` (7/14/28 days to today) or ``start``/``end``; anything else: the last week."""
+    query = page.request.query_params
+    level = query.get("level") if query.get("level") in levels else None
+    days = common.form_int(query.get("period"))
+    start, end = _day(query.get("start")), _day(query.get("end"))
+    if days not in PERIODS and start and end and start <= end <= start + timedelta(days=366):
+        return Period(None, start, end, level)
+    days = days if days in PERIODS else PERIODS[0]
+    last = common.today(page)
+    return Period(days, last - timedelta(days=days - 1), last, level)
+
+
+def deeper_levels(page: Page) -> list[str]:
+    """Levels below the children of the chosen jurisdiction (e.g. every county of a province)."""
+    here = page.here
+    statement = (
+        select(Jurisdiction.level)
+        .where(Jurisdiction.path > here.path, Jurisdiction.path < here.path + "~")
+        .where(Jurisdiction.depth >= here.depth + 2)
+        .distinct()
+    )
+    actor = common.actor_of(page)
+    found = common.session_of(page).scalars(actor.restrict(statement, Jurisdiction)).all()
+    return sorted(found, key=lambda level: list(LEVELS).index(level) if level in LEVELS else 99)
+
+
+@dataclass(frozen=True)
+class Shown:
+    """One cell as the page shows it."""
+
+    indicator: Indicator
+    cell: Cell
+    trend: str | None  # "up", "down", "flat"
+    better: bool | None
+
+
+def shown(indicator: Indicator, cell: Cell) -> Shown:
+    change = cell.trend
+    if change is None:
+        return Shown(indicator, cell, None, None)
+    if abs(change) < 0.005:
+        return Shown(indicator, cell, "flat", None)
+    up = change > 0
+    return Shown(indicator, cell, "up" if up else "down", up == indicator.higher_is_better)
+
+
+def table_for(page: Page, period: Period) -> list[LeagueRow]:
+    common.actor_of(page).require("records:read")
+    return league_table(common.session_of(page), page.here, period.start, period.end,
+                        common.now(page), common.settings_of(page).target_share,
+                        period.level)  # fmt: skip
+
+
+@router.get("/response/league")
+def league_page(page: PageContext) -> Response:
+    levels = deeper_levels(page)
+    period = read_period(page, levels)
+    rows = table_for(page, period)
+    cells = {r.code: [shown(i, r.cells[i.key]) for i in INDICATORS] for r in rows}
+    return page.render(
+        "response/league.html",
+        **common.shared(page, "league"),
+        period=period,
+        periods=PERIODS,
+        levels=levels,
+        level_labels=LEVELS,
+        indicators=INDICATORS,
+        labels=LABELS,
+        rows=rows,
+        cells=cells,
+        target=common.settings_of(page).target_share,
+        reds=sum(1 for r in rows for c in r.cells.values() if c.red),
+    )
+
+
+def _download(page: Page, kind: str) -> Response:
+    period = read_period(page, deeper_levels(page))
+    rows = table_for(page, period)
+    name = f"league-{page.here.code}-{period.start}-{period.end}.{kind}"
+    body = export.to_csv(rows) if kind == "csv" else export.to_xlsx(rows)
+    media = "text/csv; charset=utf-8" if kind == "csv" else export.XLSX_MEDIA
+    headers = {"Content-Disposition": f'attachment; filename="{name}"'}
+    return Response(body, media_type=media, headers=headers)
+
+
+@router.get("/response/league.csv")
+def league_csv(page: PageContext) -> Response:
+    return _download(page, "csv")
+
+
+@router.get("/response/league.xlsx")
+def league_xlsx(page: PageContext) -> Response:
+    return _download(page, "xlsx")
