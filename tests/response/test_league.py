@@ -133,3 +133,12 @@ def test_exports_for_the_weekly_meeting(session: Session) -> None:
     column = header.index("reported_24h") + 1
     assert sheet.cell(row=3, column=column).value == 0.5
     assert sheet.cell(row=3, column=column).fill.start_color.rgb.endswith("F4CCCC")
+
+
+def test_a_quiet_county_is_listed_last_without_a_rank(session: Session) -> None:
+    tree = small_tree(session)
+    _county_a(session, tree["C1A"])
+    sweep(session, datetime(2026, 3, 9, tzinfo=UTC), profiles=load_profiles(), settings=settings())
+    rows = league_table(session, tree["C1"], START, END, NOW, 0.8)
+    assert [(r.code, r.rank) for r in rows] == [("C1A", 1), ("C1B", None)]
+    assert rows[1].cells["overdue_tasks"].rank is None

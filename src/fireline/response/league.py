@@ -258,12 +258,23 @@ def _is_red(indicator: Indicator, value: float | None, target: float) -> bool:
     return value < target if indicator.higher_is_better else value > 1 - target
 
 
+def _has_activity(row: LeagueRow) -> bool:
+    """A place with no case, contact or task in the period has nothing to be ranked on."""
+    shares = [i for i in INDICATORS if i.is_share]
+    return any(row.cells[i.key].value is not None for i in shares)
+
+
 def _rank(rows: list[LeagueRow]) -> None:
-    """Competition ranking per indicator (1, 2, 2, 4), then overall by the mean rank."""
+    """Competition ranking per indicator (1, 2, 2, 4), then overall by the mean rank.
+
+    Only places with activity in the period are ranked; the others keep no rank and
+    come last, so a quiet county is not "first" on an overdue count of zero.
+    """
+    active = [r for r in rows if _has_activity(r)]
     for indicator in INDICATORS:
         sign = -1 if indicator.higher_is_better else 1
-        values = [r.cells[indicator.key].value for r in rows]
-        for row in rows:
+        values = [r.cells[indicator.key].value for r in active]
+        for row in active:
             cell = row.cells[indicator.key]
             if cell.value is not None:
                 better = [v for v in values if v is not None and sign * v < sign * cell.value]
@@ -273,10 +284,10 @@ def _rank(rows: list[LeagueRow]) -> None:
         ranks = [c.rank for c in row.cells.values() if c.rank is not None]
         return sum(ranks) / len(ranks) if ranks else float("inf")
 
-    ordered = sorted(rows, key=lambda r: (mean_rank(r), r.code))
+    ordered = sorted(active, key=lambda r: (mean_rank(r), r.code))
     for position, row in enumerate(ordered, start=1):
         row.rank = position
-    rows.sort(key=lambda r: r.rank or 0)
+    rows.sort(key=lambda r: (r.rank is None, r.rank or 0, r.code))
 
 
 def league_table(
