@@ -12,12 +12,14 @@ from sqlalchemy import Engine
 
 from fireline import __version__
 from fireline.auth.api import router as auth_router
+from fireline.care.api import router as care_router
 from fireline.clock import SystemClock
 from fireline.db.engine import DatabaseUnavailable, check_connection, make_engine, session_factory
 from fireline.diseases.api import router as diseases_router
 from fireline.errors import install_problem_handlers
 from fireline.people.api import router as people_router
 from fireline.places.api import router as places_router
+from fireline.quarantine.api import router as quarantine_router
 from fireline.reports.api import router as reports_router
 from fireline.response.api import router as response_router
 from fireline.response.jobs import response_sweep
@@ -44,6 +46,8 @@ def api_router() -> APIRouter:
         trends_router,
         surveillance_router,
         response_router,
+        quarantine_router,
+        care_router,
     )
     for router in routers:
         api.include_router(router)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 import numpy as np
@@ -162,14 +161,15 @@ def test_negative_incidence_is_rejected() -> None:
         estimate_rt(-column(FLU, "I"), si_distr=FLU_SI)
 
 
-def test_many_series_fast() -> None:
+def test_many_series_at_full_size() -> None:
+    # Speed is measured in bench/rt.py, not asserted here; this checks the shapes and
+    # that the vectorised rows equal single-series runs at the benchmark's size.
     x = np.random.default_rng(1).poisson(50, (3000, 1000))
-    estimate_rt_many(x[:2], si_mean=6.1, si_sd=4.2)
-    start = time.perf_counter()
     res = estimate_rt_many(x, si_mean=6.1, si_sd=4.2)
-    elapsed = time.perf_counter() - start
     assert res.mean.shape == (3000, 993)  # t_end = 7 is not after the mean SI 6.1
-    assert elapsed < 3.0  # ~0.2 s measured; generous for loaded CI machines
+    for row in (0, 1234, 2999):
+        one = estimate_rt(x[row], si_mean=6.1, si_sd=4.2)
+        np.testing.assert_allclose(res.mean[row], one.mean, rtol=1e-12)
 
 
 series = arrays(np.int64, st.integers(10, 40), elements=st.integers(0, 500))

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from tests.auth.factories import bearer, make_user
 from tests.people.factories import make_person
 from tests.places.factories import small_tree
+from tests.quarantine.factories import other_county_records
 from tests.response.factories import open_overdue_response
 from tests.surveillance.intake.factories import import_lookalike
 from tests.surveillance.signals.factories import make_alert
@@ -33,6 +34,7 @@ def _world(session: Session) -> dict[str, Any]:
     other_response = open_overdue_response(session, tree[OTHER])
     # a real case of a MARKER look-alike, its import batch and the match it proposed
     other_intake = import_lookalike(session, tree[OTHER], MARKER)
+    other_care = other_county_records(session, tree[OTHER], MARKER)
     session.commit()
     make_user(session, "county", "admin", OWN)  # admin: every permission, still one county
     make_user(session, "other-user", "investigator", OTHER)
@@ -42,6 +44,7 @@ def _world(session: Session) -> dict[str, Any]:
         "other_alert": other_alert.id,
         **other_response,
         **{f"other_{name}": ident for name, ident in other_intake.items()},
+        **{f"other_{name}": ident for name, ident in other_care.items()},
     }
 
 
@@ -57,6 +60,10 @@ def _path_values(world: dict[str, Any]) -> dict[str, str]:
         "case_id": str(world["other_case_id"]),
         "batch_id": str(world["other_batch_id"]),
         "match_id": str(world["other_match_id"]),
+        "order_id": str(world["other_order_id"]),
+        "facility_id": str(world["other_facility_id"]),
+        "hospital_id": str(world["other_hospital_id"]),
+        "admission_id": str(world["other_admission_id"]),
     }
 
 

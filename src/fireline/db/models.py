@@ -1,6 +1,7 @@
 """Imports every table module so that metadata and Alembic see the whole schema."""
 
 from fireline.auth import models as auth_models
+from fireline.care import models as care_models
 from fireline.db.base import Base
 from fireline.people import models as people_models
 from fireline.places import models as places_models
@@ -11,10 +12,12 @@ from fireline.surveillance.signals import models as signal_models
 from fireline.testing import models as testing_models
 from fireline.tracing import models as tracing_models
 from fireline.tracing.venues import models as venue_models
+from fireline.zones import models as zone_models
 
 __all__ = [
     "Base",
     "auth_models",
+    "care_models",
     "people_models",
     "places_models",
     "quarantine_models",
@@ -24,4 +27,5 @@ __all__ = [
     "testing_models",
     "tracing_models",
     "venue_models",
+    "zone_models",
 ]

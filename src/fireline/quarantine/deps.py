@@ -1,0 +1,50 @@
+"""What the quarantine routes need from the app: the clock, profiles, settings, rate limit."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from fastapi import Request
+from sqlalchemy.orm import Session
+
+from fireline.diseases.loader import load_profiles
+from fireline.diseases.schemas import DiseaseProfile
+from fireline.places.models import Jurisdiction
+from fireline.quarantine.settings import QuarantineSettings
+from fireline.quarantine.tokens import RateLimiter
+
+
+def now(request: Request) -> datetime:
+    """The app's injectable clock."""
+    moment: datetime = request.app.state.clock.now()
+    return moment
+
+
+def profiles(request: Request) -> Mapping[str, DiseaseProfile]:
+    return load_profiles(request.app.state.settings.disease_dir)
+
+
+def settings(request: Request) -> QuarantineSettings:
+    """Read once per app; tests may set ``app.state.quarantine_settings``."""
+    state = request.app.state
+    if getattr(state, "quarantine_settings", None) is None:
+        state.quarantine_settings = QuarantineSettings()
+    found: QuarantineSettings = state.quarantine_settings
+    return found
+
+
+def limiter(request: Request) -> RateLimiter:
+    state = request.app.state
+    if getattr(state, "self_report_limiter", None) is None:
+        config = settings(request)
+        state.self_report_limiter = RateLimiter(config.report_limit, config.report_window_seconds)
+    found: RateLimiter = state.self_report_limiter
+    return found
+
+
+def local_day(session: Session, moment: datetime, jurisdiction_id: int) -> date:
+    """The calendar day of ``moment`` in a jurisdiction's time zone (DESIGN.md, "Time")."""
+    place = session.get_one(Jurisdiction, jurisdiction_id)
+    return moment.astimezone(ZoneInfo(place.timezone)).date()

@@ -1,0 +1,236 @@
+"""API shapes of orders, follow-ups, transfers, the due list and facilities."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Kind = Literal["home", "facility"]
+
+
+class OrderCreate(BaseModel):
+    """A quarantine order: for a listed contact, or a person held by screening or travel.
+
+    Dates come from the profile's rule for the category and the last exposure; give
+    ``start_date``/``end_date`` only to override them.
+    """
+
+    contact_id: int | None = None
+    person_id: int | None = None
+    source: Literal["contact", "screening", "travel"] = "contact"
+    disease: str | None = None
+    category: str | None = None
+    last_exposure: date | None = None
+    kind: Kind | None = None
+    start_date: date | None = None
+    end_date: date | None = None
+    room_id: int | None = None
+    assignee_id: int | None = None
+    jurisdiction_code: str | None = None
+
+
+class IsolationCreate(BaseModel):
+    """Isolation of a case; release is flagged for review by the profile's rule."""
+
+    case_id: int
+    kind: Kind = "facility"
+    start_date: date | None = None
+    room_id: int | None = None
+    assignee_id: int | None = None
+
+
+class OrderUpdate(BaseModel):
+    """Change an order; send the ``version`` you read (a stale one gets 409)."""
+
+    version: int
+    kind: Kind | None = None
+    start_date: date | None = None
+    end_date: date | None = None
+    room_id: int | None = None
+    clear_room: bool = False
+    assignee_id: int | None = None
+    review_after: date | None = None
+    clinical: list[str] | None = None
+
+
+class ExtendRequest(BaseModel):
+    """Exposure continued: the period is recounted from the new last exposure."""
+
+    version: int
+    last_exposure: date
+
+
+class VersionBody(BaseModel):
+    version: int
+
+
+class CloseRequest(BaseModel):
+    version: int
+    reason: str = Field(min_length=1, max_length=500)
+
+
+class ConvertRequest(BaseModel):
+    """Turn the person into a suspected case (onset from the reports when not given)."""
+
+    version: int
+    date_onset: date | None = None
+
+
+class TransferRequest(BaseModel):
+    version: int
+    to_jurisdiction_code: str
+    reason: str | None = Field(default=None, max_length=500)
+
+
+class OrderRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    person_id: int
+    contact_id: int | None
+    case_id: int | None
+    purpose: str
+    source: str
+    kind: str
+    status: str
+    disease: str | None
+    category: str | None
+    last_exposure: date | None
+    start_date: date
+    end_date: date
+    facility_id: int | None
+    room_id: int | None
+    assignee_id: int | None
+    jurisdiction_id: int
+    last_report_at: datetime | None
+    last_report_symptomatic: bool
+    onset_date: date | None
+    review_after: date | None
+    clinical: list[str] | None
+    converted_case_id: int | None
+    closed_at: datetime | None
+    close_reason: str | None
+    version: int
+
+
+class OrderDetail(OrderRead):
+    test_dates: list[date]
+    flags: list[str]
+
+
+class IssuedToken(BaseModel):
+    """The self-report link; shown once, only its hash is kept."""
+
+    token: str
+    path: str
+    expires_on: date
+
+
+class FollowUpCreate(BaseModel):
+    reached: bool = True
+    temperature: float | None = Field(default=None, ge=30, le=45)
+    symptoms: list[str] = Field(default_factory=list, max_length=50)
+    note: str | None = Field(default=None, max_length=500)
+
+
+class FollowUpRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    order_id: int
+    at: datetime
+    day: date
+    channel: str
+    reached: bool
+    temperature: float | None
+    fever: bool
+    symptoms: list[str]
+    symptomatic: bool
+    note: str | None
+
+
+class TransferRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    order_id: int
+    jurisdiction_id: int
+    to_jurisdiction_id: int
+    at: datetime
+    reason: str | None
+
+
+class DueRow(BaseModel):
+    """One person on today's list and why."""
+
+    order_id: int
+    person_id: int
+    name: str
+    phone: str | None
+    kind: str
+    purpose: str
+    end_date: date
+    assignee_id: int | None
+    reported_today: bool
+    test_due: bool
+    non_reporting: bool
+    symptomatic: bool
+
+
+class DueSummary(BaseModel):
+    active: int
+    to_contact: int
+    test_due: int
+    non_reporting: int
+    symptomatic: int
+
+
+class DueList(BaseModel):
+    day: date
+    summary: DueSummary
+    items: list[DueRow]
+    total: int
+    limit: int
+    offset: int
+
+
+class ReleaseFlag(BaseModel):
+    order_id: int
+    case_id: int | None
+    person_id: int
+    start_date: date
+    review_after: date | None
+
+
+class RoomIn(BaseModel):
+    code: str = Field(min_length=1, max_length=32)
+    capacity: int = Field(ge=1, le=1000)
+
+
+class FacilityCreate(BaseModel):
+    name: str = Field(min_length=1, max_length=200)
+    address: str | None = Field(default=None, max_length=500)
+    jurisdiction_code: str
+    rooms: list[RoomIn] = Field(default_factory=list, max_length=5000)
+
+
+class RoomRead(BaseModel):
+    id: int
+    code: str
+    capacity: int
+    occupied: int
+
+
+class FacilityRead(BaseModel):
+    id: int
+    name: str
+    address: str | None
+    jurisdiction_id: int
+    capacity: int
+    occupied: int
+    arrivals_today: int
+    departures_today: int
+    rooms: list[RoomRead]
+    version: int

@@ -1,0 +1,56 @@
+"""What the quarantine pages share: clock, profiles, settings, the day in the chosen place."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.orm import Session
+
+from fireline.auth.scope import Actor
+from fireline.diseases.schemas import DiseaseProfile
+from fireline.quarantine import deps
+from fireline.quarantine.settings import QuarantineSettings
+from fireline.web.deps import Page
+
+
+def session_of(page: Page) -> Session:
+    assert page.session is not None
+    return page.session
+
+
+def actor_of(page: Page) -> Actor:
+    assert page.actor is not None
+    return page.actor
+
+
+def now(page: Page) -> datetime:
+    """The app's injectable clock, never the wall clock."""
+    return deps.now(page.request)
+
+
+def today(page: Page) -> date:
+    return now(page).astimezone(ZoneInfo(page.here.timezone)).date()
+
+
+def profiles_of(page: Page) -> Mapping[str, DiseaseProfile]:
+    return deps.profiles(page.request)
+
+
+def settings_of(page: Page) -> QuarantineSettings:
+    return deps.settings(page.request)
+
+
+def symptom_names(page: Page, disease: str | None) -> dict[str, str]:
+    profile = profiles_of(page).get(disease or "")
+    if profile is None:
+        return {}
+    return {
+        s.code: s.names.zh if page.language == "zh" else s.names.en for s in profile.symptoms.items
+    }
+
+
+def form_int(value: object) -> int | None:
+    text = str(value or "").strip()
+    return int(text) if text.isdigit() else None

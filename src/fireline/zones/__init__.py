@@ -1,0 +1,1 @@
+"""Risk zones: areas of a jurisdiction under a level, and when they may step down or lift."""
