@@ -29,6 +29,9 @@ from fireline.surveillance.api import router as surveillance_router
 from fireline.surveillance.signals.api import router as alerts_router
 from fireline.surveillance.signals.jobs import daily_signals
 from fireline.surveillance.trends.api import router as trends_router
+from fireline.tracing.api import router as tracing_router
+from fireline.tracing.jobs import link_new_cases
+from fireline.tracing.venues.api import router as venues_router
 from fireline.web.setup import install_pages
 
 API_PREFIX = "/api/v1"
@@ -48,6 +51,8 @@ def api_router() -> APIRouter:
         response_router,
         quarantine_router,
         care_router,
+        tracing_router,
+        venues_router,
     )
     for router in routers:
         api.include_router(router)
@@ -71,6 +76,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
             clock = lambda: app.state.clock.now()  # noqa: E731 - read at each run: tests swap it
             sweep = response_sweep(app.state.sessions, clock, settings, responses)
             jobs.append(asyncio.create_task(sweep))
+            jobs.append(asyncio.create_task(link_new_cases(app.state.sessions)))
         yield
         for job in jobs:
             job.cancel()

@@ -19,6 +19,8 @@ GROUPS = (
     ("cases", "fireline.surveillance.cli"),
     ("signals", "fireline.surveillance.signals.cli"),
     ("responses", "fireline.response.cli"),
+    ("tracing", "fireline.tracing.cli"),
+    ("venues", "fireline.tracing.venues.cli"),
 )
 COMMAND_MODULES = ("fireline.serve", "fireline.demo.cli")
 

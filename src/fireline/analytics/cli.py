@@ -281,3 +281,37 @@ def growth(
         _write(list(row), [list(row.values())], out)
     except (InputError, ValueError) as exc:
         raise _fail(str(exc)) from None
+
+
+@app.command()
+def chains(
+    cases: Annotated[Path, typer.Option(help="Line list CSV with an 'id' column.")],
+    links: Annotated[Path, typer.Option(help="Links CSV with 'from','to' (epicontacts).")],
+    summary: Annotated[bool, typer.Option(help="Print measure,value summary rows.")] = False,
+    superspreader: Annotated[
+        int | None, typer.Option(help="Offspring at or above this flag a super-spreader.")
+    ] = None,
+    out: Annotated[Path | None, typer.Option(help="Write here instead of stdout.")] = None,
+) -> None:
+    """Clusters, generations and offspring per case; --summary adds k (Lloyd-Smith 2005)."""
+    from fireline.analytics.chains_report import analyse, onset_days
+
+    try:
+        lines, contacts = _read_table(cases), _read_table(links)
+        ids = lines[_pick(lines, ("id", "case_id", "case_ID"), cases, "'id'")]
+        src = contacts[_pick(contacts, ("from", "infector"), links, "'from'")]
+        dst = contacts[_pick(contacts, ("to", "case_id"), links, "'to'")]
+        onset_col = next(
+            (c for c in ("date_onset", "date_of_onset", "dt_onset") if c in lines), None
+        )
+        onset = onset_days(lines[onset_col]) if onset_col else None
+        report = analyse(ids, src, dst, onset, superspreader)
+        for warning in report.warnings:
+            typer.echo(f"warning: {warning}", err=True)
+        if summary:
+            _write(["measure", "value"], report.summary_rows(), out)
+        else:
+            header = ["id", "cluster", "cluster_size", "generation", "offspring"]
+            _write(header, report.case_rows(), out)
+    except (InputError, ValueError) as exc:
+        raise _fail(str(exc)) from None

@@ -18,6 +18,8 @@ from fireline.demo.loader import load_outbreak
 from fireline.places.importer import bundled_divisions, import_jurisdictions
 from fireline.simulate import Outbreak, simulate
 from fireline.surveillance.signals.service import run_signals
+from fireline.tracing.demo import add_interviews
+from fireline.tracing.venues.demo import propose_demo_exposures
 
 PASSWORD = "fireline-demo"
 SEED_COUNTY = "330102"  # Shangcheng District, Hangzhou
@@ -89,6 +91,8 @@ def load_demo(
     session.flush()
     outbreak = demo_outbreak(session, cases=cases, seed=seed, today=today or date.today())
     rows = load_outbreak(session, outbreak)
+    add_interviews(session)
+    propose_demo_exposures(session)  # after the interviews: listed contacts are skipped
     run_recent_signals(session, outbreak.as_of, (outbreak.as_of - outbreak.start).days + 1)
     return DemoReport(True, logins, rows, outbreak.start, outbreak.as_of)
 

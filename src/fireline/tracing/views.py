@@ -9,6 +9,7 @@ from fastapi import APIRouter
 from fastapi.responses import Response
 from sqlalchemy import case, distinct, func, select
 
+from fireline.tracing import pages
 from fireline.tracing.models import Contact, TransmissionLink
 from fireline.web import landing
 from fireline.web.deps import Page, PageContext
@@ -55,3 +56,7 @@ def investigation_page(page: PageContext) -> Response:
         categories=by_category(page, since),
         areas=landing.by_child(page, Contact),
     )
+
+
+# The interview, contact list, cluster list and chain graph pages.
+router.include_router(pages.router)

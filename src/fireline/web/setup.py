@@ -20,6 +20,7 @@ PAGE_MODULES: Final = (
     "fireline.people.views",
     "fireline.response.views",
     "fireline.tracing.views",
+    "fireline.tracing.venues.views",
     "fireline.testing.views",
     "fireline.quarantine.views",
     "fireline.care.views",

@@ -1,0 +1,115 @@
+"""JSON routes: import check-in logs, propose venue exposures, review and decide them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, File, Request, UploadFile
+
+from fireline.auth.deps import ApiActor
+from fireline.db.deps import DbSession
+from fireline.diseases.loader import load_profiles
+from fireline.diseases.schemas import DiseaseProfile
+from fireline.pagination import Page, PageParams, make_page, page_params
+from fireline.tracing.venues import ingest, service
+from fireline.tracing.venues.schemas import (
+    DecisionRead,
+    DecisionRequest,
+    ImportRead,
+    ProposalRead,
+    ProposeReport,
+    ProposeRequest,
+    VisitRead,
+)
+from fireline.tracing.venues.timeline import venue_timeline
+
+router = APIRouter(tags=["venue exposures"])
+
+
+def _profiles(request: Request) -> dict[str, DiseaseProfile]:
+    return load_profiles(request.app.state.settings.disease_dir)
+
+
+def _now(request: Request) -> datetime:
+    now: datetime = request.app.state.clock.now()
+    return now
+
+
+@router.post("/check-ins/imports", response_model=ImportRead, status_code=201)
+async def import_check_ins(
+    actor: ApiActor, session: DbSession, file: Annotated[UploadFile, File()]
+) -> ImportRead:
+    """Import a CSV or Parquet check-in log: every row, or none and every bad line listed."""
+    data = await file.read()
+    report = ingest.import_check_ins(session, actor, data, file.filename or "log.csv")
+    return ImportRead(rows=report.rows)
+
+
+@router.post("/cases/{case_id}/venue-exposures", response_model=ProposeReport)
+def propose_for_case(
+    case_id: int, body: ProposeRequest, request: Request, actor: ApiActor, session: DbSession
+) -> ProposeReport:
+    """Find who shared a venue with the case while infectious; store them as proposals."""
+    report = service.propose_exposures(
+        session,
+        actor,
+        _profiles(request),
+        body.rule(),
+        case_ids=[case_id],
+        engine=body.engine,
+        now=_now(request),
+    )
+    return ProposeReport(**report.__dict__)
+
+
+@router.get("/proposed-contacts", response_model=Page[ProposalRead])
+def read_proposals(
+    actor: ApiActor,
+    session: DbSession,
+    params: Annotated[PageParams, Depends(page_params)],
+    case_id: int | None = None,
+    status: str | None = "proposed",
+    jurisdiction: str | None = None,
+) -> Page[ProposalRead]:
+    """The review queue, per case or per jurisdiction subtree (default: the user's)."""
+    path = actor.jurisdiction(session, jurisdiction).path if jurisdiction else None
+    statement = service.proposals_query(
+        actor, case_id=case_id, status=status or None, jurisdiction_path=path
+    )
+    rows, total = service.list_proposals(
+        session, actor, statement, limit=params.limit, offset=params.offset
+    )
+    return make_page([ProposalRead.model_validate(r) for r in rows], total, params)
+
+
+@router.post("/proposed-contacts/decisions", response_model=DecisionRead)
+def decide(
+    body: DecisionRequest, request: Request, actor: ApiActor, session: DbSession
+) -> DecisionRead:
+    """Confirm (list as contacts with the rule's category) or reject, all or none."""
+    report = service.decide(session, actor, body.ids, body.decision, now=_now(request))
+    return DecisionRead(**report.__dict__)
+
+
+@router.get("/venues/{venue_id}/visits", response_model=list[VisitRead])
+def read_visits(
+    venue_id: int,
+    request: Request,
+    actor: ApiActor,
+    session: DbSession,
+    case_id: int | None = None,
+) -> list[VisitRead]:
+    """Visits at a venue during a case's infectious window (or the last day)."""
+    timeline = venue_timeline(
+        session, actor, _profiles(request), venue_id, case_id=case_id, now=_now(request)
+    )
+    return [
+        VisitRead(
+            person_id=v.person_id,
+            checked_in_at=v.start,
+            checked_out_at=None if v.open_end else v.end,
+            is_case=v.is_case,
+        )
+        for v in timeline.visits
+    ]

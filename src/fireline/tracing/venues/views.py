@@ -1,0 +1,110 @@
+"""Pages: the proposed-contacts review queue (bulk confirm or reject) and a venue's
+visits timeline around a case's infectious window."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Annotated, Final
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import RedirectResponse, Response
+from sqlalchemy import select
+
+from fireline.diseases.loader import load_profiles
+from fireline.errors import Conflict, Problem
+from fireline.places.models import Venue
+from fireline.tracing.venues import service
+from fireline.tracing.venues.models import ProposedContact
+from fireline.tracing.venues.timeline import Timeline, venue_timeline
+from fireline.web.deps import Page, PageContext
+
+router = APIRouter()
+PER_PAGE: Final = 50
+QUEUE: Final = "/investigation/venue-exposures"
+ZOOM: Final = timedelta(hours=2)  # around the case's own visits on the timeline
+
+
+def _int(value: str | None, default: int | None = None) -> int | None:
+    return int(value) if value and value.isdigit() else default
+
+
+def _venues(page: Page, rows: list[ProposedContact]) -> dict[int, Venue]:
+    assert page.session is not None
+    ids = {r.venue_id for r in rows}
+    if not ids:
+        return {}
+    return {v.id: v for v in page.session.scalars(select(Venue).where(Venue.id.in_(ids)))}
+
+
+@router.get(QUEUE)
+def queue_page(page: PageContext, request: Request) -> Response:
+    """Proposals waiting for a decision in the chosen jurisdiction, or for one case."""
+    assert page.session is not None and page.actor is not None
+    case_id = _int(request.query_params.get("case"))
+    number = _int(request.query_params.get("page"), 1) or 1
+    statement = service.proposals_query(page.actor, case_id=case_id,
+                                        jurisdiction_path=page.here.path)
+    rows, total = service.list_proposals(page.session, page.actor, statement,
+                                         limit=PER_PAGE, offset=(number - 1) * PER_PAGE)
+    return page.render(
+        "tracing.venues/queue.html", nav="investigation", today=page.today(), rows=rows,
+        total=total, number=number, pages=max(1, -(-total // PER_PAGE)), case_id=case_id,
+        venues=_venues(page, rows), can_decide=page.actor.can("cases:write"),
+        done=request.query_params.get("done"), done_n=_int(request.query_params.get("n"), 0),
+    )
+
+
+@router.post(f"{QUEUE}/decisions")
+def decide_page(
+    page: PageContext,
+    decision: Annotated[str, Form()],
+    ids: Annotated[list[int] | None, Form()] = None,
+    case: Annotated[str, Form()] = "",
+) -> Response:
+    """Bulk decision from the queue's checkboxes; back to the queue with the outcome."""
+    assert page.session is not None and page.actor is not None
+    if decision not in ("confirm", "reject"):
+        raise Problem(400, "unknown decision")
+    if not ids:
+        raise Problem(400, page.gettext("Select at least one proposed contact."))
+    try:
+        report = service.decide(page.session, page.actor, ids, decision,  # type: ignore[arg-type]
+                                now=page.request.app.state.clock.now())
+    except Conflict as exc:
+        raise Problem(409, page.gettext(
+            "Someone else decided on some of these in the meantime. Nothing was changed."
+        )) from exc
+    back = f"{QUEUE}?done={decision}&n={report.decided}" + (f"&case={case}" if case else "")
+    return RedirectResponse(back, status_code=303)
+
+
+def _bars(timeline: Timeline) -> tuple[datetime, datetime, list[dict[str, object]]]:
+    """Each visit as left/width percentages of the shown span: the case's visits ± 2 h."""
+    mine = [v for v in timeline.visits if v.is_case]
+    since = min(v.start for v in mine) - ZOOM if mine else timeline.since
+    until = max(v.end for v in mine) + ZOOM if mine else timeline.until
+    span = (until - since).total_seconds() or 1.0
+    bars = []
+    for v in timeline.visits:
+        if v.end <= since or v.start >= until:
+            continue
+        left = max((v.start - since).total_seconds(), 0.0) / span * 100
+        right = min((v.end - since).total_seconds(), span) / span * 100
+        bars.append({"visit": v, "left": round(left, 2), "width": round(max(right - left, 0.4), 2)})
+    return since, until, bars
+
+
+@router.get("/venues/{venue_id}")
+def venue_page(venue_id: int, page: PageContext, request: Request) -> Response:
+    """Who was at the venue, as bars on a time axis; the case's own visits stand out."""
+    assert page.session is not None and page.actor is not None
+    case_id = _int(request.query_params.get("case"))
+    timeline = venue_timeline(
+        page.session, page.actor, load_profiles(page.state.settings.disease_dir), venue_id,
+        case_id=case_id, now=page.request.app.state.clock.now(),
+    )
+    since, until, bars = _bars(timeline)
+    return page.render(
+        "tracing.venues/venue.html", nav="investigation", today=page.today(), timeline=timeline,
+        case_id=case_id, since=since, until=until, bars=bars,
+    )

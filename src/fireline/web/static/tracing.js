@@ -1,0 +1,72 @@
+// Investigation pages: interview autosave that survives a network blip, and the chain graph.
+(function () {
+  "use strict";
+  var form = document.getElementById("interview-form");
+  if (form) {
+    var key = "fireline:interview:" + form.getAttribute("data-case");
+    var stash = function () {
+      var data = {};
+      new FormData(form).forEach(function (v, k) { (data[k] = data[k] || []).push(v); });
+      localStorage.setItem(key, JSON.stringify(data));
+    };
+    var restore = function (data) {
+      form.querySelectorAll("input[name=symptoms]").forEach(function (box) {
+        box.checked = (data.symptoms || []).indexOf(box.value) >= 0;
+      });
+      ["date_onset", "date_isolation", "notes"].forEach(function (name) {
+        if (data[name]) { form.elements[name].value = data[name][0]; }
+      });
+    };
+    var resend = function () { if (localStorage.getItem(key)) { htmx.trigger(form, "change"); } };
+    form.addEventListener("input", stash);
+    form.addEventListener("change", stash);
+    form.addEventListener("htmx:afterRequest", function (event) {
+      if (event.detail.successful) { localStorage.removeItem(key); }
+    });
+    form.addEventListener("htmx:sendError", function () {
+      document.getElementById("save-status").textContent = form.getAttribute("data-offline") || "Offline: kept on this device, will resend";
+    });
+    var kept = localStorage.getItem(key);
+    if (kept) { restore(JSON.parse(kept)); setTimeout(resend, 50); }
+    window.addEventListener("online", resend);
+    setInterval(resend, 15000);
+  }
+  var box = document.getElementById("chain-graph");
+  if (box && typeof window.cytoscape === "function") {
+    var data = JSON.parse(document.getElementById("chain-data").textContent);
+    var colours = { confirmed: "#c0392b", probable: "#e67e22", suspected: "#f1c40f", discarded: "#95a5a6" };
+    var shades = ["#1b4f72", "#2874a6", "#3498db", "#85c1e9", "#d6eaf8"];
+    var elements = data.nodes.map(function (n) {
+      return { group: "nodes", data: { id: String(n.id), label: String(n.id), cls: n.classification, gen: n.generation,
+        fill: colours[n.classification] || "#7f8c8d", ring: shades[Math.max(n.generation, 0) % shades.length] },
+        position: { x: n.x, y: n.y } };
+    });
+    data.edges.forEach(function (e) {
+      elements.push({ group: "edges", data: { id: e[0] + "-" + e[1], source: String(e[0]), target: String(e[1]) } });
+    });
+    var cy = window.cytoscape({ container: box, elements: elements, layout: { name: "preset" },
+      textureOnViewport: true, hideEdgesOnViewport: data.nodes.length > 1000, pixelRatio: 1,
+      style: [
+        { selector: "node", style: { "background-color": "data(fill)", "border-color": "data(ring)", "border-width": 4,
+          width: 18, height: 18, label: data.nodes.length > 300 ? "" : "data(label)", "font-size": 8 } },
+        { selector: "edge", style: { width: 1, "line-color": "#999", "target-arrow-shape": "triangle",
+          "target-arrow-color": "#999", "curve-style": "haystack" } }
+      ] });
+    window.firelineChain = cy;
+    box.setAttribute("data-rendered", String(cy.nodes().length));
+    cy.on("tap", "node", function (event) { window.location = "/investigation/cases/" + event.target.id(); });
+    var byId = {};
+    data.nodes.forEach(function (n) { byId[n.id] = n; });
+    document.querySelectorAll("[data-layout]").forEach(function (button) {
+      button.addEventListener("click", function () {
+        var timeline = button.getAttribute("data-layout") === "timeline";
+        cy.nodes().positions(function (node) {
+          var n = byId[node.id()];
+          return timeline ? { x: n.tx, y: n.ty } : { x: n.x, y: n.y };
+        });
+        cy.fit();
+        document.querySelectorAll("[data-layout]").forEach(function (b) { b.setAttribute("aria-pressed", String(b === button)); });
+      });
+    });
+  }
+})();

@@ -1,0 +1,121 @@
+"""Investigation pages in headless Chromium: list a contact in an interview and see its
+proposed quarantine order on the case's contact list; open a cluster's chain graph."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import Engine
+
+from fireline.app import create_app
+from fireline.auth.scope import Actor, system_actor
+from fireline.db.engine import make_engine, session_factory
+from fireline.db.migrate import upgrade
+from fireline.places.importer import bundled_divisions, import_jurisdictions
+from fireline.settings import Settings
+from fireline.surveillance.schemas import CaseCreate, PersonIn
+from fireline.surveillance.service import create_case
+from fireline.tracing.links import add_link
+from fireline.tracing.schemas import LinkCreate
+from tests.auth.factories import PASSWORD, make_user
+from tests.places.factories import by_code
+from tests.web.browser import launch_browser, require_chromium, serve
+
+pytestmark = pytest.mark.browser
+TODAY = date.today()
+
+
+@pytest.fixture
+def database(tmp_path: Path) -> Iterator[tuple[Engine, list[int]]]:
+    """Zhejiang's divisions, four COVID-19 cases in 330102 (a chain 1 → 2 → 3, 1 → 4)."""
+    engine = make_engine(
+        f"sqlite:///{tmp_path / 'b.db'}", connect_args={"check_same_thread": False}
+    )
+    upgrade(engine)
+    with session_factory(engine)() as session:
+        import_jurisdictions(session, system_actor(), bundled_divisions())
+        place = by_code(session, "330102")
+        actor = Actor(None, "setup", "admin", place.id, place.path)
+        ids = []
+        for i in range(4):
+            case, _ = create_case(
+                session,
+                actor,
+                CaseCreate(
+                    disease="covid19",
+                    jurisdiction_code="330102",
+                    classification="confirmed",
+                    date_reporting=TODAY,
+                    date_onset=TODAY - timedelta(days=4 - i),
+                    person=PersonIn(name=f"Case {i}", phone=f"1390000000{i}"),
+                ),
+            )
+            ids.append(case.id)
+        for a, b in ((0, 1), (1, 2), (0, 3)):
+            add_link(session, actor, LinkCreate(infector_case_id=ids[a], infectee_case_id=ids[b]))
+        session.commit()
+        make_user(session, "county", "investigator", "330102")
+    yield engine, ids
+    engine.dispose()
+
+
+def log_in(page: Any, base: str) -> None:
+    page.goto(f"{base}/login")
+    page.fill("#username", "county")
+    page.fill("#password", PASSWORD)
+    page.click("form[action='/login'] button[type=submit]")
+    page.wait_for_url(f"{base}/")
+
+
+def test_a_listed_contact_is_proposed_for_quarantine(database: Any, tmp_path: Path) -> None:
+    require_chromium()
+    engine, ids = database
+    app = create_app(Settings(database_url=str(engine.url)), engine=engine)
+    today = datetime.now(ZoneInfo("Asia/Shanghai")).date()  # the county's day, as the page
+    last = today - timedelta(days=1)
+    with serve(app) as base, launch_browser() as browser:
+        page = browser.new_page(viewport={"width": 390, "height": 844})  # a phone
+        errors: list[str] = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        log_in(page, base)
+        page.goto(f"{base}/investigation/cases/{ids[0]}")
+        page.check("input[name=symptoms][value=fever]")
+        page.wait_for_function("document.getElementById('save-status').textContent.includes('v2')")
+        page.fill("#contact-form input[name=name]", "Zhao Li")
+        page.fill("#contact-form input[name=phone]", "13711112222")
+        page.select_option("#contact-form select[name=setting]", "household")
+        page.fill("#contact-form input[name=last]", last.isoformat())
+        page.press("#contact-form input[name=last]", "Enter")
+        row = page.locator("#contact-table tr", has_text="Zhao Li")
+        row.wait_for()
+        end = last + timedelta(days=10)  # COVID-19 close contact: 7 facility + 3 home
+        assert f"proposed · facility {max(today, last)} – {end}" in row.inner_text()
+        page.reload()
+        assert "proposed" in page.locator("#contact-table tr", has_text="Zhao Li").inner_text()
+        assert page.locator("input[name=symptoms][value=fever]").is_checked()
+        page.screenshot(path=str(tmp_path / "interview.png"), full_page=True)
+        assert not errors, errors
+
+
+def test_a_cluster_graph_renders(database: Any, tmp_path: Path) -> None:
+    require_chromium()
+    engine, _ = database
+    app = create_app(Settings(database_url=str(engine.url)), engine=engine)
+    with serve(app) as base, launch_browser() as browser:
+        page = browser.new_page(viewport={"width": 1366, "height": 900})
+        errors: list[str] = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        log_in(page, base)
+        page.goto(f"{base}/investigation/clusters")
+        page.click("#cluster-table a >> text=1")
+        page.wait_for_selector("#chain-graph[data-rendered='4']")
+        assert page.locator("#chain-graph canvas").count() >= 1
+        page.click("button[data-layout=timeline]")
+        assert page.get_attribute("button[data-layout=timeline]", "aria-pressed") == "true"
+        page.screenshot(path=str(tmp_path / "graph.png"))
+        assert not errors, errors

@@ -1,0 +1,124 @@
+"""Proposing venue contacts from the database and deciding them in bulk."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from fireline.auth.models import AuditEvent
+from fireline.auth.scope import Actor, system_actor
+from fireline.diseases.loader import load_profiles
+from fireline.errors import Conflict, NotFound, Problem
+from fireline.tracing.models import Contact
+from fireline.tracing.venues import service
+from fireline.tracing.venues.demo import propose_demo_exposures
+from fireline.tracing.venues.models import ProposedContact
+from fireline.tracing.venues.rules import ExposureRule
+from tests.tracing.venues.factories import venue_world
+
+NOW = datetime(2026, 11, 10, tzinfo=UTC)
+
+
+@pytest.fixture
+def world(session: Session) -> dict[str, Any]:
+    return venue_world(session)
+
+
+def _propose(session: Session, world: dict[str, Any], rule: ExposureRule,
+             actor: Actor | None = None) -> service.ProposalReport:
+    return service.propose_exposures(session, actor or system_actor(), load_profiles(), rule,
+                                     case_ids=[world["case"].id], now=NOW)
+
+
+def _proposed(session: Session) -> dict[int, ProposedContact]:
+    return {p.person_id: p for p in session.scalars(select(ProposedContact))}
+
+
+def test_overlapping_visits_become_proposals(session: Session, world: dict[str, Any]) -> None:
+    report = _propose(session, world, ExposureRule(min_overlap_minutes=10))
+    found = _proposed(session)
+    assert set(found) == {world["Long"].id, world["Open"].id}  # Short shared 5 min only
+    assert report.proposed == 2 and report.cases == 1
+    long = found[world["Long"].id]
+    assert (long.overlap_minutes, long.category, long.status) == (30, "close", "proposed")
+    assert found[world["Open"].id].overlap_minutes == 15  # open visit: 60 minutes by the rule
+    assert session.scalars(select(Contact)).all() == []  # nothing added silently
+
+
+def test_padding_and_no_minimum_find_more(session: Session, world: dict[str, Any]) -> None:
+    _propose(session, world, ExposureRule(padding_minutes=0))
+    assert world["Short"].id in _proposed(session)
+    assert world["Later"].id not in _proposed(session)
+
+
+def test_a_rerun_proposes_nothing_twice(session: Session, world: dict[str, Any]) -> None:
+    _propose(session, world, ExposureRule())
+    again = _propose(session, world, ExposureRule())
+    assert again.exposures == 3 and again.proposed == 0
+
+
+def test_category_must_be_the_profiles(session: Session, world: dict[str, Any]) -> None:
+    with pytest.raises(Problem, match="not a contact category"):
+        _propose(session, world, ExposureRule(category="acquaintance"))
+
+
+def test_confirm_creates_contacts_with_the_rule_category(
+    session: Session, world: dict[str, Any]
+) -> None:
+    _propose(session, world, ExposureRule(category="secondary_close"))
+    ids = [p.id for p in _proposed(session).values()]
+    report = service.decide(session, system_actor(), ids, "confirm", now=NOW)
+    assert report.decided == 3 and report.contacts_created == 3
+    contacts = session.scalars(select(Contact)).all()
+    assert {c.category for c in contacts} == {"secondary_close"}
+    assert {c.setting for c in contacts} == {"venue"}
+    # 12:00 in Shanghai on 2 November: the local date is the exposure date
+    assert {c.date_last_exposure for c in contacts} == {date(2026, 11, 2)}
+    assert all(p.status == "confirmed" and p.contact_id for p in _proposed(session).values())
+    assert session.scalars(select(AuditEvent.action).where(
+        AuditEvent.entity == "proposed_contacts")).all() == ["propose", "confirm"]
+
+
+def test_reject_lists_no_contact_and_is_final(session: Session, world: dict[str, Any]) -> None:
+    _propose(session, world, ExposureRule())
+    ids = [p.id for p in _proposed(session).values()]
+    service.decide(session, system_actor(), ids[:1], "reject", now=NOW)
+    assert session.scalars(select(Contact)).all() == []
+    with pytest.raises(Conflict, match="already rejected"):
+        service.decide(session, system_actor(), ids, "confirm", now=NOW)
+    assert session.scalars(select(Contact)).all() == []  # all or none
+    assert _propose(session, world, ExposureRule()).proposed == 0  # stays rejected
+
+
+def test_another_county_cannot_see_or_decide(session: Session, world: dict[str, Any]) -> None:
+    _propose(session, world, ExposureRule())
+    other = world["tree"]["C2A"]
+    county = Actor(None, "c2a", "investigator", other.id, other.path)
+    ids = [p.id for p in _proposed(session).values()]
+    with pytest.raises(NotFound):
+        service.decide(session, county, ids, "confirm", now=NOW)
+    with pytest.raises(NotFound):
+        _propose(session, world, ExposureRule(), actor=county)
+    rows, total = service.list_proposals(session, county, service.proposals_query(county),
+                                         limit=50, offset=0)
+    assert (rows, total) == ([], 0)
+
+
+def test_queue_per_case_and_per_jurisdiction(session: Session, world: dict[str, Any]) -> None:
+    _propose(session, world, ExposureRule())
+    actor = system_actor()
+    by_case = service.proposals_query(actor, case_id=world["case"].id)
+    assert service.list_proposals(session, actor, by_case, limit=2, offset=0)[1] == 3
+    elsewhere = service.proposals_query(actor, jurisdiction_path=world["tree"]["C2"].path)
+    assert service.list_proposals(session, actor, elsewhere, limit=50, offset=0)[1] == 0
+
+
+def test_the_demo_function_proposes_for_every_case(
+    session: Session, world: dict[str, Any]
+) -> None:
+    report = propose_demo_exposures(session, now=NOW)
+    assert report.cases == 1 and report.proposed == 2  # the demo rule: 15 shared minutes
