@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
@@ -15,7 +15,10 @@ from fireline.auth.service import create_user
 from fireline.db.models import Base
 from fireline.demo import jurisdictions
 from fireline.demo.loader import load_outbreak
+from fireline.diseases.loader import load_profiles
 from fireline.places.importer import bundled_divisions, import_jurisdictions
+from fireline.response.service import sweep
+from fireline.response.settings import ResponseSettings
 from fireline.simulate import Outbreak, simulate
 from fireline.surveillance.signals.service import run_signals
 from fireline.tracing.demo import add_interviews
@@ -94,6 +97,8 @@ def load_demo(
     add_interviews(session)
     propose_demo_exposures(session)  # after the interviews: listed contacts are skipped
     run_recent_signals(session, outbreak.as_of, (outbreak.as_of - outbreak.start).days + 1)
+    # Open the responses a running server would have opened for the confirmed cases.
+    sweep(session, datetime.now(UTC), profiles=load_profiles(), settings=ResponseSettings())
     return DemoReport(True, logins, rows, outbreak.start, outbreak.as_of)
 
 
