@@ -29,6 +29,8 @@ from fireline.surveillance.api import router as surveillance_router
 from fireline.surveillance.signals.api import router as alerts_router
 from fireline.surveillance.signals.jobs import daily_signals
 from fireline.surveillance.trends.api import router as trends_router
+from fireline.testing.api import router as testing_router
+from fireline.testing.pooling.api import router as screening_router
 from fireline.tracing.api import router as tracing_router
 from fireline.tracing.jobs import link_new_cases
 from fireline.tracing.venues.api import router as venues_router
@@ -50,9 +52,11 @@ def api_router() -> APIRouter:
         surveillance_router,
         response_router,
         quarantine_router,
-        care_router,
-        tracing_router,
         venues_router,
+        care_router,
+        testing_router,
+        screening_router,
+        tracing_router,
     )
     for router in routers:
         api.include_router(router)

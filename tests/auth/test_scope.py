@@ -21,6 +21,7 @@ from tests.quarantine.factories import other_county_records
 from tests.response.factories import open_overdue_response
 from tests.surveillance.intake.factories import import_lookalike
 from tests.surveillance.signals.factories import make_alert
+from tests.testing.factories import scoped_records
 from tests.tracing.venues.factories import scoped_venue_records
 
 MARKER = "Zed Outofscope"
@@ -36,6 +37,7 @@ def _world(session: Session) -> dict[str, Any]:
     # a real case of a MARKER look-alike, its import batch and the match it proposed
     other_intake = import_lookalike(session, tree[OTHER], MARKER)
     other_care = other_county_records(session, tree[OTHER], MARKER)
+    other_lab = scoped_records(session, tree[OTHER], other.id)
     other_venue = scoped_venue_records(session, tree, OTHER)
     session.commit()
     make_user(session, "county", "admin", OWN)  # admin: every permission, still one county
@@ -47,6 +49,7 @@ def _world(session: Session) -> dict[str, Any]:
         **other_response,
         **{f"other_{name}": ident for name, ident in other_intake.items()},
         **{f"other_{name}": ident for name, ident in other_care.items()},
+        **{f"other_{name}": ident for name, ident in other_lab.items()},
         **{f"other_{name}": ident for name, ident in other_venue.items()},
     }
 
@@ -67,6 +70,10 @@ def _path_values(world: dict[str, Any]) -> dict[str, str]:
         "facility_id": str(world["other_facility_id"]),
         "hospital_id": str(world["other_hospital_id"]),
         "admission_id": str(world["other_admission_id"]),
+        "sample_id": str(world["other_sample_id"]),
+        "result_id": str(world["other_result_id"]),
+        "message_id": str(world["other_message_id"]),
+        "campaign_id": str(world["other_campaign_id"]),
         "venue_id": str(world["other_venue_id"]),
         # clusters are numbered within the caller's own scope: the county has none
         "cluster": "0",

@@ -283,6 +283,36 @@ def growth(
         raise _fail(str(exc)) from None
 
 
+class PoolDesign(StrEnum):
+    """Pooled testing designs (fireline.analytics.pooling)."""
+
+    dorfman = "dorfman"
+    matrix = "matrix"
+
+
+@app.command("pool-size")
+def pool_size(
+    prevalence: Annotated[float, typer.Option(help="Expected prevalence, 0..1 (0.0005 = 0.05%).")],
+    max_k: Annotated[int, typer.Option(help="Largest pool the laboratory allows.")] = 10,
+    design: Annotated[PoolDesign, typer.Option(help="Dorfman two-stage or matrix.")] = (
+        PoolDesign.dorfman
+    ),
+) -> None:
+    """Pool size minimising the expected tests per person (Dorfman 1943,
+    doi:10.1214/aoms/1177731363: 1/k + 1 - (1-p)^k; square matrix, Phatarfod & Sudbury
+    1994, doi:10.1002/sim.4780132205: 2/n + p + (1-p)(1-(1-p)^(n-1))^2)."""
+    from fireline.analytics.pooling import choose_pool_size
+
+    try:
+        choice = choose_pool_size(prevalence, max_k, design.value)
+    except ValueError as exc:
+        raise _fail(str(exc)) from None
+    header = ["design", "prevalence", "max_k", "pool_size", "tests_per_person", "saving"]
+    row = [choice.design, prevalence, max_k, choice.pool_size,
+           round(choice.tests_per_person, 6), round(choice.saving, 6)]  # fmt: skip
+    _write(header, [row], None)
+
+
 @app.command()
 def chains(
     cases: Annotated[Path, typer.Option(help="Line list CSV with an 'id' column.")],

@@ -10,6 +10,7 @@ from fireline.response import models as response_models
 from fireline.surveillance import models as surveillance_models
 from fireline.surveillance.signals import models as signal_models
 from fireline.testing import models as testing_models
+from fireline.testing.pooling import models as pooling_models
 from fireline.tracing import models as tracing_models
 from fireline.tracing.venues import models as venue_models
 from fireline.zones import models as zone_models
@@ -20,6 +21,7 @@ __all__ = [
     "care_models",
     "people_models",
     "places_models",
+    "pooling_models",
     "quarantine_models",
     "response_models",
     "signal_models",

@@ -1,0 +1,1 @@
+"""Lab results in HL7 FHIR R4: a Bundle of Observation/DiagnosticReport with Patient/Specimen."""

@@ -1,0 +1,77 @@
+"""A campaign's figures: covered, sampled, resulted, positive pools, positives, by site and
+hour; the tests used against individual testing. Grouped counts in SQL, never per pool."""
+
+from __future__ import annotations
+
+from sqlalchemy import Integer, case, cast, func, select
+from sqlalchemy.orm import Session
+
+from fireline.analytics.pooling import Design, choose_pool_size
+from fireline.auth.scope import Actor
+from fireline.testing.pooling.campaigns import get_campaign
+from fireline.testing.pooling.models import (
+    Pool,
+    PoolMember,
+    PoolResult,
+    RetestOrder,
+    ScreeningCampaign,
+    ScreeningSite,
+)
+from fireline.testing.pooling.schemas import CampaignRead, Dashboard, HourFigures, SiteFigures
+
+
+def _by_site(session: Session, campaign: ScreeningCampaign) -> list[SiteFigures]:
+    positive = cast(PoolResult.outcome == "positive", Integer)
+    statement = (
+        select(ScreeningSite.code, func.count(Pool.id), func.coalesce(func.sum(Pool.size), 0),
+               func.count(PoolResult.id), func.coalesce(func.sum(positive), 0))
+        .join(Pool, Pool.site_id == ScreeningSite.id, isouter=True)
+        .join(PoolResult, PoolResult.pool_id == Pool.id, isouter=True)
+        .where(ScreeningSite.campaign_id == campaign.id)
+        .group_by(ScreeningSite.code).order_by(ScreeningSite.code)
+    )  # fmt: skip
+    return [SiteFigures(site=s, pools=p, sampled=int(n), resulted_pools=r, positive_pools=int(x))
+            for s, p, n, r, x in session.execute(statement)]  # fmt: skip
+
+
+def _by_hour(session: Session, campaign: ScreeningCampaign) -> list[HourFigures]:
+    pools = session.execute(select(Pool.collected_at, Pool.size).where(
+        Pool.campaign_id == campaign.id, Pool.axis != "col")).all()  # fmt: skip
+    hours: dict[str, list[int]] = {}
+    for at, size in pools:
+        key = at.strftime("%Y-%m-%d %H:00")
+        hours.setdefault(key, [0, 0])
+        hours[key][0] += 1
+        hours[key][1] += size
+    return [HourFigures(hour=h, pools=v[0], sampled=v[1]) for h, v in sorted(hours.items())]
+
+
+def dashboard(session: Session, actor: Actor, campaign_id: int) -> Dashboard:
+    campaign = get_campaign(session, actor, campaign_id)
+    sampled = int(session.scalar(select(func.count(func.distinct(PoolMember.person_id))).where(
+        PoolMember.campaign_id == campaign.id)) or 0)  # fmt: skip
+    pools = session.execute(
+        select(func.count(Pool.id), func.count(PoolResult.id),
+               func.coalesce(func.sum(case((PoolResult.outcome == "positive", 1), else_=0)), 0))
+        .join(PoolResult, PoolResult.pool_id == Pool.id, isouter=True)
+        .where(Pool.campaign_id == campaign.id)
+    ).one()  # fmt: skip
+    retests = session.execute(
+        select(func.count(RetestOrder.id),
+               func.coalesce(func.sum(case((RetestOrder.status == "open", 1), else_=0)), 0),
+               func.coalesce(func.sum(case((RetestOrder.status == "positive", 1), else_=0)), 0))
+        .where(RetestOrder.campaign_id == campaign.id)
+    ).one()  # fmt: skip
+    design: Design = "matrix" if campaign.design == "matrix" else "dorfman"
+    choice = choose_pool_size(
+        campaign.prevalence or 0.0, max(campaign.pool_size, 1), design, campaign.pool_size
+    )
+    used = int(pools[0]) + int(retests[0])
+    return Dashboard(
+        campaign=CampaignRead.model_validate(campaign), population=campaign.population,
+        sampled=sampled, pools=int(pools[0]), resulted_pools=int(pools[1]),
+        positive_pools=int(pools[2]), retests=int(retests[0]), retests_open=int(retests[1]),
+        positives=int(retests[2]), tests_used=used, tests_saved=max(sampled - used, 0),
+        expected_tests_per_person=round(choice.tests_per_person, 4),
+        by_site=_by_site(session, campaign), by_hour=_by_hour(session, campaign),
+    )  # fmt: skip

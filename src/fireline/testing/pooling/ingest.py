@@ -1,0 +1,208 @@
+"""Pool results in bulk: stage, check, store, decode, hold and order retests, all in SQL.
+
+The reference day is 2.5 M pool tubes; nothing here loops over pools in Python.
+
+1. The rows are staged (COPY on PostgreSQL, executemany on SQLite; ``intake.bulk``).
+2. One join resolves tube barcodes to pools (``pool_resolved``), marking pools already
+   resulted. Checks run as queries over the stage: bad outcomes, Ct out of range, a
+   tube twice in the file, unknown or out-of-scope tubes, a result that contradicts one
+   on file. Any problem refuses the whole file with the lines at fault (first 100 per
+   kind) and nothing is stored.
+3. New results go in with one INSERT ... SELECT; a repeated result is unchanged.
+4. Candidates (``decode.py``): members of new positive Dorfman pools, and the decoded
+   cells of complete matrix plates; then one INSERT each for the quarantine holds and
+   the single-retest orders, the hold ids drawn ahead (the sequence on PostgreSQL, after
+   the largest id on SQLite, which holds the database's write lock).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from typing import Any
+
+import pyarrow as pa
+from sqlalchemy import column, select, table, text
+from sqlalchemy.orm import Session
+
+from fireline.auth import audit
+from fireline.auth.scope import Actor
+from fireline.errors import Problem
+from fireline.surveillance.intake import bulk
+from fireline.testing.codes import codes
+from fireline.testing.pooling import decode
+from fireline.testing.samples import require_write
+
+STAGE, RESOLVED = "pool_stage", "pool_resolved"
+STAGE_COLUMNS = ("row_no BIGINT, barcode VARCHAR(64), outcome VARCHAR(16), ct_value FLOAT, "
+                 "resulted_at {ts}, external_id VARCHAR(200)")  # fmt: skip
+SHOWN = 100
+
+
+@dataclass
+class PoolReport:
+    rows: int = 0
+    stored: int = 0
+    unchanged: int = 0
+    positive_pools: int = 0
+    candidates: int = 0
+    holds: int = 0
+    retests: int = 0
+
+    def as_dict(self) -> dict[str, int]:
+        return asdict(self)
+
+
+def _ts(session: Session) -> str:
+    return "TIMESTAMP WITH TIME ZONE" if bulk.is_postgres(session) else "VARCHAR(32)"
+
+
+def stage(session: Session, rows: pa.Table) -> None:
+    drop_stages(session)
+    bulk.create_stage(session, STAGE, STAGE_COLUMNS.format(ts=_ts(session)))
+    bulk.insert_rows(session, STAGE, rows)
+    bulk.analyze(session, STAGE)
+    temp = "CREATE TEMP TABLE" + (" pool_resolved ON COMMIT DROP AS" if bulk.is_postgres(session)
+                                  else " pool_resolved AS")  # fmt: skip
+    session.execute(text(
+        f"{temp} SELECT s.row_no, s.outcome, s.ct_value, s.resulted_at, s.external_id, "
+        "p.id AS pool_id, p.campaign_id, p.round_no, p.axis, p.plate, p.jurisdiction_id, "
+        "x.outcome AS known_outcome FROM pool_stage s JOIN pools p ON p.barcode = s.barcode "
+        "LEFT JOIN pool_results x ON x.pool_id = p.id"
+    ))  # fmt: skip
+    bulk.analyze(session, RESOLVED)
+
+
+def drop_stages(session: Session) -> None:
+    """Gone at commit on PostgreSQL; dropped here too, for a caller's longer transaction."""
+    for name in (STAGE, RESOLVED, decode.CANDIDATES):
+        bulk.drop_stage(session, name)
+
+
+def _lines(session: Session, sql: str, **params: Any) -> list[tuple[Any, ...]]:
+    return [tuple(r) for r in session.execute(text(f"{sql} LIMIT {SHOWN}"), params)]
+
+
+def _path(row_no: int) -> str:
+    return f"results[{int(row_no)}]"
+
+
+def check(session: Session, actor: Actor) -> None:
+    """Every problem of the staged file, or nothing (see the module notes)."""
+    low, high = codes().ct_range
+    errors: list[dict[str, str]] = []
+    for row_no, value in _lines(
+        session,
+        "SELECT row_no, outcome FROM pool_stage WHERE outcome "
+        "NOT IN ('positive', 'negative', 'inconclusive') ORDER BY row_no",
+    ):
+        errors.append({"path": f"{_path(row_no)}.outcome", "message": f"unknown outcome {value!r}"})
+    for row_no, ct in _lines(
+        session,
+        "SELECT row_no, ct_value FROM pool_stage WHERE ct_value < "
+        ":low OR ct_value > :high ORDER BY row_no",
+        low=low,
+        high=high,
+    ):
+        errors.append(
+            {"path": f"{_path(row_no)}.ct_value", "message": f"Ct {ct} is outside {low}..{high}"}
+        )
+    for barcode, first in _lines(
+        session,
+        "SELECT barcode, min(row_no) FROM pool_stage GROUP BY "
+        "barcode HAVING count(*) > 1 ORDER BY 2",
+    ):
+        errors.append(
+            {
+                "path": f"{_path(first)}.barcode",
+                "message": f"pool tube {barcode} is in the file more than once",
+            }
+        )
+    errors += _unknown(session, actor)
+    for row_no, was in _lines(
+        session,
+        "SELECT row_no, known_outcome FROM pool_resolved WHERE "
+        "known_outcome <> outcome ORDER BY row_no",
+    ):
+        errors.append(
+            {
+                "path": f"{_path(row_no)}.outcome",
+                "message": f"this pool was resulted {was} before; a different result is refused",
+            }
+        )
+    if errors:
+        raise Problem(422, f"{len(errors)} problem(s) in the pool results; nothing was stored: "
+                      f"{errors[0]['path']}: {errors[0]['message']}", errors=errors)  # fmt: skip
+
+
+def _unknown(session: Session, actor: Actor) -> list[dict[str, str]]:
+    staged = session.scalar(text("SELECT count(*) FROM pool_stage"))
+    resolved = table(RESOLVED, column("row_no"), column("jurisdiction_id"))
+    outside = select(resolved.c.row_no).where(
+        resolved.c.jurisdiction_id.not_in(actor.jurisdiction_ids())
+    )
+    found = session.scalar(text("SELECT count(*) FROM pool_resolved"))
+    errors = []
+    if found != staged:
+        for row_no, barcode in _lines(
+            session,
+            "SELECT s.row_no, s.barcode FROM pool_stage s "
+            "WHERE NOT EXISTS (SELECT 1 FROM pools p WHERE p.barcode "
+            "= s.barcode) ORDER BY s.row_no",
+        ):
+            errors.append(
+                {
+                    "path": f"{_path(row_no)}.barcode",
+                    "message": f"no pool tube {barcode} is registered",
+                }
+            )
+    if actor.jurisdiction_path != "/":
+        for (row_no,) in session.execute(outside.order_by(resolved.c.row_no).limit(SHOWN)):
+            errors.append(
+                {
+                    "path": f"{_path(row_no)}.barcode",
+                    "message": "this pool tube is outside your jurisdiction",
+                }
+            )
+    return errors
+
+
+def store(session: Session, batch: str) -> int:
+    result = session.execute(text(
+        "INSERT INTO pool_results (pool_id, campaign_id, outcome, ct_value, resulted_at, "
+        "external_id, batch, jurisdiction_id) SELECT pool_id, campaign_id, outcome, ct_value, "
+        "resulted_at, external_id, :batch, jurisdiction_id FROM pool_resolved "
+        "WHERE known_outcome IS NULL"
+    ), {"batch": batch})  # fmt: skip
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+def ingest_rows(
+    session: Session,
+    actor: Actor,
+    rows: pa.Table,
+    *,
+    batch: str,
+    now: datetime,
+    hold_days: int | None = None,
+) -> PoolReport:
+    """Pool results (columns: row_no, barcode, outcome, ct_value, resulted_at, external_id)."""
+    require_write(actor)
+    report = PoolReport(rows=rows.num_rows)
+    with bulk.bulk_settings(session):
+        stage(session, rows)
+        check(session, actor)
+        report.stored = store(session, batch)
+        report.unchanged = report.rows - report.stored
+        report.positive_pools = int(session.scalar(text(
+            "SELECT count(*) FROM pool_resolved WHERE outcome = 'positive' "
+            "AND known_outcome IS NULL")) or 0)  # fmt: skip
+        report.candidates = decode.candidates(session)
+        if report.candidates:
+            report.holds = decode.holds(session, now, hold_days)
+            report.retests = decode.retests(session, now)
+    drop_stages(session)
+    audit.record(session, actor, "create", "pool_result", [],
+                 jurisdiction_id=actor.jurisdiction_id or None, batch=batch,
+                 **report.as_dict())  # fmt: skip
+    return report

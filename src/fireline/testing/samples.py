@@ -1,0 +1,176 @@
+"""Samples: registration by barcode, the person behind them, lists, turnaround per lab and site.
+
+Who may write: the lab role (results and samples are its work) and the roles that may
+write cases. Reads of samples name persons, so they need ``persons:read`` and are audited.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session
+
+from fireline.auth import audit
+from fireline.auth.scope import Actor
+from fireline.errors import Conflict, Forbidden, Problem
+from fireline.pagination import PageParams, count
+from fireline.people.matching import propose_for
+from fireline.people.models import Person
+from fireline.places.models import Jurisdiction
+from fireline.surveillance.intake.values import SEX, phone_digits
+from fireline.testing.models import LabResult, Sample
+from fireline.testing.schemas import PersonRef, SampleCreate, Turnaround
+
+
+def require_write(actor: Actor) -> None:
+    """Lab staff and case writers register samples and results (roles.py has no lab-write
+    permission of its own; ``lab`` is the role whose work this is)."""
+    if not (actor.role == "lab" or actor.can("cases:write")):
+        raise Forbidden(f"the {actor.role} role does not register samples or results")
+
+
+@dataclass
+class PersonTally:
+    """Persons made for unknown patients, and the match proposals they raised."""
+
+    created: int = 0
+    proposed: int = 0
+    new_ids: list[int] = field(default_factory=list)
+
+
+def person_for(session: Session, place: Jurisdiction, ref: PersonRef, tally: PersonTally) -> Person:
+    """The person on file with this national ID, or a new one for the matching queue."""
+    national_id = ref.national_id.strip().upper() if ref.national_id else None
+    if national_id:
+        same = session.scalars(
+            select(Person)
+            .where(Person.national_id == national_id, Person.merged_into_id.is_(None))
+            .order_by(Person.id)
+        ).first()
+        if same is not None:
+            return same
+    sex = SEX.get((ref.sex or "").casefold()) if ref.sex else None
+    person = Person(
+        name=ref.name.strip(),
+        national_id=national_id,
+        sex=sex or ref.sex,
+        birth_date=ref.birth_date,
+        phone=phone_digits(ref.phone) if ref.phone else None,
+        jurisdiction_id=place.id,
+    )
+    session.add(person)
+    session.flush()
+    tally.created += 1
+    tally.new_ids.append(person.id)
+    return person
+
+
+def propose_new(session: Session, tally: PersonTally) -> None:
+    """Send the persons made for unknown patients to the matching queue (never merged here)."""
+    tally.proposed += propose_for(session, tally.new_ids)
+    tally.new_ids.clear()
+
+
+def barcode_taken(session: Session, barcode: str) -> bool:
+    return session.scalar(select(Sample.id).where(Sample.barcode == barcode)) is not None
+
+
+def register_sample(session: Session, actor: Actor, data: SampleCreate) -> Sample:
+    """A new sample; a barcode already on file is refused with 409."""
+    require_write(actor)
+    place = actor.jurisdiction(session, data.jurisdiction_code)
+    if barcode_taken(session, data.barcode):
+        raise Conflict(f"sample barcode {data.barcode} is already registered")
+    tally = PersonTally()
+    if data.person_id is not None:
+        person = actor.get(session, Person, data.person_id, f"person {data.person_id}")
+    elif data.person is not None:
+        person = person_for(session, place, data.person, tally)
+    else:
+        raise Problem(422, "give person_id or person", errors=[{"path": "person", "message":
+                      "a sample needs the person it was taken from"}])  # fmt: skip
+    sample = Sample(
+        barcode=data.barcode, person_id=person.id, disease=data.disease,
+        sample_type=data.sample_type, collected_at=data.collected_at, site=data.site,
+        lab=data.lab, received_at=data.received_at, jurisdiction_id=place.id,
+    )  # fmt: skip
+    session.add(sample)
+    session.flush()
+    propose_new(session, tally)
+    audit.record(session, actor, "create", "sample", [sample.id], jurisdiction_id=place.id,
+                 person=person.id)  # fmt: skip
+    return sample
+
+
+def sample_query(actor: Actor, barcode: str | None = None) -> Select[tuple[Sample]]:
+    statement = actor.restrict(select(Sample), Sample)
+    if barcode:
+        statement = statement.where(Sample.barcode == barcode)
+    return statement.order_by(Sample.collected_at.desc(), Sample.id.desc())
+
+
+def list_samples(
+    session: Session, actor: Actor, params: PageParams, barcode: str | None = None
+) -> tuple[list[Sample], int]:
+    actor.require("persons:read")
+    statement = sample_query(actor, barcode)
+    rows = list(session.scalars(statement.limit(params.limit).offset(params.offset)))
+    audit.record(session, actor, "read", "sample", [s.id for s in rows],
+                 jurisdiction_id=actor.jurisdiction_id or None,
+                 persons=[s.person_id for s in rows])  # fmt: skip
+    return rows, count(session, statement)
+
+
+def get_sample(session: Session, actor: Actor, sample_id: int) -> Sample:
+    actor.require("persons:read")
+    sample: Sample = actor.get(session, Sample, sample_id, f"sample {sample_id}")
+    audit.record(session, actor, "read", "sample", [sample.id],
+                 jurisdiction_id=sample.jurisdiction_id, persons=[sample.person_id])  # fmt: skip
+    return sample
+
+
+def _hours(start: datetime | None, end: datetime | None) -> float | None:
+    if start is None or end is None:
+        return None
+    return (end - start).total_seconds() / 3600
+
+
+def _median(values: list[float | None]) -> float | None:
+    present = [v for v in values if v is not None]
+    return round(statistics.median(present), 2) if present else None
+
+
+def turnaround(session: Session, actor: Actor, since: datetime | None = None) -> list[Turnaround]:
+    """Median hours from collection to receipt to result, per lab and site (current results)."""
+    actor.require("records:read")
+    statement = actor.restrict(
+        select(Sample.lab, Sample.site, Sample.collected_at, Sample.received_at,
+               LabResult.resulted_at)
+        .join(Sample, Sample.id == LabResult.sample_id)
+        .where(LabResult.current.is_(True)),
+        LabResult,
+    )  # fmt: skip
+    if since is not None:
+        statement = statement.where(LabResult.resulted_at >= since)
+    groups: dict[tuple[str | None, str | None], list[tuple[float | None, ...]]] = defaultdict(list)
+    for lab, site, collected, received, resulted in session.execute(statement):
+        groups[(lab, site)].append(
+            (_hours(collected, received), _hours(received, resulted), _hours(collected, resulted))
+        )
+    return [
+        Turnaround(
+            lab=lab,
+            site=site,
+            results=len(rows),
+            collect_to_receipt_h=_median([r[0] for r in rows]),
+            receipt_to_result_h=_median([r[1] for r in rows]),
+            collect_to_result_h=_median([r[2] for r in rows]),
+        )
+        for (lab, site), rows in sorted(
+            groups.items(), key=lambda kv: (kv[0][0] or "", kv[0][1] or "")
+        )
+    ]

@@ -1,0 +1,146 @@
+"""API shapes for samples, lab results and lab messages."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Outcome = Literal["positive", "negative", "inconclusive"]
+TestType = Literal["pcr", "antigen", "antibody", "other"]
+
+
+class PersonRef(BaseModel):
+    """Who a result is for when its sample is unknown: found by national ID, or new (and
+    then proposed to the matching queue)."""
+
+    name: str = Field(min_length=1, max_length=200)
+    national_id: str | None = Field(default=None, max_length=32)
+    sex: str | None = Field(default=None, max_length=16)
+    birth_date: date | None = None
+    phone: str | None = Field(default=None, max_length=32)
+
+
+class SampleCreate(BaseModel):
+    barcode: str = Field(min_length=1, max_length=64)
+    disease: str
+    sample_type: str = Field(min_length=1, max_length=32)
+    collected_at: datetime
+    jurisdiction_code: str
+    person_id: int | None = None
+    person: PersonRef | None = None
+    site: str | None = Field(default=None, max_length=100)
+    lab: str | None = Field(default=None, max_length=100)
+    received_at: datetime | None = None
+
+
+class SampleRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    barcode: str
+    person_id: int
+    disease: str
+    sample_type: str
+    collected_at: datetime
+    received_at: datetime | None
+    site: str | None
+    lab: str | None
+    jurisdiction_id: int
+
+
+class Target(BaseModel):
+    gene: str = Field(min_length=1, max_length=32)
+    ct: float | None = None
+
+
+class ResultCreate(BaseModel):
+    """One result; ``external_id`` is the lab's identifier (idempotency and amendments)."""
+
+    barcode: str = Field(min_length=1, max_length=64)
+    disease: str
+    outcome: Outcome
+    resulted_at: datetime
+    test_type: TestType | None = None
+    code_system: str | None = Field(default=None, max_length=100)
+    code: str | None = Field(default=None, max_length=32)
+    external_id: str | None = Field(default=None, max_length=200)
+    status: Literal["final", "amended", "corrected", "preliminary"] = "final"
+    targets: list[Target] = Field(default_factory=list)
+    ct_value: float | None = None
+    lab: str | None = Field(default=None, max_length=100)
+    # Used when the barcode is not on file: the sample is registered with the result.
+    jurisdiction_code: str | None = None
+    sample_type: str | None = Field(default=None, max_length=32)
+    collected_at: datetime | None = None
+    received_at: datetime | None = None
+    person: PersonRef | None = None
+
+
+class ResultMessage(BaseModel):
+    """A lab message of results: the same ``message_id`` twice is a no-op."""
+
+    source: str = Field(min_length=1, max_length=64)
+    message_id: str = Field(min_length=1, max_length=200)
+    results: list[ResultCreate] = Field(min_length=1)
+
+
+class ResultRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    sample_id: int
+    test_type: str
+    outcome: str
+    ct_value: float | None
+    targets: list[dict[str, object]]
+    resulted_at: datetime
+    source: str
+    external_id: str | None
+    revision: int
+    current: bool
+    status: str
+    code_system: str | None
+    code: str | None
+    lab: str | None
+    case_id: int | None
+    jurisdiction_id: int
+    created_at: datetime
+
+
+class ResultDetail(ResultRead):
+    barcode: str
+    history: list[ResultRead]
+
+
+class MessageReport(BaseModel):
+    """What a lab message changed; ``repeated`` is true when it had been received before."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    source: str
+    message_id: str
+    format: str
+    results_created: int
+    results_amended: int
+    results_unchanged: int
+    cases_created: int
+    cases_confirmed: int
+    persons_created: int
+    matches_proposed: int
+    retests_closed: int
+    created_at: datetime
+    repeated: bool = False
+
+
+class Turnaround(BaseModel):
+    """Median hours collection -> receipt -> result, per lab and site."""
+
+    lab: str | None
+    site: str | None
+    results: int
+    collect_to_receipt_h: float | None
+    receipt_to_result_h: float | None
+    collect_to_result_h: float | None
