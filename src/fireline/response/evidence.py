@@ -16,108 +16,117 @@ Evidence (what each task type needs; the others need a person to complete them):
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, exists, func, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import Select, case, func, select, update
+from sqlalchemy.orm import Session, aliased
 
 from fireline.quarantine.models import QuarantineOrder
 from fireline.response.lights import utc
 from fireline.response.models import ResponseTask
-from fireline.response.sqlfn import write
+from fireline.response.sqlfn import write_big
 from fireline.surveillance.models import Case
 from fireline.testing.models import Sample
 from fireline.tracing.models import Contact
 
 Task = ResponseTask
+NOT_CANCELLED = case((QuarantineOrder.status != "cancelled", 1), else_=0)
 
 
-def _has_contacts() -> ColumnElement[bool]:
-    return exists().where(Contact.case_id == Task.case_id)
+def _open_cases(types: tuple[str, ...]) -> Select[Any]:
+    """Cases with an open task of ``types``: every aggregate below looks at these only, so
+    a sweep's cost follows the open tasks, not the whole contact history."""
+    task = aliased(ResponseTask)  # not the UPDATE's own table
+    return select(task.case_id).where(task.status == "open", task.type.in_(types))
 
 
-def _first_listed() -> Any:
-    return select(func.min(Contact.listed_at)).where(Contact.case_id == Task.case_id)
-
-
-def _every_contact(has: ColumnElement[bool]) -> ColumnElement[bool]:
-    """The case has contacts and ``has`` holds for each of them."""
-    lacking = exists().where(Contact.case_id == Task.case_id, ~has)
-    return _has_contacts() & ~lacking
-
-
-def _ordered() -> ColumnElement[bool]:
-    return exists().where(
-        QuarantineOrder.contact_id == Contact.id, QuarantineOrder.status != "cancelled"
-    )
-
-
-def _last_order() -> Any:
+def _first_contact(types: tuple[str, ...]) -> Select[Any]:
+    """Cases with a contact listed, and when the first was listed."""
     return (
-        select(func.max(QuarantineOrder.created_at))
-        .join(Contact, Contact.id == QuarantineOrder.contact_id)
-        .where(Contact.case_id == Task.case_id)
+        select(Contact.case_id, func.min(Contact.listed_at).label("at"))
+        .where(Contact.case_id.in_(_open_cases(types)))
+        .group_by(Contact.case_id)
     )
 
 
-def _sampled() -> ColumnElement[bool]:
-    return exists().where(Sample.person_id == Contact.person_id)
-
-
-def _last_sample() -> Any:
+def _every_contact_ordered(types: tuple[str, ...]) -> Select[Any]:
+    """Cases whose every contact has an order not cancelled; the last order's time
+    (any order of the case's contacts, as the record of when quarantine was done)."""
+    per_contact = (
+        select(
+            Contact.case_id,
+            func.max(QuarantineOrder.created_at).label("last"),
+            func.max(NOT_CANCELLED).label("ordered"),
+        )
+        .outerjoin(QuarantineOrder, QuarantineOrder.contact_id == Contact.id)
+        .where(Contact.case_id.in_(_open_cases(types)))
+        .group_by(Contact.case_id, Contact.id)
+        .subquery()
+    )
     return (
-        select(func.max(Sample.collected_at))
-        .join(Contact, Contact.person_id == Sample.person_id)
-        .where(Contact.case_id == Task.case_id)
+        select(per_contact.c.case_id, func.max(per_contact.c.last).label("at"))
+        .group_by(per_contact.c.case_id)
+        .having(func.min(per_contact.c.ordered) == 1)
     )
 
 
-def _case_person() -> Any:
-    return select(Case.person_id).where(Case.id == Task.case_id).correlate(Task).scalar_subquery()
-
-
-def _isolated() -> ColumnElement[bool]:
-    return exists().where(
-        QuarantineOrder.person_id == _case_person(),
-        QuarantineOrder.contact_id.is_(None),
-        QuarantineOrder.status != "cancelled",
+def _every_contact_sampled(types: tuple[str, ...]) -> Select[Any]:
+    """Cases whose every contact has a sample; the last sample's time. A contact without
+    one joins to a single NULL row, so the minimum of "has a sample" is 0."""
+    sampled = case((Sample.id.is_(None), 0), else_=1)
+    return (
+        select(Contact.case_id, func.max(Sample.collected_at).label("at"))
+        .outerjoin(Sample, Sample.person_id == Contact.person_id)
+        .where(Contact.case_id.in_(_open_cases(types)))
+        .group_by(Contact.case_id)
+        .having(func.min(sampled) == 1)
     )
 
 
-def _isolated_at() -> Any:
-    return select(func.min(QuarantineOrder.created_at)).where(
-        QuarantineOrder.person_id == _case_person(), QuarantineOrder.contact_id.is_(None)
+def _isolated(types: tuple[str, ...]) -> Select[Any]:
+    """Cases whose person has an order of their own (isolation) not cancelled; the first
+    such order's time (cancelled ones included, as before)."""
+    return (
+        select(Case.id.label("case_id"), func.min(QuarantineOrder.created_at).label("at"))
+        .join(QuarantineOrder, QuarantineOrder.person_id == Case.person_id)
+        .where(QuarantineOrder.contact_id.is_(None), Case.id.in_(_open_cases(types)))
+        .group_by(Case.id)
+        .having(func.max(NOT_CANCELLED) == 1)
     )
 
 
-def _rules() -> list[tuple[tuple[str, ...], ColumnElement[bool], Any, str]]:
-    """(task types, evidence condition, evidence time, evidence name)."""
-    return [
-        (("interview_case", "list_contacts"), _has_contacts(), _first_listed(), "contacts"),
-        (("quarantine_contacts",), _every_contact(_ordered()), _last_order(), "quarantine_orders"),
-        (("sample_contacts",), _every_contact(_sampled()), _last_sample(), "samples"),
-        (("isolate_case",), _isolated(), _isolated_at(), "isolation_order"),
-    ]
+RULES: list[tuple[tuple[str, ...], Callable[[tuple[str, ...]], Select[Any]], str]] = [
+    (("interview_case", "list_contacts"), _first_contact, "contacts"),
+    (("quarantine_contacts",), _every_contact_ordered, "quarantine_orders"),
+    (("sample_contacts",), _every_contact_sampled, "samples"),
+    (("isolate_case",), _isolated, "isolation_order"),
+]
+"""(task types, the cases with that evidence and its time, evidence name)."""
 
 
 def complete_by_evidence(session: Session, now: datetime) -> int:
-    """Close every open task whose evidence exists; returns how many were closed."""
+    """Close every open task whose evidence exists; returns how many were closed.
+
+    One UPDATE ... FROM per rule, joined to the rule's per-case aggregate (a hash join
+    on PostgreSQL), instead of correlated subqueries evaluated per task.
+    """
     stamp = utc(now)
     closed = 0
-    for types, condition, when, name in _rules():
+    for types, evidence, name in RULES:
+        found = evidence(types).subquery("evidence")
         statement = (
             update(Task)
-            .where(Task.status == "open", Task.type.in_(types), Task.case_id.is_not(None))
-            .where(condition)
+            .where(Task.status == "open", Task.type.in_(types), Task.case_id == found.c.case_id)
             .values(
                 status="done",
-                completed_at=func.coalesce(when.scalar_subquery(), stamp),
+                completed_at=func.coalesce(found.c.at, stamp),
                 evidence=name,
                 version=Task.version + 1,
                 updated_at=stamp,
             )
             .execution_options(synchronize_session=False)
         )
-        closed += write(session, statement)
+        closed += write_big(session, statement, "response_tasks")
     return closed

@@ -13,11 +13,24 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, func, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    DateTime,
+    Integer,
+    and_,
+    case,
+    exists,
+    func,
+    insert,
+    literal,
+    or_,
+    select,
+)
 from sqlalchemy.orm import Session
 
-from fireline.response.models import ResponseTask
+from fireline.response.models import ResponseNotification, ResponseTask
 from fireline.response.settings import ResponseSettings
+from fireline.response.sqlfn import drop, stage, write_big
 
 LIGHTS = ("green", "yellow", "red", "done")
 
@@ -104,3 +117,33 @@ def all_lights(session: Session, now: datetime, settings: ResponseSettings) -> l
     return [
         LightCount(int(o), str(li), int(s), int(n)) for o, li, s, n in session.execute(statement)
     ]
+
+
+def record_escalations(session: Session, now: datetime, settings: ResponseSettings) -> int:
+    """Record the escalation steps every overdue task has reached; returns how many are new.
+
+    Per step, one anti-join of the overdue open tasks against the notifications already
+    recorded, staged in a temporary table before the INSERT: an INSERT ... SELECT whose
+    NOT EXISTS reads its own target can be planned (empty table statistics after a bulk
+    load) as a nested loop that re-reads every row written so far, which took 41 s for
+    100,000 rows.
+    """
+    cuts = Cutoffs.at(now, settings)
+    task, note = ResponseTask, ResponseNotification
+    steps = ((1, task.parent_id, cuts.parent), (2, task.grandparent_id, cuts.grandparent))
+    columns = ["task_id", "response_id", "step", "jurisdiction_id", "created_at"]
+    created = 0
+    for step, board, cutoff in steps:
+        seen = exists().where(note.task_id == task.id, note.step == step)
+        due = select(
+            task.id.label("task_id"),
+            task.response_id,
+            literal(step, Integer).label("step"),
+            board.label("jurisdiction_id"),
+            literal(cuts.now, DateTime(timezone=True)).label("created_at"),
+        ).where(task.status == "open", board.is_not(None), task.due_at <= cutoff, ~seen)
+        staged = stage(session, "fl_escalations", due)
+        rows = insert(note).from_select(columns, select(staged))
+        created += write_big(session, rows, "response_notifications")
+        drop(session, "fl_escalations")
+    return created

@@ -16,11 +16,11 @@ from email.message import EmailMessage
 from typing import Any
 
 import httpx
-from sqlalchemy import DateTime, Integer, and_, exists, insert, literal, select, text, update
+from sqlalchemy import and_, select, update
 from sqlalchemy.orm import Session, aliased
 
 from fireline.places.models import Jurisdiction
-from fireline.response.lights import Cutoffs, utc
+from fireline.response.lights import record_escalations, utc
 from fireline.response.models import Response, ResponseNotification, ResponseTask
 from fireline.response.settings import ResponseSettings
 from fireline.response.sqlfn import write
@@ -29,32 +29,11 @@ log = logging.getLogger(__name__)
 
 Task = ResponseTask
 BATCH = 200
-BIG_BATCH = 10_000
 
 
 def escalate(session: Session, now: datetime, settings: ResponseSettings) -> int:
     """Record the escalation steps every overdue task has reached; returns how many are new."""
-    cuts = Cutoffs.at(now, settings)
-    steps = ((1, Task.parent_id, cuts.parent), (2, Task.grandparent_id, cuts.grandparent))
-    created = 0
-    for step, board, cutoff in steps:
-        seen = exists().where(
-            ResponseNotification.task_id == Task.id, ResponseNotification.step == step
-        )
-        rows = select(
-            Task.id,
-            Task.response_id,
-            literal(step, Integer),
-            board,
-            literal(cuts.now, DateTime(timezone=True)),
-        ).where(Task.status == "open", board.is_not(None), Task.due_at <= cutoff, ~seen)
-        columns = ["task_id", "response_id", "step", "jurisdiction_id", "created_at"]
-        new = write(session, insert(ResponseNotification).from_select(columns, rows))
-        if new > BIG_BATCH and session.get_bind().dialect.name == "postgresql":
-            # After a bulk load the next step's NOT EXISTS needs to see these rows.
-            session.execute(text("ANALYZE response_notifications"))
-        created += new
-    return created
+    return record_escalations(session, now, settings)
 
 
 @dataclass(frozen=True)

@@ -33,7 +33,7 @@ from fireline.diseases.schemas import DiseaseProfile
 from fireline.response.lights import utc
 from fireline.response.models import Response, ResponseCase
 from fireline.response.settings import ResponseSettings
-from fireline.response.sqlfn import add_days, write
+from fireline.response.sqlfn import add_days, drop, stage, write, write_big
 from fireline.response.tasks import confirmed_at, insert_tasks
 from fireline.surveillance.models import Case
 from fireline.surveillance.signals.models import Alert
@@ -80,35 +80,58 @@ def _open_for_cases(session: Session, source: Select[Any], level: str, now: date
         "jurisdiction_id", "disease", "trigger", "case_id", "level", "status", "opened_at",
         "version", "created_at", "updated_at",
     ]  # fmt: skip
-    return write(session, insert(Response).from_select(columns, opened))
+    return write_big(session, insert(Response).from_select(columns, opened), "responses")
 
 
 def _attach_index_cases(session: Session) -> None:
-    """Every response's index case is one of its cases."""
+    """Every response's index case is one of its cases (responses opened by clean days)."""
     pending = select(
         Response.id, Response.case_id, Response.jurisdiction_id, Response.opened_at
     ).where(
-        Response.case_id.is_not(None), ~exists().where(ResponseCase.case_id == Response.case_id)
+        Response.case_id.is_not(None),
+        Response.tasks_at.is_(None),
+        ~exists().where(ResponseCase.case_id == Response.case_id),
     )
+    # Staged first: the NOT EXISTS reads response_cases, the table being written.
+    staged = stage(session, "fl_index_cases", pending)
     columns = ["response_id", "case_id", "jurisdiction_id", "joined_at"]
-    write(session, insert(ResponseCase).from_select(columns, pending))
+    write_big(session, insert(ResponseCase).from_select(columns, select(staged)), "response_cases")
+    drop(session, "fl_index_cases")
 
 
 def _every_case(session: Session, disease: str, level: str, now: datetime) -> int:
+    """One response per new confirmed case, and that case as its first member.
+
+    The new cases are staged once (one anti-join against the response tables); both
+    INSERTs then read the staged rows, never the tables they write.
+    """
     source = select(
         Case.id.label("case_id"),
         Case.jurisdiction_id,
         Case.disease,
         func.coalesce(confirmed_at(), _now(now)).label("opened_at"),
     ).where(*_unattached(disease))
-    return _open_for_cases(session, source, level, now)
+    fresh = stage(session, "fl_new_cases", source)
+    opened = _open_for_cases(session, select(fresh), level, now)
+    members = select(
+        Response.id, Response.case_id, Response.jurisdiction_id, Response.opened_at
+    ).join(fresh, fresh.c.case_id == Response.case_id)
+    columns = ["response_id", "case_id", "jurisdiction_id", "joined_at"]
+    write_big(session, insert(ResponseCase).from_select(columns, members), "response_cases")
+    drop(session, "fl_new_cases")
+    return opened
 
 
 def _join_open_responses(session: Session, disease: str, now: datetime) -> int:
     """Cases reported on or after an open response's index case join that response."""
     index = aliased(Case)
     joined = (
-        select(func.min(Response.id), Case.id, Case.jurisdiction_id, _now(now))
+        select(
+            func.min(Response.id).label("response_id"),
+            Case.id.label("case_id"),
+            Case.jurisdiction_id,
+            _now(now).label("joined_at"),
+        )
         .join(
             Response,
             and_(
@@ -122,8 +145,12 @@ def _join_open_responses(session: Session, disease: str, now: datetime) -> int:
         .where(*_unattached(disease), Case.date_reporting >= index.date_reporting)
         .group_by(Case.id, Case.jurisdiction_id)
     )
+    staged = stage(session, "fl_joining_cases", joined)  # NOT EXISTS reads the target
     columns = ["response_id", "case_id", "jurisdiction_id", "joined_at"]
-    return write(session, insert(ResponseCase).from_select(columns, joined))
+    rows = insert(ResponseCase).from_select(columns, select(staged))
+    written = write_big(session, rows, "response_cases")
+    drop(session, "fl_joining_cases")
+    return written
 
 
 def _first_after_clean_days(
@@ -201,7 +228,6 @@ def open_due_responses(
         policy = profile.playbook.opening
         if isinstance(policy, OpenOnEveryConfirmedCase):
             opened += _every_case(session, code, level, now)
-            _attach_index_cases(session)
         elif isinstance(policy, OpenAfterCleanDays):
             new, more = _first_after_clean_days(session, code, policy.clean_days, level, now)
             opened, joined = opened + new, joined + more

@@ -9,11 +9,28 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import CursorResult, Date, DateTime, Executable, Integer
+from sqlalchemy import (
+    CursorResult,
+    Date,
+    DateTime,
+    Executable,
+    Integer,
+    Select,
+    TableClause,
+    column,
+    table,
+    text,
+)
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.elements import ClauseElement
 from sqlalchemy.sql.functions import FunctionElement
+
+# Above this many rows written, PostgreSQL gets fresh statistics for the table at once:
+# a bulk load must not be planned with the statistics of an empty table (autovacuum's
+# ANALYZE comes minutes later).
+BIG_BATCH = 10_000
 
 
 class add_hours(FunctionElement[Any]):  # noqa: N801 - reads as an SQL function
@@ -102,3 +119,54 @@ def write(session: Session, statement: Executable) -> int:
     result = session.connection().execute(statement, execution_options={"preserve_rowcount": True})
     assert isinstance(result, CursorResult)
     return max(int(result.rowcount), 0)
+
+
+def analyze(session: Session, *tables: str) -> None:
+    """Refresh PostgreSQL's statistics of ``tables`` after a bulk write (see BIG_BATCH)."""
+    if session.get_bind().dialect.name == "postgresql":
+        for name in tables:
+            session.execute(text(f"ANALYZE {name}"))
+
+
+def write_big(session: Session, statement: Executable, table_name: str) -> int:
+    """``write``, then fresh statistics for ``table_name`` when the write was a bulk one."""
+    written = write(session, statement)
+    if written > BIG_BATCH:
+        analyze(session, table_name)
+    return written
+
+
+class _CreateTempAs(Executable, ClauseElement):
+    inherit_cache = False
+
+    def __init__(self, name: str, query: Select[Any]) -> None:
+        self.name, self.query = name, query
+
+
+@compiles(_CreateTempAs)
+def _create_temp_as(element: _CreateTempAs, compiler: SQLCompiler, **kw: Any) -> str:
+    query = compiler.process(element.query, **kw)
+    return f"CREATE TEMPORARY TABLE {element.name} AS {query}"
+
+
+def stage(session: Session, name: str, query: Select[Any]) -> TableClause:
+    """Materialise ``query`` as the temporary table ``name`` (replacing it) and return it.
+
+    A bulk INSERT ... SELECT that reads its own target table (NOT EXISTS against the
+    rows it writes) can be planned as a nested loop that re-reads every row written so
+    far: quadratic. Selecting first into a temporary table cuts that loop, and gives
+    the planner true row counts for the next statement.
+    """
+    drop(session, name)
+    session.flush()
+    connection = session.connection()
+    connection.execute(_CreateTempAs(name, query))
+    rows = connection.execute(text(f"SELECT count(*) FROM {name}")).scalar_one()
+    if rows > BIG_BATCH:
+        analyze(session, name)
+    columns = [column(c.name, c.type) for c in query.selected_columns]
+    return table(name, *columns)
+
+
+def drop(session: Session, name: str) -> None:
+    session.connection().execute(text(f"DROP TABLE IF EXISTS {name}"))

@@ -17,6 +17,8 @@ from sqlalchemy import (
     BigInteger,
     ColumnElement,
     DateTime,
+    Select,
+    TableClause,
     and_,
     case,
     func,
@@ -33,8 +35,8 @@ from fireline.diseases.playbook import PlaybookTask
 from fireline.diseases.schemas import DiseaseProfile
 from fireline.places.models import Jurisdiction
 from fireline.response.lights import utc
-from fireline.response.models import Response, ResponseCase, ResponseTask
-from fireline.response.sqlfn import add_hours, write
+from fireline.response.models import RESPONSE_TRIGGERS, Response, ResponseCase, ResponseTask
+from fireline.response.sqlfn import BIG_BATCH, add_hours, analyze, drop, stage, write
 from fireline.surveillance.models import Case, ClassificationChange
 
 COLUMNS = [
@@ -57,7 +59,7 @@ def confirmed_at(case: Any = Case) -> ColumnElement[datetime]:
     return func.coalesce(moved, case.created_at)
 
 
-def _case_triggers(disease: str, now: datetime) -> Subquery:
+def _case_triggers(disease: str, now: datetime) -> Select[Any]:
     """New cases of open case responses: the task's trigger is the case's confirmation."""
     started = func.coalesce(confirmed_at(), literal(utc(now), DateTime(timezone=True)))
     return (
@@ -75,26 +77,21 @@ def _case_triggers(disease: str, now: datetime) -> Subquery:
             Response.trigger == "case_confirmed",
             ResponseCase.tasks_at.is_(None),
         )
-        .subquery()
     )
 
 
-def _response_triggers(disease: str, trigger: str) -> Subquery:
+def _response_triggers(disease: str, trigger: str) -> Select[Any]:
     """Each open response opened by ``trigger``: the task's trigger is the opening."""
-    return (
-        select(
-            Response.id.label("response_id"),
-            null().cast(BigInteger).label("case_id"),
-            Response.jurisdiction_id,
-            Response.opened_at.label("started_at"),
-        )
-        .where(
-            Response.disease == disease,
-            Response.status == "open",
-            Response.trigger == trigger,
-            Response.tasks_at.is_(None),
-        )
-        .subquery()
+    return select(
+        Response.id.label("response_id"),
+        null().cast(BigInteger).label("case_id"),
+        Response.jurisdiction_id,
+        Response.opened_at.label("started_at"),
+    ).where(
+        Response.disease == disease,
+        Response.status == "open",
+        Response.trigger == trigger,
+        Response.tasks_at.is_(None),
     )
 
 
@@ -109,21 +106,36 @@ def _constants(task: PlaybookTask) -> list[Any]:
     ]
 
 
-def _insert_one(session: Session, task: PlaybookTask, source: Subquery, now: datetime) -> int:
-    """Insert ``task`` for every row of ``source``: rows whose ``tasks_at`` is still empty,
-    stamped in the same transaction (``_mark_done``), so no row gets a task twice; the
-    unique key (response, case, playbook task) is the backstop."""
+def _owners(level: str) -> Subquery:
+    """Per jurisdiction: the owner of a task at ``level`` (the ancestor at that level, else
+    the jurisdiction itself), its parent and grandparent. One row per jurisdiction."""
     home, owner, above = aliased(Jurisdiction), aliased(Jurisdiction), aliased(Jurisdiction)
-    at_level = and_(
-        owner.level == task.level, home.path >= owner.path, home.path < owner.path + "~"
-    )
+    at_level = and_(owner.level == level, home.path >= owner.path, home.path < owner.path + "~")
     parent_id = case((owner.id.is_(None), home.parent_id), else_=owner.parent_id)
+    return (
+        select(
+            home.id.label("home_id"),
+            func.coalesce(owner.id, home.id).label("owner_id"),
+            parent_id.label("parent_id"),
+            above.parent_id.label("grandparent_id"),
+        )
+        .outerjoin(owner, at_level)
+        .outerjoin(above, above.id == parent_id)
+        .subquery("owners")
+    )
+
+
+def _insert_one(session: Session, task: PlaybookTask, source: TableClause, now: datetime) -> int:
+    """Insert ``task`` for every staged trigger row. One INSERT per playbook task (not one
+    over staged rows x playbook) keeps the ids in playbook order, which boards use to
+    order tasks due at the same instant; the staged table makes each a plain scan."""
+    owners = _owners(task.level)
     stamp = literal(utc(now), DateTime(timezone=True))
     start = source.c.started_at
     values = [
         *(source.c.jurisdiction_id, source.c.response_id, source.c.case_id),
         *_constants(task),
-        *(func.coalesce(owner.id, home.id), parent_id, above.parent_id),
+        *(owners.c.owner_id, owners.c.parent_id, owners.c.grandparent_id),
         *(literal(",".join(task.depends_on)), start, add_hours(start, task.due_hours)),
         *(add_hours(start, task.due_hours * 0.75), literal(task.due_hours)),
         *(literal("open"), literal(1), stamp, stamp),
@@ -131,9 +143,7 @@ def _insert_one(session: Session, task: PlaybookTask, source: Subquery, now: dat
     rows = (
         select(*values)
         .select_from(source)
-        .join(home, home.id == source.c.jurisdiction_id)
-        .outerjoin(owner, at_level)
-        .outerjoin(above, above.id == parent_id)
+        .join(owners, owners.c.home_id == source.c.jurisdiction_id)
     )
     return write(session, insert(ResponseTask).from_select(COLUMNS, rows))
 
@@ -156,15 +166,31 @@ def _mark_done(session: Session, disease: str, now: datetime) -> None:
     )
 
 
+def _insert_for(
+    session: Session, tasks: list[PlaybookTask], triggers: Select[Any], now: datetime
+) -> int:
+    """Stage the trigger rows once (a few per new case), then insert their tasks."""
+    if not tasks:
+        return 0
+    staged = stage(session, "fl_task_triggers", triggers)
+    created = sum(_insert_one(session, task, staged, now) for task in tasks)
+    drop(session, "fl_task_triggers")
+    return created
+
+
 def insert_tasks(session: Session, profiles: Mapping[str, DiseaseProfile], now: datetime) -> int:
     """Create the playbook tasks of new responses and newly joined cases (idempotent)."""
     created = 0
     for code, profile in sorted(profiles.items()):
-        for task in profile.playbook.ordered():
-            if task.trigger == "case_confirmed":
+        ordered = list(profile.playbook.ordered())
+        for trigger in RESPONSE_TRIGGERS:
+            tasks = [task for task in ordered if task.trigger == trigger]
+            if trigger == "case_confirmed":
                 source = _case_triggers(code, now)
             else:
-                source = _response_triggers(code, task.trigger)
-            created += _insert_one(session, task, source, now)
+                source = _response_triggers(code, trigger)
+            created += _insert_for(session, tasks, source, now)
         _mark_done(session, code, now)
+    if created > BIG_BATCH:
+        analyze(session, "response_tasks", "response_cases", "responses")
     return created
