@@ -241,11 +241,22 @@ def ingest(
     )
     session.add(message)
     session.flush()
+    stored = _store_items(session, actor, items, kinds, message)
+    positive.apply(session, actor, stored, message)
+    audit.record(session, actor, "create", "lab_result", [r.id for r, _ in stored],
+                 jurisdiction_id=message.jurisdiction_id, message=message.id)  # fmt: skip
+    session.flush()
+    return message, False
+
+
+def _store_items(session: Session, actor: Actor, items: Sequence[Incoming], kinds: list[str],
+                 message: LabMessage) -> list[tuple[LabResult, Sample]]:  # fmt: skip
+    """Store each result (registering unknown samples); count what changed on ``message``."""
     tally = PersonTally()
     stored: list[tuple[LabResult, Sample]] = []
     for item, kind in zip(items, kinds, strict=True):
         sample = _sample_for(session, actor, item.data, tally)
-        result = _store(session, actor, source, item.data, kind, sample, message)
+        result = _store(session, actor, message.source, item.data, kind, sample, message)
         if result is None:
             message.results_unchanged += 1
             continue
@@ -254,11 +265,7 @@ def ingest(
         stored.append((result, sample))
     propose_new(session, tally)
     message.persons_created, message.matches_proposed = tally.created, tally.proposed
-    positive.apply(session, actor, stored, message)
-    audit.record(session, actor, "create", "lab_result", [r.id for r, _ in stored],
-                 jurisdiction_id=message.jurisdiction_id, message=message.id)  # fmt: skip
-    session.flush()
-    return message, False
+    return stored
 
 
 def _home(session: Session, actor: Actor) -> int:

@@ -1,7 +1,7 @@
 """Samples: registration by barcode, the person behind them, lists, turnaround per lab and site.
 
-Who may write: the lab role (results and samples are its work) and the roles that may
-write cases. Reads of samples name persons, so they need ``persons:read`` and are audited.
+Who may write: the roles with ``samples:write`` (lab, investigator, admin). Reads of
+samples name persons, so they need ``persons:read`` and are audited.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from fireline.auth import audit
 from fireline.auth.scope import Actor
-from fireline.errors import Conflict, Forbidden, Problem
+from fireline.errors import Conflict, Problem
 from fireline.pagination import PageParams, count
 from fireline.people.matching import propose_for
 from fireline.people.models import Person
@@ -27,10 +27,8 @@ from fireline.testing.schemas import PersonRef, SampleCreate, Turnaround
 
 
 def require_write(actor: Actor) -> None:
-    """Lab staff and case writers register samples and results (roles.py has no lab-write
-    permission of its own; ``lab`` is the role whose work this is)."""
-    if not (actor.role == "lab" or actor.can("cases:write")):
-        raise Forbidden(f"the {actor.role} role does not register samples or results")
+    """Samples, pool tubes and results need ``samples:write`` (lab, investigator, admin)."""
+    actor.require("samples:write")
 
 
 @dataclass

@@ -89,6 +89,25 @@ def _path(row_no: int) -> str:
 
 def check(session: Session, actor: Actor) -> None:
     """Every problem of the staged file, or nothing (see the module notes)."""
+    errors = _row_errors(session) + _unknown(session, actor)
+    for row_no, was in _lines(
+        session,
+        "SELECT row_no, known_outcome FROM pool_resolved WHERE "
+        "known_outcome <> outcome ORDER BY row_no",
+    ):
+        errors.append(
+            {
+                "path": f"{_path(row_no)}.outcome",
+                "message": f"this pool was resulted {was} before; a different result is refused",
+            }
+        )
+    if errors:
+        raise Problem(422, f"{len(errors)} problem(s) in the pool results; nothing was stored: "
+                      f"{errors[0]['path']}: {errors[0]['message']}", errors=errors)  # fmt: skip
+
+
+def _row_errors(session: Session) -> list[dict[str, str]]:
+    """Bad outcomes, Ct values out of range and tubes twice in the file."""
     low, high = codes().ct_range
     errors: list[dict[str, str]] = []
     for row_no, value in _lines(
@@ -118,21 +137,7 @@ def check(session: Session, actor: Actor) -> None:
                 "message": f"pool tube {barcode} is in the file more than once",
             }
         )
-    errors += _unknown(session, actor)
-    for row_no, was in _lines(
-        session,
-        "SELECT row_no, known_outcome FROM pool_resolved WHERE "
-        "known_outcome <> outcome ORDER BY row_no",
-    ):
-        errors.append(
-            {
-                "path": f"{_path(row_no)}.outcome",
-                "message": f"this pool was resulted {was} before; a different result is refused",
-            }
-        )
-    if errors:
-        raise Problem(422, f"{len(errors)} problem(s) in the pool results; nothing was stored: "
-                      f"{errors[0]['path']}: {errors[0]['message']}", errors=errors)  # fmt: skip
+    return errors
 
 
 def _unknown(session: Session, actor: Actor) -> list[dict[str, str]]:

@@ -1,0 +1,134 @@
+"""Screening campaigns: the list, and the set-up form (target, sites with capacity, pool
+size from the expected prevalence by the Dorfman or matrix optimum capped by the disease
+profile, or by hand). "Preview" shows the chosen size without saving."""
+
+from __future__ import annotations
+
+from typing import Any, Final
+
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse, Response
+from pydantic import ValidationError
+from sqlalchemy import select
+
+from fireline.analytics.pooling import PoolChoice, choose_pool_size
+from fireline.diseases.loader import load_profiles
+from fireline.errors import Problem
+from fireline.testing.pooling import campaigns
+from fireline.testing.pooling.models import ScreeningCampaign
+from fireline.testing.pooling.schemas import CampaignCreate, SiteCreate
+from fireline.testing.samples import require_write
+from fireline.testing.views import common
+from fireline.web import landing
+from fireline.web.deps import Page, PageContext
+from fireline.web.i18n import N_
+
+router = APIRouter()
+FIELDS: Final = ("name", "disease", "jurisdiction_code", "target_kind", "zone_id", "population",
+                 "design", "prevalence", "pool_size", "hold_days", "starts_on", "sites",
+                 "people")  # fmt: skip
+BAD_SITE: Final = N_("Line %(n)s of the sites: write CODE, name, people per hour.")
+INCOMPLETE: Final = N_("Check the form: %(detail)s")
+
+
+@router.get("/testing/campaigns")
+def campaigns_page(page: PageContext) -> Response:
+    common.actor_of(page).require("records:read")
+    statement = landing.scoped(page, select(ScreeningCampaign), ScreeningCampaign)
+    rows, total, number, pages = common.paged(
+        page, statement.order_by(ScreeningCampaign.starts_on.desc(), ScreeningCampaign.id.desc())
+    )
+    found = [row[0] for row in rows]
+    places = common.places(common.session_of(page), [c.jurisdiction_id for c in found])
+    return page.render("testing/campaigns.html", **common.shared(page, "campaigns"), rows=found,
+                       total=total, number=number, pages=pages, places=places)  # fmt: skip
+
+
+def _values(page: Page, source: dict[str, str]) -> dict[str, str]:
+    values = {name: (source.get(name) or "").strip() for name in FIELDS}
+    values["jurisdiction_code"] = values["jurisdiction_code"] or page.here.code
+    values["disease"] = values["disease"] or "covid19"
+    values["target_kind"] = values["target_kind"] or "jurisdiction"
+    values["design"] = "matrix" if values["design"] == "matrix" else "dorfman"
+    values["hold_days"] = values["hold_days"] or "3"
+    values["starts_on"] = values["starts_on"] or common.today(page).isoformat()
+    return values
+
+
+def _render(page: Page, values: dict[str, str], status: int = 200, **extra: Any) -> Response:
+    profiles = load_profiles()
+    names = {c: (p.names.zh if page.language == "zh" else p.names.en) for c, p in profiles.items()}
+    return page.render("testing/campaign_new.html", status_code=status,
+                       **common.shared(page, "new"), values=values, places=page.switcher_options(),
+                       diseases=sorted(names.items(), key=lambda i: i[1]), **extra)  # fmt: skip
+
+
+@router.get("/testing/campaigns/new")
+def new_campaign(page: PageContext) -> Response:
+    require_write(common.actor_of(page))
+    return _render(page, _values(page, {}))
+
+
+def _percent(value: str) -> float | None:
+    found = common.form_float(value)
+    return found / 100 if found is not None else None
+
+
+def _body(values: dict[str, str]) -> CampaignCreate:
+    people = [line for line in values["people"].splitlines() if line.strip()]
+    population = len(people) if values["target_kind"] == "list" else \
+        common.form_int(values["population"]) or 0  # fmt: skip
+    return CampaignCreate.model_validate({
+        **{k: values[k] for k in ("name", "disease", "jurisdiction_code", "target_kind",
+                                  "design", "starts_on")},
+        "zone_id": common.form_int(values["zone_id"]), "population": population,
+        "prevalence": _percent(values["prevalence"]),
+        "pool_size": common.form_int(values["pool_size"]),
+        "hold_days": common.form_int(values["hold_days"]) or 3,
+    })  # fmt: skip
+
+
+def _sites(values: dict[str, str]) -> list[SiteCreate]:
+    sites = []
+    for n, line in enumerate(values["sites"].splitlines(), start=1):
+        if not line.strip():
+            continue
+        parts = [p.strip() for p in line.replace("，", ",").split(",")]
+        capacity = common.form_int(parts[2]) if len(parts) > 2 else 0
+        if len(parts) < 2 or not parts[0] or not parts[1] or capacity is None:
+            raise ValueError(str(n))
+        sites.append(SiteCreate(code=parts[0], name=parts[1], capacity_per_hour=capacity))
+    return sites
+
+
+def _preview(body: CampaignCreate) -> PoolChoice:
+    cap = load_profiles()[body.disease].max_pool_size
+    return choose_pool_size(body.prevalence or 0.0, cap, body.design, body.pool_size)
+
+
+@router.post("/testing/campaigns/new")
+async def create_campaign(page: PageContext, request: Request) -> Response:
+    actor, session = common.actor_of(page), common.session_of(page)
+    require_write(actor)
+    form = await request.form()
+    values = _values(page, {k: str(v) for k, v in form.items() if isinstance(v, str)})
+    try:
+        body, sites = _body(values), _sites(values)
+        if form.get("action") == "preview":
+            return _render(page, values, choice=_preview(body))
+        with session.begin_nested():
+            made = campaigns.create_campaign(session, actor, body)
+            for site in sites:
+                campaigns.add_site(session, actor, made.id, site)
+    except ValidationError as exc:
+        detail = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+        return _render(page, values, 422, error=page.gettext(INCOMPLETE) % {"detail": detail})
+    except ValueError as exc:
+        message = BAD_SITE if str(exc).isdigit() else INCOMPLETE
+        return _render(page, values, 422, error=page.gettext(message) % {
+            "n": str(exc), "detail": str(exc)})  # fmt: skip
+    except Problem as problem:
+        lines = common.problem_lines(page, problem)
+        return _render(page, values, problem.status, error=page.gettext(INCOMPLETE) % {
+            "detail": "; ".join(f"{p}: {m}" if p else m for p, m in lines)})  # fmt: skip
+    return RedirectResponse(f"/testing/campaigns/{made.id}?done=created", status_code=303)

@@ -1,0 +1,125 @@
+"""What the testing pages share: the session, the actor, the clock, paging, page messages.
+
+Scope stays in one place: every statement goes through ``actor.restrict`` (directly, via
+``fireline.web.landing.scoped``, or in the services, which do the same).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from datetime import date, datetime
+from typing import Any, Final
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session
+
+from fireline.auth.scope import Actor
+from fireline.errors import Problem
+from fireline.people.models import Person
+from fireline.places.models import Jurisdiction
+from fireline.web.deps import Page
+from fireline.web.i18n import N_
+
+PER_PAGE: Final = 50
+NOT_SAVED: Final = N_("Nothing was saved: %(n)s problem(s).")
+# Service messages that a page shows in its own language: (pattern, msgid with %(code)s).
+KNOWN: Final = (
+    (re.compile(r"barcode (\S+) is scanned twice"), N_("Barcode %(code)s is scanned twice.")),
+    (re.compile(r"pool tube (\S+) is already registered"),
+     N_("Tube %(code)s is already registered.")),
+    (re.compile(r"sample (\S+): this person is already in a pool"),
+     N_("Sample %(code)s: this person is already in another pool of this round.")),
+    (re.compile(r"sample (\S+) is not on file"),
+     N_("Sample %(code)s is not on file: scan the person's ID card first, then the tube.")),
+    (re.compile(r"sample (\S+) is on file for another person"),
+     N_("Sample %(code)s is registered to another person.")),
+    (re.compile(r"no pool tube (\S+) is registered"), N_("No pool tube %(code)s is registered.")),
+)  # fmt: skip
+
+
+def session_of(page: Page) -> Session:
+    assert page.session is not None
+    return page.session
+
+
+def actor_of(page: Page) -> Actor:
+    assert page.actor is not None
+    return page.actor
+
+
+def now(page: Page) -> datetime:
+    """The app's injectable clock, never the wall clock."""
+    moment: datetime = page.request.app.state.clock.now()
+    return moment
+
+
+def today(page: Page) -> date:
+    return now(page).astimezone(ZoneInfo(page.here.timezone)).date()
+
+
+def shared(page: Page, subnav: str) -> dict[str, Any]:
+    """What every testing page template gets besides its own figures."""
+    return {
+        "nav": "testing",
+        "subnav": subnav,
+        "today": today(page),
+        "can_write": actor_of(page).can("samples:write"),
+    }
+
+
+def page_number(page: Page) -> int:
+    return max(1, form_int(page.request.query_params.get("page")) or 1)
+
+
+def paged(page: Page, statement: Select[Any]) -> tuple[list[Any], int, int, int]:
+    """(rows, total, page number, pages) of a scoped statement."""
+    session, number = session_of(page), page_number(page)
+    total = int(session.scalar(select(func.count()).select_from(statement.subquery())) or 0)
+    rows = list(session.execute(statement.limit(PER_PAGE).offset((number - 1) * PER_PAGE)))
+    return rows, total, number, max(1, -(-total // PER_PAGE))
+
+
+def form_int(value: object) -> int | None:
+    text = str(value or "").strip()
+    return int(text) if text.isdigit() else None
+
+
+def form_float(value: object) -> float | None:
+    try:
+        return float(str(value or "").strip())
+    except ValueError:
+        return None
+
+
+def places(session: Session, ids: Iterable[int]) -> dict[int, Jurisdiction]:
+    """Jurisdictions by id (names are not personal data; ids come from scoped rows)."""
+    wanted = set(ids)
+    if not wanted:
+        return {}
+    found = session.scalars(select(Jurisdiction).where(Jurisdiction.id.in_(wanted)))
+    return {j.id: j for j in found}
+
+
+def person_names(session: Session, ids: Iterable[int]) -> dict[int, str]:
+    """Names of persons whose ids come from scoped rows (the caller audits the read)."""
+    wanted = set(ids)
+    if not wanted:
+        return {}
+    rows = session.execute(select(Person.id, Person.name).where(Person.id.in_(wanted)))
+    return dict(rows.tuples())
+
+
+def problem_lines(page: Page, problem: Problem) -> list[tuple[str, str]]:
+    """(path, message) of every problem, known service messages in the page's language."""
+    errors = problem.extensions.get("errors") or [{"path": "", "message": problem.detail}]
+    return [(str(e.get("path", "")), localise(page, str(e.get("message", "")))) for e in errors]
+
+
+def localise(page: Page, message: str) -> str:
+    for pattern, msgid in KNOWN:
+        found = pattern.search(message)
+        if found:
+            return page.gettext(msgid) % {"code": found.group(1)}
+    return message
