@@ -20,6 +20,8 @@ from fireline.errors import install_problem_handlers
 from fireline.people.api import router as people_router
 from fireline.places.api import router as places_router
 from fireline.quarantine.api import router as quarantine_router
+from fireline.quarantine.jobs import daily_completion
+from fireline.quarantine.settings import QuarantineSettings
 from fireline.reports.api import router as reports_router
 from fireline.response.api import router as response_router
 from fireline.response.jobs import response_sweep
@@ -35,6 +37,7 @@ from fireline.tracing.api import router as tracing_router
 from fireline.tracing.jobs import link_new_cases
 from fireline.tracing.venues.api import router as venues_router
 from fireline.web.setup import install_pages
+from fireline.zones.api import router as zones_router
 
 API_PREFIX = "/api/v1"
 
@@ -57,6 +60,7 @@ def api_router() -> APIRouter:
         testing_router,
         screening_router,
         tracing_router,
+        zones_router,
     )
     for router in routers:
         api.include_router(router)
@@ -81,6 +85,8 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
             sweep = response_sweep(app.state.sessions, clock, settings, responses)
             jobs.append(asyncio.create_task(sweep))
             jobs.append(asyncio.create_task(link_new_cases(app.state.sessions)))
+            at = QuarantineSettings().completion_time
+            jobs.append(asyncio.create_task(daily_completion(app.state.sessions, clock, at)))
         yield
         for job in jobs:
             job.cancel()

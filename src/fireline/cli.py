@@ -21,6 +21,9 @@ GROUPS = (
     ("responses", "fireline.response.cli"),
     ("tracing", "fireline.tracing.cli"),
     ("venues", "fireline.tracing.venues.cli"),
+    ("testing", "fireline.testing.cli"),
+    ("quarantine", "fireline.quarantine.cli"),
+    ("zones", "fireline.zones.cli"),
 )
 COMMAND_MODULES = ("fireline.serve", "fireline.demo.cli")
 

@@ -23,6 +23,7 @@ from tests.surveillance.intake.factories import import_lookalike
 from tests.surveillance.signals.factories import make_alert
 from tests.testing.factories import scoped_records
 from tests.tracing.venues.factories import scoped_venue_records
+from tests.zones.factories import scoped_zone
 
 MARKER = "Zed Outofscope"
 OWN, OTHER = "C1A", "C2A"
@@ -39,6 +40,7 @@ def _world(session: Session) -> dict[str, Any]:
     other_care = other_county_records(session, tree[OTHER], MARKER)
     other_lab = scoped_records(session, tree[OTHER], other.id)
     other_venue = scoped_venue_records(session, tree, OTHER)
+    other_zone = scoped_zone(session, tree[OTHER], MARKER)
     session.commit()
     make_user(session, "county", "admin", OWN)  # admin: every permission, still one county
     make_user(session, "other-user", "investigator", OTHER)
@@ -51,6 +53,7 @@ def _world(session: Session) -> dict[str, Any]:
         **{f"other_{name}": ident for name, ident in other_care.items()},
         **{f"other_{name}": ident for name, ident in other_lab.items()},
         **{f"other_{name}": ident for name, ident in other_venue.items()},
+        **{f"other_{name}": ident for name, ident in other_zone.items()},
     }
 
 
@@ -75,6 +78,7 @@ def _path_values(world: dict[str, Any]) -> dict[str, str]:
         "message_id": str(world["other_message_id"]),
         "campaign_id": str(world["other_campaign_id"]),
         "venue_id": str(world["other_venue_id"]),
+        "zone_id": str(world["other_zone_id"]),
         # clusters are numbered within the caller's own scope: the county has none
         "cluster": "0",
     }

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from fireline.auth.scope import system_actor
 from fireline.diseases import load_profiles
 from fireline.quarantine import duelist, followup, orders
+from fireline.quarantine.models import QuarantineOrder
 from fireline.quarantine.release import release_flags
 from fireline.quarantine.schemas import FollowUpCreate, OrderUpdate
 from fireline.quarantine.settings import QuarantineSettings
@@ -44,8 +46,8 @@ def test_due_list_counts_and_orders_the_flagged_first(session: Session) -> None:
     _report(session, sick, now, symptoms=["cough"])
     _report(session, fine, now, temperature=36.6)
     session.execute(
-        orders.QuarantineOrder.__table__.update()
-        .where(orders.QuarantineOrder.id == quiet.id)
+        update(QuarantineOrder)
+        .where(QuarantineOrder.id == quiet.id)
         .values(created_at=T0 - timedelta(days=2))
     )
     f = duelist.flags(now.date(), now, 24)

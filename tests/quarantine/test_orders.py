@@ -30,6 +30,7 @@ def test_close_contact_gets_the_profile_dates_and_test_days(session: Session) ->
     assert order.end_date == DAY + timedelta(days=9)
     assert order.kind == "facility"
     assert order.start_date == DAY
+    assert order.last_exposure is not None
     tests = plans.test_dates(order.last_exposure, order.test_mask)
     assert [(d - order.last_exposure).days for d in tests] == [1, 2, 3, 5, 7, 10]
 

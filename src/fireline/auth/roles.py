@@ -17,13 +17,16 @@ PERMISSIONS: Final[dict[str, frozenset[str]]] = {
             "audit:read",
             "jurisdictions:write",
             "records:read",
+            "samples:write",
         }
     ),
     "epidemiologist": frozenset({"persons:read", "cases:read", "cases:write", "records:read"}),
     "investigator": frozenset(
-        {"persons:read", "persons:write", "cases:read", "cases:write", "records:read"}
+        {"persons:read", "persons:write", "cases:read", "cases:write", "records:read",
+         "samples:write"}
     ),
-    "lab": frozenset({"persons:read", "records:read"}),
+    # Samples, pool tubes and lab results ("samples:write"): the lab's own work.
+    "lab": frozenset({"persons:read", "records:read", "samples:write"}),
     "facility": frozenset({"persons:read", "records:read"}),
     "viewer": frozenset({"records:read"}),
 }

@@ -17,10 +17,12 @@ from fireline.demo import jurisdictions
 from fireline.demo.loader import load_outbreak
 from fireline.diseases.loader import load_profiles
 from fireline.places.importer import bundled_divisions, import_jurisdictions
+from fireline.quarantine.demo import add_isolation_care_zones
 from fireline.response.service import sweep
 from fireline.response.settings import ResponseSettings
 from fireline.simulate import Outbreak, simulate
 from fireline.surveillance.signals.service import run_signals
+from fireline.testing.demo import add_screening
 from fireline.tracing.demo import add_interviews
 from fireline.tracing.venues.demo import propose_demo_exposures
 
@@ -97,8 +99,10 @@ def load_demo(
     add_interviews(session)
     propose_demo_exposures(session)  # after the interviews: listed contacts are skipped
     run_recent_signals(session, outbreak.as_of, (outbreak.as_of - outbreak.start).days + 1)
+    add_isolation_care_zones(session, outbreak.as_of, SEED_COUNTY)  # orders, care, zones
     # Open the responses a running server would have opened for the confirmed cases.
     sweep(session, datetime.now(UTC), profiles=load_profiles(), settings=ResponseSettings())
+    add_screening(session, today or date.today())  # after the sweep: retest cases sweep next
     return DemoReport(True, logins, rows, outbreak.start, outbreak.as_of)
 
 

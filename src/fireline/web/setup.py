@@ -24,6 +24,7 @@ PAGE_MODULES: Final = (
     "fireline.testing.views",
     "fireline.quarantine.views",
     "fireline.care.views",
+    "fireline.zones.views",
 )
 
 

@@ -1,0 +1,131 @@
+"""The zone pages: ``/zones`` (map and list with computed lift dates and what is missing),
+``/zones/new`` (draw: paste GeoJSON or addresses), ``/zones/{id}`` (rounds, step down,
+lift). Forms send the version they read; CSRF is checked by page_context."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse, Response
+from pydantic import ValidationError
+from sqlalchemy import or_, select
+
+from fireline.errors import Problem
+from fireline.places.models import Jurisdiction
+from fireline.quarantine.views import common
+from fireline.web.deps import Page, PageContext
+from fireline.zones import charts, service
+from fireline.zones.api import zone_levels, zone_settings
+from fireline.zones.schemas import RoundCreate, ZoneCreate
+from fireline.zones.status import residents, status
+
+router = APIRouter()
+
+
+def _rows(page: Page, zones: list[Any]) -> list[dict[str, Any]]:
+    session, levels, day = common.session_of(page), zone_levels(page.request), common.today(page)
+    return [{"zone": z, "computed": status(session, z, levels, day),
+             "residents": residents(session, z, limit=1, offset=0)[1]} for z in zones]  # fmt: skip
+
+
+@router.get("/zones")
+def zones_page(page: PageContext) -> Response:
+    session, actor = common.session_of(page), common.actor_of(page)
+    levels = zone_levels(page.request)
+    zones = service.list_zones(session, actor, page.here)
+    seats = list(
+        session.scalars(
+            select(Jurisdiction).where(
+                or_(Jurisdiction.id == page.here.id, Jurisdiction.parent_id == page.here.id)
+            )
+        )
+    )
+    spec = charts.zone_map(zones, seats, levels, page.language, page.gettext("Level"))
+    return page.render("zones/zones.html", nav="quarantine", subnav="zones",
+                       today=common.today(page), rows=_rows(page, zones), levels=levels,
+                       spec=spec, can_write=actor.can("cases:write"))  # fmt: skip
+
+
+def _form_page(page: Page, status_code: int = 200, error: str | None = None,
+               values: dict[str, str] | None = None) -> Response:  # fmt: skip
+    return page.render("zones/zone_new.html", status_code=status_code, nav="quarantine",
+                       subnav="zones", today=common.today(page),
+                       levels=zone_levels(page.request), error=error,
+                       values=values or {})  # fmt: skip
+
+
+@router.get("/zones/new")
+def new_zone_page(page: PageContext) -> Response:
+    return _form_page(page)
+
+
+def _body(page: Page, form: dict[str, str]) -> ZoneCreate:
+    outline = form.get("geometry", "").strip()
+    try:
+        geometry = json.loads(outline) if outline else None
+    except json.JSONDecodeError as exc:
+        raise Problem(422, f"the outline is not JSON: {exc.msg} (line {exc.lineno})") from None
+    return ZoneCreate(name=form.get("name", ""), jurisdiction_code=page.here.code,
+                      level=form.get("level", ""), geometry=geometry,
+                      addresses=form.get("addresses", "").splitlines())  # fmt: skip
+
+
+@router.post("/zones/new")
+async def create_zone(page: PageContext, request: Request) -> Response:
+    form = {k: str(v) for k, v in (await request.form()).items() if k != "csrf_token"}
+    try:
+        zone = service.create_zone(
+            common.session_of(page), common.actor_of(page), _body(page, form),
+            today=common.today(page), levels=zone_levels(request),
+            settings=zone_settings(request))  # fmt: skip
+    except (Problem, ValidationError) as exc:
+        detail = exc.detail if isinstance(exc, Problem) else exc.errors()[0]["msg"]
+        return _form_page(page, 422, detail, form)  # checks run before anything is added
+    return RedirectResponse(f"/zones/{zone.id}?done=created", status_code=303)
+
+
+def _detail(page: Page, zone_id: int, status_code: int = 200, error: str | None = None) -> Response:
+    session, actor = common.session_of(page), common.actor_of(page)
+    zone = service.get_zone(session, actor, zone_id)
+    levels = zone_levels(page.request)
+    place = session.get_one(Jurisdiction, zone.jurisdiction_id)
+    return page.render("zones/zone.html", status_code=status_code, nav="quarantine",
+                       subnav="zones", today=common.today(page), zone=zone, place=place,
+                       row=_rows(page, [zone])[0], levels=levels,
+                       rounds=service.rounds(session, zone), error=error,
+                       spec=charts.zone_map([zone], [place], levels, page.language,
+                                            page.gettext("Level")),
+                       can_write=actor.can("cases:write"),
+                       done=page.request.query_params.get("done"))  # fmt: skip
+
+
+@router.get("/zones/{zone_id}")
+def zone_page(zone_id: int, page: PageContext) -> Response:
+    return _detail(page, zone_id)
+
+
+@router.post("/zones/{zone_id}/action")
+async def act(zone_id: int, page: PageContext, request: Request) -> Response:
+    form = await request.form()
+    session, actor, day = common.session_of(page), common.actor_of(page), common.today(page)
+    levels, action = zone_levels(request), str(form.get("action") or "")
+    version = common.form_int(form.get("version")) or 0
+    try:
+        if action == "round":
+            body = RoundCreate.model_validate(
+                {"day": str(form.get("day") or day), "result": str(form.get("result")),
+                 "tested": common.form_int(form.get("tested"))}
+            )  # fmt: skip
+            service.add_round(session, actor, zone_id, body)
+        elif action in ("step_down", "lift"):
+            move = service.step_down if action == "step_down" else service.lift
+            move(session, actor, zone_id, version=version, today=day, levels=levels)
+        else:
+            raise Problem(422, f"unknown action {action!r}")
+    except (Problem, ValidationError) as exc:
+        detail = exc.detail if isinstance(exc, Problem) else exc.errors()[0]["msg"]
+        session.expire_all()
+        return _detail(page, zone_id, exc.status if isinstance(exc, Problem) else 422, detail)
+    return RedirectResponse(f"/zones/{zone_id}?done={action}", status_code=303)
