@@ -34,9 +34,14 @@ from fireline.db.base import Base, BigId, InJurisdiction, Timestamped, Versioned
 ORDER_KINDS = ("home", "facility")
 ORDER_PURPOSES = ("quarantine", "isolation")
 ORDER_SOURCES = ("contact", "screening", "travel", "case")
+# proposed: written by tracing for a listed contact, waiting in the queue (proposals.py);
 # completed: the period ended with a clean last report (automatic); released: early or
-# reviewed release by a person; converted: the person became a case.
-ORDER_STATUSES = ("active", "completed", "released", "converted", "cancelled")
+# reviewed release by a person; converted: the person became a case; cancelled: a
+# proposal turned down.
+ORDER_STATUSES = ("proposed", "active", "completed", "released", "converted", "cancelled")
+PROPOSED = "proposed"
+# The orders that really held someone: what response evidence and timeliness count.
+ISSUED_STATUSES = ("active", "completed", "released", "converted")
 
 
 class QuarantineOrder(InJurisdiction, Versioned, Timestamped, Base):
@@ -52,6 +57,15 @@ class QuarantineOrder(InJurisdiction, Versioned, Timestamped, Base):
             "end_date",
             postgresql_where=text("status = 'active'"),
             sqlite_where=text("status = 'active'"),
+        ),
+        # The queue of proposed orders (quarantine/proposals.py) and its count on every
+        # quarantine page read only these few rows, never a scan of all orders.
+        Index(
+            "ix_quarantine_orders_proposed",
+            "jurisdiction_id",
+            "created_at",
+            postgresql_where=text("status = 'proposed'"),
+            sqlite_where=text("status = 'proposed'"),
         ),
     )
 

@@ -152,9 +152,13 @@ def create_isolation(
     actor.require("cases:write")
     case: Case = actor.get(session, Case, data.case_id, f"case {data.case_id}")
     profile(profiles, case.disease)
+    # Only an isolation counts: a contact's quarantine proposed by tracing names the
+    # case it came from in case_id too, and stays active once confirmed.
     open_one = session.scalar(
         select(QuarantineOrder.id).where(
-            QuarantineOrder.case_id == case.id, QuarantineOrder.status == "active"
+            QuarantineOrder.case_id == case.id,
+            QuarantineOrder.purpose == "isolation",
+            QuarantineOrder.status == "active",
         )
     )
     if open_one is not None:

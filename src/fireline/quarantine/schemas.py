@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 Kind = Literal["home", "facility"]
 
@@ -234,3 +234,66 @@ class FacilityRead(BaseModel):
     departures_today: int
     rooms: list[RoomRead]
     version: int
+
+
+class ProposalRead(BaseModel):
+    """A proposed order waiting in the queue, with what the reviewer decides on."""
+
+    order_id: int
+    version: int
+    person_id: int
+    name: str
+    phone: str | None
+    case_id: int | None
+    contact_id: int | None
+    jurisdiction_id: int
+    disease: str | None
+    category: str | None
+    last_exposure: date | None
+    kind: str
+    start_date: date
+    end_date: date
+    test_dates: list[date]
+    proposed_at: datetime
+    age_hours: int
+    ended: bool  # the period is over: nothing to confirm, cancel it
+    active_order_id: int | None  # the person is already under this active quarantine
+
+
+class VersionedId(BaseModel):
+    id: int
+    version: int
+
+
+class ProposalDecisions(BaseModel):
+    """Confirm (the orders become active) or cancel (with a reason), all or none.
+
+    Each order carries the ``version`` read; one stale version is 409 for the batch.
+    ``kind`` and ``facility_id`` override the profile's place when confirming.
+    """
+
+    decision: Literal["confirm", "cancel"]
+    orders: list[VersionedId] = Field(min_length=1, max_length=5000)
+    reason: str | None = Field(default=None, max_length=500)
+    kind: Kind | None = None
+    facility_id: int | None = None
+
+    @model_validator(mode="after")
+    def _consistent(self) -> ProposalDecisions:
+        ids = [o.id for o in self.orders]
+        if len(ids) != len(set(ids)):
+            raise ValueError("an order is listed twice")
+        if self.decision == "cancel":
+            if not (self.reason or "").strip():
+                raise ValueError("give a reason to cancel")
+            if self.kind is not None or self.facility_id is not None:
+                raise ValueError("kind and facility_id are for confirming")
+        if self.facility_id is not None and self.kind == "home":
+            raise ValueError("a facility needs kind facility")
+        return self
+
+
+class ProposalDecisionRead(BaseModel):
+    decision: str
+    decided: int
+    order_ids: list[int]

@@ -9,7 +9,8 @@ Evidence (what each task type needs; the others need a person to complete them):
   tracing mechanism has no interview record yet, so listing a contact is taken as
   proof of the interview; a case with no contacts is completed by hand.
 - quarantine_contacts: the case has contacts and every one has a quarantine order
-  (not cancelled).
+  issued (not a proposal waiting in the quarantine queue, not cancelled); done at the
+  last order's issue time (a confirmed proposal's is its confirmation).
 - sample_contacts: the case has contacts and every one has a sample taken.
 - isolate_case: the case's person has an order of their own (no contact_id): isolation.
 """
@@ -23,7 +24,7 @@ from typing import Any
 from sqlalchemy import Select, case, func, select, update
 from sqlalchemy.orm import Session, aliased
 
-from fireline.quarantine.models import QuarantineOrder
+from fireline.quarantine.models import ISSUED_STATUSES, QuarantineOrder
 from fireline.response.lights import utc
 from fireline.response.models import ResponseTask
 from fireline.response.sqlfn import write_big
@@ -32,7 +33,7 @@ from fireline.testing.models import Sample
 from fireline.tracing.models import Contact
 
 Task = ResponseTask
-NOT_CANCELLED = case((QuarantineOrder.status != "cancelled", 1), else_=0)
+ISSUED = case((QuarantineOrder.status.in_(ISSUED_STATUSES), 1), else_=0)
 
 
 def _open_cases(types: tuple[str, ...]) -> Select[Any]:
@@ -52,13 +53,16 @@ def _first_contact(types: tuple[str, ...]) -> Select[Any]:
 
 
 def _every_contact_ordered(types: tuple[str, ...]) -> Select[Any]:
-    """Cases whose every contact has an order not cancelled; the last order's time
-    (any order of the case's contacts, as the record of when quarantine was done)."""
+    """Cases whose every contact has an issued order; the last issued order's time (any
+    of the case's contacts, as the record of when quarantine was done)."""
+    issued_at = case(
+        (QuarantineOrder.status.in_(ISSUED_STATUSES), QuarantineOrder.created_at), else_=None
+    )
     per_contact = (
         select(
             Contact.case_id,
-            func.max(QuarantineOrder.created_at).label("last"),
-            func.max(NOT_CANCELLED).label("ordered"),
+            func.max(issued_at).label("last"),
+            func.max(ISSUED).label("ordered"),
         )
         .outerjoin(QuarantineOrder, QuarantineOrder.contact_id == Contact.id)
         .where(Contact.case_id.in_(_open_cases(types)))
@@ -86,14 +90,14 @@ def _every_contact_sampled(types: tuple[str, ...]) -> Select[Any]:
 
 
 def _isolated(types: tuple[str, ...]) -> Select[Any]:
-    """Cases whose person has an order of their own (isolation) not cancelled; the first
-    such order's time (cancelled ones included, as before)."""
+    """Cases whose person has an order of their own (isolation) issued; the first such
+    order's time (cancelled ones included, as before)."""
     return (
         select(Case.id.label("case_id"), func.min(QuarantineOrder.created_at).label("at"))
         .join(QuarantineOrder, QuarantineOrder.person_id == Case.person_id)
         .where(QuarantineOrder.contact_id.is_(None), Case.id.in_(_open_cases(types)))
         .group_by(Case.id)
-        .having(func.max(NOT_CANCELLED) == 1)
+        .having(func.max(ISSUED) == 1)
     )
 
 

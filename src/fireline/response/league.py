@@ -19,7 +19,7 @@ from sqlalchemy import ColumnElement, and_, case, exists, func, select
 from sqlalchemy.orm import Session, aliased
 
 from fireline.places.models import Jurisdiction
-from fireline.quarantine.models import QuarantineOrder
+from fireline.quarantine.models import ISSUED_STATUSES, QuarantineOrder
 from fireline.response.lights import utc
 from fireline.response.metrics import seven_one_seven, timelines
 from fireline.response.models import Response, ResponseTask
@@ -132,6 +132,7 @@ def _case_columns() -> list[Any]:
     quarantined = exists().where(
         QuarantineOrder.person_id == Case.person_id,
         QuarantineOrder.contact_id.is_not(None),
+        QuarantineOrder.status.in_(ISSUED_STATUSES),  # a proposal held nobody
         QuarantineOrder.start_date <= Case.date_reporting,
         QuarantineOrder.end_date >= Case.date_reporting,
     )
@@ -177,6 +178,7 @@ def _instant(day: date) -> datetime:
 def _contact_counts(session: Session, children: Any, start: date, end: date) -> Counts:
     ordered = exists().where(
         QuarantineOrder.contact_id == Contact.id,
+        QuarantineOrder.status.in_(ISSUED_STATUSES),
         _within_a_day(Contact.listed_at, QuarantineOrder.start_date),
     )
     statement = (

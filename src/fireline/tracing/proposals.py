@@ -19,9 +19,7 @@ from sqlalchemy.orm import Session
 from fireline.diseases.schemas import DiseaseProfile
 from fireline.errors import Problem
 from fireline.quarantine import plans
-from fireline.quarantine.models import QuarantineOrder
-
-PROPOSED = "proposed"
+from fireline.quarantine.models import PROPOSED, QuarantineOrder
 
 
 @dataclass(frozen=True)
