@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from fireline.auth.scope import system_actor
@@ -14,6 +15,7 @@ from fireline.quarantine.models import QuarantineOrder
 from fireline.quarantine.schemas import IsolationCreate, OrderCreate
 from fireline.surveillance.models import Case
 from fireline.tracing.models import Contact
+from fireline.tracing.proposals import ContactFacts, propose_orders
 from tests.people.factories import make_person
 
 T0 = datetime(2026, 3, 1, 2, 0, tzinfo=UTC)  # 10:00 in Asia/Shanghai
@@ -70,6 +72,26 @@ def quarantine(
         profiles=load_profiles(),
         today=today,
     )
+
+
+def propose(
+    session: Session,
+    place: Jurisdiction,
+    *,
+    last: date,
+    today: date,
+    name: str = "Contact Person",
+    case: Case | None = None,
+    at: datetime = T0,
+) -> QuarantineOrder:
+    """A listed contact's proposed order, written the way tracing writes it, proposed at ``at``."""
+    case = case or add_case(session, place, name=f"Case of {name}")
+    contact = add_contact(session, case, place, last=last, name=name)
+    facts = ContactFacts(contact.id, contact.person_id, case.id, place.id, contact.category, last)
+    assert not propose_orders(session, load_profiles()["covid19"], [facts], today)
+    mine = QuarantineOrder.contact_id == contact.id
+    session.execute(update(QuarantineOrder).where(mine).values(created_at=at))
+    return session.scalars(select(QuarantineOrder).where(mine)).one()
 
 
 def isolate(session: Session, place: Jurisdiction, *, onset: date, start: date) -> QuarantineOrder:

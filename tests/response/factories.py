@@ -86,10 +86,12 @@ def add_order(
     entered: datetime,
     contact_id: int | None = None,
     days: int = 7,
+    status: str = "active",
 ) -> QuarantineOrder:
     order = QuarantineOrder(
         person_id=person_id,
         contact_id=contact_id,
+        status=status,
         kind="home",
         start_date=start,
         end_date=start + timedelta(days=days),

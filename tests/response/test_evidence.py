@@ -7,7 +7,10 @@ from datetime import timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from fireline.auth.scope import system_actor
 from fireline.diseases import load_profiles
+from fireline.quarantine.proposals import decide
+from fireline.quarantine.schemas import ProposalDecisions
 from fireline.response.lights import utc
 from fireline.response.models import ResponseTask
 from fireline.response.service import sweep
@@ -72,3 +75,23 @@ def test_evidence_of_another_case_does_not_count(session: Session) -> None:
     }
     assert done == {(other.id, "interview"), (other.id, "contacts")}
     assert case.id not in {c for c, _ in done}
+
+
+def test_a_proposed_order_is_no_quarantine_until_it_is_confirmed(session: Session) -> None:
+    tree = small_tree(session)
+    case = add_case(session, tree["C1A"])
+    _sweep(session, 0)
+    listed = T0 + timedelta(hours=1)
+    contact = add_contact(session, case, listed_at=listed)
+    order = add_order(session, contact.person_id, contact.jurisdiction_id, start=listed.date(),
+                      entered=listed, contact_id=contact.id, status="proposed")  # fmt: skip
+    _sweep(session, 2)
+    assert _tasks(session)["quarantine"].status == "open"
+    confirmed = T0 + timedelta(hours=20)
+    body = ProposalDecisions.model_validate(
+        {"decision": "confirm", "orders": [{"id": order.id, "version": order.version}]}
+    )
+    decide(session, system_actor(), body, now=confirmed, today=confirmed.date())
+    assert _sweep(session, 21) == 1
+    task = _tasks(session)["quarantine"]
+    assert task.status == "done" and utc(task.completed_at or T0) == confirmed
