@@ -106,8 +106,8 @@ def isolate(session: Session, place: Jurisdiction, *, onset: date, start: date) 
 
 
 def other_county_records(session: Session, place: Jurisdiction, name: str) -> dict[str, int]:
-    """An order (symptomatic, in a room) of ``name``, a facility, a hospital with an admission,
-    for the every-endpoint scope test."""
+    """An order (symptomatic, in a room) of ``name``, a proposed order of another ``name``,
+    a facility, a hospital with an admission, for the every-endpoint scope test."""
     from fireline.care import service as care
     from fireline.care.schemas import AdmissionCreate, HospitalCreate
     from fireline.quarantine import facilities, followup
@@ -123,6 +123,7 @@ def other_county_records(session: Session, place: Jurisdiction, name: str) -> di
         ),
     )
     order = quarantine(session, place, last=T0.date(), today=T0.date(), name=name)
+    propose(session, place, last=T0.date(), today=T0.date(), name=name)  # the queue's
     followup.record(
         session,
         actor,

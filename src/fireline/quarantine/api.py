@@ -16,7 +16,16 @@ from fireline.diseases.schemas import DiseaseProfile
 from fireline.errors import NotFound
 from fireline.pagination import Page, PageParams, make_page, page_params
 from fireline.places.models import Jurisdiction
-from fireline.quarantine import deps, duelist, facilities, followup, orders, outcomes, plans
+from fireline.quarantine import (
+    deps,
+    duelist,
+    facilities,
+    followup,
+    orders,
+    outcomes,
+    plans,
+    proposals,
+)
 from fireline.quarantine.release import release_flags
 from fireline.quarantine.schemas import (
     CloseRequest,
@@ -33,6 +42,9 @@ from fireline.quarantine.schemas import (
     OrderDetail,
     OrderRead,
     OrderUpdate,
+    ProposalDecisionRead,
+    ProposalDecisions,
+    ProposalRead,
     ReleaseFlag,
     TransferRead,
     TransferRequest,
@@ -81,6 +93,29 @@ def create_isolation(
         session, actor, body, profiles=profiles, today=_today(session, actor, now)
     )
     return OrderRead.model_validate(order)
+
+
+@router.get("/proposals", response_model=Page[ProposalRead])
+def read_proposals(
+    actor: ApiActor, session: DbSession, params: Params, now: Now, jurisdiction: str | None = None
+) -> Page[ProposalRead]:
+    """Orders proposed by tracing for listed contacts, waiting for a decision, longest
+    waiting first (under ``jurisdiction``, else the whole scope)."""
+    place = _place(session, actor, jurisdiction)
+    day = _today(session, actor, now, place)
+    found, total = proposals.list_proposals(session, actor, place, params, now=now, today=day)
+    return make_page(found, total, params)
+
+
+@router.post("/proposals/decisions", response_model=ProposalDecisionRead)
+def decide_proposals(
+    body: ProposalDecisions, actor: ApiActor, session: DbSession, now: Now
+) -> ProposalDecisionRead:
+    """Confirm (the orders become active, issued now, dates kept) or cancel with a reason,
+    all or none: an order out of scope is 404, a stale version or an order decided
+    already is 409, a period already over is 422, and then nothing is changed."""
+    ids = proposals.decide(session, actor, body, now=now, today=_today(session, actor, now))
+    return ProposalDecisionRead(decision=body.decision, decided=len(ids), order_ids=ids)
 
 
 @router.get("/orders", response_model=Page[OrderRead])
