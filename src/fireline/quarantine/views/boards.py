@@ -23,4 +23,5 @@ def boards_page(page: PageContext) -> Response:
         subnav="facilities",
         today=day,
         facilities=found,
+        waiting=common.waiting(page),
     )

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from fireline.auth.scope import Actor
 from fireline.diseases.schemas import DiseaseProfile
-from fireline.quarantine import deps
+from fireline.quarantine import deps, proposals
 from fireline.quarantine.settings import QuarantineSettings
 from fireline.web.deps import Page
 
@@ -54,3 +54,8 @@ def symptom_names(page: Page, disease: str | None) -> dict[str, str]:
 def form_int(value: object) -> int | None:
     text = str(value or "").strip()
     return int(text) if text.isdigit() else None
+
+
+def waiting(page: Page) -> int:
+    """Proposed orders waiting under the chosen jurisdiction: the subnav's count."""
+    return proposals.waiting(session_of(page), actor_of(page), page.here)

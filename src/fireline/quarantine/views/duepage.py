@@ -63,4 +63,5 @@ def due_page(page: PageContext, list: str = "all", mine: bool = False, offset: i
         flags=flags,
         transfers_in=outcomes.transfers(session, actor, "in", first)[1],
         transfers_out=outcomes.transfers(session, actor, "out", first)[1],
+        waiting=common.waiting(page),
     )
