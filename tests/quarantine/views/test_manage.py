@@ -287,3 +287,26 @@ def test_a_viewer_sees_no_forms(session: Session, app_factory: Any) -> None:
         )
         assert sent.status_code == 403
     assert current(session, order.id).version == order.version
+
+
+def test_the_forms_cannot_reach_another_countys_order(
+    session: Session, desk: tuple[TestClient, str, Seen]
+) -> None:
+    client, csrf, _ = desk
+    theirs = Seen.of(
+        quarantine(session, by_code(session, "C2A"), last=DAY, today=DAY, name="Zed Outofscope")
+    )
+    session.commit()
+    later = (DAY + timedelta(days=2)).isoformat()
+    for action, fields in (
+        ("extend", {"last_exposure": later}),
+        ("change", {"start_date": DAY.isoformat(), "end_date": later, "kind": "home"}),
+        ("isolation", {"review_after": later}),
+        ("transfer", {"to": "C1A", "reason": "take it"}),
+        ("action", {"action": "release"}),
+    ):
+        path = f"/quarantine/orders/{theirs.id}/{action}"
+        sent = post(client, csrf, path, version=theirs.version, **fields)
+        assert sent.status_code == 404 and "Outofscope" not in sent.text, action
+    kept = current(session, theirs.id)
+    assert (kept.version, kept.jurisdiction_id) == (theirs.version, by_code(session, "C2A").id)
