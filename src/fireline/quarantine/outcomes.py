@@ -1,6 +1,7 @@
 """How orders end or move: release (early, or after an isolation review), conversion of a
-symptomatic person to a suspected case, transfer to another jurisdiction, and the
-automatic completion of finished periods with a clean last report (set-based)."""
+symptomatic person to a suspected case, transfer to another jurisdiction and the lists of
+transfers, and the automatic completion of finished periods with a clean last report
+(set-based)."""
 
 from __future__ import annotations
 

@@ -35,19 +35,10 @@ def render_detail(
 ) -> Response:
     session, actor = common.session_of(page), common.actor_of(page)
     order = orders.get_order(session, actor, order_id)
-    person = session.get_one(Person, order.person_id)
+    person = _person(page, order)
     history, _ = followup.history(session, actor, order.id, PageParams(limit=100, offset=0))
     f = duelist.flags(
         common.today(page), common.now(page), common.settings_of(page).non_reporting_hours
-    )
-    audit.record(
-        session,
-        actor,
-        "read",
-        "quarantine_order",
-        [order.id],
-        jurisdiction_id=order.jurisdiction_id,
-        person=person.id,
     )
     return page.render(
         "quarantine/detail.html",
@@ -67,6 +58,22 @@ def render_detail(
         done=page.request.query_params.get("done"),
         **_forms(page, order),
     )
+
+
+def _person(page: Page, order: QuarantineOrder) -> Person:
+    """The person under the order; personal data, so the read is audited."""
+    session = common.session_of(page)
+    person = session.get_one(Person, order.person_id)
+    audit.record(
+        session,
+        common.actor_of(page),
+        "read",
+        "quarantine_order",
+        [order.id],
+        jurisdiction_id=order.jurisdiction_id,
+        person=person.id,
+    )
+    return person
 
 
 def _forms(page: Page, order: QuarantineOrder) -> dict[str, Any]:
