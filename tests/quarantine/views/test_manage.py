@@ -255,6 +255,9 @@ def test_a_transfer_moves_the_order_and_keeps_its_history(
     path = f"/quarantine/orders/{order.id}/transfer"
     missing = post(client, csrf, path, version=order.version, to="", reason="lives there")
     assert missing.status_code == 422 and "Transfer to is required." in missing.text
+    unknown = post(client, csrf, path, version=order.version, to="NOPE", reason="x")
+    assert unknown.status_code == 422
+    assert "There is no jurisdiction with the code NOPE." in unknown.text
     stale = post(client, csrf, path, version=order.version + 1, to="C2A", reason="x")
     assert stale.status_code == 409 and CHANGED in stale.text
     assert session.scalar(select(func.count()).select_from(OrderTransfer)) == 0

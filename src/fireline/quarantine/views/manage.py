@@ -21,6 +21,7 @@ from fireline.quarantine.views import common
 from fireline.quarantine.views.detail import done, render_detail
 from fireline.quarantine.views.orderforms import (
     NOT_SAVED,
+    UNKNOWN_PLACE,
     FormError,
     a_date,
     problem_message,
@@ -46,7 +47,10 @@ async def _attempt(page: Page, request: Request, order_id: int, what: str, work:
         return render_detail(page, order_id, status=422, error=error.message)
     except Problem as problem:
         session.expire_all()
-        return render_detail(page, order_id, status=problem.status, error=problem_message(problem))
+        message = problem_message(problem)
+        # An unknown target is a bad form value, not a missing order.
+        status = 422 if message[0] == UNKNOWN_PLACE else problem.status
+        return render_detail(page, order_id, status=status, error=message)
     return shown or done(order_id, what)
 
 
