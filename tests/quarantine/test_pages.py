@@ -76,6 +76,11 @@ def test_pages_render_in_both_languages(session: Session, app_factory: Any) -> N
     with TestClient(_app(app_factory)) as client:
         log_in(client, "tracer")
         for lang in ("en", "zh"):
-            for path in ("/quarantine", f"/quarantine/orders/{order.id}", "/quarantine/facilities"):
+            for path in (
+                "/quarantine",
+                f"/quarantine/orders/{order.id}",
+                "/quarantine/facilities",
+                "/quarantine/transfers",
+            ):
                 response = client.get(f"{path}?lang={lang}")
                 assert response.status_code == 200, (path, response.text[:500])
