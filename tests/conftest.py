@@ -17,11 +17,18 @@ from sqlalchemy import Connection, Engine, create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from fireline.auth.passwords import CHEAP_HASHES_FOR_TESTS
 from fireline.db.engine import make_engine, normalise_url
 from fireline.db.migrate import upgrade
 
 POSTGRES_URL = os.environ.get("FIRELINE_TEST_POSTGRES_URL")
 BACKENDS = ["sqlite", "postgresql"] if POSTGRES_URL else ["sqlite"]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """argon2's cheapest parameters for every password the tests hash (subprocesses too);
+    ``tests/auth/test_service.py`` checks the real ones separately."""
+    os.environ[CHEAP_HASHES_FOR_TESTS] = "1"
 
 
 def _postgres_engine() -> Iterator[Engine]:

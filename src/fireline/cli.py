@@ -28,8 +28,10 @@ GROUPS = (
 COMMAND_MODULES = ("fireline.serve", "fireline.demo.cli")
 
 
-def build() -> typer.Typer:
-    """A new ``fireline`` app with every group and command (nothing is built at import)."""
+def build(group: str | None = None) -> typer.Typer:
+    """A new ``fireline`` app with every group and command (nothing is built at import),
+    or with only ``group`` when the command line names one: each group imports its own
+    domain, and a short command should not wait for all of them (SciPy, the web app)."""
     app = typer.Typer(
         name="fireline",
         help="Fireline: outbreak response for public health departments.",
@@ -37,7 +39,10 @@ def build() -> typer.Typer:
         pretty_exceptions_enable=False,
     )
     for name, module in GROUPS:
-        app.add_typer(importlib.import_module(module).app, name=name)
+        if group in (None, name):
+            app.add_typer(importlib.import_module(module).app, name=name)
+    if group is not None:
+        return app
     for module in COMMAND_MODULES:
         importlib.import_module(module).register(app)
     return app
@@ -49,7 +54,8 @@ def main() -> None:
     from fireline.errors import Problem
 
     try:
-        build()(standalone_mode=True)
+        named = sys.argv[1] if len(sys.argv) > 1 else None
+        build(named if named in dict(GROUPS) else None)(standalone_mode=True)
     except DatabaseUnavailable as exc:
         err.print(f"[bold red]error:[/] {exc}", soft_wrap=True)
         sys.exit(1)

@@ -1,6 +1,7 @@
 """The quarantine pages in headless Chromium: a contact's self-report with fever and a cough
 shows flagged on the tracer's follow-up list; a release flag appears on the day the rule
-is met, not the day before (the app's clock is moved, nothing sleeps)."""
+is met, not the day before (the app's clock is moved, nothing sleeps); an order extended
+from its page shows the new end date."""
 
 from __future__ import annotations
 
@@ -128,4 +129,32 @@ def test_a_release_flag_appears_on_the_day_the_rule_is_met(
         page.click(link)
         page.wait_for_url(f"{base}/quarantine/orders/{ids['isolation']}")
         assert "Mo Measles" in page.locator("h1").inner_text()
+        assert not errors, errors
+
+
+def test_extending_an_order_from_its_page_shows_the_new_end_date(
+    database: tuple[Engine, dict[str, Any]], tmp_path: Path
+) -> None:
+    """Ann is a household contact of a case still isolating: her last exposure moves four
+    days on, and the page shows the end date recounted by the COVID-19 close-contact rule."""
+    require_chromium()
+    engine, ids = database
+    app = build(engine, FrozenClock(T0))
+    later = DAY + timedelta(days=4)
+    with serve(app) as base, launch_browser() as browser:
+        page = browser.new_page(viewport={"width": 1366, "height": 900})
+        errors = watch(page)
+        log_in(page, base)
+        page.goto(f"{base}/quarantine/orders/{ids['order']}")
+        assert (DAY + timedelta(days=10)).isoformat() in page.locator("#order-dates").inner_text()
+        page.click("#extend-box summary")
+        page.fill("#last_exposure", later.isoformat())
+        page.click("#extend-submit")
+        page.wait_for_url(f"{base}/quarantine/orders/{ids['order']}?done=extend")
+        dates = page.locator("#order-dates").inner_text()
+        assert (later + timedelta(days=10)).isoformat() in dates
+        assert later.isoformat() in dates  # the new last exposure
+        page.click("#change-box summary")
+        page.click("#transfer-box summary")
+        page.screenshot(path=str(tmp_path / "extended.png"), full_page=True)
         assert not errors, errors

@@ -9,9 +9,10 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from fireline.auth.scope import system_actor
+from fireline.auth.scope import Actor, system_actor
 from fireline.diseases import load_profiles
 from fireline.errors import Problem
+from fireline.pagination import PageParams
 from fireline.quarantine import facilities, followup, orders, outcomes, plans
 from fireline.quarantine.models import QuarantineOrder
 from fireline.quarantine.schemas import FacilityCreate, FollowUpCreate, OrderCreate, RoomIn
@@ -200,3 +201,40 @@ def test_finished_orders_with_a_clean_last_report_complete(session: Session) -> 
     session.expire_all()
     assert session.get_one(QuarantineOrder, clean.id).status == "completed"
     assert session.get_one(QuarantineOrder, silent.id).status == "active"
+
+
+def test_transfer_lines_name_the_person_only_where_the_order_now_is(session: Session) -> None:
+    tree = small_tree(session)
+    order = quarantine(session, tree["C1A"], last=DAY, today=DAY, name="Ann Contact")
+    outcomes.transfer(
+        session,
+        system_actor(),
+        order.id,
+        version=order.version,
+        to_code="C2A",
+        reason="lives there",
+        now=T0,
+    )
+
+    def actor(code: str, role: str = "investigator") -> Actor:
+        return Actor(None, code, role, tree[code].id, tree[code].path)
+
+    every = PageParams(limit=10, offset=0)
+    sent, _ = outcomes.transfer_rows(session, actor("C1A"), "out", every)
+    assert [(r.transfer.order_id, r.name, r.status) for r in sent] == [(order.id, None, None)]
+    got, total = outcomes.transfer_rows(session, actor("C2A"), "in", every)
+    assert total == 1
+    assert [(r.name, r.status, r.source.code, r.target.code) for r in got] == [
+        ("Ann Contact", "active", "C1A", "C2A")
+    ]
+    seen_by_viewer, _ = outcomes.transfer_rows(session, actor("C2A", "viewer"), "in", every)
+    assert (seen_by_viewer[0].name, seen_by_viewer[0].status) == (None, "active")
+    assert outcomes.transfer_rows(session, actor("C1A"), "in", every) == ([], 0)
+    province = actor("P")
+    assert outcomes.transfer_rows(session, province, "out", every, tree["C2A"]) == ([], 0)
+    assert outcomes.transfer_rows(session, province, "in", every, tree["C2"])[1] == 1
+    history = outcomes.order_transfers(session, actor("C2A"), order.id)
+    assert [m.transfer.reason for m in history] == ["lives there"]
+    with pytest.raises(Problem) as caught:
+        outcomes.order_transfers(session, actor("C1A"), order.id)
+    assert caught.value.status == 404

@@ -81,6 +81,7 @@ def test_pages_render_in_both_languages(session: Session, app_factory: Any) -> N
                 f"/quarantine/orders/{order.id}",
                 "/quarantine/facilities",
                 "/quarantine/proposals",
+                "/quarantine/transfers",
             ):
                 response = client.get(f"{path}?lang={lang}")
                 assert response.status_code == 200, (path, response.text[:500])

@@ -1,19 +1,23 @@
 """How orders end or move: release (early, or after an isolation review), conversion of a
-symptomatic person to a suspected case, transfer to another jurisdiction, and the
-automatic completion of finished periods with a clean last report (set-based)."""
+symptomatic person to a suspected case, transfer to another jurisdiction and the lists of
+transfers, and the automatic completion of finished periods with a clean last report
+(set-based)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any, TypeVar
 
-from sqlalchemy import select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import Select, case, false, select, update
+from sqlalchemy.orm import Session, aliased
 
 from fireline.auth import audit
 from fireline.auth.scope import Actor
 from fireline.errors import NotFound, Problem
-from fireline.pagination import PageParams, fetch_page
-from fireline.places.models import Jurisdiction
+from fireline.pagination import PageParams, count, fetch_page
+from fireline.people.models import Person
+from fireline.places.models import Jurisdiction, subtree_ids
 from fireline.quarantine.models import OrderTransfer, QuarantineOrder
 from fireline.quarantine.orders import check_active, check_version, get_order
 from fireline.response.sqlfn import write
@@ -22,6 +26,7 @@ from fireline.surveillance.schemas import CaseCreate
 from fireline.surveillance.service import create_case
 
 Q = QuarantineOrder
+S = TypeVar("S", bound=Select[Any])
 
 
 def _close(
@@ -155,17 +160,104 @@ def transfer(
     return moved
 
 
+def _directed(statement: S, actor: Actor, direction: str, place: Jurisdiction | None) -> S:
+    """Transfers out of (or into) the actor's subtree, and of the chosen place when given."""
+    side = OrderTransfer.jurisdiction_id if direction == "out" else OrderTransfer.to_jurisdiction_id
+    statement = statement.where(side.in_(actor.jurisdiction_ids()))
+    if place is not None:
+        statement = statement.where(side.in_(subtree_ids(place.path)))
+    return statement
+
+
 def transfers(
-    session: Session, actor: Actor, direction: str, params: PageParams
+    session: Session,
+    actor: Actor,
+    direction: str,
+    params: PageParams,
+    place: Jurisdiction | None = None,
 ) -> tuple[list[OrderTransfer], int]:
     """Transfers out of the actor's subtree, or into it."""
     actor.require("records:read")
     statement = select(OrderTransfer).order_by(OrderTransfer.at.desc(), OrderTransfer.id.desc())
-    if direction == "out":
-        statement = actor.restrict(statement, OrderTransfer)
-    else:
-        statement = statement.where(OrderTransfer.to_jurisdiction_id.in_(actor.jurisdiction_ids()))
-    return fetch_page(session, statement, params)
+    return fetch_page(session, _directed(statement, actor, direction, place), params)
+
+
+@dataclass(frozen=True)
+class TransferRow:
+    """A transfer line with both jurisdictions. ``name`` and ``status`` are filled only
+    when the order is now in the reader's scope: the sender keeps the line, not the person."""
+
+    transfer: OrderTransfer
+    source: Jurisdiction
+    target: Jurisdiction
+    name: str | None
+    status: str | None
+
+
+def _rows(actor: Actor) -> Select[tuple[OrderTransfer, Jurisdiction, Jurisdiction, Any, Any]]:
+    source, target = aliased(Jurisdiction), aliased(Jurisdiction)
+    visible = Q.jurisdiction_id.in_(actor.jurisdiction_ids())
+    # Blanked in SQL, so a name outside the reader's scope never leaves the database.
+    named = visible if actor.can("persons:read") else false()
+    return (
+        select(
+            OrderTransfer,
+            source,
+            target,
+            case((named, Person.name), else_=None),
+            case((visible, Q.status), else_=None),
+        )
+        .join(Q, Q.id == OrderTransfer.order_id)
+        .join(Person, Person.id == Q.person_id)
+        .join(source, source.id == OrderTransfer.jurisdiction_id)
+        .join(target, target.id == OrderTransfer.to_jurisdiction_id)
+        .order_by(OrderTransfer.at.desc(), OrderTransfer.id.desc())
+    )
+
+
+def transfer_rows(
+    session: Session,
+    actor: Actor,
+    direction: str,
+    params: PageParams,
+    place: Jurisdiction | None = None,
+) -> tuple[list[TransferRow], int]:
+    """One page of the transfers in or out, for the transfers page. Names are personal
+    data: the orders whose name is shown are audited as read."""
+    actor.require("records:read")
+    statement = _directed(_rows(actor), actor, direction, place)
+    found = [
+        TransferRow(*row)
+        for row in session.execute(statement.limit(params.limit).offset(params.offset))
+    ]
+    shown = [r.transfer.order_id for r in found if r.name is not None]
+    if shown:
+        audit.record(
+            session,
+            actor,
+            "read",
+            "quarantine_order",
+            shown,
+            jurisdiction_id=place.id if place else None,
+            list=f"transfers_{direction}",
+        )
+    return found, count(session, statement)
+
+
+def order_transfers(session: Session, actor: Actor, order_id: int) -> list[TransferRow]:
+    """Every move of an order the actor may read, newest first: its history travels with it."""
+    get_order(session, actor, order_id)
+    return [
+        TransferRow(*row)
+        for row in session.execute(_rows(actor).where(OrderTransfer.order_id == order_id))
+    ]
+
+
+def transfer_targets(session: Session, actor: Actor) -> list[Jurisdiction]:
+    """Where an order may be handed: the whole tree, since the person may live outside the
+    sender's scope (jurisdictions are not personal data), in tree order."""
+    actor.require("cases:write")
+    return list(session.scalars(select(Jurisdiction).order_by(Jurisdiction.path)))
 
 
 def complete_finished(session: Session, today: date, now: datetime) -> int:

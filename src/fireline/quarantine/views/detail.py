@@ -1,8 +1,11 @@
-"""Order detail (``/quarantine/orders/{id}``): dates, test days, flags, follow-up history,
-and the actions: record a follow-up, convert to a suspected case, release, issue a
-self-report link. Each form sends the version it read; CSRF is checked by page_context."""
+"""Order detail (``/quarantine/orders/{id}``): dates, test days, flags, follow-up and
+transfer history, and the actions: record a follow-up, convert to a suspected case,
+release, issue a self-report link (here), extend, change, transfer (manage.py). Each form
+sends the version it read; CSRF is checked by page_context."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
@@ -11,12 +14,15 @@ from fireline.auth import audit
 from fireline.errors import Problem
 from fireline.pagination import PageParams
 from fireline.people.models import Person
-from fireline.quarantine import duelist, followup, orders, outcomes, plans
+from fireline.quarantine import duelist, facilities, followup, orders, outcomes, plans
+from fireline.quarantine.models import QuarantineOrder
 from fireline.quarantine.schemas import FollowUpCreate
 from fireline.quarantine.views import common
+from fireline.quarantine.views.orderforms import NOT_SAVED, Message, problem_message
 from fireline.web.deps import Page, PageContext
 
 router = APIRouter()
+ACTIONS = ("convert", "release", "link")
 
 
 def render_detail(
@@ -24,24 +30,15 @@ def render_detail(
     order_id: int,
     *,
     status: int = 200,
-    error: str | None = None,
+    error: Message | None = None,
     link: str | None = None,
 ) -> Response:
     session, actor = common.session_of(page), common.actor_of(page)
     order = orders.get_order(session, actor, order_id)
-    person = session.get_one(Person, order.person_id)
+    person = _person(page, order)
     history, _ = followup.history(session, actor, order.id, PageParams(limit=100, offset=0))
     f = duelist.flags(
         common.today(page), common.now(page), common.settings_of(page).non_reporting_hours
-    )
-    audit.record(
-        session,
-        actor,
-        "read",
-        "quarantine_order",
-        [order.id],
-        jurisdiction_id=order.jurisdiction_id,
-        person=person.id,
     )
     return page.render(
         "quarantine/detail.html",
@@ -57,9 +54,46 @@ def render_detail(
         link=link,
         tests=plans.test_dates(order.last_exposure, order.test_mask),
         symptoms=common.symptom_names(page, order.disease),
-        can_write=actor.can("cases:write"),
+        moves=outcomes.order_transfers(session, actor, order.id),
         done=page.request.query_params.get("done"),
+        waiting=common.waiting(page),
+        **_forms(page, order),
     )
+
+
+def _person(page: Page, order: QuarantineOrder) -> Person:
+    """The person under the order; personal data, so the read is audited."""
+    session = common.session_of(page)
+    person = session.get_one(Person, order.person_id)
+    audit.record(
+        session,
+        common.actor_of(page),
+        "read",
+        "quarantine_order",
+        [order.id],
+        jurisdiction_id=order.jurisdiction_id,
+        person=person.id,
+    )
+    return person
+
+
+def _forms(page: Page, order: QuarantineOrder) -> dict[str, Any]:
+    """What the action forms offer: rooms with today's occupancy, transfer targets."""
+    session, actor = common.session_of(page), common.actor_of(page)
+    can_write = actor.can("cases:write")
+    if not (can_write and order.status == "active"):
+        return {"can_write": can_write, "boards": [], "targets": []}
+    boards = facilities.occupancy(session, actor, None, common.today(page))
+    rooms = {room.id: (board, room) for board in boards for room in board.rooms}
+    targets = [
+        j for j in outcomes.transfer_targets(session, actor) if j.id != order.jurisdiction_id
+    ]
+    return {
+        "can_write": can_write,
+        "boards": boards,
+        "current_room": rooms.get(order.room_id or -1),
+        "targets": targets,
+    }
 
 
 @router.get("/quarantine/orders/{order_id}")
@@ -67,7 +101,7 @@ def detail_page(order_id: int, page: PageContext) -> Response:
     return render_detail(page, order_id)
 
 
-def _done(order_id: int, what: str) -> Response:
+def done(order_id: int, what: str) -> Response:
     return RedirectResponse(f"/quarantine/orders/{order_id}?done={what}", status_code=303)
 
 
@@ -75,6 +109,7 @@ def _done(order_id: int, what: str) -> Response:
 async def add_follow_up(order_id: int, page: PageContext, request: Request) -> Response:
     form = await request.form()
     temperature = str(form.get("temperature") or "").strip()
+    session = common.session_of(page)
     try:
         body = FollowUpCreate(
             reached=form.get("reached") != "no",
@@ -82,20 +117,24 @@ async def add_follow_up(order_id: int, page: PageContext, request: Request) -> R
             symptoms=[str(s) for s in form.getlist("symptoms")],
             note=str(form.get("note") or "")[:500] or None,
         )
-        followup.staff_report(
-            common.session_of(page),
-            common.actor_of(page),
-            order_id,
-            body,
-            now=common.now(page),
-            day=common.today(page),
-            profiles=common.profiles_of(page),
-            settings=common.settings_of(page),
-        )
+        with session.begin_nested():
+            followup.staff_report(
+                session,
+                common.actor_of(page),
+                order_id,
+                body,
+                now=common.now(page),
+                day=common.today(page),
+                profiles=common.profiles_of(page),
+                settings=common.settings_of(page),
+            )
     except (Problem, ValueError) as exc:
-        detail = exc.detail if isinstance(exc, Problem) else str(exc).splitlines()[0]
-        return render_detail(page, order_id, status=422, error=detail)
-    return _done(order_id, "follow_up")
+        session.expire_all()
+        if isinstance(exc, Problem):
+            return render_detail(page, order_id, status=exc.status, error=problem_message(exc))
+        detail = str(exc).splitlines()[0]
+        return render_detail(page, order_id, status=422, error=(NOT_SAVED, {"detail": detail}))
+    return done(order_id, "follow_up")
 
 
 @router.post("/quarantine/orders/{order_id}/action")
@@ -103,26 +142,27 @@ async def act(order_id: int, page: PageContext, request: Request) -> Response:
     form = await request.form()
     version = common.form_int(form.get("version"))
     action = str(form.get("action") or "")
+    if version is None:
+        return render_detail(page, order_id, status=422, error=(NOT_SAVED, {"detail": "version"}))
+    if action not in ACTIONS:
+        return render_detail(page, order_id, status=422, error=(NOT_SAVED, {"detail": action}))
     session, actor = common.session_of(page), common.actor_of(page)
     now, day = common.now(page), common.today(page)
-    if version is None:
-        return render_detail(page, order_id, status=422, error="version")
     try:
-        if action == "convert":
-            outcomes.convert(
-                session, actor, order_id, version=version, onset=None, now=now, today=day
-            )
-        elif action == "release":
-            reason = str(form.get("reason") or "").strip()[:500] or "released after review"
-            outcomes.release(
-                session, actor, order_id, version=version, reason=reason, now=now, today=day
-            )
-        elif action == "link":
-            _, token = orders.issue_token(session, actor, order_id, version=version)
-            return render_detail(page, order_id, link=f"{request.base_url}r/{token}")
-        else:
-            return render_detail(page, order_id, status=422, error=action)
+        with session.begin_nested():  # a refusal after a flush leaves nothing behind
+            if action == "convert":
+                outcomes.convert(
+                    session, actor, order_id, version=version, onset=None, now=now, today=day
+                )
+            elif action == "release":
+                reason = str(form.get("reason") or "").strip()[:500] or "released after review"
+                outcomes.release(
+                    session, actor, order_id, version=version, reason=reason, now=now, today=day
+                )
+            else:
+                _, token = orders.issue_token(session, actor, order_id, version=version)
+                return render_detail(page, order_id, link=f"{request.base_url}r/{token}")
     except Problem as problem:
         session.expire_all()
-        return render_detail(page, order_id, status=problem.status, error=problem.detail)
-    return _done(order_id, action)
+        return render_detail(page, order_id, status=problem.status, error=problem_message(problem))
+    return done(order_id, action)

@@ -61,7 +61,7 @@ def due_page(page: PageContext, list: str = "all", mine: bool = False, offset: i
         offset=offset,
         page_size=PAGE_SIZE,
         flags=flags,
-        transfers_in=outcomes.transfers(session, actor, "in", first)[1],
-        transfers_out=outcomes.transfers(session, actor, "out", first)[1],
+        transfers_in=outcomes.transfers(session, actor, "in", first, page.here)[1],
+        transfers_out=outcomes.transfers(session, actor, "out", first, page.here)[1],
         waiting=common.waiting(page),
     )
