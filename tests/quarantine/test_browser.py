@@ -1,14 +1,17 @@
 """The quarantine pages in headless Chromium: a contact's self-report with fever and a cough
 shows flagged on the tracer's follow-up list; a release flag appears on the day the rule
 is met, not the day before (the app's clock is moved, nothing sleeps); an order extended
-from its page shows the new end date."""
+from its page shows the new end date; a contact listed in an interview waits in the queue
+of proposed orders until it is confirmed, and is then an active order."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from fastapi import FastAPI
@@ -26,8 +29,8 @@ from fireline.settings import Settings
 from fireline.surveillance.models import Case
 from tests.auth.factories import PASSWORD, make_user
 from tests.people.factories import make_person
-from tests.places.factories import small_tree
-from tests.quarantine.factories import T0, quarantine
+from tests.places.factories import by_code, small_tree
+from tests.quarantine.factories import T0, add_case, quarantine
 from tests.web.browser import launch_browser, require_chromium, serve
 
 pytestmark = pytest.mark.browser
@@ -157,4 +160,58 @@ def test_extending_an_order_from_its_page_shows_the_new_end_date(
         page.click("#change-box summary")
         page.click("#transfer-box summary")
         page.screenshot(path=str(tmp_path / "extended.png"), full_page=True)
+        assert not errors, errors
+
+
+def _index_case(engine: Engine, today: Any) -> int:
+    with session_factory(engine)() as session:
+        case = add_case(session, by_code(session, "C1A"), onset=today - timedelta(days=3),
+                        name="Index Case")  # fmt: skip
+        session.commit()
+        return case.id
+
+
+def test_a_contact_listed_in_an_interview_is_confirmed_from_the_queue(
+    database: tuple[Engine, dict[str, Any]], tmp_path: Path
+) -> None:
+    """The interview page proposes on the real day (the county's), so the clock is now."""
+    require_chromium()
+    engine, _ = database
+    now = datetime.now(UTC)
+    today = now.astimezone(ZoneInfo("Asia/Shanghai")).date()
+    last = today - timedelta(days=1)
+    case_id = _index_case(engine, today)
+    with serve(build(engine, FrozenClock(now))) as base, launch_browser() as browser:
+        page = browser.new_page(viewport={"width": 1366, "height": 900})
+        errors = watch(page)
+        log_in(page, base)
+        page.goto(f"{base}/investigation/cases/{case_id}")
+        page.fill("#contact-form input[name=name]", "Zhao Li")
+        page.fill("#contact-form input[name=phone]", "13711112222")
+        page.select_option("#contact-form select[name=setting]", "household")
+        page.fill("#contact-form input[name=last]", last.isoformat())
+        page.press("#contact-form input[name=last]", "Enter")
+        page.locator("#contact-table tr", has_text="Zhao Li").wait_for()
+        assert "proposed" in page.locator("#contact-table tr", has_text="Zhao Li").inner_text()
+        page.goto(f"{base}/quarantine/proposals?j=C1A")
+        assert page.locator("#proposals-waiting").inner_text() == "1"
+        queued = page.locator("#proposal-table tr", has_text="Zhao Li")
+        # COVID-19 close contact (NHC plan 9): 7 days facility + 3 home, tests on days 1-3, 5, 7, 10
+        assert f"{today} – {last + timedelta(days=10)}" in queued.inner_text()
+        assert "1, 2, 3, 5, 7, 10" in queued.inner_text()
+        page.check("#select-all")
+        assert queued.locator("input.pick").is_checked()
+        page.screenshot(path=str(tmp_path / "queue.png"), full_page=True)
+        page.click("#confirm-selected")
+        page.wait_for_url(f"{base}/quarantine/proposals?done=confirm&n=1")
+        assert "Confirmed: 1." in page.locator("#decision-done").inner_text()
+        assert page.locator("#proposal-table tr", has_text="Zhao Li").count() == 0
+        assert page.locator("#proposals-waiting").count() == 0
+        page.goto(f"{base}/quarantine?j=C1A")
+        page.locator("#due-table tr", has_text="Zhao Li").locator("a").click()
+        page.wait_for_url(re.compile(r".*/quarantine/orders/\d+$"))
+        assert "Zhao Li" in page.locator("h1").inner_text()
+        assert "Active" in (page.locator(".page-header .eyebrow").text_content() or "")
+        page.goto(f"{base}/investigation/cases/{case_id}")
+        assert "active" in page.locator("#contact-table tr", has_text="Zhao Li").inner_text()
         assert not errors, errors
