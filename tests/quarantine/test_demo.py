@@ -12,7 +12,9 @@ from fireline.auth.scope import system_actor
 from fireline.care.models import Admission
 from fireline.demo.service import load_demo
 from fireline.diseases import load_profiles
-from fireline.quarantine import duelist, facilities
+from fireline.pagination import PageParams
+from fireline.quarantine import duelist, facilities, proposals
+from fireline.quarantine.demo import PROPOSALS
 from fireline.quarantine.models import FollowUp, QuarantineOrder
 from fireline.quarantine.release import release_flags
 from fireline.zones import service as zones
@@ -44,6 +46,14 @@ def test_the_demo_holds_follows_isolates_admits_and_zones(session: Session) -> N
     open_stays = select(func.count()).where(Admission.discharged_at.is_(None))
     assert (session.scalar(open_stays) or 0) > 0
     county = by_code(session, "330102")
+    queue, waiting = proposals.list_proposals(session, actor, county, PageParams(), now=NOW,
+                                              today=TODAY)  # fmt: skip
+    assert 0 < waiting <= PROPOSALS and waiting == proposals.waiting(session, actor, None)
+    assert not any(p.ended for p in queue)
+    ids = [p.order_id for p in queue]
+    assert session.scalar(select(func.count()).where(FollowUp.order_id.in_(ids))) == 0
+    active = session.scalar(contacts.where(Q.status == "active")) or 0
+    assert active > 5 * waiting  # most contacts are under an order
     board = facilities.occupancy(session, actor, county, TODAY)
     assert board and board[0].occupied > 0
     found = zones.list_zones(session, actor, county)

@@ -1,10 +1,12 @@
 """The demo's quarantine, isolation, care and zones, after the simulated outbreak is loaded.
 
 The simulator writes bare orders (person, contact, dates); this fills them from their
-contacts, adds ten days of follow-up reports (a few missed, a few symptomatic), isolates
-the recent confirmed cases (a few ready for release review), opens a quarantine facility
-in the seed county, and hands over to care (hospitals, admissions) and zones. Every bulk
-step is one set-based statement per day, so ``fireline demo`` stays fast.
+contacts, leaves the newest few of the seed county in the queue of proposed orders (as
+tracing leaves a listed contact's order until someone confirms it), adds ten days of
+follow-up reports (a few missed, a few symptomatic), isolates the recent confirmed cases
+(a few ready for release review), opens a quarantine facility in the seed county, and
+hands over to care (hospitals, admissions) and zones. Every bulk step is one set-based
+statement per day, so ``fireline demo`` stays fast.
 """
 
 from __future__ import annotations
@@ -44,6 +46,7 @@ HISTORY_DAYS: Final = 10
 ISOLATION_DAYS: Final = 21  # confirmed cases reported in the last three weeks are isolated
 READY_FOR_REVIEW: Final = 5
 ROOMS: Final = 30
+PROPOSALS: Final = 6  # the seed county's newest contact orders wait for a decision
 
 
 def fill_orders(session: Session, profiles: Mapping[str, DiseaseProfile]) -> None:
@@ -65,6 +68,23 @@ def fill_orders(session: Session, profiles: Mapping[str, DiseaseProfile]) -> Non
                 .values(test_mask=plans.test_mask(category.test_days))
                 .execution_options(synchronize_session=False)
             )  # fmt: skip
+
+
+def leave_proposals(session: Session, county: Jurisdiction, today: date) -> int:
+    """The seed county's newest contact orders (listed since yesterday) go back to
+    ``proposed``, proposed when their contact was listed; called before the follow-ups
+    and the rooms, which are for active orders only."""
+    newest = list(session.scalars(
+        select(Q.id).where(Q.status == "active", Q.purpose == "quarantine",
+                           Q.contact_id.is_not(None), Q.start_date >= today - timedelta(days=1),
+                           Q.end_date >= today, Q.jurisdiction_id.in_(subtree_ids(county.path)))
+        .order_by(Q.start_date.desc(), Q.id.desc()).limit(PROPOSALS)))  # fmt: skip
+    listed = select(Contact.listed_at).where(Contact.id == Q.contact_id).scalar_subquery()
+    session.execute(
+        update(Q).where(Q.id.in_(newest)).values(status="proposed", created_at=listed)
+        .execution_options(synchronize_session=False)
+    )  # fmt: skip
+    return len(newest)
 
 
 def _json(session: Session, text: str) -> ColumnElement[Any]:
@@ -215,10 +235,11 @@ def add_isolation_care_zones(session: Session, today: date, county_code: str) ->
     now = datetime.now(UTC)
     profiles = load_profiles()
     fill_orders(session, profiles)
+    county = session.scalars(select(Jurisdiction).where(Jurisdiction.code == county_code)).one()
+    leave_proposals(session, county, today)
     add_follow_ups(session, today, now)
     isolate_recent_cases(session, today)
     ready_for_review(session, now)
-    county = session.scalars(select(Jurisdiction).where(Jurisdiction.code == county_code)).one()
     open_facility(session, county)
     add_hospitals(session, today, now)
     add_zones(session, county, today)
