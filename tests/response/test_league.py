@@ -6,6 +6,7 @@ import csv
 import io
 from datetime import UTC, date, datetime
 
+import pytest
 from openpyxl import load_workbook
 from sqlalchemy.orm import Session
 
@@ -16,7 +17,14 @@ from fireline.response.league import LeagueRow, league_table
 from fireline.response.service import sweep
 from tests.people.factories import make_person
 from tests.places.factories import small_tree
-from tests.response.factories import add_case, add_contact, add_sample, quarantine, settings
+from tests.response.factories import (
+    add_case,
+    add_contact,
+    add_order,
+    add_sample,
+    quarantine,
+    settings,
+)
 
 START, END = date(2026, 3, 1), date(2026, 3, 7)
 NOW = datetime(2026, 3, 10, 12, tzinfo=UTC)
@@ -142,3 +150,23 @@ def test_a_quiet_county_is_listed_last_without_a_rank(session: Session) -> None:
     rows = league_table(session, tree["C1"], START, END, NOW, 0.8)
     assert [(r.code, r.rank) for r in rows] == [("C1A", 1), ("C1B", None)]
     assert rows[1].cells["overdue_tasks"].rank is None
+
+
+@pytest.mark.parametrize(("status", "share"), [("proposed", 0.0), ("active", 0.5)])
+def test_a_proposed_order_is_no_quarantine_in_the_shares(
+    session: Session, status: str, share: float
+) -> None:
+    """A contact whose order still waits in the quarantine queue was not quarantined, and
+    neither was the case it became."""
+    tree = small_tree(session)
+    place = tree["C1A"]
+    contact_person = make_person(session, place)
+    a1 = add_case(session, place, reported=date(2026, 3, 2), entered=_at(2))
+    k = add_contact(session, a1, listed_at=_at(2, 12), person=contact_person)
+    add_order(session, k.person_id, place.id, start=date(2026, 3, 2), entered=_at(2, 12),
+              contact_id=k.id, status=status)  # fmt: skip
+    add_case(session, place, reported=date(2026, 3, 4), entered=_at(4), person=contact_person)
+    rows = {r.code: r for r in league_table(session, tree["C1"], START, END, NOW, 0.8)}
+    values = _values(rows["C1A"])
+    assert values["contacts_quarantined_24h"] == share * 2
+    assert values["cases_in_quarantine"] == share
