@@ -171,6 +171,17 @@ def _index_case(engine: Engine, today: Any) -> int:
         return case.id
 
 
+def list_contact(page: Any, interview: str, name: str, last: Any) -> None:
+    """List a household contact on the case's interview page, as a tracer on the phone."""
+    page.goto(interview)
+    page.fill("#contact-form input[name=name]", name)
+    page.fill("#contact-form input[name=phone]", "13711112222")
+    page.select_option("#contact-form select[name=setting]", "household")
+    page.fill("#contact-form input[name=last]", last.isoformat())
+    page.press("#contact-form input[name=last]", "Enter")
+    page.locator("#contact-table tr", has_text=name).wait_for()
+
+
 def test_a_contact_listed_in_an_interview_is_confirmed_from_the_queue(
     database: tuple[Engine, dict[str, Any]], tmp_path: Path
 ) -> None:
@@ -185,13 +196,7 @@ def test_a_contact_listed_in_an_interview_is_confirmed_from_the_queue(
         page = browser.new_page(viewport={"width": 1366, "height": 900})
         errors = watch(page)
         log_in(page, base)
-        page.goto(f"{base}/investigation/cases/{case_id}")
-        page.fill("#contact-form input[name=name]", "Zhao Li")
-        page.fill("#contact-form input[name=phone]", "13711112222")
-        page.select_option("#contact-form select[name=setting]", "household")
-        page.fill("#contact-form input[name=last]", last.isoformat())
-        page.press("#contact-form input[name=last]", "Enter")
-        page.locator("#contact-table tr", has_text="Zhao Li").wait_for()
+        list_contact(page, f"{base}/investigation/cases/{case_id}", "Zhao Li", last)
         assert "proposed" in page.locator("#contact-table tr", has_text="Zhao Li").inner_text()
         page.goto(f"{base}/quarantine/proposals?j=C1A")
         assert page.locator("#proposals-waiting").inner_text() == "1"
