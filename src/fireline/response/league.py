@@ -217,11 +217,17 @@ def _response_counts(
 
 
 def _overdue_counts(session: Session, children: Any, now: datetime) -> Counts:
-    statement = (
-        select(children.c.child_id, func.count())
-        .select_from(ResponseTask)
-        .join(children, children.c.place_id == ResponseTask.owner_id)
+    """Overdue open tasks per ranked place, counted per owner first (an index-only scan
+    of ``ix_response_tasks_open_owner``) so that only the owners meet the children."""
+    per_owner = (
+        select(ResponseTask.owner_id, func.count().label("n"))
         .where(ResponseTask.status == "open", ResponseTask.due_at <= utc(now))
+        .group_by(ResponseTask.owner_id)
+        .subquery()
+    )
+    statement = (
+        select(children.c.child_id, func.sum(per_owner.c.n))
+        .join(per_owner, children.c.place_id == per_owner.c.owner_id)
         .group_by(children.c.child_id)
     )
     return {c: (int(n), 1) for c, n in session.execute(statement)}
@@ -234,13 +240,17 @@ def period_counts(
     end: date,
     now: datetime,
     level: str | None = None,
+    *,
+    overdue: bool = True,
 ) -> dict[str, Counts]:
-    """Every indicator's (numerator, denominator) per ranked jurisdiction for one period."""
+    """Every indicator's (numerator, denominator) per ranked jurisdiction for one period;
+    the overdue count is the same for any period (it is read at ``now``), so a caller that
+    has it already passes ``overdue=False``."""
     children = _children(session, parent, level)
     counts = _case_counts(session, children, start, end)
     counts["contacts_quarantined_24h"] = _contact_counts(session, children, start, end)
     counts.update(_response_counts(session, children, start, end, now.date()))
-    counts["overdue_tasks"] = _overdue_counts(session, children, now)
+    counts["overdue_tasks"] = _overdue_counts(session, children, now) if overdue else {}
     return counts
 
 
@@ -308,7 +318,9 @@ def league_table(
     ).all()
     length = timedelta(days=(end - start).days + 1)
     current = period_counts(session, parent, start, end, now, level)
-    before = period_counts(session, parent, start - length, start - timedelta(days=1), now, level)
+    before = period_counts(
+        session, parent, start - length, start - timedelta(days=1), now, level, overdue=False
+    )
     rows = []
     for child in children:
         row = LeagueRow(child.id, child.code, child.name_en, child.name_zh)

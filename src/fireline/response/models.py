@@ -19,9 +19,11 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    SmallInteger,
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -30,6 +32,7 @@ from fireline.db.base import Base, BigId, InJurisdiction, Timestamped, Versioned
 RESPONSE_STATUSES = ("open", "closed")
 TASK_STATUSES = ("open", "done")
 RESPONSE_TRIGGERS = ("case_confirmed", "alert", "cluster")
+ESCALATING = "status = 'open' AND escalated < 2"
 
 
 class Response(InJurisdiction, Versioned, Timestamped, Base):
@@ -88,6 +91,22 @@ class ResponseTask(InJurisdiction, Versioned, Timestamped, Base):
         Index("ix_response_tasks_open_owner", "status", "owner_id", "due_at"),
         Index("ix_response_tasks_open_parent", "status", "parent_id", "due_at"),
         Index("ix_response_tasks_open_grandparent", "status", "grandparent_id", "due_at"),
+        # Lights and steps of every open task read from the index alone (lights.all_lights).
+        Index(
+            "ix_response_tasks_open_lights",
+            "owner_id",
+            "due_at",
+            postgresql_include=["yellow_at", "parent_id", "grandparent_id"],
+            postgresql_where=text("status = 'open'"),
+            sqlite_where=text("status = 'open'"),
+        ),
+        # The tasks that may still escalate: the sweep's steady state reads only these.
+        Index(
+            "ix_response_tasks_escalating",
+            "due_at",
+            postgresql_where=text(ESCALATING),
+            sqlite_where=text(ESCALATING),
+        ),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
@@ -115,6 +134,12 @@ class ResponseTask(InJurisdiction, Versioned, Timestamped, Base):
     # (records found by the evidence sweep, linked through case_id) or "user".
     evidence: Mapped[str | None] = mapped_column(String(32))
     note: Mapped[str | None] = mapped_column(String(1000))
+    # The highest escalation step recorded in response_notifications (0, 1 or 2), kept
+    # on the task so that finding new escalations does not anti-join every open task
+    # against every notification (3 million tasks at the 600,000-case wave).
+    escalated: Mapped[int] = mapped_column(
+        SmallInteger, nullable=False, default=0, server_default=text("0")
+    )
 
 
 class ResponseEvent(InJurisdiction, Base):
