@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
@@ -18,7 +18,7 @@ from fireline.demo.loader import load_outbreak
 from fireline.diseases.loader import load_profiles
 from fireline.places.importer import bundled_divisions, import_jurisdictions
 from fireline.quarantine.demo import add_isolation_care_zones
-from fireline.response.service import sweep
+from fireline.response.demo import open_demo_responses
 from fireline.response.settings import ResponseSettings
 from fireline.simulate import Outbreak, simulate
 from fireline.surveillance.signals.service import run_signals
@@ -100,8 +100,15 @@ def load_demo(
     propose_demo_exposures(session)  # after the interviews: listed contacts are skipped
     run_recent_signals(session, outbreak.as_of, (outbreak.as_of - outbreak.start).days + 1)
     add_isolation_care_zones(session, outbreak.as_of, SEED_COUNTY)  # orders, care, zones
-    # Open the responses a running server would have opened for the confirmed cases.
-    sweep(session, datetime.now(UTC), profiles=load_profiles(), settings=ResponseSettings())
+    # The responses a running server would have opened for the confirmed cases, with the
+    # work done so far: old tasks closed, fresh ones on the clock, two counties late.
+    open_demo_responses(
+        session,
+        _clock(today),
+        profiles=load_profiles(),
+        settings=ResponseSettings(),
+        spare=SEED_COUNTY,
+    )
     add_screening(session, today or date.today())  # after the sweep: retest cases sweep next
     return DemoReport(True, logins, rows, outbreak.start, outbreak.as_of)
 
@@ -111,6 +118,13 @@ def run_recent_signals(session: Session, as_of: date, days: int = SIGNAL_DAYS) -
     the outbreak would have, so the alert list has the wave's history."""
     for back in range(days - 1, -1, -1):
         run_signals(session, system_actor(), as_of - timedelta(days=back))
+
+
+def _clock(today: date | None) -> datetime:
+    """Now, or 16:00 in the province on a given ``today`` (tests: a fixed instant)."""
+    if today is None:
+        return datetime.now(UTC)
+    return datetime.combine(today, time(8), UTC)
 
 
 def demo_outbreak(session: Session, *, cases: int, seed: int, today: date) -> Outbreak:

@@ -71,13 +71,14 @@ def fill_orders(session: Session, profiles: Mapping[str, DiseaseProfile]) -> Non
 
 
 def leave_proposals(session: Session, county: Jurisdiction, today: date) -> int:
-    """The seed county's newest contact orders (listed since yesterday) go back to
-    ``proposed``, proposed when their contact was listed; called before the follow-ups
-    and the rooms, which are for active orders only."""
+    """The seed county's newest contact orders still in their period go back to
+    ``proposed``, proposed when their contact was listed (at the tail of the wave the
+    newest may be a few days old); called before the follow-ups and the rooms, which are
+    for active orders only."""
     newest = list(session.scalars(
         select(Q.id).where(Q.status == "active", Q.purpose == "quarantine",
-                           Q.contact_id.is_not(None), Q.start_date >= today - timedelta(days=1),
-                           Q.end_date >= today, Q.jurisdiction_id.in_(subtree_ids(county.path)))
+                           Q.contact_id.is_not(None), Q.end_date >= today,
+                           Q.jurisdiction_id.in_(subtree_ids(county.path)))
         .order_by(Q.start_date.desc(), Q.id.desc()).limit(PROPOSALS)))  # fmt: skip
     listed = select(Contact.listed_at).where(Contact.id == Q.contact_id).scalar_subquery()
     session.execute(
