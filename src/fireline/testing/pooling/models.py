@@ -107,13 +107,17 @@ class PoolResult(Base):
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     pool_id: Mapped[int] = mapped_column(BigId, ForeignKey("pools.id"), unique=True, nullable=False)
-    campaign_id: Mapped[int] = mapped_column(ForeignKey("screening_campaigns.id"), nullable=False)
+    # Copies of the pool's own campaign and jurisdiction (which the pool's foreign keys
+    # guard), written only by the ingest from the pool row. They carry no foreign key of
+    # their own: PostgreSQL checks each key row by row with a locking lookup, and the two
+    # redundant checks were half the time of storing a screening day's 2.5 M results.
+    campaign_id: Mapped[int] = mapped_column(Integer, nullable=False)
     outcome: Mapped[str] = mapped_column(String(16), nullable=False)
     ct_value: Mapped[float | None] = mapped_column(Float)
     resulted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
     external_id: Mapped[str | None] = mapped_column(String(200))
     batch: Mapped[str | None] = mapped_column(String(200))
-    jurisdiction_id: Mapped[int] = mapped_column(ForeignKey("jurisdictions.id"), nullable=False)
+    jurisdiction_id: Mapped[int] = mapped_column(Integer, nullable=False)
 
 
 class RetestOrder(InJurisdiction, Versioned, Timestamped, Base):
