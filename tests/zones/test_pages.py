@@ -118,3 +118,16 @@ def test_another_county_zone_is_404(
     session.commit()
     assert client.get(f"/zones/{other.id}").status_code == 404
     assert "Elsewhere" not in client.get("/zones").text
+
+
+def test_the_zone_page_leads_to_a_campaign_over_its_residents(
+    pages: tuple[TestClient, dict[str, Any]],
+) -> None:
+    client, ids = pages
+    html = client.get(f"/zones/{ids['zone']}").text
+    link = html.split('id="screen-residents" href="')[1].split('"')[0].replace("&amp;", "&")
+    assert "Screen the 1 residents" in html and "target_kind=zone" in link
+    form = client.get(link).text
+    assert f'id="zone_id" name="zone_id" inputmode="numeric" value="{ids["zone"]}"' in form
+    assert 'value="zone" checked' in form and "Screening of Wensan 88" in form
+    assert "为 1 名居民开展筛查" in client.get(f"/zones/{ids['zone']}?lang=zh").text

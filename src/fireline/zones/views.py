@@ -98,6 +98,7 @@ def _detail(page: Page, zone_id: int, status_code: int = 200, error: str | None 
                        spec=charts.zone_map([zone], [place], levels, page.language,
                                             page.gettext("Level")),
                        can_write=actor.can("cases:write"),
+                       can_screen=actor.can("samples:write"),
                        done=page.request.query_params.get("done"))  # fmt: skip
 
 

@@ -18,6 +18,7 @@ from fireline.auth import audit
 from fireline.auth.scope import Actor
 from fireline.errors import Conflict, NotFound, Problem
 from fireline.people.models import Person
+from fireline.places.models import Jurisdiction
 from fireline.surveillance.service import profile_for
 from fireline.testing.models import Sample
 from fireline.testing.pooling.models import (
@@ -34,6 +35,7 @@ from fireline.testing.pooling.schemas import (
     SiteCreate,
 )
 from fireline.testing.samples import PersonTally, person_for, propose_new, require_write
+from fireline.zones.models import Zone
 
 
 def create_campaign(session: Session, actor: Actor, data: CampaignCreate) -> ScreeningCampaign:
@@ -48,6 +50,7 @@ def create_campaign(session: Session, actor: Actor, data: CampaignCreate) -> Scr
                                   data.pool_size)  # fmt: skip
     except ValueError as exc:
         raise Problem(422, str(exc), errors=[{"path": "pool_size", "message": str(exc)}]) from None
+    _check_zone(session, actor, data, place)
     campaign = ScreeningCampaign(
         name=data.name, disease=profile.code, target_kind=data.target_kind, zone_id=data.zone_id,
         population=data.population or int(place.population or 0), design=data.design,
@@ -60,6 +63,20 @@ def create_campaign(session: Session, actor: Actor, data: CampaignCreate) -> Scr
     audit.record(session, actor, "create", "screening_campaign", [campaign.id],
                  jurisdiction_id=place.id, pool_size=choice.pool_size)  # fmt: skip
     return campaign
+
+
+def _check_zone(session: Session, actor: Actor, data: CampaignCreate, place: Jurisdiction) -> None:
+    """A zone campaign names an active zone the user may read, inside the campaign's area."""
+    if data.target_kind != "zone":
+        return
+    if data.zone_id is None:
+        raise Problem(422, "a zone campaign needs its risk zone", errors=[
+            {"path": "zone_id", "message": "give the risk zone's number"}])  # fmt: skip
+    zone: Zone = actor.get(session, Zone, data.zone_id, f"risk zone {data.zone_id}")
+    inside = session.get(Jurisdiction, zone.jurisdiction_id)
+    if zone.status != "active" or inside is None or not inside.path.startswith(place.path):
+        raise Problem(422, f"risk zone {zone.id} is not an active zone of {place.code}", errors=[
+            {"path": "zone_id", "message": "not an active zone of this jurisdiction"}])  # fmt: skip
 
 
 def get_campaign(session: Session, actor: Actor, campaign_id: int) -> ScreeningCampaign:

@@ -63,10 +63,16 @@ def _render(page: Page, values: dict[str, str], status: int = 200, **extra: Any)
                        diseases=sorted(names.items(), key=lambda i: i[1]), **extra)  # fmt: skip
 
 
+# What a link may fill in (the zone page's "Screen the residents"); the form is checked
+# as usual when it is sent, so a stale or foreign zone is refused then.
+PREFILL: Final = ("name", "disease", "jurisdiction_code", "target_kind", "zone_id", "population")
+
+
 @router.get("/testing/campaigns/new")
-def new_campaign(page: PageContext) -> Response:
+def new_campaign(page: PageContext, request: Request) -> Response:
     require_write(common.actor_of(page))
-    return _render(page, _values(page, {}))
+    given = {k: v[:200] for k, v in request.query_params.items() if k in PREFILL}
+    return _render(page, _values(page, given))
 
 
 def _percent(value: str) -> float | None:
