@@ -131,7 +131,7 @@ def record_escalations(session: Session, now: datetime, settings: ResponseSettin
     """Record the escalation steps every overdue task has reached; returns how many are new.
 
     Per step, the overdue open tasks whose ``escalated`` step is below it (a partial
-    index holds only the tasks that may still escalate) are staged in a temporary
+    index per step holds only the tasks that may still reach that board) are staged in a temporary
     table, written as notifications and marked on the task, in the caller's
     transaction. Nothing is anti-joined against the notifications: at 3 million open
     tasks that anti-join alone took over a second in the steady state.

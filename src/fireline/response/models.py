@@ -32,7 +32,8 @@ from fireline.db.base import Base, BigId, InJurisdiction, Timestamped, Versioned
 RESPONSE_STATUSES = ("open", "closed")
 TASK_STATUSES = ("open", "done")
 RESPONSE_TRIGGERS = ("case_confirmed", "alert", "cluster")
-ESCALATING = "status = 'open' AND escalated < 2"
+ESCALATING_TO_PARENT = "status = 'open' AND escalated < 1 AND parent_id IS NOT NULL"
+ESCALATING_TO_GRANDPARENT = "status = 'open' AND escalated < 2 AND grandparent_id IS NOT NULL"
 
 
 class Response(InJurisdiction, Versioned, Timestamped, Base):
@@ -100,12 +101,19 @@ class ResponseTask(InJurisdiction, Versioned, Timestamped, Base):
             postgresql_where=text("status = 'open'"),
             sqlite_where=text("status = 'open'"),
         ),
-        # The tasks that may still escalate: the sweep's steady state reads only these.
+        # The tasks that may still escalate to each board, one index per step, so the
+        # sweep's steady state reads only these (and not the tasks one step up already).
         Index(
-            "ix_response_tasks_escalating",
+            "ix_response_tasks_escalating_parent",
             "due_at",
-            postgresql_where=text(ESCALATING),
-            sqlite_where=text(ESCALATING),
+            postgresql_where=text(ESCALATING_TO_PARENT),
+            sqlite_where=text(ESCALATING_TO_PARENT),
+        ),
+        Index(
+            "ix_response_tasks_escalating_grandparent",
+            "due_at",
+            postgresql_where=text(ESCALATING_TO_GRANDPARENT),
+            sqlite_where=text(ESCALATING_TO_GRANDPARENT),
         ),
     )
 
