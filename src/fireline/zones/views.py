@@ -19,7 +19,7 @@ from fireline.web.deps import Page, PageContext
 from fireline.zones import charts, service
 from fireline.zones.api import zone_levels, zone_settings
 from fireline.zones.schemas import RoundCreate, ZoneCreate
-from fireline.zones.status import residents, status
+from fireline.zones.status import resident_count, status
 
 router = APIRouter()
 
@@ -27,7 +27,7 @@ router = APIRouter()
 def _rows(page: Page, zones: list[Any]) -> list[dict[str, Any]]:
     session, levels, day = common.session_of(page), zone_levels(page.request), common.today(page)
     return [{"zone": z, "computed": status(session, z, levels, day),
-             "residents": residents(session, z, limit=1, offset=0)[1]} for z in zones]  # fmt: skip
+             "residents": resident_count(session, z)} for z in zones]  # fmt: skip
 
 
 @router.get("/zones")

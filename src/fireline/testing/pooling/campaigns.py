@@ -18,6 +18,7 @@ from fireline.auth import audit
 from fireline.auth.scope import Actor
 from fireline.errors import Conflict, NotFound, Problem
 from fireline.people.models import Person
+from fireline.places.models import Jurisdiction
 from fireline.surveillance.service import profile_for
 from fireline.testing.models import Sample
 from fireline.testing.pooling.models import (
@@ -34,6 +35,8 @@ from fireline.testing.pooling.schemas import (
     SiteCreate,
 )
 from fireline.testing.samples import PersonTally, person_for, propose_new, require_write
+from fireline.zones import service as zones
+from fireline.zones.status import resident_count
 
 
 def create_campaign(session: Session, actor: Actor, data: CampaignCreate) -> ScreeningCampaign:
@@ -48,9 +51,10 @@ def create_campaign(session: Session, actor: Actor, data: CampaignCreate) -> Scr
                                   data.pool_size)  # fmt: skip
     except ValueError as exc:
         raise Problem(422, str(exc), errors=[{"path": "pool_size", "message": str(exc)}]) from None
+    zone_id, population = _target(session, actor, data, place)
     campaign = ScreeningCampaign(
-        name=data.name, disease=profile.code, target_kind=data.target_kind, zone_id=data.zone_id,
-        population=data.population or int(place.population or 0), design=data.design,
+        name=data.name, disease=profile.code, target_kind=data.target_kind, zone_id=zone_id,
+        population=population, design=data.design,
         pool_size=choice.pool_size, prevalence=data.prevalence, chosen_by=choice.chosen_by,
         hold_days=data.hold_days, starts_on=data.starts_on, jurisdiction_id=place.id,
         created_by=actor.user_id,
@@ -60,6 +64,27 @@ def create_campaign(session: Session, actor: Actor, data: CampaignCreate) -> Scr
     audit.record(session, actor, "create", "screening_campaign", [campaign.id],
                  jurisdiction_id=place.id, pool_size=choice.pool_size)  # fmt: skip
     return campaign
+
+
+def _target(session: Session, actor: Actor, data: CampaignCreate,
+            place: Jurisdiction) -> tuple[int | None, int]:  # fmt: skip
+    """The zone and the people to cover: a zone campaign targets the zone's residents (their
+    count, unless given); the zone must be active, in scope and inside the jurisdiction."""
+    if data.target_kind != "zone":
+        if data.zone_id is not None:
+            raise Problem(422, "a zone_id is only for a campaign over a risk zone", errors=[
+                {"path": "zone_id", "message": "give target_kind zone or no zone_id"}])  # fmt: skip
+        return None, data.population or int(place.population or 0)
+    if data.zone_id is None:
+        raise Problem(422, "a campaign over a risk zone needs the zone", errors=[
+            {"path": "zone_id", "message": "the risk zone to screen"}])  # fmt: skip
+    zone = zones.get_zone(session, actor, data.zone_id)
+    inside = session.get_one(Jurisdiction, zone.jurisdiction_id).path.startswith(place.path)
+    if zone.status != "active" or not inside:
+        why = "is lifted" if inside else f"lies outside {place.name_en} ({place.code})"
+        raise Problem(422, f"zone {zone.id} {why}", errors=[
+            {"path": "zone_id", "message": f"zone {zone.id} {why}"}])  # fmt: skip
+    return zone.id, data.population or resident_count(session, zone)
 
 
 def get_campaign(session: Session, actor: Actor, campaign_id: int) -> ScreeningCampaign:
@@ -161,8 +186,6 @@ def _member_person(session: Session, actor: Actor, member: MemberIn, site: Scree
         return found
     if member.person is None:
         return None
-    from fireline.places.models import Jurisdiction
-
     return person_for(session, session.get_one(Jurisdiction, site.jurisdiction_id),
                       member.person, tally)  # fmt: skip
 
