@@ -3,9 +3,11 @@ stored), the detail page's round and step-down, in both languages."""
 
 from __future__ import annotations
 
+import html
 import json
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from fastapi.testclient import TestClient
@@ -118,3 +120,22 @@ def test_another_county_zone_is_404(
     session.commit()
     assert client.get(f"/zones/{other.id}").status_code == 404
     assert "Elsewhere" not in client.get("/zones").text
+
+
+def test_the_detail_links_to_a_campaign_over_the_residents(
+    pages: tuple[TestClient, dict[str, Any]], session: Session
+) -> None:
+    client, world = pages
+    url = f"/zones/{world['zone']}"
+    page = client.get(url).text
+    assert "Screen the zone's residents (1)" in page
+    link = html.unescape(page.split('id="zone-screen" href="', 1)[1].split('"', 1)[0])
+    assert parse_qs(urlsplit(link).query) == {
+        "target_kind": ["zone"], "zone_id": [str(world["zone"])], "jurisdiction_code": ["C1A"],
+        "population": ["1"], "name": ["Screening of Wensan 88"]}  # fmt: skip
+    form = client.get(link)
+    assert form.status_code == 200 and 'value="zone" checked' in form.text
+    assert "筛查本区居民（1 人）" in client.get(f"{url}?lang=zh").text
+    make_user(session, "reader", "viewer", "C1A")  # no samples:write: no campaign to set up
+    log_in(client, "reader")
+    assert client.get(url).status_code == 200 and 'id="zone-screen"' not in client.get(url).text
