@@ -3,9 +3,11 @@ stored), the detail page's round and step-down, in both languages."""
 
 from __future__ import annotations
 
+import html
 import json
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from fastapi.testclient import TestClient
@@ -120,14 +122,20 @@ def test_another_county_zone_is_404(
     assert "Elsewhere" not in client.get("/zones").text
 
 
-def test_the_zone_page_leads_to_a_campaign_over_its_residents(
-    pages: tuple[TestClient, dict[str, Any]],
+def test_the_detail_links_to_a_campaign_over_the_residents(
+    pages: tuple[TestClient, dict[str, Any]], session: Session
 ) -> None:
-    client, ids = pages
-    html = client.get(f"/zones/{ids['zone']}").text
-    link = html.split('id="screen-residents" href="')[1].split('"')[0].replace("&amp;", "&")
-    assert "Screen the 1 residents" in html and "target_kind=zone" in link
-    form = client.get(link).text
-    assert f'id="zone_id" name="zone_id" inputmode="numeric" value="{ids["zone"]}"' in form
-    assert 'value="zone" checked' in form and "Screening of Wensan 88" in form
-    assert "为 1 名居民开展筛查" in client.get(f"/zones/{ids['zone']}?lang=zh").text
+    client, world = pages
+    url = f"/zones/{world['zone']}"
+    page = client.get(url).text
+    assert "Screen the zone's residents (1)" in page
+    link = html.unescape(page.split('id="zone-screen" href="', 1)[1].split('"', 1)[0])
+    assert parse_qs(urlsplit(link).query) == {
+        "target_kind": ["zone"], "zone_id": [str(world["zone"])], "jurisdiction_code": ["C1A"],
+        "population": ["1"], "name": ["Screening of Wensan 88"]}  # fmt: skip
+    form = client.get(link)
+    assert form.status_code == 200 and 'value="zone" checked' in form.text
+    assert "筛查本区居民（1 人）" in client.get(f"{url}?lang=zh").text
+    make_user(session, "reader", "viewer", "C1A")  # no samples:write: no campaign to set up
+    log_in(client, "reader")
+    assert client.get(url).status_code == 200 and 'id="zone-screen"' not in client.get(url).text

@@ -24,7 +24,7 @@ from fireline.zones.schemas import (
     ZoneRead,
     ZoneUpdate,
 )
-from fireline.zones.status import residents, status
+from fireline.zones.status import resident_count, status
 
 router = APIRouter(prefix="/zones", tags=["zones"])
 
@@ -52,12 +52,11 @@ def local_today(session: DbSession, now: datetime, jurisdiction_id: int) -> date
 
 
 def detail(session: DbSession, zone: Zone, levels: Levels, today: date) -> ZoneDetail:
-    _, count = residents(session, zone, limit=1, offset=0)
     return ZoneDetail(
         **ZoneRead.model_validate(zone).model_dump(),
         computed=status(session, zone, levels, today),
         rounds=[RoundRead.model_validate(r) for r in service.rounds(session, zone)],
-        residents=count,
+        residents=resident_count(session, zone),
     )
 
 

@@ -54,8 +54,13 @@ def residents(session: Session, zone: Zone, *, limit: int, offset: int) -> tuple
     ids = session.scalars(
         select(Person.id).where(where).order_by(Person.id).limit(limit).offset(offset)
     )
-    total = session.scalar(select(func.count()).select_from(Person).where(where))
-    return list(ids), int(total or 0)
+    return list(ids), resident_count(session, zone)
+
+
+def resident_count(session: Session, zone: Zone) -> int:
+    """How many residents the zone has today (a count: no personal data is read)."""
+    where = resident_filter(session, zone)
+    return int(session.scalar(select(func.count()).select_from(Person).where(where)) or 0)
 
 
 def last_case(session: Session, zone: Zone) -> date | None:

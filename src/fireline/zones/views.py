@@ -1,11 +1,13 @@
 """The zone pages: ``/zones`` (map and list with computed lift dates and what is missing),
 ``/zones/new`` (draw: paste GeoJSON or addresses), ``/zones/{id}`` (rounds, step down,
-lift). Forms send the version they read; CSRF is checked by page_context."""
+lift, a link that sets up a screening campaign over the residents). Forms send the
+version they read; CSRF is checked by page_context."""
 
 from __future__ import annotations
 
 import json
 from typing import Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
@@ -18,8 +20,9 @@ from fireline.quarantine.views import common
 from fireline.web.deps import Page, PageContext
 from fireline.zones import charts, service
 from fireline.zones.api import zone_levels, zone_settings
+from fireline.zones.models import Zone
 from fireline.zones.schemas import RoundCreate, ZoneCreate
-from fireline.zones.status import residents, status
+from fireline.zones.status import resident_count, status
 
 router = APIRouter()
 
@@ -27,7 +30,7 @@ router = APIRouter()
 def _rows(page: Page, zones: list[Any]) -> list[dict[str, Any]]:
     session, levels, day = common.session_of(page), zone_levels(page.request), common.today(page)
     return [{"zone": z, "computed": status(session, z, levels, day),
-             "residents": residents(session, z, limit=1, offset=0)[1]} for z in zones]  # fmt: skip
+             "residents": resident_count(session, z)} for z in zones]  # fmt: skip
 
 
 @router.get("/zones")
@@ -86,19 +89,31 @@ async def create_zone(page: PageContext, request: Request) -> Response:
     return RedirectResponse(f"/zones/{zone.id}?done=created", status_code=303)
 
 
+def _screen_url(page: Page, zone: Zone, place: Jurisdiction, residents: int) -> str | None:
+    """The campaign set-up page, prefilled for this zone's residents (a link to the testing
+    pages: zones imports nothing from testing; the set-up page checks the zone again)."""
+    if zone.status != "active" or not residents or not common.actor_of(page).can("samples:write"):
+        return None
+    query = {"target_kind": "zone", "zone_id": zone.id, "jurisdiction_code": place.code,
+             "population": residents,
+             "name": page.gettext("Screening of %(zone)s") % {"zone": zone.name}}  # fmt: skip
+    return f"/testing/campaigns/new?{urlencode(query)}"
+
+
 def _detail(page: Page, zone_id: int, status_code: int = 200, error: str | None = None) -> Response:
     session, actor = common.session_of(page), common.actor_of(page)
     zone = service.get_zone(session, actor, zone_id)
     levels = zone_levels(page.request)
     place = session.get_one(Jurisdiction, zone.jurisdiction_id)
+    row = _rows(page, [zone])[0]
     return page.render("zones/zone.html", status_code=status_code, nav="quarantine",
                        subnav="zones", today=common.today(page), zone=zone, place=place,
-                       row=_rows(page, [zone])[0], levels=levels,
+                       row=row, levels=levels,
+                       screen_url=_screen_url(page, zone, place, row["residents"]),
                        rounds=service.rounds(session, zone), error=error,
                        spec=charts.zone_map([zone], [place], levels, page.language,
                                             page.gettext("Level")),
                        can_write=actor.can("cases:write"),
-                       can_screen=actor.can("samples:write"),
                        done=page.request.query_params.get("done"))  # fmt: skip
 
 

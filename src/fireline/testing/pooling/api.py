@@ -1,5 +1,5 @@
 """JSON routes of screening campaigns: set-up, sites, pool tubes and plates, pool results
-(JSON or CSV, in bulk), retest orders, the dashboard."""
+(JSON or CSV, in bulk), retest orders, the dashboard, closing a round."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from fireline.auth.deps import ApiActor
 from fireline.db.deps import DbSession
 from fireline.errors import Problem
 from fireline.pagination import Page, PageParams, count, make_page, page_params
-from fireline.testing.pooling import campaigns
+from fireline.testing.pooling import campaigns, rounds
 from fireline.testing.pooling.dashboard import dashboard
 from fireline.testing.pooling.ingest import ingest_rows
 from fireline.testing.pooling.models import RetestOrder, ScreeningCampaign
@@ -30,6 +30,8 @@ from fireline.testing.pooling.schemas import (
     PoolReportRead,
     PoolResultsIn,
     RetestRead,
+    RoundClose,
+    RoundRead,
     SiteCreate,
     SiteRead,
 )
@@ -102,6 +104,15 @@ def read_retests(campaign_id: int, actor: ApiActor, session: DbSession, params: 
     rows = list(session.scalars(statement.limit(params.limit).offset(params.offset)))
     return make_page([RetestRead.model_validate(r) for r in rows], count(session, statement),
                      params)  # fmt: skip
+
+
+@router.post("/campaigns/{campaign_id}/close-round", response_model=RoundRead, status_code=201)
+def close_round(campaign_id: int, body: RoundClose, actor: ApiActor, session: DbSession,
+                moment: Now) -> RoundRead:  # fmt: skip
+    """Close the current round once every tube is resulted and no retest is open; a zone
+    campaign's round is recorded on the zone. 409 says what is still awaited."""
+    closed = rounds.close_round(session, actor, campaign_id, version=body.version, now=moment)
+    return RoundRead.model_validate(closed)
 
 
 def rows_table(results: list[dict[str, object]]) -> pa.Table:

@@ -35,7 +35,8 @@ from fireline.testing.pooling.schemas import (
     SiteCreate,
 )
 from fireline.testing.samples import PersonTally, person_for, propose_new, require_write
-from fireline.zones.models import Zone
+from fireline.zones import service as zones
+from fireline.zones.status import resident_count
 
 
 def create_campaign(session: Session, actor: Actor, data: CampaignCreate) -> ScreeningCampaign:
@@ -50,10 +51,10 @@ def create_campaign(session: Session, actor: Actor, data: CampaignCreate) -> Scr
                                   data.pool_size)  # fmt: skip
     except ValueError as exc:
         raise Problem(422, str(exc), errors=[{"path": "pool_size", "message": str(exc)}]) from None
-    _check_zone(session, actor, data, place)
+    zone_id, population = _target(session, actor, data, place)
     campaign = ScreeningCampaign(
-        name=data.name, disease=profile.code, target_kind=data.target_kind, zone_id=data.zone_id,
-        population=data.population or int(place.population or 0), design=data.design,
+        name=data.name, disease=profile.code, target_kind=data.target_kind, zone_id=zone_id,
+        population=population, design=data.design,
         pool_size=choice.pool_size, prevalence=data.prevalence, chosen_by=choice.chosen_by,
         hold_days=data.hold_days, starts_on=data.starts_on, jurisdiction_id=place.id,
         created_by=actor.user_id,
@@ -65,18 +66,25 @@ def create_campaign(session: Session, actor: Actor, data: CampaignCreate) -> Scr
     return campaign
 
 
-def _check_zone(session: Session, actor: Actor, data: CampaignCreate, place: Jurisdiction) -> None:
-    """A zone campaign names an active zone the user may read, inside the campaign's area."""
+def _target(session: Session, actor: Actor, data: CampaignCreate,
+            place: Jurisdiction) -> tuple[int | None, int]:  # fmt: skip
+    """The zone and the people to cover: a zone campaign targets the zone's residents (their
+    count, unless given); the zone must be active, in scope and inside the jurisdiction."""
     if data.target_kind != "zone":
-        return
+        if data.zone_id is not None:
+            raise Problem(422, "a zone_id is only for a campaign over a risk zone", errors=[
+                {"path": "zone_id", "message": "give target_kind zone or no zone_id"}])  # fmt: skip
+        return None, data.population or int(place.population or 0)
     if data.zone_id is None:
-        raise Problem(422, "a zone campaign needs its risk zone", errors=[
-            {"path": "zone_id", "message": "give the risk zone's number"}])  # fmt: skip
-    zone: Zone = actor.get(session, Zone, data.zone_id, f"risk zone {data.zone_id}")
-    inside = session.get(Jurisdiction, zone.jurisdiction_id)
-    if zone.status != "active" or inside is None or not inside.path.startswith(place.path):
-        raise Problem(422, f"risk zone {zone.id} is not an active zone of {place.code}", errors=[
-            {"path": "zone_id", "message": "not an active zone of this jurisdiction"}])  # fmt: skip
+        raise Problem(422, "a campaign over a risk zone needs the zone", errors=[
+            {"path": "zone_id", "message": "the risk zone to screen"}])  # fmt: skip
+    zone = zones.get_zone(session, actor, data.zone_id)
+    inside = session.get_one(Jurisdiction, zone.jurisdiction_id).path.startswith(place.path)
+    if zone.status != "active" or not inside:
+        why = "is lifted" if inside else f"lies outside {place.name_en} ({place.code})"
+        raise Problem(422, f"zone {zone.id} {why}", errors=[
+            {"path": "zone_id", "message": f"zone {zone.id} {why}"}])  # fmt: skip
+    return zone.id, data.population or resident_count(session, zone)
 
 
 def get_campaign(session: Session, actor: Actor, campaign_id: int) -> ScreeningCampaign:
@@ -178,8 +186,6 @@ def _member_person(session: Session, actor: Actor, member: MemberIn, site: Scree
         return found
     if member.person is None:
         return None
-    from fireline.places.models import Jurisdiction
-
     return person_for(session, session.get_one(Jurisdiction, site.jurisdiction_id),
                       member.person, tally)  # fmt: skip
 

@@ -1,5 +1,6 @@
 """A campaign's figures: covered, sampled, resulted, positive pools, positives, by site and
-hour; the tests used against individual testing. Grouped counts in SQL, never per pool."""
+hour; the tests used against individual testing; the current round's progress and the
+closed rounds. Grouped counts in SQL, never per pool."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from fireline.analytics.pooling import Design, choose_pool_size
 from fireline.auth.scope import Actor
+from fireline.testing.pooling import rounds
 from fireline.testing.pooling.campaigns import get_campaign
 from fireline.testing.pooling.models import (
     Pool,
@@ -17,7 +19,13 @@ from fireline.testing.pooling.models import (
     ScreeningCampaign,
     ScreeningSite,
 )
-from fireline.testing.pooling.schemas import CampaignRead, Dashboard, HourFigures, SiteFigures
+from fireline.testing.pooling.schemas import (
+    CampaignRead,
+    Dashboard,
+    HourFigures,
+    RoundRead,
+    SiteFigures,
+)
 
 
 def _by_site(session: Session, campaign: ScreeningCampaign) -> list[SiteFigures]:
@@ -74,4 +82,6 @@ def dashboard(session: Session, actor: Actor, campaign_id: int) -> Dashboard:
         positives=int(retests[2]), tests_used=used, tests_saved=max(sampled - used, 0),
         expected_tests_per_person=round(choice.tests_per_person, 4),
         by_site=_by_site(session, campaign), by_hour=_by_hour(session, campaign),
+        round=rounds.progress(session, campaign),
+        rounds=[RoundRead.model_validate(r) for r in rounds.closed_rounds(session, campaign)],
     )  # fmt: skip

@@ -1,4 +1,5 @@
-"""Screening campaigns, their sampling sites, pool tubes, members, pool results, retests.
+"""Screening campaigns, their sampling sites, pool tubes, members, pool results, retests,
+closed rounds.
 
 Sized for the reference scale (25 M samples a day in 2.5 M pools): ``pool_members`` and
 ``pool_results`` carry ``jurisdiction_id`` (the distribution key, DESIGN.md "Storage and
@@ -26,6 +27,7 @@ from fireline.db.base import Base, BigId, InJurisdiction, Timestamped, Versioned
 TARGET_KINDS = ("jurisdiction", "zone", "list")
 POOL_AXES = ("pool", "row", "col")  # a Dorfman tube; a matrix plate's row or column
 RETEST_STATUSES = ("open", "negative", "positive", "cancelled")
+ROUND_RESULTS = ("negative", "positive", "inconclusive")
 
 
 class ScreeningCampaign(InJurisdiction, Versioned, Timestamped, Base):
@@ -139,3 +141,22 @@ class RetestOrder(InJurisdiction, Versioned, Timestamped, Base):
     status: Mapped[str] = mapped_column(String(16), nullable=False, default="open")
     result_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("lab_results.id"))
     closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class ScreeningRound(InJurisdiction, Base):
+    """A closed round of a campaign: its result, how many were tested, the collection days,
+    and the screening round it recorded on the campaign's zone (one close per round)."""
+
+    __tablename__ = "screening_rounds"
+    __table_args__ = (UniqueConstraint("campaign_id", "round_no"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("screening_campaigns.id"), nullable=False)
+    round_no: Mapped[int] = mapped_column(Integer, nullable=False)
+    result: Mapped[str] = mapped_column(String(16), nullable=False)  # ROUND_RESULTS
+    tested: Mapped[int] = mapped_column(Integer, nullable=False)
+    first_day: Mapped[date] = mapped_column(Date, nullable=False)
+    last_day: Mapped[date] = mapped_column(Date, nullable=False)
+    zone_round_id: Mapped[int | None] = mapped_column(ForeignKey("zone_rounds.id"))
+    closed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    closed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

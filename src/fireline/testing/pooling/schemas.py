@@ -159,6 +159,40 @@ class HourFigures(BaseModel):
     sampled: int
 
 
+class RoundClose(BaseModel):
+    """Close the campaign's current round: the version read (a stale one is 409)."""
+
+    version: int
+
+
+class RoundRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    campaign_id: int
+    round_no: int
+    result: str
+    tested: int
+    first_day: date
+    last_day: date
+    zone_round_id: int | None
+    closed_at: datetime
+
+
+class RoundProgress(BaseModel):
+    """The current round: what is resulted, what still blocks its close. For a zone
+    campaign, how many of the zone's residents (today's list) were sampled in it."""
+
+    round_no: int
+    pools: int
+    resulted_pools: int
+    retests_open: int
+    sampled: int
+    zone_residents: int | None
+    residents_sampled: int | None
+    ready: bool
+
+
 class Dashboard(BaseModel):
     campaign: CampaignRead
     population: int
@@ -174,3 +208,5 @@ class Dashboard(BaseModel):
     expected_tests_per_person: float
     by_site: list[SiteFigures]
     by_hour: list[HourFigures]
+    round: RoundProgress
+    rounds: list[RoundRead]

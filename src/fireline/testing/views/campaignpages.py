@@ -1,6 +1,11 @@
 """Screening campaigns: the list, and the set-up form (target, sites with capacity, pool
 size from the expected prevalence by the Dorfman or matrix optimum capped by the disease
-profile, or by hand). "Preview" shows the chosen size without saving."""
+profile, or by hand). "Preview" shows the chosen size without saving.
+
+The form may come prefilled from its query (the zone page's "Screen the zone's residents"
+link: ``target_kind``, ``zone_id``, ``jurisdiction_code``, ``population``, ``name``). A
+zone is read again through the user's scope: its jurisdiction and resident count replace
+the query's; a zone not found in scope, or lifted, is left out with a note."""
 
 from __future__ import annotations
 
@@ -13,15 +18,19 @@ from sqlalchemy import select
 
 from fireline.analytics.pooling import PoolChoice, choose_pool_size
 from fireline.diseases.loader import load_profiles
-from fireline.errors import Problem
+from fireline.errors import NotFound, Problem
+from fireline.places.models import Jurisdiction
 from fireline.testing.pooling import campaigns
-from fireline.testing.pooling.models import ScreeningCampaign
+from fireline.testing.pooling.models import TARGET_KINDS, ScreeningCampaign
 from fireline.testing.pooling.schemas import CampaignCreate, SiteCreate
 from fireline.testing.samples import require_write
 from fireline.testing.views import common
 from fireline.web import landing
 from fireline.web.deps import Page, PageContext
 from fireline.web.i18n import N_
+from fireline.zones import service as zones
+from fireline.zones.models import Zone
+from fireline.zones.status import resident_count
 
 router = APIRouter()
 FIELDS: Final = ("name", "disease", "jurisdiction_code", "target_kind", "zone_id", "population",
@@ -29,6 +38,10 @@ FIELDS: Final = ("name", "disease", "jurisdiction_code", "target_kind", "zone_id
                  "people")  # fmt: skip
 BAD_SITE: Final = N_("Line %(n)s of the sites: write CODE, name, people per hour.")
 INCOMPLETE: Final = N_("Check the form: %(detail)s")
+PREFILLED: Final = ("name", "target_kind", "zone_id", "jurisdiction_code", "population")
+ZONE_LEFT_OUT: Final = N_("Risk zone %(zone)s is not among the active zones of your "
+                          "jurisdictions, so the form does not target it.")  # fmt: skip
+ZONE_TARGET: Final = N_("Target: the %(n)s residents of risk zone %(zone)s (number %(id)s).")
 
 
 @router.get("/testing/campaigns")
@@ -63,16 +76,50 @@ def _render(page: Page, values: dict[str, str], status: int = 200, **extra: Any)
                        diseases=sorted(names.items(), key=lambda i: i[1]), **extra)  # fmt: skip
 
 
-# What a link may fill in (the zone page's "Screen the residents"); the form is checked
-# as usual when it is sent, so a stale or foreign zone is refused then.
-PREFILL: Final = ("name", "disease", "jurisdiction_code", "target_kind", "zone_id", "population")
+def _from_query(page: Page) -> dict[str, str]:
+    """The prefilled fields, each checked; anything else in the query is ignored."""
+    query = {k: v[:200] for k, v in page.request.query_params.items() if k in PREFILLED}
+    values = _values(page, query)
+    if values["target_kind"] not in TARGET_KINDS:
+        values["target_kind"] = "jurisdiction"
+    if values["jurisdiction_code"] not in {code for code, _ in page.switcher_options()}:
+        values["jurisdiction_code"] = page.here.code
+    if common.form_int(values["population"]) is None:
+        values["population"] = ""
+    return values
+
+
+def _zone(page: Page, values: dict[str, str]) -> Zone | None:
+    """The zone the query targets, in scope and active; None (and a plain form) otherwise."""
+    wanted = common.form_int(values["zone_id"])
+    try:
+        zone = zones.get_zone(common.session_of(page), common.actor_of(page), wanted or 0)
+    except NotFound:
+        zone = None
+    if zone is None or zone.status != "active":
+        values.update(target_kind="jurisdiction", zone_id="", population="")
+        return None
+    session = common.session_of(page)
+    values.update(zone_id=str(zone.id), population=str(resident_count(session, zone)),
+                  jurisdiction_code=session.get_one(Jurisdiction, zone.jurisdiction_id).code,
+                  name=values["name"] or page.gettext("Screening of %(zone)s") % {
+                      "zone": zone.name})  # fmt: skip
+    return zone
 
 
 @router.get("/testing/campaigns/new")
-def new_campaign(page: PageContext, request: Request) -> Response:
+def new_campaign(page: PageContext) -> Response:
     require_write(common.actor_of(page))
-    given = {k: v[:200] for k, v in request.query_params.items() if k in PREFILL}
-    return _render(page, _values(page, given))
+    values = _from_query(page)
+    if values["target_kind"] != "zone":
+        values["zone_id"] = ""
+        return _render(page, values)
+    asked = values["zone_id"]
+    zone = _zone(page, values)
+    if zone is None:
+        return _render(page, values, warning=page.gettext(ZONE_LEFT_OUT) % {"zone": asked or "–"})
+    return _render(page, values, info=page.gettext(ZONE_TARGET) % {
+        "n": values["population"], "zone": zone.name, "id": zone.id})  # fmt: skip
 
 
 def _percent(value: str) -> float | None:
@@ -87,7 +134,8 @@ def _body(values: dict[str, str]) -> CampaignCreate:
     return CampaignCreate.model_validate({
         **{k: values[k] for k in ("name", "disease", "jurisdiction_code", "target_kind",
                                   "design", "starts_on")},
-        "zone_id": common.form_int(values["zone_id"]), "population": population,
+        "zone_id": common.form_int(values["zone_id"]) if values["target_kind"] == "zone" else None,
+        "population": population,
         "prevalence": _percent(values["prevalence"]),
         "pool_size": common.form_int(values["pool_size"]),
         "hold_days": common.form_int(values["hold_days"]) or 3,
