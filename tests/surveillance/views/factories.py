@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
@@ -31,7 +32,8 @@ def world(session: Session) -> dict[str, Any]:
     """P > C1 > C1A, C1B; P > C2 > C2A, C2B; users at P (admin), C1A (investigator and
     viewer) and C2A (investigator); named cases in C1A and C2A, a daily series in C1B."""
     tree = small_tree(session)
-    today = date.today()
+    # The pages count days in the jurisdiction's own time zone, not the machine's.
+    today = datetime.now(ZoneInfo(tree["C1"].timezone)).date()
     cases = {
         "ann1": add_case(session, tree["C1A"], "张三", external_id="EXT-1",
                          date_onset=today - timedelta(days=3)),
