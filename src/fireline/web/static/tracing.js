@@ -53,13 +53,24 @@
           "target-arrow-color": "#999", "curve-style": "haystack" } }
       ] });
     window.firelineChain = cy;
-    box.setAttribute("data-rendered", String(cy.nodes().length));
+    // "Drawn" means painted: the first frame after construction (Cytoscape draws on the
+    // next animation frame), marked for the benchmark and DevTools (bench/benchmarks/graph.py).
+    cy.one("render", function () {
+      performance.mark("chain-drawn");
+      box.setAttribute("data-rendered", String(cy.nodes().length));
+    });
     cy.on("tap", "node", function (event) { window.location = "/investigation/cases/" + event.target.id(); });
     var byId = {};
     data.nodes.forEach(function (n) { byId[n.id] = n; });
     document.querySelectorAll("[data-layout]").forEach(function (button) {
       button.addEventListener("click", function () {
-        var timeline = button.getAttribute("data-layout") === "timeline";
+        var name = button.getAttribute("data-layout"), timeline = name === "timeline";
+        box.removeAttribute("data-layout-drawn");
+        performance.mark("chain-layout-start");
+        cy.one("render", function () {
+          performance.measure("chain-layout", "chain-layout-start");
+          box.setAttribute("data-layout-drawn", name);
+        });
         cy.nodes().positions(function (node) {
           var n = byId[node.id()];
           return timeline ? { x: n.tx, y: n.ty } : { x: n.x, y: n.y };
