@@ -13,12 +13,17 @@ migrated SQLite file in a temporary folder, with an investigator of the county.
   server's layout (Cytoscape ``preset``); median of ``REPEATS`` loads after a warm-up.
 - baseline: the same page, the same elements, in the same browser, with tracing.js
   rewritten in flight to lay them out with Cytoscape's own force-directed ``cose``
-  (what the server-side layout avoids); one load after its own warm-up at small scale.
-- detail: the toggle to the timeline and back (click to painted frame), one full
-  redraw after a pan, the JS heap after drawing, the server's side (load_chains,
-  tree_layout, graph, the API's time and bytes, the page's bytes).
+  (what the server-side layout avoids); one load, after a warm-up load at small scale
+  only (at full scale one load takes minutes). A load that does not finish within
+  ``COSE_TIMEOUT_S`` reports the timeout as the baseline and ``cose_finished: false``.
+- detail: ``REPEATS`` toggles to the timeline and back (click to painted frame), a
+  full redraw after a programmatic pan (median of 5; a user's pan draws a cached
+  texture instead), the JS heap after a collection, the server's side (load_chains,
+  graph, tree_layout, the API's median time and bytes, the page's bytes), the load
+  average before and after.
 
-Target (issue #5): usable at 5,000 nodes: drawn within 3 s, a toggle within 0.5 s.
+Target: issue #5 asks for "usable at 5,000 nodes"; read here as drawn within 3 s
+and a layout toggle within 0.5 s on the 2-core machine.
 """
 
 from __future__ import annotations
@@ -136,6 +141,16 @@ def with_cose(route: Any) -> None:
     route.fulfill(response=response, body=script.replace(PRESET, COSE))
 
 
+def cose_figures(page: Any, url: str, nodes: int) -> tuple[float | None, float | None]:
+    """The cose load's seconds and heap; None when it did not finish in COSE_TIMEOUT_S."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    try:
+        return draw(page, url, nodes, COSE_TIMEOUT_S), heap_mib(page)
+    except PlaywrightTimeout:
+        return None, None
+
+
 def browser_figures(base: str, url: str, nodes: int) -> dict[str, Any]:
     with chromium() as browser:
         context = browser.new_context(viewport={"width": 1366, "height": 900})
@@ -146,19 +161,19 @@ def browser_figures(base: str, url: str, nodes: int) -> dict[str, Any]:
         draw(page, url, nodes)  # warm-up: static files cached, server warm
         page_bytes = len(page.request.get(url).body())
         draws = [draw(page, url, nodes) for _ in range(REPEATS)]
-        timeline = [toggle(page, "timeline") for _ in range(1)]
-        back = toggle(page, "tree")
-        timeline += [toggle(page, "timeline") for _ in range(REPEATS - 1)]
+        timeline, tree = [], []
+        for _ in range(REPEATS):  # there and back: every click moves every node
+            timeline.append(toggle(page, "timeline"))
+            tree.append(toggle(page, "tree"))
         frame = redraw(page)
         heap = heap_mib(page)
         context.route(JS, with_cose)
         if nodes <= CASES["small"]:
             draw(page, url, nodes)  # the same warm-up; at full scale it would take minutes
-        cose = draw(page, url, nodes, COSE_TIMEOUT_S)
-        cose_heap = heap_mib(page)
+        cose, cose_heap = cose_figures(page, url, nodes)
         context.close()
         assert not errors, errors
-    return {"draws_s": draws, "timeline_s": statistics.median(timeline), "tree_s": back,
+    return {"draws_s": draws, "timeline_s": timeline, "tree_s": tree,
             "redraw_s": frame, "heap_mib": heap, "cose_s": cose, "cose_heap_mib": cose_heap,
             "page_bytes": page_bytes}
 
@@ -177,16 +192,20 @@ def run(scale: str) -> Measurement:
             shown = browser_figures(base, url, n)
         engine.dispose()
     figure = statistics.median(shown["draws_s"])
+    toggle_s = statistics.median(shown["timeline_s"])
+    cose = shown["cose_s"]
     return Measurement(figure, "the same page laid out by Cytoscape's cose in the browser",
-                       shown["cose_s"], {
+                       COSE_TIMEOUT_S if cose is None else cose, {
+        "cose_finished": cose is not None,  # if not, the baseline is the timeout: a floor
         "cases": n, "links": links, "cluster": cluster, "county": COUNTY,
         "draws_s": [round(d, 3) for d in shown["draws_s"]],
-        "timeline_toggle_s": round(shown["timeline_s"], 3),
-        "tree_toggle_s": round(shown["tree_s"], 3),
+        "timeline_toggles_s": [round(t, 3) for t in shown["timeline_s"]],
+        "tree_toggles_s": [round(t, 3) for t in shown["tree_s"]],
         "redraw_s": round(shown["redraw_s"], 4),
         "heap_mib": shown["heap_mib"], "cose_heap_mib": shown["cose_heap_mib"],
         **server, **api, "page_bytes": shown["page_bytes"],
         "target_draw_s": TARGET_DRAW_S, "target_toggle_s": TARGET_TOGGLE_S,
         "load_avg_1m": [round(load_before, 2), round(os.getloadavg()[0], 2)],
-        "within_target": figure < TARGET_DRAW_S and shown["timeline_s"] < TARGET_TOGGLE_S,
+        "timeline_toggle_s": round(toggle_s, 3),
+        "within_target": figure < TARGET_DRAW_S and toggle_s < TARGET_TOGGLE_S,
     })
