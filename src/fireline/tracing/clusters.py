@@ -3,8 +3,8 @@
 Cases, links and shared venue exposures are read in three column queries and handed
 to the set-based analytics (components, BFS generations, offspring); the graph
 layout is computed here, server-side, so the browser only draws (a tree by
-generation, and a timeline by onset): Cytoscape's own layouts are too slow at 5,000
-nodes on a phone.
+generation, and a timeline by onset): Cytoscape's own force-directed layout blocks
+the page for minutes at 5,000 nodes (``python -m bench graph``, docs/benchmarks.md).
 """
 
 from __future__ import annotations
