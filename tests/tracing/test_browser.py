@@ -115,7 +115,11 @@ def test_a_cluster_graph_renders(database: Any, tmp_path: Path) -> None:
         page.click("#cluster-table a >> text=1")
         page.wait_for_selector("#chain-graph[data-rendered='4']")
         assert page.locator("#chain-graph canvas").count() >= 1
+        assert page.evaluate("performance.getEntriesByName('chain-drawn').length") == 1
         page.click("button[data-layout=timeline]")
+        page.wait_for_selector("#chain-graph[data-layout-drawn=timeline]", state="attached")
         assert page.get_attribute("button[data-layout=timeline]", "aria-pressed") == "true"
+        positions = page.evaluate("window.firelineChain.nodes().map(n => n.position('x'))")
+        assert len(set(positions)) == 4  # the timeline: four onset days, four columns
         page.screenshot(path=str(tmp_path / "graph.png"))
         assert not errors, errors

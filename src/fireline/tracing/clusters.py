@@ -3,8 +3,8 @@
 Cases, links and shared venue exposures are read in three column queries and handed
 to the set-based analytics (components, BFS generations, offspring); the graph
 layout is computed here, server-side, so the browser only draws (a tree by
-generation, and a timeline by onset): Cytoscape's own layouts are too slow at 5,000
-nodes on a phone.
+generation, and a timeline by onset): Cytoscape's own force-directed layout blocks
+the page for minutes at 5,000 nodes (``python -m bench graph``, docs/benchmarks.md).
 """
 
 from __future__ import annotations
@@ -27,7 +27,14 @@ from fireline.tracing.models import Exposure, TransmissionLink
 from fireline.tracing.schemas import ClusterRead, GraphNode, GraphRead
 
 EPOCH = date(1970, 1, 1)
-X_STEP, Y_STEP, DAY_STEP = 40.0, 90.0, 24.0
+X_STEP, Y_STEP, DAY_STEP, ROW_STEP = 40.0, 90.0, 24.0, 14.0
+# The graph box is about twice as wide as tall (70 % of a landscape screen's height), so
+# both layouts aim at that shape: a 5,000-case tree with 18 generations and 1,000 cases
+# in the widest is 40,000 px wide, and 90 px between generations drew it as a sliver.
+ASPECT = 2.0
+# A timeline row per case (a staircase) reads well up to this many cases; beyond, one
+# row per case is 14 px x N tall (70,000 px at 5,000), so cases stack by onset day.
+STAIRCASE_MAX = 200
 
 
 @dataclass(frozen=True)
@@ -137,6 +144,26 @@ def tree_layout(members: IntArray, generation: IntArray, parent_of: dict[int, in
     return x
 
 
+def generation_step(x: np.ndarray, depth: int) -> float:
+    """Distance between generations: Y_STEP, or more so that a wide tree is ASPECT:1."""
+    width = float(x.max() - x.min()) if len(x) else 0.0
+    return max(Y_STEP, width / max(depth, 1) / ASPECT)
+
+
+def timeline_rows(days: np.ndarray, generation: IntArray, ids: IntArray) -> np.ndarray:
+    """Timeline y of each case: one row per case in onset order up to STAIRCASE_MAX
+    cases; beyond, a column per onset day with its cases stacked upward by generation,
+    like an epicurve. ``days`` are days from the first onset, -1 when unknown."""
+    row = np.empty(len(days))
+    if len(days) <= STAIRCASE_MAX:
+        row[np.argsort(days, kind="stable")] = np.arange(len(days))
+        return row * ROW_STEP
+    order = np.lexsort((ids, generation, days))
+    ordered = days[order]
+    row[order] = np.arange(len(days)) - np.searchsorted(ordered, ordered, side="left")
+    return -row * ROW_STEP
+
+
 def graph(chains: Chains, cluster: int) -> GraphRead:
     """Nodes with both layouts and the edges of one cluster."""
     t = chains.table
@@ -147,11 +174,12 @@ def graph(chains: Chains, cluster: int) -> GraphRead:
     src, dst = chains.src[inside], chains.dst[inside]
     parent_of = {int(d): int(s) for s, d in zip(src, dst, strict=True)}
     x = tree_layout(members, t.generation, parent_of)
+    generations = np.maximum(t.generation[members], 0)
+    y_step = generation_step(x, int(generations.max()))
     onsets = chains.onset[members]
     first = np.nanmin(onsets) if np.any(~np.isnan(onsets)) else 0.0
-    by_onset = np.argsort(np.nan_to_num(onsets, nan=first), kind="stable")
-    row = np.empty(len(members))
-    row[by_onset] = np.arange(len(members))
+    days = np.nan_to_num(onsets - first, nan=-1.0)
+    ty = timeline_rows(days, generations, chains.ids[members])
     nodes = [
         GraphNode(
             id=int(chains.ids[m]),
@@ -159,9 +187,9 @@ def graph(chains: Chains, cluster: int) -> GraphRead:
             classification=chains.classification[m],
             generation=int(t.generation[m]),
             x=float(x[i]),
-            y=float(max(t.generation[m], 0)) * Y_STEP,
-            tx=float(np.nan_to_num(onsets[i] - first, nan=-1.0)) * DAY_STEP,
-            ty=float(row[i]) * 14.0,
+            y=float(generations[i]) * y_step,
+            tx=float(days[i]) * DAY_STEP,
+            ty=float(ty[i]),
             onset=None if np.isnan(onsets[i]) else _day(onsets[i]),
             offspring=int(t.offspring[m]),
         )
