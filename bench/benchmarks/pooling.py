@@ -17,26 +17,25 @@ samples, pools and members with server-side INSERT ... SELECT over generate_seri
   ``grouptesting`` 0.1.0) was tried too: it does not install (it requires the retired
   ``sklearn`` package name).
 
-``python -m bench pooling --scale full`` or ``--scale small`` (200,000 samples).
+``python -m bench pooling --scale full`` or ``--scale small`` (200,000 samples); needs
+FIRELINE_BENCH_POSTGRES_URL or FIRELINE_TEST_POSTGRES_URL (bench/response.py makes the database).
 """
 
 from __future__ import annotations
 
 import os
 import time
-import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from typing import Any
 
 import numpy as np
 import pyarrow as pa
-from sqlalchemy import Engine, create_engine, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import Engine, select, text
 from sqlalchemy.orm import Session
 
 from bench.registry import Measurement
+from bench.response import postgres
+from fireline.db.migrate import upgrade
 
 NAME = "pooling"
 DESCRIPTION = (
@@ -49,32 +48,6 @@ POOL = 10
 PREVALENCE = 0.0005
 BASELINE_POOLS = 20_000
 NOW = datetime(2026, 1, 2, 12, 0, tzinfo=UTC)
-
-
-def postgres_url() -> str | None:
-    return os.environ.get("FIRELINE_BENCH_POSTGRES_URL") or os.environ.get(
-        "FIRELINE_TEST_POSTGRES_URL") or "postgresql://postgres@127.0.0.1:5432/test"  # fmt: skip
-
-
-@contextmanager
-def fresh_postgres() -> Iterator[Engine]:
-    from fireline.db.engine import make_engine, normalise_url
-    from fireline.db.migrate import upgrade
-
-    admin_url = make_url(normalise_url(postgres_url() or ""))
-    name = f"fireline_bench_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as c:
-        c.execute(text(f'CREATE DATABASE "{name}"'))
-    engine = make_engine(admin_url.set(database=name).render_as_string(hide_password=False))
-    try:
-        upgrade(engine)
-        yield engine
-    finally:
-        engine.dispose()
-        with admin.connect() as c:
-            c.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 SETUP = [
@@ -204,7 +177,8 @@ def run_samples(samples: int) -> Measurement:
     order = np.arange(n_pools, dtype=np.int64)
     # The baseline works on the last ``subset`` pools, the figure on all the others.
     main_pools, loop_pools = order[: n_pools - subset], order[n_pools - subset :]
-    with fresh_postgres() as engine:
+    with postgres() as engine:
+        upgrade(engine)
         began = time.perf_counter()
         setup(engine, samples)
         setup_s = time.perf_counter() - began
