@@ -184,8 +184,7 @@ def run(scale: str) -> Measurement:
     with tempfile.TemporaryDirectory() as folder:
         engine, actor, links = build(Path(folder) / "graph.db", n)
         cluster, server = server_side(engine, actor)
-        app = create_app(Settings(database_url=str(engine.url), run_scheduler=False),
-                         engine=engine)
+        app = create_app(Settings(database_url=str(engine.url)), engine=engine)
         with served(app) as base:
             api = api_figures(base, cluster)
             url = f"{base}/investigation/clusters/{cluster}"

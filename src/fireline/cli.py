@@ -25,7 +25,7 @@ GROUPS = (
     ("quarantine", "fireline.quarantine.cli"),
     ("zones", "fireline.zones.cli"),
 )
-COMMAND_MODULES = ("fireline.serve", "fireline.demo.cli")
+COMMAND_MODULES = ("fireline.serve", "fireline.worker.cli", "fireline.demo.cli")
 
 
 def build(group: str | None = None) -> typer.Typer:

@@ -35,10 +35,8 @@ class Settings(BaseSettings):
     signals_time: str = Field(
         default="06:00",
         pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$",
-        description="Local time (HH:MM, server clock) of the daily signal run in `fireline serve`.",
-    )
-    run_scheduler: bool = Field(
-        default=False, description="Run daily jobs inside the server (`fireline serve` sets it)."
+        description="Time (HH:MM) of the daily signal run in `fireline worker`, in the root "
+        "jurisdiction's time zone.",
     )
     disease_dir: Path | None = Field(
         default=None, description="A folder of YAML profiles that override the shipped ones."

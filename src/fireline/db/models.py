@@ -13,6 +13,7 @@ from fireline.testing import models as testing_models
 from fireline.testing.pooling import models as pooling_models
 from fireline.tracing import models as tracing_models
 from fireline.tracing.venues import models as venue_models
+from fireline.worker import models as worker_models
 from fireline.zones import models as zone_models
 
 __all__ = [
@@ -29,5 +30,6 @@ __all__ = [
     "testing_models",
     "tracing_models",
     "venue_models",
+    "worker_models",
     "zone_models",
 ]

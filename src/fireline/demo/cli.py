@@ -34,12 +34,15 @@ STAGES = 7  # progress steps reported by simulate(), plus writing or loading
 def demo(
     cases: int = typer.Option(3000, help="Cases in the simulated outbreak"),
     seed: int = typer.Option(1, help="Random seed: the same seed gives the same outbreak"),
-    serve: bool = typer.Option(True, "--serve/--no-serve", help="Start the server afterwards"),
+    serve: bool = typer.Option(
+        True, "--serve/--no-serve", help="Start the server and a worker afterwards"
+    ),
     reset: bool = typer.Option(False, help="Empty the data tables and load the demo again"),
     host: str = typer.Option("127.0.0.1", help="Address to listen on"),
     port: int = typer.Option(8000, help="Port to listen on"),
 ) -> None:
-    """Load the demo province, logins and an outbreak ending today; then serve it."""
+    """Load the demo province, logins and an outbreak ending today; then serve it and run
+    its jobs (a `fireline worker` beside the server)."""
     from fireline.demo.service import load_demo
 
     _check_cases(cases)
@@ -66,12 +69,17 @@ def logins_table(logins: list[DemoLogin]) -> Table:
 
 
 def _serve(settings: Settings, engine: Engine, host: str, port: int) -> None:
+    """The server and a worker beside it, as in production: the worker's response
+    sweep and case linking run every minute, so a case confirmed in the browser opens
+    its response within a minute. Ctrl-C stops both."""
     import uvicorn
 
     from fireline.app import create_app
+    from fireline.worker.process import worker_process
 
-    out.print(f"Fireline demo on http://{host}:{port}")
-    uvicorn.run(create_app(settings, engine=engine), host=host, port=port, log_level="info")
+    out.print(f"Fireline demo on http://{host}:{port} (with a worker for the jobs)")
+    with worker_process(settings.database_url):
+        uvicorn.run(create_app(settings, engine=engine), host=host, port=port, log_level="info")
 
 
 def simulate_command(

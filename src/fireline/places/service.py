@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
@@ -36,3 +38,12 @@ def ancestors(session: Session, jurisdiction: Jurisdiction) -> list[Jurisdiction
     rows = session.scalars(select(Jurisdiction).where(Jurisdiction.code.in_(codes)))
     found = {j.code: j for j in rows}
     return [found[c] for c in codes if c in found]
+
+
+def root_timezone(session: Session) -> ZoneInfo:
+    """The root jurisdiction's time zone, where daily work is dated and scheduled
+    (UTC before any jurisdiction exists)."""
+    zone = session.scalars(
+        select(Jurisdiction.timezone).order_by(Jurisdiction.depth, Jurisdiction.id).limit(1)
+    ).first()
+    return ZoneInfo(zone or "UTC")

@@ -18,6 +18,7 @@ class QuarantineSettings(BaseSettings):
     non_reporting_hours: float = Field(default=24, gt=0)
     report_limit: int = Field(default=20, ge=1, description="Self-report hits per window.")
     report_window_seconds: float = Field(default=600, gt=0)
-    # Local time ("HH:MM") of the daily completion run in ``fireline serve``: after
-    # midnight, so orders that ended yesterday close before the day's first list.
+    # Time ("HH:MM", in the root jurisdiction's zone) of the daily completion run in
+    # ``fireline worker``: after midnight, so orders that ended yesterday close before
+    # the day's first list.
     completion_time: str = Field(default="00:30", pattern=r"^([01]\d|2[0-3]):[0-5]\d$")

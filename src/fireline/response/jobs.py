@@ -1,10 +1,9 @@
-"""The response sweep inside ``fireline serve``: every minute, open, complete, escalate, notify."""
+"""The response sweep of ``fireline worker``: every minute, open, complete, escalate, notify."""
 
 from __future__ import annotations
 
-import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Mapping
 from datetime import datetime
 
 import httpx
@@ -12,6 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from fireline.db.engine import transaction
 from fireline.diseases.loader import load_profiles
+from fireline.diseases.schemas import DiseaseProfile
 from fireline.response.notify import send_email, send_webhooks
 from fireline.response.service import SweepSummary, sweep
 from fireline.response.settings import ResponseSettings
@@ -25,9 +25,12 @@ def run_once(
     now: datetime,
     settings: Settings,
     response_settings: ResponseSettings,
+    profiles: Mapping[str, DiseaseProfile] | None = None,
 ) -> SweepSummary:
-    """One sweep in its own transaction, then delivery of new escalations in another."""
-    profiles = load_profiles(settings.disease_dir)
+    """One sweep in its own transaction, then delivery of new escalations in another;
+    ``profiles`` default to those of ``settings.disease_dir``."""
+    if profiles is None:
+        profiles = load_profiles(settings.disease_dir)
     with transaction(sessions) as session:
         summary = sweep(session, now, profiles=profiles, settings=response_settings)
     deliver(sessions, now, response_settings)
@@ -57,17 +60,3 @@ def deliver(sessions: sessionmaker[Session], now: datetime, settings: ResponseSe
         except OSError as exc:
             log.warning("response e-mail failed: %s", type(exc).__name__)
 
-
-async def response_sweep(
-    sessions: sessionmaker[Session],
-    clock: Callable[[], datetime],
-    settings: Settings,
-    response_settings: ResponseSettings,
-) -> None:
-    """Sweep at start and then every ``sweep_seconds``; errors are logged, not fatal."""
-    while True:
-        try:
-            await asyncio.to_thread(run_once, sessions, clock(), settings, response_settings)
-        except Exception:
-            log.exception("the response sweep failed")
-        await asyncio.sleep(response_settings.sweep_seconds)

@@ -1,4 +1,4 @@
-"""Inside ``fireline serve``: link contacts who became cases to their infector.
+"""A job of ``fireline worker``: link contacts who became cases to their infector.
 
 Cases arrive from many doors (the case form, bulk import, lab results, a contact
 turned suspected case); rather than each door calling tracing (which would make
@@ -7,7 +7,6 @@ surveillance depend on tracing), one set-based pass links them all every minute.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 
 from sqlalchemy.orm import Session, sessionmaker
@@ -26,13 +25,3 @@ def run_once(sessions: sessionmaker[Session]) -> int:
     if linked:
         log.info("tracing: %d contacts who became cases linked to their infector", linked)
     return linked
-
-
-async def link_new_cases(sessions: sessionmaker[Session]) -> None:
-    """Link at start and then every minute; errors are logged, not fatal."""
-    while True:
-        try:
-            await asyncio.to_thread(run_once, sessions)
-        except Exception:
-            log.exception("linking contacts who became cases failed")
-        await asyncio.sleep(EVERY_SECONDS)

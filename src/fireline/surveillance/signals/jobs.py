@@ -1,41 +1,22 @@
-"""The daily signal run inside ``fireline serve``."""
+"""The daily signal run of ``fireline worker``."""
 
 from __future__ import annotations
 
-import asyncio
 import logging
-from datetime import date, datetime, timedelta
+from datetime import date
 
 from sqlalchemy.orm import Session, sessionmaker
 
 from fireline.auth.scope import system_actor
 from fireline.db.engine import transaction
-from fireline.surveillance.signals.service import run_signals
+from fireline.surveillance.signals.service import RunSummary, run_signals
 
 log = logging.getLogger(__name__)
 
 
-def seconds_until(at: str, now: datetime) -> float:
-    """Seconds from ``now`` to the next ``HH:MM`` on the same clock."""
-    hour, minute = (int(part) for part in at.split(":"))
-    target = now.replace(hour=hour, minute=minute, second=0, microsecond=0)
-    if target <= now:
-        target += timedelta(days=1)
-    return (target - now).total_seconds()
-
-
-def run_once(sessions: sessionmaker[Session], signal_date: date) -> None:
+def run_once(sessions: sessionmaker[Session], signal_date: date) -> RunSummary:
     with transaction(sessions) as session:
         summary = run_signals(session, system_actor(), signal_date)
     # Counts only: the log never carries personal data.
     log.info("signals %s: %d series, %d alerts", signal_date, summary.series, summary.alerts)
-
-
-async def daily_signals(sessions: sessionmaker[Session], at: str) -> None:
-    """Run today's signals at start, then every day at ``at``; errors are logged, not fatal."""
-    while True:
-        try:
-            await asyncio.to_thread(run_once, sessions, date.today())
-        except Exception:
-            log.exception("the daily signal run failed")
-        await asyncio.sleep(seconds_until(at, datetime.now()))
+    return summary

@@ -1,0 +1,98 @@
+"""``fireline worker``: run the scheduled jobs, list them, or run one now."""
+
+from __future__ import annotations
+
+import logging
+import signal
+from datetime import UTC, tzinfo
+
+import typer
+from rich.table import Table
+from sqlalchemy import select
+
+from fireline.console import fail, open_engine, out
+from fireline.places.service import root_timezone
+from fireline.settings import Settings
+from fireline.worker.models import JobRun
+from fireline.worker.runner import JobContext, run_job
+from fireline.worker.scheduler import JOBS, build_scheduler, describe, find, trigger
+
+
+def worker(
+    once: str | None = typer.Option(None, "--once", metavar="JOB", help="Run JOB now and exit"),
+    list_jobs: bool = typer.Option(False, "--list", help="List the jobs and their next runs"),
+) -> None:
+    """Run the scheduled jobs (signals, response sweep, case linking, quarantine completion).
+
+    Start as many as you like on PostgreSQL: a lock lets one of them run each job."""
+    _configure_logging()
+    settings = Settings()
+    engine = open_engine(settings)
+    context = JobContext.build(settings, engine)
+    with context.sessions() as session:
+        zone = root_timezone(session)
+    if list_jobs:
+        out.print(_jobs_table(context, zone))
+    elif once is not None:
+        _run_now(once, context)
+    else:
+        _run_forever(context, zone)
+
+
+def _configure_logging() -> None:
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    # APScheduler logs every firing at INFO; the runner logs what each run did.
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+
+
+def _run_now(name: str, context: JobContext) -> None:
+    job = find(name)
+    if job is None:
+        fail(f"unknown job {name!r}: one of {', '.join(j.name for j in JOBS)}")
+    outcome = run_job(job.name, job.work, context)
+    if outcome.status == "failed":
+        fail(f"{job.name} failed ({outcome.summary}); the worker's log has the details")
+    label = "not run: " if outcome.status == "skipped" else ""
+    out.print(f"{job.name}: {label}{outcome.summary}")
+
+
+def _run_forever(context: JobContext, zone: tzinfo) -> None:
+    scheduler = build_scheduler(context, zone)
+    # SIGTERM (systemd, docker stop) stops like Ctrl-C: running jobs finish first.
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
+    out.print(f"fireline worker: {len(JOBS)} jobs, times in {zone} "
+              f"(database: {context.engine.dialect.name})")
+    try:
+        scheduler.start()
+    except KeyboardInterrupt:
+        scheduler.shutdown(wait=True)
+
+
+def _jobs_table(context: JobContext, zone: tzinfo) -> Table:
+    table = Table("job", "schedule", "next run", "last run", "status", title="Worker jobs")
+    now = context.clock.now().astimezone(zone)
+    with context.sessions() as session:
+        for job in JOBS:
+            due = trigger(job, context, zone).get_next_fire_time(None, now)
+            last = session.scalars(
+                select(JobRun).where(JobRun.job == job.name).order_by(JobRun.id.desc()).limit(1)
+            ).first()
+            table.add_row(
+                job.name, describe(job, context, zone), f"{due:%Y-%m-%d %H:%M:%S}",
+                _local(last, zone), last.status if last else "",
+            )
+    return table
+
+
+def _local(run: JobRun | None, zone: tzinfo) -> str:
+    if run is None:
+        return "never"
+    # SQLite hands back naive datetimes; they are UTC.
+    started = run.started_at if run.started_at.tzinfo else run.started_at.replace(tzinfo=UTC)
+    return f"{started.astimezone(zone):%Y-%m-%d %H:%M:%S}"
+
+
+def register(app: typer.Typer) -> None:
+    app.command("worker")(worker)

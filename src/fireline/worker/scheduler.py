@@ -1,0 +1,130 @@
+"""The job table of ``fireline worker`` and the APScheduler that fires it.
+
+Daily jobs fire at local time in the root jurisdiction's time zone, so "06:00" means
+06:00 in Hangzhou whatever the server's clock says; jobs every N seconds fire on
+boundaries counted from one fixed instant, so every worker fires at the same moments
+and the runner's slot check sees them as one slot.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta, tzinfo
+
+from apscheduler.schedulers.blocking import BlockingScheduler
+from apscheduler.triggers.base import BaseTrigger
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+
+from fireline.places.service import root_timezone
+from fireline.quarantine import jobs as quarantine_jobs
+from fireline.response import jobs as response_jobs
+from fireline.surveillance.signals import jobs as signal_jobs
+from fireline.tracing import jobs as tracing_jobs
+from fireline.worker.runner import JobContext, Work, run_job
+
+ANCHOR = datetime(2000, 1, 1, tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class Daily:
+    """Every day at ``at(context)``, "HH:MM" local time."""
+
+    at: Callable[[JobContext], str]
+
+
+@dataclass(frozen=True)
+class Every:
+    seconds: Callable[[JobContext], float]
+
+
+@dataclass(frozen=True)
+class Job:
+    name: str
+    schedule: Daily | Every
+    work: Work
+    help: str
+
+
+def daily_signals(context: JobContext) -> str:
+    with context.sessions() as session:
+        today = context.clock.now().astimezone(root_timezone(session)).date()
+    found = signal_jobs.run_once(context.sessions, today)
+    return f"{found.series} series, {found.alerts} alerts"
+
+
+def response_sweep(context: JobContext) -> str:
+    found = response_jobs.run_once(
+        context.sessions, context.clock.now(), context.settings, context.responses,
+        context.profiles,
+    )
+    return (
+        f"{found.responses} responses opened, {found.tasks} tasks, "
+        f"{found.completed} completed, {found.escalations} escalations"
+    )
+
+
+def case_linking(context: JobContext) -> str:
+    return f"{tracing_jobs.run_once(context.sessions)} contacts linked"
+
+
+def quarantine_completion(context: JobContext) -> str:
+    return f"{quarantine_jobs.run_once(context.sessions, context.clock.now())} orders completed"
+
+
+JOBS: tuple[Job, ...] = (
+    Job("daily-signals", Daily(lambda c: c.settings.signals_time), daily_signals,
+        "aberration detection on the daily case counts; raises alerts"),
+    Job("response-sweep", Every(lambda c: c.responses.sweep_seconds), response_sweep,
+        "opens responses for confirmed cases, completes and escalates tasks"),
+    Job("case-linking", Every(lambda c: tracing_jobs.EVERY_SECONDS), case_linking,
+        "links contacts who became cases to their infector"),
+    Job("quarantine-completion", Daily(lambda c: c.quarantine.completion_time),
+        quarantine_completion, "closes quarantines whose period ended with a clean report"),
+    # Register the retention purge here (issue #13): a plain function of the context,
+    # e.g. Job("retention-purge", Daily(lambda c: "02:00"), retention_purge, "...").
+)
+
+
+def find(name: str) -> Job | None:
+    return next((job for job in JOBS if job.name == name), None)
+
+
+def trigger(job: Job, context: JobContext, zone: tzinfo) -> BaseTrigger:
+    if isinstance(job.schedule, Daily):
+        hour, minute = (int(part) for part in job.schedule.at(context).split(":"))
+        return CronTrigger(hour=hour, minute=minute, timezone=zone)
+    seconds = job.schedule.seconds(context)
+    return IntervalTrigger(seconds=seconds, start_date=ANCHOR, timezone=zone)
+
+
+def period(job: Job, context: JobContext) -> timedelta:
+    if isinstance(job.schedule, Daily):
+        return timedelta(days=1)
+    return timedelta(seconds=job.schedule.seconds(context))
+
+
+def describe(job: Job, context: JobContext, zone: tzinfo) -> str:
+    if isinstance(job.schedule, Daily):
+        return f"daily at {job.schedule.at(context)} ({zone})"
+    return f"every {job.schedule.seconds(context):g} s"
+
+
+def build_scheduler(context: JobContext, zone: tzinfo) -> BlockingScheduler:
+    """Every job of the table, one instance at a time; a late run still runs (the
+    runner's slot check stops it running twice) and missed runs collapse into one."""
+    scheduler = BlockingScheduler(timezone=zone)
+    for job in JOBS:
+        scheduler.add_job(
+            run_job,
+            trigger(job, context, zone),
+            args=(job.name, job.work, context),
+            kwargs={"period": period(job, context)},
+            id=job.name,
+            name=job.name,
+            max_instances=1,
+            coalesce=True,
+            misfire_grace_time=None,
+        )
+    return scheduler
