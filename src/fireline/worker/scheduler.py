@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta, tzinfo
+from datetime import UTC, date, datetime, timedelta, tzinfo
 
 from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.base import BaseTrigger
@@ -47,10 +47,14 @@ class Job:
     help: str
 
 
-def daily_signals(context: JobContext) -> str:
+def local_today(context: JobContext) -> date:
+    """Today in the root jurisdiction's time zone: the day a daily run counts for."""
     with context.sessions() as session:
-        today = context.clock.now().astimezone(root_timezone(session)).date()
-    found = signal_jobs.run_once(context.sessions, today)
+        return context.clock.now().astimezone(root_timezone(session)).date()
+
+
+def daily_signals(context: JobContext) -> str:
+    found = signal_jobs.run_once(context.sessions, local_today(context))
     return f"{found.series} series, {found.alerts} alerts"
 
 

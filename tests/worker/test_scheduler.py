@@ -1,0 +1,63 @@
+"""The job table and its triggers: daily jobs at local time in the root jurisdiction's zone."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from fireline.clock import FrozenClock
+from fireline.worker.scheduler import JOBS, build_scheduler, find, local_today, period, trigger
+from tests.places.factories import small_tree
+from tests.worker.factories import context
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def test_the_table_has_every_job(engine: Engine) -> None:
+    names = [job.name for job in JOBS]
+    assert names == ["daily-signals", "response-sweep", "case-linking", "quarantine-completion"]
+    scheduler = build_scheduler(context(engine), SHANGHAI)
+    assert sorted(job.id for job in scheduler.get_jobs()) == sorted(names)
+    assert find("response-sweep") is JOBS[1] and find("nope") is None
+
+
+def test_daily_jobs_fire_at_local_time_in_shanghai(engine: Engine) -> None:
+    signals, completion = find("daily-signals"), find("quarantine-completion")
+    assert signals and completion
+    jobs = context(engine, signals_time="06:00")
+    # 05:00 in Shanghai is 21:00 UTC the day before: the run is in an hour, not tomorrow.
+    early = datetime(2026, 3, 1, 21, 0, tzinfo=UTC)
+    due = trigger(signals, jobs, SHANGHAI).get_next_fire_time(None, early)
+    assert due == datetime(2026, 3, 2, 6, 0, tzinfo=SHANGHAI)
+    assert due.astimezone(UTC) == datetime(2026, 3, 1, 22, 0, tzinfo=UTC)
+    late = datetime(2026, 3, 1, 23, 0, tzinfo=UTC)  # 07:00 on 2 March in Shanghai
+    due = trigger(signals, jobs, SHANGHAI).get_next_fire_time(None, late)
+    assert due == datetime(2026, 3, 3, 6, 0, tzinfo=SHANGHAI)
+    due = trigger(completion, jobs, SHANGHAI).get_next_fire_time(None, late)
+    assert due == datetime(2026, 3, 3, 0, 30, tzinfo=SHANGHAI)
+    assert period(signals, jobs) == timedelta(days=1)
+
+
+def test_interval_jobs_fire_at_the_same_instants_in_every_worker(engine: Engine) -> None:
+    sweep = find("response-sweep")
+    assert sweep
+    jobs = context(engine)
+    now = datetime(2026, 3, 2, 8, 0, 17, tzinfo=UTC)
+    one = trigger(sweep, jobs, SHANGHAI).get_next_fire_time(None, now)
+    other = trigger(sweep, jobs, ZoneInfo("UTC")).get_next_fire_time(None, now)
+    assert one == other == datetime(2026, 3, 2, 8, 1, tzinfo=UTC)
+    assert period(sweep, jobs) == timedelta(seconds=60)
+
+
+def test_the_day_is_the_root_jurisdictions(
+    engine: Engine, session: Session, sessions: sessionmaker[Session]
+) -> None:
+    evening = FrozenClock(datetime(2026, 3, 1, 17, 0, tzinfo=UTC))
+    assert local_today(context(engine, sessions, evening)).isoformat() == "2026-03-01"
+    small_tree(session)
+    session.commit()
+    # 17:00 UTC is 01:00 the next day in Shanghai; the server's clock would say 1 March.
+    assert local_today(context(engine, sessions, evening)).isoformat() == "2026-03-02"
