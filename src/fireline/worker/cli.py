@@ -7,7 +7,6 @@ import signal
 from datetime import UTC, tzinfo
 
 import typer
-from rich.table import Table
 from sqlalchemy import select
 
 from fireline.console import fail, open_engine, out
@@ -32,7 +31,7 @@ def worker(
     with context.sessions() as session:
         zone = root_timezone(session)
     if list_jobs:
-        out.print(_jobs_table(context, zone))
+        _print_jobs(context, zone)
     elif once is not None:
         _run_now(once, context)
     else:
@@ -70,8 +69,8 @@ def _run_forever(context: JobContext, zone: tzinfo) -> None:
         scheduler.shutdown(wait=True)
 
 
-def _jobs_table(context: JobContext, zone: tzinfo) -> Table:
-    table = Table("job", "schedule", "next run", "last run", "status", title="Worker jobs")
+def _print_jobs(context: JobContext, zone: tzinfo) -> None:
+    """One line per job (grep-friendly): schedule, next run and last run, local time."""
     now = context.clock.now().astimezone(zone)
     with context.sessions() as session:
         for job in JOBS:
@@ -79,11 +78,11 @@ def _jobs_table(context: JobContext, zone: tzinfo) -> Table:
             last = session.scalars(
                 select(JobRun).where(JobRun.job == job.name).order_by(JobRun.id.desc()).limit(1)
             ).first()
-            table.add_row(
-                job.name, describe(job, context, zone), f"{due:%Y-%m-%d %H:%M:%S}",
-                _local(last, zone), last.status if last else "",
+            out.print(
+                f"{job.name:<22} {describe(job, context, zone):<32} next {due:%Y-%m-%d %H:%M:%S}"
+                f"  last {_local(last, zone)} {last.status if last else ''}",
+                soft_wrap=True,
             )
-    return table
 
 
 def _local(run: JobRun | None, zone: tzinfo) -> str:
