@@ -2,15 +2,25 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from fireline.clock import FrozenClock
-from fireline.worker.scheduler import JOBS, build_scheduler, find, local_today, period, trigger
+from fireline.surveillance.signals.models import Alert
+from fireline.worker.scheduler import (
+    JOBS,
+    build_scheduler,
+    daily_signals,
+    find,
+    local_today,
+    period,
+    trigger,
+)
 from tests.places.factories import small_tree
+from tests.surveillance.signals.factories import add_daily_cases
 from tests.worker.factories import context
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -61,3 +71,16 @@ def test_the_day_is_the_root_jurisdictions(
     session.commit()
     # 17:00 UTC is 01:00 the next day in Shanghai; the server's clock would say 1 March.
     assert local_today(context(engine, sessions, evening)).isoformat() == "2026-03-02"
+
+
+def test_daily_signals_run_for_the_local_day(
+    engine: Engine, session: Session, sessions: sessionmaker[Session]
+) -> None:
+    end = date(2026, 3, 31)
+    add_daily_cases(session, small_tree(session)["C1A"], end, [2, 3] * 5 + [2, 30])
+    session.commit()
+    # 17:00 UTC on 30 March is 01:00 on 31 March in Shanghai: the spike day is today.
+    evening = FrozenClock(datetime(2026, 3, 30, 17, 0, tzinfo=UTC))
+    summary = daily_signals(context(engine, sessions, evening))
+    assert summary.endswith("alerts") and not summary.endswith(" 0 alerts")
+    assert set(session.scalars(select(Alert.signal_date))) == {end}
