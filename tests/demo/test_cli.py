@@ -2,15 +2,11 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
-import time
-from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
-import httpx
 import pyarrow.parquet as pq
 import pytest
 from sqlalchemy import create_engine, select, text
@@ -21,6 +17,7 @@ from fireline.cli import build
 from fireline.db.engine import make_engine, session_factory, transaction
 from fireline.places.models import Jurisdiction
 from fireline.response.models import ResponseCase
+from tests.cli_runner import children, free_port, healthy, wait_until
 from tests.response.factories import add_case
 
 
@@ -120,42 +117,6 @@ def test_simulate_folder_that_is_a_file(tmp_path: Path, database: Path) -> None:
     assert "cannot write to" in result.output
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def _children(pid: int) -> dict[int, str]:
-    """The processes whose parent is ``pid``, with their command lines (Linux /proc)."""
-    found = {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-            if int(fields[1]) == pid:
-                cmdline = (stat.parent / "cmdline").read_bytes().replace(b"\0", b" ")
-                found[int(stat.parent.name)] = cmdline.decode()
-        except (OSError, IndexError, ValueError):
-            continue  # the process ended while we looked
-    return found
-
-
-def _wait(predicate: Callable[[], object], seconds: float) -> object:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if found := predicate():
-            return found
-        time.sleep(0.5)
-    raise AssertionError(f"not true within {seconds} s")
-
-
-def _healthy(port: int) -> bool:
-    try:
-        return httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=2).status_code == 200
-    except httpx.HTTPError:
-        return False
-
-
 def _confirm_a_case(path: Path) -> int:
     """A confirmed case, written as the case form's service writes it."""
     engine = make_engine(f"sqlite:///{path}")
@@ -176,17 +137,17 @@ def _response_opened(path: Path, case_id: int) -> bool:
 
 
 def test_demo_serves_with_a_worker_that_opens_responses(tmp_path: Path) -> None:
-    path, port = tmp_path / "demo.db", _free_port()
+    path, port = tmp_path / "demo.db", free_port()
     env = {**os.environ, "FIRELINE_DATABASE_URL": f"sqlite:///{path}",
            "FIRELINE_RESPONSE_SWEEP_SECONDS": "2"}
     command = [sys.executable, "-m", "fireline", "demo", "--cases", "50", "--port", str(port)]
     demo = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
-        _wait(lambda: _healthy(port), 180)
-        workers = [p for p, cmd in _children(demo.pid).items() if "fireline worker" in cmd]
-        assert len(workers) == 1, _children(demo.pid)
+        wait_until(lambda: healthy(port), 180)
+        workers = [p for p, cmd in children(demo.pid).items() if "fireline worker" in cmd]
+        assert len(workers) == 1, children(demo.pid)
         case_id = _confirm_a_case(path)
-        _wait(lambda: _response_opened(path, case_id), 60)
+        wait_until(lambda: _response_opened(path, case_id), 60)
     finally:
         demo.send_signal(signal.SIGINT)  # Ctrl-C
         demo.communicate(timeout=60)

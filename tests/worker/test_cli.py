@@ -7,6 +7,7 @@ import subprocess
 import sys
 import time
 from datetime import timedelta
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -108,5 +109,5 @@ def test_two_workers_run_each_slot_once(engine: Engine) -> None:
     forget_runs(engine, "case-linking")
     assert all("fireline worker: 4 jobs" in output for output in outputs), outputs
     assert len(sweeps) >= 4
-    gaps = [b.started_at - a.started_at for a, b in zip(sweeps, sweeps[1:], strict=False)]
+    gaps = [b.started_at - a.started_at for a, b in pairwise(sweeps)]
     assert min(gaps) >= timedelta(seconds=1), gaps

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import timedelta
 
 import pytest
@@ -80,17 +80,18 @@ def test_a_worker_that_fires_late_does_not_run_the_slot_again(
 ) -> None:
     calls: list[str] = []
     clock = FrozenClock(T0)
-    assert run_job(job, lambda _: calls.append("a") or "a", context(engine, clock=clock),
-                   period=MINUTE).status == "succeeded"
+
+    def work(tag: str) -> Callable[[JobContext], str]:
+        return lambda _: calls.append(tag) or tag
+
+    first, second = context(engine, clock=clock), context(second_engine, clock=clock)
+    assert run_job(job, work("a"), first, period=MINUTE).status == "succeeded"
     clock.advance(timedelta(seconds=2))  # the lock is free again, the slot is taken
-    late = run_job(job, lambda _: calls.append("b") or "b", context(second_engine, clock=clock),
-                   period=MINUTE)
+    late = run_job(job, work("b"), second, period=MINUTE)
     assert (late.status, late.summary) == ("skipped", "another worker ran it for this slot")
-    forced = run_job(job, lambda _: calls.append("once") or "c", context(second_engine, clock=clock))
-    assert forced.status == "succeeded"  # --once runs now whatever the slot
+    assert run_job(job, work("once"), second).status == "succeeded"  # --once: now, whatever
     clock.advance(timedelta(seconds=40))  # past half a period: the next slot
-    assert run_job(job, lambda _: calls.append("d") or "d", context(engine, clock=clock),
-                   period=MINUTE).status == "succeeded"
+    assert run_job(job, work("d"), first, period=MINUTE).status == "succeeded"
     assert calls == ["a", "once", "d"]
     assert len(runs(engine, job)) == 3
 
