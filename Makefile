@@ -6,7 +6,7 @@ VENDOR := src/fireline/web/static/vendor
 
 .PHONY: demo test check install dev vendor serve bench clean
 
-demo: install vendor                 ## set up, load the demo province, serve on :8000
+demo: install vendor                 ## set up, load the demo province, serve on :8000 with a worker
 	$(BIN)/fireline demo
 
 test: dev vendor                     ## set up and run the whole check (lint, types, tests)

@@ -1,4 +1,5 @@
-"""The time, injectable: services take ``now``; the app and jobs ask ``app.state.clock``.
+"""The time, injectable: services take ``now``; the app asks ``app.state.clock``, the
+worker its ``JobContext.clock``.
 
 Tests freeze or move the clock to see deadlines pass and flags appear on the
 right day, without sleeping.
