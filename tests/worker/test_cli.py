@@ -111,3 +111,17 @@ def test_two_workers_run_each_slot_once(engine: Engine) -> None:
     assert len(sweeps) >= 4
     gaps = [b.started_at - a.started_at for a, b in pairwise(sweeps)]
     assert min(gaps) >= timedelta(seconds=1), gaps
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [("FIRELINE_RESPONSE_SWEEP_SECONDS", "0"), ("FIRELINE_SIGNALS_TIME", "6 am")],
+)
+def test_a_bad_setting_stops_the_worker_with_one_line(
+    database: Path, monkeypatch: pytest.MonkeyPatch, variable: str, value: str
+) -> None:
+    monkeypatch.setenv(variable, value)
+    result = run(["worker", "--list"], database)
+    assert result.exit_code == 1
+    assert result.output.startswith(f"error: {variable}: ")
+    assert "Traceback" not in result.output and len(result.output.splitlines()) == 1

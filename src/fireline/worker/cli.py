@@ -7,13 +7,14 @@ import signal
 from datetime import UTC, tzinfo
 
 import typer
-from sqlalchemy import select
+from pydantic import ValidationError
 
 from fireline.console import fail, open_engine, out
+from fireline.diseases.loader import ProfileError
 from fireline.places.service import root_timezone
 from fireline.settings import Settings
 from fireline.worker.models import JobRun
-from fireline.worker.runner import JobContext, run_job
+from fireline.worker.runner import JobContext, last_runs, run_job
 from fireline.worker.scheduler import JOBS, build_scheduler, describe, find, trigger
 
 
@@ -25,9 +26,7 @@ def worker(
 
     Start as many as you like on PostgreSQL: a lock lets one of them run each job."""
     _configure_logging()
-    settings = Settings()
-    engine = open_engine(settings)
-    context = JobContext.build(settings, engine)
+    context = _context()
     with context.sessions() as session:
         zone = root_timezone(session)
     if list_jobs:
@@ -36,6 +35,29 @@ def worker(
         _run_now(once, context)
     else:
         _run_forever(context, zone)
+
+
+def _context() -> JobContext:
+    """Settings and profiles read once; a bad one stops the worker with one line."""
+    try:
+        settings = Settings()
+        return JobContext.build(settings, open_engine(settings))
+    except ValidationError as exc:
+        fail(_setting_errors(exc))
+    except ProfileError as exc:
+        fail(str(exc))
+
+
+# Errors name the variable an administrator sets, not the Python field.
+PREFIXES = {"ResponseSettings": "FIRELINE_RESPONSE_", "QuarantineSettings": "FIRELINE_QUARANTINE_"}
+
+
+def _setting_errors(exc: ValidationError) -> str:
+    prefix = PREFIXES.get(exc.title, "FIRELINE_")
+    return "; ".join(
+        f"{prefix}{'_'.join(str(part) for part in error['loc']).upper()}: {error['msg']}"
+        for error in exc.errors()
+    )
 
 
 def _configure_logging() -> None:
@@ -72,17 +94,15 @@ def _run_forever(context: JobContext, zone: tzinfo) -> None:
 def _print_jobs(context: JobContext, zone: tzinfo) -> None:
     """One line per job (grep-friendly): schedule, next run and last run, local time."""
     now = context.clock.now().astimezone(zone)
-    with context.sessions() as session:
-        for job in JOBS:
-            due = trigger(job, context, zone).get_next_fire_time(None, now)
-            last = session.scalars(
-                select(JobRun).where(JobRun.job == job.name).order_by(JobRun.id.desc()).limit(1)
-            ).first()
-            out.print(
-                f"{job.name:<22} {describe(job, context, zone):<32} next {due:%Y-%m-%d %H:%M:%S}"
-                f"  last {_local(last, zone)} {last.status if last else ''}",
-                soft_wrap=True,
-            )
+    lasts = last_runs(context.sessions)
+    for job in JOBS:
+        due = trigger(job, context, zone).get_next_fire_time(None, now)
+        last = lasts.get(job.name)
+        out.print(
+            f"{job.name:<22} {describe(job, context, zone):<32} next {due:%Y-%m-%d %H:%M:%S}"
+            f"  last {_local(last, zone)} {last.status if last else ''}",
+            soft_wrap=True,
+        )
 
 
 def _local(run: JobRun | None, zone: tzinfo) -> str:

@@ -18,7 +18,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from filelock import FileLock, Timeout
-from sqlalchemy import Engine, exists, select, text
+from sqlalchemy import Engine, exists, func, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from fireline.clock import Clock, SystemClock
@@ -196,3 +196,11 @@ def _finish(
         run = session.get_one(JobRun, run_id)
         run.finished_at, run.status, run.error = now, outcome.status, error
         run.summary = outcome.summary[:200] if outcome.status == "succeeded" else None
+
+
+def last_runs(sessions: sessionmaker[Session]) -> dict[str, JobRun]:
+    """The latest run of each job that ever ran, by job name."""
+    latest = select(func.max(JobRun.id)).group_by(JobRun.job)
+    with sessions() as session:
+        runs = session.scalars(select(JobRun).where(JobRun.id.in_(latest)))
+        return {run.job: run for run in runs}
