@@ -6,13 +6,15 @@ from datetime import timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request, status
+from fastapi.responses import JSONResponse
 
 from fireline.auth import audit
-from fireline.auth.deps import ApiActor
+from fireline.auth.deps import ApiActor, client_address
 from fireline.auth.models import User
 from fireline.auth.schemas import AuditEventRead, TokenRead, TokenRequest, UserCreate, UserRead
-from fireline.auth.service import authenticate, create_user, issue_token, list_users
+from fireline.auth.service import create_user, issue_token, list_users, log_in
 from fireline.db.deps import DbSession
+from fireline.errors import Problem, problem_response
 from fireline.pagination import Page, PageParams, make_page, page_params
 
 router = APIRouter(tags=["auth"])
@@ -30,10 +32,22 @@ def user_read(user: User) -> UserRead:
     )
 
 
-@router.post("/auth/token", response_model=TokenRead)
-def create_token(body: TokenRequest, request: Request, session: DbSession) -> TokenRead:
-    """Exchange a username and password for a bearer token."""
-    user = authenticate(session, body.username, body.password)
+@router.post(
+    "/auth/token",
+    response_model=TokenRead,
+    responses={401: {"description": "Wrong credentials"}, 429: {"description": "Throttled"}},
+)
+def create_token(
+    body: TokenRequest, request: Request, session: DbSession
+) -> TokenRead | JSONResponse:
+    """Exchange a username and password for a bearer token (failures are throttled)."""
+    now = request.app.state.clock.now()
+    try:
+        user = log_in(session, body.username, body.password, address=client_address(request),
+                      now=now)  # fmt: skip
+    except Problem as refused:
+        # Returned, not raised, so the transaction commits the counted failure.
+        return problem_response(refused, request)
     hours = request.app.state.settings.token_hours
     issued = issue_token(session, user, kind="api", lifetime=timedelta(hours=hours))
     return TokenRead(access_token=issued.token, expires_at=issued.expires_at)
@@ -62,7 +76,5 @@ def read_audit(
     actor: ApiActor, session: DbSession, params: Annotated[PageParams, Depends(page_params)]
 ) -> Page[AuditEventRead]:
     """The newest audit events in your subtree (administrators only)."""
-    events = audit.recent(session, actor, limit=params.limit + 1, offset=params.offset)
-    items = [AuditEventRead.model_validate(e) for e in events[: params.limit]]
-    total = params.offset + len(events)
-    return make_page(items, total, params)
+    events, total = audit.recent(session, actor, limit=params.limit, offset=params.offset)
+    return make_page([AuditEventRead.model_validate(e) for e in events], total, params)

@@ -20,7 +20,7 @@ class TokenRead(BaseModel):
 
 class UserCreate(BaseModel):
     username: str = Field(min_length=2, max_length=100, pattern=r"^[A-Za-z0-9_.@-]+$")
-    password: str = Field(min_length=8)
+    password: str = Field(min_length=1, max_length=1024)
     role: str
     jurisdiction_code: str
     full_name: str = ""

@@ -4,13 +4,20 @@ from __future__ import annotations
 
 from datetime import timedelta
 from typing import Annotated, Final
+from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
-from fireline.auth.deps import SESSION_COOKIE, check_csrf, session_token
+from fireline.auth.deps import SESSION_COOKIE, check_csrf, client_address, session_token
 from fireline.auth.roles import ROLE_NAMES
-from fireline.auth.service import InvalidCredentials, authenticate, issue_token, revoke_token
+from fireline.auth.service import (
+    InvalidCredentials,
+    TooManyAttempts,
+    issue_token,
+    log_in,
+    revoke_token,
+)
 from fireline.db.deps import DbSession
 from fireline.web.deps import CSRF_FIELD, PublicPage
 
@@ -38,14 +45,31 @@ def demo_logins() -> list[tuple[str, str]]:
     return logins
 
 
-def _login_form(page: PublicPage, next_url: str, *, failed: bool = False,
-                username: str = "") -> Response:
+def same_origin(request: Request) -> bool:
+    """Whether a form post came from this site (OWASP CSRF Prevention Cheat Sheet,
+    "Verifying Origin with standard headers" and "Fetch Metadata headers").
+
+    A request with neither header (a non-browser client) passes: the log-in form holds
+    no session yet, and what login CSRF forges is a browser's post.
+    """
+    site = request.headers.get("sec-fetch-site")
+    if site is not None and site not in ("same-origin", "none"):
+        return False
+    origin = request.headers.get("origin") or request.headers.get("referer")
+    if origin is None:
+        return True
+    # The scheme is left out: behind a TLS proxy the app sees http for an https page.
+    return urlsplit(origin).netloc == request.url.netloc
+
+
+def _login_form(page: PublicPage, next_url: str, *, refusal: str | None = None,
+                username: str = "", status_code: int = 200) -> Response:
     settings = page.state.settings
     return page.render(
         "auth/login.html",
-        status_code=401 if failed else 200,
+        status_code=status_code,
         next_url=next_url,
-        failed=failed,
+        failed=refusal,
         username=username,
         demo=settings.demo,
         demo_logins=demo_logins() if settings.demo else [],
@@ -71,11 +95,22 @@ def login(
     next: Annotated[str, Form()] = "/",
 ) -> Response:
     settings = page.state.settings
+    request = page.request
+    if not same_origin(request):
+        return _login_form(page, safe_next(next), refusal="origin", username=username,
+                           status_code=403)  # fmt: skip
     try:
-        user = authenticate(session, username.strip(), password)
+        user = log_in(session, username.strip(), password, address=client_address(request),
+                      now=request.app.state.clock.now())  # fmt: skip
     except InvalidCredentials:
         # One message for an unknown user and a wrong password alike.
-        return _login_form(page, safe_next(next), failed=True, username=username)
+        return _login_form(page, safe_next(next), refusal="password", username=username,
+                           status_code=401)  # fmt: skip
+    except TooManyAttempts as refused:
+        response = _login_form(page, safe_next(next), refusal="locked", username=username,
+                               status_code=429)  # fmt: skip
+        response.headers.update(refused.headers or {})
+        return response
     issued = issue_token(
         session, user, kind="session", lifetime=timedelta(hours=settings.session_hours)
     )
