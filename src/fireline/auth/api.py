@@ -8,10 +8,17 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request, status
 from fastapi.responses import JSONResponse
 
-from fireline.auth import audit
+from fireline.auth import audit, tokens
 from fireline.auth.deps import ApiActor, client_address
 from fireline.auth.models import User
-from fireline.auth.schemas import AuditEventRead, TokenRead, TokenRequest, UserCreate, UserRead
+from fireline.auth.schemas import (
+    AuditEventRead,
+    TokenInfo,
+    TokenRead,
+    TokenRequest,
+    UserCreate,
+    UserRead,
+)
 from fireline.auth.service import create_user, issue_token, list_users, log_in
 from fireline.db.deps import DbSession
 from fireline.errors import Problem, problem_response
@@ -51,6 +58,26 @@ def create_token(
     hours = request.app.state.settings.token_hours
     issued = issue_token(session, user, kind="api", lifetime=timedelta(hours=hours))
     return TokenRead(access_token=issued.token, expires_at=issued.expires_at)
+
+
+@router.get("/auth/tokens", response_model=list[TokenInfo])
+def read_my_tokens(actor: ApiActor, session: DbSession) -> list[TokenInfo]:
+    """Your page sessions and API tokens (their values are never stored or shown)."""
+    assert actor.user_id is not None
+    found = tokens.list_tokens(session, actor, actor.user_id)
+    return [TokenInfo.model_validate(t) for t in found]
+
+
+@router.get("/users/{user_id}/tokens", response_model=list[TokenInfo])
+def read_user_tokens(user_id: int, actor: ApiActor, session: DbSession) -> list[TokenInfo]:
+    """A user's sessions and tokens (administrators, for users in their subtree)."""
+    return [TokenInfo.model_validate(t) for t in tokens.list_tokens(session, actor, user_id)]
+
+
+@router.delete("/auth/tokens/{token_id}", status_code=status.HTTP_204_NO_CONTENT)
+def revoke_token(token_id: int, actor: ApiActor, session: DbSession) -> None:
+    """Revoke a session or token: your own, or, as an administrator, one in your subtree."""
+    tokens.revoke(session, actor, token_id)
 
 
 @router.get("/users/me", response_model=UserRead)

@@ -50,3 +50,15 @@ class AuditEventRead(BaseModel):
     entity_ids: list[int]
     jurisdiction_id: int | None
     detail: dict[str, object]
+
+
+class TokenInfo(BaseModel):
+    """A session or API token as its holder and administrators see it: never its value."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    kind: str
+    user_id: int
+    created_at: datetime
+    expires_at: datetime

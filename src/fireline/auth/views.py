@@ -9,17 +9,20 @@ from urllib.parse import urlsplit
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
+from fireline.auth import tokens
 from fireline.auth.deps import SESSION_COOKIE, check_csrf, client_address, session_token
 from fireline.auth.roles import ROLE_NAMES
 from fireline.auth.service import (
     InvalidCredentials,
     TooManyAttempts,
+    actor_for,
     issue_token,
     log_in,
     revoke_token,
 )
 from fireline.db.deps import DbSession
-from fireline.web.deps import CSRF_FIELD, PublicPage
+from fireline.errors import NotFound
+from fireline.web.deps import CSRF_FIELD, PageContext, PublicPage
 
 router = APIRouter()
 
@@ -133,14 +136,53 @@ def logout(
     page: PublicPage,
     session: DbSession,
     csrf_token: Annotated[str | None, Form(alias=CSRF_FIELD)] = None,
+    revoke_api: Annotated[str | None, Form()] = None,
 ) -> Response:
+    """End this page session; API tokens live on (scripts use them) unless the form asks."""
     response = RedirectResponse("/login", status_code=303)
     token = session_token(request, session)
     if token is not None:
         check_csrf(request, token, csrf_token)
+        if revoke_api:
+            actor = actor_for(token.user)
+            tokens.revoke_all(session, actor, token.user_id, kind="api")
         revoke_token(session, request.cookies[SESSION_COOKIE])
     response.delete_cookie(
         SESSION_COOKIE, path="/", httponly=True, samesite="lax",
         secure=page.state.settings.secure_cookies,
     )
     return response
+
+
+@router.get("/account")
+def account_page(page: PageContext, session: DbSession) -> Response:
+    return _account(page, session)
+
+
+def _account(page: PageContext, session: DbSession, *, status_code: int = 200,
+             revoked: bool = False) -> Response:
+    actor, user = page.actor, page.user
+    assert actor is not None and user is not None and actor.user_id is not None
+    current = session_token(page.request, session)
+    return page.render(
+        "auth/account.html",
+        status_code=status_code,
+        tokens=tokens.list_tokens(session, actor, actor.user_id),
+        current_id=current.id if current else None,
+        revoked=revoked,
+    )
+
+
+@router.post("/account/tokens/{token_id}/revoke")
+def revoke_page(token_id: int, page: PageContext, session: DbSession) -> Response:
+    """Revoke one of one's own sessions or tokens (CSRF is checked by page_context)."""
+    actor = page.actor
+    assert actor is not None
+    owned = {t.id for t in tokens.list_tokens(session, actor, actor.user_id or 0)}
+    if token_id not in owned:
+        raise NotFound(f"token {token_id}")
+    tokens.revoke(session, actor, token_id)
+    current = session_token(page.request, session)
+    if current is None:  # one's own page session: this was a log-out
+        return RedirectResponse("/login", status_code=303)
+    return _account(page, session, revoked=True)
