@@ -116,3 +116,9 @@ def test_the_account_page_refuses_a_revoke_without_csrf(
     refused = client.post(f"/account/tokens/{api_id}/revoke", data={})
     assert refused.status_code == 403
     assert client.get("/api/v1/users/me", headers=api).status_code == 200
+
+
+def test_the_account_page_speaks_chinese(client: TestClient, people: None) -> None:
+    log_in(client, "ann")
+    page = client.get("/account?lang=zh")
+    assert "会话与 API 令牌" in page.text and "网页会话" in page.text

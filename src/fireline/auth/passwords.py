@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 from functools import lru_cache
+from typing import Final
 
 from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -17,17 +18,18 @@ MIN_LENGTH = 12
 CHEAP_HASHES_FOR_TESTS = "FIRELINE_TEST_CHEAP_PASSWORD_HASHES"
 
 
+REFUSALS: Final = {
+    "short": f"a password needs at least {MIN_LENGTH} characters",
+    "common": "this password is on a list of commonly used passwords; choose another",
+    "username": "a password must not contain the user name",
+}
+
+
 class WeakPassword(ValueError):
     """A password the policy refuses; ``reason`` is a stable code for pages and the API."""
 
-    MESSAGES = {
-        "short": f"a password needs at least {MIN_LENGTH} characters",
-        "common": "this password is on a list of commonly used passwords; choose another",
-        "username": "a password must not contain the user name",
-    }
-
     def __init__(self, reason: str) -> None:
-        super().__init__(self.MESSAGES[reason])
+        super().__init__(REFUSALS[reason])
         self.reason = reason
 
 

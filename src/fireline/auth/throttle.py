@@ -55,7 +55,7 @@ def lock_for(rule: Rule, failures: int) -> timedelta | None:
     if failures < rule.free:
         return None
     doublings = min(failures - rule.free, 20)
-    return min(rule.first_lock * 2**doublings, rule.longest_lock)
+    return min(rule.first_lock * (1 << doublings), rule.longest_lock)
 
 
 def locked_for(session: Session, keys: list[str], now: datetime) -> timedelta | None:
