@@ -111,3 +111,22 @@ def test_a_log_in_is_audited_in_the_users_jurisdiction(
     page = client.get("/api/v1/audit?limit=100", headers=bearer(client, "county-admin")).json()
     logins = [e for e in page["items"] if e["action"] == "login"]
     assert {e["detail"]["actor"] for e in logins} == {"ann", "county-admin"}
+
+
+def test_weak_passwords_are_refused_by_the_api(session: Session, client: TestClient) -> None:
+    small_tree(session)
+    make_user(session, "boss", "admin", "C1")
+    headers = bearer(client, "boss")
+    body = {"username": "newbie", "role": "viewer", "jurisdiction_code": "C1B"}
+    for weak, says in (
+        ("password", "at least 12"),
+        ("12345678", "at least 12"),
+        ("qwerty123456", "commonly used"),
+        ("newbie-is-here-2026", "user name"),
+    ):
+        refused = client.post("/api/v1/users", json={**body, "password": weak}, headers=headers)
+        assert refused.status_code == 422, weak
+        assert refused.headers["content-type"] == "application/problem+json"
+        assert says in refused.json()["detail"]
+    users = client.get("/api/v1/users", headers=headers).json()
+    assert "newbie" not in {u["username"] for u in users}
