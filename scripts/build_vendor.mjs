@@ -17,6 +17,10 @@ const FILES = [
   ["vega-lite", "build/vega-lite.min.js", "vega-lite.min.js"],
   ["vega-embed", "build/vega-embed.min.js", "vega-embed.min.js"],
   ["cytoscape", "dist/cytoscape.min.js", "cytoscape.min.js"],
+  // Swagger UI for /api/v1/docs, served from here rather than a CDN so the page works
+  // on a network without internet access.
+  ["swagger-ui-dist", "swagger-ui-bundle.js", "swagger-ui-bundle.js"],
+  ["swagger-ui-dist", "swagger-ui.css", "swagger-ui.css"],
 ];
 
 function version(pkg) {

@@ -30,6 +30,8 @@ from fireline.testing.api import router as testing_router
 from fireline.testing.pooling.api import router as screening_router
 from fireline.tracing.api import router as tracing_router
 from fireline.tracing.venues.api import router as venues_router
+from fireline.web.apidocs import install_api_docs
+from fireline.web.headers import SecurityHeaders
 from fireline.web.setup import install_pages
 from fireline.zones.api import router as zones_router
 
@@ -71,9 +73,10 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         version=__version__,
         summary="Outbreak response for public health departments",
         openapi_url=f"{API_PREFIX}/openapi.json",
-        docs_url=f"{API_PREFIX}/docs",
+        docs_url=None,  # install_api_docs serves Swagger UI from /static, not a CDN
         redoc_url=None,
     )
+    app.add_middleware(SecurityHeaders, https=settings.secure_cookies)
     app.state.settings = settings
     app.state.clock = SystemClock()
     app.state.engine = engine
@@ -89,5 +92,6 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
             return JSONResponse({"status": "unavailable", "database": "unreachable"}, 503)
         return JSONResponse({"status": "ok", "database": engine.dialect.name})
 
+    install_api_docs(app, f"{API_PREFIX}/docs")
     install_pages(app, settings)
     return app

@@ -86,3 +86,47 @@ def test_audit_log_is_admin_only_and_paged(session: Session, client: TestClient)
     assert client.get("/api/v1/audit", headers=bearer(client, "ann")).status_code == 403
     page = client.get("/api/v1/audit?limit=1", headers=bearer(client, "boss")).json()
     assert len(page["items"]) == 1 and page["next_offset"] == 1
+
+
+def test_audit_total_counts_every_visible_event(session: Session, client: TestClient) -> None:
+    small_tree(session)
+    make_user(session, "boss", "admin", "C1")
+    headers = bearer(client, "boss")
+    for _ in range(3):
+        client.get("/api/v1/users/me", headers=bearer(client, "boss"))
+    visible = client.get("/api/v1/audit?limit=500", headers=headers).json()["total"]
+    page = client.get("/api/v1/audit?limit=2&offset=1", headers=headers).json()
+    assert visible >= 4  # four log-ins at least, all in C1
+    assert page["total"] == visible and len(page["items"]) == 2
+    assert page["next_offset"] == 3
+
+
+def test_a_log_in_is_audited_in_the_users_jurisdiction(
+    session: Session, client: TestClient
+) -> None:
+    small_tree(session)
+    make_user(session, "county-admin", "admin", "C1A")
+    make_user(session, "ann", "investigator", "C1A")
+    bearer(client, "ann")
+    page = client.get("/api/v1/audit?limit=100", headers=bearer(client, "county-admin")).json()
+    logins = [e for e in page["items"] if e["action"] == "login"]
+    assert {e["detail"]["actor"] for e in logins} == {"ann", "county-admin"}
+
+
+def test_weak_passwords_are_refused_by_the_api(session: Session, client: TestClient) -> None:
+    small_tree(session)
+    make_user(session, "boss", "admin", "C1")
+    headers = bearer(client, "boss")
+    body = {"username": "newbie", "role": "viewer", "jurisdiction_code": "C1B"}
+    for weak, says in (
+        ("password", "at least 12"),
+        ("12345678", "at least 12"),
+        ("qwerty123456", "commonly used"),
+        ("newbie-is-here-2026", "user name"),
+    ):
+        refused = client.post("/api/v1/users", json={**body, "password": weak}, headers=headers)
+        assert refused.status_code == 422, weak
+        assert refused.headers["content-type"] == "application/problem+json"
+        assert says in refused.json()["detail"]
+    users = client.get("/api/v1/users", headers=headers).json()
+    assert "newbie" not in {u["username"] for u in users}

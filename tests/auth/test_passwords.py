@@ -37,6 +37,30 @@ def test_cheap_test_hashes_still_verify_and_refuse(
     assert not passwords.verify_password(stored, "wrong horse")
 
 
-def test_a_short_password_is_refused() -> None:
-    with pytest.raises(ValueError, match="at least 8"):
-        passwords.hash_password("short")
+def test_a_password_under_twelve_characters_is_refused() -> None:
+    with pytest.raises(passwords.WeakPassword) as refused:
+        passwords.hash_password("elevenchars")
+    assert refused.value.reason == "short"
+    assert passwords.hash_password("twelve chars")
+
+
+@pytest.mark.parametrize("common", ["qwerty123456", "QAZWSXEDCRFV", "LeaveMeAlone"])
+def test_a_common_password_of_twelve_characters_is_refused_whatever_its_case(
+    common: str,
+) -> None:
+    with pytest.raises(passwords.WeakPassword) as refused:
+        passwords.hash_password(common)
+    assert refused.value.reason == "common"
+
+
+def test_the_issue_examples_are_refused() -> None:
+    for weak in ("password", "12345678"):
+        with pytest.raises(passwords.WeakPassword):
+            passwords.check_password(weak)
+
+
+def test_a_password_containing_the_user_name_is_refused() -> None:
+    with pytest.raises(passwords.WeakPassword) as refused:
+        passwords.check_password("Hangzhou-Admin-2026", username="hangzhou-admin")
+    assert refused.value.reason == "username"
+    passwords.check_password("Hangzhou-Admin-2026", username="someone-else")

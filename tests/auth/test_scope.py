@@ -43,8 +43,9 @@ def _world(session: Session) -> dict[str, Any]:
     other_zone = scoped_zone(session, tree[OTHER], MARKER)
     session.commit()
     make_user(session, "county", "admin", OWN)  # admin: every permission, still one county
-    make_user(session, "other-user", "investigator", OTHER)
+    other_user = make_user(session, "other-user", "investigator", OTHER)
     return {
+        "other_user_id": other_user.id,
         "own_person": own.id,
         "other_person": other.id,
         "other_alert": other_alert.id,
@@ -61,6 +62,7 @@ def _path_values(world: dict[str, Any]) -> dict[str, str]:
     """What each known path parameter points at in the other county."""
     return {
         "code": OTHER,
+        "user_id": str(world["other_user_id"]),
         "person_id": str(world["other_person"]),
         "alert_id": str(world["other_alert"]),
         "response_id": str(world["response_id"]),

@@ -87,7 +87,7 @@ def test_create_user_validates_and_audits(session: Session) -> None:
             role="chief",
             jurisdiction_code="C1A",
         )
-    with pytest.raises(Problem, match="at least 8"):
+    with pytest.raises(Problem, match="at least 12"):
         create_user(
             session,
             system_actor(),

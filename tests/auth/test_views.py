@@ -134,3 +134,48 @@ def test_layout_offers_log_out_with_csrf(client: TestClient, user: str) -> None:
     assert csrf_from(html) == csrf
     assert f'"X-CSRF-Token": "{csrf}"' in html  # htmx sends it on every request
     assert "Case investigator" in html
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"origin": "https://evil.example"},
+        {"origin": "null"},
+        {"referer": "https://evil.example/login-csrf.html"},
+        {"sec-fetch-site": "cross-site"},
+    ],
+)
+def test_a_log_in_posted_from_another_site_is_refused(
+    client: TestClient, user: str, headers: dict[str, str]
+) -> None:
+    """Login CSRF (OWASP CSRF Prevention Cheat Sheet): a page elsewhere must not log the
+    browser in to an account of the attacker's choosing."""
+    response = client.post(
+        "/login", data={"username": user, "password": PASSWORD}, headers=headers,
+        follow_redirects=False,
+    )
+    assert response.status_code == 403
+    assert "set-cookie" not in response.headers
+    assert "did not come from Fireline" in response.text
+    assert f'value="{user}"' in response.text  # what was typed is kept
+
+
+def test_a_log_in_from_this_site_passes(client: TestClient, user: str) -> None:
+    response = client.post(
+        "/login", data={"username": user, "password": PASSWORD},
+        headers={"origin": "http://testserver", "sec-fetch-site": "same-origin"},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303
+
+
+def test_the_log_in_form_says_when_the_account_is_locked(client: TestClient, user: str) -> None:
+    for _ in range(5):
+        assert post_login(client, "wrong-guess-again").status_code == 401  # type: ignore[attr-defined]
+    locked = client.post(
+        "/login", data={"username": user, "password": PASSWORD},
+        follow_redirects=False,
+    )
+    assert locked.status_code == 429 and "retry-after" in locked.headers
+    assert "Too many failed log-ins" in locked.text
+    assert "set-cookie" not in locked.headers

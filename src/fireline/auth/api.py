@@ -6,13 +6,22 @@ from datetime import timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request, status
+from fastapi.responses import JSONResponse
 
-from fireline.auth import audit
-from fireline.auth.deps import ApiActor
+from fireline.auth import audit, tokens
+from fireline.auth.deps import ApiActor, client_address
 from fireline.auth.models import User
-from fireline.auth.schemas import AuditEventRead, TokenRead, TokenRequest, UserCreate, UserRead
-from fireline.auth.service import authenticate, create_user, issue_token, list_users
+from fireline.auth.schemas import (
+    AuditEventRead,
+    TokenInfo,
+    TokenRead,
+    TokenRequest,
+    UserCreate,
+    UserRead,
+)
+from fireline.auth.service import create_user, issue_token, list_users, log_in
 from fireline.db.deps import DbSession
+from fireline.errors import Problem, problem_response
 from fireline.pagination import Page, PageParams, make_page, page_params
 
 router = APIRouter(tags=["auth"])
@@ -30,13 +39,45 @@ def user_read(user: User) -> UserRead:
     )
 
 
-@router.post("/auth/token", response_model=TokenRead)
-def create_token(body: TokenRequest, request: Request, session: DbSession) -> TokenRead:
-    """Exchange a username and password for a bearer token."""
-    user = authenticate(session, body.username, body.password)
+@router.post(
+    "/auth/token",
+    response_model=TokenRead,
+    responses={401: {"description": "Wrong credentials"}, 429: {"description": "Throttled"}},
+)
+def create_token(
+    body: TokenRequest, request: Request, session: DbSession
+) -> TokenRead | JSONResponse:
+    """Exchange a username and password for a bearer token (failures are throttled)."""
+    now = request.app.state.clock.now()
+    try:
+        user = log_in(session, body.username, body.password, address=client_address(request),
+                      now=now)  # fmt: skip
+    except Problem as refused:
+        # Returned, not raised, so the transaction commits the counted failure.
+        return problem_response(refused, request)
     hours = request.app.state.settings.token_hours
     issued = issue_token(session, user, kind="api", lifetime=timedelta(hours=hours))
     return TokenRead(access_token=issued.token, expires_at=issued.expires_at)
+
+
+@router.get("/auth/tokens", response_model=list[TokenInfo])
+def read_my_tokens(actor: ApiActor, session: DbSession) -> list[TokenInfo]:
+    """Your page sessions and API tokens (their values are never stored or shown)."""
+    assert actor.user_id is not None
+    found = tokens.list_tokens(session, actor, actor.user_id)
+    return [TokenInfo.model_validate(t) for t in found]
+
+
+@router.get("/users/{user_id}/tokens", response_model=list[TokenInfo])
+def read_user_tokens(user_id: int, actor: ApiActor, session: DbSession) -> list[TokenInfo]:
+    """A user's sessions and tokens (administrators, for users in their subtree)."""
+    return [TokenInfo.model_validate(t) for t in tokens.list_tokens(session, actor, user_id)]
+
+
+@router.delete("/auth/tokens/{token_id}", status_code=status.HTTP_204_NO_CONTENT)
+def revoke_token(token_id: int, actor: ApiActor, session: DbSession) -> None:
+    """Revoke a session or token: your own, or, as an administrator, one in your subtree."""
+    tokens.revoke(session, actor, token_id)
 
 
 @router.get("/users/me", response_model=UserRead)
@@ -62,7 +103,5 @@ def read_audit(
     actor: ApiActor, session: DbSession, params: Annotated[PageParams, Depends(page_params)]
 ) -> Page[AuditEventRead]:
     """The newest audit events in your subtree (administrators only)."""
-    events = audit.recent(session, actor, limit=params.limit + 1, offset=params.offset)
-    items = [AuditEventRead.model_validate(e) for e in events[: params.limit]]
-    total = params.offset + len(events)
-    return make_page(items, total, params)
+    events, total = audit.recent(session, actor, limit=params.limit, offset=params.offset)
+    return make_page([AuditEventRead.model_validate(e) for e in events], total, params)

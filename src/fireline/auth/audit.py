@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from fireline.auth.models import AuditEvent
@@ -39,10 +39,18 @@ def record(
     )
 
 
-def recent(session: Session, actor: Actor, *, limit: int, offset: int) -> list[AuditEvent]:
-    """Audit events in the actor's subtree (events without a jurisdiction are the admin's)."""
+def _visible(statement: Select[Any], actor: Actor) -> Select[Any]:
+    """Events in the actor's subtree (events without a jurisdiction are the root admin's)."""
+    if actor.jurisdiction_path != "/":
+        return actor.restrict(statement, AuditEvent)
+    return statement
+
+
+def recent(
+    session: Session, actor: Actor, *, limit: int, offset: int
+) -> tuple[list[AuditEvent], int]:
+    """One page of the newest audit events the actor may see, and how many there are."""
     actor.require("audit:read")
     statement = select(AuditEvent).order_by(AuditEvent.id.desc()).limit(limit).offset(offset)
-    if actor.jurisdiction_path != "/":
-        statement = actor.restrict(statement, AuditEvent)
-    return list(session.scalars(statement))
+    total = session.scalar(_visible(select(func.count(AuditEvent.id)), actor)) or 0
+    return list(session.scalars(_visible(statement, actor))), total

@@ -61,7 +61,7 @@ def set_password(
         if user is None:
             fail(f"no user named {username!r}")
         try:
-            user.password_hash = hash_password(password)
+            user.password_hash = hash_password(password, username=username)
         except ValueError as exc:
             fail(str(exc))
     out.print(f"password of {username} changed")

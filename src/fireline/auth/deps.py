@@ -23,6 +23,11 @@ class NotLoggedIn(Exception):
     """A page needs a logged-in user; the app redirects to the login page."""
 
 
+def client_address(request: Request) -> str:
+    """The peer's address (behind a proxy, run uvicorn with --proxy-headers)."""
+    return request.client.host if request.client else "unknown"
+
+
 def session_token(request: Request, session: Session) -> AuthToken | None:
     """The live page session of this request, if any."""
     cookie = request.cookies.get(SESSION_COOKIE)

@@ -61,3 +61,18 @@ class AuditEvent(Base):
     entity_ids: Mapped[list[int]] = mapped_column(JSON, nullable=False, default=list)
     jurisdiction_id: Mapped[int | None] = mapped_column(ForeignKey("jurisdictions.id"))
     detail: Mapped[dict[str, object]] = mapped_column(JSON, nullable=False, default=dict)
+
+
+class LoginThrottle(Base):
+    """Failed log-ins of one account or one client address, and how long it is locked.
+
+    The key is ``account:`` or ``address:`` and the SHA-256 of the name or address, so
+    the table holds no user names or IP addresses (OWASP Logging Cheat Sheet).
+    """
+
+    __tablename__ = "login_throttles"
+
+    key: Mapped[str] = mapped_column(String(80), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    last_failure_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -20,7 +20,7 @@ class TokenRead(BaseModel):
 
 class UserCreate(BaseModel):
     username: str = Field(min_length=2, max_length=100, pattern=r"^[A-Za-z0-9_.@-]+$")
-    password: str = Field(min_length=8)
+    password: str = Field(min_length=1, max_length=1024)
     role: str
     jurisdiction_code: str
     full_name: str = ""
@@ -50,3 +50,15 @@ class AuditEventRead(BaseModel):
     entity_ids: list[int]
     jurisdiction_id: int | None
     detail: dict[str, object]
+
+
+class TokenInfo(BaseModel):
+    """A session or API token as its holder and administrators see it: never its value."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    kind: str
+    user_id: int
+    created_at: datetime
+    expires_at: datetime

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import math
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -10,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from fireline.auth import audit
+from fireline.auth import audit, throttle
 from fireline.auth.models import AuthToken, User
 from fireline.auth.passwords import dummy_hash, hash_password, verify_password
 from fireline.auth.roles import ROLE_NAMES
@@ -27,6 +28,17 @@ class InvalidToken(Problem):
     def __init__(self) -> None:
         super().__init__(
             401, "the token is missing, expired or revoked", headers={"WWW-Authenticate": "Bearer"}
+        )
+
+
+class TooManyAttempts(Problem):
+    def __init__(self, wait: timedelta) -> None:
+        seconds = max(1, math.ceil(wait.total_seconds()))
+        super().__init__(
+            429,
+            "too many failed log-ins; wait and try again",
+            headers={"Retry-After": str(seconds)},
+            retry_after=seconds,
         )
 
 
@@ -71,7 +83,7 @@ def create_user(
     if session.scalar(select(User.id).where(User.username == username)) is not None:
         raise Conflict(f"the username {username!r} is taken")
     try:
-        password_hash = hash_password(password)
+        password_hash = hash_password(password, username=username)
     except ValueError as exc:
         raise Problem(422, str(exc)) from exc
     user = User(
@@ -101,6 +113,47 @@ def authenticate(session: Session, username: str, password: str) -> User:
     return user
 
 
+def log_in(
+    session: Session, username: str, password: str, *, address: str, now: datetime
+) -> User:
+    """``authenticate`` behind the throttle; every refusal is audited.
+
+    The caller must commit after a refusal too (return the error, do not raise it out of
+    the request's transaction), or the failure would not count.
+    """
+    keys = [throttle.account_key(username), throttle.address_key(address)]
+    wait = throttle.locked_for(session, keys, now)
+    if wait is not None:
+        _audit_failure(session, username, "locked")
+        raise TooManyAttempts(wait)
+    try:
+        user = authenticate(session, username, password)
+    except InvalidCredentials:
+        throttle.record_failure(session, username, address, now)
+        _audit_failure(session, username, "password")
+        raise
+    throttle.record_success(session, username)
+    return user
+
+
+def _audit_failure(session: Session, username: str, reason: str) -> None:
+    """A failed log-in, in the account's jurisdiction so its administrators see it.
+
+    An unknown name is not written down: people type their password into it by mistake.
+    """
+    user = session.scalars(select(User).where(User.username == username)).first()
+    anonymous = Actor(None, "anonymous", "viewer", 0, "/")
+    audit.record(
+        session,
+        anonymous,
+        "login_failed",
+        "user",
+        [user.id] if user else [],
+        jurisdiction_id=user.jurisdiction_id if user else None,
+        reason=reason,
+    )
+
+
 def issue_token(
     session: Session, user: User, *, kind: str, lifetime: timedelta, now: datetime | None = None
 ) -> IssuedToken:
@@ -120,7 +173,9 @@ def issue_token(
         )
     )
     actor = actor_for(user)
-    audit.record(session, actor, "login", "user", [user.id], kind=kind)
+    audit.record(
+        session, actor, "login", "user", [user.id], jurisdiction_id=user.jurisdiction_id, kind=kind
+    )
     return IssuedToken(token, csrf, expires_at)
 
 

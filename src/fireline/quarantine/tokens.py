@@ -90,15 +90,26 @@ class RateLimiter:
         self._hits: dict[str, deque[float]] = {}
         self._lock = threading.Lock()
 
+    def _recent(self, key: str, now: float) -> deque[float]:
+        hits = self._hits.setdefault(key, deque())
+        while hits and now - hits[0] > self.window:
+            hits.popleft()
+        return hits
+
+    def check(self, *keys: str) -> None:
+        """Refuse when any key is at its limit, without counting a hit."""
+        now = time.monotonic()
+        with self._lock:
+            if any(len(self._recent(key, now)) >= self.limit for key in keys):
+                raise TooManyRequests()
+
     def hit(self, *keys: str) -> None:
         now = time.monotonic()
         with self._lock:
             if len(self._hits) > 100_000:
                 self._hits.clear()  # bounded memory under a flood of new keys
             for key in keys:
-                hits = self._hits.setdefault(key, deque())
-                while hits and now - hits[0] > self.window:
-                    hits.popleft()
+                hits = self._recent(key, now)
                 if len(hits) >= self.limit:
                     raise TooManyRequests()
                 hits.append(now)

@@ -87,7 +87,7 @@ def _local_datetime(context: Context, value: datetime) -> str:
     return i18n.short_datetime(value, context["lang"], zone)
 
 
-def _static_url(path: str) -> str:
+def static_url(path: str) -> str:
     # The version in the query string makes browsers fetch assets anew after an upgrade.
     return f"/static/{path}?v={__version__}"
 
@@ -108,7 +108,7 @@ def build_environment(root: Path = PACKAGE_ROOT) -> Environment:
     env.filters["rate"] = _rate
     env.filters["long_date"] = _long_date
     env.filters["local_datetime"] = _local_datetime
-    env.globals["static_url"] = _static_url
+    env.globals["static_url"] = static_url
     env.globals["language_names"] = i18n.LANGUAGE_NAMES
     env.globals["html_lang"] = i18n.HTML_LANG
     return env

@@ -159,3 +159,20 @@ def test_unknown_disease_and_missing_person(session: Session, client: TestClient
         client.post("/api/v1/cases", json=case_body(person=None), headers=headers).status_code
         == 422
     )
+
+
+def test_a_stale_version_is_refused_even_when_nothing_would_change(
+    session: Session, client: TestClient
+) -> None:
+    """No update may skip the version check: an empty or same-value body is still a 409."""
+    county_world(session)
+    case = post_case(client, "ann")
+    headers = bearer(client, "ann")
+    url = f"/api/v1/cases/{case['id']}"
+    body = {"version": 1, "outcome": "recovered", "date_outcome": "2024-03-20"}
+    assert client.patch(url, json=body, headers=headers).json()["version"] == 2
+    for stale in ({"version": 1}, body):
+        refused = client.patch(url, json=stale, headers=headers)
+        assert refused.status_code == 409, stale
+    same = client.patch(url, json={**body, "version": 2}, headers=headers)
+    assert same.status_code == 200

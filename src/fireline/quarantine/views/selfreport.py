@@ -1,11 +1,16 @@
 """The self-report page (``/r/{token}``): no login, mobile-sized, in the person's language.
 
-A forged, expired or finished link gets the same page and status (tokens.py); every
-request counts against a per-address and a per-link rate limit first, so the limit
-answers the same for real and forged links. The page shows no personal data.
+A forged, expired or finished link gets the same page and status (tokens.py). Every
+request counts against its link's rate limit; an address is limited only by the unusable
+links it opened, so a quarantine hotel's guests, who share one address, do not lock each
+other out, while guessing links from one address is still slowed (OWASP Blocking Brute
+Force Attacks). Both limits are checked before the link is looked up, so they answer the
+same for real and forged links. The page shows no personal data.
 """
 
 from __future__ import annotations
+
+import contextlib
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
@@ -24,9 +29,17 @@ router = APIRouter()
 
 
 def _open(request: Request, session: DbSession, token: str) -> tuple[QuarantineOrder, Actor]:
+    limiter = deps.limiter(request)
     client = request.client.host if request.client else "unknown"
-    deps.limiter(request).hit(f"ip:{client}", f"link:{tokens.digest(token)[:16]}")
-    order, place = tokens.resolve(session, token, deps.now(request))
+    unusable = f"bad-links:{client}"
+    limiter.check(unusable)
+    limiter.hit(f"link:{tokens.digest(token)[:16]}")
+    try:
+        order, place = tokens.resolve(session, token, deps.now(request))
+    except tokens.InvalidLink:
+        with contextlib.suppress(tokens.TooManyRequests):
+            limiter.hit(unusable)
+        raise
     actor = Actor(None, "self-report", "viewer", place.id, place.path)
     return order, actor
 

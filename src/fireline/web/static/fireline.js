@@ -5,6 +5,21 @@
   document.querySelectorAll("select[data-autosubmit]").forEach(function (select) {
     select.addEventListener("change", function () { select.form.submit(); });
   });
+  // A "select all" box names the boxes it ticks (proposal lists).
+  document.querySelectorAll("input[data-select-all]").forEach(function (all) {
+    all.addEventListener("change", function () {
+      document.querySelectorAll(all.getAttribute("data-select-all")).forEach(function (box) {
+        box.checked = all.checked;
+      });
+    });
+  });
+  // An htmx form that starts empty again once saved (the contact list).
+  document.body.addEventListener("htmx:afterRequest", function (event) {
+    var form = event.target;
+    if (form.matches && form.matches("form[data-reset-after-save]") && event.detail.successful) {
+      form.reset();
+    }
+  });
   // A chart container names a Vega-Lite spec (a <script type="application/json">).
   document.querySelectorAll("[data-vega-spec]").forEach(function (box) {
     var source = document.getElementById(box.getAttribute("data-vega-spec"));
