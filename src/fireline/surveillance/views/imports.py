@@ -16,7 +16,7 @@ from fireline.pagination import PageParams
 from fireline.surveillance.intake import batches, columns, mappings
 from fireline.surveillance.models import ImportBatch
 from fireline.surveillance.views.common import actor_of, all_disease_options, session_of
-from fireline.web.deps import Page, PageContext
+from fireline.web.deps import Page, PageContext, PostedForm
 from fireline.web.i18n import N_
 
 router = APIRouter()
@@ -101,10 +101,9 @@ def _mapping_page(page: Page, batch: ImportBatch, status: int = 200,
 
 
 @router.post("/surveillance/imports/{batch_id}/mapping")
-async def map_columns(batch_id: int, page: PageContext, request: Request) -> Response:
+def map_columns(batch_id: int, page: PageContext, request: Request, form: PostedForm) -> Response:
     """Step 2: validate again with the chosen headers; optionally save them by name."""
     session, actor = session_of(page), actor_of(page)
-    form = await request.form()
     saved_name = str(form.get("use_mapping") or "")
     chosen = {t.name: str(form.get(f"map_{t.name}") or "") for t in columns.TARGETS}
     try:

@@ -137,12 +137,12 @@ def post_pool_results(body: PoolResultsIn, actor: ApiActor, session: DbSession,
 
 
 @router.post("/pool-results/csv", response_model=PoolReportRead)
-async def post_pool_results_csv(
+def post_pool_results_csv(
     actor: ApiActor, session: DbSession, moment: Now,
     file: Annotated[UploadFile, File(description="CSV: barcode, outcome, ct_value, resulted_at")],
     batch: Annotated[str | None, Form(max_length=200)] = None,
 ) -> PoolReportRead:  # fmt: skip
-    content = await file.read()
+    content = file.file.read()
     rows = read_pool_csv(content)
     found = ingest_rows(session, actor, rows, batch=batch or file.filename or "csv", now=moment)
     return PoolReportRead(**found.as_dict())

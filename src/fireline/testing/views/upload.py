@@ -18,7 +18,7 @@ from fireline.testing.pooling.ingest import ingest_rows
 from fireline.testing.results import digest, ingest
 from fireline.testing.samples import require_write
 from fireline.testing.views import common
-from fireline.web.deps import Page, PageContext
+from fireline.web.deps import Page, PageContext, PostedForm
 from fireline.web.i18n import N_
 
 router = APIRouter()
@@ -64,15 +64,14 @@ def _pool_results(page: Page, name: str, content: bytes) -> dict[str, Any]:
 
 
 @router.post("/testing/upload")
-async def upload(page: PageContext, request: Request) -> Response:
+def upload(page: PageContext, request: Request, form: PostedForm) -> Response:
     actor = common.actor_of(page)
     require_write(actor)
-    form = await request.form()
     asked = str(form.get("kind") or "auto")
     file = form.get("file")
     if not isinstance(file, UploadFile) or not file.filename:
         return _render(page, 422, kind=asked, error=page.gettext(NO_FILE))
-    content, name = await file.read(), file.filename
+    content, name = file.file.read(), file.filename
     kind = _kind(asked, name, content)
     session = common.session_of(page)
     try:
