@@ -17,6 +17,7 @@ from fireline.clock import SystemClock
 from fireline.db.engine import DatabaseUnavailable, check_connection, make_engine, session_factory
 from fireline.diseases.api import router as diseases_router
 from fireline.errors import install_problem_handlers
+from fireline.interop.limits import MB
 from fireline.people.api import router as people_router
 from fireline.places.api import router as places_router
 from fireline.quarantine.api import router as quarantine_router
@@ -99,6 +100,9 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         openapi_url=f"{API_PREFIX}/openapi.json",
         docs_url=f"{API_PREFIX}/docs",
         redoc_url=None,
+        # Bodies past the limit get 413 while they stream in, whatever Content-Length
+        # says (OWASP File Upload Cheat Sheet, "File Size Limit").
+        max_body_size=settings.max_upload_mb * MB,
     )
     app.state.settings = settings
     app.state.clock = SystemClock()

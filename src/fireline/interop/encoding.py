@@ -21,6 +21,7 @@ The rules, in order:
 from __future__ import annotations
 
 import codecs
+import io
 from dataclasses import dataclass, field
 from typing import Final
 
@@ -49,6 +50,12 @@ class Decoded:
     data: bytes
     encoding: str
     bad_lines: list[int] = field(default_factory=list)
+
+
+def csv_text(raw: bytes) -> io.StringIO:
+    """The file as text for ``csv.reader``; ``newline=""`` lets the reader end lines at CR,
+    LF or CRLF and keep line breaks inside quotes (Python docs, ``csv`` module footnote)."""
+    return io.StringIO(to_utf8(raw).data.decode(UTF8, errors="replace"), newline="")
 
 
 def detect(raw: bytes) -> str:

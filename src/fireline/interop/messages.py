@@ -31,6 +31,9 @@ TOO_BIG_UNPACKED: Final = N_(
     "%(limit)s MB and %(max_ratio)s times. Split it or save it as CSV."
 )
 
+TOO_MANY_ENTRIES: Final = N_("The Bundle has %(entries)s entries; the limit is %(limit)s. "
+                             "Split it into smaller Bundles.")  # fmt: skip
+
 
 class ReadError(ValueError):
     """The file cannot be read at all: ``message`` is one of the msgids above."""

@@ -22,6 +22,7 @@ import pyarrow as pa
 from openpyxl import load_workbook
 
 from fireline.interop.limits import DEFAULT_LIMITS, MB, FileLimits
+from fireline.interop.messages import EMPTY_SHEET, NOT_A_WORKBOOK, TOO_BIG_UNPACKED
 from fireline.interop.tables import (
     ReadError,
     TextTable,

@@ -106,7 +106,7 @@ def done(order_id: int, what: str) -> Response:
 
 
 @router.post("/quarantine/orders/{order_id}/follow-up")
-def add_follow_up(order_id: int, page: PageContext, request: Request, form: PostedForm) -> Response:
+def add_follow_up(order_id: int, page: PageContext, form: PostedForm) -> Response:
     temperature = str(form.get("temperature") or "").strip()
     session = common.session_of(page)
     try:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any, Final
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 from starlette.datastructures import FormData
@@ -98,7 +98,7 @@ def _invalid(page: Page, body: dict[str, Any]) -> str:
 
 
 @router.post(f"{QUEUE}/decisions")
-def decide_page(page: PageContext, request: Request, form: PostedForm) -> Response:
+def decide_page(page: PageContext, form: PostedForm) -> Response:
     """Bulk decision from the checkboxes; back to the queue with how many were decided."""
     body = _body(form)
     try:

@@ -4,7 +4,7 @@ page with a 409 and the current state. CSRF is checked by ``page_context``."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 from fastapi.responses import RedirectResponse, Response
 
 from fireline.errors import Problem
@@ -39,7 +39,7 @@ def _refused(page: Page, response_id: int, problem: Problem) -> Response:
 
 
 @router.post("/response/tasks/{task_id}/complete")
-def complete_task(task_id: int, page: PageContext, request: Request, form: PostedForm) -> Response:
+def complete_task(task_id: int, page: PageContext, form: PostedForm) -> Response:
     common.actor_of(page).require("cases:write")
     response_id = _task_response(page, task_id)
     version = common.form_int(form.get("version"))
@@ -55,7 +55,7 @@ def complete_task(task_id: int, page: PageContext, request: Request, form: Poste
 
 
 @router.post("/response/tasks/{task_id}/assign")
-def assign_task(task_id: int, page: PageContext, request: Request, form: PostedForm) -> Response:
+def assign_task(task_id: int, page: PageContext, form: PostedForm) -> Response:
     common.actor_of(page).require("cases:write")
     response_id = _task_response(page, task_id)
     version = common.form_int(form.get("version"))
@@ -72,7 +72,7 @@ def assign_task(task_id: int, page: PageContext, request: Request, form: PostedF
 
 
 @router.post("/response/{response_id}/close")
-def close_response(response_id: int, page: PageContext, request: Request, form: PostedForm) -> Response:
+def close_response(response_id: int, page: PageContext, form: PostedForm) -> Response:
     common.actor_of(page).require("cases:write")
     service.get_response(common.session_of(page), common.actor_of(page), response_id)
     version = common.form_int(form.get("version"))

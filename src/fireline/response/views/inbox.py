@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Final
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import func, select
 
@@ -55,7 +55,7 @@ def notifications_page(page: PageContext) -> Response:
 
 
 @router.post("/response/notifications/{notification_id}/read")
-def mark_read(notification_id: int, page: PageContext, request: Request, form: PostedForm) -> Response:
+def mark_read(notification_id: int, page: PageContext, form: PostedForm) -> Response:
     boards.mark_read(common.session_of(page), common.actor_of(page), notification_id,
                      common.now(page))  # fmt: skip
     back = "/response/notifications" + ("?unread=1" if form.get("unread") == "1" else "")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Final
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 
@@ -69,7 +69,7 @@ def _body(values: dict[str, str]) -> ResponseCreate:
 
 
 @router.post("/response/new")
-def open_response(page: PageContext, request: Request, form: PostedForm) -> Response:
+def open_response(page: PageContext, form: PostedForm) -> Response:
     common.actor_of(page).require("cases:write")
     values = _values(page, {k: str(v) for k, v in form.items() if isinstance(v, str)})
     try:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 from sqlalchemy import select
@@ -104,7 +104,7 @@ def case_page(case_id: int, page: PageContext) -> Response:
 
 
 @router.post("/surveillance/cases/{case_id}")
-def case_update(case_id: int, page: PageContext, request: Request, form: PostedForm) -> Response:
+def case_update(case_id: int, page: PageContext, form: PostedForm) -> Response:
     """Save the edit form; a stale version re-shows the current record with a 409."""
     actor_of(page).require("cases:write")
     case, person = load_case(page, case_id)
@@ -129,7 +129,7 @@ def case_update(case_id: int, page: PageContext, request: Request, form: PostedF
 
 
 @router.post("/surveillance/cases/{case_id}/classification")
-def case_classify(case_id: int, page: PageContext, request: Request, form: PostedForm) -> Response:
+def case_classify(case_id: int, page: PageContext, form: PostedForm) -> Response:
     actor_of(page).require("cases:write")
     case, person = load_case(page, case_id)
     reason = str(form.get("reason") or "").strip()[:500] or None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 
@@ -63,7 +63,7 @@ def _create(page: Page, parsed: forms.Parsed) -> tuple[int, int]:
 
 
 @router.post("/surveillance/cases/new")
-def new_case(page: PageContext, request: Request, form: PostedForm) -> Response:
+def new_case(page: PageContext, form: PostedForm) -> Response:
     actor_of(page).require("cases:write")
     parsed = forms.read_form(form, CASE_FIELDS, REQUIRED)
     if parsed.errors:

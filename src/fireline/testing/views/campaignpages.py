@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any, Final
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 from sqlalchemy import select
@@ -161,7 +161,7 @@ def _preview(body: CampaignCreate) -> PoolChoice:
 
 
 @router.post("/testing/campaigns/new")
-def create_campaign(page: PageContext, request: Request, form: PostedForm) -> Response:
+def create_campaign(page: PageContext, form: PostedForm) -> Response:
     actor, session = common.actor_of(page), common.session_of(page)
     require_write(actor)
     values = _values(page, {k: str(v) for k, v in form.items() if isinstance(v, str)})

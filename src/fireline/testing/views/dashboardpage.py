@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any, Final
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
 
@@ -59,7 +59,7 @@ def campaign_page(campaign_id: int, page: PageContext) -> Response:
 
 
 @router.post("/testing/campaigns/{campaign_id}/close-round")
-def close_round(campaign_id: int, page: PageContext, request: Request, form: PostedForm) -> Response:
+def close_round(campaign_id: int, page: PageContext, form: PostedForm) -> Response:
     """Close the current round (``rounds.close_round``); a refusal shows the board again."""
     session, actor = common.session_of(page), common.actor_of(page)
     version = common.form_int(form.get("version")) or 0

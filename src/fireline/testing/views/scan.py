@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 from fastapi.responses import Response
 from pydantic import ValidationError
 from sqlalchemy import func, select
@@ -84,7 +84,7 @@ def members_of(page: Page, scans: list[str]) -> list[MemberIn]:
 
 
 @router.post("/testing/campaigns/{campaign_id}/scan")
-def close_tube(campaign_id: int, page: PageContext, request: Request, form: PostedForm) -> Response:
+def close_tube(campaign_id: int, page: PageContext, form: PostedForm) -> Response:
     actor, session = common.actor_of(page), common.session_of(page)
     require_write(actor)
     campaign = campaigns.get_campaign(session, actor, campaign_id)
