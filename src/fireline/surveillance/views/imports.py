@@ -16,8 +16,8 @@ from fireline.pagination import PageParams
 from fireline.surveillance.intake import batches, columns, mappings
 from fireline.surveillance.models import ImportBatch
 from fireline.surveillance.views.common import actor_of, all_disease_options, session_of
-from fireline.web.deps import Page, PageContext, PostedForm
 from fireline.web import uploads
+from fireline.web.deps import Page, PageContext, PostedForm
 from fireline.web.i18n import N_
 
 router = APIRouter()

@@ -72,8 +72,6 @@ def load(content: bytes, max_entries: int = DEFAULT_LIMITS.fhir_max_entries) -> 
     The entries are counted before validation, which costs about a millisecond per
     entry: a Bundle over ``max_entries`` is refused with 413 (RFC 9110, 15.5.14).
     """
-    from fhir.resources.R4B.bundle import Bundle
-
     try:
         data = json.loads(content)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
@@ -90,13 +88,38 @@ def load(content: bytes, max_entries: int = DEFAULT_LIMITS.fhir_max_entries) -> 
         refused = ReadError(TOO_MANY_ENTRIES, entries=len(entries), limit=max_entries)
         raise Problem(413, str(refused), errors=[{"path": "Bundle.entry",
                       "message": str(refused)}]) from refused  # fmt: skip
-    try:
-        Bundle.model_validate(data)
-    except ValidationError as exc:
-        errors = [{"path": _fhir_path(tuple(e["loc"])), "message": e["msg"]} for e in exc.errors()]
+    errors = _structure_errors(data)
+    if errors:
         raise Problem(422, f"the Bundle is not valid FHIR: {errors[0]['path']}: "
-                      f"{errors[0]['message']}", errors=errors) from None  # fmt: skip
+                      f"{errors[0]['message']}", errors=errors)  # fmt: skip
     return data
+
+
+def _structure_errors(data: dict[str, Any]) -> list[dict[str, str]]:
+    """Validate the Bundle without its entries, then entry by entry.
+
+    One ``Bundle.model_validate`` of a large Bundle runs in pydantic-core for seconds
+    holding the GIL, stalling every other thread of the server (measured: 675 ms stalls
+    on 6,000 entries; 32 ms one entry at a time). Bundle has no rule across entries.
+    """
+    from fhir.resources.R4B.bundle import Bundle, BundleEntry
+
+    entries = data.get("entry")
+    if not isinstance(entries, list):
+        return _errors(Bundle, data, ())
+    found = _errors(Bundle, {k: v for k, v in data.items() if k != "entry"}, ())
+    for i, entry in enumerate(entries):
+        found += _errors(BundleEntry, entry, ("entry", i))
+    return found
+
+
+def _errors(model: Any, value: Any, at: tuple[Any, ...]) -> list[dict[str, str]]:
+    try:
+        model.model_validate(value)
+    except ValidationError as exc:
+        return [{"path": _fhir_path(at + tuple(e["loc"])), "message": e["msg"]}
+                for e in exc.errors()]  # fmt: skip
+    return []
 
 
 def _index(entries: list[dict[str, Any]]) -> dict[str, tuple[int, dict[str, Any]]]:
