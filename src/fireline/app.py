@@ -15,6 +15,7 @@ from sqlalchemy import Engine
 
 from fireline import __version__
 from fireline.auth.api import router as auth_router
+from fireline.bodylimit import BodyLimit
 from fireline.care.api import router as care_router
 from fireline.clock import SystemClock
 from fireline.db.engine import DatabaseUnavailable, check_connection, make_engine, session_factory
@@ -118,10 +119,8 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         openapi_url=f"{API_PREFIX}/openapi.json",
         docs_url=f"{API_PREFIX}/docs",
         redoc_url=None,
-        # Bodies past the limit get 413 while they stream in, whatever Content-Length
-        # says (OWASP File Upload Cheat Sheet, "File Size Limit").
-        max_body_size=settings.max_upload_mb * MB,
     )
+    app.add_middleware(BodyLimit, max_bytes=settings.max_upload_mb * MB)
     app.state.settings = settings
     app.state.clock = SystemClock()
     app.state.engine = engine
