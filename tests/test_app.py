@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import copy
+import inspect
 import json
 import statistics
 import time
@@ -17,6 +18,7 @@ from typing import Any
 
 import httpx
 from fastapi import FastAPI
+from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
@@ -76,3 +78,12 @@ def test_healthz_answers_while_a_large_bundle_is_parsed(
     assert len(waits) >= 5, "the upload did not leave the loop free for /healthz"
     assert statistics.median(waits) < HEALTHZ_BUDGET, sorted(waits)
     assert max(waits) < WORST_WAIT, sorted(waits)[-5:]
+
+
+def test_no_route_runs_on_the_event_loop(app_factory: Any) -> None:
+    """FastAPI runs a plain ``def`` route in its thread pool and an ``async def`` one on
+    the loop; routes here touch the database or files, so none may be ``async``."""
+    app = app_factory()
+    on_loop = [route.path for route in app.routes
+               if isinstance(route, APIRoute) and inspect.iscoroutinefunction(route.endpoint)]
+    assert on_loop == []
