@@ -51,3 +51,7 @@ def test_binary_data_is_refused(raw: bytes) -> None:
     with pytest.raises(ReadError) as refused:
         to_utf8(raw)
     assert refused.value.message == NOT_TEXT
+
+
+def test_the_dos_end_of_file_mark_is_text() -> None:
+    assert to_utf8(b"a,b\r\n1,2\r\n\x1a").encoding == "utf-8"

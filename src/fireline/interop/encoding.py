@@ -40,7 +40,8 @@ SAMPLE: Final = 1 << 16
 # Legacy encodings a refused file is most likely in (Western, Cyrillic, Chinese
 # traditional, Japanese, Korean): charset-normalizer picks among these to name it.
 LEGACY: Final = ["cp1252", "cp1251", "big5", "shift_jis", "euc_kr"]
-CONTROL: Final = bytes(b for b in range(32) if b not in b"\t\n\r\x0c")
+# Tab, line ends, form feed and the DOS end-of-file mark (0x1A) occur in text files.
+CONTROL: Final = bytes(b for b in range(32) if b not in b"\t\n\r\x0c\x1a")
 
 
 @dataclass
@@ -118,7 +119,7 @@ def _from_utf16(raw: bytes, codec: str) -> Decoded:
 
 
 def _binary(sample: bytes) -> bool:
-    """NUL or other C0 control bytes (not tab, form feed or line ends): not a text file."""
+    """NUL or other C0 control bytes (see ``CONTROL``): not a text file."""
     return len(sample.translate(None, CONTROL)) < len(sample)
 
 
