@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import io
 import zipfile
 
@@ -10,6 +11,7 @@ from fireline.interop.limits import MB
 LATIN1_CSV = "name,city\nMüller,Köln\nJosé,São Paulo\nFrançois,Zürich\n".encode("latin-1")
 
 
+@functools.cache  # deflating 200 MB takes seconds; the archive is the same every time
 def bomb(unpacked: int) -> bytes:
     """A workbook-shaped archive whose one sheet inflates to ``unpacked`` bytes of zeros."""
     buffer = io.BytesIO()
