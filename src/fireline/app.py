@@ -6,17 +6,25 @@ any number of web workers can serve one database.
 
 from __future__ import annotations
 
+import contextlib
+import gc
+import importlib
+from collections.abc import AsyncIterator
+from typing import Final
+
 from fastapi import APIRouter, FastAPI
 from fastapi.responses import JSONResponse
 from sqlalchemy import Engine
 
 from fireline import __version__
 from fireline.auth.api import router as auth_router
+from fireline.bodylimit import BodyLimit
 from fireline.care.api import router as care_router
 from fireline.clock import SystemClock
 from fireline.db.engine import DatabaseUnavailable, check_connection, make_engine, session_factory
 from fireline.diseases.api import router as diseases_router
 from fireline.errors import install_problem_handlers
+from fireline.interop.limits import MB
 from fireline.people.api import router as people_router
 from fireline.places.api import router as places_router
 from fireline.quarantine.api import router as quarantine_router
@@ -63,12 +71,32 @@ def api_router() -> APIRouter:
     return api
 
 
+# The models of the file parsers: tens of thousands of objects (fhir.resources alone).
+PARSER_MODULES: Final = ("fhir.resources.R4B.bundle", "openpyxl", "pyarrow.csv")
+
+
+def prepare_parsers() -> None:
+    """Import the parsers' models at start-up, then freeze the heap (Python docs,
+    ``gc.freeze``): the first upload would otherwise import them holding the GIL, and
+    every full collection would walk them, stalling all threads (measured 0.3-0.4 s
+    during a 4,500-entry Bundle; none over 50 ms once frozen)."""
+    for name in PARSER_MODULES:
+        importlib.import_module(name)
+    gc.freeze()
+
+
 def create_app(settings: Settings | None = None, *, engine: Engine | None = None) -> FastAPI:
     """Build the app; pass ``engine`` to share one (tests), else one is made from settings."""
     settings = settings or Settings()
     engine = engine or make_engine(settings.database_url)
 
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        prepare_parsers()
+        yield
+
     app = FastAPI(
+        lifespan=lifespan,
         title="Fireline",
         version=__version__,
         summary="Outbreak response for public health departments",
@@ -76,6 +104,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         docs_url=None,  # install_api_docs serves Swagger UI from /static, not a CDN
         redoc_url=None,
     )
+    app.add_middleware(BodyLimit, max_bytes=settings.max_upload_mb * MB)
     app.add_middleware(SecurityHeaders, https=settings.secure_cookies)
     app.state.settings = settings
     app.state.clock = SystemClock()

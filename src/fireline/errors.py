@@ -73,7 +73,11 @@ async def _on_problem(request: Request, exc: Exception) -> JSONResponse:
 async def _on_http(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
     headers = dict(exc.headers) if exc.headers else None
-    return problem_response(Problem(exc.status_code, str(exc.detail), headers=headers), request)
+    detail = str(exc.detail)
+    if exc.status_code == 413:  # fireline.bodylimit: name the limit
+        limit = request.app.state.settings.max_upload_mb
+        detail = f"the request body is larger than the limit of {limit} MB"
+    return problem_response(Problem(exc.status_code, detail, headers=headers), request)
 
 
 async def _on_validation(request: Request, exc: Exception) -> JSONResponse:

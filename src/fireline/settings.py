@@ -8,6 +8,8 @@ from typing import Literal
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from fireline.interop.limits import DEFAULT_LIMITS, DEFAULT_MAX_UPLOAD_MB, MB, FileLimits
+
 
 class Settings(BaseSettings):
     """Deployment settings. Build with ``Settings()``; nothing reads them at import time."""
@@ -38,6 +40,30 @@ class Settings(BaseSettings):
         description="Time (HH:MM) of the daily signal run in `fireline worker`, in the root "
         "jurisdiction's time zone.",
     )
+    max_upload_mb: int = Field(
+        default=DEFAULT_MAX_UPLOAD_MB, ge=1,
+        description="Largest request body (an upload with its form), in MB; larger gets 413.",
+    )
+    xlsx_max_ratio: int = Field(
+        default=DEFAULT_LIMITS.xlsx_max_ratio, ge=1,
+        description="An XLSX unpacking to more than this many times its size is refused.",
+    )
+    xlsx_max_unpacked_mb: int = Field(
+        default=DEFAULT_LIMITS.xlsx_max_unpacked // MB, ge=1,
+        description="An XLSX unpacking to more than this many MB is refused.",
+    )
+    fhir_max_entries: int = Field(
+        default=DEFAULT_LIMITS.fhir_max_entries, ge=1,
+        description="A FHIR Bundle with more entries is refused before it is validated.",
+    )
     disease_dir: Path | None = Field(
         default=None, description="A folder of YAML profiles that override the shipped ones."
     )
+
+    def file_limits(self) -> FileLimits:
+        """What the file readers refuse, from these settings."""
+        return FileLimits(
+            xlsx_max_ratio=self.xlsx_max_ratio,
+            xlsx_max_unpacked=self.xlsx_max_unpacked_mb * MB,
+            fhir_max_entries=self.fhir_max_entries,
+        )

@@ -5,6 +5,7 @@ import codecs
 import pytest
 
 from fireline.interop.encoding import to_utf8
+from fireline.interop.messages import HEADER_LINE_BREAK, NOT_CSV
 from fireline.interop.tables import ReadError, read_table
 from tests.surveillance.intake.factories import ZH_HEADER, csv_bytes, xlsx_bytes
 
@@ -38,3 +39,35 @@ def test_xlsx_cells() -> None:
 def test_duplicate_header_is_refused() -> None:
     with pytest.raises(ReadError):
         read_table(b"a,a\n1,2\n", "x.csv")
+
+
+def test_a_carriage_return_ends_the_header_as_pyarrow_counts_lines() -> None:
+    table = read_table(b"name,age\rAnn,31\rBob,42\r", "old-mac.csv")
+    assert table.headers == ["name", "age"]
+    assert table.table.to_pydict() == {"name": ["Ann", "Bob"], "age": ["31", "42"]}
+    assert table.lines.tolist() == [2, 3]
+
+
+def test_a_line_break_inside_a_quoted_header_is_refused() -> None:
+    with pytest.raises(ReadError) as refused:
+        read_table(b'"na\rme",age\nAnn,31\n', "x.csv")
+    assert refused.value.message == HEADER_LINE_BREAK
+
+
+def test_a_header_longer_than_a_block_is_read() -> None:
+    names = [f"column_{i}" for i in range(120_000)]  # about 1.5 MB, pyarrow's block is 1 MB
+    data = (",".join(names) + "\n" + ",".join("x" for _ in names) + "\n").encode()
+    table = read_table(data, "wide.csv")
+    assert table.headers[-1] == "column_119999" and table.table.num_rows == 1
+
+
+def test_a_row_longer_than_a_block_is_refused() -> None:
+    with pytest.raises(ReadError) as refused:
+        read_table(b"a,b\n" + b"x" * (3 << 20) + b",1\n", "x.csv")
+    assert refused.value.message == NOT_CSV and refused.value.values == {"size": 1}
+
+
+def test_utf16_csv_is_read() -> None:
+    table = read_table("编号,姓名\nZ1,张三\n".encode("utf-16"), "x.csv")
+    assert table.encoding == "utf-16-le"
+    assert table.table.to_pydict() == {"编号": ["Z1"], "姓名": ["张三"]}

@@ -86,3 +86,17 @@ def test_non_conformant_bundles_are_refused_with_the_path(
     assert response.headers["content-type"] == "application/problem+json"
     assert path in [e["path"] for e in response.json()["errors"]]
     assert session.scalar(select(func.count()).select_from(Sample)) == 0
+
+
+def test_a_bundle_over_the_entry_limit_is_413_before_validation(
+    session: Session, client: TestClient, app_factory: Any
+) -> None:
+    w = lab_world(session, client)
+    with TestClient(app_factory(fhir_max_entries=2)) as limited:
+        refused = send(limited, w["lab"], bundle())  # three entries
+    assert refused.status_code == 413
+    assert refused.headers["content-type"] == "application/problem+json"
+    assert refused.json()["errors"] == [{"path": "Bundle.entry", "message":
+        "The Bundle has 3 entries; the limit is 2. Split it into smaller Bundles."}]  # fmt: skip
+    assert session.scalar(select(func.count()).select_from(LabResult)) == 0
+    assert send(client, w["lab"], bundle()).status_code == 200  # the default limit is higher

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import PurePath
 
@@ -22,13 +23,22 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
-from fireline.interop.encoding import UTF8_SIG, to_utf8
+from fireline.interop.encoding import GB18030, UTF8, UTF8_SIG, to_utf8
+from fireline.interop.limits import DEFAULT_LIMITS, MB, FileLimits
+from fireline.interop.messages import (
+    DUPLICATE_HEADER,
+    EMPTY,
+    HEADER_LINE_BREAK,
+    NOT_CSV,
+    ReadError,
+)
+
+__all__ = ["LineProblem", "ReadError", "TextTable", "read_csv", "read_table"]
 
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
-
-
-class ReadError(ValueError):
-    """The file cannot be read at all (no header, duplicate headers, not a workbook...)."""
+# pyarrow's default block; a header or row longer than a block cannot be parsed, so the
+# block grows to hold the header (pyarrow docs, ReadOptions.block_size).
+BLOCK_SIZE = 1 << 20
 
 
 @dataclass(frozen=True)
@@ -49,59 +59,71 @@ class TextTable:
         return list(self.table.column_names)
 
 
-def read_table(data: bytes, filename: str) -> TextTable:
+def read_table(data: bytes, filename: str, limits: FileLimits = DEFAULT_LIMITS) -> TextTable:
     """Read ``data`` as XLSX when the name says so, else as CSV."""
     if PurePath(filename).suffix.lower() in XLSX_SUFFIXES:
         from fireline.interop.xlsx import read_xlsx
 
-        return read_xlsx(data)
+        return read_xlsx(data, limits)
     return read_csv(data)
 
 
 def read_csv(raw: bytes) -> TextTable:
-    """Read CSV bytes in UTF-8 (with or without BOM) or GB18030."""
+    """Read CSV bytes in UTF-8 (with or without BOM), UTF-16 or GB18030."""
     decoded = to_utf8(raw)
-    headers = _headers(decoded.data)
+    headers, header_end = _headers(decoded.data)
     names = [f"c{i}" for i in range(len(headers))]
-    table, invalid = _parse(decoded.data, names, threads=True)
+    block = max(BLOCK_SIZE, 2 * header_end)
+    table, invalid = _parse(decoded.data, names, threads=True, block=block)
     if invalid:
         # pyarrow numbers invalid rows only when reading on one thread (pyarrow
         # docs, ParseOptions.invalid_row_handler); this re-read is the rare path.
-        table, invalid = _parse(decoded.data, names, threads=False)
+        table, invalid = _parse(decoded.data, names, threads=False, block=block)
     bad_numbers = np.array(sorted(n for n, _ in invalid), dtype=np.int64)
     lines = np.setdiff1d(np.arange(2, table.num_rows + len(invalid) + 2), bad_numbers)
     problems = [LineProblem(n, message) for n, message in invalid if message]
-    what = "UTF-8" if decoded.encoding in ("utf-8", UTF8_SIG) else "GB18030"
+    what = "UTF-8" if decoded.encoding in (UTF8, UTF8_SIG) else decoded.encoding.upper()
+    what = "GB18030" if decoded.encoding == GB18030 else what
     problems += [LineProblem(n, f"the line is not valid {what} text") for n in decoded.bad_lines]
     text = clean_columns(table.rename_columns(headers))
     return drop_empty_rows(TextTable(text, lines.astype(np.int64), decoded.encoding, problems))
 
 
-def _headers(data: bytes) -> list[str]:
-    end = data.find(b"\n")
-    first = data[: end if end >= 0 else len(data)].decode("utf-8", errors="replace")
-    row = next(csv.reader([first.rstrip("\r")]), [])
+def _headers(data: bytes) -> tuple[list[str], int]:
+    """The header names and where the header line ends.
+
+    The header ends at the first CR or LF, as pyarrow's ``skip_rows`` counts lines
+    (RFC 4180 allows CRLF; old Mac exports end lines with a bare CR). A quote left open
+    there is a line break inside a quoted header, which ``skip_rows`` cannot skip.
+    """
+    ends = [i for i in (data.find(b"\n"), data.find(b"\r")) if i >= 0]
+    end = min(ends) if ends else len(data)
+    first = data[:end].decode("utf-8", errors="replace")
+    try:
+        row = next(csv.reader([first], strict=True), [])
+    except csv.Error:
+        raise ReadError(HEADER_LINE_BREAK) from None
     headers = [h.strip() for h in row]
     while headers and not headers[-1]:
         headers.pop()  # trailing delimiters, as some spreadsheet exports write
-    return check_headers(headers)
+    return check_headers(headers), end
 
 
 def check_headers(headers: list[str]) -> list[str]:
     """Refuse a missing header row or a header that appears twice; name blank ones."""
     if not headers:
-        raise ReadError("the file is empty or has no header line")
+        raise ReadError(EMPTY)
     named = [h or f"column {i + 1}" for i, h in enumerate(headers)]
     seen: set[str] = set()
     for name in named:
         if name in seen:
-            raise ReadError(f"the header {name!r} appears twice")
+            raise ReadError(DUPLICATE_HEADER, name=name)
         seen.add(name)
     return named
 
 
 def _parse(
-    data: bytes, names: list[str], *, threads: bool
+    data: bytes, names: list[str], *, threads: bool, block: int
 ) -> tuple[pa.Table, list[tuple[int, str]]]:
     invalid: list[tuple[int, str]] = []
 
@@ -113,9 +135,24 @@ def _parse(
         invalid.append((row.number or 0, message))
         return "skip"
 
-    table = pacsv.read_csv(
+    options = pacsv.ReadOptions(
+        column_names=names, skip_rows=1, use_threads=threads, block_size=block
+    )
+    try:
+        return _read(data, names, options, on_invalid), invalid
+    except pa.ArrowInvalid:  # a row longer than a block, or not CSV at all
+        raise ReadError(NOT_CSV, size=block // MB) from None
+
+
+def _read(
+    data: bytes,
+    names: list[str],
+    options: pacsv.ReadOptions,
+    on_invalid: Callable[[pacsv.InvalidRow], str],
+) -> pa.Table:
+    return pacsv.read_csv(
         io.BytesIO(data),
-        read_options=pacsv.ReadOptions(column_names=names, skip_rows=1, use_threads=threads),
+        read_options=options,
         parse_options=pacsv.ParseOptions(
             newlines_in_values=True, ignore_empty_lines=False, invalid_row_handler=on_invalid
         ),
@@ -126,7 +163,6 @@ def _parse(
             null_values=[""],
         ),
     )
-    return table, invalid
 
 
 def clean_columns(table: pa.Table) -> pa.Table:

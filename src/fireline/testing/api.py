@@ -30,6 +30,15 @@ router = APIRouter(tags=["testing"])
 Params = Annotated[PageParams, Depends(page_params)]
 
 
+async def request_body(request: Request) -> bytes:
+    """The body, read on the event loop so that the route (a plain ``def``) parses and
+    stores it in FastAPI's thread pool, off the loop."""
+    return await request.body()
+
+
+RequestBody = Annotated[bytes, Depends(request_body)]
+
+
 def report(message: LabMessage, repeated: bool) -> MessageReport:
     return MessageReport.model_validate(message).model_copy(update={"repeated": repeated})
 
@@ -64,14 +73,14 @@ def post_results(body: ResultMessage, request: Request, actor: ApiActor,
 
 
 @router.post("/lab-results/csv", response_model=MessageReport)
-async def post_results_csv(
+def post_results_csv(
     actor: ApiActor, session: DbSession,
     file: Annotated[UploadFile, File(description="CSV: barcode, disease, outcome, resulted_at...")],
     source: Annotated[str, Form(max_length=64)] = "csv",
     message_id: Annotated[str | None, Form(max_length=200)] = None,
 ) -> MessageReport:  # fmt: skip
     """Results from a CSV file; the file's SHA-256 is its message id unless one is given."""
-    content = await file.read()
+    content = file.file.read()
     items = csvin.parse(content)
     message, repeated = ingest(session, actor, source=source,
                                message_id=message_id or digest(content), fmt="csv",
@@ -80,15 +89,14 @@ async def post_results_csv(
 
 
 @router.post("/lab-results/fhir", response_model=MessageReport)
-async def post_results_fhir(
-    request: Request, actor: ApiActor, session: DbSession,
+def post_results_fhir(
+    request: Request, actor: ApiActor, session: DbSession, content: RequestBody,
     source: Annotated[str, Query(max_length=64)] = "fhir",
     jurisdiction: Annotated[str | None, Query(description="for samples not on file")] = None,
 ) -> MessageReport:  # fmt: skip
     """A FHIR R4 Bundle (application/fhir+json) of Observations/DiagnosticReports."""
-    content = await request.body()
     code = jurisdiction or _home_code(session, actor)
-    parsed = fhir.parse(content, code)
+    parsed = fhir.parse(content, code, max_entries=request.app.state.settings.fhir_max_entries)
     message, repeated = ingest(session, actor, source=source,
                                message_id=parsed.message_id or digest(content), fmt="fhir",
                                content=content, items=parsed.items)  # fmt: skip

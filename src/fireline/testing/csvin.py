@@ -18,7 +18,8 @@ from typing import Any
 from pydantic import ValidationError
 
 from fireline.errors import Problem
-from fireline.interop.encoding import to_utf8
+from fireline.interop.encoding import csv_text
+from fireline.interop.messages import ReadError
 from fireline.testing.codes import LOINC
 from fireline.testing.results import Incoming
 from fireline.testing.schemas import PersonRef, ResultCreate, Target
@@ -47,8 +48,7 @@ def _row_data(row: dict[str, str]) -> dict[str, Any]:
 
 def parse(content: bytes) -> list[Incoming]:
     """The file's results, or 422 listing every bad row (line numbers count the header)."""
-    text = to_utf8(content).data.decode("utf-8")
-    reader = csv.DictReader(io.StringIO(text))
+    reader = csv.DictReader(read_text(content))
     headers = [h.strip() for h in reader.fieldnames or []]
     missing = [h for h in REQUIRED if h not in headers]
     if missing:
@@ -57,7 +57,7 @@ def parse(content: bytes) -> list[Incoming]:
                               for h in missing])  # fmt: skip
     reader.fieldnames = headers
     items, errors = [], []
-    for line, row in enumerate(reader, start=2):
+    for line, row in enumerate(read_rows(reader), start=2):
         try:
             items.append(Incoming(f"line {line}", ResultCreate(**_row_data(row))))
         except (ValidationError, ValueError) as exc:
@@ -68,6 +68,24 @@ def parse(content: bytes) -> list[Incoming]:
     if not items:
         raise Problem(422, "the file has no rows")
     return items
+
+
+def read_text(content: bytes) -> io.StringIO:
+    """The file as text, or 422 naming why it is not (binary, wrong encoding...)."""
+    try:
+        return csv_text(content)
+    except ReadError as exc:
+        raise Problem(422, str(exc), errors=[{"path": "file", "message": str(exc)}]) from exc
+
+
+def read_rows(reader: csv.DictReader[str]) -> list[dict[str, str]]:
+    """Every row, or 422 at the first line the ``csv`` module cannot split."""
+    try:
+        return list(reader)
+    except csv.Error:
+        where = f"line {reader.line_num}"
+        raise Problem(422, f"{where}: the line is not valid CSV",
+                      errors=[{"path": where, "message": "not valid CSV"}]) from None  # fmt: skip
 
 
 def _errors(line: int, exc: Exception) -> list[dict[str, str]]:

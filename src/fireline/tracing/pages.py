@@ -17,7 +17,7 @@ from pydantic import ValidationError
 from fireline.errors import Conflict, Problem
 from fireline.tracing import clusters, contacts, interviews
 from fireline.tracing.schemas import SETTINGS, ContactCreate, InterviewUpdate
-from fireline.web.deps import Page, PageContext
+from fireline.web.deps import Page, PageContext, PostedForm
 
 router = APIRouter()
 
@@ -45,10 +45,9 @@ def interview_page(case_id: int, page: PageContext) -> Response:
 
 
 @router.post("/investigation/cases/{case_id}/interview")
-async def autosave(case_id: int, page: PageContext, request: Request) -> Response:
+def autosave(case_id: int, page: PageContext, request: Request, form: PostedForm) -> Response:
     """One autosave: the whole form with its version; returns the saved status."""
     assert page.session is not None and page.actor is not None
-    form = await request.form()
     values = {
         "version": form.get("version"),
         "date_onset": form.get("date_onset") or None,

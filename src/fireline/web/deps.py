@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse
 from sqlalchemy.orm import Session
+from starlette.datastructures import FormData
 
 from fireline.auth.deps import (
     CSRF_HEADER,
@@ -50,6 +51,15 @@ async def submitted_csrf(request: Request) -> str | None:
     form = await request.form()
     value = form.get(CSRF_FIELD)
     return value if isinstance(value, str) else None
+
+
+async def posted_form(request: Request) -> FormData:
+    """The posted form, read here on the event loop so that a page route can be a plain
+    ``def``: FastAPI runs those in its thread pool, keeping database work off the loop."""
+    return await request.form()
+
+
+PostedForm = Annotated[FormData, Depends(posted_form)]
 
 
 def page_token(

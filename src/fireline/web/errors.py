@@ -39,6 +39,11 @@ MESSAGES: Final = {
         N_("Changed by someone else"),
         N_("The record was changed by someone else. Reload it and try again."),
     ),
+    413: (
+        N_("File too large"),
+        N_("The file is larger than this server accepts. Split it into smaller files, "
+           "or ask an administrator about the upload limit."),
+    ),
 }
 FALLBACK: Final = (N_("Something went wrong"), N_("The request could not be completed."))
 

@@ -17,7 +17,7 @@ from sqlalchemy import or_, select
 from fireline.errors import Problem
 from fireline.places.models import Jurisdiction
 from fireline.quarantine.views import common
-from fireline.web.deps import Page, PageContext
+from fireline.web.deps import Page, PageContext, PostedForm
 from fireline.zones import charts, service
 from fireline.zones.api import zone_levels, zone_settings
 from fireline.zones.models import Zone
@@ -76,8 +76,8 @@ def _body(page: Page, form: dict[str, str]) -> ZoneCreate:
 
 
 @router.post("/zones/new")
-async def create_zone(page: PageContext, request: Request) -> Response:
-    form = {k: str(v) for k, v in (await request.form()).items() if k != "csrf_token"}
+def create_zone(page: PageContext, request: Request, posted: PostedForm) -> Response:
+    form = {k: str(v) for k, v in posted.items() if k != "csrf_token"}
     try:
         zone = service.create_zone(
             common.session_of(page), common.actor_of(page), _body(page, form),
@@ -123,8 +123,7 @@ def zone_page(zone_id: int, page: PageContext) -> Response:
 
 
 @router.post("/zones/{zone_id}/action")
-async def act(zone_id: int, page: PageContext, request: Request) -> Response:
-    form = await request.form()
+def act(zone_id: int, page: PageContext, request: Request, form: PostedForm) -> Response:
     session, actor, day = common.session_of(page), common.actor_of(page), common.today(page)
     levels, action = zone_levels(request), str(form.get("action") or "")
     version = common.form_int(form.get("version")) or 0

@@ -10,7 +10,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from fireline.surveillance.models import Case, ColumnMapping
+from fireline.interop.limits import MB
+from fireline.surveillance.models import Case, ColumnMapping, ImportBatch
+from tests.interop.factories import LATIN1_CSV, bomb
 from tests.surveillance.intake.factories import GOOD_ZH, ZH_HEADER, csv_bytes
 from tests.surveillance.views.factories import world
 from tests.web.pages import log_in
@@ -79,3 +81,25 @@ def test_another_county_cannot_open_a_batch(client: TestClient, data: dict[str, 
     assert client.get(location).status_code == 404
     log_in(client, "viewer")
     assert client.get("/surveillance/imports").status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "said"),
+    [("latin1.csv", LATIN1_CSV, "看似 cp1252 编码"),
+     ("bomb.xlsx", bomb(200 * MB), "解压后将达 200 MB")],
+)  # fmt: skip
+def test_a_refused_file_is_named_by_its_field_in_chinese_and_leaves_no_batch(
+    client: TestClient, data: dict[str, Any], session: Session, name: str, content: bytes,
+    said: str,
+) -> None:
+    csrf = log_in(client, "ann")
+    before = session.scalar(select(func.count()).select_from(ImportBatch))
+    page = client.post(
+        "/surveillance/imports?lang=zh",
+        data={"csrf_token": csrf, "disease": "covid19", "default_classification": "suspected"},
+        files={"file": (name, content, "text/csv")},
+    )
+    assert page.status_code == 422
+    field = page.text.split('id="file"', 1)[1].split("</div>", 1)[0]
+    assert said in field and 'aria-invalid="true"' in field
+    assert session.scalar(select(func.count()).select_from(ImportBatch)) == before

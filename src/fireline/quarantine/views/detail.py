@@ -19,7 +19,7 @@ from fireline.quarantine.models import QuarantineOrder
 from fireline.quarantine.schemas import FollowUpCreate
 from fireline.quarantine.views import common
 from fireline.quarantine.views.orderforms import NOT_SAVED, Message, problem_message
-from fireline.web.deps import Page, PageContext
+from fireline.web.deps import Page, PageContext, PostedForm
 
 router = APIRouter()
 ACTIONS = ("convert", "release", "link")
@@ -106,8 +106,7 @@ def done(order_id: int, what: str) -> Response:
 
 
 @router.post("/quarantine/orders/{order_id}/follow-up")
-async def add_follow_up(order_id: int, page: PageContext, request: Request) -> Response:
-    form = await request.form()
+def add_follow_up(order_id: int, page: PageContext, form: PostedForm) -> Response:
     temperature = str(form.get("temperature") or "").strip()
     session = common.session_of(page)
     try:
@@ -138,8 +137,7 @@ async def add_follow_up(order_id: int, page: PageContext, request: Request) -> R
 
 
 @router.post("/quarantine/orders/{order_id}/action")
-async def act(order_id: int, page: PageContext, request: Request) -> Response:
-    form = await request.form()
+def act(order_id: int, page: PageContext, request: Request, form: PostedForm) -> Response:
     version = common.form_int(form.get("version"))
     action = str(form.get("action") or "")
     if version is None:

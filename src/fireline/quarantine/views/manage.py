@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import FormData
 
@@ -30,16 +30,15 @@ from fireline.quarantine.views.orderforms import (
     text,
     version,
 )
-from fireline.web.deps import Page, PageContext
+from fireline.web.deps import Page, PageContext, PostedForm
 
 router = APIRouter()
 Work = Callable[[FormData], Response | None]
 
 
-async def _attempt(page: Page, request: Request, order_id: int, what: str, work: Work) -> Response:
+def _attempt(page: Page, form: FormData, order_id: int, what: str, work: Work) -> Response:
     """Run ``work`` on the posted form in a SAVEPOINT; the detail page again on refusal."""
     session = common.session_of(page)
-    form = await request.form()
     try:
         with session.begin_nested():
             shown = work(form)
@@ -55,7 +54,7 @@ async def _attempt(page: Page, request: Request, order_id: int, what: str, work:
 
 
 @router.post("/quarantine/orders/{order_id}/extend")
-async def extend(order_id: int, page: PageContext, request: Request) -> Response:
+def extend(order_id: int, page: PageContext, form: PostedForm) -> Response:
     """Exposure continues: recount the end date from the new last exposure."""
 
     def work(form: FormData) -> None:
@@ -68,7 +67,7 @@ async def extend(order_id: int, page: PageContext, request: Request) -> Response
             profiles=common.profiles_of(page),
         )
 
-    return await _attempt(page, request, order_id, "extend", work)
+    return _attempt(page, form, order_id, "extend", work)
 
 
 def _change(form: FormData) -> OrderUpdate:
@@ -91,7 +90,7 @@ def _change(form: FormData) -> OrderUpdate:
 
 
 @router.post("/quarantine/orders/{order_id}/change")
-async def change(order_id: int, page: PageContext, request: Request) -> Response:
+def change(order_id: int, page: PageContext, form: PostedForm) -> Response:
     """New start or end date, home or facility, and the room (checked against capacity)."""
 
     def work(form: FormData) -> None:
@@ -103,11 +102,11 @@ async def change(order_id: int, page: PageContext, request: Request) -> Response
             profiles=common.profiles_of(page),
         )
 
-    return await _attempt(page, request, order_id, "change", work)
+    return _attempt(page, form, order_id, "change", work)
 
 
 @router.post("/quarantine/orders/{order_id}/isolation")
-async def extend_isolation(order_id: int, page: PageContext, request: Request) -> Response:
+def extend_isolation(order_id: int, page: PageContext, form: PostedForm) -> Response:
     """An isolation extended by a clinician: no release flag before the date given."""
 
     def work(form: FormData) -> None:
@@ -120,11 +119,11 @@ async def extend_isolation(order_id: int, page: PageContext, request: Request) -
             profiles=common.profiles_of(page),
         )
 
-    return await _attempt(page, request, order_id, "isolation", work)
+    return _attempt(page, form, order_id, "isolation", work)
 
 
 @router.post("/quarantine/orders/{order_id}/transfer")
-async def transfer(order_id: int, page: PageContext, request: Request) -> Response:
+def transfer(order_id: int, page: PageContext, form: PostedForm) -> Response:
     """Hand the order to another jurisdiction. A sender without scope there loses sight of
     it, so the answer is the transfers page, where the transfer line stays."""
 
@@ -140,4 +139,4 @@ async def transfer(order_id: int, page: PageContext, request: Request) -> Respon
         )
         return RedirectResponse(f"/quarantine/transfers?moved={moved.order_id}", status_code=303)
 
-    return await _attempt(page, request, order_id, "transfer", work)
+    return _attempt(page, form, order_id, "transfer", work)

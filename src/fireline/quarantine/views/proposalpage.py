@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any, Final
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 from starlette.datastructures import FormData
@@ -20,7 +20,7 @@ from fireline.pagination import PageParams
 from fireline.quarantine import facilities, proposals
 from fireline.quarantine.schemas import ProposalDecisions
 from fireline.quarantine.views import common
-from fireline.web.deps import Page, PageContext
+from fireline.web.deps import Page, PageContext, PostedForm
 from fireline.web.i18n import N_
 
 router = APIRouter()
@@ -98,9 +98,9 @@ def _invalid(page: Page, body: dict[str, Any]) -> str:
 
 
 @router.post(f"{QUEUE}/decisions")
-async def decide_page(page: PageContext, request: Request) -> Response:
+def decide_page(page: PageContext, form: PostedForm) -> Response:
     """Bulk decision from the checkboxes; back to the queue with how many were decided."""
-    body = _body(await request.form())
+    body = _body(form)
     try:
         data = ProposalDecisions.model_validate(body)
     except ValidationError:

@@ -23,7 +23,7 @@ from fireline.quarantine import deps, followup, tokens
 from fireline.quarantine.models import QuarantineOrder
 from fireline.quarantine.schemas import FollowUpCreate
 from fireline.web import i18n
-from fireline.web.deps import Page, PublicPage
+from fireline.web.deps import Page, PostedForm, PublicPage
 
 router = APIRouter()
 
@@ -99,15 +99,14 @@ def self_report_page(token: str, page: PublicPage, session: DbSession) -> Respon
 
 
 @router.post("/r/{token}")
-async def self_report(
-    token: str, page: PublicPage, session: DbSession, request: Request
+def self_report(
+    token: str, page: PublicPage, session: DbSession, request: Request, form: PostedForm
 ) -> Response:
     try:
         order, actor = _open(request, session, token)
     except Problem as problem:
         return _refused(page, session, problem)
     _language(page, session, order)
-    form = await request.form()
     temperature = str(form.get("temperature") or "").strip()
     try:
         body = FollowUpCreate(

@@ -4,7 +4,7 @@ page with a 409 and the current state. CSRF is checked by ``page_context``."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 from fastapi.responses import RedirectResponse, Response
 
 from fireline.errors import Problem
@@ -12,7 +12,7 @@ from fireline.response import board as boards
 from fireline.response import service
 from fireline.response.views import common
 from fireline.response.views.detail import render_detail
-from fireline.web.deps import Page, PageContext
+from fireline.web.deps import Page, PageContext, PostedForm
 from fireline.web.i18n import N_
 
 router = APIRouter()
@@ -39,10 +39,9 @@ def _refused(page: Page, response_id: int, problem: Problem) -> Response:
 
 
 @router.post("/response/tasks/{task_id}/complete")
-async def complete_task(task_id: int, page: PageContext, request: Request) -> Response:
+def complete_task(task_id: int, page: PageContext, form: PostedForm) -> Response:
     common.actor_of(page).require("cases:write")
     response_id = _task_response(page, task_id)
-    form = await request.form()
     version = common.form_int(form.get("version"))
     if version is None:
         return render_detail(page, response_id, status=422, error=(VERSION_NEEDED, {}))
@@ -56,10 +55,9 @@ async def complete_task(task_id: int, page: PageContext, request: Request) -> Re
 
 
 @router.post("/response/tasks/{task_id}/assign")
-async def assign_task(task_id: int, page: PageContext, request: Request) -> Response:
+def assign_task(task_id: int, page: PageContext, form: PostedForm) -> Response:
     common.actor_of(page).require("cases:write")
     response_id = _task_response(page, task_id)
-    form = await request.form()
     version = common.form_int(form.get("version"))
     if version is None:
         return render_detail(page, response_id, status=422, error=(VERSION_NEEDED, {}))
@@ -74,10 +72,9 @@ async def assign_task(task_id: int, page: PageContext, request: Request) -> Resp
 
 
 @router.post("/response/{response_id}/close")
-async def close_response(response_id: int, page: PageContext, request: Request) -> Response:
+def close_response(response_id: int, page: PageContext, form: PostedForm) -> Response:
     common.actor_of(page).require("cases:write")
     service.get_response(common.session_of(page), common.actor_of(page), response_id)
-    form = await request.form()
     version = common.form_int(form.get("version"))
     summary = str(form.get("summary") or "").strip()[:10_000]
     if version is None or not summary:

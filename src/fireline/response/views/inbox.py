@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Final
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import func, select
 
@@ -14,7 +14,7 @@ from fireline.response.models import Response as ResponseRecord
 from fireline.response.models import ResponseNotification, ResponseTask
 from fireline.response.views import common
 from fireline.web import landing
-from fireline.web.deps import PageContext
+from fireline.web.deps import PageContext, PostedForm
 
 router = APIRouter()
 PER_PAGE: Final = 50
@@ -55,9 +55,8 @@ def notifications_page(page: PageContext) -> Response:
 
 
 @router.post("/response/notifications/{notification_id}/read")
-async def mark_read(notification_id: int, page: PageContext, request: Request) -> Response:
+def mark_read(notification_id: int, page: PageContext, form: PostedForm) -> Response:
     boards.mark_read(common.session_of(page), common.actor_of(page), notification_id,
                      common.now(page))  # fmt: skip
-    form = await request.form()
     back = "/response/notifications" + ("?unread=1" if form.get("unread") == "1" else "")
     return RedirectResponse(back, status_code=303)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Final
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 
@@ -13,7 +13,7 @@ from fireline.errors import Problem
 from fireline.response import service
 from fireline.response.schemas import ResponseCreate
 from fireline.response.views import common
-from fireline.web.deps import Page, PageContext
+from fireline.web.deps import Page, PageContext, PostedForm
 from fireline.web.i18n import N_
 
 router = APIRouter()
@@ -69,9 +69,8 @@ def _body(values: dict[str, str]) -> ResponseCreate:
 
 
 @router.post("/response/new")
-async def open_response(page: PageContext, request: Request) -> Response:
+def open_response(page: PageContext, form: PostedForm) -> Response:
     common.actor_of(page).require("cases:write")
-    form = await request.form()
     values = _values(page, {k: str(v) for k, v in form.items() if isinstance(v, str)})
     try:
         record = service.open_response(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, File, Form, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import Response
 
 from fireline.auth.deps import ApiActor
@@ -53,6 +53,7 @@ def read_fields(actor: ApiActor) -> list[TargetRead]:
 
 @router.post("/case-imports", response_model=ImportBatchRead, status_code=201)
 def upload(
+    request: Request,
     actor: ApiActor,
     session: DbSession,
     file: Annotated[UploadFile, File(description="CSV (UTF-8, UTF-8 with BOM, GB18030) or XLSX")],
@@ -75,6 +76,7 @@ def upload(
         default_classification=default_classification,
         mapping={str(k): str(v) for k, v in explicit.items()},
         mapping_name=mapping_name,
+        limits=request.app.state.settings.file_limits(),
     )
     content = file.file.read()
     batch = batches.start_import(

@@ -20,6 +20,7 @@ from fireline.auth import audit
 from fireline.auth.scope import Actor
 from fireline.db.base import utcnow
 from fireline.errors import Problem
+from fireline.interop.limits import DEFAULT_LIMITS, FileLimits
 from fireline.interop.tables import ReadError, TextTable, read_table
 from fireline.pagination import PageParams, fetch_page
 from fireline.places.models import Jurisdiction
@@ -37,6 +38,7 @@ class ImportOptions:
     default_classification: str = "suspected"
     mapping: dict[str, str] = field(default_factory=dict)  # target -> header, over defaults
     mapping_name: str | None = None
+    limits: FileLimits = DEFAULT_LIMITS  # what an uploaded file may unpack to
 
 
 def _new_batch(
@@ -65,7 +67,8 @@ def start_import(
 ) -> ImportBatch:
     """Validate a file into a new batch with its report (nothing else is stored)."""
     batch = _new_batch(session, actor, filename, options, content)
-    _run(session, actor, batch, content, _explicit(session, actor, options), commit=False)
+    _run(session, actor, batch, content, _explicit(session, actor, options), commit=False,
+         limits=options.limits)
     audit.record(
         session,
         actor,
@@ -99,6 +102,7 @@ def import_file(
         _explicit(session, actor, options),
         commit=True,
         good_rows_only=good_rows_only,
+        limits=options.limits,
     )
     return batch
 
@@ -197,10 +201,11 @@ def _run(
     *,
     commit: bool,
     good_rows_only: bool = False,
+    limits: FileLimits = DEFAULT_LIMITS,
 ) -> None:
     """Read, map, validate and (when asked and allowed) load; the report replaces the last."""
     try:
-        text = read_table(content, batch.filename)
+        text = read_table(content, batch.filename, limits)
     except ReadError as exc:
         raise Problem(422, f"{batch.filename}: {exc}") from exc
     batch.encoding, batch.headers = text.encoding, text.headers

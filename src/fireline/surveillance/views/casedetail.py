@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 from sqlalchemy import select
@@ -30,7 +30,7 @@ from fireline.surveillance.views.common import (
     session_of,
     shows_persons,
 )
-from fireline.web.deps import Page, PageContext
+from fireline.web.deps import Page, PageContext, PostedForm
 from fireline.web.i18n import N_
 
 router = APIRouter()
@@ -104,11 +104,11 @@ def case_page(case_id: int, page: PageContext) -> Response:
 
 
 @router.post("/surveillance/cases/{case_id}")
-async def case_update(case_id: int, page: PageContext, request: Request) -> Response:
+def case_update(case_id: int, page: PageContext, form: PostedForm) -> Response:
     """Save the edit form; a stale version re-shows the current record with a 409."""
     actor_of(page).require("cases:write")
     case, person = load_case(page, case_id)
-    parsed = forms.read_form(await request.form(), EDIT_FIELDS, ("date_reporting",))
+    parsed = forms.read_form(form, EDIT_FIELDS, ("date_reporting",))
     if parsed.errors:
         return render_case(page, case, person, status=422, errors=parsed.errors)
     try:
@@ -129,10 +129,9 @@ async def case_update(case_id: int, page: PageContext, request: Request) -> Resp
 
 
 @router.post("/surveillance/cases/{case_id}/classification")
-async def case_classify(case_id: int, page: PageContext, request: Request) -> Response:
+def case_classify(case_id: int, page: PageContext, form: PostedForm) -> Response:
     actor_of(page).require("cases:write")
     case, person = load_case(page, case_id)
-    form = await request.form()
     reason = str(form.get("reason") or "").strip()[:500] or None
     try:
         service.reclassify(session_of(page), actor_of(page), case_id,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 
@@ -17,7 +17,7 @@ from fireline.surveillance.views.common import (
     jurisdiction_choices,
     session_of,
 )
-from fireline.web.deps import Page, PageContext
+from fireline.web.deps import Page, PageContext, PostedForm
 
 router = APIRouter()
 CASE_FIELDS = ("disease", "jurisdiction_code", "classification", "date_reporting", "date_onset",
@@ -63,9 +63,9 @@ def _create(page: Page, parsed: forms.Parsed) -> tuple[int, int]:
 
 
 @router.post("/surveillance/cases/new")
-async def new_case(page: PageContext, request: Request) -> Response:
+def new_case(page: PageContext, form: PostedForm) -> Response:
     actor_of(page).require("cases:write")
-    parsed = forms.read_form(await request.form(), CASE_FIELDS, REQUIRED)
+    parsed = forms.read_form(form, CASE_FIELDS, REQUIRED)
     if parsed.errors:
         return _render(page, parsed.values, 422, parsed.errors)
     try:

@@ -16,7 +16,8 @@ from fireline.pagination import PageParams
 from fireline.surveillance.intake import batches, columns, mappings
 from fireline.surveillance.models import ImportBatch
 from fireline.surveillance.views.common import actor_of, all_disease_options, session_of
-from fireline.web.deps import Page, PageContext
+from fireline.web import uploads
+from fireline.web.deps import Page, PageContext, PostedForm
 from fireline.web.i18n import N_
 
 router = APIRouter()
@@ -71,13 +72,15 @@ def upload(
     else:
         options = batches.ImportOptions(disease=disease, source="file",
                                         default_classification=default_classification,
-                                        mapping_name=mapping_name or None)
+                                        mapping_name=mapping_name or None,
+                                        limits=page.state.settings.file_limits())
         try:
-            batch = batches.start_import(session, actor, filename=file.filename,
-                                         content=content, options=options)
+            with session.begin_nested():  # a refused file leaves no batch behind
+                batch = batches.start_import(session, actor, filename=file.filename,
+                                             content=content, options=options)
             return RedirectResponse(f"/surveillance/imports/{batch.id}/mapping", 303)
         except Problem as problem:
-            error = (UNREADABLE, {"detail": problem.detail})
+            error = uploads.refusal(problem) or (UNREADABLE, {"detail": problem.detail})
     rows, total = batches.list_batches(session, actor, PageParams(limit=30))
     return page.render("surveillance/imports.html", status_code=422, nav="surveillance",
                        subnav="imports", today=page.today(), batches=rows, total=total,
@@ -101,10 +104,9 @@ def _mapping_page(page: Page, batch: ImportBatch, status: int = 200,
 
 
 @router.post("/surveillance/imports/{batch_id}/mapping")
-async def map_columns(batch_id: int, page: PageContext, request: Request) -> Response:
+def map_columns(batch_id: int, page: PageContext, form: PostedForm) -> Response:
     """Step 2: validate again with the chosen headers; optionally save them by name."""
     session, actor = session_of(page), actor_of(page)
-    form = await request.form()
     saved_name = str(form.get("use_mapping") or "")
     chosen = {t.name: str(form.get(f"map_{t.name}") or "") for t in columns.TARGETS}
     try:

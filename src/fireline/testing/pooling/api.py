@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import csv
-import io
 from datetime import datetime
 from typing import Annotated
 
@@ -16,6 +15,7 @@ from fireline.auth.deps import ApiActor
 from fireline.db.deps import DbSession
 from fireline.errors import Problem
 from fireline.pagination import Page, PageParams, count, make_page, page_params
+from fireline.testing import csvin
 from fireline.testing.pooling import campaigns, rounds
 from fireline.testing.pooling.dashboard import dashboard
 from fireline.testing.pooling.ingest import ingest_rows
@@ -137,21 +137,21 @@ def post_pool_results(body: PoolResultsIn, actor: ApiActor, session: DbSession,
 
 
 @router.post("/pool-results/csv", response_model=PoolReportRead)
-async def post_pool_results_csv(
+def post_pool_results_csv(
     actor: ApiActor, session: DbSession, moment: Now,
     file: Annotated[UploadFile, File(description="CSV: barcode, outcome, ct_value, resulted_at")],
     batch: Annotated[str | None, Form(max_length=200)] = None,
 ) -> PoolReportRead:  # fmt: skip
-    content = await file.read()
+    content = file.file.read()
     rows = read_pool_csv(content)
     found = ingest_rows(session, actor, rows, batch=batch or file.filename or "csv", now=moment)
     return PoolReportRead(**found.as_dict())
 
 
 def read_pool_csv(content: bytes) -> pa.Table:
-    reader = csv.DictReader(io.StringIO(content.decode("utf-8-sig")))
+    reader = csv.DictReader(csvin.read_text(content))
     results: list[dict[str, object]] = []
-    for line, row in enumerate(reader, start=2):
+    for line, row in enumerate(csvin.read_rows(reader), start=2):
         try:
             results.append({
                 "barcode": row["barcode"].strip(), "outcome": row["outcome"].strip(),

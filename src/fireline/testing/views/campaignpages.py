@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any, Final
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 from sqlalchemy import select
@@ -26,7 +26,7 @@ from fireline.testing.pooling.schemas import CampaignCreate, SiteCreate
 from fireline.testing.samples import require_write
 from fireline.testing.views import common
 from fireline.web import landing
-from fireline.web.deps import Page, PageContext
+from fireline.web.deps import Page, PageContext, PostedForm
 from fireline.web.i18n import N_
 from fireline.zones import service as zones
 from fireline.zones.models import Zone
@@ -161,10 +161,9 @@ def _preview(body: CampaignCreate) -> PoolChoice:
 
 
 @router.post("/testing/campaigns/new")
-async def create_campaign(page: PageContext, request: Request) -> Response:
+def create_campaign(page: PageContext, form: PostedForm) -> Response:
     actor, session = common.actor_of(page), common.session_of(page)
     require_write(actor)
-    form = await request.form()
     values = _values(page, {k: str(v) for k, v in form.items() if isinstance(v, str)})
     try:
         body, sites = _body(values), _sites(values)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any, Final
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
 
@@ -20,7 +20,7 @@ from fireline.testing.pooling import rounds
 from fireline.testing.pooling.dashboard import dashboard
 from fireline.testing.pooling.models import Pool, RetestOrder, ScreeningCampaign, ScreeningSite
 from fireline.testing.views import common
-from fireline.web.deps import Page, PageContext
+from fireline.web.deps import Page, PageContext, PostedForm
 from fireline.web.i18n import N_
 from fireline.zones.models import Zone
 
@@ -59,9 +59,8 @@ def campaign_page(campaign_id: int, page: PageContext) -> Response:
 
 
 @router.post("/testing/campaigns/{campaign_id}/close-round")
-async def close_round(campaign_id: int, page: PageContext, request: Request) -> Response:
+def close_round(campaign_id: int, page: PageContext, form: PostedForm) -> Response:
     """Close the current round (``rounds.close_round``); a refusal shows the board again."""
-    form = await request.form()
     session, actor = common.session_of(page), common.actor_of(page)
     version = common.form_int(form.get("version")) or 0
     try:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 from fastapi.responses import Response
 from pydantic import ValidationError
 from sqlalchemy import func, select
@@ -22,7 +22,7 @@ from fireline.testing.pooling.models import Pool, ScreeningCampaign, ScreeningSi
 from fireline.testing.pooling.schemas import MemberIn, PoolCreate
 from fireline.testing.samples import require_write
 from fireline.testing.views import common
-from fireline.web.deps import Page, PageContext
+from fireline.web.deps import Page, PageContext, PostedForm
 from fireline.web.i18n import N_
 
 router = APIRouter()
@@ -84,11 +84,10 @@ def members_of(page: Page, scans: list[str]) -> list[MemberIn]:
 
 
 @router.post("/testing/campaigns/{campaign_id}/scan")
-async def close_tube(campaign_id: int, page: PageContext, request: Request) -> Response:
+def close_tube(campaign_id: int, page: PageContext, form: PostedForm) -> Response:
     actor, session = common.actor_of(page), common.session_of(page)
     require_write(actor)
     campaign = campaigns.get_campaign(session, actor, campaign_id)
-    form = await request.form()
     site_code, tube = str(form.get("site_code") or ""), str(form.get("tube") or "").strip()
     scans = [s.strip() for s in str(form.get("members") or "").splitlines() if s.strip()]
     kept = {"tube": tube, "scans": scans}

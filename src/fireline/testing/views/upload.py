@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any, Final
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 from fastapi.responses import Response
 from starlette.datastructures import UploadFile
 
@@ -18,7 +18,8 @@ from fireline.testing.pooling.ingest import ingest_rows
 from fireline.testing.results import digest, ingest
 from fireline.testing.samples import require_write
 from fireline.testing.views import common
-from fireline.web.deps import Page, PageContext
+from fireline.web import uploads
+from fireline.web.deps import Page, PageContext, PostedForm
 from fireline.web.i18n import N_
 
 router = APIRouter()
@@ -47,7 +48,8 @@ def _kind(asked: str, name: str, content: bytes) -> str:
 def _lab_results(page: Page, kind: str, name: str, content: bytes) -> dict[str, Any]:
     session, actor = common.session_of(page), common.actor_of(page)
     if kind == "fhir":
-        parsed = fhir.parse(content, page.here.code)
+        limit = page.state.settings.fhir_max_entries
+        parsed = fhir.parse(content, page.here.code, max_entries=limit)
         items, message_id = parsed.items, parsed.message_id or digest(content)
     else:
         items, message_id = csvin.parse(content), digest(content)
@@ -64,15 +66,14 @@ def _pool_results(page: Page, name: str, content: bytes) -> dict[str, Any]:
 
 
 @router.post("/testing/upload")
-async def upload(page: PageContext, request: Request) -> Response:
+def upload(page: PageContext, form: PostedForm) -> Response:
     actor = common.actor_of(page)
     require_write(actor)
-    form = await request.form()
     asked = str(form.get("kind") or "auto")
     file = form.get("file")
     if not isinstance(file, UploadFile) or not file.filename:
         return _render(page, 422, kind=asked, error=page.gettext(NO_FILE))
-    content, name = await file.read(), file.filename
+    content, name = file.file.read(), file.filename
     kind = _kind(asked, name, content)
     session = common.session_of(page)
     try:
@@ -82,12 +83,14 @@ async def upload(page: PageContext, request: Request) -> Response:
             else:
                 report = _lab_results(page, kind, name, content)
     except Problem as problem:
+        refused = uploads.refusal_text(page, problem)  # the file itself, not its rows
         return _render(
             page,
             problem.status,
             kind=asked,
             name=name,
             detected=kind,
-            problems=common.problem_lines(page, problem),
+            error=refused,
+            problems=[] if refused else common.problem_lines(page, problem),
         )
     return _render(page, kind=asked, name=name, detected=kind, **report)

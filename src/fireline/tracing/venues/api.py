@@ -37,11 +37,11 @@ def _now(request: Request) -> datetime:
 
 
 @router.post("/check-ins/imports", response_model=ImportRead, status_code=201)
-async def import_check_ins(
+def import_check_ins(
     actor: ApiActor, session: DbSession, file: Annotated[UploadFile, File()]
 ) -> ImportRead:
     """Import a CSV or Parquet check-in log: every row, or none and every bad line listed."""
-    data = await file.read()
+    data = file.file.read()
     report = ingest.import_check_ins(session, actor, data, file.filename or "log.csv")
     return ImportRead(rows=report.rows)
 

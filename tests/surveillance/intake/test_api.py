@@ -1,0 +1,72 @@
+"""The case-import API: unreadable files and oversized bodies are problem+json 4xx
+answers that store nothing (no batch, no case)."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from fireline.interop.limits import MB
+from fireline.surveillance.models import Case, ImportBatch
+from tests.auth.factories import bearer
+from tests.interop.factories import LATIN1_CSV, bomb
+from tests.surveillance.views.factories import world
+
+URL = "/api/v1/case-imports"
+
+
+def post(client: TestClient, headers: dict[str, str], content: bytes, name: str) -> Any:
+    return client.post(URL, headers=headers, data={"disease": "covid19"},
+                       files={"file": (name, content, "text/csv")})  # fmt: skip
+
+
+def stored(session: Session) -> tuple[int | None, int | None]:
+    return (session.scalar(select(func.count()).select_from(ImportBatch)),
+            session.scalar(select(func.count()).select_from(Case)))  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "said"),
+    [
+        ("latin1.csv", LATIN1_CSV, "it looks like cp1252"),
+        ("garbage.csv", os.urandom(4096), "not text"),
+        ("quoted.csv", b'"na\rme",age\nAnn,31\n', "header line is not valid CSV"),
+        ("long-row.csv", b"a,b\n" + b"x" * (3 << 20) + b",1\n", "longer than 1 MB"),
+        ("bomb.xlsx", bomb(200 * MB), "would unpack to 200 MB"),
+    ],
+)
+def test_unreadable_files_are_422_and_store_nothing(
+    client: TestClient, session: Session, name: str, content: bytes, said: str
+) -> None:
+    world(session)
+    headers = bearer(client, "ann")
+    before = stored(session)
+    response = post(client, headers, content, name)
+    assert response.status_code == 422, response.text
+    assert response.headers["content-type"] == "application/problem+json"
+    assert said in response.json()["detail"]
+    assert stored(session) == before
+
+
+def test_carriage_returns_end_lines(client: TestClient, session: Session) -> None:
+    world(session)
+    response = post(client, bearer(client, "ann"), b"name,age\rAnn,31\r", "old-mac.csv")
+    assert response.status_code == 201, response.text
+    assert response.json()["headers"] == ["name", "age"]
+
+
+def test_a_body_over_the_upload_limit_is_413(app_factory: Any, session: Session) -> None:
+    world(session)
+    with TestClient(app_factory(max_upload_mb=1)) as small:
+        headers = bearer(small, "ann")
+        before = stored(session)
+        response = post(small, headers, b"a,b\n" + b"1,2\n" * MB, "big.csv")
+        assert response.status_code == 413
+        assert response.headers["content-type"] == "application/problem+json"
+        assert response.json()["detail"] == "the request body is larger than the limit of 1 MB"
+        assert stored(session) == before
