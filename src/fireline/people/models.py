@@ -21,7 +21,8 @@ class Person(InJurisdiction, Versioned, Timestamped, Base):
     national_id: Mapped[str | None] = mapped_column(String(32), index=True)
     name: Mapped[str] = mapped_column(String(200), nullable=False)
     sex: Mapped[str | None] = mapped_column(String(16))
-    birth_date: Mapped[date | None] = mapped_column(Date)
+    # Indexed: national ID, birth date and phone are the blocking keys of matching.
+    birth_date: Mapped[date | None] = mapped_column(Date, index=True)
     phone: Mapped[str | None] = mapped_column(String(32), index=True)
     address: Mapped[str | None] = mapped_column(String(500))
     language: Mapped[str | None] = mapped_column(String(8))
