@@ -26,6 +26,7 @@ from tests.surveillance.cases.factories import county_world, post_case
 from tests.surveillance.intake.factories import EN_HEADER, csv_bytes
 from tests.testing.factories import result
 from tests.tracing.factories import api, contact_body, frozen_client
+from tests.web.pages import log_in
 
 OTHER = {
     "name": "Zed Outofscope",
@@ -172,3 +173,15 @@ def test_bulk_import_never_reuses_another_countys_person(session: Session) -> No
     match = session.scalars(select(PersonMatch)).one()
     assert (match.person_id, match.duplicate_id) == (theirs.id, made.id)
     assert match.jurisdiction_id == tree["C1"].id
+
+
+def test_the_merge_queue_page_shows_the_pair_to_the_city_only(client: TestClient) -> None:
+    other_person(client)
+    post_case(client, "ann", person={"name": "Somebody", "national_id": OTHER["national_id"]})
+    log_in(client, "ann")
+    mine = client.get("/people/matches").text
+    assert OTHER["name"] not in mine and OTHER["phone"] not in mine
+    log_in(client, "city")
+    page = client.get("/people/matches").text
+    assert OTHER["name"] in page and "Same national ID" in page
+    assert "身份证号相同" in client.get("/people/matches?lang=zh").text
