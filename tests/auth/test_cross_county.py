@@ -53,7 +53,9 @@ def other_person(draw: st.DrawFn) -> dict[str, Any]:
     }
 
 
-def _add_records(session: Session, place: int, people: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _add_records(
+    session: Session, place: int, people: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
     """Each person of the other county with a case and a sample; their ids and barcodes."""
     made = []
     for i, fields in enumerate(people):
@@ -67,7 +69,9 @@ def _add_records(session: Session, place: int, people: list[dict[str, Any]]) -> 
                         jurisdiction_id=place)  # fmt: skip
         session.add_all([case, sample])
         session.flush()
-        made.append({**fields, "person_id": person.id, "case_id": case.id, "barcode": sample.barcode})
+        made.append(
+            {**fields, "person_id": person.id, "case_id": case.id, "barcode": sample.barcode}
+        )
     return made
 
 
@@ -98,7 +102,8 @@ def _contact(**person: Any) -> dict[str, Any]:
 
 def _sample(barcode: str, **person: Any) -> dict[str, Any]:
     return {"barcode": barcode, "disease": "covid19", "sample_type": "nasopharyngeal_swab",
-            "collected_at": "2024-03-04T08:00:00+00:00", "jurisdiction_code": "C1A", **person}  # fmt: skip
+            "collected_at": "2024-03-04T08:00:00+00:00", "jurisdiction_code": "C1A",
+            **person}  # fmt: skip
 
 
 def _import(client: TestClient, headers: dict[str, str], p: dict[str, Any], _: int) -> list[str]:
@@ -161,8 +166,12 @@ def test_write_routes_leave_the_other_county_unchanged_and_unrevealed(
     own_case = client.post("/api/v1/cases", headers=headers,
                            json=_case(person={"name": "Own Index"})).json()["id"]  # fmt: skip
 
-    @settings(max_examples=4, deadline=None, database=None,
-              suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+    @settings(
+        max_examples=4,
+        deadline=None,
+        database=None,
+        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    )
     @given(st.lists(other_person(), min_size=1, max_size=2, unique_by=lambda p: p["national_id"]))
     def check(people: list[dict[str, Any]]) -> None:  # fmt: skip
         savepoint = connection.begin_nested()
