@@ -35,7 +35,9 @@ class PersonMatch(InJurisdiction, Timestamped, Base):
     """A proposal that two persons are the same, for a human to accept or reject.
 
     ``person_id`` is the record proposed to keep (the older one), ``duplicate_id``
-    the newer one; ``jurisdiction_id`` is the duplicate's. Never merged silently.
+    the newer one; ``jurisdiction_id`` is the lowest jurisdiction holding both (their
+    common ancestor: the duplicate's when both live there), and the queue shows the
+    pair only to users whose subtree holds both persons. Never merged silently.
     """
 
     __tablename__ = "person_matches"
