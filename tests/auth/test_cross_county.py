@@ -167,7 +167,7 @@ def test_write_routes_leave_the_other_county_unchanged_and_unrevealed(
                            json=_case(person={"name": "Own Index"})).json()["id"]  # fmt: skip
 
     @settings(
-        max_examples=4,
+        max_examples=3,
         deadline=None,
         database=None,
         suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
