@@ -24,7 +24,10 @@ def same_rows(path: Path, codes: dict[str, int], batch_id: int) -> tuple[pa.Tabl
     """(persons, cases) for the file at ``path``; ``codes``: county code → id."""
     text = _read_text(path)
     national_ids = text.column("national_id").combine_chunks()
-    group = np.asarray(pc.dictionary_encode(national_ids).indices, dtype=np.int64)
+    indices = pc.fill_null(pc.dictionary_encode(national_ids).indices, -1)
+    group = np.asarray(indices.to_numpy(zero_copy_only=False), dtype=np.int64)
+    blank = group < 0  # a row without a national ID is a person of its own
+    group[blank] = group.max(initial=-1) + 1 + np.arange(int(blank.sum()))
     _, first = np.unique(group, return_index=True)  # groups number persons in file order
     person_of_row = group + 1
     jurisdiction = _codes(text.column("location"), codes)

@@ -8,11 +8,12 @@ import numpy as np
 import pytest
 from sqlalchemy.orm import Session
 
-from fireline.auth.scope import system_actor
+from fireline.auth.scope import Actor, system_actor
 from fireline.care import beds, service
 from fireline.care.schemas import AdmissionCreate, HospitalCreate
 from fireline.diseases import load_profiles
-from fireline.errors import Problem
+from fireline.errors import NotFound, Problem
+from fireline.surveillance.models import Case
 from tests.people.factories import make_person
 from tests.places.factories import small_tree
 
@@ -93,3 +94,23 @@ def test_bed_demand_uses_the_profile(session: Session) -> None:
         kind="hospital",
     )
     assert demand.capacity == 5 and len(demand.beds) == 14 and demand.runs_out is None
+
+
+def test_admission_naming_another_countys_case_is_a_missing_case(session: Session) -> None:
+    tree = small_tree(session)
+    hospital = service.create_hospital(
+        session, system_actor(), HospitalCreate(name="H", jurisdiction_code="C1A", beds_icu=2)
+    )
+    own, other = make_person(session, tree["C1A"], "A"), make_person(session, tree["C1B"], "B")
+    theirs = Case(person_id=other.id, jurisdiction_id=tree["C1B"].id, disease="covid19",
+                  classification="confirmed", date_reporting=date(2026, 2, 28))  # fmt: skip
+    session.add(theirs)
+    session.flush()
+    county = Actor(None, "county", "admin", tree["C1A"].id, tree["C1A"].path)
+    answers = []
+    for case_id in (theirs.id, theirs.id + 1000):
+        body = AdmissionCreate(person_id=own.id, case_id=case_id, bed_type="icu", severity="severe")
+        with pytest.raises(NotFound) as refused:
+            service.admit(session, county, hospital.id, body, now=NOW)
+        answers.append(refused.value.detail.replace(str(case_id), "N"))
+    assert answers[0] == answers[1]

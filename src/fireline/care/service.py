@@ -31,6 +31,7 @@ from fireline.diseases.schemas import DiseaseProfile
 from fireline.errors import Conflict, Problem
 from fireline.people.models import Person
 from fireline.places.models import Jurisdiction, subtree_ids
+from fireline.surveillance.models import Case
 from fireline.surveillance.trends.service import daily_counts
 
 HISTORY_DAYS = 28
@@ -98,6 +99,8 @@ def admit(
         get_hospital(session, actor, hospital_id)  # raises the scoped 404
         raise AssertionError("unreachable")
     actor.get(session, Person, data.person_id, f"person {data.person_id}")
+    if data.case_id is not None:  # another county's case answers as a missing one
+        actor.get(session, Case, data.case_id, f"case {data.case_id}")
     _free(session, hospital, data.bed_type)
     stay = Admission(
         hospital_id=hospital.id,

@@ -21,7 +21,8 @@ class Person(InJurisdiction, Versioned, Timestamped, Base):
     national_id: Mapped[str | None] = mapped_column(String(32), index=True)
     name: Mapped[str] = mapped_column(String(200), nullable=False)
     sex: Mapped[str | None] = mapped_column(String(16))
-    birth_date: Mapped[date | None] = mapped_column(Date)
+    # Indexed: national ID, birth date and phone are the blocking keys of matching.
+    birth_date: Mapped[date | None] = mapped_column(Date, index=True)
     phone: Mapped[str | None] = mapped_column(String(32), index=True)
     address: Mapped[str | None] = mapped_column(String(500))
     language: Mapped[str | None] = mapped_column(String(8))
@@ -34,7 +35,9 @@ class PersonMatch(InJurisdiction, Timestamped, Base):
     """A proposal that two persons are the same, for a human to accept or reject.
 
     ``person_id`` is the record proposed to keep (the older one), ``duplicate_id``
-    the newer one; ``jurisdiction_id`` is the duplicate's. Never merged silently.
+    the newer one; ``jurisdiction_id`` is the lowest jurisdiction holding both (their
+    common ancestor: the duplicate's when both live there), and the queue shows the
+    pair only to users whose subtree holds both persons. Never merged silently.
     """
 
     __tablename__ = "person_matches"

@@ -1,8 +1,22 @@
-"""Reading persons and deciding match proposals: scoped to the actor's subtree, audited."""
+"""Finding or creating the person behind a record, reading persons and deciding match
+proposals: scoped to the actor's subtree, audited.
+
+Every intake path (case form and API, CSV/XLSX import, contacts, samples, lab results,
+screening pools) finds its person through :func:`find_or_create` (the bulk import
+through the same rule in SQL, ``surveillance.intake.load``): a person is reused only
+when it lies in the acting user's subtree. A person with the same national ID (or
+name and phone) outside it is never linked, read or mentioned; a new person is made
+and the pair goes to the merge queue as a proposal that only a user covering both
+sides sees (OWASP API Security Top 10 2023, API1 "Broken Object Level Authorization";
+OWASP ASVS 4.0.3, V4.2.1).
+"""
 
 from __future__ import annotations
 
-from sqlalchemy import Select, select
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import Select, and_, select
 from sqlalchemy.orm import Session, aliased
 
 from fireline.auth import audit
@@ -11,7 +25,91 @@ from fireline.db.base import utcnow
 from fireline.errors import Conflict, NotFound, Problem
 from fireline.pagination import PageParams, count, fetch_page
 from fireline.people import matching as merge
+from fireline.people.matching import propose_for
 from fireline.people.models import Person, PersonMatch
+
+
+@dataclass(frozen=True)
+class PersonDetails:
+    """Who a record is about, as typed or received; sex and phone already normalised."""
+
+    name: str
+    national_id: str | None = None
+    sex: str | None = None
+    birth_date: date | None = None
+    phone: str | None = None
+    address: str | None = None
+
+
+@dataclass(frozen=True)
+class Found:
+    """The person a record links to, whether it was made now, and the match proposals
+    (that the actor may see) its making raised."""
+
+    person: Person
+    created: bool
+    proposed: int = 0
+
+
+def normal_id(national_id: str | None) -> str | None:
+    """National IDs compare blank-free and upper-case (GB 11643's check character X)."""
+    cleaned = national_id.strip().upper() if national_id else ""
+    return cleaned or None
+
+
+def find_in_scope(
+    session: Session, actor: Actor, details: PersonDetails, *, by_name_phone: bool = False
+) -> Person | None:
+    """The oldest live person in the actor's subtree with this national ID, or (when asked,
+    and no ID was given) the same name and phone; never a person outside the subtree."""
+    national_id = normal_id(details.national_id)
+    if national_id:
+        same = Person.national_id == national_id
+    elif by_name_phone and details.phone:
+        same = and_(Person.name == details.name.strip(), Person.phone == details.phone)
+    else:
+        return None
+    statement = select(Person).where(same, Person.merged_into_id.is_(None)).order_by(Person.id)
+    found: Person | None = session.scalars(actor.restrict(statement, Person)).first()
+    return found
+
+
+def find_or_create(
+    session: Session,
+    actor: Actor,
+    details: PersonDetails,
+    jurisdiction_id: int,
+    *,
+    by_name_phone: bool = False,
+    propose: bool = True,
+) -> Found:
+    """The person in scope (:func:`find_in_scope`), else a new one in ``jurisdiction_id``.
+
+    A new person is sent to matching (unless ``propose`` is off: the caller batches
+    them through :func:`propose`), which proposes it against persons anywhere, the
+    same national ID included; only a user covering both sides sees such a proposal.
+    """
+    found = find_in_scope(session, actor, details, by_name_phone=by_name_phone)
+    if found is not None:
+        return Found(found, False)
+    person = Person(
+        name=details.name.strip(),
+        national_id=normal_id(details.national_id),
+        sex=details.sex,
+        birth_date=details.birth_date,
+        phone=details.phone,
+        address=details.address,
+        jurisdiction_id=jurisdiction_id,
+    )
+    session.add(person)
+    session.flush()
+    audit.record(session, actor, "create", "person", [person.id], jurisdiction_id=jurisdiction_id)
+    return Found(person, True, propose_for(session, actor, [person.id]) if propose else 0)
+
+
+def propose(session: Session, actor: Actor, person_ids: list[int]) -> int:
+    """Send new persons to matching; the count of proposals ``actor`` may see."""
+    return propose_for(session, actor, person_ids)
 
 
 def list_persons(

@@ -20,8 +20,8 @@ from fireline.diseases.loader import load_profiles
 from fireline.diseases.schemas import DiseaseProfile
 from fireline.errors import Conflict, Problem
 from fireline.pagination import PageParams, count
-from fireline.people.matching import propose_for
 from fireline.people.models import Person
+from fireline.people.service import Found, PersonDetails, find_or_create
 from fireline.places.models import Jurisdiction, subtree_ids
 from fireline.surveillance.intake.values import OUTCOME_CODES, SEX, phone_digits
 from fireline.surveillance.models import Case, ClassificationChange
@@ -67,7 +67,8 @@ def create_case(session: Session, actor: Actor, data: CaseCreate) -> tuple[Case,
     _check_values(data, data.date_onset, data.date_reporting)
     place = actor.jurisdiction(session, data.jurisdiction_code)
     _refuse_known_external_id(session, data.source, data.external_id)
-    person, created = _person_for(session, actor, data, place)
+    found = _person_for(session, actor, data, place)
+    person, created = found.person, found.created
     case = Case(
         person_id=person.id,
         jurisdiction_id=place.id,
@@ -85,7 +86,7 @@ def create_case(session: Session, actor: Actor, data: CaseCreate) -> tuple[Case,
     )
     session.add(case)
     session.flush()
-    proposed = propose_for(session, [person.id]) if created else 0
+    proposed = found.proposed
     audit.record(
         session,
         actor,
@@ -112,34 +113,26 @@ def _refuse_known_external_id(session: Session, source: str, external_id: str | 
 
 def _person_for(
     session: Session, actor: Actor, data: CaseCreate, place: Jurisdiction
-) -> tuple[Person, bool]:
-    """The person in scope by id, the person on file with the same national ID, or a new one."""
+) -> Found:
+    """The person in scope by id, the person in scope with the same national ID, or a new one
+    (see ``people.service.find_or_create``: never a person outside the actor's subtree)."""
     if data.person_id is not None:
-        return actor.get(session, Person, data.person_id, f"person {data.person_id}"), False
+        return Found(actor.get(session, Person, data.person_id, f"person {data.person_id}"), False)
     details: PersonIn = data.person  # type: ignore[assignment]  # checked by the schema
-    national_id = details.national_id.strip().upper() if details.national_id else None
-    if national_id:
-        same = session.scalars(
-            select(Person)
-            .where(Person.national_id == national_id, Person.merged_into_id.is_(None))
-            .order_by(Person.id)
-        ).first()
-        if same is not None:
-            return same, False
     sex = SEX.get((details.sex or "").casefold()) if details.sex else None
-    person = Person(
-        name=details.name.strip(),
-        national_id=national_id,
-        sex=sex or details.sex,
-        birth_date=details.birth_date,
-        phone=phone_digits(details.phone) if details.phone else None,
-        address=details.address,
-        jurisdiction_id=place.id,
+    return find_or_create(
+        session,
+        actor,
+        PersonDetails(
+            name=details.name,
+            national_id=details.national_id,
+            sex=sex or details.sex,
+            birth_date=details.birth_date,
+            phone=phone_digits(details.phone) if details.phone else None,
+            address=details.address,
+        ),
+        place.id,
     )
-    session.add(person)
-    session.flush()
-    audit.record(session, actor, "create", "person", [person.id], jurisdiction_id=place.id)
-    return person, True
 
 
 def _case_query(

@@ -34,9 +34,16 @@ class Sample(InJurisdiction, Timestamped, Base):
     """A specimen taken from a person, identified by its tube barcode."""
 
     __tablename__ = "samples"
+    # A barcode is unique within a jurisdiction, not across the tree: a county that
+    # registers a barcode another county holds gets what a new barcode gets, so that
+    # no answer reveals the other county's sample (OWASP API Security Top 10 2023,
+    # API1 "Broken Object Level Authorization"). Barcode first: lookups are by barcode.
+    __table_args__ = (
+        UniqueConstraint("barcode", "jurisdiction_id", name="uq_samples_barcode_jurisdiction"),
+    )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
-    barcode: Mapped[str] = mapped_column(String(64), unique=True, nullable=False)
+    barcode: Mapped[str] = mapped_column(String(64), nullable=False)
     person_id: Mapped[int] = mapped_column(
         BigId, ForeignKey("persons.id"), index=True, nullable=False
     )

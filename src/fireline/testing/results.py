@@ -28,7 +28,13 @@ from fireline.places.models import Jurisdiction
 from fireline.testing import positive
 from fireline.testing.codes import LOINC, codes
 from fireline.testing.models import LabMessage, LabResult, Sample
-from fireline.testing.samples import PersonTally, person_for, propose_new, require_write
+from fireline.testing.samples import (
+    PersonTally,
+    person_for,
+    propose_new,
+    require_write,
+    sample_by_barcode,
+)
 from fireline.testing.schemas import ResultCreate
 
 Error = dict[str, str]
@@ -90,16 +96,9 @@ def _check_sample(
     session: Session, actor: Actor, item: Incoming, errors: list[Error]
 ) -> Sample | None:
     data, path = item.data, item.path
-    sample = session.scalars(select(Sample).where(Sample.barcode == data.barcode)).first()
+    sample = sample_by_barcode(session, actor, data.barcode)
     if sample is not None:
-        if sample.jurisdiction_id not in set(session.scalars(actor.jurisdiction_ids())):
-            errors.append(
-                {
-                    "path": f"{path}.barcode",
-                    "message": f"sample {data.barcode} is outside your jurisdiction",
-                }
-            )
-        elif sample.disease != data.disease:
+        if sample.disease != data.disease:
             errors.append({"path": f"{path}.disease", "message":
                            f"sample {data.barcode} was taken for {sample.disease}"})  # fmt: skip
         return sample
@@ -138,12 +137,12 @@ def validate(session: Session, actor: Actor, items: Sequence[Incoming]) -> list[
 
 
 def _sample_for(session: Session, actor: Actor, data: ResultCreate, tally: PersonTally) -> Sample:
-    sample = session.scalars(select(Sample).where(Sample.barcode == data.barcode)).first()
+    sample = sample_by_barcode(session, actor, data.barcode)
     if sample is not None:
         return sample
     assert data.jurisdiction_code and data.person and data.sample_type and data.collected_at
     place = actor.jurisdiction(session, data.jurisdiction_code)
-    person = person_for(session, place, data.person, tally)
+    person = person_for(session, actor, place, data.person, tally)
     sample = Sample(
         barcode=data.barcode, person_id=person.id, disease=data.disease,
         sample_type=data.sample_type, collected_at=data.collected_at, lab=data.lab,
@@ -263,7 +262,7 @@ def _store_items(session: Session, actor: Actor, items: Sequence[Incoming], kind
         message.results_amended += result.revision > 1
         message.results_created += result.revision == 1
         stored.append((result, sample))
-    propose_new(session, tally)
+    propose_new(session, actor, tally)
     message.persons_created, message.matches_proposed = tally.created, tally.proposed
     return stored
 

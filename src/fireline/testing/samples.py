@@ -18,8 +18,8 @@ from fireline.auth import audit
 from fireline.auth.scope import Actor
 from fireline.errors import Conflict, Problem
 from fireline.pagination import PageParams, count
-from fireline.people.matching import propose_for
 from fireline.people.models import Person
+from fireline.people.service import PersonDetails, find_or_create, propose
 from fireline.places.models import Jurisdiction
 from fireline.surveillance.intake.values import SEX, phone_digits
 from fireline.testing.models import LabResult, Sample
@@ -40,54 +40,60 @@ class PersonTally:
     new_ids: list[int] = field(default_factory=list)
 
 
-def person_for(session: Session, place: Jurisdiction, ref: PersonRef, tally: PersonTally) -> Person:
-    """The person on file with this national ID, or a new one for the matching queue."""
-    national_id = ref.national_id.strip().upper() if ref.national_id else None
-    if national_id:
-        same = session.scalars(
-            select(Person)
-            .where(Person.national_id == national_id, Person.merged_into_id.is_(None))
-            .order_by(Person.id)
-        ).first()
-        if same is not None:
-            return same
+def person_for(
+    session: Session, actor: Actor, place: Jurisdiction, ref: PersonRef, tally: PersonTally
+) -> Person:
+    """The person in scope with this national ID, or a new one for the matching queue
+    (``people.service.find_or_create``: never a person outside the actor's subtree)."""
     sex = SEX.get((ref.sex or "").casefold()) if ref.sex else None
-    person = Person(
-        name=ref.name.strip(),
-        national_id=national_id,
+    details = PersonDetails(
+        name=ref.name,
+        national_id=ref.national_id,
         sex=sex or ref.sex,
         birth_date=ref.birth_date,
         phone=phone_digits(ref.phone) if ref.phone else None,
-        jurisdiction_id=place.id,
     )
-    session.add(person)
-    session.flush()
-    tally.created += 1
-    tally.new_ids.append(person.id)
-    return person
+    found = find_or_create(session, actor, details, place.id, propose=False)
+    if found.created:
+        tally.created += 1
+        tally.new_ids.append(found.person.id)
+    return found.person
 
 
-def propose_new(session: Session, tally: PersonTally) -> None:
+def propose_new(session: Session, actor: Actor, tally: PersonTally) -> None:
     """Send the persons made for unknown patients to the matching queue (never merged here)."""
-    tally.proposed += propose_for(session, tally.new_ids)
+    tally.proposed += propose(session, actor, tally.new_ids)
     tally.new_ids.clear()
 
 
-def barcode_taken(session: Session, barcode: str) -> bool:
-    return session.scalar(select(Sample.id).where(Sample.barcode == barcode)) is not None
+def sample_by_barcode(session: Session, actor: Actor, barcode: str) -> Sample | None:
+    """The sample in the actor's subtree with this barcode (the oldest, should a user above
+    two counties see the same barcode in both); one outside answers as no sample at all."""
+    statement = select(Sample).where(Sample.barcode == barcode).order_by(Sample.id)
+    found: Sample | None = session.scalars(actor.restrict(statement, Sample)).first()
+    return found
+
+
+def barcode_taken(session: Session, actor: Actor, barcode: str, jurisdiction_id: int) -> bool:
+    """Barcodes are unique per jurisdiction; the target's is in scope (resolved through
+    ``actor.jurisdiction``), so the answer says nothing about other counties."""
+    statement = select(Sample.id).where(
+        Sample.barcode == barcode, Sample.jurisdiction_id == jurisdiction_id
+    )
+    return session.scalar(statement) is not None
 
 
 def register_sample(session: Session, actor: Actor, data: SampleCreate) -> Sample:
     """A new sample; a barcode already on file is refused with 409."""
     require_write(actor)
     place = actor.jurisdiction(session, data.jurisdiction_code)
-    if barcode_taken(session, data.barcode):
+    if barcode_taken(session, actor, data.barcode, place.id):
         raise Conflict(f"sample barcode {data.barcode} is already registered")
     tally = PersonTally()
     if data.person_id is not None:
         person = actor.get(session, Person, data.person_id, f"person {data.person_id}")
     elif data.person is not None:
-        person = person_for(session, place, data.person, tally)
+        person = person_for(session, actor, place, data.person, tally)
     else:
         raise Problem(422, "give person_id or person", errors=[{"path": "person", "message":
                       "a sample needs the person it was taken from"}])  # fmt: skip
@@ -98,7 +104,7 @@ def register_sample(session: Session, actor: Actor, data: SampleCreate) -> Sampl
     )  # fmt: skip
     session.add(sample)
     session.flush()
-    propose_new(session, tally)
+    propose_new(session, actor, tally)
     audit.record(session, actor, "create", "sample", [sample.id], jurisdiction_id=place.id,
                  person=person.id)  # fmt: skip
     return sample

@@ -15,8 +15,8 @@ from sqlalchemy.orm import Session, aliased
 from fireline.auth import audit
 from fireline.auth.scope import Actor
 from fireline.errors import Conflict, Problem
-from fireline.people.matching import propose_for
 from fireline.people.models import Person
+from fireline.people.service import PersonDetails, find_or_create
 from fireline.quarantine.models import QuarantineOrder
 from fireline.surveillance.intake.values import phone_digits
 from fireline.surveillance.models import Case
@@ -24,50 +24,29 @@ from fireline.tracing import links
 from fireline.tracing.interviews import case_in_scope, isolation_day, profile_of
 from fireline.tracing.models import Contact, Interview
 from fireline.tracing.proposals import ContactFacts, propose_orders
-from fireline.tracing.schemas import ContactCreate, ContactRead, NewPerson, ProposedOrder
-
-
-def _match_person(session: Session, details: NewPerson) -> Person | None:
-    """The person on file with the same national ID, else the same name and phone."""
-    national_id = details.national_id.strip().upper() if details.national_id else None
-    alive = Person.merged_into_id.is_(None)
-    if national_id:
-        return session.scalars(
-            select(Person).where(Person.national_id == national_id, alive).order_by(Person.id)
-        ).first()
-    if details.phone:
-        same = and_(
-            Person.name == details.name.strip(), Person.phone == phone_digits(details.phone), alive
-        )
-        return session.scalars(select(Person).where(same).order_by(Person.id)).first()
-    return None
+from fireline.tracing.schemas import ContactCreate, ContactRead, ProposedOrder
 
 
 def person_for(
     session: Session, actor: Actor, data: ContactCreate, jurisdiction_id: int
 ) -> tuple[Person, bool]:
-    """The contact's person: in scope by id, matched, or created (and sent to matching)."""
+    """The contact's person: in scope by id, or the person in scope with the same national
+    ID, else the same name and phone, or a new one sent to matching (``people.service``)."""
     if data.person_id is not None:
         found: Person = actor.get(session, Person, data.person_id, f"person {data.person_id}")
         return found, False
     details = data.person
     assert details is not None  # the schema requires one of the two
-    matched = _match_person(session, details)
-    if matched is not None:
-        return matched, False
-    person = Person(
-        name=details.name.strip(),
-        national_id=details.national_id.strip().upper() if details.national_id else None,
-        phone=phone_digits(details.phone) if details.phone else None,
+    person = PersonDetails(
+        name=details.name,
+        national_id=details.national_id,
         sex=details.sex,
         birth_date=details.birth_date,
+        phone=phone_digits(details.phone) if details.phone else None,
         address=details.address,
-        jurisdiction_id=jurisdiction_id,
     )
-    session.add(person)
-    session.flush()
-    audit.record(session, actor, "create", "person", [person.id], jurisdiction_id=jurisdiction_id)
-    return person, True
+    made = find_or_create(session, actor, person, jurisdiction_id, by_name_phone=True)
+    return made.person, made.created
 
 
 def _check(session: Session, case: Case, data: ContactCreate) -> None:
@@ -131,8 +110,6 @@ def list_contact(
         contact.date_last_exposure,
     )
     skipped = propose_orders(session, profile_of(case), [facts], today)
-    if created:
-        propose_for(session, [person.id])
     links.link_contacts_who_became_cases(session, contact_ids=[contact.id])
     audit.record(
         session,
@@ -160,7 +137,14 @@ def contacts_of(
     statement = (
         select(Contact, Person.name, own.id, order)
         .join(Person, Person.id == Contact.person_id)
-        .outerjoin(own, and_(own.person_id == Contact.person_id, own.disease == case.disease))
+        .outerjoin(
+            own,
+            and_(
+                own.person_id == Contact.person_id,
+                own.disease == case.disease,
+                own.jurisdiction_id.in_(actor.jurisdiction_ids()),
+            ),
+        )
         .outerjoin(order, and_(order.contact_id == Contact.id, order.status != "cancelled"))
         .where(Contact.case_id == case.id)
         .order_by(Contact.source_contact_id.is_not(None), Contact.id)

@@ -231,7 +231,7 @@ def _check_and_load(
     good_rows_only: bool,
 ) -> None:
     """Rows imported before are reported; the report is stored; then (maybe) the load."""
-    known = load.find_known(session, good, batch.source)
+    known = load.find_known(session, actor, good, batch.source)
     id_header = batch.mapping["external_id"]
     batch.duplicate_rows = load.report_known(good, known, validated.problems, id_header)
     problems = validated.problems.table()
@@ -269,7 +269,7 @@ def _commit(
     if batch.bad_rows and not good_rows_only:
         batch.status = "refused"
         return
-    loaded = load.write(session, batch, good, known, actor.user_id)
+    loaded = load.write(session, actor, batch, good, known)
     batch.cases_created, batch.persons_created = loaded.cases_created, loaded.persons_created
     batch.persons_reused, batch.matches_proposed = loaded.persons_reused, loaded.matches_proposed
     batch.status, batch.committed_at, batch.content = "committed", utcnow(), None

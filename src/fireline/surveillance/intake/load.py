@@ -3,7 +3,10 @@
 1. Stage the rows' external and national IDs in a temporary table (COPY/executemany).
 2. One join against ``cases`` on (source, external_id): rows imported before are
    skipped and reported, which makes a repeated import a no-op.
-3. One join against ``persons`` on the national ID: the same ID is the same person.
+3. One join against ``persons`` on the national ID, limited in the same SQL to the
+   importing user's subtree: the same ID is the same person only there (the rule of
+   ``people.service.find_or_create``, set-based). A person outside gets a new record
+   here, and matching proposes the pair to users covering both sides.
 4. New persons (one per national ID in the file, one per row without an ID) and cases
    are written set-based (see ``bulk``). No classification-history row: a case carries
    its initial classification, importing user and batch (``service.history``).
@@ -23,6 +26,7 @@ import pyarrow.compute as pc
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from fireline.auth.scope import Actor
 from fireline.db.base import utcnow
 from fireline.people.matching import propose_for_new
 from fireline.surveillance.intake import bulk
@@ -61,8 +65,9 @@ class Known:
     persons: npt.NDArray[np.int64]
 
 
-def find_known(session: Session, rows: pa.Table, source: str) -> Known:
-    """Stage the rows' IDs and join them once against cases and once against persons."""
+def find_known(session: Session, actor: Actor, rows: pa.Table, source: str) -> Known:
+    """Stage the rows' IDs and join them once against cases and once against the persons
+    in the actor's subtree (a range scan of ``jurisdictions.path``, as ``Actor.restrict``)."""
     bulk.create_stage(
         session, STAGE, "row_no BIGINT, external_id VARCHAR(100), national_id VARCHAR(32)"
     )
@@ -91,8 +96,12 @@ def find_known(session: Session, rows: pa.Table, source: str) -> Known:
         f"""
         SELECT s.row_no, min(p.id) FROM {STAGE} s
         JOIN persons p ON p.national_id = s.national_id AND p.merged_into_id IS NULL
+        WHERE p.jurisdiction_id IN (
+            SELECT j.id FROM jurisdictions j WHERE j.path >= :low AND j.path < :high)
         GROUP BY s.row_no""",
         rows.num_rows,
+        low=actor.jurisdiction_path,
+        high=actor.jurisdiction_path + "~",
     )
     bulk.drop_stage(session, STAGE)
     return Known(cases, persons)
@@ -120,9 +129,10 @@ def report_known(rows: pa.Table, known: Known, problems: Problems, id_header: st
 
 
 def write(
-    session: Session, batch: ImportBatch, rows: pa.Table, known: Known, user_id: int | None
+    session: Session, actor: Actor, batch: ImportBatch, rows: pa.Table, known: Known
 ) -> Loaded:
-    """Write persons and cases for the rows not imported before."""
+    """Write persons and cases for the rows not imported before; ``loaded.matches_proposed``
+    counts the proposals the actor may see."""
     fresh_mask = known.cases == 0
     fresh = rows.filter(pa.array(fresh_mask))
     person_of_row = known.persons[fresh_mask]
@@ -130,8 +140,8 @@ def write(
         duplicates=int((~fresh_mask).sum()), persons_reused=int((person_of_row > 0).sum())
     )
     new_ids = _write_persons(session, fresh, person_of_row, loaded)
-    _write_cases(session, batch, fresh, person_of_row, user_id, loaded)
-    loaded.matches_proposed = _propose(session, new_ids)
+    _write_cases(session, batch, fresh, person_of_row, actor.user_id, loaded)
+    loaded.matches_proposed = _propose(session, actor, new_ids)
     return loaded
 
 
@@ -206,12 +216,12 @@ def _stamp(now: datetime) -> bulk.Constants:
     return {"version": 1, "created_at": now, "updated_at": now}
 
 
-def _propose(session: Session, new_ids: npt.NDArray[np.int64]) -> int:
+def _propose(session: Session, actor: Actor, new_ids: npt.NDArray[np.int64]) -> int:
     if new_ids.size == 0:
         return 0
     bulk.create_stage(session, NEW_PERSONS, "id BIGINT PRIMARY KEY")
     bulk.insert_rows(session, NEW_PERSONS, pa.table({"id": pa.array(new_ids)}))
     bulk.analyze(session, NEW_PERSONS)
-    proposed = propose_for_new(session, NEW_PERSONS)
+    proposed = propose_for_new(session, actor, NEW_PERSONS)
     bulk.drop_stage(session, NEW_PERSONS)
     return proposed

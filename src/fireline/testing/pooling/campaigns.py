@@ -34,7 +34,13 @@ from fireline.testing.pooling.schemas import (
     PoolCreate,
     SiteCreate,
 )
-from fireline.testing.samples import PersonTally, person_for, propose_new, require_write
+from fireline.testing.samples import (
+    PersonTally,
+    person_for,
+    propose_new,
+    require_write,
+    sample_by_barcode,
+)
 from fireline.zones import service as zones
 from fireline.zones.status import resident_count
 
@@ -154,7 +160,7 @@ def _member_samples(
     samples, errors = [], []
     place = site.jurisdiction_id
     for i, member in enumerate(members):
-        sample = session.scalars(select(Sample).where(Sample.barcode == member.barcode)).first()
+        sample = sample_by_barcode(session, actor, member.barcode)
         if sample is None:
             person = _member_person(session, actor, member, site, tally)
             if person is None:
@@ -186,7 +192,7 @@ def _member_person(session: Session, actor: Actor, member: MemberIn, site: Scree
         return found
     if member.person is None:
         return None
-    return person_for(session, session.get_one(Jurisdiction, site.jurisdiction_id),
+    return person_for(session, actor, session.get_one(Jurisdiction, site.jurisdiction_id),
                       member.person, tally)  # fmt: skip
 
 
@@ -235,7 +241,7 @@ def register_pool(session: Session, actor: Actor, campaign_id: int, data: PoolCr
                               data.sample_type, tally)  # fmt: skip
     _check_round(session, campaign, samples, "pool")
     pool = _add_pool(session, actor, campaign, site, data.barcode, samples, collected)
-    propose_new(session, tally)
+    propose_new(session, actor, tally)
     session.flush()
     audit.record(session, actor, "create", "pool", [pool.id], jurisdiction_id=pool.jurisdiction_id,
                  members=len(samples))  # fmt: skip
@@ -263,7 +269,7 @@ def register_plate(session: Session, actor: Actor, campaign_id: int, data: Plate
     pools += [_add_pool(session, actor, campaign, site, f"{data.plate}-C{c + 1}",
                         samples[c::side], collected, "col", data.plate, c + 1)
               for c in range(min(side, len(samples)))]  # fmt: skip
-    propose_new(session, tally)
+    propose_new(session, actor, tally)
     session.flush()
     audit.record(session, actor, "create", "pool", [p.id for p in pools],
                  jurisdiction_id=site.jurisdiction_id, plate=data.plate)  # fmt: skip

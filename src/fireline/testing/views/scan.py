@@ -67,7 +67,8 @@ def members_of(page: Page, scans: list[str]) -> list[MemberIn]:
     """Each scan is a sample barcode; a person's ID card (national ID in scope, not a sample)
     names the person whose new sample the next scan is."""
     session, actor = common.session_of(page), common.actor_of(page)
-    known = set(session.scalars(select(Sample.barcode).where(Sample.barcode.in_(scans))))
+    known = set(session.scalars(actor.restrict(
+        select(Sample.barcode).where(Sample.barcode.in_(scans)), Sample)))  # fmt: skip
     ids = [s.upper() for s in scans if s not in known]
     people = {p.national_id: p.id for p in session.scalars(actor.restrict(
         select(Person).where(Person.national_id.in_(ids), Person.merged_into_id.is_(None)),
