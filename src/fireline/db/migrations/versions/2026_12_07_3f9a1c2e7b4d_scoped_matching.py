@@ -6,7 +6,7 @@ unique within its jurisdiction rather than across the tree, so that registering 
 barcode another county holds answers as a new barcode does.
 
 Revision ID: 3f9a1c2e7b4d
-Revises: dc050fe0b4c4
+Revises: 3b9e51c7a0d2
 Create Date: 2026-12-07 04:10:00.000000
 """
 
@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from alembic import op
 
 revision: str = "3f9a1c2e7b4d"
-down_revision: str | None = "dc050fe0b4c4"
+down_revision: str | None = "3b9e51c7a0d2"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
