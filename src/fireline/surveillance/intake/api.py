@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, File, Form, UploadFile
 from fastapi.responses import Response
 
 from fireline.auth.deps import ApiActor
+from fireline.bounds import Id
 from fireline.db.deps import DbSession
 from fireline.errors import Problem
 from fireline.pagination import Page, PageParams, make_page, page_params
@@ -92,13 +93,13 @@ def read_imports(
 
 
 @router.get("/case-imports/{batch_id}", response_model=ImportBatchRead)
-def read_import(batch_id: int, actor: ApiActor, session: DbSession) -> ImportBatchRead:
+def read_import(batch_id: Id, actor: ApiActor, session: DbSession) -> ImportBatchRead:
     return batch_read(batches.get_batch(session, actor, batch_id))
 
 
 @router.get("/case-imports/{batch_id}/problems", response_model=Page[ImportProblemRead])
 def read_problems(
-    batch_id: int,
+    batch_id: Id,
     actor: ApiActor,
     session: DbSession,
     params: Annotated[PageParams, Depends(page_params)],
@@ -110,7 +111,7 @@ def read_problems(
 
 
 @router.get("/case-imports/{batch_id}/report.csv", response_class=Response)
-def download_report(batch_id: int, actor: ApiActor, session: DbSession) -> Response:
+def download_report(batch_id: Id, actor: ApiActor, session: DbSession) -> Response:
     """The report as a CSV file (UTF-8 with BOM, so that Excel shows Chinese text)."""
     text = batches.report_csv(session, actor, batch_id)
     headers = {"Content-Disposition": f'attachment; filename="import-{batch_id}-report.csv"'}
@@ -119,7 +120,7 @@ def download_report(batch_id: int, actor: ApiActor, session: DbSession) -> Respo
 
 @router.post("/case-imports/{batch_id}/mapping", response_model=ImportBatchRead)
 def remap(
-    batch_id: int, data: RemapRequest, actor: ApiActor, session: DbSession
+    batch_id: Id, data: RemapRequest, actor: ApiActor, session: DbSession
 ) -> ImportBatchRead:
     """Validate the uploaded file again with another column mapping."""
     batch = batches.remap(
@@ -130,7 +131,7 @@ def remap(
 
 @router.post("/case-imports/{batch_id}/commit", response_model=ImportBatchRead)
 def commit(
-    batch_id: int, data: CommitRequest, actor: ApiActor, session: DbSession
+    batch_id: Id, data: CommitRequest, actor: ApiActor, session: DbSession
 ) -> ImportBatchRead:
     """Step 2: load. With bad rows nothing is loaded (422) unless ``good_rows_only``."""
     batch = batches.commit_import(session, actor, batch_id, good_rows_only=data.good_rows_only)
@@ -138,7 +139,7 @@ def commit(
 
 
 @router.post("/case-imports/{batch_id}/discard", response_model=ImportBatchRead)
-def discard(batch_id: int, actor: ApiActor, session: DbSession) -> ImportBatchRead:
+def discard(batch_id: Id, actor: ApiActor, session: DbSession) -> ImportBatchRead:
     return batch_read(batches.discard_import(session, actor, batch_id))
 
 
@@ -156,6 +157,6 @@ def save_mapping(data: MappingWrite, actor: ApiActor, session: DbSession) -> Map
 
 
 @router.delete("/case-mappings/{mapping_id}", status_code=204)
-def delete_mapping(mapping_id: int, actor: ApiActor, session: DbSession) -> Response:
+def delete_mapping(mapping_id: Id, actor: ApiActor, session: DbSession) -> Response:
     mappings.delete_mapping(session, actor, mapping_id)
     return Response(status_code=204)
