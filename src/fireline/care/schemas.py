@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from fireline.bounds import Count, Id, Instant, Int64
+from fireline.bounds import INT64_MAX, Count, Id, Instant, Int64, Whole
 
 BedType = Literal["general", "icu", "isolation"]
 Severity = Literal["mild", "moderate", "severe", "critical"]
@@ -16,16 +16,16 @@ Severity = Literal["mild", "moderate", "severe", "critical"]
 class HospitalCreate(BaseModel):
     name: str = Field(min_length=1, max_length=200)
     jurisdiction_code: str
-    beds_general: Int64 = Field(default=0, ge=0)
-    beds_icu: Int64 = Field(default=0, ge=0)
-    beds_isolation: Int64 = Field(default=0, ge=0)
+    beds_general: Whole = Field(default=0, ge=0, le=INT64_MAX)
+    beds_icu: Whole = Field(default=0, ge=0, le=INT64_MAX)
+    beds_isolation: Whole = Field(default=0, ge=0, le=INT64_MAX)
 
 
 class HospitalUpdate(BaseModel):
     version: Count
-    beds_general: Int64 | None = Field(default=None, ge=0)
-    beds_icu: Int64 | None = Field(default=None, ge=0)
-    beds_isolation: Int64 | None = Field(default=None, ge=0)
+    beds_general: Whole | None = Field(default=None, ge=0, le=INT64_MAX)
+    beds_icu: Whole | None = Field(default=None, ge=0, le=INT64_MAX)
+    beds_isolation: Whole | None = Field(default=None, ge=0, le=INT64_MAX)
 
 
 class AdmissionCreate(BaseModel):

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, model_validator
 
-from fireline.bounds import Count, Day, Id, Int64
+from fireline.bounds import Count, Day, Id, Int64, Whole
 
 Kind = Literal["home", "facility"]
 
@@ -51,7 +51,7 @@ class OrderUpdate(BaseModel):
     start_date: Day | None = None
     end_date: Day | None = None
     room_id: Id | None = None
-    clear_room: bool = False
+    clear_room: StrictBool = False
     assignee_id: Id | None = None
     review_after: Day | None = None
     clinical: list[str] | None = None
@@ -131,7 +131,7 @@ class IssuedToken(BaseModel):
 
 
 class FollowUpCreate(BaseModel):
-    reached: bool = True
+    reached: StrictBool = True
     temperature: float | None = Field(default=None, ge=30, le=45)
     symptoms: list[str] = Field(default_factory=list, max_length=50)
     note: str | None = Field(default=None, max_length=500)
@@ -208,7 +208,7 @@ class ReleaseFlag(BaseModel):
 
 class RoomIn(BaseModel):
     code: str = Field(min_length=1, max_length=32)
-    capacity: Int64 = Field(ge=1, le=1000)
+    capacity: Whole = Field(ge=1, le=1000)
 
 
 class FacilityCreate(BaseModel):

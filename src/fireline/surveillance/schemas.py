@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, model_validator
 
 from fireline.bounds import Count, Day, Id, Int64
 from fireline.people.schemas import PersonRead
@@ -25,7 +25,7 @@ class CaseDates(BaseModel):
     date_onset: Day | None = None
     date_confirmation: Day | None = None
     date_outcome: Day | None = None
-    imported: bool | None = None
+    imported: StrictBool | None = None
     outcome: str | None = Field(default=None, max_length=16)
 
 

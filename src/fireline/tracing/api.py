@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from fireline.auth.deps import ApiActor
 from fireline.auth.scope import Actor
-from fireline.bounds import Id, Int64
+from fireline.bounds import INT64_MAX, Id, Int64
 from fireline.db.deps import DbSession
 from fireline.quarantine.deps import local_day
 from fireline.tracing import clusters, contacts, interviews, links
@@ -106,7 +106,7 @@ def read_clusters(
     actor: ApiActor,
     session: DbSession,
     disease: str | None = None,
-    min_size: Annotated[Int64, Query(ge=1)] = 2,
+    min_size: Annotated[int, Query(ge=1, le=INT64_MAX)] = 2,
 ) -> list[ClusterRead]:
     """Clusters over infector links and shared venue exposures, largest first."""
     return clusters.cluster_list(clusters.load_chains(session, actor, disease), min_size)

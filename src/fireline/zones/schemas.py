@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from fireline.bounds import Count, Day, Id, Int64
+from fireline.bounds import INT64_MAX, Count, Day, Id, Int64, Whole
 
 Address = str
 
@@ -45,7 +45,7 @@ class VersionBody(BaseModel):
 class RoundCreate(BaseModel):
     day: Day
     result: Literal["negative", "positive"]
-    tested: Int64 | None = Field(default=None, ge=0)
+    tested: Whole | None = Field(default=None, ge=0, le=INT64_MAX)
 
 
 class RoundRead(BaseModel):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
 from fireline.bounds import Id, Int64
 
@@ -52,7 +52,7 @@ class RemapRequest(BaseModel):
 
 
 class CommitRequest(BaseModel):
-    good_rows_only: bool = False
+    good_rows_only: StrictBool = False
 
 
 class TargetRead(BaseModel):

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
-from fireline.bounds import Count, Day, Id, Instant, Int64
+from fireline.bounds import INT64_MAX, Count, Day, Id, Instant, Int64, Whole
 from fireline.testing.schemas import PersonRef
 
 
@@ -20,11 +20,11 @@ class CampaignCreate(BaseModel):
     jurisdiction_code: str
     target_kind: Literal["jurisdiction", "zone", "list"] = "jurisdiction"
     zone_id: Id | None = None
-    population: Int64 = Field(default=0, ge=0)
+    population: Whole = Field(default=0, ge=0, le=INT64_MAX)
     design: Literal["dorfman", "matrix"] = "dorfman"
     prevalence: float | None = Field(default=None, ge=0, le=1)
-    pool_size: Int64 | None = Field(default=None, ge=1)
-    hold_days: Int64 = Field(default=3, ge=1, le=30)
+    pool_size: Whole | None = Field(default=None, ge=1, le=INT64_MAX)
+    hold_days: Whole = Field(default=3, ge=1, le=30)
     starts_on: Day
 
 
@@ -52,7 +52,7 @@ class CampaignRead(BaseModel):
 class SiteCreate(BaseModel):
     code: str = Field(min_length=1, max_length=32)
     name: str = Field(min_length=1, max_length=200)
-    capacity_per_hour: Int64 = Field(default=0, ge=0)
+    capacity_per_hour: Whole = Field(default=0, ge=0, le=INT64_MAX)
     jurisdiction_code: str | None = None
 
 
@@ -191,7 +191,7 @@ class RoundProgress(BaseModel):
     sampled: Int64
     zone_residents: Int64 | None
     residents_sampled: Int64 | None
-    ready: bool
+    ready: StrictBool
 
 
 class Dashboard(BaseModel):

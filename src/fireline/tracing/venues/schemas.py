@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from fireline.bounds import Id, Int64
+from fireline.bounds import Id, Int64, Whole
 from fireline.tracing.venues.rules import ExposureRule
 
 
@@ -15,10 +15,10 @@ class RuleIn(BaseModel):
     """The exposure rule of a run; every default is a deployment choice (see rules.py)."""
 
     category: str = "close"
-    stay_minutes: Int64 = Field(default=60, gt=0, le=24 * 60)
-    round_minutes: Int64 = Field(default=0, ge=0, le=24 * 60)
-    padding_minutes: Int64 = Field(default=0, ge=0, le=24 * 60)
-    min_overlap_minutes: Int64 = Field(default=0, ge=0, le=24 * 60)
+    stay_minutes: Whole = Field(default=60, gt=0, le=24 * 60)
+    round_minutes: Whole = Field(default=0, ge=0, le=24 * 60)
+    padding_minutes: Whole = Field(default=0, ge=0, le=24 * 60)
+    min_overlap_minutes: Whole = Field(default=0, ge=0, le=24 * 60)
 
     def rule(self) -> ExposureRule:
         return ExposureRule(**self.model_dump(include=set(RuleIn.model_fields)))
