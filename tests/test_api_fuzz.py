@@ -51,7 +51,7 @@ SKIPPED = (
     r"^/api/v1/pool-results/csv$",
     r"^/api/v1/cases/\{case_id\}/venue-exposures$",
 )
-MAX_EXAMPLES = 6
+MAX_EXAMPLES = 3
 
 
 @dataclass

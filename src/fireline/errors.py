@@ -8,7 +8,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -25,14 +25,6 @@ PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
 }
 
 
-class FieldError(BaseModel):
-    """One refused field of a 422: where it is, why, and the kind of error."""
-
-    loc: list[str | int]
-    msg: str
-    type: str
-
-
 class ProblemDocument(BaseModel):
     """The body of every API error (RFC 9457 section 3); members beyond these may follow."""
 
@@ -43,7 +35,11 @@ class ProblemDocument(BaseModel):
     status: int
     detail: str
     instance: str
-    errors: list[FieldError] | None = None
+    errors: list[dict[str, Any]] | None = Field(
+        default=None,
+        description="What was refused, one object per problem: loc, msg and type for a "
+        "field of the request; path (or line) and message for a part of an uploaded file.",
+    )
 
 
 class Problem(Exception):

@@ -47,7 +47,7 @@ def read_hospitals(
     return service.hospitals(session, actor, place, None)
 
 
-@router.get("/hospitals/{hospital_id}", response_model=HospitalRead)
+@router.get("/hospitals/{hospital_id:int}", response_model=HospitalRead)
 def read_hospital(hospital_id: Id, actor: ApiActor, session: DbSession) -> HospitalRead:
     found = service.hospitals(session, actor, None, None, hospital_id)
     if not found:
@@ -55,7 +55,7 @@ def read_hospital(hospital_id: Id, actor: ApiActor, session: DbSession) -> Hospi
     return found[0]
 
 
-@router.get("/hospitals/{hospital_id}/admissions", response_model=list[AdmissionRead])
+@router.get("/hospitals/{hospital_id:int}/admissions", response_model=list[AdmissionRead])
 def read_admissions(hospital_id: Id, actor: ApiActor, session: DbSession) -> list[AdmissionRead]:
     """Patients in the hospital now (the read is audited)."""
     return [
@@ -64,14 +64,14 @@ def read_admissions(hospital_id: Id, actor: ApiActor, session: DbSession) -> lis
     ]
 
 
-@router.post("/hospitals/{hospital_id}/admissions", response_model=AdmissionRead, status_code=201)
+@router.post("/hospitals/{hospital_id:int}/admissions", response_model=AdmissionRead, status_code=201)
 def admit(
     hospital_id: Id, body: AdmissionCreate, actor: ApiActor, session: DbSession, now: Now
 ) -> AdmissionRead:
     return AdmissionRead.model_validate(service.admit(session, actor, hospital_id, body, now=now))
 
 
-@router.post("/admissions/{admission_id}/discharge", response_model=AdmissionRead)
+@router.post("/admissions/{admission_id:int}/discharge", response_model=AdmissionRead)
 def discharge(
     admission_id: Id, body: Discharge, actor: ApiActor, session: DbSession, now: Now
 ) -> AdmissionRead:
@@ -81,7 +81,7 @@ def discharge(
     return AdmissionRead.model_validate(stay)
 
 
-@router.post("/admissions/{admission_id}/severity", response_model=AdmissionRead)
+@router.post("/admissions/{admission_id:int}/severity", response_model=AdmissionRead)
 def severity(
     admission_id: Id, body: SeverityChange, actor: ApiActor, session: DbSession
 ) -> AdmissionRead:
@@ -91,7 +91,7 @@ def severity(
     return AdmissionRead.model_validate(stay)
 
 
-@router.post("/admissions/{admission_id}/transfer", response_model=AdmissionRead)
+@router.post("/admissions/{admission_id:int}/transfer", response_model=AdmissionRead)
 def transfer(
     admission_id: Id, body: TransferAdmission, actor: ApiActor, session: DbSession, now: Now
 ) -> AdmissionRead:

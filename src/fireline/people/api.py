@@ -29,7 +29,7 @@ def read_persons(
     return make_page([PersonRead.model_validate(p) for p in persons], total, params)
 
 
-@router.get("/persons/{person_id}", response_model=PersonRead)
+@router.get("/persons/{person_id:int}", response_model=PersonRead)
 def read_person(person_id: Id, actor: ApiActor, session: DbSession) -> PersonRead:
     return PersonRead.model_validate(service.get_person(session, actor, person_id))
 
@@ -61,12 +61,12 @@ def read_matches(
     return make_page([_match_read(r) for r in rows], total, params)
 
 
-@router.get("/person-matches/{match_id}", response_model=PersonMatchRead)
+@router.get("/person-matches/{match_id:int}", response_model=PersonMatchRead)
 def read_match(match_id: Id, actor: ApiActor, session: DbSession) -> PersonMatchRead:
     return _match_read(service.get_match(session, actor, match_id))
 
 
-@router.post("/person-matches/{match_id}/accept", response_model=PersonMatchRead)
+@router.post("/person-matches/{match_id:int}/accept", response_model=PersonMatchRead)
 def accept_match(
     match_id: Id, decision: MatchDecision, actor: ApiActor, session: DbSession
 ) -> PersonMatchRead:
@@ -75,7 +75,7 @@ def accept_match(
     return _match_read(service.get_match(session, actor, match_id))
 
 
-@router.post("/person-matches/{match_id}/reject", response_model=PersonMatchRead)
+@router.post("/person-matches/{match_id:int}/reject", response_model=PersonMatchRead)
 def reject_match(match_id: Id, actor: ApiActor, session: DbSession) -> PersonMatchRead:
     """Different people: both records stay; the pair is not proposed again."""
     service.reject_match(session, actor, match_id)

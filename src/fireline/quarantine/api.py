@@ -134,7 +134,7 @@ def list_orders(
     return make_page([OrderRead.model_validate(o) for o in found], total, params)
 
 
-@router.get("/orders/{order_id}", response_model=OrderDetail)
+@router.get("/orders/{order_id:int}", response_model=OrderDetail)
 def read_order(
     order_id: Id, actor: ApiActor, session: DbSession, now: Now, settings: Settings
 ) -> OrderDetail:
@@ -159,7 +159,7 @@ def read_order(
     )
 
 
-@router.patch("/orders/{order_id}", response_model=OrderRead)
+@router.patch("/orders/{order_id:int}", response_model=OrderRead)
 def change_order(
     order_id: Id, body: OrderUpdate, actor: ApiActor, session: DbSession, profiles: Profiles
 ) -> OrderRead:
@@ -169,7 +169,7 @@ def change_order(
     )
 
 
-@router.post("/orders/{order_id}/extend", response_model=OrderRead)
+@router.post("/orders/{order_id:int}/extend", response_model=OrderRead)
 def extend(
     order_id: Id, body: ExtendRequest, actor: ApiActor, session: DbSession, profiles: Profiles
 ) -> OrderRead:
@@ -184,7 +184,7 @@ def extend(
     return OrderRead.model_validate(order)
 
 
-@router.post("/orders/{order_id}/release", response_model=OrderRead)
+@router.post("/orders/{order_id:int}/release", response_model=OrderRead)
 def release(
     order_id: Id, body: CloseRequest, actor: ApiActor, session: DbSession, now: Now
 ) -> OrderRead:
@@ -200,7 +200,7 @@ def release(
     return OrderRead.model_validate(order)
 
 
-@router.post("/orders/{order_id}/convert", response_model=OrderRead)
+@router.post("/orders/{order_id:int}/convert", response_model=OrderRead)
 def convert(
     order_id: Id, body: ConvertRequest, actor: ApiActor, session: DbSession, now: Now
 ) -> OrderRead:
@@ -217,7 +217,7 @@ def convert(
     return OrderRead.model_validate(order)
 
 
-@router.post("/orders/{order_id}/transfer", response_model=TransferRead)
+@router.post("/orders/{order_id:int}/transfer", response_model=TransferRead)
 def transfer(
     order_id: Id, body: TransferRequest, actor: ApiActor, session: DbSession, now: Now
 ) -> TransferRead:
@@ -233,7 +233,7 @@ def transfer(
     return TransferRead.model_validate(moved)
 
 
-@router.post("/orders/{order_id}/link", response_model=IssuedToken)
+@router.post("/orders/{order_id:int}/link", response_model=IssuedToken)
 def issue_link(
     order_id: Id, body: VersionBody, actor: ApiActor, session: DbSession
 ) -> IssuedToken:
@@ -242,7 +242,7 @@ def issue_link(
     return IssuedToken(token=token, path=f"/r/{token}", expires_on=expiry_day(order))
 
 
-@router.get("/orders/{order_id}/follow-ups", response_model=Page[FollowUpRead])
+@router.get("/orders/{order_id:int}/follow-ups", response_model=Page[FollowUpRead])
 def read_follow_ups(
     order_id: Id, actor: ApiActor, session: DbSession, params: Params
 ) -> Page[FollowUpRead]:
@@ -251,7 +251,7 @@ def read_follow_ups(
     return make_page([FollowUpRead.model_validate(f) for f in found], total, params)
 
 
-@router.post("/orders/{order_id}/follow-ups", response_model=FollowUpRead, status_code=201)
+@router.post("/orders/{order_id:int}/follow-ups", response_model=FollowUpRead, status_code=201)
 def add_follow_up(
     order_id: Id,
     body: FollowUpCreate,
@@ -332,7 +332,7 @@ def read_facilities(
     return facilities.occupancy(session, actor, place, _today(session, actor, now))
 
 
-@router.get("/facilities/{facility_id}", response_model=FacilityRead)
+@router.get("/facilities/{facility_id:int}", response_model=FacilityRead)
 def read_facility(facility_id: Id, actor: ApiActor, session: DbSession, now: Now) -> FacilityRead:
     found = facilities.occupancy(session, actor, None, _today(session, actor, now), facility_id)
     if not found:

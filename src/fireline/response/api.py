@@ -169,7 +169,7 @@ def read_notifications(
     return make_page([NotificationRead.model_validate(n) for n in found], total, params)
 
 
-@router.post("/responses/notifications/{notification_id}/read", response_model=NotificationRead)
+@router.post("/responses/notifications/{notification_id:int}/read", response_model=NotificationRead)
 def read_notification(
     notification_id: Id, actor: ApiActor, session: DbSession, now: Now
 ) -> NotificationRead:
@@ -177,7 +177,7 @@ def read_notification(
     return NotificationRead.model_validate(note)
 
 
-@router.get("/responses/{response_id}", response_model=ResponseDetail)
+@router.get("/responses/{response_id:int}", response_model=ResponseDetail)
 def read_response(
     response_id: Id, actor: ApiActor, session: DbSession, now: Now, settings: Settings
 ) -> ResponseDetail:
@@ -196,18 +196,18 @@ def _metrics(session: DbSession, actor: ApiActor, response_id: Id, now: datetime
     return MetricsRead(**vars(timeline), intervals=[IntervalRead(**vars(i)) for i in intervals])
 
 
-@router.get("/responses/{response_id}/metrics", response_model=MetricsRead)
+@router.get("/responses/{response_id:int}/metrics", response_model=MetricsRead)
 def read_metrics(response_id: Id, actor: ApiActor, session: DbSession, now: Now) -> MetricsRead:
     """7-1-7 (Frieden et al. 2021): detect in 7 days, notify in 1, respond in 7."""
     return _metrics(session, actor, response_id, now)
 
 
-@router.get("/responses/{response_id}/timeline", response_model=list[TimelineEntry])
+@router.get("/responses/{response_id:int}/timeline", response_model=list[TimelineEntry])
 def read_timeline(response_id: Id, actor: ApiActor, session: DbSession) -> list[TimelineEntry]:
     return service.timeline(session, actor, response_id)
 
 
-@router.patch("/responses/{response_id}", response_model=ResponseRead)
+@router.patch("/responses/{response_id:int}", response_model=ResponseRead)
 def change_response(
     response_id: Id,
     body: ResponseUpdate,
@@ -223,7 +223,7 @@ def change_response(
     return ResponseRead.model_validate(response)
 
 
-@router.post("/responses/{response_id}/close", response_model=ResponseRead)
+@router.post("/responses/{response_id:int}/close", response_model=ResponseRead)
 def close(
     response_id: Id, body: ResponseClose, actor: ApiActor, session: DbSession, now: Now
 ) -> ResponseRead:
@@ -233,14 +233,14 @@ def close(
     return ResponseRead.model_validate(response)
 
 
-@router.get("/response-tasks/{task_id}", response_model=TaskRead)
+@router.get("/response-tasks/{task_id:int}", response_model=TaskRead)
 def read_task(
     task_id: Id, actor: ApiActor, session: DbSession, now: Now, settings: Settings
 ) -> TaskRead:
     return boards.get_task(session, actor, task_id, now, settings)
 
 
-@router.patch("/response-tasks/{task_id}", response_model=TaskRead)
+@router.patch("/response-tasks/{task_id:int}", response_model=TaskRead)
 def assign(
     task_id: Id,
     body: TaskUpdate,
@@ -262,7 +262,7 @@ def assign(
     return boards.get_task(session, actor, task_id, now, settings)
 
 
-@router.post("/response-tasks/{task_id}/complete", response_model=TaskRead)
+@router.post("/response-tasks/{task_id:int}/complete", response_model=TaskRead)
 def complete(
     task_id: Id,
     body: TaskComplete,

@@ -70,20 +70,20 @@ def read_cases(
     return make_page(items, total, params)
 
 
-@router.get("/cases/{case_id}", response_model=CaseDetail)
+@router.get("/cases/{case_id:int}", response_model=CaseDetail)
 def read_case(case_id: Id, actor: ApiActor, session: DbSession) -> CaseDetail:
     """One case with its person, its classification history and the allowed next steps."""
     return _detail(session, actor, case_id)
 
 
-@router.patch("/cases/{case_id}", response_model=CaseDetail)
+@router.patch("/cases/{case_id:int}", response_model=CaseDetail)
 def update_case(case_id: Id, data: CaseUpdate, actor: ApiActor, session: DbSession) -> CaseDetail:
     """Change dates, outcome, imported or jurisdiction; a stale ``version`` gets 409."""
     service.update_case(session, actor, case_id, data)
     return _detail(session, actor, case_id)
 
 
-@router.post("/cases/{case_id}/classification", response_model=CaseDetail)
+@router.post("/cases/{case_id:int}/classification", response_model=CaseDetail)
 def classify_case(
     case_id: Id, data: ClassificationRequest, actor: ApiActor, session: DbSession
 ) -> CaseDetail:

@@ -47,7 +47,7 @@ def read_samples(actor: ApiActor, session: DbSession, params: Params,
     return make_page([SampleRead.model_validate(s) for s in found], total, params)
 
 
-@router.get("/samples/{sample_id}", response_model=SampleRead)
+@router.get("/samples/{sample_id:int}", response_model=SampleRead)
 def read_sample(sample_id: Id, actor: ApiActor, session: DbSession) -> SampleRead:
     return SampleRead.model_validate(samples.get_sample(session, actor, sample_id))
 
@@ -124,7 +124,7 @@ def read_turnaround(actor: ApiActor, session: DbSession,
     return samples.turnaround(session, actor, since)
 
 
-@router.get("/lab-results/{result_id}", response_model=ResultDetail)
+@router.get("/lab-results/{result_id:int}", response_model=ResultDetail)
 def read_result(result_id: Id, actor: ApiActor, session: DbSession) -> ResultDetail:
     """One result with every revision of it (amendments), oldest first."""
     actor.require("persons:read")
@@ -141,7 +141,7 @@ def read_result(result_id: Id, actor: ApiActor, session: DbSession) -> ResultDet
                         history=[ResultRead.model_validate(h) for h in history])  # fmt: skip
 
 
-@router.get("/lab-messages/{message_id}", response_model=MessageReport)
+@router.get("/lab-messages/{message_id:int}", response_model=MessageReport)
 def read_message(message_id: Id, actor: ApiActor, session: DbSession) -> MessageReport:
     actor.require("records:read")
     found: LabMessage = actor.get(session, LabMessage, message_id, f"lab message {message_id}")

@@ -47,13 +47,13 @@ def today(session: Session, actor: Actor, moment: datetime) -> date:
     )
 
 
-@router.get("/cases/{case_id}/interview", response_model=InterviewRead)
+@router.get("/cases/{case_id:int}/interview", response_model=InterviewRead)
 def read_interview(case_id: Id, actor: ApiActor, session: DbSession) -> InterviewRead:
     """The case's interview (opened on first read by someone who may write)."""
     return InterviewRead.model_validate(interviews.interview_for(session, actor, case_id)[1])
 
 
-@router.patch("/cases/{case_id}/interview", response_model=InterviewRead)
+@router.patch("/cases/{case_id:int}/interview", response_model=InterviewRead)
 def update_interview(
     case_id: Id, body: InterviewUpdate, actor: ApiActor, session: DbSession, moment: Now
 ) -> InterviewRead:
@@ -62,27 +62,27 @@ def update_interview(
     return InterviewRead.model_validate(found)
 
 
-@router.get("/cases/{case_id}/exposures", response_model=list[ExposureRead])
+@router.get("/cases/{case_id:int}/exposures", response_model=list[ExposureRead])
 def read_exposures(case_id: Id, actor: ApiActor, session: DbSession) -> list[ExposureRead]:
     return [
         ExposureRead.model_validate(e) for e in interviews.list_exposures(session, actor, case_id)
     ]
 
 
-@router.post("/cases/{case_id}/exposures", response_model=ExposureRead, status_code=201)
+@router.post("/cases/{case_id:int}/exposures", response_model=ExposureRead, status_code=201)
 def add_exposure(
     case_id: Id, body: ExposureCreate, actor: ApiActor, session: DbSession
 ) -> ExposureRead:
     return ExposureRead.model_validate(interviews.add_exposure(session, actor, case_id, body))
 
 
-@router.get("/cases/{case_id}/contacts", response_model=list[ContactRead])
+@router.get("/cases/{case_id:int}/contacts", response_model=list[ContactRead])
 def read_contacts(case_id: Id, actor: ApiActor, session: DbSession) -> list[ContactRead]:
     """Contacts and contacts of contacts, with their proposed quarantine orders."""
     return contacts.contacts_of(session, actor, case_id)
 
 
-@router.post("/cases/{case_id}/contacts", response_model=ContactRead, status_code=201)
+@router.post("/cases/{case_id:int}/contacts", response_model=ContactRead, status_code=201)
 def list_contact(
     case_id: Id, body: ContactCreate, actor: ApiActor, session: DbSession, moment: Now
 ) -> ContactRead:
@@ -90,7 +90,7 @@ def list_contact(
     return contacts.list_contact(session, actor, case_id, body, today(session, actor, moment))
 
 
-@router.get("/cases/{case_id}/links", response_model=list[LinkRead])
+@router.get("/cases/{case_id:int}/links", response_model=list[LinkRead])
 def read_links(case_id: Id, actor: ApiActor, session: DbSession) -> list[LinkRead]:
     return [LinkRead.model_validate(x) for x in links.list_links(session, actor, case_id)]
 

@@ -88,7 +88,7 @@ def create_zone(
     return detail(session, zone, levels, today)
 
 
-@router.get("/{zone_id}", response_model=ZoneDetail)
+@router.get("/{zone_id:int}", response_model=ZoneDetail)
 def read_zone(zone_id: Id, actor: ApiActor, session: DbSession, now: Now,
               levels: LevelsDep) -> ZoneDetail:  # fmt: skip
     zone = service.get_zone(session, actor, zone_id)
@@ -100,7 +100,7 @@ def _today_of(session: DbSession, actor: Actor, zone_id: Id, now: datetime) -> d
     return local_today(session, now, zone.jurisdiction_id)
 
 
-@router.patch("/{zone_id}", response_model=ZoneDetail)
+@router.patch("/{zone_id:int}", response_model=ZoneDetail)
 def change_zone(
     zone_id: Id, body: ZoneUpdate, actor: ApiActor, session: DbSession, now: Now,
     levels: LevelsDep, settings: Settings,
@@ -112,12 +112,12 @@ def change_zone(
     return detail(session, zone, levels, today)
 
 
-@router.post("/{zone_id}/rounds", response_model=RoundRead, status_code=201)
+@router.post("/{zone_id:int}/rounds", response_model=RoundRead, status_code=201)
 def add_round(zone_id: Id, body: RoundCreate, actor: ApiActor, session: DbSession) -> RoundRead:
     return RoundRead.model_validate(service.add_round(session, actor, zone_id, body))
 
 
-@router.post("/{zone_id}/step-down", response_model=ZoneDetail)
+@router.post("/{zone_id:int}/step-down", response_model=ZoneDetail)
 def step_down(zone_id: Id, body: VersionBody, actor: ApiActor, session: DbSession, now: Now,
               levels: LevelsDep) -> ZoneDetail:  # fmt: skip
     """To the next lower level; 409 with what is missing when the rule is not met."""
@@ -127,7 +127,7 @@ def step_down(zone_id: Id, body: VersionBody, actor: ApiActor, session: DbSessio
     return detail(session, zone, levels, today)
 
 
-@router.post("/{zone_id}/lift", response_model=ZoneDetail)
+@router.post("/{zone_id:int}/lift", response_model=ZoneDetail)
 def lift(zone_id: Id, body: VersionBody, actor: ApiActor, session: DbSession, now: Now,
          levels: LevelsDep) -> ZoneDetail:  # fmt: skip
     """End a zone at the lowest level; 409 with what is missing when its rule is not met."""
@@ -137,7 +137,7 @@ def lift(zone_id: Id, body: VersionBody, actor: ApiActor, session: DbSession, no
     return detail(session, zone, levels, today)
 
 
-@router.get("/{zone_id}/residents", response_model=Residents)
+@router.get("/{zone_id:int}/residents", response_model=Residents)
 def read_residents(
     zone_id: Id, actor: ApiActor, session: DbSession,
     limit: Annotated[int, Query(ge=1, le=100_000)] = 1000,

@@ -92,12 +92,12 @@ def read_imports(
     return make_page([batch_read(b) for b in rows], total, params)
 
 
-@router.get("/case-imports/{batch_id}", response_model=ImportBatchRead)
+@router.get("/case-imports/{batch_id:int}", response_model=ImportBatchRead)
 def read_import(batch_id: Id, actor: ApiActor, session: DbSession) -> ImportBatchRead:
     return batch_read(batches.get_batch(session, actor, batch_id))
 
 
-@router.get("/case-imports/{batch_id}/problems", response_model=Page[ImportProblemRead])
+@router.get("/case-imports/{batch_id:int}/problems", response_model=Page[ImportProblemRead])
 def read_problems(
     batch_id: Id,
     actor: ApiActor,
@@ -110,7 +110,7 @@ def read_problems(
     return make_page([ImportProblemRead.model_validate(p) for p in rows], total, params)
 
 
-@router.get("/case-imports/{batch_id}/report.csv", response_class=Response)
+@router.get("/case-imports/{batch_id:int}/report.csv", response_class=Response)
 def download_report(batch_id: Id, actor: ApiActor, session: DbSession) -> Response:
     """The report as a CSV file (UTF-8 with BOM, so that Excel shows Chinese text)."""
     text = batches.report_csv(session, actor, batch_id)
@@ -118,7 +118,7 @@ def download_report(batch_id: Id, actor: ApiActor, session: DbSession) -> Respon
     return Response("\ufeff" + text, media_type="text/csv; charset=utf-8", headers=headers)
 
 
-@router.post("/case-imports/{batch_id}/mapping", response_model=ImportBatchRead)
+@router.post("/case-imports/{batch_id:int}/mapping", response_model=ImportBatchRead)
 def remap(
     batch_id: Id, data: RemapRequest, actor: ApiActor, session: DbSession
 ) -> ImportBatchRead:
@@ -129,7 +129,7 @@ def remap(
     return batch_read(batch)
 
 
-@router.post("/case-imports/{batch_id}/commit", response_model=ImportBatchRead)
+@router.post("/case-imports/{batch_id:int}/commit", response_model=ImportBatchRead)
 def commit(
     batch_id: Id, data: CommitRequest, actor: ApiActor, session: DbSession
 ) -> ImportBatchRead:
@@ -138,7 +138,7 @@ def commit(
     return batch_read(batch)
 
 
-@router.post("/case-imports/{batch_id}/discard", response_model=ImportBatchRead)
+@router.post("/case-imports/{batch_id:int}/discard", response_model=ImportBatchRead)
 def discard(batch_id: Id, actor: ApiActor, session: DbSession) -> ImportBatchRead:
     return batch_read(batches.discard_import(session, actor, batch_id))
 
@@ -156,7 +156,7 @@ def save_mapping(data: MappingWrite, actor: ApiActor, session: DbSession) -> Map
     return MappingRead.model_validate(saved)
 
 
-@router.delete("/case-mappings/{mapping_id}", status_code=204)
+@router.delete("/case-mappings/{mapping_id:int}", status_code=204)
 def delete_mapping(mapping_id: Id, actor: ApiActor, session: DbSession) -> Response:
     mappings.delete_mapping(session, actor, mapping_id)
     return Response(status_code=204)

@@ -30,12 +30,12 @@ def read_alerts(
     return make_page([AlertRead.model_validate(a) for a in alerts], total, params)
 
 
-@router.get("/alerts/{alert_id}", response_model=AlertRead)
+@router.get("/alerts/{alert_id:int}", response_model=AlertRead)
 def read_alert(alert_id: Id, actor: ApiActor, session: DbSession) -> AlertRead:
     return AlertRead.model_validate(actor.get(session, Alert, alert_id, f"alert {alert_id}"))
 
 
-@router.post("/alerts/{alert_id}/decision", response_model=AlertRead)
+@router.post("/alerts/{alert_id:int}/decision", response_model=AlertRead)
 def decide_alert(
     alert_id: Id, body: AlertDecision, actor: ApiActor, session: DbSession
 ) -> AlertRead:

@@ -47,7 +47,7 @@ async def import_check_ins(
     return ImportRead(rows=report.rows)
 
 
-@router.post("/cases/{case_id}/venue-exposures", response_model=ProposeReport)
+@router.post("/cases/{case_id:int}/venue-exposures", response_model=ProposeReport)
 def propose_for_case(
     case_id: Id, body: ProposeRequest, request: Request, actor: ApiActor, session: DbSession
 ) -> ProposeReport:
@@ -93,7 +93,7 @@ def decide(
     return DecisionRead(**report.__dict__)
 
 
-@router.get("/venues/{venue_id}/visits", response_model=list[VisitRead])
+@router.get("/venues/{venue_id:int}/visits", response_model=list[VisitRead])
 def read_visits(
     venue_id: Id,
     request: Request,
