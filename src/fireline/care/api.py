@@ -64,7 +64,9 @@ def read_admissions(hospital_id: Id, actor: ApiActor, session: DbSession) -> lis
     ]
 
 
-@router.post("/hospitals/{hospital_id:int}/admissions", response_model=AdmissionRead, status_code=201)
+@router.post(
+    "/hospitals/{hospital_id:int}/admissions", response_model=AdmissionRead, status_code=201
+)
 def admit(
     hospital_id: Id, body: AdmissionCreate, actor: ApiActor, session: DbSession, now: Now
 ) -> AdmissionRead:

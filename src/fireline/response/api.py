@@ -44,6 +44,14 @@ router = APIRouter(tags=["responses"])
 # date arithmetic (``timedelta``) into a 500.
 MAX_AGE_HOURS = 100 * 366 * 24
 
+# ?format=csv and ?format=xlsx answer the same table as a file
+LEAGUE_FILES = {
+    "content": {
+        "text/csv": {"schema": {"type": "string"}},
+        export.XLSX_MEDIA: {"schema": {"type": "string", "format": "binary"}},
+    }
+}
+
 Now = Annotated[datetime, Depends(deps.now)]
 Profiles = Annotated[Mapping[str, DiseaseProfile], Depends(deps.profiles)]
 Settings = Annotated[ResponseSettings, Depends(deps.response_settings)]
@@ -98,7 +106,7 @@ def read_board(
     return boards.board(session, actor, jurisdiction, now, settings, wanted)
 
 
-@router.get("/responses/league", response_model=LeagueRead)
+@router.get("/responses/league", response_model=LeagueRead, responses={200: LEAGUE_FILES})
 def read_league(
     actor: ApiActor,
     session: DbSession,

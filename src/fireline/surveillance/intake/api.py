@@ -110,7 +110,11 @@ def read_problems(
     return make_page([ImportProblemRead.model_validate(p) for p in rows], total, params)
 
 
-@router.get("/case-imports/{batch_id:int}/report.csv", response_class=Response)
+@router.get(
+    "/case-imports/{batch_id:int}/report.csv",
+    response_class=Response,
+    responses={200: {"content": {"text/csv": {"schema": {"type": "string"}}}}},
+)
 def download_report(batch_id: Id, actor: ApiActor, session: DbSession) -> Response:
     """The report as a CSV file (UTF-8 with BOM, so that Excel shows Chinese text)."""
     text = batches.report_csv(session, actor, batch_id)
