@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, field_validator, model_validator
+from pydantic.json_schema import SkipJsonSchema
 
 from fireline.bounds import Count, Day, Id, Int64
 from fireline.people.schemas import PersonRead
@@ -52,8 +53,16 @@ class CaseUpdate(CaseDates):
     """Changes to a case; ``version`` is the one read, a stale one gets 409."""
 
     version: Count
-    date_reporting: Day | None = None
+    # Optional, but never null: every case has a report date (the column is NOT NULL).
+    date_reporting: Day | SkipJsonSchema[None] = None
     jurisdiction_code: str | None = None
+
+    @field_validator("date_reporting", mode="before")
+    @classmethod
+    def _kept(cls, value: object) -> object:
+        if value is None:
+            raise ValueError("a case keeps its report date: send one or leave it out")
+        return value
 
 
 class ClassificationRequest(BaseModel):
