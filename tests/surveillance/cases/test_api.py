@@ -68,7 +68,7 @@ def test_patch_cannot_remove_the_report_date(session: Session, client: TestClien
     for wrong in (None, 0, "0", "2024-3-5"):
         sent = client.patch(url, json={"version": 1, "date_reporting": wrong}, headers=headers)
         assert sent.status_code == 422, (wrong, sent.text)
-        assert sent.json()["errors"][0]["loc"] == ["body", "date_reporting"]
+        assert sent.json()["errors"][0]["loc"][:2] == ["body", "date_reporting"]
     read = client.get(url, headers=headers).json()
     assert (read["version"], read["date_reporting"]) == (1, case["date_reporting"])
 
