@@ -135,10 +135,7 @@ def document_problems(app: FastAPI) -> None:
         if app.openapi_schema is None:
             schema = build()
             components = schema.setdefault("components", {}).setdefault("schemas", {})
-            components[PROBLEM_SCHEMA] = ProblemDocument.model_json_schema(
-                ref_template="#/components/schemas/{model}"
-            )
-            components.update(components[PROBLEM_SCHEMA].pop("$defs", {}))
+            components[PROBLEM_SCHEMA] = ProblemDocument.model_json_schema()
         return app.openapi_schema or build()
 
     app.openapi = openapi  # type: ignore[method-assign]
