@@ -109,7 +109,9 @@ def fuzz(app: Any, token: str, coverage: bool, examples: int) -> Findings:
 
 
 @pytest.fixture
-def demo_app(session: Session, app_factory: Any) -> Any:
+def demo_app(session: Session, app_factory: Any, engine: Any) -> Any:
+    if engine.dialect.name != "sqlite":
+        pytest.skip("the fuzzer's time budget is spent on SQLite; PostgreSQL runs the API tests")
     load_demo(session, cases=120, seed=2, today=TODAY)
     session.commit()
     return app_factory()
@@ -117,10 +119,8 @@ def demo_app(session: Session, app_factory: Any) -> Any:
 
 @pytest.mark.parametrize("username", USERS)
 def test_the_api_holds_under_fuzzing(
-    demo_app: Any, username: str, engine: Any, capsys: pytest.CaptureFixture[str]
+    demo_app: Any, username: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    if engine.dialect.name != "sqlite":
-        pytest.skip("the fuzzer's time budget is spent on SQLite; PostgreSQL runs the API tests")
     with TestClient(demo_app) as client:
         login = {"username": username, "password": PASSWORD}
         token = client.post("/api/v1/auth/token", json=login).json()["access_token"]
