@@ -23,7 +23,7 @@ from fireline.care.api import router as care_router
 from fireline.clock import SystemClock
 from fireline.db.engine import DatabaseUnavailable, check_connection, make_engine, session_factory
 from fireline.diseases.api import router as diseases_router
-from fireline.errors import install_problem_handlers
+from fireline.errors import PROBLEM_RESPONSES, install_problem_handlers
 from fireline.interop.limits import MB
 from fireline.people.api import router as people_router
 from fireline.places.api import router as places_router
@@ -47,7 +47,7 @@ API_PREFIX = "/api/v1"
 
 
 def api_router() -> APIRouter:
-    api = APIRouter(prefix=API_PREFIX)
+    api = APIRouter(prefix=API_PREFIX, responses=PROBLEM_RESPONSES)
     routers = (
         auth_router,
         places_router,

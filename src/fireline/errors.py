@@ -8,10 +8,38 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 PROBLEM_JSON = "application/problem+json"
+PROBLEM_SCHEMA = "Problem"
+
+# Every 4xx of the API is a problem document; the OpenAPI description says so once
+# for all operations (OpenAPI 3.1, "Responses Object": the 4XX range).
+PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
+    "4XX": {
+        "description": "The request was refused: a problem document (RFC 9457)",
+        "content": {PROBLEM_JSON: {"schema": {"$ref": f"#/components/schemas/{PROBLEM_SCHEMA}"}}},
+    }
+}
+
+
+class ProblemDocument(BaseModel):
+    """The body of every API error (RFC 9457 section 3); members beyond these may follow."""
+
+    model_config = ConfigDict(extra="allow", title=PROBLEM_SCHEMA)
+
+    type: str = "about:blank"
+    title: str
+    status: int
+    detail: str
+    instance: str
+    errors: list[dict[str, Any]] | None = Field(
+        default=None,
+        description="What was refused, one object per problem: loc, msg and type for a "
+        "field of the request; path (or line) and message for a part of an uploaded file.",
+    )
 
 
 class Problem(Exception):
@@ -95,8 +123,32 @@ async def _on_stale(request: Request, exc: Exception) -> JSONResponse:
     return problem_response(problem, request)
 
 
+async def _on_recursion(request: Request, exc: Exception) -> JSONResponse:
+    # Python's json (and the FHIR parser built on it) recurses once per nesting level and
+    # gives up past the interpreter's limit: the body is refused, the server is fine
+    # (OWASP API Security Top 10 2023, API4 "Unrestricted Resource Consumption").
+    problem = Problem(400, "the body is nested too deeply to be read")
+    return problem_response(problem, request)
+
+
+def document_problems(app: FastAPI) -> None:
+    """Add the problem document to the app's OpenAPI components (PROBLEM_RESPONSES refers to it)."""
+    build = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            schema = build()
+            components = schema.setdefault("components", {}).setdefault("schemas", {})
+            components[PROBLEM_SCHEMA] = ProblemDocument.model_json_schema()
+        return app.openapi_schema or build()
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
 def install_problem_handlers(app: FastAPI) -> None:
+    document_problems(app)
     app.add_exception_handler(Problem, _on_problem)
     app.add_exception_handler(StarletteHTTPException, _on_http)
     app.add_exception_handler(RequestValidationError, _on_validation)
     app.add_exception_handler(StaleDataError, _on_stale)
+    app.add_exception_handler(RecursionError, _on_recursion)

@@ -9,6 +9,8 @@ from pydantic import BaseModel
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
+from fireline.bounds import Count
+
 T = TypeVar("T")
 
 MAX_LIMIT = 500
@@ -16,12 +18,12 @@ MAX_LIMIT = 500
 
 class PageParams(BaseModel):
     limit: int = 50
-    offset: int = 0
+    offset: Count = 0
 
 
 def page_params(
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Items per page")] = 50,
-    offset: Annotated[int, Query(ge=0, description="Items to skip")] = 0,
+    offset: Annotated[Count, Query(ge=0, description="Items to skip")] = 0,
 ) -> PageParams:
     return PageParams(limit=limit, offset=offset)
 

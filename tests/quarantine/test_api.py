@@ -4,6 +4,7 @@ there; a decision is all or none, in scope, with versions."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date
 from typing import Any
 
 import pytest
@@ -11,6 +12,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from fireline.quarantine.models import QuarantineOrder
+from tests.places.factories import by_code
+from tests.quarantine.factories import quarantine
 from tests.surveillance.cases.factories import county_world, post_case
 from tests.tracing.factories import api, contact_body, frozen_client
 
@@ -108,3 +111,22 @@ def test_bad_decisions_are_422_problems(client: TestClient, session: Session) ->
         assert response.status_code == 422, bad
         assert response.headers["content-type"] == "application/problem+json"
     assert status_of(session, zhao) == ["proposed"]
+
+
+def test_extending_a_screening_hold_is_refused_and_changes_nothing(
+    client: TestClient, session: Session
+) -> None:
+    # A hold from a positive pool: its category is in no disease profile (testing/pooling)
+    day = date(2024, 3, 4)
+    order = quarantine(session, by_code(session, "C1A"), last=day, today=day)
+    order.source, order.category = "screening", "positive_pool"
+    session.commit()
+    before = (order.version, order.end_date, order.last_exposure)
+    extend = {"version": order.version, "last_exposure": "2024-03-06"}
+    refused = api(client, "ann", "POST", f"/quarantine/orders/{order.id}/extend", json=extend)
+    assert refused.status_code == 422, refused.text
+    assert refused.headers["content-type"] == "application/problem+json"
+    assert "positive_pool" in refused.json()["detail"]
+    session.expire_all()
+    stored = session.get_one(QuarantineOrder, order.id)
+    assert (stored.version, stored.end_date, stored.last_exposure) == before

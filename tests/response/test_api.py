@@ -88,6 +88,19 @@ def test_detail_board_and_completion(api: TestClient, world: dict[str, Any]) -> 
     }
 
 
+def test_board_filters_out_of_range_are_refused_or_match_nothing(
+    api: TestClient, world: dict[str, Any]
+) -> None:
+    headers = bearer(api, "county")
+    for hours in ("1e308", "1e400", str(10**9)):
+        old = api.get("/api/v1/responses/board", params={"min_age_hours": hours}, headers=headers)
+        assert old.status_code == 422 and old.json()["errors"][0]["loc"][-1] == "min_age_hours"
+    # "²" is a digit to str.isdigit, and 2**64 a user id no column holds: teams, not users
+    for assignee in ("²", str(2**64)):
+        board = api.get("/api/v1/responses/board", params={"assignee": assignee}, headers=headers)
+        assert board.status_code == 200 and board.json()["tasks"] == []
+
+
 def test_city_board_shows_the_escalated_tasks(api: TestClient, world: dict[str, Any]) -> None:
     headers = bearer(api, "city")
     board = api.get("/api/v1/responses/board", headers=headers).json()

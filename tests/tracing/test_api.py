@@ -179,6 +179,18 @@ def test_clusters_and_graph(client: TestClient) -> None:
     assert api(client, "ann", "GET", "/tracing/clusters/99/graph").status_code == 404
 
 
+def test_clusters_of_a_disease_without_cases(client: TestClient) -> None:
+    # links exist, but no case of the filtered disease: an empty list, not a 500
+    a, b = case_id(client), case_id(client)
+    link = {"infector_case_id": a, "infectee_case_id": b}
+    assert api(client, "ann", "POST", "/tracing/links", json=link).status_code == 201
+    for disease in ("measles", "no-such-disease"):
+        found = api(client, "ann", "GET", "/tracing/clusters", params={"disease": disease})
+        assert found.status_code == 200 and found.json() == []
+        graph = api(client, "ann", "GET", "/tracing/clusters/1/graph", params={"disease": disease})
+        assert graph.status_code == 404
+
+
 def test_another_county_sees_nothing(client: TestClient) -> None:
     cid = case_id(client)
     api(client, "ann", "POST", f"/cases/{cid}/contacts", json=contact_body("Zhou Ba"))

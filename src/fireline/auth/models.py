@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, String
+from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from fireline.db.base import Base, Timestamped, Versioned, utcnow
+from fireline.db.base import Base, Timestamped, UTCDateTime, Versioned, utcnow
 from fireline.places.models import Jurisdiction
 
 ROLES = ("admin", "epidemiologist", "investigator", "lab", "facility", "viewer")
@@ -42,8 +42,8 @@ class AuthToken(Base):
     kind: Mapped[str] = mapped_column(String(16), nullable=False)  # "session" | "api"
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True, nullable=False)
     csrf_token: Mapped[str | None] = mapped_column(String(64))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
 
     user: Mapped[User] = relationship(lazy="joined")
 
@@ -54,7 +54,7 @@ class AuditEvent(Base):
     __tablename__ = "audit_events"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     action: Mapped[str] = mapped_column(String(32), nullable=False)  # read/create/update/...
     entity: Mapped[str] = mapped_column(String(64), nullable=False)

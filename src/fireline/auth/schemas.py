@@ -6,6 +6,8 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from fireline.bounds import Id, Int64
+
 
 class TokenRequest(BaseModel):
     username: str
@@ -30,7 +32,7 @@ class UserCreate(BaseModel):
 class UserRead(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
-    id: int
+    id: Id
     username: str
     full_name: str
     role: str
@@ -42,13 +44,13 @@ class UserRead(BaseModel):
 class AuditEventRead(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
-    id: int
+    id: Id
     at: datetime
-    user_id: int | None
+    user_id: Id | None
     action: str
     entity: str
-    entity_ids: list[int]
-    jurisdiction_id: int | None
+    entity_ids: list[Int64]
+    jurisdiction_id: Id | None
     detail: dict[str, object]
 
 

@@ -9,6 +9,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends
 
 from fireline.auth.deps import ApiActor
+from fireline.bounds import Id
 from fireline.care import service
 from fireline.care.schemas import (
     AdmissionCreate,
@@ -46,16 +47,16 @@ def read_hospitals(
     return service.hospitals(session, actor, place, None)
 
 
-@router.get("/hospitals/{hospital_id}", response_model=HospitalRead)
-def read_hospital(hospital_id: int, actor: ApiActor, session: DbSession) -> HospitalRead:
+@router.get("/hospitals/{hospital_id:int}", response_model=HospitalRead)
+def read_hospital(hospital_id: Id, actor: ApiActor, session: DbSession) -> HospitalRead:
     found = service.hospitals(session, actor, None, None, hospital_id)
     if not found:
         raise NotFound(f"hospital {hospital_id}")
     return found[0]
 
 
-@router.get("/hospitals/{hospital_id}/admissions", response_model=list[AdmissionRead])
-def read_admissions(hospital_id: int, actor: ApiActor, session: DbSession) -> list[AdmissionRead]:
+@router.get("/hospitals/{hospital_id:int}/admissions", response_model=list[AdmissionRead])
+def read_admissions(hospital_id: Id, actor: ApiActor, session: DbSession) -> list[AdmissionRead]:
     """Patients in the hospital now (the read is audited)."""
     return [
         AdmissionRead.model_validate(a)
@@ -63,16 +64,18 @@ def read_admissions(hospital_id: int, actor: ApiActor, session: DbSession) -> li
     ]
 
 
-@router.post("/hospitals/{hospital_id}/admissions", response_model=AdmissionRead, status_code=201)
+@router.post(
+    "/hospitals/{hospital_id:int}/admissions", response_model=AdmissionRead, status_code=201
+)
 def admit(
-    hospital_id: int, body: AdmissionCreate, actor: ApiActor, session: DbSession, now: Now
+    hospital_id: Id, body: AdmissionCreate, actor: ApiActor, session: DbSession, now: Now
 ) -> AdmissionRead:
     return AdmissionRead.model_validate(service.admit(session, actor, hospital_id, body, now=now))
 
 
-@router.post("/admissions/{admission_id}/discharge", response_model=AdmissionRead)
+@router.post("/admissions/{admission_id:int}/discharge", response_model=AdmissionRead)
 def discharge(
-    admission_id: int, body: Discharge, actor: ApiActor, session: DbSession, now: Now
+    admission_id: Id, body: Discharge, actor: ApiActor, session: DbSession, now: Now
 ) -> AdmissionRead:
     stay = service.discharge(
         session, actor, admission_id, version=body.version, outcome=body.outcome, at=body.at or now
@@ -80,9 +83,9 @@ def discharge(
     return AdmissionRead.model_validate(stay)
 
 
-@router.post("/admissions/{admission_id}/severity", response_model=AdmissionRead)
+@router.post("/admissions/{admission_id:int}/severity", response_model=AdmissionRead)
 def severity(
-    admission_id: int, body: SeverityChange, actor: ApiActor, session: DbSession
+    admission_id: Id, body: SeverityChange, actor: ApiActor, session: DbSession
 ) -> AdmissionRead:
     stay = service.change_severity(
         session, actor, admission_id, version=body.version, severity=body.severity
@@ -90,9 +93,9 @@ def severity(
     return AdmissionRead.model_validate(stay)
 
 
-@router.post("/admissions/{admission_id}/transfer", response_model=AdmissionRead)
+@router.post("/admissions/{admission_id:int}/transfer", response_model=AdmissionRead)
 def transfer(
-    admission_id: int, body: TransferAdmission, actor: ApiActor, session: DbSession, now: Now
+    admission_id: Id, body: TransferAdmission, actor: ApiActor, session: DbSession, now: Now
 ) -> AdmissionRead:
     """Move a patient to another hospital: this stay ends "transferred", a new one opens."""
     stay = service.transfer(

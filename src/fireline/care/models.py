@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, ForeignKey, Index, Integer, String, text
+from sqlalchemy import ForeignKey, Index, Integer, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from fireline.db.base import Base, BigId, InJurisdiction, Timestamped, Versioned
+from fireline.db.base import Base, BigId, InJurisdiction, Timestamped, UTCDateTime, Versioned
 
 BED_TYPES = ("general", "icu", "isolation")
 SEVERITIES = ("mild", "moderate", "severe", "critical")
@@ -53,7 +53,7 @@ class Admission(InJurisdiction, Versioned, Timestamped, Base):
     case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
     bed_type: Mapped[str] = mapped_column(String(16), nullable=False)
     severity: Mapped[str] = mapped_column(String(16), nullable=False)
-    admitted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
-    discharged_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    admitted_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+    discharged_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     outcome: Mapped[str | None] = mapped_column(String(16))
     transferred_from_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("admissions.id"))

@@ -7,6 +7,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from fireline.bounds import INT64_MAX, Count, Id, Instant, Int64, Whole
+
 BedType = Literal["general", "icu", "isolation"]
 Severity = Literal["mild", "moderate", "severe", "critical"]
 
@@ -14,80 +16,80 @@ Severity = Literal["mild", "moderate", "severe", "critical"]
 class HospitalCreate(BaseModel):
     name: str = Field(min_length=1, max_length=200)
     jurisdiction_code: str
-    beds_general: int = Field(default=0, ge=0)
-    beds_icu: int = Field(default=0, ge=0)
-    beds_isolation: int = Field(default=0, ge=0)
+    beds_general: Whole = Field(default=0, ge=0, le=INT64_MAX)
+    beds_icu: Whole = Field(default=0, ge=0, le=INT64_MAX)
+    beds_isolation: Whole = Field(default=0, ge=0, le=INT64_MAX)
 
 
 class HospitalUpdate(BaseModel):
-    version: int
-    beds_general: int | None = Field(default=None, ge=0)
-    beds_icu: int | None = Field(default=None, ge=0)
-    beds_isolation: int | None = Field(default=None, ge=0)
+    version: Count
+    beds_general: Whole | None = Field(default=None, ge=0, le=INT64_MAX)
+    beds_icu: Whole | None = Field(default=None, ge=0, le=INT64_MAX)
+    beds_isolation: Whole | None = Field(default=None, ge=0, le=INT64_MAX)
 
 
 class AdmissionCreate(BaseModel):
-    person_id: int
-    case_id: int | None = None
+    person_id: Id
+    case_id: Id | None = None
     bed_type: BedType
     severity: Severity
-    admitted_at: datetime | None = None
+    admitted_at: Instant | None = None
 
 
 class Discharge(BaseModel):
-    version: int
+    version: Count
     outcome: Literal["recovered", "died", "discharged"]
-    at: datetime | None = None
+    at: Instant | None = None
 
 
 class TransferAdmission(BaseModel):
-    version: int
-    hospital_id: int
+    version: Count
+    hospital_id: Id
     bed_type: BedType | None = None
     severity: Severity | None = None
 
 
 class SeverityChange(BaseModel):
-    version: int
+    version: Count
     severity: Severity
 
 
 class AdmissionRead(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
-    id: int
-    hospital_id: int
-    person_id: int
-    case_id: int | None
+    id: Id
+    hospital_id: Id
+    person_id: Id
+    case_id: Id | None
     bed_type: str
     severity: str
     admitted_at: datetime
     discharged_at: datetime | None
     outcome: str | None
-    transferred_from_id: int | None
-    version: int
+    transferred_from_id: Id | None
+    version: Count
 
 
 class BedCount(BaseModel):
     bed_type: str
-    beds: int
-    occupied: int
+    beds: Int64
+    occupied: Int64
 
 
 class HospitalRead(BaseModel):
-    id: int
+    id: Id
     name: str
-    jurisdiction_id: int
+    jurisdiction_id: Id
     beds: list[BedCount]
-    admitted_today: int
-    version: int
+    admitted_today: Int64
+    version: Count
 
 
 class OccupancyRow(BaseModel):
-    jurisdiction_id: int
+    jurisdiction_id: Id
     bed_type: str
-    beds: int
-    occupied: int
+    beds: Int64
+    occupied: Int64
 
 
 class BedDemand(BaseModel):
@@ -98,8 +100,8 @@ class BedDemand(BaseModel):
     rt: float
     rt_source: str
     kind: Literal["hospital", "icu"]
-    open_now: int
-    capacity: int
+    open_now: Int64
+    capacity: Int64
     days: list[date]
     cases: list[float]
     beds: list[float]

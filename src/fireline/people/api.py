@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends
 
 from fireline.auth.deps import ApiActor
+from fireline.bounds import Id
 from fireline.db.deps import DbSession
 from fireline.pagination import Page, PageParams, make_page, page_params
 from fireline.people import service
@@ -28,8 +29,8 @@ def read_persons(
     return make_page([PersonRead.model_validate(p) for p in persons], total, params)
 
 
-@router.get("/persons/{person_id}", response_model=PersonRead)
-def read_person(person_id: int, actor: ApiActor, session: DbSession) -> PersonRead:
+@router.get("/persons/{person_id:int}", response_model=PersonRead)
+def read_person(person_id: Id, actor: ApiActor, session: DbSession) -> PersonRead:
     return PersonRead.model_validate(service.get_person(session, actor, person_id))
 
 
@@ -60,22 +61,22 @@ def read_matches(
     return make_page([_match_read(r) for r in rows], total, params)
 
 
-@router.get("/person-matches/{match_id}", response_model=PersonMatchRead)
-def read_match(match_id: int, actor: ApiActor, session: DbSession) -> PersonMatchRead:
+@router.get("/person-matches/{match_id:int}", response_model=PersonMatchRead)
+def read_match(match_id: Id, actor: ApiActor, session: DbSession) -> PersonMatchRead:
     return _match_read(service.get_match(session, actor, match_id))
 
 
-@router.post("/person-matches/{match_id}/accept", response_model=PersonMatchRead)
+@router.post("/person-matches/{match_id:int}/accept", response_model=PersonMatchRead)
 def accept_match(
-    match_id: int, decision: MatchDecision, actor: ApiActor, session: DbSession
+    match_id: Id, decision: MatchDecision, actor: ApiActor, session: DbSession
 ) -> PersonMatchRead:
     """Merge the two persons: records move to the kept one; the other is marked merged."""
     service.accept_match(session, actor, match_id, keep_id=decision.keep_id)
     return _match_read(service.get_match(session, actor, match_id))
 
 
-@router.post("/person-matches/{match_id}/reject", response_model=PersonMatchRead)
-def reject_match(match_id: int, actor: ApiActor, session: DbSession) -> PersonMatchRead:
+@router.post("/person-matches/{match_id:int}/reject", response_model=PersonMatchRead)
+def reject_match(match_id: Id, actor: ApiActor, session: DbSession) -> PersonMatchRead:
     """Different people: both records stay; the pair is not proposed again."""
     service.reject_match(session, actor, match_id)
     return _match_read(service.get_match(session, actor, match_id))

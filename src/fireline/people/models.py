@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Date, DateTime, Float, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, Date, Float, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from fireline.db.base import Base, BigId, InJurisdiction, Timestamped, Versioned
+from fireline.db.base import Base, BigId, InJurisdiction, Timestamped, UTCDateTime, Versioned
 
 
 class Person(InJurisdiction, Versioned, Timestamped, Base):
@@ -55,4 +55,4 @@ class PersonMatch(InJurisdiction, Timestamped, Base):
     # proposed | accepted | rejected | superseded
     status: Mapped[str] = mapped_column(String(16), nullable=False, index=True, default="proposed")
     decided_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

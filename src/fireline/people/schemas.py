@@ -6,32 +6,34 @@ from datetime import date, datetime
 
 from pydantic import BaseModel, ConfigDict
 
+from fireline.bounds import Count, Id, Int64
+
 
 class PersonRead(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
-    id: int
+    id: Id
     name: str
     sex: str | None
     birth_date: date | None
     phone: str | None
     address: str | None
     national_id: str | None
-    jurisdiction_id: int
-    version: int
-    merged_into_id: int | None = None
+    jurisdiction_id: Id
+    version: Count
+    merged_into_id: Id | None = None
 
 
 class PersonMatchRead(BaseModel):
     """A proposal that ``duplicate`` is the same person as ``person`` (the one to keep)."""
 
-    id: int
+    id: Id
     status: str
     score: float
     reasons: list[str]
     person: PersonRead
     duplicate: PersonRead
-    decided_by: int | None
+    decided_by: Int64 | None
     decided_at: datetime | None
     created_at: datetime
 
@@ -39,4 +41,4 @@ class PersonMatchRead(BaseModel):
 class MatchDecision(BaseModel):
     """Accept a match; ``keep_id`` chooses which of the two records survives."""
 
-    keep_id: int | None = None
+    keep_id: Id | None = None

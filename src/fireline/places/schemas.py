@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict
 
+from fireline.bounds import Int64
+
 
 class JurisdictionRead(BaseModel):
     model_config = ConfigDict(from_attributes=True)
@@ -13,8 +15,8 @@ class JurisdictionRead(BaseModel):
     name_zh: str
     level: str
     parent_code: str | None
-    depth: int
-    population: int | None
+    depth: Int64
+    population: Int64 | None
     lat: float | None
     lon: float | None
     timezone: str

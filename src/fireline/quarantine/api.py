@@ -11,6 +11,7 @@ from fastapi import APIRouter, Depends, Query
 from fireline.auth import audit
 from fireline.auth.deps import ApiActor
 from fireline.auth.scope import Actor
+from fireline.bounds import Count, Id
 from fireline.db.deps import DbSession
 from fireline.diseases.schemas import DiseaseProfile
 from fireline.errors import NotFound
@@ -125,7 +126,7 @@ def list_orders(
     params: Params,
     status: str | None = None,
     purpose: Literal["quarantine", "isolation"] | None = None,
-    facility_id: int | None = None,
+    facility_id: Id | None = None,
 ) -> Page[OrderRead]:
     found, total = orders.list_orders(
         session, actor, params, status=status, purpose=purpose, facility_id=facility_id
@@ -133,9 +134,9 @@ def list_orders(
     return make_page([OrderRead.model_validate(o) for o in found], total, params)
 
 
-@router.get("/orders/{order_id}", response_model=OrderDetail)
+@router.get("/orders/{order_id:int}", response_model=OrderDetail)
 def read_order(
-    order_id: int, actor: ApiActor, session: DbSession, now: Now, settings: Settings
+    order_id: Id, actor: ApiActor, session: DbSession, now: Now, settings: Settings
 ) -> OrderDetail:
     """An order with its test dates and today's flags (health data: the read is audited)."""
     order = orders.get_order(session, actor, order_id)
@@ -158,9 +159,9 @@ def read_order(
     )
 
 
-@router.patch("/orders/{order_id}", response_model=OrderRead)
+@router.patch("/orders/{order_id:int}", response_model=OrderRead)
 def change_order(
-    order_id: int, body: OrderUpdate, actor: ApiActor, session: DbSession, profiles: Profiles
+    order_id: Id, body: OrderUpdate, actor: ApiActor, session: DbSession, profiles: Profiles
 ) -> OrderRead:
     """Dates, kind, room, assignee, extended isolation date, clinical sign-offs."""
     return OrderRead.model_validate(
@@ -168,9 +169,9 @@ def change_order(
     )
 
 
-@router.post("/orders/{order_id}/extend", response_model=OrderRead)
+@router.post("/orders/{order_id:int}/extend", response_model=OrderRead)
 def extend(
-    order_id: int, body: ExtendRequest, actor: ApiActor, session: DbSession, profiles: Profiles
+    order_id: Id, body: ExtendRequest, actor: ApiActor, session: DbSession, profiles: Profiles
 ) -> OrderRead:
     order = orders.extend_order(
         session,
@@ -183,9 +184,9 @@ def extend(
     return OrderRead.model_validate(order)
 
 
-@router.post("/orders/{order_id}/release", response_model=OrderRead)
+@router.post("/orders/{order_id:int}/release", response_model=OrderRead)
 def release(
-    order_id: int, body: CloseRequest, actor: ApiActor, session: DbSession, now: Now
+    order_id: Id, body: CloseRequest, actor: ApiActor, session: DbSession, now: Now
 ) -> OrderRead:
     order = outcomes.release(
         session,
@@ -199,9 +200,9 @@ def release(
     return OrderRead.model_validate(order)
 
 
-@router.post("/orders/{order_id}/convert", response_model=OrderRead)
+@router.post("/orders/{order_id:int}/convert", response_model=OrderRead)
 def convert(
-    order_id: int, body: ConvertRequest, actor: ApiActor, session: DbSession, now: Now
+    order_id: Id, body: ConvertRequest, actor: ApiActor, session: DbSession, now: Now
 ) -> OrderRead:
     """The person becomes a suspected case; ``converted_case_id`` names it."""
     order, _ = outcomes.convert(
@@ -216,9 +217,9 @@ def convert(
     return OrderRead.model_validate(order)
 
 
-@router.post("/orders/{order_id}/transfer", response_model=TransferRead)
+@router.post("/orders/{order_id:int}/transfer", response_model=TransferRead)
 def transfer(
-    order_id: int, body: TransferRequest, actor: ApiActor, session: DbSession, now: Now
+    order_id: Id, body: TransferRequest, actor: ApiActor, session: DbSession, now: Now
 ) -> TransferRead:
     moved = outcomes.transfer(
         session,
@@ -232,27 +233,27 @@ def transfer(
     return TransferRead.model_validate(moved)
 
 
-@router.post("/orders/{order_id}/link", response_model=IssuedToken)
+@router.post("/orders/{order_id:int}/link", response_model=IssuedToken)
 def issue_link(
-    order_id: int, body: VersionBody, actor: ApiActor, session: DbSession
+    order_id: Id, body: VersionBody, actor: ApiActor, session: DbSession
 ) -> IssuedToken:
     """A new self-report link (shown once; the previous link stops working)."""
     order, token = orders.issue_token(session, actor, order_id, version=body.version)
     return IssuedToken(token=token, path=f"/r/{token}", expires_on=expiry_day(order))
 
 
-@router.get("/orders/{order_id}/follow-ups", response_model=Page[FollowUpRead])
+@router.get("/orders/{order_id:int}/follow-ups", response_model=Page[FollowUpRead])
 def read_follow_ups(
-    order_id: int, actor: ApiActor, session: DbSession, params: Params
+    order_id: Id, actor: ApiActor, session: DbSession, params: Params
 ) -> Page[FollowUpRead]:
     found, total = followup.history(session, actor, order_id, params)
     audit.record(session, actor, "read", "follow_up", [f.id for f in found], order=order_id)
     return make_page([FollowUpRead.model_validate(f) for f in found], total, params)
 
 
-@router.post("/orders/{order_id}/follow-ups", response_model=FollowUpRead, status_code=201)
+@router.post("/orders/{order_id:int}/follow-ups", response_model=FollowUpRead, status_code=201)
 def add_follow_up(
-    order_id: int,
+    order_id: Id,
     body: FollowUpCreate,
     actor: ApiActor,
     session: DbSession,
@@ -275,10 +276,10 @@ def due(
     now: Now,
     settings: Settings,
     jurisdiction: str | None = None,
-    assignee_id: int | None = None,
+    assignee_id: Id | None = None,
     which: Annotated[WhichList, Query(alias="list")] = "all",
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[Count, Query(ge=0)] = 0,
 ) -> DueList:
     """Today's follow-up list: who must be contacted or self-report, who is due a test, and
     the flags (non-reporting, symptomatic), most urgent first."""
@@ -331,8 +332,8 @@ def read_facilities(
     return facilities.occupancy(session, actor, place, _today(session, actor, now))
 
 
-@router.get("/facilities/{facility_id}", response_model=FacilityRead)
-def read_facility(facility_id: int, actor: ApiActor, session: DbSession, now: Now) -> FacilityRead:
+@router.get("/facilities/{facility_id:int}", response_model=FacilityRead)
+def read_facility(facility_id: Id, actor: ApiActor, session: DbSession, now: Now) -> FacilityRead:
     found = facilities.occupancy(session, actor, None, _today(session, actor, now), facility_id)
     if not found:
         raise NotFound(f"facility {facility_id}")

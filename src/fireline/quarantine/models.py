@@ -18,7 +18,6 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     Date,
-    DateTime,
     Float,
     ForeignKey,
     Index,
@@ -29,7 +28,15 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from fireline.db.base import Base, BigId, InJurisdiction, Timestamped, Versioned, utcnow
+from fireline.db.base import (
+    Base,
+    BigId,
+    InJurisdiction,
+    Timestamped,
+    UTCDateTime,
+    Versioned,
+    utcnow,
+)
 
 ORDER_KINDS = ("home", "facility")
 ORDER_PURPOSES = ("quarantine", "isolation")
@@ -93,16 +100,16 @@ class QuarantineOrder(InJurisdiction, Versioned, Timestamped, Base):
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     # SHA-256 of the self-report token; the token itself is never stored.
     report_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
-    last_report_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    last_report_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     last_report_on: Mapped[date | None] = mapped_column(Date)
     last_report_symptomatic: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     onset_date: Mapped[date | None] = mapped_column(Date)
-    fever_free_since: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    fever_free_since: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # Isolation: no release flag before this date (a clinician extended the isolation).
     review_after: Mapped[date | None] = mapped_column(Date)
     clinical: Mapped[list[str] | None] = mapped_column(JSON)
     converted_case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"))
-    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     closed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     close_reason: Mapped[str | None] = mapped_column(String(500))
 
@@ -116,7 +123,7 @@ class FollowUp(InJurisdiction, Base):
     order_id: Mapped[int] = mapped_column(
         BigId, ForeignKey("quarantine_orders.id"), index=True, nullable=False
     )
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
     day: Mapped[date] = mapped_column(Date, nullable=False)
     channel: Mapped[str] = mapped_column(String(8), nullable=False)  # staff | self
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
@@ -140,7 +147,7 @@ class OrderTransfer(InJurisdiction, Base):
     to_jurisdiction_id: Mapped[int] = mapped_column(
         ForeignKey("jurisdictions.id"), index=True, nullable=False
     )
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     reason: Mapped[str | None] = mapped_column(String(500))
 

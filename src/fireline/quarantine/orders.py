@@ -315,7 +315,13 @@ def extend_order(
         raise Problem(422, "this order has no contact category to recount from")
     if order.last_exposure is not None and last_exposure < order.last_exposure:
         raise Problem(422, "the new last exposure is before the one on the order")
-    rule = profile(profiles, order.disease).category(order.category)
+    try:
+        rule = profile(profiles, order.disease).category(order.category)
+    except LookupError:
+        # e.g. a screening hold: its category is no contact category of the profile
+        raise Problem(
+            422, f"a {order.category} order has no extension rule in the disease profile"
+        ) from None
     order.last_exposure = last_exposure
     order.end_date = max(order.end_date, rule.quarantine_end(last_exposure))
     order.test_mask = plans.test_mask(rule.test_days)

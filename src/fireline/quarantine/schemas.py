@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, model_validator
+
+from fireline.bounds import Count, Day, Id, Int64, Whole
 
 Kind = Literal["home", "facility"]
 
@@ -17,69 +19,69 @@ class OrderCreate(BaseModel):
     ``start_date``/``end_date`` only to override them.
     """
 
-    contact_id: int | None = None
-    person_id: int | None = None
+    contact_id: Id | None = None
+    person_id: Id | None = None
     source: Literal["contact", "screening", "travel"] = "contact"
     disease: str | None = None
     category: str | None = None
-    last_exposure: date | None = None
+    last_exposure: Day | None = None
     kind: Kind | None = None
-    start_date: date | None = None
-    end_date: date | None = None
-    room_id: int | None = None
-    assignee_id: int | None = None
+    start_date: Day | None = None
+    end_date: Day | None = None
+    room_id: Id | None = None
+    assignee_id: Id | None = None
     jurisdiction_code: str | None = None
 
 
 class IsolationCreate(BaseModel):
     """Isolation of a case; release is flagged for review by the profile's rule."""
 
-    case_id: int
+    case_id: Id
     kind: Kind = "facility"
-    start_date: date | None = None
-    room_id: int | None = None
-    assignee_id: int | None = None
+    start_date: Day | None = None
+    room_id: Id | None = None
+    assignee_id: Id | None = None
 
 
 class OrderUpdate(BaseModel):
     """Change an order; send the ``version`` you read (a stale one gets 409)."""
 
-    version: int
+    version: Count
     kind: Kind | None = None
-    start_date: date | None = None
-    end_date: date | None = None
-    room_id: int | None = None
-    clear_room: bool = False
-    assignee_id: int | None = None
-    review_after: date | None = None
+    start_date: Day | None = None
+    end_date: Day | None = None
+    room_id: Id | None = None
+    clear_room: StrictBool = False
+    assignee_id: Id | None = None
+    review_after: Day | None = None
     clinical: list[str] | None = None
 
 
 class ExtendRequest(BaseModel):
     """Exposure continued: the period is recounted from the new last exposure."""
 
-    version: int
-    last_exposure: date
+    version: Count
+    last_exposure: Day
 
 
 class VersionBody(BaseModel):
-    version: int
+    version: Count
 
 
 class CloseRequest(BaseModel):
-    version: int
+    version: Count
     reason: str = Field(min_length=1, max_length=500)
 
 
 class ConvertRequest(BaseModel):
     """Turn the person into a suspected case (onset from the reports when not given)."""
 
-    version: int
-    date_onset: date | None = None
+    version: Count
+    date_onset: Day | None = None
 
 
 class TransferRequest(BaseModel):
-    version: int
+    version: Count
     to_jurisdiction_code: str
     reason: str | None = Field(default=None, max_length=500)
 
@@ -87,10 +89,10 @@ class TransferRequest(BaseModel):
 class OrderRead(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
-    id: int
-    person_id: int
-    contact_id: int | None
-    case_id: int | None
+    id: Id
+    person_id: Id
+    contact_id: Id | None
+    case_id: Id | None
     purpose: str
     source: str
     kind: str
@@ -100,19 +102,19 @@ class OrderRead(BaseModel):
     last_exposure: date | None
     start_date: date
     end_date: date
-    facility_id: int | None
-    room_id: int | None
-    assignee_id: int | None
-    jurisdiction_id: int
+    facility_id: Id | None
+    room_id: Id | None
+    assignee_id: Id | None
+    jurisdiction_id: Id
     last_report_at: datetime | None
     last_report_symptomatic: bool
     onset_date: date | None
     review_after: date | None
     clinical: list[str] | None
-    converted_case_id: int | None
+    converted_case_id: Id | None
     closed_at: datetime | None
     close_reason: str | None
-    version: int
+    version: Count
 
 
 class OrderDetail(OrderRead):
@@ -129,7 +131,7 @@ class IssuedToken(BaseModel):
 
 
 class FollowUpCreate(BaseModel):
-    reached: bool = True
+    reached: StrictBool = True
     temperature: float | None = Field(default=None, ge=30, le=45)
     symptoms: list[str] = Field(default_factory=list, max_length=50)
     note: str | None = Field(default=None, max_length=500)
@@ -138,8 +140,8 @@ class FollowUpCreate(BaseModel):
 class FollowUpRead(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
-    id: int
-    order_id: int
+    id: Id
+    order_id: Id
     at: datetime
     day: date
     channel: str
@@ -154,10 +156,10 @@ class FollowUpRead(BaseModel):
 class TransferRead(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
-    id: int
-    order_id: int
-    jurisdiction_id: int
-    to_jurisdiction_id: int
+    id: Id
+    order_id: Id
+    jurisdiction_id: Id
+    to_jurisdiction_id: Id
     at: datetime
     reason: str | None
 
@@ -165,14 +167,14 @@ class TransferRead(BaseModel):
 class DueRow(BaseModel):
     """One person on today's list and why."""
 
-    order_id: int
-    person_id: int
+    order_id: Id
+    person_id: Id
     name: str
     phone: str | None
     kind: str
     purpose: str
     end_date: date
-    assignee_id: int | None
+    assignee_id: Id | None
     reported_today: bool
     test_due: bool
     non_reporting: bool
@@ -180,33 +182,33 @@ class DueRow(BaseModel):
 
 
 class DueSummary(BaseModel):
-    active: int
-    to_contact: int
-    test_due: int
-    non_reporting: int
-    symptomatic: int
+    active: Int64
+    to_contact: Int64
+    test_due: Int64
+    non_reporting: Int64
+    symptomatic: Int64
 
 
 class DueList(BaseModel):
     day: date
     summary: DueSummary
     items: list[DueRow]
-    total: int
-    limit: int
-    offset: int
+    total: Int64
+    limit: Int64
+    offset: Int64
 
 
 class ReleaseFlag(BaseModel):
-    order_id: int
-    case_id: int | None
-    person_id: int
+    order_id: Id
+    case_id: Id | None
+    person_id: Id
     start_date: date
     review_after: date | None
 
 
 class RoomIn(BaseModel):
     code: str = Field(min_length=1, max_length=32)
-    capacity: int = Field(ge=1, le=1000)
+    capacity: Whole = Field(ge=1, le=1000)
 
 
 class FacilityCreate(BaseModel):
@@ -217,36 +219,36 @@ class FacilityCreate(BaseModel):
 
 
 class RoomRead(BaseModel):
-    id: int
+    id: Id
     code: str
-    capacity: int
-    occupied: int
+    capacity: Int64
+    occupied: Int64
 
 
 class FacilityRead(BaseModel):
-    id: int
+    id: Id
     name: str
     address: str | None
-    jurisdiction_id: int
-    capacity: int
-    occupied: int
-    arrivals_today: int
-    departures_today: int
+    jurisdiction_id: Id
+    capacity: Int64
+    occupied: Int64
+    arrivals_today: Int64
+    departures_today: Int64
     rooms: list[RoomRead]
-    version: int
+    version: Count
 
 
 class ProposalRead(BaseModel):
     """A proposed order waiting in the queue, with what the reviewer decides on."""
 
-    order_id: int
-    version: int
-    person_id: int
+    order_id: Id
+    version: Count
+    person_id: Id
     name: str
     phone: str | None
-    case_id: int | None
-    contact_id: int | None
-    jurisdiction_id: int
+    case_id: Id | None
+    contact_id: Id | None
+    jurisdiction_id: Id
     disease: str | None
     category: str | None
     last_exposure: date | None
@@ -255,14 +257,14 @@ class ProposalRead(BaseModel):
     end_date: date
     test_dates: list[date]
     proposed_at: datetime
-    age_hours: int
+    age_hours: Int64
     ended: bool  # the period is over: nothing to confirm, cancel it
-    active_order_id: int | None  # the person is already under this active quarantine
+    active_order_id: Id | None  # the person is already under this active quarantine
 
 
 class VersionedId(BaseModel):
-    id: int
-    version: int
+    id: Id
+    version: Count
 
 
 class ProposalDecisions(BaseModel):
@@ -276,7 +278,7 @@ class ProposalDecisions(BaseModel):
     orders: list[VersionedId] = Field(min_length=1, max_length=5000)
     reason: str | None = Field(default=None, max_length=500)
     kind: Kind | None = None
-    facility_id: int | None = None
+    facility_id: Id | None = None
 
     @model_validator(mode="after")
     def _consistent(self) -> ProposalDecisions:
@@ -295,5 +297,5 @@ class ProposalDecisions(BaseModel):
 
 class ProposalDecisionRead(BaseModel):
     decision: str
-    decided: int
-    order_ids: list[int]
+    decided: Int64
+    order_ids: list[Int64]

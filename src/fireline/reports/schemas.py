@@ -4,18 +4,20 @@ from __future__ import annotations
 
 from pydantic import BaseModel
 
+from fireline.bounds import Int64
+
 
 class MechanismCounts(BaseModel):
     """What each mechanism holds for one jurisdiction subtree (counts only, no personal data)."""
 
     jurisdiction_code: str
-    cases_by_classification: dict[str, int]
-    cases_last_7_days: int
-    contacts: int
-    quarantine_active: int
-    samples: int
-    positive_results: int
-    venues: int
+    cases_by_classification: dict[str, Int64]
+    cases_last_7_days: Int64
+    contacts: Int64
+    quarantine_active: Int64
+    samples: Int64
+    positive_results: Int64
+    venues: Int64
 
 
 class ChildCounts(BaseModel):
@@ -23,6 +25,6 @@ class ChildCounts(BaseModel):
     name_en: str
     name_zh: str
     level: str
-    population: int | None
-    confirmed: int
+    population: Int64 | None
+    confirmed: Int64
     incidence_per_100k: float | None

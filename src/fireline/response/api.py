@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response as HttpResponse
 
 from fireline.auth.deps import ApiActor
+from fireline.bounds import Day, Id
 from fireline.db.deps import DbSession
 from fireline.diseases.schemas import DiseaseProfile
 from fireline.errors import Problem
@@ -38,6 +39,18 @@ from fireline.response.schemas import (
 from fireline.response.settings import ResponseSettings
 
 router = APIRouter(tags=["responses"])
+
+# A task older than a century is no filter anyone needs; a larger age overflowed the
+# date arithmetic (``timedelta``) into a 500.
+MAX_AGE_HOURS = 100 * 366 * 24
+
+# ?format=csv and ?format=xlsx answer the same table as a file
+LEAGUE_FILES = {
+    "content": {
+        "text/csv": {"schema": {"type": "string"}},
+        export.XLSX_MEDIA: {"schema": {"type": "string", "format": "binary"}},
+    }
+}
 
 Now = Annotated[datetime, Depends(deps.now)]
 Profiles = Annotated[Mapping[str, DiseaseProfile], Depends(deps.profiles)]
@@ -84,7 +97,7 @@ def read_board(
     light: Literal["green", "yellow", "red", "done"] | None = None,
     type: str | None = None,
     assignee: str | None = None,
-    min_age_hours: Annotated[float | None, Query(ge=0)] = None,
+    min_age_hours: Annotated[float | None, Query(ge=0, le=MAX_AGE_HOURS)] = None,
     subtree: bool = False,
     include_done: bool = False,
 ) -> BoardRead:
@@ -93,15 +106,15 @@ def read_board(
     return boards.board(session, actor, jurisdiction, now, settings, wanted)
 
 
-@router.get("/responses/league", response_model=LeagueRead)
+@router.get("/responses/league", response_model=LeagueRead, responses={200: LEAGUE_FILES})
 def read_league(
     actor: ApiActor,
     session: DbSession,
     now: Now,
     settings: Settings,
     jurisdiction: str | None = None,
-    start: date | None = None,
-    end: date | None = None,
+    start: Day | None = None,
+    end: Day | None = None,
     level: str | None = None,
     format: Literal["json", "csv", "xlsx"] = "json",
 ) -> LeagueRead | HttpResponse:
@@ -164,17 +177,17 @@ def read_notifications(
     return make_page([NotificationRead.model_validate(n) for n in found], total, params)
 
 
-@router.post("/responses/notifications/{notification_id}/read", response_model=NotificationRead)
+@router.post("/responses/notifications/{notification_id:int}/read", response_model=NotificationRead)
 def read_notification(
-    notification_id: int, actor: ApiActor, session: DbSession, now: Now
+    notification_id: Id, actor: ApiActor, session: DbSession, now: Now
 ) -> NotificationRead:
     note = boards.mark_read(session, actor, notification_id, now)
     return NotificationRead.model_validate(note)
 
 
-@router.get("/responses/{response_id}", response_model=ResponseDetail)
+@router.get("/responses/{response_id:int}", response_model=ResponseDetail)
 def read_response(
-    response_id: int, actor: ApiActor, session: DbSession, now: Now, settings: Settings
+    response_id: Id, actor: ApiActor, session: DbSession, now: Now, settings: Settings
 ) -> ResponseDetail:
     """A response with its tasks (lights at this moment) and its 7-1-7."""
     response = service.get_response(session, actor, response_id)
@@ -186,25 +199,25 @@ def read_response(
     )
 
 
-def _metrics(session: DbSession, actor: ApiActor, response_id: int, now: datetime) -> MetricsRead:
+def _metrics(session: DbSession, actor: ApiActor, response_id: Id, now: datetime) -> MetricsRead:
     timeline, intervals = service.metrics(session, actor, response_id, now)
     return MetricsRead(**vars(timeline), intervals=[IntervalRead(**vars(i)) for i in intervals])
 
 
-@router.get("/responses/{response_id}/metrics", response_model=MetricsRead)
-def read_metrics(response_id: int, actor: ApiActor, session: DbSession, now: Now) -> MetricsRead:
+@router.get("/responses/{response_id:int}/metrics", response_model=MetricsRead)
+def read_metrics(response_id: Id, actor: ApiActor, session: DbSession, now: Now) -> MetricsRead:
     """7-1-7 (Frieden et al. 2021): detect in 7 days, notify in 1, respond in 7."""
     return _metrics(session, actor, response_id, now)
 
 
-@router.get("/responses/{response_id}/timeline", response_model=list[TimelineEntry])
-def read_timeline(response_id: int, actor: ApiActor, session: DbSession) -> list[TimelineEntry]:
+@router.get("/responses/{response_id:int}/timeline", response_model=list[TimelineEntry])
+def read_timeline(response_id: Id, actor: ApiActor, session: DbSession) -> list[TimelineEntry]:
     return service.timeline(session, actor, response_id)
 
 
-@router.patch("/responses/{response_id}", response_model=ResponseRead)
+@router.patch("/responses/{response_id:int}", response_model=ResponseRead)
 def change_response(
-    response_id: int,
+    response_id: Id,
     body: ResponseUpdate,
     actor: ApiActor,
     session: DbSession,
@@ -218,9 +231,9 @@ def change_response(
     return ResponseRead.model_validate(response)
 
 
-@router.post("/responses/{response_id}/close", response_model=ResponseRead)
+@router.post("/responses/{response_id:int}/close", response_model=ResponseRead)
 def close(
-    response_id: int, body: ResponseClose, actor: ApiActor, session: DbSession, now: Now
+    response_id: Id, body: ResponseClose, actor: ApiActor, session: DbSession, now: Now
 ) -> ResponseRead:
     response = service.close_response(
         session, actor, response_id, summary=body.summary, version=body.version, now=now
@@ -228,16 +241,16 @@ def close(
     return ResponseRead.model_validate(response)
 
 
-@router.get("/response-tasks/{task_id}", response_model=TaskRead)
+@router.get("/response-tasks/{task_id:int}", response_model=TaskRead)
 def read_task(
-    task_id: int, actor: ApiActor, session: DbSession, now: Now, settings: Settings
+    task_id: Id, actor: ApiActor, session: DbSession, now: Now, settings: Settings
 ) -> TaskRead:
     return boards.get_task(session, actor, task_id, now, settings)
 
 
-@router.patch("/response-tasks/{task_id}", response_model=TaskRead)
+@router.patch("/response-tasks/{task_id:int}", response_model=TaskRead)
 def assign(
-    task_id: int,
+    task_id: Id,
     body: TaskUpdate,
     actor: ApiActor,
     session: DbSession,
@@ -257,9 +270,9 @@ def assign(
     return boards.get_task(session, actor, task_id, now, settings)
 
 
-@router.post("/response-tasks/{task_id}/complete", response_model=TaskRead)
+@router.post("/response-tasks/{task_id:int}/complete", response_model=TaskRead)
 def complete(
-    task_id: int,
+    task_id: Id,
     body: TaskComplete,
     actor: ApiActor,
     session: DbSession,

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from fireline.auth import audit
 from fireline.auth.models import User
 from fireline.auth.scope import Actor
+from fireline.bounds import INT64_MAX
 from fireline.errors import Conflict, Problem
 from fireline.pagination import PageParams, fetch_page
 from fireline.places.models import Jurisdiction, subtree_ids
@@ -61,6 +62,17 @@ class BoardFilter:
     include_done: bool = False
 
 
+def _user_id(assignee: str | None) -> int | None:
+    """``assignee`` as a user id when it is one, else None (then it names a team).
+
+    ``str.isdigit`` is true of "²" and of numbers past 64 bits, which ``int`` or the
+    database then refused with a 500; a team of that name matches nothing instead.
+    """
+    if assignee and assignee.isascii() and assignee.isdigit() and int(assignee) <= INT64_MAX:
+        return int(assignee)
+    return None
+
+
 def _filtered(statement: Select[Any], wanted: BoardFilter, now: datetime) -> Select[Any]:
     if not wanted.include_done:
         statement = statement.where(Task.status == "open")
@@ -68,8 +80,8 @@ def _filtered(statement: Select[Any], wanted: BoardFilter, now: datetime) -> Sel
         statement = statement.where(Task.type == wanted.type)
     if wanted.assignee == "none":
         statement = statement.where(Task.assignee_user_id.is_(None), Task.assignee_team.is_(None))
-    elif wanted.assignee and wanted.assignee.isdigit():
-        statement = statement.where(Task.assignee_user_id == int(wanted.assignee))
+    elif (user_id := _user_id(wanted.assignee)) is not None:
+        statement = statement.where(Task.assignee_user_id == user_id)
     elif wanted.assignee:
         statement = statement.where(Task.assignee_team == wanted.assignee)
     if wanted.min_age_hours is not None:

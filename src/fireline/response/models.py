@@ -14,7 +14,6 @@ from datetime import date, datetime
 
 from sqlalchemy import (
     Date,
-    DateTime,
     Float,
     ForeignKey,
     Index,
@@ -27,7 +26,15 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from fireline.db.base import Base, BigId, InJurisdiction, Timestamped, Versioned, utcnow
+from fireline.db.base import (
+    Base,
+    BigId,
+    InJurisdiction,
+    Timestamped,
+    UTCDateTime,
+    Versioned,
+    utcnow,
+)
 
 RESPONSE_STATUSES = ("open", "closed")
 TASK_STATUSES = ("open", "done")
@@ -54,15 +61,15 @@ class Response(InJurisdiction, Versioned, Timestamped, Base):
     level: Mapped[str] = mapped_column(String(16), nullable=False)
     status: Mapped[str] = mapped_column(String(16), nullable=False, default="open", index=True)
     lead_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    opened_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    opened_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
     opened_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     summary: Mapped[str | None] = mapped_column(Text)
     emergence_date: Mapped[date | None] = mapped_column(Date)
     detection_date: Mapped[date | None] = mapped_column(Date)
     notification_date: Mapped[date | None] = mapped_column(Date)
     # When the sweep created the response-level (alert, cluster) tasks; NULL until then.
-    tasks_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+    tasks_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
 
 
 class ResponseCase(InJurisdiction, Base):
@@ -73,10 +80,10 @@ class ResponseCase(InJurisdiction, Base):
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     response_id: Mapped[int] = mapped_column(ForeignKey("responses.id"), index=True, nullable=False)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), unique=True, nullable=False)
-    joined_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    joined_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
     # When the sweep created the case's playbook tasks; NULL until then, so that a
     # sweep only looks at new cases.
-    tasks_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+    tasks_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
 
 
 class ResponseTask(InJurisdiction, Versioned, Timestamped, Base):
@@ -129,14 +136,14 @@ class ResponseTask(InJurisdiction, Versioned, Timestamped, Base):
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("jurisdictions.id"))
     grandparent_id: Mapped[int | None] = mapped_column(ForeignKey("jurisdictions.id"))
     depends_on: Mapped[str] = mapped_column(String(500), nullable=False, default="")
-    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
-    due_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
-    yellow_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+    yellow_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
     due_hours: Mapped[float] = mapped_column(Float, nullable=False)
     status: Mapped[str] = mapped_column(String(16), nullable=False, default="open")
     assignee_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     assignee_team: Mapped[str | None] = mapped_column(String(100))
-    completed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     completed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     # What completed it: "contacts", "quarantine_orders", "samples", "isolation_order"
     # (records found by the evidence sweep, linked through case_id) or "user".
@@ -158,7 +165,7 @@ class ResponseEvent(InJurisdiction, Base):
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     response_id: Mapped[int] = mapped_column(ForeignKey("responses.id"), index=True, nullable=False)
     task_id: Mapped[int | None] = mapped_column(ForeignKey("response_tasks.id"))
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False, default=utcnow)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, default=utcnow)
     kind: Mapped[str] = mapped_column(String(32), nullable=False)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     detail: Mapped[str | None] = mapped_column(String(1000))
@@ -176,9 +183,9 @@ class ResponseNotification(InJurisdiction, Base):
     task_id: Mapped[int] = mapped_column(ForeignKey("response_tasks.id"), nullable=False)
     response_id: Mapped[int] = mapped_column(ForeignKey("responses.id"), nullable=False)
     step: Mapped[int] = mapped_column(Integer, nullable=False)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
-    read_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+    read_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     read_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     # Delivery outside the app; NULL until sent (or when the channel is not configured).
-    webhook_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
-    email_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    webhook_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+    email_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

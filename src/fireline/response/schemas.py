@@ -7,6 +7,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from fireline.bounds import Count, Day, Id, Int64
+
 
 class ResponseCreate(BaseModel):
     """Open a response by hand: for a case, an alert, a cluster, or anything else."""
@@ -14,45 +16,45 @@ class ResponseCreate(BaseModel):
     jurisdiction_code: str
     disease: str
     trigger: Literal["case_confirmed", "alert", "cluster"] = "cluster"
-    case_id: int | None = None
-    alert_id: int | None = None
+    case_id: Id | None = None
+    alert_id: Id | None = None
     level: str | None = None
-    lead_user_id: int | None = None
+    lead_user_id: Id | None = None
 
 
 class ResponseUpdate(BaseModel):
-    version: int
+    version: Count
     level: str | None = None
-    lead_user_id: int | None = None
-    emergence_date: date | None = None
-    detection_date: date | None = None
-    notification_date: date | None = None
+    lead_user_id: Id | None = None
+    emergence_date: Day | None = None
+    detection_date: Day | None = None
+    notification_date: Day | None = None
 
 
 class ResponseClose(BaseModel):
-    version: int
+    version: Count
     summary: str = Field(min_length=1, max_length=10_000)
 
 
 class ResponseRead(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
-    id: int
-    jurisdiction_id: int
+    id: Id
+    jurisdiction_id: Id
     disease: str
     trigger: str
-    case_id: int | None
-    alert_id: int | None
+    case_id: Id | None
+    alert_id: Id | None
     level: str
     status: str
-    lead_user_id: int | None
+    lead_user_id: Id | None
     opened_at: datetime
     closed_at: datetime | None
     summary: str | None
     emergence_date: date | None
     detection_date: date | None
     notification_date: date | None
-    version: int
+    version: Count
 
 
 class TaskRead(BaseModel):
@@ -60,44 +62,44 @@ class TaskRead(BaseModel):
 
     model_config = ConfigDict(from_attributes=True)
 
-    id: int
-    response_id: int
-    case_id: int | None
+    id: Id
+    response_id: Id
+    case_id: Id | None
     playbook_id: str
     type: str
     name_en: str
     name_zh: str
     level: str
-    owner_id: int
+    owner_id: Id
     depends_on: list[str]
     started_at: datetime
     due_at: datetime
     status: str
     light: str
-    escalation: int
-    assignee_user_id: int | None
+    escalation: Int64
+    assignee_user_id: Id | None
     assignee_team: str | None
     completed_at: datetime | None
     evidence: str | None
     note: str | None
-    version: int
+    version: Count
 
 
 class TaskUpdate(BaseModel):
-    version: int
-    assignee_user_id: int | None = None
+    version: Count
+    assignee_user_id: Id | None = None
     assignee_team: str | None = Field(default=None, max_length=100)
 
 
 class TaskComplete(BaseModel):
-    version: int
+    version: Count
     note: str | None = Field(default=None, max_length=1000)
 
 
 class IntervalRead(BaseModel):
     name: str
-    target_days: int
-    days: int | None
+    target_days: Int64
+    days: Int64 | None
     met: bool | None
 
 
@@ -114,7 +116,7 @@ class MetricsRead(BaseModel):
 class TimelineEntry(BaseModel):
     at: datetime
     kind: str
-    task_id: int | None = None
+    task_id: Id | None = None
     detail: str | None = None
 
 
@@ -125,38 +127,38 @@ class ResponseDetail(ResponseRead):
 
 class BoardRead(BaseModel):
     jurisdiction_code: str
-    counts: dict[str, int]
+    counts: dict[str, Int64]
     tasks: list[TaskRead]
 
 
 class NotificationRead(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
-    id: int
-    task_id: int
-    response_id: int
-    jurisdiction_id: int
-    step: int
+    id: Id
+    task_id: Id
+    response_id: Id
+    jurisdiction_id: Id
+    step: Int64
     created_at: datetime
     read_at: datetime | None
 
 
 class LeagueCellRead(BaseModel):
     value: float | None
-    numerator: int
-    denominator: int
+    numerator: Int64
+    denominator: Int64
     previous: float | None
     trend: float | None
-    rank: int | None
+    rank: Int64 | None
     red: bool
 
 
 class LeagueRowRead(BaseModel):
-    jurisdiction_id: int
+    jurisdiction_id: Id
     code: str
     name_en: str
     name_zh: str
-    rank: int | None
+    rank: Int64 | None
     cells: dict[str, LeagueCellRead]
 
 
@@ -170,8 +172,8 @@ class LeagueRead(BaseModel):
 
 
 class SweepRead(BaseModel):
-    responses: int
-    cases_joined: int
-    tasks: int
-    completed: int
-    escalations: int
+    responses: Int64
+    cases_joined: Int64
+    tasks: Int64
+    completed: Int64
+    escalations: Int64

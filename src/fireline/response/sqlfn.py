@@ -27,6 +27,8 @@ from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.elements import ClauseElement
 from sqlalchemy.sql.functions import FunctionElement
 
+from fireline.db.base import UTCDateTime
+
 # Above this many rows written, PostgreSQL gets fresh statistics for the table at once:
 # a bulk load must not be planned with the statistics of an empty table (autovacuum's
 # ANALYZE comes minutes later).
@@ -36,7 +38,7 @@ BIG_BATCH = 10_000
 class add_hours(FunctionElement[Any]):  # noqa: N801 - reads as an SQL function
     """``instant + hours`` (hours is a constant of the statement, not a column)."""
 
-    type = DateTime(timezone=True)
+    type = UTCDateTime()
     inherit_cache = False
     name = "add_hours"
 
@@ -105,7 +107,7 @@ def _day_diff_pg(element: day_diff, compiler: SQLCompiler, **kw: Any) -> str:
     # An instant's day is its UTC day, whatever the session's TimeZone setting.
     start, end = (
         f"(({compiler.process(arg, **kw)}) AT TIME ZONE 'UTC')"
-        if isinstance(arg.type, DateTime)
+        if isinstance(arg.type, DateTime | UTCDateTime)
         else compiler.process(arg, **kw)
         for arg in element.clauses
     )

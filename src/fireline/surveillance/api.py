@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Depends
@@ -10,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from fireline.auth.deps import ApiActor
 from fireline.auth.scope import Actor
+from fireline.bounds import Day, Id
 from fireline.db.deps import DbSession
 from fireline.pagination import Page, PageParams, make_page, page_params
 from fireline.people.schemas import PersonRead
@@ -28,7 +28,7 @@ from fireline.surveillance.schemas import (
 router = APIRouter(tags=["cases"])
 
 
-def _detail(session: Session, actor: Actor, case_id: int, proposed: int = 0) -> CaseDetail:
+def _detail(session: Session, actor: Actor, case_id: Id, proposed: int = 0) -> CaseDetail:
     case, person = service.get_case(session, actor, case_id)
     return CaseDetail(
         **CaseRead.model_validate(case).model_dump(),
@@ -57,8 +57,8 @@ def read_cases(
     disease: str | None = None,
     classification: str | None = None,
     jurisdiction: str | None = None,
-    reported_from: date | None = None,
-    reported_to: date | None = None,
+    reported_from: Day | None = None,
+    reported_to: Day | None = None,
 ) -> Page[CaseListItem]:
     """Cases in your subtree, newest report first; ``jurisdiction`` narrows to a subtree."""
     filters = service.CaseFilters(disease, classification, jurisdiction, reported_from, reported_to)
@@ -70,22 +70,22 @@ def read_cases(
     return make_page(items, total, params)
 
 
-@router.get("/cases/{case_id}", response_model=CaseDetail)
-def read_case(case_id: int, actor: ApiActor, session: DbSession) -> CaseDetail:
+@router.get("/cases/{case_id:int}", response_model=CaseDetail)
+def read_case(case_id: Id, actor: ApiActor, session: DbSession) -> CaseDetail:
     """One case with its person, its classification history and the allowed next steps."""
     return _detail(session, actor, case_id)
 
 
-@router.patch("/cases/{case_id}", response_model=CaseDetail)
-def update_case(case_id: int, data: CaseUpdate, actor: ApiActor, session: DbSession) -> CaseDetail:
+@router.patch("/cases/{case_id:int}", response_model=CaseDetail)
+def update_case(case_id: Id, data: CaseUpdate, actor: ApiActor, session: DbSession) -> CaseDetail:
     """Change dates, outcome, imported or jurisdiction; a stale ``version`` gets 409."""
     service.update_case(session, actor, case_id, data)
     return _detail(session, actor, case_id)
 
 
-@router.post("/cases/{case_id}/classification", response_model=CaseDetail)
+@router.post("/cases/{case_id:int}/classification", response_model=CaseDetail)
 def classify_case(
-    case_id: int, data: ClassificationRequest, actor: ApiActor, session: DbSession
+    case_id: Id, data: ClassificationRequest, actor: ApiActor, session: DbSession
 ) -> CaseDetail:
     """Reclassify along the disease profile's transitions (409 when not allowed)."""
     service.reclassify(

@@ -8,7 +8,6 @@ from sqlalchemy import (
     JSON,
     Boolean,
     Date,
-    DateTime,
     ForeignKey,
     Index,
     Integer,
@@ -18,7 +17,15 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, deferred, mapped_column
 
-from fireline.db.base import Base, BigId, InJurisdiction, Timestamped, Versioned, utcnow
+from fireline.db.base import (
+    Base,
+    BigId,
+    InJurisdiction,
+    Timestamped,
+    UTCDateTime,
+    Versioned,
+    utcnow,
+)
 
 CLASSIFICATIONS = ("suspected", "probable", "confirmed", "discarded")
 
@@ -83,7 +90,7 @@ class ClassificationChange(Base):
     from_classification: Mapped[str | None] = mapped_column(String(16))
     to_classification: Mapped[str] = mapped_column(String(16), nullable=False)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     reason: Mapped[str | None] = mapped_column(String(500))
 
 
@@ -130,7 +137,7 @@ class ImportBatch(InJurisdiction, Timestamped, Base):
     persons_created: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     persons_reused: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     matches_proposed: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
-    committed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    committed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # The uploaded file, kept between the validate and commit steps of the wizard;
     # cleared once the batch is committed or discarded. Deferred: never loaded by lists.
     content: Mapped[bytes | None] = deferred(mapped_column(LargeBinary))

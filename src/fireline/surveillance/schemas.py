@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, field_validator, model_validator
+from pydantic.json_schema import SkipJsonSchema
 
+from fireline.bounds import Count, Day, Id, Int64
 from fireline.people.schemas import PersonRead
 
 
@@ -15,16 +17,16 @@ class PersonIn(BaseModel):
     name: str = Field(min_length=1, max_length=200)
     national_id: str | None = Field(default=None, max_length=32)
     sex: str | None = Field(default=None, max_length=16)
-    birth_date: date | None = None
+    birth_date: Day | None = None
     phone: str | None = Field(default=None, max_length=32)
     address: str | None = Field(default=None, max_length=500)
 
 
 class CaseDates(BaseModel):
-    date_onset: date | None = None
-    date_confirmation: date | None = None
-    date_outcome: date | None = None
-    imported: bool | None = None
+    date_onset: Day | None = None
+    date_confirmation: Day | None = None
+    date_outcome: Day | None = None
+    imported: StrictBool | None = None
     outcome: str | None = Field(default=None, max_length=16)
 
 
@@ -34,8 +36,8 @@ class CaseCreate(CaseDates):
     disease: str
     jurisdiction_code: str
     classification: str = "suspected"
-    date_reporting: date
-    person_id: int | None = None
+    date_reporting: Day
+    person_id: Id | None = None
     person: PersonIn | None = None
     source: str = Field(default="manual", max_length=64)
     external_id: str | None = Field(default=None, max_length=100)
@@ -50,16 +52,24 @@ class CaseCreate(CaseDates):
 class CaseUpdate(CaseDates):
     """Changes to a case; ``version`` is the one read, a stale one gets 409."""
 
-    version: int
-    date_reporting: date | None = None
+    version: Count
+    # Optional, but never null: every case has a report date (the column is NOT NULL).
+    date_reporting: Day | SkipJsonSchema[None] = None
     jurisdiction_code: str | None = None
+
+    @field_validator("date_reporting", mode="before")
+    @classmethod
+    def _kept(cls, value: object) -> object:
+        if value is None:
+            raise ValueError("a case keeps its report date: send one or leave it out")
+        return value
 
 
 class ClassificationRequest(BaseModel):
     to: str
-    version: int
+    version: Count
     reason: str | None = Field(default=None, max_length=500)
-    date_confirmation: date | None = None
+    date_confirmation: Day | None = None
 
 
 class ClassificationChangeRead(BaseModel):
@@ -67,10 +77,10 @@ class ClassificationChangeRead(BaseModel):
 
     model_config = ConfigDict(from_attributes=True)
 
-    id: int | None
+    id: Id | None
     from_classification: str | None
     to_classification: str
-    user_id: int | None
+    user_id: Id | None
     at: datetime
     reason: str | None
 
@@ -78,11 +88,11 @@ class ClassificationChangeRead(BaseModel):
 class CaseRead(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
-    id: int
+    id: Id
     disease: str
     classification: str
-    jurisdiction_id: int
-    person_id: int
+    jurisdiction_id: Id
+    person_id: Id
     source: str
     external_id: str | None
     date_onset: date | None
@@ -91,8 +101,8 @@ class CaseRead(BaseModel):
     imported: bool
     outcome: str | None
     date_outcome: date | None
-    import_batch_id: int | None
-    version: int
+    import_batch_id: Id | None
+    version: Count
     created_at: datetime
     updated_at: datetime
 
@@ -105,4 +115,4 @@ class CaseDetail(CaseRead):
     person: PersonRead
     history: list[ClassificationChangeRead]
     allowed_transitions: list[str]
-    matches_proposed: int = 0
+    matches_proposed: Int64 = 0

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
@@ -10,6 +9,7 @@ from sqlalchemy import select
 
 from fireline.auth import audit
 from fireline.auth.deps import ApiActor
+from fireline.bounds import Id, Instant
 from fireline.db.deps import DbSession
 from fireline.pagination import Page, PageParams, count, make_page, page_params
 from fireline.testing import csvin, samples
@@ -56,8 +56,8 @@ def read_samples(actor: ApiActor, session: DbSession, params: Params,
     return make_page([SampleRead.model_validate(s) for s in found], total, params)
 
 
-@router.get("/samples/{sample_id}", response_model=SampleRead)
-def read_sample(sample_id: int, actor: ApiActor, session: DbSession) -> SampleRead:
+@router.get("/samples/{sample_id:int}", response_model=SampleRead)
+def read_sample(sample_id: Id, actor: ApiActor, session: DbSession) -> SampleRead:
     return SampleRead.model_validate(samples.get_sample(session, actor, sample_id))
 
 
@@ -127,13 +127,13 @@ def read_results(actor: ApiActor, session: DbSession, params: Params,
 
 @router.get("/lab-results/turnaround", response_model=list[Turnaround])
 def read_turnaround(actor: ApiActor, session: DbSession,
-                    since: datetime | None = None) -> list[Turnaround]:  # fmt: skip
+                    since: Instant | None = None) -> list[Turnaround]:  # fmt: skip
     """Median hours collection -> receipt -> result per lab and site."""
     return samples.turnaround(session, actor, since)
 
 
-@router.get("/lab-results/{result_id}", response_model=ResultDetail)
-def read_result(result_id: int, actor: ApiActor, session: DbSession) -> ResultDetail:
+@router.get("/lab-results/{result_id:int}", response_model=ResultDetail)
+def read_result(result_id: Id, actor: ApiActor, session: DbSession) -> ResultDetail:
     """One result with every revision of it (amendments), oldest first."""
     actor.require("persons:read")
     result: LabResult = actor.get(session, LabResult, result_id, f"lab result {result_id}")
@@ -149,8 +149,8 @@ def read_result(result_id: int, actor: ApiActor, session: DbSession) -> ResultDe
                         history=[ResultRead.model_validate(h) for h in history])  # fmt: skip
 
 
-@router.get("/lab-messages/{message_id}", response_model=MessageReport)
-def read_message(message_id: int, actor: ApiActor, session: DbSession) -> MessageReport:
+@router.get("/lab-messages/{message_id:int}", response_model=MessageReport)
+def read_message(message_id: Id, actor: ApiActor, session: DbSession) -> MessageReport:
     actor.require("records:read")
     found: LabMessage = actor.get(session, LabMessage, message_id, f"lab message {message_id}")
     return report(found, False)

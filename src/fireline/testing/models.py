@@ -13,7 +13,6 @@ from datetime import datetime
 from sqlalchemy import (
     JSON,
     Boolean,
-    DateTime,
     Float,
     ForeignKey,
     Index,
@@ -24,7 +23,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 from sqlalchemy.sql.expression import true
 
-from fireline.db.base import Base, BigId, InJurisdiction, Timestamped
+from fireline.db.base import Base, BigId, InJurisdiction, Timestamped, UTCDateTime
 
 RESULT_OUTCOMES = ("positive", "negative", "inconclusive")
 TEST_TYPES = ("pcr", "antigen", "antibody", "other")
@@ -49,12 +48,12 @@ class Sample(InJurisdiction, Timestamped, Base):
     )
     disease: Mapped[str] = mapped_column(String(32), nullable=False)
     sample_type: Mapped[str] = mapped_column(String(32), nullable=False)
-    collected_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    collected_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
     # Where and by whom: a sampling site (screening) or a free-text site; the lab and
     # when it received the tube, for turnaround (collection -> receipt -> result).
     site: Mapped[str | None] = mapped_column(String(100))
     lab: Mapped[str | None] = mapped_column(String(100))
-    received_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    received_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class LabMessage(InJurisdiction, Timestamped, Base):
@@ -94,7 +93,7 @@ class LabResult(InJurisdiction, Timestamped, Base):
     outcome: Mapped[str] = mapped_column(String(16), nullable=False)  # positive/negative/...
     # The lowest Ct over the targets (the most positive signal); every target in ``targets``.
     ct_value: Mapped[float | None] = mapped_column(Float)
-    resulted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    resulted_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
     # Server defaults: bulk writers (the simulator, the demo loader) leave them out.
     source: Mapped[str] = mapped_column(
         String(64), nullable=False, default="manual", server_default="manual"

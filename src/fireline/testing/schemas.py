@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from fireline.bounds import Day, Id, Instant, Int64
 
 Outcome = Literal["positive", "negative", "inconclusive"]
 TestType = Literal["pcr", "antigen", "antibody", "other"]
@@ -18,7 +20,7 @@ class PersonRef(BaseModel):
     name: str = Field(min_length=1, max_length=200)
     national_id: str | None = Field(default=None, max_length=32)
     sex: str | None = Field(default=None, max_length=16)
-    birth_date: date | None = None
+    birth_date: Day | None = None
     phone: str | None = Field(default=None, max_length=32)
 
 
@@ -26,28 +28,28 @@ class SampleCreate(BaseModel):
     barcode: str = Field(min_length=1, max_length=64)
     disease: str
     sample_type: str = Field(min_length=1, max_length=32)
-    collected_at: datetime
+    collected_at: Instant
     jurisdiction_code: str
-    person_id: int | None = None
+    person_id: Id | None = None
     person: PersonRef | None = None
     site: str | None = Field(default=None, max_length=100)
     lab: str | None = Field(default=None, max_length=100)
-    received_at: datetime | None = None
+    received_at: Instant | None = None
 
 
 class SampleRead(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
-    id: int
+    id: Id
     barcode: str
-    person_id: int
+    person_id: Id
     disease: str
     sample_type: str
     collected_at: datetime
     received_at: datetime | None
     site: str | None
     lab: str | None
-    jurisdiction_id: int
+    jurisdiction_id: Id
 
 
 class Target(BaseModel):
@@ -61,7 +63,7 @@ class ResultCreate(BaseModel):
     barcode: str = Field(min_length=1, max_length=64)
     disease: str
     outcome: Outcome
-    resulted_at: datetime
+    resulted_at: Instant
     test_type: TestType | None = None
     code_system: str | None = Field(default=None, max_length=100)
     code: str | None = Field(default=None, max_length=32)
@@ -73,8 +75,8 @@ class ResultCreate(BaseModel):
     # Used when the barcode is not on file: the sample is registered with the result.
     jurisdiction_code: str | None = None
     sample_type: str | None = Field(default=None, max_length=32)
-    collected_at: datetime | None = None
-    received_at: datetime | None = None
+    collected_at: Instant | None = None
+    received_at: Instant | None = None
     person: PersonRef | None = None
 
 
@@ -89,8 +91,8 @@ class ResultMessage(BaseModel):
 class ResultRead(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
-    id: int
-    sample_id: int
+    id: Id
+    sample_id: Id
     test_type: str
     outcome: str
     ct_value: float | None
@@ -98,14 +100,14 @@ class ResultRead(BaseModel):
     resulted_at: datetime
     source: str
     external_id: str | None
-    revision: int
+    revision: Int64
     current: bool
     status: str
     code_system: str | None
     code: str | None
     lab: str | None
-    case_id: int | None
-    jurisdiction_id: int
+    case_id: Id | None
+    jurisdiction_id: Id
     created_at: datetime
 
 
@@ -119,18 +121,18 @@ class MessageReport(BaseModel):
 
     model_config = ConfigDict(from_attributes=True)
 
-    id: int
+    id: Id
     source: str
     message_id: str
     format: str
-    results_created: int
-    results_amended: int
-    results_unchanged: int
-    cases_created: int
-    cases_confirmed: int
-    persons_created: int
-    matches_proposed: int
-    retests_closed: int
+    results_created: Int64
+    results_amended: Int64
+    results_unchanged: Int64
+    cases_created: Int64
+    cases_confirmed: Int64
+    persons_created: Int64
+    matches_proposed: Int64
+    retests_closed: Int64
     created_at: datetime
     repeated: bool = False
 
@@ -140,7 +142,7 @@ class Turnaround(BaseModel):
 
     lab: str | None
     site: str | None
-    results: int
+    results: Int64
     collect_to_receipt_h: float | None
     receipt_to_result_h: float | None
     collect_to_result_h: float | None

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from fireline.auth.deps import ApiActor
 from fireline.auth.scope import Actor
+from fireline.bounds import INT64_MAX, Id, Int64
 from fireline.db.deps import DbSession
 from fireline.quarantine.deps import local_day
 from fireline.tracing import clusters, contacts, interviews, links
@@ -46,51 +47,51 @@ def today(session: Session, actor: Actor, moment: datetime) -> date:
     )
 
 
-@router.get("/cases/{case_id}/interview", response_model=InterviewRead)
-def read_interview(case_id: int, actor: ApiActor, session: DbSession) -> InterviewRead:
+@router.get("/cases/{case_id:int}/interview", response_model=InterviewRead)
+def read_interview(case_id: Id, actor: ApiActor, session: DbSession) -> InterviewRead:
     """The case's interview (opened on first read by someone who may write)."""
     return InterviewRead.model_validate(interviews.interview_for(session, actor, case_id)[1])
 
 
-@router.patch("/cases/{case_id}/interview", response_model=InterviewRead)
+@router.patch("/cases/{case_id:int}/interview", response_model=InterviewRead)
 def update_interview(
-    case_id: int, body: InterviewUpdate, actor: ApiActor, session: DbSession, moment: Now
+    case_id: Id, body: InterviewUpdate, actor: ApiActor, session: DbSession, moment: Now
 ) -> InterviewRead:
     """Autosave: a stale ``version`` gets 409 and nothing is written."""
     found = interviews.update_interview(session, actor, case_id, body, moment)
     return InterviewRead.model_validate(found)
 
 
-@router.get("/cases/{case_id}/exposures", response_model=list[ExposureRead])
-def read_exposures(case_id: int, actor: ApiActor, session: DbSession) -> list[ExposureRead]:
+@router.get("/cases/{case_id:int}/exposures", response_model=list[ExposureRead])
+def read_exposures(case_id: Id, actor: ApiActor, session: DbSession) -> list[ExposureRead]:
     return [
         ExposureRead.model_validate(e) for e in interviews.list_exposures(session, actor, case_id)
     ]
 
 
-@router.post("/cases/{case_id}/exposures", response_model=ExposureRead, status_code=201)
+@router.post("/cases/{case_id:int}/exposures", response_model=ExposureRead, status_code=201)
 def add_exposure(
-    case_id: int, body: ExposureCreate, actor: ApiActor, session: DbSession
+    case_id: Id, body: ExposureCreate, actor: ApiActor, session: DbSession
 ) -> ExposureRead:
     return ExposureRead.model_validate(interviews.add_exposure(session, actor, case_id, body))
 
 
-@router.get("/cases/{case_id}/contacts", response_model=list[ContactRead])
-def read_contacts(case_id: int, actor: ApiActor, session: DbSession) -> list[ContactRead]:
+@router.get("/cases/{case_id:int}/contacts", response_model=list[ContactRead])
+def read_contacts(case_id: Id, actor: ApiActor, session: DbSession) -> list[ContactRead]:
     """Contacts and contacts of contacts, with their proposed quarantine orders."""
     return contacts.contacts_of(session, actor, case_id)
 
 
-@router.post("/cases/{case_id}/contacts", response_model=ContactRead, status_code=201)
+@router.post("/cases/{case_id:int}/contacts", response_model=ContactRead, status_code=201)
 def list_contact(
-    case_id: int, body: ContactCreate, actor: ApiActor, session: DbSession, moment: Now
+    case_id: Id, body: ContactCreate, actor: ApiActor, session: DbSession, moment: Now
 ) -> ContactRead:
     """List a contact: the person is matched or created, a quarantine order is proposed."""
     return contacts.list_contact(session, actor, case_id, body, today(session, actor, moment))
 
 
-@router.get("/cases/{case_id}/links", response_model=list[LinkRead])
-def read_links(case_id: int, actor: ApiActor, session: DbSession) -> list[LinkRead]:
+@router.get("/cases/{case_id:int}/links", response_model=list[LinkRead])
+def read_links(case_id: Id, actor: ApiActor, session: DbSession) -> list[LinkRead]:
     return [LinkRead.model_validate(x) for x in links.list_links(session, actor, case_id)]
 
 
@@ -105,7 +106,7 @@ def read_clusters(
     actor: ApiActor,
     session: DbSession,
     disease: str | None = None,
-    min_size: Annotated[int, Query(ge=1)] = 2,
+    min_size: Annotated[int, Query(ge=1, le=INT64_MAX)] = 2,
 ) -> list[ClusterRead]:
     """Clusters over infector links and shared venue exposures, largest first."""
     return clusters.cluster_list(clusters.load_chains(session, actor, disease), min_size)
@@ -113,7 +114,7 @@ def read_clusters(
 
 @router.get("/tracing/clusters/{cluster}/graph", response_model=GraphRead)
 def read_graph(
-    cluster: int, actor: ApiActor, session: DbSession, disease: str | None = None
+    cluster: Int64, actor: ApiActor, session: DbSession, disease: str | None = None
 ) -> GraphRead:
     """Nodes (with server-side tree and timeline positions) and edges of one cluster."""
     return clusters.graph(clusters.load_chains(session, actor, disease), cluster)

@@ -77,15 +77,16 @@ def load_chains(session: Session, actor: Actor, disease: str | None = None) -> C
 def _positions(
     ids: IntArray, pairs: Sequence[Any], second_is_case: bool = True
 ) -> tuple[IntArray, IntArray]:
-    """Map case ids in the pairs to positions in ``ids``; pairs with unknown cases drop."""
-    if not pairs:
+    """Map case ids in the pairs to positions in ``ids``; pairs with unknown cases drop
+    (all of them when no case matched, e.g. a disease filter with no cases)."""
+    if not pairs or len(ids) == 0:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
     a = np.array([p[0] for p in pairs], dtype=np.int64)
     b = np.array([p[1] for p in pairs], dtype=np.int64)
-    ia = np.clip(np.searchsorted(ids, a), 0, max(len(ids) - 1, 0))
-    ok = ids[ia] == a if len(ids) else np.zeros(len(a), dtype=bool)
+    ia = np.clip(np.searchsorted(ids, a), 0, len(ids) - 1)
+    ok = ids[ia] == a
     if second_is_case:
-        ib = np.clip(np.searchsorted(ids, b), 0, max(len(ids) - 1, 0))
+        ib = np.clip(np.searchsorted(ids, b), 0, len(ids) - 1)
         ok &= ids[ib] == b
         return ia[ok], ib[ok]
     return ia[ok], b[ok]

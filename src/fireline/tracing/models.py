@@ -9,10 +9,18 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Date, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, Date, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from fireline.db.base import Base, BigId, InJurisdiction, Timestamped, Versioned, utcnow
+from fireline.db.base import (
+    Base,
+    BigId,
+    InJurisdiction,
+    Timestamped,
+    UTCDateTime,
+    Versioned,
+    utcnow,
+)
 
 
 class Contact(InJurisdiction, Timestamped, Base):
@@ -29,7 +37,7 @@ class Contact(InJurisdiction, Timestamped, Base):
     setting: Mapped[str | None] = mapped_column(String(32))
     date_first_exposure: Mapped[date | None] = mapped_column(Date)
     date_last_exposure: Mapped[date] = mapped_column(Date, nullable=False)
-    listed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    listed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     relation: Mapped[str | None] = mapped_column(String(32))
     source_contact_id: Mapped[int | None] = mapped_column(ForeignKey("contacts.id"), index=True)
     listed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
@@ -68,7 +76,7 @@ class Interview(InJurisdiction, Versioned, Timestamped, Base):
     date_isolation: Mapped[date | None] = mapped_column(Date)
     notes: Mapped[str | None] = mapped_column(Text)
     interviewer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    completed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class Exposure(InJurisdiction, Timestamped, Base):
@@ -82,5 +90,5 @@ class Exposure(InJurisdiction, Timestamped, Base):
     venue_id: Mapped[int | None] = mapped_column(Integer, ForeignKey("venues.id"), index=True)
     description: Mapped[str] = mapped_column(String(300), nullable=False)
     address: Mapped[str | None] = mapped_column(String(500))
-    starts_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
-    ends_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)

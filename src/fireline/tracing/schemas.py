@@ -7,6 +7,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from fireline.bounds import Count, Day, Id, Instant, Int64
+
 SETTINGS = ("household", "work", "school", "venue", "transport", "health_care", "other")
 Setting = Literal["household", "work", "school", "venue", "transport", "health_care", "other"]
 Certainty = Literal["confirmed", "probable", "possible"]
@@ -16,10 +18,10 @@ ExposureKind = Literal["place", "event", "travel"]
 class InterviewUpdate(BaseModel):
     """Autosaved answers; ``version`` is the one read, a stale one gets 409."""
 
-    version: int
-    date_onset: date | None = None
+    version: Count
+    date_onset: Day | None = None
     symptoms: list[str] | None = None
-    date_isolation: date | None = None
+    date_isolation: Day | None = None
     notes: str | None = Field(default=None, max_length=10_000)
     status: Literal["open", "completed"] | None = None
 
@@ -27,24 +29,24 @@ class InterviewUpdate(BaseModel):
 class InterviewRead(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
-    id: int
-    case_id: int
+    id: Id
+    case_id: Id
     status: str
     date_onset: date | None
     symptoms: list[str]
     date_isolation: date | None
     notes: str | None
-    version: int
+    version: Count
     completed_at: datetime | None
 
 
 class ExposureCreate(BaseModel):
     kind: ExposureKind
     description: str = Field(min_length=1, max_length=300)
-    venue_id: int | None = None
+    venue_id: Id | None = None
     address: str | None = Field(default=None, max_length=500)
-    starts_at: datetime
-    ends_at: datetime
+    starts_at: Instant
+    ends_at: Instant
 
     @model_validator(mode="after")
     def _ordered(self) -> ExposureCreate:
@@ -56,8 +58,8 @@ class ExposureCreate(BaseModel):
 class ExposureRead(ExposureCreate):
     model_config = ConfigDict(from_attributes=True)
 
-    id: int
-    case_id: int
+    id: Id
+    case_id: Id
 
 
 class NewPerson(BaseModel):
@@ -67,21 +69,21 @@ class NewPerson(BaseModel):
     national_id: str | None = Field(default=None, max_length=32)
     phone: str | None = Field(default=None, max_length=32)
     sex: str | None = Field(default=None, max_length=16)
-    birth_date: date | None = None
+    birth_date: Day | None = None
     address: str | None = Field(default=None, max_length=500)
 
 
 class ContactCreate(BaseModel):
     """A contact of the case; ``source_contact_id`` makes it a contact of that contact."""
 
-    person_id: int | None = None
+    person_id: Id | None = None
     person: NewPerson | None = None
     category: str = Field(min_length=1, max_length=32)
     setting: Setting | None = None
     relation: str | None = Field(default=None, max_length=32)
-    date_first_exposure: date | None = None
-    date_last_exposure: date
-    source_contact_id: int | None = None
+    date_first_exposure: Day | None = None
+    date_last_exposure: Day
+    source_contact_id: Id | None = None
 
     @model_validator(mode="after")
     def _checks(self) -> ContactCreate:
@@ -94,7 +96,7 @@ class ContactCreate(BaseModel):
 
 
 class ProposedOrder(BaseModel):
-    id: int
+    id: Id
     kind: str
     start_date: date
     end_date: date
@@ -102,60 +104,60 @@ class ProposedOrder(BaseModel):
 
 
 class ContactRead(BaseModel):
-    id: int
-    case_id: int
-    person_id: int
+    id: Id
+    case_id: Id
+    person_id: Id
     person_name: str
     category: str
     setting: str | None
     relation: str | None
     date_first_exposure: date | None
     date_last_exposure: date
-    source_contact_id: int | None
-    person_case_id: int | None = None  # the contact's own case, once it became one
+    source_contact_id: Id | None
+    person_case_id: Id | None = None  # the contact's own case, once it became one
     order: ProposedOrder | None = None
     order_note: str | None = None
 
 
 class LinkCreate(BaseModel):
-    infector_case_id: int
-    infectee_case_id: int
+    infector_case_id: Id
+    infectee_case_id: Id
     certainty: Certainty = "probable"
 
 
 class LinkRead(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
-    id: int
-    infector_case_id: int
-    infectee_case_id: int
+    id: Id
+    infector_case_id: Id
+    infectee_case_id: Id
     certainty: str
     source: str
 
 
 class ClusterRead(BaseModel):
-    cluster: int
-    size: int
-    depth: int
+    cluster: Int64
+    size: Int64
+    depth: Int64
     first_onset: date | None
     last_onset: date | None
-    root_case_ids: list[int]
+    root_case_ids: list[Int64]
 
 
 class GraphNode(BaseModel):
-    id: int
+    id: Id
     label: str
     classification: str
-    generation: int
+    generation: Int64
     x: float  # tree layout: order within the generation
     y: float  # tree layout: the generation
     tx: float  # timeline layout: days from the cluster's first onset
     ty: float  # timeline layout: one row per case
     onset: date | None
-    offspring: int
+    offspring: Int64
 
 
 class GraphRead(BaseModel):
-    cluster: int
+    cluster: Int64
     nodes: list[GraphNode]
-    edges: list[tuple[int, int]]
+    edges: list[tuple[Int64, Int64]]

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, Query, Request
 
 from fireline.auth.deps import ApiActor
 from fireline.auth.scope import Actor
+from fireline.bounds import Count, Id
 from fireline.db.deps import DbSession
 from fireline.quarantine import deps
 from fireline.zones import service
@@ -47,7 +48,7 @@ Settings = Annotated[ZonesSettings, Depends(zone_settings)]
 LevelsDep = Annotated[Levels, Depends(zone_levels)]
 
 
-def local_today(session: DbSession, now: datetime, jurisdiction_id: int) -> date:
+def local_today(session: DbSession, now: datetime, jurisdiction_id: Id) -> date:
     return deps.local_day(session, now, jurisdiction_id) if jurisdiction_id else now.date()
 
 
@@ -87,21 +88,21 @@ def create_zone(
     return detail(session, zone, levels, today)
 
 
-@router.get("/{zone_id}", response_model=ZoneDetail)
-def read_zone(zone_id: int, actor: ApiActor, session: DbSession, now: Now,
+@router.get("/{zone_id:int}", response_model=ZoneDetail)
+def read_zone(zone_id: Id, actor: ApiActor, session: DbSession, now: Now,
               levels: LevelsDep) -> ZoneDetail:  # fmt: skip
     zone = service.get_zone(session, actor, zone_id)
     return detail(session, zone, levels, local_today(session, now, zone.jurisdiction_id))
 
 
-def _today_of(session: DbSession, actor: Actor, zone_id: int, now: datetime) -> date:
+def _today_of(session: DbSession, actor: Actor, zone_id: Id, now: datetime) -> date:
     zone = service.get_zone(session, actor, zone_id)
     return local_today(session, now, zone.jurisdiction_id)
 
 
-@router.patch("/{zone_id}", response_model=ZoneDetail)
+@router.patch("/{zone_id:int}", response_model=ZoneDetail)
 def change_zone(
-    zone_id: int, body: ZoneUpdate, actor: ApiActor, session: DbSession, now: Now,
+    zone_id: Id, body: ZoneUpdate, actor: ApiActor, session: DbSession, now: Now,
     levels: LevelsDep, settings: Settings,
 ) -> ZoneDetail:  # fmt: skip
     """Name, outline, addresses, or a higher level (``version`` guards against lost edits)."""
@@ -111,13 +112,13 @@ def change_zone(
     return detail(session, zone, levels, today)
 
 
-@router.post("/{zone_id}/rounds", response_model=RoundRead, status_code=201)
-def add_round(zone_id: int, body: RoundCreate, actor: ApiActor, session: DbSession) -> RoundRead:
+@router.post("/{zone_id:int}/rounds", response_model=RoundRead, status_code=201)
+def add_round(zone_id: Id, body: RoundCreate, actor: ApiActor, session: DbSession) -> RoundRead:
     return RoundRead.model_validate(service.add_round(session, actor, zone_id, body))
 
 
-@router.post("/{zone_id}/step-down", response_model=ZoneDetail)
-def step_down(zone_id: int, body: VersionBody, actor: ApiActor, session: DbSession, now: Now,
+@router.post("/{zone_id:int}/step-down", response_model=ZoneDetail)
+def step_down(zone_id: Id, body: VersionBody, actor: ApiActor, session: DbSession, now: Now,
               levels: LevelsDep) -> ZoneDetail:  # fmt: skip
     """To the next lower level; 409 with what is missing when the rule is not met."""
     today = _today_of(session, actor, zone_id, now)
@@ -126,8 +127,8 @@ def step_down(zone_id: int, body: VersionBody, actor: ApiActor, session: DbSessi
     return detail(session, zone, levels, today)
 
 
-@router.post("/{zone_id}/lift", response_model=ZoneDetail)
-def lift(zone_id: int, body: VersionBody, actor: ApiActor, session: DbSession, now: Now,
+@router.post("/{zone_id:int}/lift", response_model=ZoneDetail)
+def lift(zone_id: Id, body: VersionBody, actor: ApiActor, session: DbSession, now: Now,
          levels: LevelsDep) -> ZoneDetail:  # fmt: skip
     """End a zone at the lowest level; 409 with what is missing when its rule is not met."""
     today = _today_of(session, actor, zone_id, now)
@@ -136,11 +137,11 @@ def lift(zone_id: int, body: VersionBody, actor: ApiActor, session: DbSession, n
     return detail(session, zone, levels, today)
 
 
-@router.get("/{zone_id}/residents", response_model=Residents)
+@router.get("/{zone_id:int}/residents", response_model=Residents)
 def read_residents(
-    zone_id: int, actor: ApiActor, session: DbSession,
+    zone_id: Id, actor: ApiActor, session: DbSession,
     limit: Annotated[int, Query(ge=1, le=100_000)] = 1000,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[Count, Query(ge=0)] = 0,
 ) -> Residents:  # fmt: skip
     """Person ids of the zone's residents, to target a screening campaign."""
     ids, total = service.zone_residents(session, actor, zone_id, limit=limit, offset=offset)

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Date, DateTime, ForeignKey, Integer, String
+from sqlalchemy import JSON, Date, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from fireline.db.base import Base, InJurisdiction, Timestamped, Versioned, utcnow
+from fireline.db.base import Base, InJurisdiction, Timestamped, UTCDateTime, Versioned, utcnow
 
 
 class Zone(InJurisdiction, Versioned, Timestamped, Base):
@@ -50,7 +50,7 @@ class ZoneChange(InJurisdiction, Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     zone_id: Mapped[int] = mapped_column(ForeignKey("zones.id"), index=True, nullable=False)
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     from_level: Mapped[str | None] = mapped_column(String(32))
     to_level: Mapped[str | None] = mapped_column(String(32))  # None: lifted
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

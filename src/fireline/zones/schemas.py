@@ -7,6 +7,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from fireline.bounds import INT64_MAX, Count, Day, Id, Int64, Whole
+
 Address = str
 
 
@@ -22,14 +24,14 @@ class ZoneCreate(BaseModel):
     level: str
     geometry: dict[str, Any] | None = None
     addresses: list[Address] = Field(default_factory=list, max_length=5000)
-    drawn_on: date | None = None
+    drawn_on: Day | None = None
 
 
 class ZoneUpdate(BaseModel):
     """Change the name, outline or addresses, or raise the level (a step down has its
     own action, with checks)."""
 
-    version: int
+    version: Count
     name: str | None = Field(default=None, min_length=1, max_length=200)
     level: str | None = None
     geometry: dict[str, Any] | None = None
@@ -37,23 +39,23 @@ class ZoneUpdate(BaseModel):
 
 
 class VersionBody(BaseModel):
-    version: int
+    version: Count
 
 
 class RoundCreate(BaseModel):
-    day: date
+    day: Day
     result: Literal["negative", "positive"]
-    tested: int | None = Field(default=None, ge=0)
+    tested: Whole | None = Field(default=None, ge=0, le=INT64_MAX)
 
 
 class RoundRead(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
-    id: int
-    zone_id: int
+    id: Id
+    zone_id: Id
     day: date
     result: str
-    tested: int | None
+    tested: Int64 | None
 
 
 class Missing(BaseModel):
@@ -63,7 +65,7 @@ class Missing(BaseModel):
     code: Literal["clean_days", "screening_round", "higher_zones", "no_residents_known"]
     message: str
     until: date | None = None
-    count: int | None = None
+    count: Int64 | None = None
 
 
 class ZoneStatus(BaseModel):
@@ -78,9 +80,9 @@ class ZoneStatus(BaseModel):
 class ZoneRead(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
-    id: int
+    id: Id
     name: str
-    jurisdiction_id: int
+    jurisdiction_id: Id
     level: str
     status: str
     geometry: dict[str, Any] | None
@@ -88,18 +90,18 @@ class ZoneRead(BaseModel):
     drawn_on: date
     level_since: date
     lifted_on: date | None
-    version: int
+    version: Count
 
 
 class ZoneDetail(ZoneRead):
     computed: ZoneStatus | None
     rounds: list[RoundRead]
-    residents: int
+    residents: Int64
 
 
 class Residents(BaseModel):
-    zone_id: int
-    count: int
-    person_ids: list[int]
-    limit: int
-    offset: int
+    zone_id: Id
+    count: Int64
+    person_ids: list[Int64]
+    limit: Int64
+    offset: Int64

@@ -60,6 +60,19 @@ def test_patch_refuses_onset_after_report(session: Session, client: TestClient) 
     assert "after the report date" in response.json()["detail"]
 
 
+def test_patch_cannot_remove_the_report_date(session: Session, client: TestClient) -> None:
+    county_world(session)
+    case = post_case(client, "ann")
+    url = f"/api/v1/cases/{case['id']}"
+    headers = bearer(client, "ann")
+    for wrong in (None, 0, "0", "2024-3-5"):
+        sent = client.patch(url, json={"version": 1, "date_reporting": wrong}, headers=headers)
+        assert sent.status_code == 422, (wrong, sent.text)
+        assert sent.json()["errors"][0]["loc"][:2] == ["body", "date_reporting"]
+    read = client.get(url, headers=headers).json()
+    assert (read["version"], read["date_reporting"]) == (1, case["date_reporting"])
+
+
 def test_classification_follows_the_profile(session: Session, client: TestClient) -> None:
     county_world(session)
     case = post_case(client, "ann")

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import Response
 
 from fireline.auth.deps import ApiActor
+from fireline.bounds import Id
 from fireline.db.deps import DbSession
 from fireline.errors import Problem
 from fireline.pagination import Page, PageParams, make_page, page_params
@@ -93,14 +94,14 @@ def read_imports(
     return make_page([batch_read(b) for b in rows], total, params)
 
 
-@router.get("/case-imports/{batch_id}", response_model=ImportBatchRead)
-def read_import(batch_id: int, actor: ApiActor, session: DbSession) -> ImportBatchRead:
+@router.get("/case-imports/{batch_id:int}", response_model=ImportBatchRead)
+def read_import(batch_id: Id, actor: ApiActor, session: DbSession) -> ImportBatchRead:
     return batch_read(batches.get_batch(session, actor, batch_id))
 
 
-@router.get("/case-imports/{batch_id}/problems", response_model=Page[ImportProblemRead])
+@router.get("/case-imports/{batch_id:int}/problems", response_model=Page[ImportProblemRead])
 def read_problems(
-    batch_id: int,
+    batch_id: Id,
     actor: ApiActor,
     session: DbSession,
     params: Annotated[PageParams, Depends(page_params)],
@@ -111,17 +112,21 @@ def read_problems(
     return make_page([ImportProblemRead.model_validate(p) for p in rows], total, params)
 
 
-@router.get("/case-imports/{batch_id}/report.csv", response_class=Response)
-def download_report(batch_id: int, actor: ApiActor, session: DbSession) -> Response:
+@router.get(
+    "/case-imports/{batch_id:int}/report.csv",
+    response_class=Response,
+    responses={200: {"content": {"text/csv": {"schema": {"type": "string"}}}}},
+)
+def download_report(batch_id: Id, actor: ApiActor, session: DbSession) -> Response:
     """The report as a CSV file (UTF-8 with BOM, so that Excel shows Chinese text)."""
     text = batches.report_csv(session, actor, batch_id)
     headers = {"Content-Disposition": f'attachment; filename="import-{batch_id}-report.csv"'}
     return Response("\ufeff" + text, media_type="text/csv; charset=utf-8", headers=headers)
 
 
-@router.post("/case-imports/{batch_id}/mapping", response_model=ImportBatchRead)
+@router.post("/case-imports/{batch_id:int}/mapping", response_model=ImportBatchRead)
 def remap(
-    batch_id: int, data: RemapRequest, actor: ApiActor, session: DbSession
+    batch_id: Id, data: RemapRequest, actor: ApiActor, session: DbSession
 ) -> ImportBatchRead:
     """Validate the uploaded file again with another column mapping."""
     batch = batches.remap(
@@ -130,17 +135,17 @@ def remap(
     return batch_read(batch)
 
 
-@router.post("/case-imports/{batch_id}/commit", response_model=ImportBatchRead)
+@router.post("/case-imports/{batch_id:int}/commit", response_model=ImportBatchRead)
 def commit(
-    batch_id: int, data: CommitRequest, actor: ApiActor, session: DbSession
+    batch_id: Id, data: CommitRequest, actor: ApiActor, session: DbSession
 ) -> ImportBatchRead:
     """Step 2: load. With bad rows nothing is loaded (422) unless ``good_rows_only``."""
     batch = batches.commit_import(session, actor, batch_id, good_rows_only=data.good_rows_only)
     return batch_read(batch)
 
 
-@router.post("/case-imports/{batch_id}/discard", response_model=ImportBatchRead)
-def discard(batch_id: int, actor: ApiActor, session: DbSession) -> ImportBatchRead:
+@router.post("/case-imports/{batch_id:int}/discard", response_model=ImportBatchRead)
+def discard(batch_id: Id, actor: ApiActor, session: DbSession) -> ImportBatchRead:
     return batch_read(batches.discard_import(session, actor, batch_id))
 
 
@@ -157,7 +162,7 @@ def save_mapping(data: MappingWrite, actor: ApiActor, session: DbSession) -> Map
     return MappingRead.model_validate(saved)
 
 
-@router.delete("/case-mappings/{mapping_id}", status_code=204)
-def delete_mapping(mapping_id: int, actor: ApiActor, session: DbSession) -> Response:
+@router.delete("/case-mappings/{mapping_id:int}", status_code=204)
+def delete_mapping(mapping_id: Id, actor: ApiActor, session: DbSession) -> Response:
     mappings.delete_mapping(session, actor, mapping_id)
     return Response(status_code=204)

@@ -15,9 +15,11 @@ import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 
+# MIN_YEAR..MAX_YEAR: the one range of dates the API and the import both accept.
+from fireline.bounds import MAX_YEAR, MIN_YEAR
+
 BoolArray = npt.NDArray[np.bool_]
 
-MIN_YEAR, MAX_YEAR = 1900, 2100
 _TIME = r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$"
 _PATTERN = r"^(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})$"
 

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictBool
+
+from fireline.bounds import Id, Int64
 
 
 class ImportBatchRead(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
-    id: int
+    id: Id
     filename: str
     source: str
     disease: str
@@ -21,15 +23,15 @@ class ImportBatchRead(BaseModel):
     mapping: dict[str, str]
     missing_fields: list[str] = []
     unmapped_headers: list[str] = []
-    total_rows: int
-    bad_rows: int
-    duplicate_rows: int
-    cases_created: int
-    persons_created: int
-    persons_reused: int
-    matches_proposed: int
-    user_id: int | None
-    jurisdiction_id: int
+    total_rows: Int64
+    bad_rows: Int64
+    duplicate_rows: Int64
+    cases_created: Int64
+    persons_created: Int64
+    persons_reused: Int64
+    matches_proposed: Int64
+    user_id: Id | None
+    jurisdiction_id: Id
     created_at: datetime
     committed_at: datetime | None
 
@@ -37,7 +39,7 @@ class ImportBatchRead(BaseModel):
 class ImportProblemRead(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
-    line: int
+    line: Int64
     column: str
     value: str
     message: str
@@ -50,7 +52,7 @@ class RemapRequest(BaseModel):
 
 
 class CommitRequest(BaseModel):
-    good_rows_only: bool = False
+    good_rows_only: StrictBool = False
 
 
 class TargetRead(BaseModel):
@@ -69,9 +71,9 @@ class MappingWrite(BaseModel):
 class MappingRead(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
-    id: int
+    id: Id
     name: str
     columns: dict[str, str]
-    jurisdiction_id: int
-    created_by: int | None
+    jurisdiction_id: Id
+    created_by: Int64 | None
     updated_at: datetime

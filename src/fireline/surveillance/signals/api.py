@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends
 
 from fireline.auth.deps import ApiActor
+from fireline.bounds import Id
 from fireline.db.deps import DbSession
 from fireline.pagination import Page, PageParams, make_page, page_params
 from fireline.surveillance.signals import service
@@ -29,14 +30,14 @@ def read_alerts(
     return make_page([AlertRead.model_validate(a) for a in alerts], total, params)
 
 
-@router.get("/alerts/{alert_id}", response_model=AlertRead)
-def read_alert(alert_id: int, actor: ApiActor, session: DbSession) -> AlertRead:
+@router.get("/alerts/{alert_id:int}", response_model=AlertRead)
+def read_alert(alert_id: Id, actor: ApiActor, session: DbSession) -> AlertRead:
     return AlertRead.model_validate(actor.get(session, Alert, alert_id, f"alert {alert_id}"))
 
 
-@router.post("/alerts/{alert_id}/decision", response_model=AlertRead)
+@router.post("/alerts/{alert_id:int}/decision", response_model=AlertRead)
 def decide_alert(
-    alert_id: int, body: AlertDecision, actor: ApiActor, session: DbSession
+    alert_id: Id, body: AlertDecision, actor: ApiActor, session: DbSession
 ) -> AlertRead:
     """Acknowledge, or dismiss with a reason; send the version you read."""
     alert = service.decide(

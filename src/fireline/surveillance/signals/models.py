@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, DateTime, Float, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import Date, Float, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from fireline.db.base import Base, InJurisdiction, Timestamped, Versioned
+from fireline.db.base import Base, InJurisdiction, Timestamped, UTCDateTime, Versioned
 
 ALERT_STATUSES = ("open", "acknowledged", "dismissed")
 
@@ -28,5 +28,5 @@ class Alert(InJurisdiction, Versioned, Timestamped, Base):
     score: Mapped[float] = mapped_column(Float, nullable=False)
     status: Mapped[str] = mapped_column(String(16), nullable=False, default="open", index=True)
     decided_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     reason: Mapped[str | None] = mapped_column(String(1000))

@@ -7,12 +7,14 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from fireline.bounds import Count, Id
+
 
 class AlertRead(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
-    id: int
-    jurisdiction_id: int
+    id: Id
+    jurisdiction_id: Id
     disease: str
     signal_date: date
     method: str
@@ -23,10 +25,10 @@ class AlertRead(BaseModel):
     status: str
     reason: str | None
     decided_at: datetime | None
-    version: int
+    version: Count
 
 
 class AlertDecision(BaseModel):
     action: Literal["acknowledge", "dismiss"]
     reason: str | None = Field(default=None, max_length=1000)
-    version: int
+    version: Count

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel
 
 from fireline.auth.deps import ApiActor
+from fireline.bounds import Day
 from fireline.db.deps import DbSession
 from fireline.errors import Problem
 from fireline.surveillance.trends import service
@@ -37,7 +38,7 @@ def period(
     start: Annotated[
         date | None, Query(description="First day (default: 89 days before end)")
     ] = None,
-    end: Annotated[date | None, Query(description="Last day (default: today)")] = None,
+    end: Annotated[Day | None, Query(description="Last day (default: today)")] = None,
 ) -> Period:
     last = end or date.today()
     first = start or last - timedelta(days=DEFAULT_DAYS - 1)

@@ -6,18 +6,20 @@ from datetime import date
 
 from pydantic import BaseModel
 
+from fireline.bounds import Int64
+
 
 class EpicurveRow(BaseModel):
     date: date
     classification: str
-    cases: int
+    cases: Int64
 
 
 class WeekRow(BaseModel):
     week: str
     week_start: date
     week_end: date
-    cases: int
+    cases: Int64
 
 
 class RtRow(BaseModel):
@@ -42,7 +44,7 @@ class RtRead(BaseModel):
 
 class GrowthRead(BaseModel):
     disease: str
-    window_days: int
+    window_days: Int64
     end: date
     growth_rate: float | None
     growth_low: float | None
@@ -51,17 +53,17 @@ class GrowthRead(BaseModel):
     doubling_low: float | None
     doubling_high: float | None
     halving: bool | None
-    cases_in_window: int
+    cases_in_window: Int64
 
 
 class DelayRow(BaseModel):
-    delay_days: int
-    cases: int
+    delay_days: Int64
+    cases: Int64
 
 
 class DelayRead(BaseModel):
     disease: str
-    cases: int
+    cases: Int64
     mean: float | None
     median: float | None
     p90: float | None

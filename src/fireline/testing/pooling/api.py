@@ -12,6 +12,7 @@ from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from sqlalchemy import select
 
 from fireline.auth.deps import ApiActor
+from fireline.bounds import Id
 from fireline.db.deps import DbSession
 from fireline.errors import Problem
 from fireline.pagination import Page, PageParams, count, make_page, page_params
@@ -64,20 +65,20 @@ def read_campaigns(actor: ApiActor, session: DbSession, params: Params) -> Page[
                      params)  # fmt: skip
 
 
-@router.get("/campaigns/{campaign_id}", response_model=Dashboard)
-def read_campaign(campaign_id: int, actor: ApiActor, session: DbSession) -> Dashboard:
+@router.get("/campaigns/{campaign_id:int}", response_model=Dashboard)
+def read_campaign(campaign_id: Id, actor: ApiActor, session: DbSession) -> Dashboard:
     """The campaign with its dashboard figures."""
     return dashboard(session, actor, campaign_id)
 
 
-@router.post("/campaigns/{campaign_id}/sites", response_model=SiteRead, status_code=201)
-def create_site(campaign_id: int, body: SiteCreate, actor: ApiActor,
+@router.post("/campaigns/{campaign_id:int}/sites", response_model=SiteRead, status_code=201)
+def create_site(campaign_id: Id, body: SiteCreate, actor: ApiActor,
                 session: DbSession) -> SiteRead:  # fmt: skip
     return SiteRead.model_validate(campaigns.add_site(session, actor, campaign_id, body))
 
 
-@router.post("/campaigns/{campaign_id}/pools", response_model=PoolRead, status_code=201)
-def create_pool(campaign_id: int, body: PoolCreate, actor: ApiActor, session: DbSession,
+@router.post("/campaigns/{campaign_id:int}/pools", response_model=PoolRead, status_code=201)
+def create_pool(campaign_id: Id, body: PoolCreate, actor: ApiActor, session: DbSession,
                 moment: Now) -> PoolRead:  # fmt: skip
     """A k-in-1 tube with its members' sample barcodes."""
     return PoolRead.model_validate(
@@ -85,16 +86,16 @@ def create_pool(campaign_id: int, body: PoolCreate, actor: ApiActor, session: Db
     )
 
 
-@router.post("/campaigns/{campaign_id}/plates", response_model=list[PoolRead], status_code=201)
-def create_plate(campaign_id: int, body: PlateCreate, actor: ApiActor, session: DbSession,
+@router.post("/campaigns/{campaign_id:int}/plates", response_model=list[PoolRead], status_code=201)
+def create_plate(campaign_id: Id, body: PlateCreate, actor: ApiActor, session: DbSession,
                  moment: Now) -> list[PoolRead]:  # fmt: skip
     """A matrix plate: its row and column tubes."""
     pools = campaigns.register_plate(session, actor, campaign_id, body, moment)
     return [PoolRead.model_validate(p) for p in pools]
 
 
-@router.get("/campaigns/{campaign_id}/retests", response_model=Page[RetestRead])
-def read_retests(campaign_id: int, actor: ApiActor, session: DbSession, params: Params,
+@router.get("/campaigns/{campaign_id:int}/retests", response_model=Page[RetestRead])
+def read_retests(campaign_id: Id, actor: ApiActor, session: DbSession, params: Params,
                  status: str | None = None) -> Page[RetestRead]:  # fmt: skip
     campaign = campaigns.get_campaign(session, actor, campaign_id)
     statement = actor.restrict(select(RetestOrder).where(
@@ -106,8 +107,8 @@ def read_retests(campaign_id: int, actor: ApiActor, session: DbSession, params: 
                      params)  # fmt: skip
 
 
-@router.post("/campaigns/{campaign_id}/close-round", response_model=RoundRead, status_code=201)
-def close_round(campaign_id: int, body: RoundClose, actor: ApiActor, session: DbSession,
+@router.post("/campaigns/{campaign_id:int}/close-round", response_model=RoundRead, status_code=201)
+def close_round(campaign_id: Id, body: RoundClose, actor: ApiActor, session: DbSession,
                 moment: Now) -> RoundRead:  # fmt: skip
     """Close the current round once every tube is resulted and no retest is open; a zone
     campaign's round is recorded on the zone. 409 says what is still awaited."""

@@ -12,7 +12,6 @@ from datetime import date, datetime
 
 from sqlalchemy import (
     Date,
-    DateTime,
     Float,
     ForeignKey,
     Index,
@@ -22,7 +21,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from fireline.db.base import Base, BigId, InJurisdiction, Timestamped, Versioned
+from fireline.db.base import Base, BigId, InJurisdiction, Timestamped, UTCDateTime, Versioned
 
 TARGET_KINDS = ("jurisdiction", "zone", "list")
 POOL_AXES = ("pool", "row", "col")  # a Dorfman tube; a matrix plate's row or column
@@ -82,7 +81,7 @@ class Pool(InJurisdiction, Base):
     plate: Mapped[str | None] = mapped_column(String(64))
     line: Mapped[int | None] = mapped_column(Integer)  # the row or column number on the plate
     size: Mapped[int] = mapped_column(Integer, nullable=False)
-    collected_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    collected_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
     registered_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
 
@@ -116,7 +115,7 @@ class PoolResult(Base):
     campaign_id: Mapped[int] = mapped_column(Integer, nullable=False)
     outcome: Mapped[str] = mapped_column(String(16), nullable=False)
     ct_value: Mapped[float | None] = mapped_column(Float)
-    resulted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    resulted_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
     external_id: Mapped[str | None] = mapped_column(String(200))
     batch: Mapped[str | None] = mapped_column(String(200))
     jurisdiction_id: Mapped[int] = mapped_column(Integer, nullable=False)
@@ -140,7 +139,7 @@ class RetestOrder(InJurisdiction, Versioned, Timestamped, Base):
     hold_order_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("quarantine_orders.id"))
     status: Mapped[str] = mapped_column(String(16), nullable=False, default="open")
     result_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("lab_results.id"))
-    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class ScreeningRound(InJurisdiction, Base):
@@ -158,5 +157,5 @@ class ScreeningRound(InJurisdiction, Base):
     first_day: Mapped[date] = mapped_column(Date, nullable=False)
     last_day: Mapped[date] = mapped_column(Date, nullable=False)
     zone_round_id: Mapped[int | None] = mapped_column(ForeignKey("zone_rounds.id"))
-    closed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    closed_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
     closed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, File, Request, UploadFile
 
 from fireline.auth.deps import ApiActor
+from fireline.bounds import Id
 from fireline.db.deps import DbSession
 from fireline.diseases.loader import load_profiles
 from fireline.diseases.schemas import DiseaseProfile
@@ -46,9 +47,9 @@ def import_check_ins(
     return ImportRead(rows=report.rows)
 
 
-@router.post("/cases/{case_id}/venue-exposures", response_model=ProposeReport)
+@router.post("/cases/{case_id:int}/venue-exposures", response_model=ProposeReport)
 def propose_for_case(
-    case_id: int, body: ProposeRequest, request: Request, actor: ApiActor, session: DbSession
+    case_id: Id, body: ProposeRequest, request: Request, actor: ApiActor, session: DbSession
 ) -> ProposeReport:
     """Find who shared a venue with the case while infectious; store them as proposals."""
     report = service.propose_exposures(
@@ -68,7 +69,7 @@ def read_proposals(
     actor: ApiActor,
     session: DbSession,
     params: Annotated[PageParams, Depends(page_params)],
-    case_id: int | None = None,
+    case_id: Id | None = None,
     status: str | None = "proposed",
     jurisdiction: str | None = None,
 ) -> Page[ProposalRead]:
@@ -92,13 +93,13 @@ def decide(
     return DecisionRead(**report.__dict__)
 
 
-@router.get("/venues/{venue_id}/visits", response_model=list[VisitRead])
+@router.get("/venues/{venue_id:int}/visits", response_model=list[VisitRead])
 def read_visits(
-    venue_id: int,
+    venue_id: Id,
     request: Request,
     actor: ApiActor,
     session: DbSession,
-    case_id: int | None = None,
+    case_id: Id | None = None,
 ) -> list[VisitRead]:
     """Visits at a venue during a case's infectious window (or the last day)."""
     timeline = venue_timeline(

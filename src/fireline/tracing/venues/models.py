@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from fireline.db.base import Base, BigId, InJurisdiction, Timestamped
+from fireline.db.base import Base, BigId, InJurisdiction, Timestamped, UTCDateTime
 
 
 class CheckIn(InJurisdiction, Base):
@@ -21,8 +21,8 @@ class CheckIn(InJurisdiction, Base):
     person_id: Mapped[int] = mapped_column(
         BigId, ForeignKey("persons.id"), index=True, nullable=False
     )
-    checked_in_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
-    checked_out_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    checked_in_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+    checked_out_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 # A proposal is decided once: confirmed (a contact is listed) or rejected.
@@ -52,10 +52,10 @@ class ProposedContact(InJurisdiction, Timestamped, Base):
     venue_id: Mapped[int] = mapped_column(ForeignKey("venues.id"), nullable=False)
     category: Mapped[str] = mapped_column(String(32), nullable=False)
     rule: Mapped[str] = mapped_column(String(64), nullable=False)
-    exposure_start: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
-    exposure_end: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    exposure_start: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+    exposure_end: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
     overlap_minutes: Mapped[int] = mapped_column(Integer, nullable=False)
     status: Mapped[str] = mapped_column(String(16), nullable=False, default="proposed")
     decided_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     contact_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("contacts.id"))
