@@ -74,5 +74,5 @@ class LoginThrottle(Base):
 
     key: Mapped[str] = mapped_column(String(80), primary_key=True)
     failures: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
-    last_failure_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
-    locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    last_failure_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, Index, Integer, String
+from sqlalchemy import Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from fireline.db.base import Base
+from fireline.db.base import Base, UTCDateTime
 
 RUN_STATUSES = ("running", "succeeded", "failed")
 
@@ -21,8 +21,8 @@ class JobRun(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     job: Mapped[str] = mapped_column(String(64), nullable=False)
-    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
-    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     status: Mapped[str] = mapped_column(String(16), nullable=False, default="running")
     summary: Mapped[str | None] = mapped_column(String(200))
     error: Mapped[str | None] = mapped_column(String(100))
