@@ -93,6 +93,8 @@ def fuzz(app: Any, token: str, coverage: bool, examples: int) -> Findings:
     schema = schemathesis.openapi.from_asgi("/api/v1/openapi.json", app, config=settings)
     for pattern in SKIPPED:
         schema = schema.exclude(path_regex=pattern)
+    # Revoking the fuzzing user's own token would leave the rest of the run at 401.
+    schema = schema.exclude(method="DELETE", path_regex=r"^/api/v1/auth/tokens/")
     found = Findings()
     for event in from_schema(schema).execute():
         if isinstance(event, events.ScenarioFinished):

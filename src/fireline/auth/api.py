@@ -20,6 +20,7 @@ from fireline.auth.schemas import (
     UserRead,
 )
 from fireline.auth.service import create_user, issue_token, list_users, log_in
+from fireline.bounds import Id
 from fireline.db.deps import DbSession
 from fireline.errors import Problem, problem_response
 from fireline.pagination import Page, PageParams, make_page, page_params
@@ -68,14 +69,14 @@ def read_my_tokens(actor: ApiActor, session: DbSession) -> list[TokenInfo]:
     return [TokenInfo.model_validate(t) for t in found]
 
 
-@router.get("/users/{user_id}/tokens", response_model=list[TokenInfo])
-def read_user_tokens(user_id: int, actor: ApiActor, session: DbSession) -> list[TokenInfo]:
+@router.get("/users/{user_id:int}/tokens", response_model=list[TokenInfo])
+def read_user_tokens(user_id: Id, actor: ApiActor, session: DbSession) -> list[TokenInfo]:
     """A user's sessions and tokens (administrators, for users in their subtree)."""
     return [TokenInfo.model_validate(t) for t in tokens.list_tokens(session, actor, user_id)]
 
 
-@router.delete("/auth/tokens/{token_id}", status_code=status.HTTP_204_NO_CONTENT)
-def revoke_token(token_id: int, actor: ApiActor, session: DbSession) -> None:
+@router.delete("/auth/tokens/{token_id:int}", status_code=status.HTTP_204_NO_CONTENT)
+def revoke_token(token_id: Id, actor: ApiActor, session: DbSession) -> None:
     """Revoke a session or token: your own, or, as an administrator, one in your subtree."""
     tokens.revoke(session, actor, token_id)
 
