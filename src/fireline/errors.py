@@ -8,6 +8,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy import exc as sa_exc
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -91,8 +92,38 @@ async def _on_stale(request: Request, exc: Exception) -> JSONResponse:
     return problem_response(problem, request)
 
 
+# What the driver raises when the server went away or cannot be reached: SQLAlchemy
+# wraps psycopg's and sqlite3's OperationalError; InterfaceError is a closed
+# connection; TimeoutError is an exhausted pool; PendingRollbackError follows a
+# connection lost mid-transaction. Constraint errors are not among them: they stay 500s.
+DATABASE_DOWN: tuple[type[Exception], ...] = (
+    sa_exc.OperationalError,
+    sa_exc.InterfaceError,
+    sa_exc.DisconnectionError,
+    sa_exc.TimeoutError,
+    sa_exc.PendingRollbackError,
+)
+# RFC 9110 section 15.6.4: 503 means temporary; Retry-After says when to try again.
+RETRY_AFTER_SECONDS = "5"
+
+
+def database_unavailable() -> Problem:
+    return Problem(
+        503,
+        "the database is unavailable; nothing was saved by this request, try again shortly",
+        headers={"Retry-After": RETRY_AFTER_SECONDS},
+    )
+
+
+async def _on_database_down(request: Request, exc: Exception) -> JSONResponse:
+    # The driver's message may hold the host, the SQL or its values: never sent.
+    return problem_response(database_unavailable(), request)
+
+
 def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(Problem, _on_problem)
     app.add_exception_handler(StarletteHTTPException, _on_http)
     app.add_exception_handler(RequestValidationError, _on_validation)
     app.add_exception_handler(StaleDataError, _on_stale)
+    for kind in DATABASE_DOWN:
+        app.add_exception_handler(kind, _on_database_down)

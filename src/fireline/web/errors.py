@@ -12,7 +12,7 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from fireline.auth.deps import NotLoggedIn
-from fireline.errors import Problem
+from fireline.errors import DATABASE_DOWN, RETRY_AFTER_SECONDS, Problem
 from fireline.web.deps import public_page, web_state
 from fireline.web.i18n import N_
 
@@ -39,6 +39,13 @@ MESSAGES: Final = {
         N_("Changed by someone else"),
         N_("The record was changed by someone else. Reload it and try again."),
     ),
+    503: (
+        N_("Service unavailable"),
+        N_(
+            "The database cannot be reached at the moment. What you just sent was not saved. "
+            "Wait a few seconds and try again."
+        ),
+    ),
 }
 FALLBACK: Final = (N_("Something went wrong"), N_("The request could not be completed."))
 
@@ -56,9 +63,12 @@ def login_redirect(request: Request) -> Response:
 def error_page(request: Request, status: int) -> Response:
     page = public_page(request, web_state(request))
     title, message = MESSAGES.get(status, FALLBACK)
-    return page.render(
+    response = page.render(
         "web/error.html", status_code=status, status=status, title=title, message=message
     )
+    if status == 503:
+        response.headers["Retry-After"] = RETRY_AFTER_SECONDS
+    return response
 
 
 def _status_of(exc: Exception) -> int:
@@ -66,6 +76,8 @@ def _status_of(exc: Exception) -> int:
         return exc.status
     if isinstance(exc, StarletteHTTPException):
         return exc.status_code
+    if isinstance(exc, DATABASE_DOWN):
+        return 503
     return 400  # a page's malformed query or form
 
 
@@ -87,7 +99,7 @@ async def _on_not_logged_in(request: Request, exc: Exception) -> Response:
 
 def install_page_errors(app: FastAPI) -> None:
     """Wrap the problem+json handlers already installed so pages get HTML instead."""
-    for kind in (Problem, StarletteHTTPException, RequestValidationError):
+    for kind in (Problem, StarletteHTTPException, RequestValidationError, *DATABASE_DOWN):
         api_handler: Handler = app.exception_handlers[kind]  # type: ignore[assignment]
         app.add_exception_handler(kind, _for_pages(api_handler))
     app.add_exception_handler(NotLoggedIn, _on_not_logged_in)
