@@ -26,6 +26,7 @@ from fireline.reports.api import router as reports_router
 from fireline.response.api import router as response_router
 from fireline.response.jobs import response_sweep
 from fireline.response.settings import ResponseSettings
+from fireline.retention.jobs import daily_retention
 from fireline.settings import Settings
 from fireline.surveillance.api import router as surveillance_router
 from fireline.surveillance.signals.api import router as alerts_router
@@ -87,6 +88,8 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
             jobs.append(asyncio.create_task(link_new_cases(app.state.sessions)))
             at = QuarantineSettings().completion_time
             jobs.append(asyncio.create_task(daily_completion(app.state.sessions, clock, at)))
+            retention = daily_retention(app.state.sessions, clock, at, settings.disease_dir)
+            jobs.append(asyncio.create_task(retention))
         yield
         for job in jobs:
             job.cancel()

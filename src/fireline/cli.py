@@ -24,6 +24,7 @@ GROUPS = (
     ("testing", "fireline.testing.cli"),
     ("quarantine", "fireline.quarantine.cli"),
     ("zones", "fireline.zones.cli"),
+    ("retention", "fireline.retention.cli"),
 )
 COMMAND_MODULES = ("fireline.serve", "fireline.demo.cli")
 
