@@ -3,17 +3,22 @@ table with the same rows (count and MD5 of the ordered rows), on both backends."
 
 from __future__ import annotations
 
+import sqlite3
+import threading
+import time
 from pathlib import Path
 
 import pytest
 
-from fireline.db.backup import fingerprint
+from fireline.db.backup import backup, fingerprint
 from fireline.db.engine import make_engine, session_factory, transaction
+from fireline.people.models import Person
 from fireline.response.jobs import run_once as sweep
 from fireline.settings import Settings
 from tests.cli_runner import run_process
 from tests.conftest import BACKENDS
 from tests.db.factories import empty_database, own_engine
+from tests.places.factories import small_tree
 from tests.response.factories import T0, settings
 from tests.retention.factories import retention_world
 
@@ -67,3 +72,32 @@ def test_without_pg_dump_one_clear_line(tmp_path: Path, monkeypatch: pytest.Monk
         taken = run_process(["backup", str(tmp_path / "x")], source.url.render_as_string(False))
     assert taken.returncode == 1 and taken.stderr.count("\n") == 1
     assert "pg_dump is not on PATH" in taken.stderr
+
+
+def test_a_sqlite_backup_taken_while_the_server_writes_is_consistent(tmp_path: Path) -> None:
+    archive = tmp_path / "live.backup"
+    with own_engine("sqlite", tmp_path) as engine:
+        sessions = session_factory(engine)
+        with transaction(sessions) as session:
+            place = small_tree(session)["C1A"].id
+        stop, written = threading.Event(), [0]
+
+        def write() -> None:
+            while not stop.is_set():
+                with transaction(sessions) as session:
+                    session.add(Person(jurisdiction_id=place, name="Writer"))
+                written[0] += 1
+
+        writer = threading.Thread(target=write)
+        writer.start()
+        time.sleep(0.3)
+        backup(engine, archive)
+        stop.set()
+        writer.join()
+    copy = sqlite3.connect(archive)
+    try:
+        assert copy.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        copied = copy.execute("SELECT count(*) FROM persons").fetchone()[0]
+    finally:
+        copy.close()
+    assert 0 < copied <= written[0]
