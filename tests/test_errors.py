@@ -24,7 +24,8 @@ from fireline.db.migrate import upgrade
 from fireline.settings import Settings
 from fireline.surveillance.models import Case
 from tests.auth.factories import PASSWORD, make_user
-from tests.conftest import POSTGRES_URL
+from tests.conftest import BACKENDS, POSTGRES_URL
+from tests.db.factories import killed_at, own_engine
 from tests.places.factories import small_tree
 from tests.web.browser import serve
 from tests.web.pages import log_in
@@ -171,3 +172,21 @@ def _token(client: httpx.Client) -> str:
     response = client.post("/api/v1/auth/token", json={"username": "ann", "password": PASSWORD})
     assert response.status_code == 200, response.text
     return str(response.json()["access_token"])
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_connection_killed_mid_request_is_a_503(backend: str, tmp_path: Path) -> None:
+    with own_engine(backend, tmp_path) as engine:
+        with Session(engine) as session:
+            small_tree(session)
+            session.commit()
+            make_user(session, "ann", "investigator", "C1A")
+        app = create_app(Settings(database_url=str(engine.url)), engine=engine)
+        with serve(app) as base, httpx.Client(base_url=base, timeout=30) as client:
+            headers = {"Authorization": f"Bearer {_token(client)}"}
+            with killed_at(engine, r"FROM cases"):
+                killed = client.get("/api/v1/cases", headers=headers)
+            again = client.get("/api/v1/cases", headers=headers)
+    assert killed.status_code == 503, killed.text
+    assert killed.headers["content-type"] == "application/problem+json"
+    assert again.status_code == 200  # the pool replaced the dead connection

@@ -115,7 +115,18 @@ def database_unavailable() -> Problem:
     )
 
 
+def is_database_down(exc: Exception) -> bool:
+    """A lost or unreachable database, not a refused statement (a constraint, bad SQL)."""
+    if isinstance(exc, DATABASE_DOWN):
+        return True
+    # Any driver error on a connection SQLAlchemy found dead (a closed SQLite file
+    # raises ProgrammingError, for instance).
+    return isinstance(exc, sa_exc.DBAPIError) and exc.connection_invalidated
+
+
 async def _on_database_down(request: Request, exc: Exception) -> JSONResponse:
+    if not is_database_down(exc):
+        raise exc  # an ordinary server error: a 500, as before
     # The driver's message may hold the host, the SQL or its values: never sent.
     return problem_response(database_unavailable(), request)
 
@@ -125,5 +136,5 @@ def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(StarletteHTTPException, _on_http)
     app.add_exception_handler(RequestValidationError, _on_validation)
     app.add_exception_handler(StaleDataError, _on_stale)
-    for kind in DATABASE_DOWN:
+    for kind in (*DATABASE_DOWN, sa_exc.DBAPIError):
         app.add_exception_handler(kind, _on_database_down)
