@@ -29,6 +29,12 @@ def test_users_see_503s_then_every_case_exactly_once(monkeypatch: pytest.MonkeyP
     monkeypatch.setitem(pg_restart.CASES_EACH, "small", 4)
     found = pg_restart.measure("small", _simulated_restart).as_dict("pg-restart", "small")
     assert found["cases_distinct"] == found["cases_total"] == found["writes_expected"] == 80
-    assert found["failures"] == 0 and found["still_running"] == 0, found["failure_examples"]
+    assert not pg_restart.broken_promises(found), found["failure_examples"]
     assert found["statuses"].get(503, 0) > 0 and 500 not in found["statuses"]
     assert found["figure_s"] >= 1.0  # refused at least while connections were refused
+
+
+def test_a_lost_case_is_a_broken_promise() -> None:
+    found = {"cases_distinct": 79, "cases_total": 79, "writes_expected": 80,
+             "failures": 0, "still_running": 0}
+    assert pg_restart.broken_promises(found) == ["a case was lost or written twice"]
