@@ -6,7 +6,6 @@ from __future__ import annotations
 import itertools
 import threading
 import time
-import uuid
 from collections import Counter
 from collections.abc import Iterator
 from datetime import date
@@ -14,18 +13,16 @@ from pathlib import Path
 
 import httpx
 import pytest
-from sqlalchemy import Engine, create_engine, func, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import Engine, func, select, text
 from sqlalchemy.orm import Session
 
 from fireline.app import create_app
-from fireline.db.engine import make_engine, normalise_url
-from fireline.db.migrate import upgrade
+from fireline.db.engine import make_engine
 from fireline.settings import Settings
 from fireline.surveillance.models import Case
 from tests.auth.factories import PASSWORD, make_user
-from tests.conftest import BACKENDS, POSTGRES_URL
-from tests.db.factories import killed_at, own_engine
+from tests.conftest import BACKENDS
+from tests.db.factories import admin_engine, killed_at, own_engine
 from tests.places.factories import small_tree
 from tests.web.browser import serve
 from tests.web.pages import log_in
@@ -63,28 +60,22 @@ CASES_EACH = 12
 
 
 @pytest.fixture
-def own_database() -> Iterator[tuple[Engine, Engine]]:
-    """A migrated database of this test's own, and an admin engine on the server."""
-    if not POSTGRES_URL:
-        pytest.skip("needs FIRELINE_TEST_POSTGRES_URL")
-    server = make_url(normalise_url(POSTGRES_URL))
-    name = f"fireline_outage_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    engine = make_engine(server.set(database=name).render_as_string(hide_password=False))
-    try:
-        upgrade(engine)
-        with Session(engine) as session:
-            small_tree(session)
-            session.commit()
-            make_user(session, "ann", "investigator", "C1A")
-        yield engine, admin
-    finally:
-        engine.dispose()
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+def own_database(tmp_path: Path) -> Iterator[tuple[Engine, Engine]]:
+    """A migrated PostgreSQL database of this test's own, and an admin engine."""
+    with own_engine("postgresql", tmp_path) as engine:
+        _ann_in_c1a(engine)
+        admin = admin_engine()
+        try:
+            yield engine, admin
+        finally:
+            admin.dispose()
+
+
+def _ann_in_c1a(engine: Engine) -> None:
+    with Session(engine) as session:
+        small_tree(session)
+        session.commit()
+        make_user(session, "ann", "investigator", "C1A")
 
 
 def _outage(admin: Engine, database: str, down: bool) -> None:
@@ -177,10 +168,7 @@ def _token(client: httpx.Client) -> str:
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_a_connection_killed_mid_request_is_a_503(backend: str, tmp_path: Path) -> None:
     with own_engine(backend, tmp_path) as engine:
-        with Session(engine) as session:
-            small_tree(session)
-            session.commit()
-            make_user(session, "ann", "investigator", "C1A")
+        _ann_in_c1a(engine)
         app = create_app(Settings(database_url=str(engine.url)), engine=engine)
         with serve(app) as base, httpx.Client(base_url=base, timeout=30) as client:
             headers = {"Authorization": f"Bearer {_token(client)}"}
