@@ -31,7 +31,7 @@ def test_users_see_503s_then_every_case_exactly_once(monkeypatch: pytest.MonkeyP
     assert found["cases_distinct"] == found["cases_total"] == found["writes_expected"] == 80
     assert not pg_restart.broken_promises(found), found["failure_examples"]
     assert found["statuses"].get(503, 0) > 0 and 500 not in found["statuses"]
-    assert found["figure_s"] >= 1.0  # refused at least while connections were refused
+    assert found["figure_s"] >= 0.5  # 503s for about the 1.5 s connections were refused
 
 
 def test_a_lost_case_is_a_broken_promise() -> None:
