@@ -10,10 +10,13 @@ from collections import Counter
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import Engine, func, select, text
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from fireline.app import create_app
@@ -178,3 +181,15 @@ def test_a_connection_killed_mid_request_is_a_503(backend: str, tmp_path: Path) 
     assert killed.status_code == 503, killed.text
     assert killed.headers["content-type"] == "application/problem+json"
     assert again.status_code == 200  # the pool replaced the dead connection
+
+
+def test_a_refused_statement_stays_a_500_not_a_503(app_factory: Any) -> None:
+    app = app_factory()
+
+    @app.get("/api/v1/refused-statement")
+    def refused() -> None:
+        raise IntegrityError("INSERT ...", {}, Exception("duplicate key"))
+
+    with TestClient(app, raise_server_exceptions=False) as client:
+        response = client.get("/api/v1/refused-statement")
+    assert response.status_code == 500 and "duplicate key" not in response.text
