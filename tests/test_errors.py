@@ -1,4 +1,5 @@
-"""Hostile input gets a 4xx problem document, never a 500, and changes nothing."""
+"""Hostile input gets a 4xx problem document, never a 500, and changes nothing (the
+database going away is in test_errors_outage.py)."""
 
 from __future__ import annotations
 

@@ -182,7 +182,7 @@ def postgres_database(url: str) -> Iterator[str]:
 
     admin_url = make_url(normalise_url(url))
     name = f"fireline_bench_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT", pool_pre_ping=True)
     with admin.connect() as connection:
         connection.execute(text(f'CREATE DATABASE "{name}"'))
     try:

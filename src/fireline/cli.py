@@ -24,8 +24,16 @@ GROUPS = (
     ("testing", "fireline.testing.cli"),
     ("quarantine", "fireline.quarantine.cli"),
     ("zones", "fireline.zones.cli"),
+    ("retention", "fireline.retention.cli"),
 )
-COMMAND_MODULES = ("fireline.serve", "fireline.worker.cli", "fireline.demo.cli")
+COMMAND_MODULES = (
+    "fireline.serve",
+    "fireline.worker.cli",
+    "fireline.demo.cli",
+    "fireline.db.backupcli",
+)
+# Top-level commands whose module needs no domain: built alone, like a named group.
+LONE_COMMANDS = {"backup": "fireline.db.backupcli", "restore": "fireline.db.backupcli"}
 
 
 def build(group: str | None = None) -> typer.Typer:
@@ -38,6 +46,9 @@ def build(group: str | None = None) -> typer.Typer:
         no_args_is_help=True,
         pretty_exceptions_enable=False,
     )
+    if group in LONE_COMMANDS:
+        importlib.import_module(LONE_COMMANDS[group]).register(app)
+        return app
     for name, module in GROUPS:
         if group in (None, name):
             app.add_typer(importlib.import_module(module).app, name=name)
@@ -55,7 +66,8 @@ def main() -> None:
 
     try:
         named = sys.argv[1] if len(sys.argv) > 1 else None
-        build(named if named in dict(GROUPS) else None)(standalone_mode=True)
+        alone = named in dict(GROUPS) or named in LONE_COMMANDS
+        build(named if alone else None)(standalone_mode=True)
     except DatabaseUnavailable as exc:
         err.print(f"[bold red]error:[/] {exc}", soft_wrap=True)
         sys.exit(1)

@@ -9,6 +9,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy import exc as sa_exc
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -143,6 +144,43 @@ def document_problems(app: FastAPI) -> None:
         return app.openapi_schema or build()
 
     app.openapi = openapi  # type: ignore[method-assign]
+# What the driver raises when the server went away or cannot be reached: SQLAlchemy
+# wraps psycopg's and sqlite3's OperationalError; InterfaceError is a closed
+# connection; TimeoutError is an exhausted pool; PendingRollbackError follows a
+# connection lost mid-transaction. Constraint errors are not among them: they stay 500s.
+DATABASE_DOWN: tuple[type[Exception], ...] = (
+    sa_exc.OperationalError,
+    sa_exc.InterfaceError,
+    sa_exc.DisconnectionError,
+    sa_exc.TimeoutError,
+    sa_exc.PendingRollbackError,
+)
+# RFC 9110 section 15.6.4: 503 means temporary; Retry-After says when to try again.
+RETRY_AFTER_SECONDS = "5"
+
+
+def database_unavailable() -> Problem:
+    return Problem(
+        503,
+        "the database is unavailable; nothing was saved by this request, try again shortly",
+        headers={"Retry-After": RETRY_AFTER_SECONDS},
+    )
+
+
+def is_database_down(exc: Exception) -> bool:
+    """A lost or unreachable database, not a refused statement (a constraint, bad SQL)."""
+    if isinstance(exc, DATABASE_DOWN):
+        return True
+    # Any driver error on a connection SQLAlchemy found dead (a closed SQLite file
+    # raises ProgrammingError, for instance).
+    return isinstance(exc, sa_exc.DBAPIError) and exc.connection_invalidated
+
+
+async def _on_database_down(request: Request, exc: Exception) -> JSONResponse:
+    if not is_database_down(exc):
+        raise exc  # an ordinary server error: a 500, as before
+    # The driver's message may hold the host, the SQL or its values: never sent.
+    return problem_response(database_unavailable(), request)
 
 
 def install_problem_handlers(app: FastAPI) -> None:
@@ -152,3 +190,5 @@ def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _on_validation)
     app.add_exception_handler(StaleDataError, _on_stale)
     app.add_exception_handler(RecursionError, _on_recursion)
+    for kind in (*DATABASE_DOWN, sa_exc.DBAPIError):
+        app.add_exception_handler(kind, _on_database_down)

@@ -28,7 +28,10 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 def test_the_table_has_every_job(engine: Engine) -> None:
     names = [job.name for job in JOBS]
-    assert names == ["daily-signals", "response-sweep", "case-linking", "quarantine-completion"]
+    assert names == [
+        "daily-signals", "response-sweep", "case-linking", "quarantine-completion",
+        "retention-purge",
+    ]
     scheduler = build_scheduler(context(engine), SHANGHAI)
     assert sorted(job.id for job in scheduler.get_jobs()) == sorted(names)
     assert find("response-sweep") is JOBS[1] and find("nope") is None

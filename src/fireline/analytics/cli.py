@@ -23,6 +23,7 @@ from fireline.analytics.aberration import detect_aberrations
 from fireline.analytics.ears import EarsResult
 from fireline.analytics.growth import growth_rate
 from fireline.analytics.rt import EPIESTIM_COLUMNS, estimate_rt
+from fireline.interop.cells import inert_row
 
 __all__ = ["app"]
 
@@ -136,7 +137,7 @@ def _write(header: Sequence[str], rows: Iterable[Sequence[object]], out: Path | 
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(header)
-    writer.writerows([_fmt(v) for v in row] for row in rows)
+    writer.writerows(inert_row(_fmt(v) for v in row) for row in rows)
     if out is None:
         typer.echo(buf.getvalue(), nl=False)
         return

@@ -29,6 +29,7 @@ __all__ = [
     "PlaybookTask",
     "QuarantinePeriod",
     "QuarantinePhase",
+    "Retention",
     "SerialInterval",
     "Source",
     "Symptom",
@@ -252,6 +253,15 @@ class Testing(Model):
     source: SourceRef
 
 
+class Retention(Model):
+    """How long identifiers are kept once the work that needed them is over."""
+
+    # Days after a contact's last quarantine order closed before their name, IDs,
+    # phone, address and birth day are pseudonymised (people/retention.py).
+    contact_identifiers_days: int = Field(ge=1, le=3650)
+    source: SourceRef
+
+
 class DiseaseProfile(Model):
     """Everything Fireline knows about one disease."""
 
@@ -270,6 +280,7 @@ class DiseaseProfile(Model):
     playbook: Playbook
     hospitalisation: Hospitalisation
     testing: Testing | None = None
+    retention: Retention | None = None
 
     @model_validator(mode="after")
     def _consistent(self) -> DiseaseProfile:

@@ -9,6 +9,7 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.styles import PatternFill
 
+from fireline.interop.cells import inert_row
 from fireline.response.league import INDICATORS, LeagueRow
 
 RED_FILL = "F4CCCC"
@@ -41,7 +42,7 @@ def rows(table: list[LeagueRow]) -> list[list[Any]]:
                 _number(cell.trend),
                 int(cell.red),
             ]
-        out.append(line)
+        out.append(inert_row(line))
     return out
 
 

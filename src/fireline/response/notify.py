@@ -29,6 +29,10 @@ log = logging.getLogger(__name__)
 
 Task = ResponseTask
 BATCH = 200
+# Delivery is at least once: a sweep killed after a POST but before its commit sends
+# that escalation again. The key (IETF draft-ietf-httpapi-idempotency-key-header) is
+# the same on every resend, so the receiver can drop the repeat.
+IDEMPOTENCY_KEY = "Idempotency-Key"
 
 
 def escalate(session: Session, now: datetime, settings: ResponseSettings) -> int:
@@ -75,6 +79,7 @@ def _message(
     payload = {
         "text": text,
         "event": "task_escalated",
+        "notification_id": note.id,
         "step": note.step,
         "board": board,
         "owner": owner,
@@ -98,6 +103,10 @@ def _mark(session: Session, ids: list[int], column: str, now: datetime) -> None:
         )
 
 
+def idempotency_key(message: Message) -> str:
+    return f"fireline-notification-{message.notification_id}"
+
+
 def send_webhooks(
     session: Session, now: datetime, settings: ResponseSettings, client: httpx.Client
 ) -> int:
@@ -107,7 +116,8 @@ def send_webhooks(
     sent: list[int] = []
     for message in _pending(session, now, ResponseNotification.webhook_at):
         try:
-            reply = client.post(settings.webhook_url, json=message.payload)
+            reply = client.post(settings.webhook_url, json=message.payload,
+                                headers={IDEMPOTENCY_KEY: idempotency_key(message)})
             reply.raise_for_status()
         except httpx.HTTPError as exc:
             log.warning("response webhook failed: %s", type(exc).__name__)

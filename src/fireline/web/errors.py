@@ -9,10 +9,11 @@ from urllib.parse import quote
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import RedirectResponse, Response
+from sqlalchemy.exc import DBAPIError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from fireline.auth.deps import NotLoggedIn
-from fireline.errors import Problem
+from fireline.errors import DATABASE_DOWN, RETRY_AFTER_SECONDS, Problem, is_database_down
 from fireline.web.deps import public_page, web_state
 from fireline.web.i18n import N_
 
@@ -44,6 +45,13 @@ MESSAGES: Final = {
         N_("The file is larger than this server accepts. Split it into smaller files, "
            "or ask an administrator about the upload limit."),
     ),
+    503: (
+        N_("Service unavailable"),
+        N_(
+            "The database cannot be reached at the moment. What you just sent was not saved. "
+            "Wait a few seconds and try again."
+        ),
+    ),
 }
 FALLBACK: Final = (N_("Something went wrong"), N_("The request could not be completed."))
 
@@ -61,9 +69,12 @@ def login_redirect(request: Request) -> Response:
 def error_page(request: Request, status: int) -> Response:
     page = public_page(request, web_state(request))
     title, message = MESSAGES.get(status, FALLBACK)
-    return page.render(
+    response = page.render(
         "web/error.html", status_code=status, status=status, title=title, message=message
     )
+    if status == 503:
+        response.headers["Retry-After"] = RETRY_AFTER_SECONDS
+    return response
 
 
 def _status_of(exc: Exception) -> int:
@@ -71,11 +82,15 @@ def _status_of(exc: Exception) -> int:
         return exc.status
     if isinstance(exc, StarletteHTTPException):
         return exc.status_code
+    if is_database_down(exc):
+        return 503
     return 400  # a page's malformed query or form
 
 
 def _for_pages(api_handler: Handler) -> Handler:
     async def handle(request: Request, exc: Exception) -> Response:
+        if isinstance(exc, DBAPIError) and not is_database_down(exc):
+            raise exc  # an ordinary server error: a 500, as before
         if request.url.path.startswith(API_PREFIX):
             return await api_handler(request, exc)
         status = _status_of(exc)
@@ -92,7 +107,8 @@ async def _on_not_logged_in(request: Request, exc: Exception) -> Response:
 
 def install_page_errors(app: FastAPI) -> None:
     """Wrap the problem+json handlers already installed so pages get HTML instead."""
-    for kind in (Problem, StarletteHTTPException, RequestValidationError):
+    for kind in (Problem, StarletteHTTPException, RequestValidationError, *DATABASE_DOWN,
+                 DBAPIError):
         api_handler: Handler = app.exception_handlers[kind]  # type: ignore[assignment]
         app.add_exception_handler(kind, _for_pages(api_handler))
     app.add_exception_handler(NotLoggedIn, _on_not_logged_in)

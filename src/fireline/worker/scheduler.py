@@ -20,6 +20,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from fireline.places.service import root_timezone
 from fireline.quarantine import jobs as quarantine_jobs
 from fireline.response import jobs as response_jobs
+from fireline.retention import jobs as retention_jobs
 from fireline.surveillance.signals import jobs as signal_jobs
 from fireline.tracing import jobs as tracing_jobs
 from fireline.worker.runner import JobContext, Work, run_job
@@ -77,6 +78,13 @@ def quarantine_completion(context: JobContext) -> str:
     return f"{quarantine_jobs.run_once(context.sessions, context.clock.now())} orders completed"
 
 
+def retention_purge(context: JobContext) -> str:
+    found = retention_jobs.run_once(
+        context.sessions, context.clock.now(), context.settings.disease_dir
+    )
+    return f"{found.eligible} contacts due, {found.pseudonymised} pseudonymised"
+
+
 JOBS: tuple[Job, ...] = (
     Job("daily-signals", Daily(lambda c: c.settings.signals_time), daily_signals,
         "aberration detection on the daily case counts; raises alerts"),
@@ -86,8 +94,8 @@ JOBS: tuple[Job, ...] = (
         "links contacts who became cases to their infector"),
     Job("quarantine-completion", Daily(lambda c: c.quarantine.completion_time),
         quarantine_completion, "closes quarantines whose period ended with a clean report"),
-    # Register the retention purge here (issue #13): a plain function of the context,
-    # e.g. Job("retention-purge", Daily(lambda c: "02:00"), retention_purge, "...").
+    Job("retention-purge", Daily(lambda c: c.quarantine.completion_time), retention_purge,
+        "pseudonymises contacts whose quarantine closed past their profile's retention"),
 )
 
 

@@ -1,14 +1,19 @@
-"""The daily signal job's work: one committed run for one day (the worker schedules it)."""
+"""The daily signal job's work: one committed run for one day (the worker schedules it),
+and a run killed mid-way that resumes."""
 
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from fireline.surveillance.signals.jobs import run_once
 from fireline.surveillance.signals.models import Alert
+from tests.conftest import BACKENDS
+from tests.db.factories import resumed_equals_uninterrupted
 from tests.places.factories import small_tree
 from tests.surveillance.signals.factories import add_daily_cases
 
@@ -24,3 +29,19 @@ def test_run_once_commits_the_days_alerts(
     assert summary.signal_date == END and summary.alerts > 0
     session.expire_all()
     assert session.scalars(select(Alert.signal_date)).all() == [END] * summary.alerts
+
+
+def _spike(session: Session) -> None:
+    tree = small_tree(session)
+    add_daily_cases(session, tree["C1A"], END, [2, 3, 2, 3, 2, 3, 2, 3, 2, 3, 2, 30])
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_an_interrupted_signal_run_resumes_without_duplicate_alerts(
+    backend: str, tmp_path: Path
+) -> None:
+    counts = resumed_equals_uninterrupted(
+        backend, tmp_path, _spike,
+        [(lambda sessions: run_once(sessions, END), r"INSERT INTO alerts")],
+    )
+    assert counts["alerts"] >= 3  # the county, its city and the province

@@ -15,6 +15,8 @@ import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from fireline.interop.cells import inert_rows
+
 ERROR, SKIPPED = "error", "skipped"
 FIELDS = ("line", "column", "value", "message", "severity")
 SCHEMA = pa.schema(
@@ -115,5 +117,5 @@ def to_csv(rows: list[tuple[int, str, str, str, str]]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(FIELDS)
-    writer.writerows(rows)
+    writer.writerows(inert_rows(rows))
     return buffer.getvalue()

@@ -17,6 +17,7 @@ from sqlalchemy import Select, or_, select
 from starlette.datastructures import QueryParams
 
 from fireline.auth import audit
+from fireline.interop.cells import inert_row
 from fireline.people.models import Person
 from fireline.places.models import Jurisdiction, subtree_ids
 from fireline.surveillance.models import CLASSIFICATIONS, Case
@@ -171,13 +172,13 @@ def export_csv(page: Page, query: CaseQuery, include_names: bool) -> str:
     for row in rows:
         case, place = row[0], row[1]
         sex, birth = (row[3], row[4]) if persons else (None, None)
-        writer.writerow([
+        writer.writerow(inert_row([
             case.id, case.date_onset or "", case.date_reporting, case.date_outcome or "",
             sex or "", _blank(age_at(birth, case.date_onset or case.date_reporting)),
             place.code, case.outcome or "", case.classification, case.disease,
             case.external_id or "", "true" if case.imported else "false",
             *((row[2],) if names else ()),
-        ])
+        ]))
     if persons:
         audit_read(page, rows, "export", names=names, filters=query.link())
     else:

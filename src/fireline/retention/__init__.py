@@ -1,0 +1,1 @@
+"""Retention: identifiers kept no longer than their purpose needs (per disease profile)."""

@@ -1,0 +1,48 @@
+"""``fireline retention purge``: pseudonymise contacts due under the profiles' rules."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import typer
+
+from fireline.auth.scope import system_actor
+from fireline.console import database_session, fail, out
+from fireline.diseases.loader import load_profiles
+from fireline.retention.service import purge_closed_contacts
+from fireline.settings import Settings
+
+app = typer.Typer(help="Keep identifiers no longer than needed.", no_args_is_help=True)
+
+
+def _instant(value: str | None) -> datetime:
+    if value is None:
+        return datetime.now(UTC)
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        fail(f"--now {value!r} is not an ISO 8601 instant (YYYY-MM-DDTHH:MM[+08:00])")
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+@app.command()
+def purge(
+    apply: bool = typer.Option(
+        False, "--apply/--dry-run",
+        help="Pseudonymise now; the default only counts (both are audited).",
+    ),
+    now: str | None = typer.Option(None, help="As of this instant (default: now)"),
+) -> None:
+    """Pseudonymise contacts whose every quarantine closed more than the profile's days ago."""
+    moment = _instant(now)
+    settings = Settings()
+    profiles = load_profiles(settings.disease_dir)
+    with database_session(settings) as session:
+        summary = purge_closed_contacts(
+            session, system_actor(), moment, not apply, profiles)
+    rules = ", ".join(f"{code} {days} d" for code, days in summary.rules.items()) or "none"
+    out.print(f"rules: {rules}")
+    if summary.dry_run:
+        out.print(f"{summary.eligible} contacts due (dry run: nothing changed; --apply to purge)")
+    else:
+        out.print(f"{summary.pseudonymised} contacts pseudonymised")

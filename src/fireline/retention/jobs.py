@@ -1,0 +1,37 @@
+"""The retention purge as a job the scheduler calls: a dry run, then the purge.
+
+Sara Alert runs its purge weekly; ``fireline worker`` runs this daily at the quarantine
+completion time (``QuarantineSettings.completion_time``), so the day a contact becomes
+due is the day their identifiers go.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from fireline.auth.scope import system_actor
+from fireline.db.engine import transaction
+from fireline.diseases.loader import load_profiles
+from fireline.retention.service import PurgeSummary, purge_closed_contacts
+
+log = logging.getLogger(__name__)
+
+
+def run_once(
+    sessions: sessionmaker[Session], now: datetime, disease_dir: Path | None = None
+) -> PurgeSummary:
+    """Count first (audited), then pseudonymise in its own transaction (audited)."""
+    profiles = load_profiles(disease_dir)
+    with transaction(sessions) as session:
+        counted = purge_closed_contacts(session, system_actor(), now, True, profiles)
+    if not counted.eligible:
+        return counted
+    with transaction(sessions) as session:
+        done = purge_closed_contacts(session, system_actor(), now, False, profiles)
+    # Counts only: the log never carries personal data.
+    log.info("retention: %d contacts due, %d pseudonymised", counted.eligible, done.pseudonymised)
+    return done
