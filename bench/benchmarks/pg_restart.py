@@ -2,7 +2,8 @@
 
 What is measured: how long the users were refused (from the first 503 any user got
 to the last one), against the restart itself
-(``pg_ctlcluster 15 main restart``, or ``FIRELINE_BENCH_PG_CLUSTER``). What must
+(``pg_ctlcluster VERSION main restart`` for the installed version, or
+``FIRELINE_BENCH_PG_CLUSTER``). What must
 hold: every refusal is a 503 problem+json (no 500, no dropped connection), the app
 recovers without a restart of its own, and every case is there exactly once
 (each user retries a write until it is created, 201, or found already created,
@@ -88,7 +89,10 @@ class User(threading.Thread):
 
 
 def cluster_restart(engine: Engine) -> None:
-    version, name = os.environ.get("FIRELINE_BENCH_PG_CLUSTER", "15 main").split()
+    # Debian's layout: one folder per installed major version (as .ci/run reads it).
+    installed = sorted(os.listdir("/etc/postgresql")) if os.path.isdir("/etc/postgresql") else []
+    default = f"{installed[-1] if installed else '15'} main"
+    version, name = os.environ.get("FIRELINE_BENCH_PG_CLUSTER", default).split()
     subprocess.run(["pg_ctlcluster", "--skip-systemctl-redirect", version, name, "restart"],
                    check=True, timeout=120)
 
