@@ -11,7 +11,7 @@ from fastapi.responses import RedirectResponse, Response
 from fireline.auth.deps import SESSION_COOKIE, check_csrf, session_token
 from fireline.auth.roles import ROLE_NAMES
 from fireline.auth.service import InvalidCredentials, authenticate, issue_token, revoke_token
-from fireline.db.deps import DbSession
+from fireline.db.deps import DbSession, ReadSession
 from fireline.web.deps import CSRF_FIELD, PublicPage
 
 router = APIRouter()
@@ -66,13 +66,15 @@ def login_page(
 def login(
     page: PublicPage,
     session: DbSession,
+    reading: ReadSession,
     username: Annotated[str, Form()] = "",
     password: Annotated[str, Form()] = "",
     next: Annotated[str, Form()] = "/",
 ) -> Response:
     settings = page.state.settings
     try:
-        user = authenticate(session, username.strip(), password)
+        # The password hash takes long on purpose: checked outside the write transaction.
+        user = authenticate(reading, username.strip(), password)
     except InvalidCredentials:
         # One message for an unknown user and a wrong password alike.
         return _login_form(page, safe_next(next), failed=True, username=username)

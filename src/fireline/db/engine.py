@@ -42,8 +42,28 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+# Execution option of the engine that ``read_only`` returns: its transactions begin
+# DEFERRED and never take the write lock.
+READ_ONLY = "fireline_read_only"
+
+
 def _sqlite_begin(connection: Any) -> None:
-    connection.exec_driver_sql("BEGIN")
+    # A deferred transaction that has read and then writes cannot wait for the
+    # write lock: under WAL the upgrade fails at once with SQLITE_BUSY whatever the
+    # busy timeout ("database is locked"). BEGIN IMMEDIATE takes the lock first and
+    # waits for it through the busy handler (sqlite.org/lang_transaction.html,
+    # sqlite.org/wal.html "Concurrency"). Read-only work keeps DEFERRED, since WAL
+    # readers never wait for a writer, and query_only makes a write in it fail every
+    # time rather than only when another writer is busy (sqlite.org/pragma.html).
+    reading = bool(connection.get_execution_options().get(READ_ONLY))
+    connection.exec_driver_sql(f"PRAGMA query_only={int(reading)}")
+    connection.exec_driver_sql("BEGIN DEFERRED" if reading else "BEGIN IMMEDIATE")
+
+
+def read_only(engine: Engine) -> Engine:
+    """The same engine and pool; on SQLite its transactions read a snapshot without
+    taking the write lock (a write in them fails at once: use ``engine`` to write)."""
+    return engine.execution_options(**{READ_ONLY: True})
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
@@ -54,18 +74,25 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         database = parsed.database
         if database and database != ":memory:":
             Path(database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, **kwargs)
+        engine = create_engine(url, **_quiet(kwargs))
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
         return engine
     kwargs.setdefault("pool_pre_ping", True)
-    return create_engine(url, **kwargs)
+    return create_engine(url, **_quiet(kwargs))
+
+
+def _quiet(kwargs: dict[str, Any]) -> dict[str, Any]:
+    """Keep statement parameters (names, ID numbers) out of error messages and logs:
+    an unexpected error is logged with its message (OWASP Logging Cheat Sheet, "Data
+    to exclude")."""
+    return {"hide_parameters": True, **kwargs}
 
 
 def check_connection(engine: Engine) -> None:
     """Raise DatabaseUnavailable with a one-line reason if the database cannot be reached."""
     try:
-        with engine.connect() as connection:
+        with read_only(engine).connect() as connection:
             connection.exec_driver_sql("SELECT 1")
     except Exception as exc:
         reason = str(getattr(exc, "orig", exc)).strip().splitlines()[0]
@@ -73,8 +100,9 @@ def check_connection(engine: Engine) -> None:
         raise DatabaseUnavailable(f"cannot reach the database at {safe_url}: {reason}") from exc
 
 
-def session_factory(engine: Engine) -> sessionmaker[Session]:
-    return sessionmaker(bind=engine, expire_on_commit=False)
+def session_factory(engine: Engine, *, reading: bool = False) -> sessionmaker[Session]:
+    """Sessions that write (the default) or, with ``reading``, only read (``read_only``)."""
+    return sessionmaker(bind=read_only(engine) if reading else engine, expire_on_commit=False)
 
 
 @contextmanager

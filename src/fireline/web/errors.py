@@ -66,7 +66,9 @@ def _status_of(exc: Exception) -> int:
         return exc.status
     if isinstance(exc, StarletteHTTPException):
         return exc.status_code
-    return 400  # a page's malformed query or form
+    if isinstance(exc, RequestValidationError):
+        return 400  # a page's malformed query or form
+    return 500
 
 
 def _for_pages(api_handler: Handler) -> Handler:
@@ -87,7 +89,7 @@ async def _on_not_logged_in(request: Request, exc: Exception) -> Response:
 
 def install_page_errors(app: FastAPI) -> None:
     """Wrap the problem+json handlers already installed so pages get HTML instead."""
-    for kind in (Problem, StarletteHTTPException, RequestValidationError):
+    for kind in (Problem, StarletteHTTPException, RequestValidationError, Exception):
         api_handler: Handler = app.exception_handlers[kind]  # type: ignore[assignment]
         app.add_exception_handler(kind, _for_pages(api_handler))
     app.add_exception_handler(NotLoggedIn, _on_not_logged_in)

@@ -1,0 +1,131 @@
+"""SQLite under concurrent use: writers wait for the lock, readers never do.
+
+Each test has its own migrated SQLite file, because it needs real commits seen by
+two connections (the shared test database rolls every test back).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, func, select
+
+from fireline.auth import audit
+from fireline.auth.models import AuditEvent
+from fireline.auth.scope import system_actor
+from fireline.db.engine import make_engine, session_factory, transaction
+from fireline.db.migrate import upgrade
+from fireline.surveillance.intake import batches
+from fireline.surveillance.intake.batches import ImportOptions
+from fireline.surveillance.models import Case, ImportBatch
+from fireline.surveillance.service import profile_for
+from tests.places.factories import small_tree
+from tests.surveillance.intake.factories import EN_HEADER, GOOD_EN, csv_bytes
+
+HOLD_S = 1.0
+
+
+@pytest.fixture
+def sqlite(tmp_path: Path) -> Iterator[Engine]:
+    engine = make_engine(f"sqlite:///{tmp_path}/fireline.db")
+    upgrade(engine)
+    yield engine
+    engine.dispose()
+
+
+@contextmanager
+def lock_held(engine: Engine) -> Iterator[threading.Event]:
+    """Another connection writes and keeps its write transaction open for HOLD_S;
+    yields an event set once it has committed."""
+    holding, committed = threading.Event(), threading.Event()
+
+    def write_slowly() -> None:
+        with transaction(session_factory(engine)) as session:
+            audit.record(session, system_actor(), "import", "case")
+            session.flush()
+            holding.set()
+            time.sleep(HOLD_S)
+        committed.set()
+
+    thread = threading.Thread(target=write_slowly)
+    thread.start()
+    assert holding.wait(5)
+    try:
+        yield committed
+    finally:
+        thread.join()
+
+
+def audit_count(engine: Engine) -> int:
+    with transaction(session_factory(engine, reading=True)) as session:
+        return int(session.scalar(select(func.count()).select_from(AuditEvent)) or 0)
+
+
+def test_an_audited_read_waits_for_a_writer_instead_of_failing(sqlite: Engine) -> None:
+    """A plain (deferred) BEGIN read first, then failed at once on the audit row's
+    INSERT with 'database is locked': the busy handler cannot run for a lock upgrade."""
+    began = time.perf_counter()
+    with lock_held(sqlite), transaction(session_factory(sqlite)) as session:
+        session.scalar(select(func.count()).select_from(AuditEvent))  # the read
+        audit.record(session, system_actor(), "read", "person", [1])  # its audit row
+    waited = time.perf_counter() - began
+    assert waited > HOLD_S / 2  # it waited for the other writer to commit...
+    assert audit_count(sqlite) == 2  # ...and both rows were written
+
+
+def test_a_reading_session_never_waits_for_a_writer(sqlite: Engine) -> None:
+    with lock_held(sqlite) as committed:
+        assert audit_count(sqlite) == 0  # the other transaction's row is not committed yet
+        assert not committed.is_set()  # so this read did not wait for it
+
+
+def test_a_reading_session_refuses_to_write(sqlite: Engine) -> None:
+    """Read-only is enforced by SQLite, not by convention: its write would not wait."""
+    from sqlalchemy.exc import OperationalError
+
+    with (
+        pytest.raises(OperationalError, match="readonly"),
+        transaction(session_factory(sqlite, reading=True)) as session,
+    ):
+        audit.record(session, system_actor(), "read", "person", [1])
+        session.flush()
+
+
+def test_an_import_is_validated_outside_the_write_lock_and_invisible_until_loaded(
+    sqlite: Engine,
+) -> None:
+    with transaction(session_factory(sqlite)) as session:
+        small_tree(session)
+    content = csv_bytes(EN_HEADER, GOOD_EN)
+    options = ImportOptions(disease="covid19", source="test")
+    actor = system_actor()
+    profile_for("covid19")  # parsed once per process (seconds on a busy machine), not timed
+    with (
+        lock_held(sqlite) as committed,
+        transaction(session_factory(sqlite, reading=True)) as session,
+    ):
+        prepared = batches.prepare_file(
+            session, actor, filename="cases.csv", content=content, options=options
+        )
+        assert not committed.is_set()  # it did not wait for the lock
+        assert session.scalar(select(func.count()).select_from(ImportBatch)) == 0
+    assert prepared.validated is not None
+    assert not prepared.validated.bad.any()
+    assert cases(sqlite) == 0
+    with transaction(session_factory(sqlite)) as session:
+        batch = batches.import_file(
+            session, actor, filename="cases.csv", content=content, options=options,
+            prepared=prepared,
+        )
+    assert batch.status == "committed"
+    assert cases(sqlite) == len(GOOD_EN)
+
+
+def cases(engine: Engine) -> int:
+    with transaction(session_factory(engine, reading=True)) as session:
+        return int(session.scalar(select(func.count()).select_from(Case)) or 0)
