@@ -6,10 +6,9 @@ from collections.abc import Iterator
 from typing import Annotated
 
 from fastapi import Depends, Request
-from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from fireline.db.engine import read_only
+from fireline.db.engine import reading
 
 
 def get_session(request: Request) -> Iterator[Session]:
@@ -27,10 +26,8 @@ DbSession = Annotated[Session, Depends(get_session, scope="function")]
 def get_read_session(request: Request) -> Iterator[Session]:
     """A session that only reads: on SQLite it neither takes nor waits for the write
     lock, so slow work between its reads (a password hash) holds up no writer."""
-    factory: sessionmaker[Session] = request.app.state.sessions
-    bind = factory.kw.get("bind")
-    bind = read_only(bind) if isinstance(bind, Engine) else bind  # tests: their connection
-    with factory(bind=bind) as session, session.begin():
+    factory: sessionmaker[Session] = reading(request.app.state.sessions)
+    with factory() as session, session.begin():
         yield session
 
 

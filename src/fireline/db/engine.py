@@ -110,3 +110,11 @@ def transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
     """A session that commits on success and rolls back on any error."""
     with factory() as session, session.begin():
         yield session
+
+
+def reading(sessions: sessionmaker[Session]) -> sessionmaker[Session]:
+    """The reading counterpart of ``sessions`` (which tests bind to a connection: kept)."""
+    bind = sessions.kw.get("bind")
+    if not isinstance(bind, Engine):
+        return sessions
+    return sessionmaker(bind=read_only(bind), expire_on_commit=False)

@@ -9,8 +9,8 @@ from datetime import date, datetime, timedelta
 from sqlalchemy.orm import Session, sessionmaker
 
 from fireline.auth.scope import system_actor
-from fireline.db.engine import transaction
-from fireline.surveillance.signals.service import run_signals
+from fireline.db.engine import reading, transaction
+from fireline.surveillance.signals.service import compute_alarms, store_alarms
 
 log = logging.getLogger(__name__)
 
@@ -25,8 +25,12 @@ def seconds_until(at: str, now: datetime) -> float:
 
 
 def run_once(sessions: sessionmaker[Session], signal_date: date) -> None:
+    """Compute in a reading transaction, then write the alerts in a short one: the
+    series are read without holding SQLite's write lock."""
+    with transaction(reading(sessions)) as session:
+        found = compute_alarms(session, signal_date)
     with transaction(sessions) as session:
-        summary = run_signals(session, system_actor(), signal_date)
+        summary = store_alarms(session, system_actor(), found)
     # Counts only: the log never carries personal data.
     log.info("signals %s: %d series, %d alerts", signal_date, summary.series, summary.alerts)
 
