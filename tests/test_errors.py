@@ -5,10 +5,9 @@ from __future__ import annotations
 import socket
 from typing import Any
 
+from bench.benchmarks._browser import served
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-
-from bench.benchmarks._browser import served
 
 
 def failing_app(app_factory: Any) -> FastAPI:
