@@ -77,14 +77,18 @@ def served(url: str, log: Path) -> Iterator[str]:
                           stderr=subprocess.STDOUT)
         base = f"http://127.0.0.1:{port}"
         try:
-            _wait_healthy(base, server)
+            try:
+                _wait_healthy(base, server)
+            except RuntimeError:
+                sys.stderr.write(log.read_text(errors="replace")[-3000:])
+                raise
             yield base
         finally:
             server.terminate()
             server.wait(timeout=30)
 
 
-def _wait_healthy(base: str, server: subprocess.Popen[bytes], timeout: float = 60) -> None:
+def _wait_healthy(base: str, server: subprocess.Popen[bytes], timeout: float = 240) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if server.poll() is not None:
