@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -38,16 +39,48 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_S * 1000}")
     cursor.close()
 
 
+BUSY_TIMEOUT_S = 10
 # Execution option of the engine that ``read_only`` returns: its transactions begin
 # DEFERRED and never take the write lock.
 READ_ONLY = "fireline_read_only"
 
 
-def _sqlite_begin(connection: Any) -> None:
+class _Writers:
+    """This process's write transactions on one SQLite file, one at a time in a queue.
+
+    SQLite's busy handler polls for the lock, sleeping up to 100 ms between tries
+    (sqlite.org/c3ref/busy_timeout.html), so among many waiting threads the lock goes
+    to whichever wakes first and one can wait past the timeout. Waiting on a Python
+    lock instead wakes a waiter as soon as the lock is free; only the holder polls,
+    against other processes (a CLI import). A connection that ends its transaction
+    in any way (commit, rollback, return to the pool) frees the lock.
+    """
+
+    KEY = "fireline_writer"
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+
+    def begin(self, connection: Any) -> None:
+        # Bounded: a thread opening a second write transaction would wait for itself;
+        # after the timeout it goes on and SQLite refuses it as it did before.
+        if self.lock.acquire(timeout=BUSY_TIMEOUT_S):
+            connection.info[self.KEY] = True
+
+    def end(self, connection: Any) -> None:
+        if connection.info.pop(self.KEY, False):
+            self.lock.release()
+
+    def checkin(self, _dbapi_connection: Any, record: Any) -> None:
+        if record.info.pop(self.KEY, False):
+            self.lock.release()
+
+
+def _sqlite_begin(writers: _Writers) -> Any:
     # A deferred transaction that has read and then writes cannot wait for the
     # write lock: under WAL the upgrade fails at once with SQLITE_BUSY whatever the
     # busy timeout ("database is locked"). BEGIN IMMEDIATE takes the lock first and
@@ -55,9 +88,16 @@ def _sqlite_begin(connection: Any) -> None:
     # sqlite.org/wal.html "Concurrency"). Read-only work keeps DEFERRED, since WAL
     # readers never wait for a writer, and query_only makes a write in it fail every
     # time rather than only when another writer is busy (sqlite.org/pragma.html).
-    reading = bool(connection.get_execution_options().get(READ_ONLY))
-    connection.exec_driver_sql(f"PRAGMA query_only={int(reading)}")
-    connection.exec_driver_sql("BEGIN DEFERRED" if reading else "BEGIN IMMEDIATE")
+    def begin(connection: Any) -> None:
+        reading = bool(connection.get_execution_options().get(READ_ONLY))
+        connection.exec_driver_sql(f"PRAGMA query_only={int(reading)}")
+        if reading:
+            connection.exec_driver_sql("BEGIN DEFERRED")
+            return
+        writers.begin(connection)
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+    return begin
 
 
 def read_only(engine: Engine) -> Engine:
@@ -75,8 +115,12 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         if database and database != ":memory:":
             Path(database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, **_quiet(kwargs))
+        writers = _Writers()
         event.listen(engine, "connect", _sqlite_pragmas)
-        event.listen(engine, "begin", _sqlite_begin)
+        event.listen(engine, "begin", _sqlite_begin(writers))
+        for name in ("commit", "rollback"):
+            event.listen(engine, name, writers.end)
+        event.listen(engine.pool, "checkin", writers.checkin)
         return engine
     kwargs.setdefault("pool_pre_ping", True)
     return create_engine(url, **_quiet(kwargs))
