@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, Request, status
 from fireline.auth import audit
 from fireline.auth.deps import ApiActor
 from fireline.auth.models import User
+from fireline.auth.passwords import hashing_slot
 from fireline.auth.schemas import AuditEventRead, TokenRead, TokenRequest, UserCreate, UserRead
 from fireline.auth.service import authenticate, create_user, issue_token, list_users
 from fireline.db.deps import DbSession, ReadSession
@@ -35,8 +36,11 @@ def create_token(
     body: TokenRequest, request: Request, session: DbSession, reading: ReadSession
 ) -> TokenRead:
     """Exchange a username and password for a bearer token."""
-    # The password hash takes long on purpose: checked outside the write transaction.
-    user = authenticate(reading, body.username, body.password)
+    # The password hash takes long on purpose: checked outside the write transaction,
+    # and the reading session gives its connection back before the write waits.
+    with hashing_slot():
+        user = authenticate(reading, body.username, body.password)
+    reading.close()
     hours = request.app.state.settings.token_hours
     issued = issue_token(session, user, kind="api", lifetime=timedelta(hours=hours))
     return TokenRead(access_token=issued.token, expires_at=issued.expires_at)

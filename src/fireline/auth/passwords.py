@@ -24,24 +24,26 @@ def _hasher() -> PasswordHasher:
 
 
 @lru_cache(maxsize=1)
-def _hashing_slots() -> threading.BoundedSemaphore:
-    # Each hash takes 64 MiB and four lanes of work (RFC 9106 section 4, the profile
-    # argon2-cffi uses). Fifty log-ins at once would run 200 lanes on a small server and
-    # starve every other request for seconds; beyond one hash per core they only queue.
+def hashing_slot() -> threading.BoundedSemaphore:
+    """Held by a log-in around its password check (``with hashing_slot():``).
+
+    Each hash takes 64 MiB and four lanes of work (RFC 9106 section 4, the profile
+    argon2-cffi uses). Fifty log-ins at once would run 200 lanes on a small server and
+    starve every other request; beyond one hash per core they only queue, and they
+    queue before they take a database connection.
+    """
     return threading.BoundedSemaphore(len(os.sched_getaffinity(0)))
 
 
 def hash_password(password: str) -> str:
     if len(password) < MIN_LENGTH:
         raise ValueError(f"a password needs at least {MIN_LENGTH} characters")
-    with _hashing_slots():
-        return _hasher().hash(password)
+    return _hasher().hash(password)
 
 
 def verify_password(password_hash: str, password: str) -> bool:
     try:
-        with _hashing_slots():
-            return _hasher().verify(password_hash, password)
+        return _hasher().verify(password_hash, password)
     except (VerificationError, InvalidHashError):
         return False
 

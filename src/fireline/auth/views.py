@@ -9,6 +9,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from fireline.auth.deps import SESSION_COOKIE, check_csrf, session_token
+from fireline.auth.passwords import hashing_slot
 from fireline.auth.roles import ROLE_NAMES
 from fireline.auth.service import InvalidCredentials, authenticate, issue_token, revoke_token
 from fireline.db.deps import DbSession, ReadSession
@@ -73,8 +74,11 @@ def login(
 ) -> Response:
     settings = page.state.settings
     try:
-        # The password hash takes long on purpose: checked outside the write transaction.
-        user = authenticate(reading, username.strip(), password)
+        # The password hash takes long on purpose: checked outside the write transaction,
+        # and the reading session gives its connection back before the write waits.
+        with hashing_slot():
+            user = authenticate(reading, username.strip(), password)
+        reading.close()
     except InvalidCredentials:
         # One message for an unknown user and a wrong password alike.
         return _login_form(page, safe_next(next), failed=True, username=username)

@@ -25,9 +25,10 @@ DbSession = Annotated[Session, Depends(get_session, scope="function")]
 
 def get_read_session(request: Request) -> Iterator[Session]:
     """A session that only reads: on SQLite it neither takes nor waits for the write
-    lock, so slow work between its reads (a password hash) holds up no writer."""
+    lock, so slow work between its reads (a password hash) holds up no writer. It has
+    nothing to commit; a route may close it early to give its connection back."""
     factory: sessionmaker[Session] = reading(request.app.state.sessions)
-    with factory() as session, session.begin():
+    with factory() as session:
         yield session
 
 

@@ -43,7 +43,9 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-BUSY_TIMEOUT_S = 10
+# As long as a request waits for a pooled connection (SQLAlchemy's pool_timeout):
+# a busy server answers late rather than with "database is locked".
+BUSY_TIMEOUT_S = 30
 # Execution option of the engine that ``read_only`` returns: its transactions begin
 # DEFERRED and never take the write lock.
 READ_ONLY = "fireline_read_only"
