@@ -116,6 +116,12 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         database = parsed.database
         if database and database != ":memory:":
             Path(database).parent.mkdir(parents=True, exist_ok=True)
+        # Requests wait for the write lock holding a pooled connection; a SQLite
+        # connection is only a file handle, so the pool holds one per server thread
+        # (AnyIO's 40) and two for some, and the wait is for the lock, never the pool.
+        if database and database != ":memory:":
+            kwargs.setdefault("pool_size", 10)
+            kwargs.setdefault("max_overflow", 80)
         engine = create_engine(url, **_quiet(kwargs))
         writers = _Writers()
         event.listen(engine, "connect", _sqlite_pragmas)
