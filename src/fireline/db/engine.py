@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 
@@ -49,6 +50,10 @@ BUSY_TIMEOUT_S = 30
 # Execution option of the engine that ``read_only`` returns: its transactions begin
 # DEFERRED and never take the write lock.
 READ_ONLY = "fireline_read_only"
+# Execution option of ``optimistic``: DEFERRED, and a write is tried without waiting.
+OPTIMISTIC = "fireline_optimistic"
+# SQLITE_BUSY and SQLITE_BUSY_SNAPSHOT (sqlite.org/rescode.html)
+LOCK_CONFLICTS = frozenset({5, 517})
 
 
 class _Writers:
@@ -91,15 +96,33 @@ def _sqlite_begin(writers: _Writers) -> Any:
     # readers never wait for a writer, and query_only makes a write in it fail every
     # time rather than only when another writer is busy (sqlite.org/pragma.html).
     def begin(connection: Any) -> None:
-        reading = bool(connection.get_execution_options().get(READ_ONLY))
+        options = connection.get_execution_options()
+        reading = bool(options.get(READ_ONLY))
         connection.exec_driver_sql(f"PRAGMA query_only={int(reading)}")
-        if reading:
+        if reading or options.get(OPTIMISTIC):
             connection.exec_driver_sql("BEGIN DEFERRED")
             return
         writers.begin(connection)
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
     return begin
+
+
+def optimistic(sessions: sessionmaker[Session]) -> sessionmaker[Session]:
+    """Sessions that begin DEFERRED: a read takes no lock, and a write fails at once
+    with a lock conflict (``is_lock_conflict``) if another connection writes or wrote
+    since this one began reading; the caller then runs the work again with ``sessions``."""
+    bind = sessions.kw.get("bind")
+    if not isinstance(bind, Engine):
+        return sessions
+    options = {OPTIMISTIC: True}
+    return sessionmaker(bind=bind.execution_options(**options), expire_on_commit=False)
+
+
+def is_lock_conflict(exc: BaseException) -> bool:
+    """SQLite refused a write because another connection holds or moved the lock."""
+    code = getattr(getattr(exc, "orig", None), "sqlite_errorcode", None)
+    return isinstance(exc, OperationalError) and code in LOCK_CONFLICTS
 
 
 def read_only(engine: Engine) -> Engine:
