@@ -18,7 +18,13 @@ from sqlalchemy import Engine, func, select
 from fireline.auth import audit
 from fireline.auth.models import AuditEvent
 from fireline.auth.scope import system_actor
-from fireline.db.engine import make_engine, session_factory, transaction
+from fireline.db.engine import (
+    is_lock_conflict,
+    make_engine,
+    optimistic,
+    session_factory,
+    transaction,
+)
 from fireline.db.migrate import upgrade
 from fireline.surveillance.intake import batches
 from fireline.surveillance.intake.batches import ImportOptions
@@ -122,3 +128,22 @@ def test_an_import_is_validated_outside_the_write_lock_and_invisible_until_loade
 def cases(engine: Engine) -> int:
     with transaction(session_factory(engine, reading=True)) as session:
         return int(session.scalar(select(func.count()).select_from(Case)) or 0)
+
+
+def test_an_optimistic_session_that_read_a_stale_snapshot_cannot_write(sqlite: Engine) -> None:
+    """What a GET's audit row meets when another connection committed meanwhile: a lock
+    conflict at once (no waiting), which the request turns into a retry."""
+    from sqlalchemy.exc import OperationalError
+
+    sessions = session_factory(sqlite)
+    with (
+        pytest.raises(OperationalError) as error,
+        transaction(optimistic(sessions)) as session,
+    ):
+        session.scalar(select(func.count()).select_from(AuditEvent))  # its snapshot
+        with transaction(sessions) as other:
+            audit.record(other, system_actor(), "import", "case")
+        audit.record(session, system_actor(), "read", "person", [1])
+        session.flush()
+    assert is_lock_conflict(error.value)
+    assert audit_count(sqlite) == 1
