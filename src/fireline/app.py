@@ -21,6 +21,7 @@ from fireline.auth.api import router as auth_router
 from fireline.bodylimit import BodyLimit
 from fireline.care.api import router as care_router
 from fireline.clock import SystemClock
+from fireline.db.deps import RetryLockConflicts
 from fireline.db.engine import DatabaseUnavailable, check_connection, make_engine, session_factory
 from fireline.diseases.api import router as diseases_router
 from fireline.errors import PROBLEM_RESPONSES, install_problem_handlers
@@ -110,6 +111,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     app.state.clock = SystemClock()
     app.state.engine = engine
     app.state.sessions = session_factory(engine)
+    app.add_middleware(RetryLockConflicts)  # inside the one that answers every error
     install_problem_handlers(app)
     app.include_router(api_router())
 

@@ -32,11 +32,14 @@ def open_engine(settings: Settings | None = None) -> Engine:
 
 
 @contextmanager
-def database_session(settings: Settings | None = None) -> Iterator[Session]:
-    """One transaction on the configured database: committed on success."""
+def database_session(
+    settings: Settings | None = None, *, reading: bool = False
+) -> Iterator[Session]:
+    """One transaction on the configured database: committed on success. With
+    ``reading``, it only reads, and on SQLite never waits for or takes the write lock."""
     engine = open_engine(settings)
     try:
-        with transaction(session_factory(engine)) as session:
+        with transaction(session_factory(engine, reading=reading)) as session:
             yield session
     finally:
         engine.dispose()

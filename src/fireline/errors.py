@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from http import HTTPStatus
 from typing import Any
 
@@ -12,6 +13,10 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from fireline.db.deps import RETRY
+from fireline.db.engine import is_lock_conflict
 
 PROBLEM_JSON = "application/problem+json"
 PROBLEM_SCHEMA = "Problem"
@@ -41,6 +46,9 @@ class ProblemDocument(BaseModel):
         description="What was refused, one object per problem: loc, msg and type for a "
         "field of the request; path (or line) and message for a part of an uploaded file.",
     )
+
+
+log = logging.getLogger(__name__)
 
 
 class Problem(Exception):
@@ -144,6 +152,8 @@ def document_problems(app: FastAPI) -> None:
         return app.openapi_schema or build()
 
     app.openapi = openapi  # type: ignore[method-assign]
+
+
 # What the driver raises when the server went away or cannot be reached: SQLAlchemy
 # wraps psycopg's and sqlite3's OperationalError; InterfaceError is a closed
 # connection; TimeoutError is an exhausted pool; PendingRollbackError follows a
@@ -167,6 +177,13 @@ def database_unavailable() -> Problem:
     )
 
 
+def retried_later(request: Request, exc: Exception) -> bool:
+    """A GET whose deferred transaction lost SQLite's write lock is run again by
+    ``db.deps.RetryLockConflicts``, outside this handler: not an outage."""
+    first_try = request.method in ("GET", "HEAD") and not request.scope.get(RETRY)
+    return first_try and is_lock_conflict(exc)
+
+
 def is_database_down(exc: Exception) -> bool:
     """A lost or unreachable database, not a refused statement (a constraint, bad SQL)."""
     if isinstance(exc, DATABASE_DOWN):
@@ -177,10 +194,54 @@ def is_database_down(exc: Exception) -> bool:
 
 
 async def _on_database_down(request: Request, exc: Exception) -> JSONResponse:
-    if not is_database_down(exc):
-        raise exc  # an ordinary server error: a 500, as before
+    if not is_database_down(exc) or retried_later(request, exc):
+        raise exc  # an ordinary server error (a 500, as before), or a GET run again
     # The driver's message may hold the host, the SQL or its values: never sent.
     return problem_response(database_unavailable(), request)
+
+
+async def _on_unexpected(request: Request, exc: Exception) -> JSONResponse:
+    return problem_response(Problem(500, "the request could not be completed"), request)
+
+
+class AnswerEveryError:
+    """Turn an exception no handler took into the app's 500 answer, and stop it there.
+
+    Starlette's outermost middleware sends a 500 and then re-raises, and uvicorn
+    closes the connection of any request whose app raised: the client's next request
+    on that keep-alive connection is reset. Inside it, this answers with the
+    ``Exception`` handler (problem+json, or the error page) and logs the error type.
+    A keep-alive connection survives a 500 (RFC 9112 section 9.3).
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def watch(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, watch)
+        except Exception as exc:
+            # The engine hides statement parameters, so the message holds no personal data.
+            log.exception("unexpected %s on %s", type(exc).__name__, scope.get("path"))
+            if started:
+                raise  # half a response was sent: only closing the connection ends it
+            request = Request(scope, receive)
+            handler = request.app.exception_handlers.get(Exception, _on_unexpected)
+            try:
+                response = await handler(request, exc)
+            except Exception:  # the error page itself failed: the plain answer still goes
+                response = await _on_unexpected(request, exc)
+            await response(scope, receive, send)
 
 
 def install_problem_handlers(app: FastAPI) -> None:
@@ -192,3 +253,5 @@ def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(RecursionError, _on_recursion)
     for kind in (*DATABASE_DOWN, sa_exc.DBAPIError):
         app.add_exception_handler(kind, _on_database_down)
+    app.add_exception_handler(Exception, _on_unexpected)
+    app.add_middleware(AnswerEveryError)

@@ -6,7 +6,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from fireline.db.engine import make_engine, session_factory, transaction
@@ -83,3 +83,15 @@ def test_bad_playbooks_are_refused_with_file_and_line(name: str, message: str) -
         load_profile_file(DATA / name)
     assert caught.value.line is not None and message in str(caught.value)
     assert str(caught.value).startswith(f"{DATA / name}:{caught.value.line}: ")
+
+
+def test_the_job_commits_each_step_of_the_sweep(tmp_path: Path) -> None:
+    """Opening, completing and escalating each commit, so the job holds SQLite's write
+    lock one step at a time; the sweep was one transaction before."""
+    engine = make_engine(f"sqlite:///{tmp_path}/fireline.db")
+    upgrade(engine)
+    commits: list[int] = []
+    event.listen(engine, "commit", lambda _connection: commits.append(1))
+    run_once(session_factory(engine), T0, Settings(), settings())
+    engine.dispose()
+    assert len(commits) == 3

@@ -21,7 +21,7 @@ from fireline.auth.schemas import (
 )
 from fireline.auth.service import create_user, issue_token, list_users, log_in
 from fireline.bounds import Id
-from fireline.db.deps import DbSession
+from fireline.db.deps import DbSession, ReadSession
 from fireline.errors import Problem, problem_response
 from fireline.pagination import Page, PageParams, make_page, page_params
 
@@ -46,13 +46,13 @@ def user_read(user: User) -> UserRead:
     responses={401: {"description": "Wrong credentials"}, 429: {"description": "Throttled"}},
 )
 def create_token(
-    body: TokenRequest, request: Request, session: DbSession
+    body: TokenRequest, request: Request, session: DbSession, reading: ReadSession
 ) -> TokenRead | JSONResponse:
     """Exchange a username and password for a bearer token (failures are throttled)."""
     now = request.app.state.clock.now()
     try:
         user = log_in(session, body.username, body.password, address=client_address(request),
-                      now=now)  # fmt: skip
+                      now=now, reading=reading)  # fmt: skip
     except Problem as refused:
         # Returned, not raised, so the transaction commits the counted failure.
         return problem_response(refused, request)

@@ -5,6 +5,7 @@ and a check against a list of commonly used passwords and context-specific words
 from __future__ import annotations
 
 import os
+import threading
 from functools import lru_cache
 from typing import Final
 
@@ -58,6 +59,18 @@ def _hasher() -> PasswordHasher:
     if os.environ.get(CHEAP_HASHES_FOR_TESTS) == "1":
         return PasswordHasher.from_parameters(profiles.CHEAPEST)
     return PasswordHasher()
+
+
+@lru_cache(maxsize=1)
+def hashing_slot() -> threading.BoundedSemaphore:
+    """Held by a log-in around its password check (``with hashing_slot():``).
+
+    Each hash takes 64 MiB and four lanes of work (RFC 9106 section 4, the profile
+    argon2-cffi uses). Fifty log-ins at once would run 200 lanes on a small server and
+    starve every other request; beyond one hash per core they only queue, and they
+    queue before they take a database connection.
+    """
+    return threading.BoundedSemaphore(len(os.sched_getaffinity(0)))
 
 
 def hash_password(password: str, *, username: str = "") -> str:

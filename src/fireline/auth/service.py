@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from fireline.auth import audit, throttle
 from fireline.auth.models import AuthToken, User
-from fireline.auth.passwords import dummy_hash, hash_password, verify_password
+from fireline.auth.passwords import dummy_hash, hash_password, hashing_slot, verify_password
 from fireline.auth.roles import ROLE_NAMES
 from fireline.auth.scope import Actor
 from fireline.errors import Conflict, Problem
@@ -114,26 +114,46 @@ def authenticate(session: Session, username: str, password: str) -> User:
 
 
 def log_in(
-    session: Session, username: str, password: str, *, address: str, now: datetime
+    session: Session,
+    username: str,
+    password: str,
+    *,
+    address: str,
+    now: datetime,
+    reading: Session | None = None,
 ) -> User:
     """``authenticate`` behind the throttle; every refusal is audited.
 
-    The caller must commit after a refusal too (return the error, do not raise it out of
-    the request's transaction), or the failure would not count.
+    The password hash takes long on purpose, so it is checked in ``reading`` (a
+    read-only session, if given) outside the write transaction, one hash per core at
+    most; ``session`` only writes the outcome. The caller must commit after a refusal
+    too (return the error, do not raise it out of the request's transaction), or the
+    failure would not count.
     """
+    check = reading if reading is not None else session
     keys = [throttle.account_key(username), throttle.address_key(address)]
-    wait = throttle.locked_for(session, keys, now)
-    if wait is not None:
-        _audit_failure(session, username, "locked")
-        raise TooManyAttempts(wait)
+    wait = throttle.locked_for(check, keys, now)
     try:
-        user = authenticate(session, username, password)
+        if wait is None:
+            with hashing_slot():
+                user = authenticate(check, username, password)
     except InvalidCredentials:
+        _close(reading)
         throttle.record_failure(session, username, address, now)
         _audit_failure(session, username, "password")
         raise
+    _close(reading)
+    if wait is not None:
+        _audit_failure(session, username, "locked")
+        raise TooManyAttempts(wait)
     throttle.record_success(session, username)
     return user
+
+
+def _close(reading: Session | None) -> None:
+    """Give the reading connection back before the write waits for the lock."""
+    if reading is not None:
+        reading.close()
 
 
 def _audit_failure(session: Session, username: str, reason: str) -> None:

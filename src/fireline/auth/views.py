@@ -20,7 +20,7 @@ from fireline.auth.service import (
     log_in,
     revoke_token,
 )
-from fireline.db.deps import DbSession
+from fireline.db.deps import DbSession, ReadSession
 from fireline.errors import NotFound
 from fireline.web.deps import CSRF_FIELD, PageContext, PublicPage
 
@@ -93,6 +93,7 @@ def login_page(
 def login(
     page: PublicPage,
     session: DbSession,
+    reading: ReadSession,
     username: Annotated[str, Form()] = "",
     password: Annotated[str, Form()] = "",
     next: Annotated[str, Form()] = "/",
@@ -104,7 +105,7 @@ def login(
                            status_code=403)  # fmt: skip
     try:
         user = log_in(session, username.strip(), password, address=client_address(request),
-                      now=request.app.state.clock.now())  # fmt: skip
+                      now=request.app.state.clock.now(), reading=reading)  # fmt: skip
     except InvalidCredentials:
         # One message for an unknown user and a wrong password alike.
         return _login_form(page, safe_next(next), refusal="password", username=username,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -9,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 
@@ -38,12 +40,95 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_S * 1000}")
     cursor.close()
 
 
-def _sqlite_begin(connection: Any) -> None:
-    connection.exec_driver_sql("BEGIN")
+# As long as a request waits for a pooled connection (SQLAlchemy's pool_timeout):
+# a busy server answers late rather than with "database is locked".
+BUSY_TIMEOUT_S = 30
+# Execution option of the engine that ``read_only`` returns: its transactions begin
+# DEFERRED and never take the write lock.
+READ_ONLY = "fireline_read_only"
+# Execution option of ``optimistic``: DEFERRED, and a write is tried without waiting.
+OPTIMISTIC = "fireline_optimistic"
+# SQLITE_BUSY and SQLITE_BUSY_SNAPSHOT (sqlite.org/rescode.html)
+LOCK_CONFLICTS = frozenset({5, 517})
+
+
+class _Writers:
+    """This process's write transactions on one SQLite file, one at a time in a queue.
+
+    SQLite's busy handler polls for the lock, sleeping up to 100 ms between tries
+    (sqlite.org/c3ref/busy_timeout.html), so among many waiting threads the lock goes
+    to whichever wakes first and one can wait past the timeout. Waiting on a Python
+    lock instead wakes a waiter as soon as the lock is free; only the holder polls,
+    against other processes (a CLI import). A connection that ends its transaction
+    in any way (commit, rollback, return to the pool) frees the lock.
+    """
+
+    KEY = "fireline_writer"
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+
+    def begin(self, connection: Any) -> None:
+        # Bounded: a thread opening a second write transaction would wait for itself;
+        # after the timeout it goes on and SQLite refuses it as it did before.
+        if self.lock.acquire(timeout=BUSY_TIMEOUT_S):
+            connection.info[self.KEY] = True
+
+    def end(self, connection: Any) -> None:
+        if connection.info.pop(self.KEY, False):
+            self.lock.release()
+
+    def checkin(self, _dbapi_connection: Any, record: Any) -> None:
+        if record.info.pop(self.KEY, False):
+            self.lock.release()
+
+
+def _sqlite_begin(writers: _Writers) -> Any:
+    # A deferred transaction that has read and then writes cannot wait for the
+    # write lock: under WAL the upgrade fails at once with SQLITE_BUSY whatever the
+    # busy timeout ("database is locked"). BEGIN IMMEDIATE takes the lock first and
+    # waits for it through the busy handler (sqlite.org/lang_transaction.html,
+    # sqlite.org/wal.html "Concurrency"). Read-only work keeps DEFERRED, since WAL
+    # readers never wait for a writer, and query_only makes a write in it fail every
+    # time rather than only when another writer is busy (sqlite.org/pragma.html).
+    def begin(connection: Any) -> None:
+        options = connection.get_execution_options()
+        reading = bool(options.get(READ_ONLY))
+        connection.exec_driver_sql(f"PRAGMA query_only={int(reading)}")
+        if reading or options.get(OPTIMISTIC):
+            connection.exec_driver_sql("BEGIN DEFERRED")
+            return
+        writers.begin(connection)
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+    return begin
+
+
+def optimistic(sessions: sessionmaker[Session]) -> sessionmaker[Session]:
+    """Sessions that begin DEFERRED: a read takes no lock, and a write fails at once
+    with a lock conflict (``is_lock_conflict``) if another connection writes or wrote
+    since this one began reading; the caller then runs the work again with ``sessions``."""
+    bind = sessions.kw.get("bind")
+    if not isinstance(bind, Engine):
+        return sessions
+    options = {OPTIMISTIC: True}
+    return sessionmaker(bind=bind.execution_options(**options), expire_on_commit=False)
+
+
+def is_lock_conflict(exc: BaseException) -> bool:
+    """SQLite refused a write because another connection holds or moved the lock."""
+    code = getattr(getattr(exc, "orig", None), "sqlite_errorcode", None)
+    return isinstance(exc, OperationalError) and code in LOCK_CONFLICTS
+
+
+def read_only(engine: Engine) -> Engine:
+    """The same engine and pool; on SQLite its transactions read a snapshot without
+    taking the write lock (a write in them fails at once: use ``engine`` to write)."""
+    return engine.execution_options(**{READ_ONLY: True})
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
@@ -54,18 +139,35 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         database = parsed.database
         if database and database != ":memory:":
             Path(database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, **kwargs)
+        # Requests wait for the write lock holding a pooled connection; a SQLite
+        # connection is only a file handle, so the pool holds one per server thread
+        # (AnyIO's 40) and two for some, and the wait is for the lock, never the pool.
+        if database and database != ":memory:":
+            kwargs.setdefault("pool_size", 10)
+            kwargs.setdefault("max_overflow", 80)
+        engine = create_engine(url, **_quiet(kwargs))
+        writers = _Writers()
         event.listen(engine, "connect", _sqlite_pragmas)
-        event.listen(engine, "begin", _sqlite_begin)
+        event.listen(engine, "begin", _sqlite_begin(writers))
+        for name in ("commit", "rollback"):
+            event.listen(engine, name, writers.end)
+        event.listen(engine.pool, "checkin", writers.checkin)
         return engine
     kwargs.setdefault("pool_pre_ping", True)
-    return create_engine(url, **kwargs)
+    return create_engine(url, **_quiet(kwargs))
+
+
+def _quiet(kwargs: dict[str, Any]) -> dict[str, Any]:
+    """Keep statement parameters (names, ID numbers) out of error messages and logs:
+    an unexpected error is logged with its message (OWASP Logging Cheat Sheet, "Data
+    to exclude")."""
+    return {"hide_parameters": True, **kwargs}
 
 
 def check_connection(engine: Engine) -> None:
     """Raise DatabaseUnavailable with a one-line reason if the database cannot be reached."""
     try:
-        with engine.connect() as connection:
+        with read_only(engine).connect() as connection:
             connection.exec_driver_sql("SELECT 1")
     except Exception as exc:
         reason = str(getattr(exc, "orig", exc)).strip().splitlines()[0]
@@ -73,8 +175,9 @@ def check_connection(engine: Engine) -> None:
         raise DatabaseUnavailable(f"cannot reach the database at {safe_url}: {reason}") from exc
 
 
-def session_factory(engine: Engine) -> sessionmaker[Session]:
-    return sessionmaker(bind=engine, expire_on_commit=False)
+def session_factory(engine: Engine, *, reading: bool = False) -> sessionmaker[Session]:
+    """Sessions that write (the default) or, with ``reading``, only read (``read_only``)."""
+    return sessionmaker(bind=read_only(engine) if reading else engine, expire_on_commit=False)
 
 
 @contextmanager
@@ -82,3 +185,11 @@ def transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
     """A session that commits on success and rolls back on any error."""
     with factory() as session, session.begin():
         yield session
+
+
+def reading(sessions: sessionmaker[Session]) -> sessionmaker[Session]:
+    """The reading counterpart of ``sessions`` (which tests bind to a connection: kept)."""
+    bind = sessions.kw.get("bind")
+    if not isinstance(bind, Engine):
+        return sessions
+    return sessionmaker(bind=read_only(bind), expire_on_commit=False)

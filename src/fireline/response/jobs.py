@@ -13,7 +13,7 @@ from fireline.db.engine import transaction
 from fireline.diseases.loader import load_profiles
 from fireline.diseases.schemas import DiseaseProfile
 from fireline.response.notify import send_email, send_webhooks
-from fireline.response.service import SweepSummary, sweep
+from fireline.response.service import SweepSummary, sweep_in_steps
 from fireline.response.settings import ResponseSettings
 from fireline.settings import Settings
 
@@ -27,12 +27,13 @@ def run_once(
     response_settings: ResponseSettings,
     profiles: Mapping[str, DiseaseProfile] | None = None,
 ) -> SweepSummary:
-    """One sweep in its own transaction, then delivery of new escalations in another;
+    """One sweep, a transaction per step, then delivery of new escalations in another;
     ``profiles`` default to those of ``settings.disease_dir``."""
     if profiles is None:
         profiles = load_profiles(settings.disease_dir)
-    with transaction(sessions) as session:
-        summary = sweep(session, now, profiles=profiles, settings=response_settings)
+    summary = sweep_in_steps(
+        lambda: transaction(sessions), now, profiles=profiles, settings=response_settings
+    )
     deliver(sessions, now, response_settings)
     # Counts only: the log never carries personal data.
     log.info(

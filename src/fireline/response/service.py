@@ -6,7 +6,8 @@ runs as the system. ``now`` comes from the injectable clock (fireline.clock).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -58,16 +59,38 @@ def sweep(
     profiles: Mapping[str, DiseaseProfile],
     settings: ResponseSettings,
 ) -> SweepSummary:
-    """Open due responses, complete tasks with evidence, record escalations: all set-based."""
-    opened = open_due_responses(session, now, profiles=profiles, settings=settings)
-    if opened.tasks > BIG_BATCH and session.get_bind().dialect.name == "postgresql":
-        # A bulk load opens thousands of responses at once; fresh statistics keep the
-        # evidence and escalation queries on index plans (autovacuum would come later).
-        for table in ("responses", "response_cases", "response_tasks"):
-            session.execute(text(f"ANALYZE {table}"))
-    completed = complete_by_evidence(session, now)
-    escalations = escalate(session, now, settings)
-    session.flush()
+    """Open due responses, complete tasks with evidence, record escalations: all set-based,
+    in the caller's transaction."""
+
+    @contextmanager
+    def same() -> Iterator[Session]:
+        yield session
+
+    return sweep_in_steps(same, now, profiles=profiles, settings=settings)
+
+
+def sweep_in_steps(
+    step: Callable[[], AbstractContextManager[Session]],
+    now: datetime,
+    *,
+    profiles: Mapping[str, DiseaseProfile],
+    settings: ResponseSettings,
+) -> SweepSummary:
+    """The sweep's three steps, each in a transaction ``step()`` opens: each is whole on
+    its own (the next sweep does what a failed one left), and the job holds SQLite's
+    write lock one step at a time."""
+    with step() as session:
+        opened = open_due_responses(session, now, profiles=profiles, settings=settings)
+        if opened.tasks > BIG_BATCH and session.get_bind().dialect.name == "postgresql":
+            # A bulk load opens thousands of responses at once; fresh statistics keep the
+            # evidence and escalation queries on index plans (autovacuum would come later).
+            for table in ("responses", "response_cases", "response_tasks"):
+                session.execute(text(f"ANALYZE {table}"))
+    with step() as session:
+        completed = complete_by_evidence(session, now)
+    with step() as session:
+        escalations = escalate(session, now, settings)
+        session.flush()
     return SweepSummary(opened.responses, opened.cases_joined, opened.tasks, completed, escalations)
 
 

@@ -1,4 +1,4 @@
-"""``fireline cases import``: load a line list from CSV or XLSX in one transaction."""
+"""``fireline cases import``: load a line list from CSV or XLSX; the load is one transaction."""
 
 from __future__ import annotations
 
@@ -61,14 +61,22 @@ def import_command(
             mapping=parse_pairs(map_),
             mapping_name=mapping,
         )
+        content = file.read_bytes()
+        with database_session(reading=True) as session:
+            actor = _actor(session, as_user)
+            prepared = batches.prepare_file(
+                session, actor, filename=file.name, content=content, options=options
+            )
+        # The file is read and validated above, outside the write lock.
         with database_session() as session:
             batch = batches.import_file(
                 session,
-                _actor(session, as_user),
+                actor,
                 filename=file.name,
-                content=file.read_bytes(),
+                content=content,
                 options=options,
                 good_rows_only=good_rows_only,
+                prepared=prepared,
             )
             shown = [
                 (p.line, p.column, p.value, p.message, p.severity)

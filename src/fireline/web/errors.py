@@ -13,7 +13,13 @@ from sqlalchemy.exc import DBAPIError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from fireline.auth.deps import NotLoggedIn
-from fireline.errors import DATABASE_DOWN, RETRY_AFTER_SECONDS, Problem, is_database_down
+from fireline.errors import (
+    DATABASE_DOWN,
+    RETRY_AFTER_SECONDS,
+    Problem,
+    is_database_down,
+    retried_later,
+)
 from fireline.web.deps import public_page, web_state
 from fireline.web.i18n import N_
 
@@ -84,13 +90,17 @@ def _status_of(exc: Exception) -> int:
         return exc.status_code
     if is_database_down(exc):
         return 503
-    return 400  # a page's malformed query or form
+    if isinstance(exc, RequestValidationError):
+        return 400  # a page's malformed query or form
+    return 500
 
 
 def _for_pages(api_handler: Handler) -> Handler:
     async def handle(request: Request, exc: Exception) -> Response:
-        if isinstance(exc, DBAPIError) and not is_database_down(exc):
-            raise exc  # an ordinary server error: a 500, as before
+        if isinstance(exc, DBAPIError) and (
+            not is_database_down(exc) or retried_later(request, exc)
+        ):
+            raise exc  # an ordinary server error (a 500, as before), or a GET run again
         if request.url.path.startswith(API_PREFIX):
             return await api_handler(request, exc)
         status = _status_of(exc)
@@ -107,8 +117,8 @@ async def _on_not_logged_in(request: Request, exc: Exception) -> Response:
 
 def install_page_errors(app: FastAPI) -> None:
     """Wrap the problem+json handlers already installed so pages get HTML instead."""
-    for kind in (Problem, StarletteHTTPException, RequestValidationError, *DATABASE_DOWN,
-                 DBAPIError):
+    kinds = (Problem, StarletteHTTPException, RequestValidationError, *DATABASE_DOWN, DBAPIError)
+    for kind in (*kinds, Exception):
         api_handler: Handler = app.exception_handlers[kind]  # type: ignore[assignment]
         app.add_exception_handler(kind, _for_pages(api_handler))
     app.add_exception_handler(NotLoggedIn, _on_not_logged_in)

@@ -7,9 +7,11 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from fireline.db.engine import READ_ONLY, make_engine, session_factory
+from fireline.db.migrate import upgrade
 from fireline.surveillance.signals.jobs import run_once
 from fireline.surveillance.signals.models import Alert
 from tests.conftest import BACKENDS
@@ -45,3 +47,17 @@ def test_an_interrupted_signal_run_resumes_without_duplicate_alerts(
         [(lambda sessions: run_once(sessions, END), r"INSERT INTO alerts")],
     )
     assert counts["alerts"] >= 3  # the county, its city and the province
+
+
+def test_the_daily_run_reads_its_series_before_taking_the_write_lock(tmp_path: Path) -> None:
+    """The series are computed in a reading transaction (SQLite: no write lock), then
+    the alerts are written in a second, short one; it was one transaction before."""
+    engine = make_engine(f"sqlite:///{tmp_path}/fireline.db")
+    upgrade(engine)
+    reading: list[bool] = []
+    event.listen(
+        engine, "begin", lambda c: reading.append(bool(c.get_execution_options().get(READ_ONLY)))
+    )
+    run_once(session_factory(engine), date(2026, 3, 1))
+    engine.dispose()
+    assert reading == [True, False]

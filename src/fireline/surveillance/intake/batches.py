@@ -90,19 +90,23 @@ def import_file(
     content: bytes,
     options: ImportOptions,
     good_rows_only: bool = False,
+    prepared: Prepared | None = None,
 ) -> ImportBatch:
     """Validate and load in one pass and one transaction; with bad rows the batch is
-    ``refused`` (its report kept, no case stored) unless ``good_rows_only``."""
+    ``refused`` (its report kept, no case stored) unless ``good_rows_only``. With
+    ``prepared`` (``prepare_file``), the file is not read and validated again."""
     batch = _new_batch(session, actor, filename, options, None)
+    explicit = {} if prepared else _explicit(session, actor, options)
     _run(
         session,
         actor,
         batch,
         content,
-        _explicit(session, actor, options),
+        explicit,
         commit=True,
         good_rows_only=good_rows_only,
         limits=options.limits,
+        prepared=prepared,
     )
     return batch
 
@@ -192,6 +196,44 @@ def _content(batch: ImportBatch) -> bytes:
     return batch.content
 
 
+@dataclass
+class Prepared:
+    """A file read, mapped and validated ahead of the transaction that loads it."""
+
+    text: TextTable
+    mapping: dict[str, str]
+    validated: Validated | None  # None: required columns are not mapped
+
+
+def prepare_file(
+    session: Session, actor: Actor, *, filename: str, content: bytes, options: ImportOptions
+) -> Prepared:
+    """Read, map and validate a file. It only reads the database, so the CLI runs it
+    before its write transaction and holds SQLite's write lock only to load."""
+    actor.require("cases:write")
+    check_classification(profile_for(options.disease), options.default_classification)
+    text = _read(content, filename, options.limits)
+    mapping = columns.resolve(text.headers, _explicit(session, actor, options))
+    validated = _validate(session, actor, text, mapping, options)
+    return Prepared(text, mapping, validated)
+
+
+def _read(content: bytes, filename: str, limits: FileLimits = DEFAULT_LIMITS) -> TextTable:
+    try:
+        return read_table(content, filename, limits)
+    except ReadError as exc:
+        raise Problem(422, f"{filename}: {exc}") from exc
+
+
+def _validate(
+    session: Session, actor: Actor, text: TextTable, mapping: dict[str, str],
+    options: ImportOptions,
+) -> Validated | None:
+    if columns.missing_required(mapping):
+        return None
+    return validate(text, mapping, _context(session, actor, options, text, mapping))
+
+
 def _run(
     session: Session,
     actor: Actor,
@@ -201,20 +243,21 @@ def _run(
     *,
     commit: bool,
     good_rows_only: bool = False,
+    prepared: Prepared | None = None,
     limits: FileLimits = DEFAULT_LIMITS,
 ) -> None:
     """Read, map, validate and (when asked and allowed) load; the report replaces the last."""
-    try:
-        text = read_table(content, batch.filename, limits)
-    except ReadError as exc:
-        raise Problem(422, f"{batch.filename}: {exc}") from exc
-    batch.encoding, batch.headers = text.encoding, text.headers
-    batch.mapping = columns.resolve(text.headers, explicit)
+    if prepared is None:
+        text = _read(content, batch.filename, limits)
+        mapping = columns.resolve(text.headers, explicit)
+        options = ImportOptions(batch.disease, batch.source, batch.default_classification)
+        prepared = Prepared(text, mapping, _validate(session, actor, text, mapping, options))
+    text, validated = prepared.text, prepared.validated
+    batch.encoding, batch.headers, batch.mapping = text.encoding, text.headers, prepared.mapping
     session.execute(delete(ImportProblem).where(ImportProblem.batch_id == batch.id))
-    if columns.missing_required(batch.mapping):
+    if validated is None:
         batch.status, batch.total_rows = "needs_mapping", text.table.num_rows + len(text.problems)
         return
-    validated = validate(text, batch.mapping, _context(session, actor, batch, text))
     good = validated.rows.filter(pa.array(~validated.bad))
     batch.total_rows = text.table.num_rows + len({p.line for p in text.problems})
     with bulk.bulk_settings(session):
@@ -242,9 +285,12 @@ def _check_and_load(
         _commit(session, actor, batch, good, known, good_rows_only)
 
 
-def _context(session: Session, actor: Actor, batch: ImportBatch, text: TextTable) -> Context:
+def _context(
+    session: Session, actor: Actor, options: ImportOptions, text: TextTable,
+    mapping: dict[str, str],
+) -> Context:
     """Jurisdiction codes of the file resolved in one query; scope by the actor's path."""
-    codes = distinct_codes(text, batch.mapping)
+    codes = distinct_codes(text, mapping)
     found: list[tuple[str, int, str]] = []
     if codes:
         found = list(
@@ -255,7 +301,7 @@ def _context(session: Session, actor: Actor, batch: ImportBatch, text: TextTable
             ).tuples()
         )
     resolved = {code: (ident if actor.covers_path(path) else None) for code, ident, path in found}
-    return Context(profile_for(batch.disease), batch.default_classification, resolved)
+    return Context(profile_for(options.disease), options.default_classification, resolved)
 
 
 def _commit(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -93,21 +93,46 @@ def run_signals(
     session: Session, actor: Actor, signal_date: date, options: SignalOptions | None = None
 ) -> RunSummary:
     """Compute every method for every jurisdiction and disease; upsert alerts for alarms."""
+    return store_alarms(session, actor, compute_alarms(session, signal_date, options))
+
+
+@dataclass
+class Alarms:
+    """What a signal run found, computed by reading only (``compute_alarms``)."""
+
+    signal_date: date
+    series: int = 0
+    by_disease: list[tuple[str, list[dict[str, Any]]]] = field(default_factory=list)
+
+
+def compute_alarms(
+    session: Session, signal_date: date, options: SignalOptions | None = None
+) -> Alarms:
+    """Every method on every jurisdiction's series; reads only, so the job runs it
+    in a reading session and holds the write lock only for ``store_alarms``."""
     options = options or SignalOptions()
     # C3 reads C2 on the last 3 days, each with a 2-day lag: baseline + 4 + 1 days.
     history = options.baseline + 5
-    total_series = total_alerts = 0
+    found = Alarms(signal_date)
     for disease in diseases_with_cases(session, signal_date - timedelta(days=history)):
         series = daily_by_jurisdiction(session, disease, signal_date, history)
-        total_series += len(series.jurisdiction_ids)
-        for method in options.methods:
-            for alarm in _alarms(series, method, options):
-                _upsert(session, disease, signal_date, alarm)
-                total_alerts += 1
+        found.series += len(series.jurisdiction_ids)
+        alarms = [a for method in options.methods for a in _alarms(series, method, options)]
+        found.by_disease.append((disease, alarms))
+    return found
+
+
+def store_alarms(session: Session, actor: Actor, found: Alarms) -> RunSummary:
+    """Upsert the alerts of a run and audit it."""
+    total_alerts = 0
+    for disease, alarms in found.by_disease:
+        for alarm in alarms:
+            _upsert(session, disease, found.signal_date, alarm)
+            total_alerts += 1
     audit.record(
-        session, actor, "run", "signals", date=signal_date.isoformat(), alerts=total_alerts
+        session, actor, "run", "signals", date=found.signal_date.isoformat(), alerts=total_alerts
     )
-    return RunSummary(signal_date, total_series, total_alerts)
+    return RunSummary(found.signal_date, found.series, total_alerts)
 
 
 def _upsert(session: Session, disease: str, signal_date: date, alarm: dict[str, Any]) -> None:
