@@ -1,7 +1,7 @@
 // Copy the browser builds Fireline's pages load from node_modules/ into
 // src/fireline/web/static/vendor/. Run after `npm ci` (the Makefile's `vendor` target).
 // The vendor folder is gitignored: front-end packages come from the npm registry,
-// never from the repository (DESIGN.md, "Interfaces").
+// never from the repository (docs/architecture.md, "Interfaces").
 import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";

@@ -2,7 +2,7 @@
 
 Each command reads a small CSV, runs one pure function of this package and
 writes CSV to stdout (or ``--out``). A bad file or column prints one line on
-stderr and exits with code 2, never a traceback (DESIGN.md, "Errors").
+stderr and exits with code 2, never a traceback (docs/architecture.md, "Errors").
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Incidence helpers: daily counts from dates, and epidemiological weeks.
 
-Week systems (DESIGN.md, "Dates and weeks"): ISO 8601 weeks start on Monday;
+Week systems (docs/architecture.md, "Dates and weeks"): ISO 8601 weeks start on Monday;
 CDC/MMWR weeks start on Sunday and week 1 is the first week with at least four
 days in the new year (CDC, "MMWR Week Fact Sheet"). Both come from the
 ``epiweeks`` package; ``%U``/``%W`` match neither.

@@ -1,7 +1,7 @@
 """The one place where records are limited to the acting user's jurisdiction subtree.
 
 Every service reads and writes through an :class:`Actor`; no route builds its own
-filter (DESIGN.md, "Scope in one place").
+filter (docs/architecture.md, "Scope in one place").
 """
 
 from __future__ import annotations

@@ -55,14 +55,14 @@ class Base(DeclarativeBase):
 
 
 class Timestamped:
-    """Instants are stored in UTC with time zone (DESIGN.md, "Time")."""
+    """Instants are stored in UTC with time zone (docs/architecture.md, "Time")."""
 
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
 
 class Versioned:
-    """Optimistic locking: a stale write is refused (DESIGN.md, "No lost updates")."""
+    """Optimistic locking: a stale write is refused (docs/architecture.md, "No lost updates")."""
 
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
 
@@ -75,7 +75,7 @@ class InJurisdiction:
     """A record that belongs to one jurisdiction; the scope filters on this column.
 
     The jurisdiction is part of every such row so that a distributed PostgreSQL
-    (Citus) can use it as the distribution key (DESIGN.md, "Storage and scale").
+    (Citus) can use it as the distribution key (docs/architecture.md, "Storage and scale").
     """
 
     jurisdiction_id: Mapped[int] = mapped_column(

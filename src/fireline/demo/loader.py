@@ -1,7 +1,7 @@
 """Write a simulated outbreak into the database, set-based.
 
 PostgreSQL gets the rows by ``COPY ... FROM STDIN`` in CSV made by Arrow;
-SQLite by ``executemany`` on the raw driver cursor (DESIGN.md, "Set-based hot
+SQLite by ``executemany`` on the raw driver cursor (docs/architecture.md, "Set-based hot
 paths"). Ids are shifted past the largest ids already stored, and codes made
 from ids (venue codes, barcodes, external ids) are re-derived from the shifted
 ids, so loading the same outbreak twice does not collide.

@@ -45,6 +45,7 @@ def limiter(request: Request) -> RateLimiter:
 
 
 def local_day(session: Session, moment: datetime, jurisdiction_id: int) -> date:
-    """The calendar day of ``moment`` in a jurisdiction's time zone (DESIGN.md, "Time")."""
+    """The calendar day of ``moment`` in a jurisdiction's time zone (docs/architecture.md,
+    "Time")."""
     place = session.get_one(Jurisdiction, jurisdiction_id)
     return moment.astimezone(ZoneInfo(place.timezone)).date()

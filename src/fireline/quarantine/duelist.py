@@ -1,5 +1,5 @@
-"""Today's follow-up list and the flags, as SQL over all orders (DESIGN.md, "Set-based hot
-paths"): one grouped statement for the figures, one for a page of the list.
+"""Today's follow-up list and the flags, as SQL over all orders (docs/architecture.md,
+"Set-based hot paths"): one grouped statement for the figures, one for a page of the list.
 
 On day ``T`` an order is due when it is active and ``start_date <= T <= end_date``:
 - to contact: no report yet today (staff call, or the person self-reports);

@@ -4,7 +4,7 @@ green: on time; yellow: less than a quarter of the allowed time left; red: overd
 An overdue task appears on its owner's parent's board after ``parent_delay_hours``
 and on the grandparent's after a further ``grandparent_delay_hours``. Everything is
 a CASE expression evaluated by the database for all tasks at once; no task is
-looked at one by one in Python (DESIGN.md, "Set-based hot paths").
+looked at one by one in Python (docs/architecture.md, "Set-based hot paths").
 """
 
 from __future__ import annotations

@@ -5,7 +5,7 @@ Its tasks carry the same ``jurisdiction_id`` so that whoever may read the respon
 reads all of its tasks, and a separate ``owner_id``: the jurisdiction at the
 playbook task's level that must do it. Escalation targets (the owner's parent and
 grandparent) are stored on the task when it is created, so that the boards of all
-jurisdictions are one indexed, set-based query (DESIGN.md, "Set-based hot paths").
+jurisdictions are one indexed, set-based query (docs/architecture.md, "Set-based hot paths").
 """
 
 from __future__ import annotations

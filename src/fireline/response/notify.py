@@ -3,7 +3,7 @@
 The sweep records one notification per task and step (unique), set-based; a
 second step delivers the new ones outside the app after the transaction, so a
 slow chat server never holds a database lock. Messages carry codes, task types
-and ids, never personal data (DESIGN.md, "Privacy").
+and ids, never personal data (docs/architecture.md, "Privacy").
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 ``simulate(jurisdictions, cases, seed=...)`` returns an :class:`Outbreak` of Arrow
 tables; ``write(outbreak, folder)`` stores them as Parquet or CSV. Nothing here
-touches the database or the web (DESIGN.md, "Architecture").
+touches the database or the web (docs/architecture.md, "Interfaces").
 """
 
 from fireline.simulate.files import write

@@ -320,6 +320,7 @@ def reclassify(
 
 
 def _today(session: Session, case: Case) -> date:
-    """Today in the case's jurisdiction (DESIGN.md, "Time": display and dates are local)."""
+    """Today in the case's jurisdiction (docs/architecture.md, "Time": display and dates
+    are local)."""
     place = session.get_one(Jurisdiction, case.jurisdiction_id)
     return datetime.now(ZoneInfo(place.timezone)).date()

@@ -1,6 +1,7 @@
 """Samples, their lab results (versioned by amendment) and the lab messages that brought them.
 
-Idempotent intake (DESIGN.md): a message is known by ``(source, message_id)``, a result by
+Idempotent intake (docs/architecture.md, "Idempotent intake"): a message is known by
+``(source, message_id)``, a result by
 ``(source, external_id)``. The same message twice changes nothing; a result received
 again with other content (an amended or corrected report) becomes a new revision, the
 previous one kept with ``current`` false, so the history reads in revision order.

@@ -1,7 +1,7 @@
 """The case interview: opened on first read, autosaved with its version, and exposures.
 
 The form's symptoms and contact categories come from the case's disease profile
-(DESIGN.md, "Disease profiles"); nothing here names a disease.
+(docs/architecture.md, "Disease profiles"); nothing here names a disease.
 """
 
 from __future__ import annotations

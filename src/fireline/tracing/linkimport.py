@@ -5,7 +5,7 @@ import). Every problem is reported by line: an end that is not a case in scope, 
 self-link, a repeated link, a second infector, a link that closes a cycle; with the
 line list (``--linelist``) also links that contradict its ``generation`` column and
 rows whose onset is not after infection (warnings: the cases are already loaded).
-A file with errors stores nothing unless ``good_rows_only`` (DESIGN.md, "Errors").
+A file with errors stores nothing unless ``good_rows_only`` (docs/architecture.md, "Errors").
 """
 
 from __future__ import annotations

@@ -113,7 +113,7 @@ class Page:
         return self.jurisdiction
 
     def today(self) -> date:
-        """Today in the chosen jurisdiction's time zone (DESIGN.md, "Time")."""
+        """Today in the chosen jurisdiction's time zone (docs/architecture.md, "Time")."""
         zone = self.jurisdiction.timezone if self.jurisdiction else "Asia/Shanghai"
         return datetime.now(ZoneInfo(zone)).date()
 

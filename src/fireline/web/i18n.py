@@ -97,7 +97,7 @@ def long_date(value: date, language: str) -> str:
 
 
 def short_datetime(value: datetime, language: str, timezone: str) -> str:
-    """An instant shown in a jurisdiction's time zone (DESIGN.md, "Time")."""
+    """An instant shown in a jurisdiction's time zone (docs/architecture.md, "Time")."""
     return format_datetime(
         value, format="short", tzinfo=ZoneInfo(timezone), locale=BABEL_LOCALES[language]
     )

@@ -1,6 +1,6 @@
 """Column-wise date parsing: a whole column at once with pyarrow.compute and NumPy.
 
-Accepted: ISO 8601 ``2024-01-05`` (DESIGN.md, "Dates and weeks"), the same with
+Accepted: ISO 8601 ``2024-01-05`` (docs/architecture.md, "Dates and weeks"), the same with
 ``/`` or ``.``, ``20240105``, ``2024年1月5日``, and any of these followed by a time
 (what spreadsheets export for date cells). Day-first and month-first forms such as
 ``05/01/2024`` are ambiguous and refused rather than guessed.

@@ -2,7 +2,7 @@
 closed rounds.
 
 Sized for the reference scale (25 M samples a day in 2.5 M pools): ``pool_members`` and
-``pool_results`` carry ``jurisdiction_id`` (the distribution key, DESIGN.md "Storage and
+``pool_results`` carry ``jurisdiction_id`` (the distribution key, docs/architecture.md, "Storage and
 scale") without an index of their own; every read reaches them through a pool.
 """
 

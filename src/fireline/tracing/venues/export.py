@@ -1,4 +1,4 @@
-"""Database check-ins to Parquet, for the bulk engines (DESIGN.md, "Storage and scale").
+"""Database check-ins to Parquet, for the bulk engines (docs/architecture.md, "Storage and scale").
 
 The database holds check-ins for the demo and small deployments; the engines
 read Parquet, so a run over the database first writes the visits that can touch

@@ -4,7 +4,7 @@ Columns: ``person_id``, ``venue_code``, ``checked_in_at``, optional
 ``checked_out_at`` and ``timezone``. Times are ISO 8601 (``2026-11-01 09:30``,
 ``2026-11-01T09:30:00+08:00``, ``...Z``). A time without an offset is read in
 the row's ``timezone`` if given, else in the time zone of the venue's
-jurisdiction (DESIGN.md, "Time"; in a daylight-saving gap or fold, DuckDB's ICU
+jurisdiction (docs/architecture.md, "Time"; in a daylight-saving gap or fold, DuckDB's ICU
 picks the first reading). Every bad line is reported with its number (CSV: the
 header is line 1; Parquet: row 1 is the first record) and nothing is stored.
 

@@ -102,7 +102,7 @@ def drafts_from(proposals: list[ProposedContact], zones: Mapping[int, str]) -> l
     """Merge a person's proposals for one case (several venues) into one contact.
 
     Exposure dates are the local dates in the case jurisdiction's time zone
-    (DESIGN.md, "Time": epidemiological dates are dates, in local time).
+    (docs/architecture.md, "Time": epidemiological dates are dates, in local time).
     """
     merged: dict[tuple[int, int], ContactDraft] = {}
     for p in proposals:

@@ -1,7 +1,7 @@
 """Venue exposure use cases: propose contacts for cases, list them, decide them.
 
 Every function takes the session and the acting user; reads and writes go
-through the actor's scope (DESIGN.md, "Scope in one place").
+through the actor's scope (docs/architecture.md, "Scope in one place").
 """
 
 from __future__ import annotations
