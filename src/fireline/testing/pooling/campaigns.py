@@ -135,8 +135,8 @@ def _check_members(session: Session, site: ScreeningSite, members: list[MemberIn
     """Tube barcodes are unique per jurisdiction: only the site's own tubes are looked at,
     so a tube another county holds is not "already registered" here."""
     errors, seen = [], set()
-    taken = select(Pool.id).where(Pool.barcode == tube, Pool.jurisdiction_id == site.jurisdiction_id)
-    if session.scalar(taken) is not None:
+    here = site.jurisdiction_id
+    if session.scalar(select(Pool.id).where(Pool.barcode == tube, Pool.jurisdiction_id == here)):
         errors.append({"path": "barcode", "message": f"pool tube {tube} is already registered"})
     for i, member in enumerate(members):
         if member.barcode in seen or member.barcode == tube:

@@ -6,8 +6,8 @@ The reference day is 2.5 M pool tubes; nothing here loops over pools in Python.
 2. One join resolves tube barcodes to the actor's pools (``pool_resolved``), marking
    pools already resulted. Checks run as queries over the stage: bad outcomes, Ct out of
    range, a tube twice in the file, tubes unknown in the actor's subtree, a result that
-   contradicts one on file. Any problem refuses the whole file with the lines at fault (first 100 per
-   kind) and nothing is stored.
+   contradicts one on file. Any problem refuses the whole file with the lines at fault
+   (first 100 per kind) and nothing is stored.
 3. New results go in with one INSERT ... SELECT; a repeated result is unchanged.
 4. Candidates (``decode.py``): members of new positive Dorfman pools, and the decoded
    cells of complete matrix plates; then one INSERT each for the quarantine holds and
