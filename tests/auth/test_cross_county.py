@@ -7,8 +7,9 @@ IDs, names with phones, barcodes, and the record ids themselves. Afterwards C1B'
 are exactly as before, and no response carries a field of theirs that the C1A user did
 not type (OWASP API Security Top 10 2023, API1 "Broken Object Level Authorization").
 Every reference a request can carry (a pool tube, a case's source and external id, a
-person id in a check-in log, a venue id, an assignee's user id) gets exactly the answer
-a reference that exists nowhere gets, up to the record ids and times it makes.
+lab message or result id, a person id in a check-in log, a venue id, an assignee's user
+id) gets exactly the answer a reference that exists nowhere gets, up to the record ids
+and times it makes.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from fireline.people.models import Person
 from fireline.places.models import Venue
 from fireline.quarantine.models import QuarantineOrder
 from fireline.surveillance.models import Case
-from fireline.testing.models import LabResult, Sample
+from fireline.testing.models import LabMessage, LabResult, Sample
 from fireline.testing.pooling.models import Pool, PoolResult, ScreeningCampaign, ScreeningSite
 from fireline.tracing.models import Contact
 from fireline.tracing.venues.models import CheckIn
@@ -38,7 +39,8 @@ from tests.surveillance.intake.factories import EN_HEADER, csv_bytes
 from tests.testing.factories import T0, result
 
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-TABLES = (Person, Case, Contact, Sample, LabResult, QuarantineOrder, Venue, Pool, PoolResult)
+TABLES = (Person, Case, Contact, Sample, LabMessage, LabResult, QuarantineOrder, Venue, Pool,
+          PoolResult)
 Route = Callable[[TestClient, dict[str, str], dict[str, Any], int], list[str]]
 Answer = list[tuple[int, Any]]
 
@@ -92,12 +94,18 @@ def _add_records(
                         jurisdiction_id=place)  # fmt: skip
         pool = Pool(barcode=f"THEIRS-T{i}", campaign_id=site.campaign_id, site_id=site.id,
                     round_no=1, size=1, collected_at=T0, jurisdiction_id=place)  # fmt: skip
-        session.add_all([case, later, sample, pool])
+        message = LabMessage(source="lab", message_id=f"THEIRS-M{i}", format="api",
+                             sha256="0" * 64, jurisdiction_id=place)  # fmt: skip
+        session.add_all([case, later, sample, pool, message])
         session.flush()
+        session.add(LabResult(sample_id=sample.id, test_type="pcr", outcome="positive",
+                              resulted_at=T0, source="lab", external_id=f"THEIRS-R{i}",
+                              message_id=message.id, jurisdiction_id=place))  # fmt: skip
         made.append({**fields, "person_id": person.id, "case_id": case.id,
                      "barcode": sample.barcode, "tube": pool.barcode, "venue_id": venue.id,
                      "external_id": case.external_id,
-                     "import_id": later.external_id})  # fmt: skip
+                     "import_id": later.external_id, "message_id": message.message_id,
+                     "result_id": f"THEIRS-R{i}"})  # fmt: skip
     return made
 
 
@@ -219,6 +227,12 @@ REF_ROUTES: list[tuple[str, Callable[..., Answer]]] = [
     ("venue_id", _in("/cases/{case}/exposures", lambda ref, _: {
         "kind": "place", "description": "Market", "venue_id": ref,
         "starts_at": "2024-03-01T08:00:00+00:00", "ends_at": "2024-03-01T09:00:00+00:00"})),
+    ("message_id", _in("/lab-results", lambda ref, _: {
+        "source": "lab", "message_id": ref, "results": [result(
+            f"R{ref}", person={"name": "Typed Name"})]})),
+    ("result_id", _in("/lab-results", lambda ref, _: {
+        "source": "lab", "message_id": f"m{ref}", "results": [result(
+            f"R{ref}", external_id=ref, person={"name": "Typed Name"})]})),
     ("user_id", _in("/quarantine/orders", lambda ref, own: {
         "person_id": own["person"], "source": "travel", "disease": "covid19",
         "start_date": "2024-03-05", "end_date": "2024-03-19", "assignee_id": ref})),

@@ -1,5 +1,6 @@
-"""scoped tubes and case keys: pool tube barcodes and case (source, external_id) unique
-per jurisdiction
+"""scoped tubes and case keys: pool tube barcodes, case (source, external_id), lab
+message (source, message_id) and lab result (source, external_id, revision) unique per
+jurisdiction
 
 As sample barcodes in 3f9a1c2e7b4d: registering a tube, or reporting a case id, that
 another county holds answers as a new one does, so no answer reveals the other county's
@@ -34,8 +35,30 @@ def upgrade() -> None:
             "uq_cases_source_jurisdiction", ["source", "external_id", "jurisdiction_id"]
         )
 
+    with op.batch_alter_table("lab_messages", schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f("uq_lab_messages_source"), type_="unique")
+        batch_op.create_unique_constraint(
+            "uq_lab_messages_source_jurisdiction", ["source", "message_id", "jurisdiction_id"]
+        )
+    with op.batch_alter_table("lab_results", schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f("uq_lab_results_source"), type_="unique")
+        batch_op.create_unique_constraint(
+            "uq_lab_results_source_jurisdiction",
+            ["source", "external_id", "revision", "jurisdiction_id"],
+        )
+
 
 def downgrade() -> None:
+    with op.batch_alter_table("lab_results", schema=None) as batch_op:
+        batch_op.drop_constraint("uq_lab_results_source_jurisdiction", type_="unique")
+        batch_op.create_unique_constraint(
+            batch_op.f("uq_lab_results_source"), ["source", "external_id", "revision"]
+        )
+    with op.batch_alter_table("lab_messages", schema=None) as batch_op:
+        batch_op.drop_constraint("uq_lab_messages_source_jurisdiction", type_="unique")
+        batch_op.create_unique_constraint(
+            batch_op.f("uq_lab_messages_source"), ["source", "message_id"]
+        )
     with op.batch_alter_table("cases", schema=None) as batch_op:
         batch_op.drop_constraint("uq_cases_source_jurisdiction", type_="unique")
         batch_op.create_unique_constraint(batch_op.f("uq_cases_source"), ["source", "external_id"])
