@@ -250,7 +250,8 @@ def _normal(answers: Answer, ref: Any) -> Answer:
         if isinstance(value, list):
             return [blank(v, key) for v in value]
         if isinstance(value, str):
-            return re.sub(r"\d+", "#", value.replace(str(ref), "<REF>"))
+            named = value.replace(ref, "<REF>") if isinstance(ref, str) else value
+            return re.sub(r"\d+", "#", named)  # a numeric reference is one number among others
         return value
 
     return [(status, blank(body)) for status, body in answers]
