@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from fireline.quarantine.models import QuarantineOrder
 from fireline.surveillance.models import Case
 from fireline.testing.pooling.models import PoolResult, RetestOrder
+from tests.auth.factories import bearer, make_user
 from tests.testing.factories import T0, campaign, lab_world, members, result
 
 
@@ -124,3 +125,22 @@ def test_matrix_plate_decodes_to_the_intersection(session: Session, client: Test
     from fireline.testing.models import Sample
 
     assert session.get_one(Sample, order.sample_id).barcode == "m-05"  # row 2, column 3
+
+
+def test_two_counties_hold_the_same_tube_barcode_each_results_its_own(
+    session: Session, client: TestClient
+) -> None:
+    """Tube barcodes are unique per jurisdiction; a user above both counties results the
+    older tube (the one a county user would have registered first)."""
+    w = lab_world(session, client)
+    make_user(session, "lab-b", "lab", "C1B")
+    make_user(session, "city", "lab", "C1")
+    lab_b, city = bearer(client, "lab-b"), bearer(client, "city")
+    ours = campaign(client, w["lab"])["id"]
+    theirs = campaign(client, lab_b, jurisdiction_code="C1B")["id"]
+    assert register(client, w["lab"], ours, "SAME", members("a", 2)).status_code == 201
+    assert register(client, lab_b, theirs, "SAME", members("b", 2)).status_code == 201
+    assert pool_results(client, lab_b, ("SAME", "negative")).json()["stored"] == 1
+    assert pool_results(client, city, ("SAME", "positive")).json()["stored"] == 1
+    stored = session.execute(select(PoolResult.campaign_id, PoolResult.outcome)).all()
+    assert sorted(stored) == [(ours, "positive"), (theirs, "negative")]

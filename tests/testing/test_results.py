@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from fireline.people.models import Person, PersonMatch
 from fireline.surveillance.models import Case
 from fireline.testing.models import LabResult, Sample
+from tests.auth.factories import bearer, make_user
 from tests.testing.factories import lab_world, person, result
 
 
@@ -53,6 +54,29 @@ def test_amended_result_is_a_new_revision_with_history(
     detail = client.get(f"/api/v1/lab-results/{current.id}", headers=w["boss"]).json()
     assert [h["outcome"] for h in detail["history"]] == ["negative", "positive"]
     assert [h["revision"] for h in detail["history"]] == [1, 2]
+
+
+def test_a_result_id_another_county_used_is_a_new_result_here(
+    session: Session, client: TestClient
+) -> None:
+    """(source, external_id) is a key per jurisdiction: C1A's result R1 neither amends
+    nor shows C1B's result R1, and C1A's message M1 is not C1B's message M1."""
+    w = lab_world(session, client)
+    make_user(session, "lab-b", "lab", "C1B")
+    lab_b = bearer(client, "lab-b")
+    post(client, lab_b, "M1", result("B1", "positive", external_id="R1", jurisdiction_code="C1B",
+                                     person=person("Bea", "N0002")))  # fmt: skip
+    ours = post(client, w["lab"], "M1", result("B1", "negative", external_id="R1",
+                                               person=person("Ann", "N0001")))  # fmt: skip
+    assert ours.status_code == 200, ours.text
+    assert (ours.json()["results_created"], ours.json()["results_amended"]) == (1, 0)
+    stored = session.execute(select(LabResult.jurisdiction_id, LabResult.revision,
+                                    LabResult.current)).all()  # fmt: skip
+    places = w["tree"]["C1A"].id, w["tree"]["C1B"].id
+    assert sorted(stored) == sorted([(places[0], 1, True), (places[1], 1, True)])
+    mine = session.scalar(select(LabResult.id).where(LabResult.jurisdiction_id == places[0]))
+    detail = client.get(f"/api/v1/lab-results/{mine}", headers=w["boss"]).json()
+    assert [h["outcome"] for h in detail["history"]] == ["negative"]
 
 
 def test_unknown_person_goes_to_the_matching_queue(session: Session, client: TestClient) -> None:

@@ -14,6 +14,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from fireline.auth import audit
+from fireline.auth.models import User
 from fireline.auth.scope import Actor
 from fireline.diseases.schemas import DiseaseProfile
 from fireline.errors import Conflict, NotFound, Problem
@@ -125,7 +126,7 @@ def create_order(
         end_date=cal.end,
         test_mask=cal.test_mask,
         status="active",
-        assignee_id=data.assignee_id,
+        assignee_id=_assignee(session, actor, data.assignee_id),
         jurisdiction_id=place_id,
         clinical=[],
     )
@@ -175,7 +176,7 @@ def create_isolation(
         end_date=start + timedelta(days=ISOLATION_HORIZON_DAYS),
         test_mask=0,
         status="active",
-        assignee_id=data.assignee_id,
+        assignee_id=_assignee(session, actor, data.assignee_id),
         jurisdiction_id=case.jurisdiction_id,
         clinical=[],
     )
@@ -192,6 +193,14 @@ def create_isolation(
         case=case.id,
     )
     return order
+
+
+def _assignee(session: Session, actor: Actor, user_id: int | None) -> int | None:
+    """A user in the actor's subtree; one elsewhere answers as a missing one does (404),
+    so an order neither names nor reveals another county's staff (OWASP API1)."""
+    if user_id is not None:
+        actor.get(session, User, user_id, f"user {user_id}")
+    return user_id
 
 
 def _place(session: Session, actor: Actor, order: QuarantineOrder, room_id: int | None) -> None:
@@ -259,7 +268,7 @@ def update_order(
     if data.kind is not None:
         order.kind = data.kind
     if data.assignee_id is not None:
-        order.assignee_id = data.assignee_id
+        order.assignee_id = _assignee(session, actor, data.assignee_id)
     if data.review_after is not None:
         order.review_after = data.review_after
     if data.clinical is not None:

@@ -37,8 +37,11 @@ class Case(InJurisdiction, Versioned, Timestamped, Base):
     # Every index is paid for by every imported row (bulk import writes millions), so
     # cases carry five, each serving a query that runs often:
     # - the primary key;
-    # - (source, external_id), unique: a repeated import or API report is refused, and
-    #   intake's staging join finds the rows imported before;
+    # - (source, external_id, jurisdiction_id), unique: a repeated import or API report
+    #   is refused, and intake's staging join finds the rows imported before; both look
+    #   in the actor's subtree only, and the key is per jurisdiction, so another
+    #   county's case with the same id is neither revealed nor touched (OWASP API
+    #   Security Top 10 2023, API1 "Broken Object Level Authorization");
     # - person_id: a person's cases, moving records on a merge, the league table's joins;
     # - (disease, date_reporting): daily signals (signals/series.py) and "diseases with
     #   cases since" read one disease over a report-date range in every jurisdiction;
@@ -50,7 +53,9 @@ class Case(InJurisdiction, Versioned, Timestamped, Base):
     # Not indexed: classification (4 values: never selective), date_onset (trends
     # read it only with a subtree or a report-date range), import_batch_id, created_by.
     __table_args__ = (
-        UniqueConstraint("source", "external_id"),
+        UniqueConstraint(
+            "source", "external_id", "jurisdiction_id", name="uq_cases_source_jurisdiction"
+        ),
         Index("ix_cases_disease_date_reporting", "disease", "date_reporting"),
         Index("ix_cases_jurisdiction_id_date_reporting", "jurisdiction_id", "date_reporting"),
     )

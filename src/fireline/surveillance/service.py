@@ -66,7 +66,7 @@ def create_case(session: Session, actor: Actor, data: CaseCreate) -> tuple[Case,
     check_classification(profile, data.classification)
     _check_values(data, data.date_onset, data.date_reporting)
     place = actor.jurisdiction(session, data.jurisdiction_code)
-    _refuse_known_external_id(session, data.source, data.external_id)
+    _refuse_known_external_id(session, actor, data.source, data.external_id)
     found = _person_for(session, actor, data, place)
     person, created = found.person, found.created
     case = Case(
@@ -101,12 +101,15 @@ def create_case(session: Session, actor: Actor, data: CaseCreate) -> tuple[Case,
     return case, proposed
 
 
-def _refuse_known_external_id(session: Session, source: str, external_id: str | None) -> None:
+def _refuse_known_external_id(
+    session: Session, actor: Actor, source: str, external_id: str | None
+) -> None:
+    """The idempotency key is looked up in the actor's subtree only: another county's case
+    with the same (source, external_id) is neither revealed nor refused (OWASP API1)."""
     if external_id is None:
         return
-    known = session.scalar(
-        select(Case.id).where(Case.source == source, Case.external_id == external_id)
-    )
+    statement = select(Case.id).where(Case.source == source, Case.external_id == external_id)
+    known = session.scalar(actor.restrict(statement, Case).limit(1))
     if known is not None:
         raise Conflict(f"{source} case {external_id} was reported already")
 

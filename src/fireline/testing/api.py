@@ -140,9 +140,11 @@ def read_result(result_id: Id, actor: ApiActor, session: DbSession) -> ResultDet
     sample = session.get_one(Sample, result.sample_id)
     history = [result]
     if result.external_id is not None:
-        history = list(session.scalars(select(LabResult).where(
-            LabResult.source == result.source, LabResult.external_id == result.external_id
-        ).order_by(LabResult.revision)))  # fmt: skip
+        # Result ids are unique per jurisdiction: another county's revisions are not ours.
+        history = list(session.scalars(actor.restrict(select(LabResult).where(
+            LabResult.source == result.source, LabResult.external_id == result.external_id,
+            LabResult.jurisdiction_id == result.jurisdiction_id,
+        ), LabResult).order_by(LabResult.revision)))  # fmt: skip
     audit.record(session, actor, "read", "lab_result", [result.id],
                  jurisdiction_id=result.jurisdiction_id, persons=[sample.person_id])  # fmt: skip
     return ResultDetail(**ResultRead.model_validate(result).model_dump(), barcode=sample.barcode,

@@ -61,7 +61,13 @@ class LabMessage(InJurisdiction, Timestamped, Base):
     """One message from a lab (API call, CSV file, FHIR Bundle) and what it changed."""
 
     __tablename__ = "lab_messages"
-    __table_args__ = (UniqueConstraint("source", "message_id"),)
+    # Keys are per jurisdiction and looked up in the actor's subtree, so a message or
+    # result id another county used answers as a new one (OWASP API Security Top 10
+    # 2023, API1 "Broken Object Level Authorization").
+    __table_args__ = (
+        UniqueConstraint("source", "message_id", "jurisdiction_id",
+                         name="uq_lab_messages_source_jurisdiction"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     source: Mapped[str] = mapped_column(String(64), nullable=False)
@@ -84,7 +90,10 @@ class LabResult(InJurisdiction, Timestamped, Base):
 
     __tablename__ = "lab_results"
     __table_args__ = (
-        UniqueConstraint("source", "external_id", "revision"),
+        UniqueConstraint(  # per jurisdiction, as a message's key (above)
+            "source", "external_id", "revision", "jurisdiction_id",
+            name="uq_lab_results_source_jurisdiction",
+        ),
         Index("ix_lab_results_resulted_at", "resulted_at"),
     )
 

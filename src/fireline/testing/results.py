@@ -179,11 +179,12 @@ def _store(
     targets = [t.model_dump() for t in data.targets]
     previous = None
     if data.external_id is not None:
-        previous = session.scalars(
+        # Only a result in the actor's subtree is amended: another county's is not seen.
+        previous = session.scalars(actor.restrict(
             select(LabResult).where(LabResult.source == source,
                                     LabResult.external_id == data.external_id,
-                                    LabResult.current.is_(True))
-        ).first()  # fmt: skip
+                                    LabResult.current.is_(True)).order_by(LabResult.id),
+            LabResult)).first()  # fmt: skip
         if previous is not None and _content(previous, previous.test_type, previous.targets) == \
                 _content(data, kind, targets):  # fmt: skip
             return None
@@ -203,10 +204,15 @@ def _store(
     return result
 
 
-def _known_message(session: Session, source: str, message_id: str, sha: str) -> LabMessage | None:
-    known = session.scalars(
-        select(LabMessage).where(LabMessage.source == source, LabMessage.message_id == message_id)
-    ).first()
+def _known_message(
+    session: Session, actor: Actor, source: str, message_id: str, sha: str
+) -> LabMessage | None:
+    """A message seen before in the actor's subtree; one another county received is not
+    seen, so its id answers as a new one (OWASP API1)."""
+    statement = select(LabMessage).where(
+        LabMessage.source == source, LabMessage.message_id == message_id
+    )
+    known = session.scalars(actor.restrict(statement.order_by(LabMessage.id), LabMessage)).first()
     if known is not None and known.sha256 != sha:
         raise Conflict(f"{source} message {message_id} was received before with other content; "
                        "send changes in a new message")  # fmt: skip
@@ -226,7 +232,7 @@ def ingest(
     """Store a message's results; returns its report and whether it was a repeat."""
     require_write(actor)
     sha = digest(content)
-    known = _known_message(session, source, message_id, sha)
+    known = _known_message(session, actor, source, message_id, sha)
     if known is not None:
         return known, True
     kinds = validate(session, actor, items)

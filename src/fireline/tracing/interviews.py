@@ -115,7 +115,9 @@ def isolation_day(session: Session, case: Case, interview: Interview | None) -> 
 def add_exposure(session: Session, actor: Actor, case_id: int, data: ExposureCreate) -> Exposure:
     actor.require("cases:write")
     case = case_in_scope(session, actor, case_id)
-    if data.venue_id is not None and session.get(Venue, data.venue_id) is None:
+    # A venue outside the actor's subtree answers as a nonexistent one (OWASP API1).
+    in_scope = actor.restrict(select(Venue.id).where(Venue.id == data.venue_id), Venue)
+    if data.venue_id is not None and session.scalar(in_scope) is None:
         raise Problem(422, f"venue {data.venue_id} does not exist")
     exposure = Exposure(case_id=case.id, jurisdiction_id=case.jurisdiction_id, **data.model_dump())
     session.add(exposure)

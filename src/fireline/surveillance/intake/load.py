@@ -1,8 +1,9 @@
 """Load validated rows: find known cases and persons with one join each, write the rest.
 
 1. Stage the rows' external and national IDs in a temporary table (COPY/executemany).
-2. One join against ``cases`` on (source, external_id): rows imported before are
-   skipped and reported, which makes a repeated import a no-op.
+2. One join against ``cases`` on (source, external_id), limited to the importing
+   user's subtree: rows imported there before are skipped and reported, which makes a
+   repeated import a no-op; another county's case with the same id is not seen.
 3. One join against ``persons`` on the national ID, limited in the same SQL to the
    importing user's subtree: the same ID is the same person only there (the rule of
    ``people.service.find_or_create``, set-based). A person outside gets a new record
@@ -86,10 +87,15 @@ def find_known(session: Session, actor: Actor, rows: pa.Table, source: str) -> K
     cases = _known(
         session,
         f"""
-        SELECT s.row_no, c.id FROM {STAGE} s
-        JOIN cases c ON c.external_id = s.external_id AND c.source = :source""",
+        SELECT s.row_no, min(c.id) FROM {STAGE} s
+        JOIN cases c ON c.external_id = s.external_id AND c.source = :source
+        WHERE c.jurisdiction_id IN (
+            SELECT j.id FROM jurisdictions j WHERE j.path >= :low AND j.path < :high)
+        GROUP BY s.row_no""",
         rows.num_rows,
         source=source,
+        low=actor.jurisdiction_path,
+        high=actor.jurisdiction_path + "~",
     )
     persons = _known(
         session,

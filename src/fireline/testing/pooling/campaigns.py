@@ -130,9 +130,13 @@ def site_by_code(session: Session, campaign: ScreeningCampaign, code: str) -> Sc
     return site
 
 
-def _check_members(session: Session, members: list[MemberIn], tube: str) -> None:
+def _check_members(session: Session, site: ScreeningSite, members: list[MemberIn],
+                   tube: str) -> None:  # fmt: skip
+    """Tube barcodes are unique per jurisdiction: only the site's own tubes are looked at,
+    so a tube another county holds is not "already registered" here."""
     errors, seen = [], set()
-    if session.scalar(select(Pool.id).where(Pool.barcode == tube)) is not None:
+    here = site.jurisdiction_id
+    if session.scalar(select(Pool.id).where(Pool.barcode == tube, Pool.jurisdiction_id == here)):
         errors.append({"path": "barcode", "message": f"pool tube {tube} is already registered"})
     for i, member in enumerate(members):
         if member.barcode in seen or member.barcode == tube:
@@ -235,7 +239,7 @@ def register_pool(session: Session, actor: Actor, campaign_id: int, data: PoolCr
         raise Problem(422, f"a pool holds at most {campaign.pool_size} samples",
                       errors=[{"path": f"members[{campaign.pool_size}]",
                                "message": "more members than the pool size"}])  # fmt: skip
-    _check_members(session, data.members, data.barcode)
+    _check_members(session, site, data.members, data.barcode)
     collected, tally = data.collected_at or now, PersonTally()
     samples = _member_samples(session, actor, campaign, site, data.members, collected,
                               data.sample_type, tally)  # fmt: skip
@@ -257,7 +261,7 @@ def register_plate(session: Session, actor: Actor, campaign_id: int, data: Plate
     side = campaign.pool_size
     if len(data.members) > side * side:
         raise Problem(422, f"a plate holds at most {side * side} samples")
-    _check_members(session, data.members, f"{data.plate}-R1")
+    _check_members(session, site, data.members, f"{data.plate}-R1")
     collected, tally = data.collected_at or now, PersonTally()
     samples = _member_samples(session, actor, campaign, site, data.members, collected,
                               data.sample_type, tally)  # fmt: skip

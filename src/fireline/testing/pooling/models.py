@@ -70,10 +70,17 @@ class Pool(InJurisdiction, Base):
     """A pool tube: k members' swabs (Dorfman), or one row or column of a matrix plate."""
 
     __tablename__ = "pools"
-    __table_args__ = (Index("ix_pools_campaign_id_round_no", "campaign_id", "round_no"),)
+    # A tube barcode is unique within a jurisdiction, as a sample's is: registering or
+    # resulting a tube another county holds answers as an unknown tube does (OWASP API
+    # Security Top 10 2023, API1 "Broken Object Level Authorization"). Barcode first:
+    # the result ingest joins on it.
+    __table_args__ = (
+        Index("ix_pools_campaign_id_round_no", "campaign_id", "round_no"),
+        UniqueConstraint("barcode", "jurisdiction_id", name="uq_pools_barcode_jurisdiction"),
+    )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
-    barcode: Mapped[str] = mapped_column(String(64), unique=True, nullable=False)
+    barcode: Mapped[str] = mapped_column(String(64), nullable=False)
     campaign_id: Mapped[int] = mapped_column(ForeignKey("screening_campaigns.id"), nullable=False)
     site_id: Mapped[int] = mapped_column(ForeignKey("screening_sites.id"), nullable=False)
     round_no: Mapped[int] = mapped_column(Integer, nullable=False)
