@@ -184,8 +184,17 @@ def retried_later(request: Request, exc: Exception) -> bool:
     return first_try and is_lock_conflict(exc)
 
 
+# SQLite's primary result code for a statement it refused (bad SQL, a missing table):
+# an OperationalError like an unreachable file, but a fault of the code, not an outage
+# (sqlite.org/rescode.html, SQLITE_ERROR).
+SQLITE_ERROR = 1
+
+
 def is_database_down(exc: Exception) -> bool:
     """A lost or unreachable database, not a refused statement (a constraint, bad SQL)."""
+    code = getattr(getattr(exc, "orig", None), "sqlite_errorcode", None)
+    if isinstance(code, int) and code & 0xFF == SQLITE_ERROR:
+        return False
     if isinstance(exc, DATABASE_DOWN):
         return True
     # Any driver error on a connection SQLAlchemy found dead (a closed SQLite file

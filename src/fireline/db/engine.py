@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import InvalidRequestError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 
@@ -79,7 +79,13 @@ class _Writers:
             connection.info[self.KEY] = True
 
     def end(self, connection: Any) -> None:
-        if connection.info.pop(self.KEY, False):
+        try:
+            info = connection.info
+        except InvalidRequestError:
+            # The connection was invalidated mid-transaction (the database went away):
+            # its record keeps the mark, and ``checkin`` frees the lock when it is returned.
+            return
+        if info.pop(self.KEY, False):
             self.lock.release()
 
     def checkin(self, _dbapi_connection: Any, record: Any) -> None:
