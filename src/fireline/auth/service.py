@@ -157,22 +157,6 @@ def record_log_in(session: Session, check: LogInCheck) -> User:
     return session.get_one(User, check.user_id)
 
 
-def log_in(
-    session: Session,
-    username: str,
-    password: str,
-    *,
-    address: str,
-    now: datetime,
-    reading: Session | None = None,
-) -> User:
-    """``check_log_in`` in ``reading`` (or ``session``), then ``record_log_in``."""
-    check = check_log_in(reading or session, username, password, address=address, now=now)
-    if reading is not None:
-        reading.close()  # gives the reading connection back before the write waits
-    return record_log_in(session, check)
-
-
 def _audit_failure(session: Session, username: str, reason: str) -> None:
     """A failed log-in, in the account's jurisdiction so its administrators see it.
 
