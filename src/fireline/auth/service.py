@@ -113,47 +113,48 @@ def authenticate(session: Session, username: str, password: str) -> User:
     return user
 
 
-def log_in(
-    session: Session,
-    username: str,
-    password: str,
-    *,
-    address: str,
-    now: datetime,
-    reading: Session | None = None,
-) -> User:
-    """``authenticate`` behind the throttle; every refusal is audited.
+@dataclass(frozen=True)
+class LogInCheck:
+    """A password checked, not yet written down: ``refusal`` is the answer if it failed."""
 
-    The password hash takes long on purpose, so it is checked in ``reading`` (a
-    read-only session, if given) outside the write transaction, one hash per core at
-    most; ``session`` only writes the outcome. The caller must commit after a refusal
-    too (return the error, do not raise it out of the request's transaction), or the
-    failure would not count.
-    """
-    check = reading if reading is not None else session
+    username: str
+    address: str
+    now: datetime
+    user_id: int | None
+    refusal: InvalidCredentials | TooManyAttempts | None
+
+
+def check_log_in(
+    reading: Session, username: str, password: str, *, address: str, now: datetime
+) -> LogInCheck:
+    """``authenticate`` behind the throttle, in ``reading`` (a read-only session): the
+    hash takes long on purpose, so it runs before any write transaction begins, one
+    hash per core at most. ``record_log_in`` writes the outcome."""
     keys = [throttle.account_key(username), throttle.address_key(address)]
-    wait = throttle.locked_for(check, keys, now)
-    try:
-        if wait is None:
-            with hashing_slot():
-                user = authenticate(check, username, password)
-    except InvalidCredentials:
-        _close(reading)
-        throttle.record_failure(session, username, address, now)
-        _audit_failure(session, username, "password")
-        raise
-    _close(reading)
+    wait = throttle.locked_for(reading, keys, now)
     if wait is not None:
-        _audit_failure(session, username, "locked")
-        raise TooManyAttempts(wait)
-    throttle.record_success(session, username)
-    return user
+        return LogInCheck(username, address, now, None, TooManyAttempts(wait))
+    try:
+        with hashing_slot():
+            user = authenticate(reading, username, password)
+    except InvalidCredentials as refused:
+        return LogInCheck(username, address, now, None, refused)
+    return LogInCheck(username, address, now, user.id, None)
 
 
-def _close(reading: Session | None) -> None:
-    """Give the reading connection back before the write waits for the lock."""
-    if reading is not None:
-        reading.close()
+def record_log_in(session: Session, check: LogInCheck) -> User:
+    """Write a checked log-in's outcome: every refusal is counted and audited, then
+    raised. The caller must commit after a refusal too (return the error, do not raise
+    it out of the request's transaction), or the failure would not count."""
+    if isinstance(check.refusal, TooManyAttempts):
+        _audit_failure(session, check.username, "locked")
+        raise check.refusal
+    if check.refusal is not None or check.user_id is None:
+        throttle.record_failure(session, check.username, check.address, check.now)
+        _audit_failure(session, check.username, "password")
+        raise check.refusal or InvalidCredentials()
+    throttle.record_success(session, check.username)
+    return session.get_one(User, check.user_id)
 
 
 def _audit_failure(session: Session, username: str, reason: str) -> None:

@@ -6,7 +6,7 @@ from datetime import timedelta
 from typing import Annotated, Final
 from urllib.parse import urlsplit
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from fireline.auth import tokens
@@ -14,10 +14,12 @@ from fireline.auth.deps import SESSION_COOKIE, check_csrf, client_address, sessi
 from fireline.auth.roles import ROLE_NAMES
 from fireline.auth.service import (
     InvalidCredentials,
+    LogInCheck,
     TooManyAttempts,
     actor_for,
+    check_log_in,
     issue_token,
-    log_in,
+    record_log_in,
     revoke_token,
 )
 from fireline.db.deps import DbSession, ReadSession
@@ -89,23 +91,39 @@ def login_page(
     return _login_form(page, safe_next(next))
 
 
-@router.post("/login")
-def login(
+def checked_log_in(
     page: PublicPage,
-    session: DbSession,
     reading: ReadSession,
     username: Annotated[str, Form()] = "",
     password: Annotated[str, Form()] = "",
+) -> LogInCheck | None:
+    """The form's password checked (None: posted from another site). ``login`` declares
+    it before its ``DbSession``, so the slow hash runs before the request joins the
+    queue for SQLite's write lock (``db.deps.write_gate``)."""
+    request = page.request
+    if not same_origin(request):
+        return None
+    try:
+        return check_log_in(reading, username.strip(), password, address=client_address(request),
+                            now=request.app.state.clock.now())  # fmt: skip
+    finally:
+        reading.close()
+
+
+@router.post("/login")
+def login(
+    page: PublicPage,
+    checked: Annotated[LogInCheck | None, Depends(checked_log_in)],
+    session: DbSession,
+    username: Annotated[str, Form()] = "",
     next: Annotated[str, Form()] = "/",
 ) -> Response:
     settings = page.state.settings
-    request = page.request
-    if not same_origin(request):
+    if checked is None:
         return _login_form(page, safe_next(next), refusal="origin", username=username,
                            status_code=403)  # fmt: skip
     try:
-        user = log_in(session, username.strip(), password, address=client_address(request),
-                      now=request.app.state.clock.now(), reading=reading)  # fmt: skip
+        user = record_log_in(session, checked)
     except InvalidCredentials:
         # One message for an unknown user and a wrong password alike.
         return _login_form(page, safe_next(next), refusal="password", username=username,

@@ -1,9 +1,20 @@
 from __future__ import annotations
 
+import os
+import sqlite3
+import subprocess
+import sys
+import time
 from pathlib import Path
 
-from fireline.places.importer import bundled_divisions
+import pytest
+from sqlalchemy import Engine, text
+
+from fireline.auth.scope import system_actor
+from fireline.db.engine import session_factory, transaction
+from fireline.places.importer import bundled_divisions, import_jurisdictions
 from tests.cli_runner import run
+from tests.db.factories import own_engine, table_counts
 
 HEADER = "id,name,gender,location,date_onset,date_reporting"
 
@@ -62,3 +73,55 @@ def test_map_option(tmp_path: Path) -> None:
     result = run(["cases", "import", str(file), "--disease", "covid19", *args], database)
     assert result.exit_code == 0, result.output
     assert "1 cases created" in result.output
+
+
+def _writing(engine: Engine) -> bool:
+    """The import's write transaction is open: on SQLite it holds the write lock, on
+    PostgreSQL it has begun inserting persons."""
+    if engine.dialect.name == "sqlite":
+        probe = sqlite3.connect(str(engine.url.database), timeout=0, isolation_level=None)
+        try:
+            probe.execute("BEGIN IMMEDIATE")
+            probe.execute("ROLLBACK")
+            return False
+        except sqlite3.OperationalError:
+            return True
+        finally:
+            probe.close()
+    with engine.connect() as connection:
+        return bool(connection.execute(text(
+            "SELECT count(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation "
+            "WHERE c.relname = 'persons' AND l.mode = 'RowExclusiveLock' "
+            "AND l.pid <> pg_backend_pid()")).scalar_one())
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_an_import_killed_mid_way_leaves_nothing_and_runs_again(
+    backend: str, tmp_path: Path
+) -> None:
+    with own_engine(backend, tmp_path) as engine:
+        with transaction(session_factory(engine)) as session:
+            import_jurisdictions(session, system_actor(), bundled_divisions())
+        before = table_counts(engine)
+        file = tmp_path / "cases.csv"
+        rows = (f"K{i},Person {i},female,330102,2024-03-01,2024-03-02" for i in range(20_000))
+        file.write_text("\n".join([HEADER, *rows]) + "\n", encoding="utf-8")
+        env = {**os.environ, "FIRELINE_DATABASE_URL": engine.url.render_as_string(False)}
+        command = [sys.executable, "-c", "from fireline.cli import main; main()",
+                   "cases", "import", str(file), "--disease", "covid19"]  # fmt: skip
+        process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL,
+                                   stderr=subprocess.DEVNULL)  # fmt: skip
+        try:
+            deadline = time.monotonic() + 120
+            while not _writing(engine) and process.poll() is None:
+                assert time.monotonic() < deadline, "the import never began writing"
+                time.sleep(0.02)
+            time.sleep(0.3)  # well into the load, not at its first statement
+            assert process.poll() is None, "the import ended before it could be killed"
+        finally:
+            process.kill()  # SIGKILL: no handler, no rollback of its own
+            process.wait()
+        assert table_counts(engine) == before  # no case, person, batch or audit row
+        again = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
+        assert again.returncode == 0, again.stderr
+        assert "20000 cases created" in again.stdout
