@@ -120,8 +120,11 @@ def test_edit_with_version_and_conflict(
     assert stale.status_code == 409 and "Someone else changed this case" in stale.text
     session.refresh(case)
     assert case.outcome == "recovered"  # never silently overwritten
-    bad = edit(client, case, csrf, date_onset="2999-01-01")
+    late = (case.date_reporting + timedelta(days=3)).isoformat()
+    bad = edit(client, case, csrf, date_onset=late)
     assert bad.status_code == 422 and "onset date is after" in bad.text
+    far = edit(client, case, csrf, date_onset="2999-01-01")
+    assert far.status_code == 422 and "Date of onset must lie between 1900 and 2100" in far.text
 
 
 def test_classification_buttons_follow_the_profile(
@@ -156,3 +159,25 @@ def test_new_case_reports_and_says_when_a_match_is_proposed(
     assert missing.status_code == 422 and "姓名为必填项" in missing.text
     log_in(client, "viewer")
     assert client.get("/surveillance/cases/new").status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("language", "message"),
+    [
+        ("en", "Date of report must lie between 1900 and 2100."),
+        ("zh", "报告日期须在 1900 年至 2100 年之间。"),
+    ],
+)
+def test_a_report_date_outside_1900_to_2100_is_refused_in_words_and_keeps_the_form(
+    client: TestClient, data: dict[str, Any], session: Session, language: str, message: str
+) -> None:
+    csrf = log_in(client, "ann")
+    form = {"csrf_token": csrf, "disease": "covid19", "jurisdiction_code": "C1A",
+            "classification": "suspected", "date_reporting": "2300-01-01",
+            "name": "Ann Typed", "phone": "13900000001"}  # fmt: skip
+    before = len(session.scalars(select(Case.id)).all())
+    refused = client.post(f"/surveillance/cases/new?lang={language}", data=form)
+    assert refused.status_code == 422
+    assert message in refused.text and "Value error" not in refused.text
+    assert 'value="Ann Typed"' in refused.text and 'value="2300-01-01"' in refused.text
+    assert len(session.scalars(select(Case.id)).all()) == before

@@ -71,8 +71,8 @@ def new_case(page: PageContext, form: PostedForm) -> Response:
     try:
         case_id, proposed = _create(page, parsed)
     except ValidationError as exc:
-        message = ("%(detail)s", {"detail": "; ".join(e["msg"] for e in exc.errors())})
-        return _render(page, parsed.values, 422, [message])
+        errors = forms.validation_messages([dict(e) for e in exc.errors()])
+        return _render(page, parsed.values, 422, errors)
     except Problem as problem:
         return _render(page, parsed.values, problem.status, [forms.problem_message(problem)])
     suffix = f"?proposed={proposed}" if proposed else ""

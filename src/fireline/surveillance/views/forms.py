@@ -12,6 +12,7 @@ from typing import Final
 
 from starlette.datastructures import FormData
 
+from fireline.bounds import MAX_YEAR, MIN_YEAR
 from fireline.errors import Problem
 from fireline.surveillance.intake.values import OUTCOME_CODES
 from fireline.web.i18n import N_
@@ -19,6 +20,7 @@ from fireline.web.i18n import N_
 DATE_FIELDS: Final = ("date_onset", "date_reporting", "date_confirmation", "date_outcome",
                       "birth_date")
 BAD_DATE: Final = N_("%(field)s is not a date (YYYY-MM-DD).")
+DATE_OUT_OF_RANGE: Final = N_("%(field)s must lie between 1900 and 2100.")
 REQUIRED: Final = N_("%(field)s is required.")
 ONSET_AFTER_REPORT: Final = N_("The onset date is after the report date.")
 KNOWN_EXTERNAL_ID: Final = N_("A case with this external ID was reported already.")
@@ -68,12 +70,29 @@ def read_form(form: FormData, names: tuple[str, ...], required: tuple[str, ...])
             parsed.dates[name] = date.fromisoformat(values[name]) if values[name] else None
         except ValueError:
             parsed.error(BAD_DATE, field=FIELD_LABELS[name])
+            continue
+        found = parsed.dates[name]
+        if found is not None and not MIN_YEAR <= found.year <= MAX_YEAR:
+            # The range every path accepts (fireline.bounds): said here in the user's words.
+            parsed.error(DATE_OUT_OF_RANGE, field=FIELD_LABELS[name])
+            parsed.dates[name] = None
     onset, report = parsed.dates.get("date_onset"), parsed.dates.get("date_reporting")
     if onset and report and onset > report:
         parsed.error(ONSET_AFTER_REPORT)
     if values.get("outcome") and values["outcome"] not in OUTCOME_CODES:
         parsed.values["outcome"] = ""
     return parsed
+
+
+def validation_messages(errors: list[dict[str, object]]) -> list[tuple[str, dict[str, str]]]:
+    """Pydantic's refusals as page messages: the field's label, without "Value error,"."""
+    found = []
+    for error in errors:
+        name = str(error["loc"][-1]) if error.get("loc") else ""  # type: ignore[index]
+        detail = str(error["msg"]).removeprefix("Value error, ")
+        label = FIELD_LABELS.get(name, name)
+        found.append(("%(field)s was refused: %(detail)s", {"field": label, "detail": detail}))
+    return found
 
 
 def problem_message(problem: Problem) -> tuple[str, dict[str, str]]:
