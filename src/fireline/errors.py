@@ -13,8 +13,9 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 
+from fireline.asgi import ResponseWatch
 from fireline.db.deps import RETRY
 from fireline.db.engine import is_lock_conflict
 
@@ -230,19 +231,13 @@ class AnswerEveryError:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        started = False
-
-        async def watch(message: Message) -> None:
-            nonlocal started
-            started = started or message["type"] == "http.response.start"
-            await send(message)
-
+        watch = ResponseWatch(send)
         try:
             await self.app(scope, receive, watch)
         except Exception as exc:
             # The engine hides statement parameters, so the message holds no personal data.
             log.exception("unexpected %s on %s", type(exc).__name__, scope.get("path"))
-            if started:
+            if watch.started:
                 raise  # half a response was sent: only closing the connection ends it
             request = Request(scope, receive)
             handler = request.app.exception_handlers.get(Exception, _on_unexpected)

@@ -10,8 +10,9 @@ import anyio
 from fastapi import Depends, FastAPI, Request
 from fastapi.concurrency import contextmanager_in_threadpool
 from sqlalchemy.orm import Session, sessionmaker
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 
+from fireline.asgi import ResponseWatch
 from fireline.db.engine import is_lock_conflict, optimistic, reading, transaction
 
 RETRY = "fireline.retry"
@@ -86,16 +87,10 @@ class RetryLockConflicts:
         if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD"):
             await self.app(scope, receive, send)
             return
-        started = False
-
-        async def watch(message: Message) -> None:
-            nonlocal started
-            started = started or message["type"] == "http.response.start"
-            await send(message)
-
+        watch = ResponseWatch(send)
         try:
             await self.app(scope, receive, watch)
         except Exception as exc:
-            if started or not is_lock_conflict(exc):
+            if watch.started or not is_lock_conflict(exc):
                 raise
             await self.app({**scope, RETRY: True}, receive, send)
