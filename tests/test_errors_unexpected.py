@@ -5,16 +5,19 @@ from __future__ import annotations
 import socket
 from typing import Any
 
+import pytest
 from bench.benchmarks._browser import served
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+
+QUOTED = "Li Hua 11010519491231002X"  # what a driver's message may carry
 
 
 def failing_app(app_factory: Any) -> FastAPI:
     app: FastAPI = app_factory()
 
     def boom() -> None:
-        raise RuntimeError("Li Hua 11010519491231002X")  # what a message may carry
+        raise RuntimeError(QUOTED)
 
     app.add_api_route("/api/v1/boom", boom)
     app.add_api_route("/boom", boom)
@@ -22,7 +25,7 @@ def failing_app(app_factory: Any) -> FastAPI:
 
 
 def test_an_unexpected_error_is_problem_json_on_the_api_and_a_page_elsewhere(
-    app_factory: Any,
+    app_factory: Any, caplog: pytest.LogCaptureFixture
 ) -> None:
     # TestClient re-raises what escapes the app: before, the exception reached it.
     with TestClient(failing_app(app_factory)) as client:
@@ -36,6 +39,9 @@ def test_an_unexpected_error_is_problem_json_on_the_api_and_a_page_elsewhere(
     assert "Something went wrong" in page.text
     for answer in (api.text, page.text):
         assert "Li Hua" not in answer and "RuntimeError" not in answer
+    # The log has the type and the frames, never the message (it can quote a row).
+    assert "RuntimeError" in caplog.text
+    assert "Li Hua" not in caplog.text and "11010519491231002X" not in caplog.text
 
 
 def request(connection: socket.socket, path: str) -> bytes:

@@ -106,13 +106,14 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         redoc_url=None,
     )
     app.add_middleware(BodyLimit, max_bytes=settings.max_upload_mb * MB)
-    app.add_middleware(SecurityHeaders, https=settings.secure_cookies)
     app.state.settings = settings
     app.state.clock = SystemClock()
     app.state.engine = engine
     app.state.sessions = session_factory(engine)
     app.add_middleware(RetryLockConflicts)  # inside the one that answers every error
     install_problem_handlers(app)
+    # Outermost, so that the 500 answered by errors.AnswerEveryError carries them too.
+    app.add_middleware(SecurityHeaders, https=settings.secure_cookies)
     app.include_router(api_router())
 
     @app.get("/healthz", include_in_schema=False)

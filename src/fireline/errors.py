@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import traceback
 from http import HTTPStatus
 from typing import Any
 
@@ -235,8 +236,10 @@ class AnswerEveryError:
         try:
             await self.app(scope, receive, watch)
         except Exception as exc:
-            # The engine hides statement parameters, so the message holds no personal data.
-            log.exception("unexpected %s on %s", type(exc).__name__, scope.get("path"))
+            # The type and the frames only: a driver's message can quote a row (PostgreSQL's
+            # "Failing row contains ..."), and a path can hold a name or a link's token.
+            frames = "".join(traceback.format_tb(exc.__traceback__))
+            log.error("unexpected %s\n%s", type(exc).__name__, frames)
             if watch.started:
                 raise  # half a response was sent: only closing the connection ends it
             request = Request(scope, receive)

@@ -116,6 +116,19 @@ def test_a_failure_is_recorded_without_its_message(
     assert run_job(job, lambda _: "ok", context(engine), period=MINUTE).status == "succeeded"
 
 
+def test_a_run_killed_mid_way_leaves_its_slot_to_the_next_worker(
+    engine: Engine, job: str
+) -> None:
+    """A killed worker leaves its row 'running'; the slot is checked under the lock, so
+    such a row is a dead run and the job runs again in the same slot."""
+    with sessions_of(engine)() as session, session.begin():
+        session.add(JobRun(job=job, started_at=T0, status="running"))
+    clock = FrozenClock(T0 + timedelta(seconds=5))
+    assert run_job(job, lambda _: "again", context(engine, clock=clock), period=MINUTE).status == (
+        "succeeded"
+    )
+
+
 def test_the_lock_is_free_again_after_a_run(engine: Engine, job: str) -> None:
     with job_lock(engine, job) as held:
         assert held

@@ -131,14 +131,18 @@ def check_log_in(
     hash takes long on purpose, so it runs before any write transaction begins, one
     hash per core at most. ``record_log_in`` writes the outcome."""
     keys = [throttle.account_key(username), throttle.address_key(address)]
-    wait = throttle.locked_for(reading, keys, now)
-    if wait is not None:
-        return LogInCheck(username, address, now, None, TooManyAttempts(wait))
-    try:
-        with hashing_slot():
+    # The slot is taken before the first query, so a log-in waiting for its turn holds
+    # no pooled connection; the connection goes back as soon as the check is done.
+    with hashing_slot():
+        try:
+            wait = throttle.locked_for(reading, keys, now)
+            if wait is not None:
+                return LogInCheck(username, address, now, None, TooManyAttempts(wait))
             user = authenticate(reading, username, password)
-    except InvalidCredentials as refused:
-        return LogInCheck(username, address, now, None, refused)
+        except InvalidCredentials as refused:
+            return LogInCheck(username, address, now, None, refused)
+        finally:
+            reading.close()
     return LogInCheck(username, address, now, user.id, None)
 
 

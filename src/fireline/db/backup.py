@@ -97,7 +97,8 @@ def restore(engine: Engine, source: Path, *, force: bool = False) -> None:
     """Replace the database by the backup ``source``; refuses a non-empty one unless forced."""
     if not source.is_file():
         raise BackupError(f"{source} is not a file")
-    head = source.read_bytes()[:16]
+    with source.open("rb") as file:
+        head = file.read(16)
     wanted = SQLITE_MAGIC if _is_sqlite(engine) else PG_DUMP_MAGIC
     if not head.startswith(wanted):
         kind = "a SQLite file" if _is_sqlite(engine) else "a pg_dump custom-format archive"

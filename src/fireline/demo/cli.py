@@ -79,7 +79,8 @@ def _serve(settings: Settings, engine: Engine, host: str, port: int) -> None:
 
     out.print(f"Fireline demo on http://{host}:{port} (with a worker for the jobs)")
     with worker_process(settings.database_url):
-        uvicorn.run(create_app(settings, engine=engine), host=host, port=port, log_level="info")
+        uvicorn.run(create_app(settings, engine=engine), host=host, port=port, log_level="info",
+                    access_log=False)  # fmt: skip
 
 
 def simulate_command(

@@ -179,10 +179,12 @@ def _store(
     targets = [t.model_dump() for t in data.targets]
     previous = None
     if data.external_id is not None:
-        # Only a result in the actor's subtree is amended: another county's is not seen.
+        # Only a result in the actor's subtree, and in the sample's own jurisdiction (the
+        # key's scope), is amended: a city user's result for county A never retires B's.
         previous = session.scalars(actor.restrict(
             select(LabResult).where(LabResult.source == source,
                                     LabResult.external_id == data.external_id,
+                                    LabResult.jurisdiction_id == sample.jurisdiction_id,
                                     LabResult.current.is_(True)).order_by(LabResult.id),
             LabResult)).first()  # fmt: skip
         if previous is not None and _content(previous, previous.test_type, previous.targets) == \

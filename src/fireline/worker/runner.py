@@ -32,8 +32,10 @@ from fireline.worker.models import JobRun
 
 log = logging.getLogger(__name__)
 
-# Runs that count for the current slot: a failed run leaves it to the next worker.
-COUNTED = ("running", "succeeded")
+# Runs that count for the current slot: a failed run leaves it to the next worker, and
+# so does one still marked running, since the slot is checked under the job's lock: a
+# worker that runs it holds the lock, so such a row is a run killed mid-way.
+COUNTED = ("succeeded",)
 
 
 @dataclass(frozen=True)
