@@ -21,13 +21,6 @@ class HospitalCreate(BaseModel):
     beds_isolation: Whole = Field(default=0, ge=0, le=INT64_MAX)
 
 
-class HospitalUpdate(BaseModel):
-    version: Count
-    beds_general: Whole | None = Field(default=None, ge=0, le=INT64_MAX)
-    beds_icu: Whole | None = Field(default=None, ge=0, le=INT64_MAX)
-    beds_isolation: Whole | None = Field(default=None, ge=0, le=INT64_MAX)
-
-
 class AdmissionCreate(BaseModel):
     person_id: Id
     case_id: Id | None = None

@@ -121,24 +121,3 @@ def occupancy(
             )
         )
     return out
-
-
-def occupancy_by_jurisdiction(
-    session: Session, actor: Actor, day: date
-) -> list[tuple[int, int, int]]:
-    """(jurisdiction id, capacity, occupied) of facility places in scope."""
-    actor.require("records:read")
-    capacity = actor.restrict(
-        select(FacilityRoom.jurisdiction_id, func.sum(FacilityRoom.capacity)).group_by(
-            FacilityRoom.jurisdiction_id
-        ),
-        FacilityRoom,
-    )
-    occupied = actor.restrict(
-        select(FacilityRoom.jurisdiction_id, func.count(Q.id))
-        .join(Q, (Q.room_id == FacilityRoom.id) & _in(day))
-        .group_by(FacilityRoom.jurisdiction_id),
-        FacilityRoom,
-    )
-    used = {j: int(n) for j, n in session.execute(occupied)}
-    return [(j, int(c or 0), used.get(j, 0)) for j, c in session.execute(capacity)]

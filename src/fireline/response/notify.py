@@ -16,7 +16,7 @@ from email.message import EmailMessage
 from typing import Any
 
 import httpx
-from sqlalchemy import and_, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session, aliased
 
 from fireline.places.models import Jurisdiction
@@ -142,10 +142,3 @@ def send_email(session: Session, now: datetime, settings: ResponseSettings) -> i
         smtp.send_message(email)
     _mark(session, [m.notification_id for m in messages], "email_at", now)
     return len(messages)
-
-
-def unread_filter(jurisdiction_id: int) -> Any:
-    return and_(
-        ResponseNotification.jurisdiction_id == jurisdiction_id,
-        ResponseNotification.read_at.is_(None),
-    )

@@ -169,11 +169,3 @@ class LeagueRead(BaseModel):
     target: float
     indicators: list[str]
     rows: list[LeagueRowRead]
-
-
-class SweepRead(BaseModel):
-    responses: Int64
-    cases_joined: Int64
-    tasks: Int64
-    completed: Int64
-    escalations: Int64

@@ -17,7 +17,6 @@ from sqlalchemy.orm import Session
 
 from fireline.auth.scope import Actor
 from fireline.errors import Problem
-from fireline.people.models import Person
 from fireline.places.models import Jurisdiction
 from fireline.web.deps import Page
 from fireline.web.i18n import N_
@@ -100,15 +99,6 @@ def places(session: Session, ids: Iterable[int]) -> dict[int, Jurisdiction]:
         return {}
     found = session.scalars(select(Jurisdiction).where(Jurisdiction.id.in_(wanted)))
     return {j.id: j for j in found}
-
-
-def person_names(session: Session, ids: Iterable[int]) -> dict[int, str]:
-    """Names of persons whose ids come from scoped rows (the caller audits the read)."""
-    wanted = set(ids)
-    if not wanted:
-        return {}
-    rows = session.execute(select(Person.id, Person.name).where(Person.id.in_(wanted)))
-    return dict(rows.tuples())
 
 
 def problem_lines(page: Page, problem: Problem) -> list[tuple[str, str]]:
