@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from typing import NoReturn
 
 import typer
@@ -22,6 +23,17 @@ def fail(message: str, code: int = 1) -> NoReturn:
     """Print one clear line on stderr and exit non-zero."""
     err.print(f"[bold red]error:[/] {message}", soft_wrap=True)
     raise typer.Exit(code)
+
+
+def instant_option(value: str | None) -> datetime:
+    """A ``--now`` option: an ISO 8601 instant (UTC when it has no offset), or now."""
+    if value is None:
+        return datetime.now(UTC)
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        fail(f"--now {value!r} is not an ISO 8601 instant (YYYY-MM-DDTHH:MM[+08:00])")
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def open_engine(settings: Settings | None = None) -> Engine:

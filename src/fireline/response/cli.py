@@ -9,7 +9,7 @@ import typer
 from rich.table import Table
 
 from fireline.auth.scope import system_actor
-from fireline.console import database_session, fail, out
+from fireline.console import database_session, fail, instant_option, out
 from fireline.diseases.loader import load_profiles
 from fireline.response import board as boards
 from fireline.response import export
@@ -19,16 +19,6 @@ from fireline.response.settings import ResponseSettings
 from fireline.settings import Settings
 
 app = typer.Typer(help="Responses: sweep, boards, league table.", no_args_is_help=True)
-
-
-def _instant(value: str | None) -> datetime:
-    if value is None:
-        return datetime.now(UTC)
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError:
-        fail(f"--now {value!r} is not an ISO 8601 instant (YYYY-MM-DDTHH:MM[+08:00])")
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _day(value: str, option: str) -> date:
@@ -46,7 +36,7 @@ def sweep_command(
     settings = Settings()
     profiles = load_profiles(settings.disease_dir)
     with database_session(settings) as session:
-        found = sweep(session, _instant(now), profiles=profiles, settings=ResponseSettings())
+        found = sweep(session, instant_option(now), profiles=profiles, settings=ResponseSettings())
     out.print(
         f"{found.responses} responses opened, {found.cases_joined} cases joined, "
         f"{found.tasks} tasks created, {found.completed} completed by evidence, "
@@ -66,7 +56,7 @@ def board_command(
             session,
             system_actor(),
             jurisdiction,
-            _instant(now),
+            instant_option(now),
             ResponseSettings(),
             boards.BoardFilter(),
             limit,

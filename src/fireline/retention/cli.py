@@ -2,27 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import typer
 
 from fireline.auth.scope import system_actor
-from fireline.console import database_session, fail, out
+from fireline.console import database_session, instant_option, out
 from fireline.diseases.loader import load_profiles
 from fireline.retention.service import purge_closed_contacts
 from fireline.settings import Settings
 
 app = typer.Typer(help="Keep identifiers no longer than needed.", no_args_is_help=True)
-
-
-def _instant(value: str | None) -> datetime:
-    if value is None:
-        return datetime.now(UTC)
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError:
-        fail(f"--now {value!r} is not an ISO 8601 instant (YYYY-MM-DDTHH:MM[+08:00])")
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 @app.command()
@@ -34,7 +22,7 @@ def purge(
     now: str | None = typer.Option(None, help="As of this instant (default: now)"),
 ) -> None:
     """Pseudonymise contacts whose every quarantine closed more than the profile's days ago."""
-    moment = _instant(now)
+    moment = instant_option(now)
     settings = Settings()
     profiles = load_profiles(settings.disease_dir)
     with database_session(settings) as session:
