@@ -26,9 +26,12 @@ def _simulated_restart(engine: Engine) -> None:
 
 @pytest.mark.postgres
 def test_users_see_503s_then_every_case_exactly_once(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setitem(pg_restart.CASES_EACH, "small", 4)
+    # Enough work that the users are still at it when the restart comes, 2 s in, on a
+    # quiet machine too (with 4 cases each they could all be done before it: no 503).
+    monkeypatch.setitem(pg_restart.CASES_EACH, "small", 20)
     found = pg_restart.measure("small", _simulated_restart).as_dict("pg-restart", "small")
-    assert found["cases_distinct"] == found["cases_total"] == found["writes_expected"] == 80
+    assert found["cases_distinct"] == found["cases_total"] == found["writes_expected"] == 400
+    assert found["still_running"] == 0
     assert not pg_restart.broken_promises(found), found["failure_examples"]
     assert found["statuses"].get(503, 0) > 0 and 500 not in found["statuses"]
     assert found["figure_s"] >= 0.5  # 503s for about the 1.5 s connections were refused
