@@ -74,18 +74,24 @@ def backup(engine: Engine, target: Path) -> None:
     """Write the whole database to ``target`` (a SQLite file, or a pg_dump archive)."""
     target.parent.mkdir(parents=True, exist_ok=True)
     if _is_sqlite(engine):
-        source = sqlite3.connect(_sqlite_path(engine))
-        copy = sqlite3.connect(target)
-        try:
-            with copy:
-                source.backup(copy)
-        finally:
-            copy.close()
-            source.close()
+        _sqlite_copy(_sqlite_path(engine), target)
         return
     url, env = _libpq(engine.url)
     _run([_tool("pg_dump"), "--format=custom", "--no-owner", "--no-privileges",
           f"--file={target}", f"--dbname={url}"], env)
+
+
+def _sqlite_copy(origin: Path | str, destination: Path | str) -> None:
+    """Copy one SQLite database into another with SQLite's online backup API: a
+    consistent copy even while the origin is being written."""
+    source = sqlite3.connect(origin)
+    copy = sqlite3.connect(destination)
+    try:
+        with copy:
+            source.backup(copy)
+    finally:
+        copy.close()
+        source.close()
 
 
 def is_empty(engine: Engine) -> bool:
@@ -107,14 +113,7 @@ def restore(engine: Engine, source: Path, *, force: bool = False) -> None:
         raise BackupError("the target database is not empty; use --force to replace it")
     engine.dispose()
     if _is_sqlite(engine):
-        backup_file = sqlite3.connect(source)
-        target = sqlite3.connect(_sqlite_path(engine))
-        try:
-            with target:
-                backup_file.backup(target)
-        finally:
-            target.close()
-            backup_file.close()
+        _sqlite_copy(source, _sqlite_path(engine))
         return
     url, env = _libpq(engine.url)
     _run([_tool("pg_restore"), "--no-owner", "--no-privileges", "--single-transaction",
