@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
@@ -55,18 +56,25 @@ def _offline(page, base: str, outside: list[str]) -> None:  # type: ignore[no-un
     page.route("**/*", route)
 
 
+def _watched_offline_page(browser: Any, base: str) -> tuple[Any, list[str], list[str]]:
+    """A page cut off from everything but ``base``; the outside requests it tried and
+    its errors are collected."""
+    page = browser.new_page()
+    outside: list[str] = []
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    _offline(page, base, outside)
+    return page, outside, errors
+
+
 def test_api_docs_render_without_internet(database: Engine) -> None:
     require_chromium()
     if not (STATIC_DIR / "vendor" / "swagger-ui-bundle.js").is_file():
         pytest.fail("swagger-ui-dist is not vendored: run `make vendor`")
     app = create_app(Settings(database_url=str(database.url)), engine=database)
     with serve(app) as base, launch_browser() as browser:
-        page = browser.new_page()
-        outside: list[str] = []
-        errors: list[str] = []
-        page.on("pageerror", lambda error: errors.append(str(error)))
-        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-        _offline(page, base, outside)
+        page, outside, errors = _watched_offline_page(browser, base)
         page.goto(f"{base}/api/v1/docs")
         page.wait_for_selector(".swagger-ui .opblock-tag", timeout=15_000)
         assert page.locator(".swagger-ui .info .title").inner_text().startswith("Fireline")
@@ -80,12 +88,7 @@ def test_pages_and_charts_run_under_the_policy(database: Engine) -> None:
     require_chromium()
     app = create_app(Settings(database_url=str(database.url)), engine=database)
     with serve(app) as base, launch_browser() as browser:
-        page = browser.new_page()
-        outside: list[str] = []
-        errors: list[str] = []
-        page.on("pageerror", lambda error: errors.append(str(error)))
-        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-        _offline(page, base, outside)
+        page, outside, errors = _watched_offline_page(browser, base)
         page.goto(f"{base}/login")
         page.fill("#username", "province")
         page.fill("#password", PASSWORD)
