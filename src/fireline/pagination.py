@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Generic, TypeVar
+from typing import Annotated, Any, Generic, Protocol, TypeVar
 
 from fastapi import Query
 from pydantic import BaseModel
@@ -14,6 +14,16 @@ from fireline.bounds import Count
 T = TypeVar("T")
 
 MAX_LIMIT = 500
+
+
+class Window(Protocol):
+    """Anything that says which rows a page holds (PageParams, listing.ListQuery)."""
+
+    @property
+    def limit(self) -> int: ...
+
+    @property
+    def offset(self) -> int: ...
 
 
 class PageParams(BaseModel):
@@ -52,7 +62,7 @@ def fetch_page(
     return rows, count(session, statement)
 
 
-def make_page(items: list[T], total: int, params: PageParams) -> Page[T]:
+def make_page(items: list[T], total: int, params: Window) -> Page[T]:
     end = params.offset + len(items)
     return Page[T](
         items=items,

@@ -6,10 +6,10 @@ filter (docs/architecture.md, "Scope in one place").
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, select
+from sqlalchemy import ColumnElement, Select, select
 from sqlalchemy.orm import Session
 
 from fireline.auth.roles import allows
@@ -40,6 +40,25 @@ class Actor:
     def jurisdiction_ids(self) -> Select[tuple[int]]:
         return subtree_ids(self.jurisdiction_path)
 
+    def within(self, place: Jurisdiction) -> Actor:
+        """This actor narrowed to ``place``, a jurisdiction inside its subtree (found
+        through :meth:`jurisdiction` or :meth:`get`): every query it restricts then sees
+        that subtree only. Narrowing never widens; a place outside answers 404."""
+        if not self.covers_path(place.path):
+            raise NotFound(f"jurisdiction {place.code}")
+        return replace(self, jurisdiction_id=place.id, jurisdiction_path=place.path)
+
+    def within_code(self, session: Session, code: str | None) -> Actor:
+        """Narrowed to the jurisdiction with ``code`` in scope (404 if none); unchanged
+        when no code is given."""
+        return self.within(self.jurisdiction(session, code)) if code else self
+
+    def covers(self, column: Any) -> ColumnElement[bool]:
+        """A condition: ``column`` (a jurisdiction id) lies in this actor's subtree. For
+        tables with two jurisdiction columns, where :meth:`restrict` cannot choose."""
+        condition: ColumnElement[bool] = column.in_(self.jurisdiction_ids())
+        return condition
+
     def covers_path(self, path: str) -> bool:
         return path.startswith(self.jurisdiction_path)
 
@@ -50,7 +69,7 @@ class Actor:
                 Jurisdiction.path >= self.jurisdiction_path,
                 Jurisdiction.path < self.jurisdiction_path + "~",
             )
-        return statement.where(model.jurisdiction_id.in_(self.jurisdiction_ids()))
+        return statement.where(self.covers(model.jurisdiction_id))
 
     def get(self, session: Session, model: Any, record_id: int, what: str) -> Any:
         """Load one record in scope, or raise 404 without saying whether it exists."""

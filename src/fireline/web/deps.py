@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
-from typing import Annotated, Any, Final
-from zoneinfo import ZoneInfo
+from datetime import date
+from typing import Annotated, Any, Final, Literal
 
-from fastapi import Depends, Request
+from fastapi import Depends, Query, Request
 from fastapi.responses import HTMLResponse
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
@@ -15,6 +14,7 @@ from starlette.datastructures import FormData
 from fireline.auth.deps import (
     CSRF_HEADER,
     SAFE_METHODS,
+    ApiActor,
     NotLoggedIn,
     check_csrf,
     session_token,
@@ -22,8 +22,12 @@ from fireline.auth.deps import (
 from fireline.auth.models import AuthToken, User
 from fireline.auth.scope import Actor
 from fireline.auth.service import actor_for
+from fireline.clock import Clock
+from fireline.context import Context
 from fireline.db.deps import DbSession
 from fireline.errors import NotFound
+from fireline.listing import ListQuery
+from fireline.pagination import MAX_LIMIT
 from fireline.places.models import Jurisdiction
 from fireline.places.service import list_jurisdictions
 from fireline.web import i18n
@@ -112,10 +116,39 @@ class Page:
         assert self.jurisdiction is not None
         return self.jurisdiction
 
+    @property
+    def clock(self) -> Clock:
+        """The app's one clock (``app.state.clock``), never the wall clock."""
+        clock: Clock = self.request.app.state.clock
+        return clock
+
+    @property
+    def context(self) -> Context:
+        """The request context, the actor narrowed to the chosen jurisdiction."""
+        assert self.actor is not None
+        actor = self.actor.within(self.jurisdiction) if self.jurisdiction else self.actor
+        return Context.build(actor, self.state.settings, self.clock)
+
     def today(self) -> date:
         """Today in the chosen jurisdiction's time zone (docs/architecture.md, "Time")."""
-        zone = self.jurisdiction.timezone if self.jurisdiction else "Asia/Shanghai"
-        return datetime.now(ZoneInfo(zone)).date()
+        return Context.build(self.actor or _NOBODY, self.state.settings, self.clock).today(
+            self.jurisdiction
+        )
+
+    def list_query(self, filters: tuple[str, ...], per_page: int = 50) -> ListQuery:
+        """The list a page asked for: its ``filters``, ``q``, ``sort``, ``order`` and a
+        1-based ``page``; nonsense falls back to the defaults."""
+        params = self.request.query_params
+        try:
+            number = max(1, int(params.get("page") or 1))
+        except ValueError:
+            number = 1
+        query = ListQuery(
+            filters={name: params.get(name, "") for name in filters},
+            q=params.get("q", ""), sort=params.get("sort", ""),
+            descending=params.get("order") != "asc", limit=per_page,
+        )
+        return query.with_page(number)
 
     def gettext(self, message: str) -> str:
         return self.state.translations[self.language].gettext(message)
@@ -203,4 +236,33 @@ def page_context(
 
 
 PageContext = Annotated[Page, Depends(page_context)]
+
+_NOBODY = Actor(None, "anonymous", "viewer", 0, "/")
+
+
+def api_context(request: Request, actor: ApiActor) -> Context:
+    """The request context of an API call, built as pages, commands and jobs build it."""
+    return Context.build(actor, request.app.state.settings, request.app.state.clock)
+
+
+ApiContext = Annotated[Context, Depends(api_context)]
+
+
+def api_list_query(
+    request: Request,
+    q: Annotated[str, Query(max_length=100, description="Search text")] = "",
+    sort: Annotated[str, Query(max_length=40, description="Sort key")] = "",
+    order: Annotated[Literal["asc", "desc"], Query(description="Sort order")] = "desc",
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Items per page")] = 50,
+    offset: Annotated[int, Query(ge=0, le=2**63 - 1, description="Items to skip")] = 0,
+) -> ListQuery:
+    """An API list's search, sort and page; its filters are the route's other query
+    parameters, which the route declares so that the API description shows them."""
+    reserved = {"q", "sort", "order", "limit", "offset"}
+    filters = {k: v for k, v in request.query_params.items() if k not in reserved}
+    return ListQuery(filters=filters, q=q, sort=sort, descending=order == "desc",
+                     limit=limit, offset=offset)
+
+
+ApiListQuery = Annotated[ListQuery, Depends(api_list_query)]
 PublicPage = Annotated[Page, Depends(public_page)]

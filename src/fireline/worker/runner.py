@@ -21,7 +21,9 @@ from filelock import FileLock, Timeout
 from sqlalchemy import Engine, exists, func, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
+from fireline.auth.scope import system_actor
 from fireline.clock import Clock, SystemClock
+from fireline.context import Context
 from fireline.db.engine import session_factory, transaction
 from fireline.diseases.loader import load_profiles
 from fireline.diseases.schemas import DiseaseProfile
@@ -49,6 +51,11 @@ class JobContext:
     responses: ResponseSettings
     quarantine: QuarantineSettings
     profiles: Mapping[str, DiseaseProfile]
+
+    def context(self) -> Context:
+        """The request context a job hands to services, built as pages and commands do."""
+        return Context(actor=system_actor(), clock=self.clock, settings=self.settings,
+                       profiles=self.profiles)
 
     @classmethod
     def build(cls, settings: Settings, engine: Engine, clock: Clock | None = None) -> JobContext:
