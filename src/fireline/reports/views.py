@@ -12,7 +12,6 @@ from sqlalchemy.orm import Session
 
 from fireline.auth.scope import Actor
 from fireline.places.models import Jurisdiction, subtree_ids
-from fireline.places.service import ancestors
 from fireline.reports.service import child_counts, mechanism_counts
 from fireline.surveillance.models import Case
 from fireline.web.deps import Page, PageContext
@@ -26,11 +25,6 @@ EPICURVE_CLASSES: Final = (
     ("probable", "#7a5af8"),
     ("suspected", "#f79009"),
 )
-
-
-def breadcrumb(session: Session, actor: Actor, here: Jurisdiction) -> list[Jurisdiction]:
-    """The ancestors the user may drill up to (none above the user's own jurisdiction)."""
-    return [j for j in ancestors(session, here) if actor.covers_path(j.path)]
 
 
 def active_confirmed(session: Session, actor: Actor, here: Jurisdiction) -> int:
@@ -58,7 +52,7 @@ def dashboard(page: PageContext) -> Response:
         children=children,
         areas_with_cases=sum(1 for c in children if c.confirmed),
         active_confirmed=active_confirmed(page.session, page.actor, here),
-        trail=breadcrumb(page.session, page.actor, here),
+        trail=page.breadcrumb(),
         epicurve_spec=epicurve_spec(page, today),
     )
 

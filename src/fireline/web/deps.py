@@ -29,7 +29,7 @@ from fireline.errors import NotFound
 from fireline.listing import ListQuery
 from fireline.pagination import MAX_LIMIT
 from fireline.places.models import Jurisdiction
-from fireline.places.service import list_jurisdictions
+from fireline.places.service import ancestors, list_jurisdictions
 from fireline.web import i18n
 from fireline.web.templating import WebState
 
@@ -134,6 +134,14 @@ class Page:
         return Context.build(self.actor or _NOBODY, self.state.settings, self.clock).today(
             self.jurisdiction
         )
+
+    def breadcrumb(self) -> list[Jurisdiction]:
+        """The ancestors of the chosen jurisdiction the user may drill up to (none above
+        the user's own jurisdiction)."""
+        if self.session is None or self.actor is None or self.jurisdiction is None:
+            return []
+        actor = self.actor
+        return [j for j in ancestors(self.session, self.jurisdiction) if actor.covers_path(j.path)]
 
     def list_query(self, filters: tuple[str, ...], per_page: int = 50) -> ListQuery:
         """The list a page asked for: its ``filters``, ``q``, ``sort``, ``order`` and a

@@ -15,7 +15,6 @@ from sqlalchemy.orm import Session
 
 from fireline.errors import Problem
 from fireline.places.models import Jurisdiction
-from fireline.reports.views import breadcrumb
 from fireline.surveillance.models import Case
 from fireline.surveillance.trends import service as trends
 from fireline.surveillance.trends.schemas import GrowthRead, RtRead
@@ -152,7 +151,7 @@ def dashboard(page: PageContext, request: Request) -> Response:
         nav="surveillance", subnav="dashboard", today=page.today(),
         diseases=diseases, chosen=chosen, periods=PERIODS, totals=totals,
         latest_rt=rt.windows[-1] if rt and rt.windows else None, rt=rt, growth=growth,
-        children=children, trail=breadcrumb(session, actor, page.here),
+        children=children, trail=page.breadcrumb(),
         specs=_specs(page, chosen, rows, rt, children),
         alerts=alerts.open_alerts(page), can_decide=actor.can("cases:write"),
     )
