@@ -11,7 +11,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-import fireline.db.models  # noqa: F401  (registers every table: the case's foreign keys)
+import fireline.tables  # noqa: F401  (registers every table: the case's foreign keys)
 from fireline.db.engine import make_engine, session_factory, transaction
 from fireline.db.migrate import upgrade
 from fireline.response.models import Response

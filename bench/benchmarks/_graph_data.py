@@ -13,8 +13,8 @@ from fireline.auth.scope import Actor, system_actor
 from fireline.auth.service import create_user
 from fireline.db.engine import make_engine, session_factory, transaction
 from fireline.db.migrate import upgrade
+from fireline.jurisdictions.importer import bundled_divisions, import_jurisdictions
 from fireline.people.models import Person
-from fireline.places.importer import bundled_divisions, import_jurisdictions
 from fireline.places.models import Jurisdiction
 from fireline.surveillance.models import Case
 from fireline.tracing.models import TransmissionLink

@@ -33,7 +33,7 @@ from fireline.auth.models import User
 from fireline.auth.scope import system_actor
 from fireline.db.engine import session_factory, transaction
 from fireline.db.migrate import upgrade
-from fireline.places.importer import bundled_divisions, import_jurisdictions
+from fireline.jurisdictions.importer import bundled_divisions, import_jurisdictions
 from fireline.places.models import Jurisdiction
 from fireline.quarantine import duelist
 from fireline.quarantine.models import QuarantineOrder as Q

@@ -199,7 +199,7 @@ def fresh_database(database: str, folder: Path) -> Iterator[Engine]:
     from fireline.auth.scope import system_actor
     from fireline.db.engine import make_engine, session_factory, transaction
     from fireline.db.migrate import upgrade
-    from fireline.places.importer import bundled_divisions, import_jurisdictions
+    from fireline.jurisdictions.importer import bundled_divisions, import_jurisdictions
 
     with _url(database, folder) as url:
         engine = make_engine(url)

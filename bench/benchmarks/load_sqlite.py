@@ -19,7 +19,7 @@ from fireline.db.engine import make_engine, session_factory, transaction
 from fireline.db.migrate import upgrade
 from fireline.demo.jurisdictions import from_database
 from fireline.demo.loader import load_outbreak, prepare, sqlite_rows
-from fireline.places.importer import bundled_divisions, import_jurisdictions
+from fireline.jurisdictions.importer import bundled_divisions, import_jurisdictions
 from fireline.simulate import TABLES, Outbreak, simulate
 
 NAME = "load-sqlite"

@@ -40,7 +40,7 @@ from fireline.db.migrate import upgrade
 from fireline.demo.jurisdictions import from_database
 from fireline.demo.loader import load_outbreak
 from fireline.diseases import load_profiles
-from fireline.places.importer import bundled_divisions, import_jurisdictions
+from fireline.jurisdictions.importer import bundled_divisions, import_jurisdictions
 from fireline.places.models import Jurisdiction
 from fireline.response.league import league_table as league
 from fireline.response.league import period_counts

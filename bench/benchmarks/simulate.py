@@ -15,7 +15,7 @@ import pyarrow as pa
 
 from bench.registry import Measurement, timed
 from fireline.demo.jurisdictions import from_csv
-from fireline.places.importer import bundled_divisions
+from fireline.jurisdictions.importer import bundled_divisions
 from fireline.simulate import Outbreak, simulate, write
 from fireline.simulate._arrow import fixed
 

@@ -26,8 +26,8 @@ from fireline.db.engine import DatabaseUnavailable, check_connection, make_engin
 from fireline.diseases.api import router as diseases_router
 from fireline.errors import PROBLEM_RESPONSES, install_problem_handlers
 from fireline.interop.limits import MB
+from fireline.jurisdictions.api import router as places_router
 from fireline.people.api import router as people_router
-from fireline.places.api import router as places_router
 from fireline.quarantine.api import router as quarantine_router
 from fireline.reports.api import router as reports_router
 from fireline.response.api import router as response_router

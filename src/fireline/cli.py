@@ -13,7 +13,7 @@ from fireline.console import err
 GROUPS = (
     ("db", "fireline.db.cli"),
     ("users", "fireline.auth.cli"),
-    ("jurisdictions", "fireline.places.cli"),
+    ("jurisdictions", "fireline.jurisdictions.cli"),
     ("diseases", "fireline.diseases.cli"),
     ("analyze", "fireline.analytics.cli"),
     ("cases", "fireline.surveillance.cli"),

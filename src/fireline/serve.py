@@ -6,7 +6,8 @@ import typer
 import uvicorn
 
 from fireline.app import create_app
-from fireline.console import open_engine, out
+from fireline.console import out
+from fireline.db.connect import open_engine
 from fireline.settings import Settings
 
 

@@ -49,7 +49,7 @@ def test_migrations_match_the_models(engine: Engine) -> None:
     from alembic.autogenerate import compare_metadata
     from alembic.migration import MigrationContext
 
-    from fireline.db.models import Base
+    from fireline.tables import Base
 
     with engine.connect() as connection:
         diff = compare_metadata(MigrationContext.configure(connection), Base.metadata)

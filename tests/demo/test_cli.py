@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import create_engine, select, text
 from typer.testing import CliRunner, Result
 
-import fireline.db.models  # noqa: F401  (registers every table: the case's foreign keys)
+import fireline.tables  # noqa: F401  (registers every table: the case's foreign keys)
 from fireline.cli import build
 from fireline.db.engine import make_engine, session_factory, transaction
 from fireline.places.models import Jurisdiction

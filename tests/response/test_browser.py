@@ -18,7 +18,7 @@ from fireline.auth.scope import system_actor
 from fireline.clock import FrozenClock
 from fireline.db.engine import make_engine, session_factory
 from fireline.db.migrate import upgrade
-from fireline.places.importer import bundled_divisions, import_jurisdictions
+from fireline.jurisdictions.importer import bundled_divisions, import_jurisdictions
 from fireline.response.jobs import run_once
 from fireline.settings import Settings
 from tests.auth.factories import PASSWORD, make_user

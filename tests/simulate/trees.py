@@ -5,7 +5,7 @@ from __future__ import annotations
 import pyarrow as pa
 
 from fireline.demo.jurisdictions import from_csv
-from fireline.places.importer import bundled_divisions
+from fireline.jurisdictions.importer import bundled_divisions
 
 
 def small_tree() -> pa.Table:

@@ -18,8 +18,8 @@ from fireline.auth.scope import system_actor
 from fireline.clock import FrozenClock
 from fireline.db.engine import make_engine, session_factory
 from fireline.db.migrate import upgrade
+from fireline.jurisdictions.importer import bundled_divisions, import_jurisdictions
 from fireline.people.models import Person
-from fireline.places.importer import bundled_divisions, import_jurisdictions
 from fireline.settings import Settings
 from fireline.testing.pooling import campaigns
 from fireline.testing.pooling.schemas import CampaignCreate, SiteCreate

@@ -14,8 +14,8 @@ from sqlalchemy import Engine
 from fireline.auth.scope import system_actor
 from fireline.db.engine import make_engine, session_factory
 from fireline.db.migrate import upgrade
+from fireline.jurisdictions.importer import bundled_divisions, import_jurisdictions
 from fireline.people.models import Person
-from fireline.places.importer import bundled_divisions, import_jurisdictions
 from tests.auth.factories import make_user
 from tests.places.factories import by_code
 from tests.testing.factories import T0

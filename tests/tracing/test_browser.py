@@ -16,7 +16,7 @@ from fireline.app import create_app
 from fireline.auth.scope import Actor, system_actor
 from fireline.db.engine import make_engine, session_factory
 from fireline.db.migrate import upgrade
-from fireline.places.importer import bundled_divisions, import_jurisdictions
+from fireline.jurisdictions.importer import bundled_divisions, import_jurisdictions
 from fireline.settings import Settings
 from fireline.surveillance.schemas import CaseCreate, PersonIn
 from fireline.surveillance.service import create_case

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from fireline.analytics.offspring import superspreaders
 from fireline.auth.scope import Actor
-from fireline.places.importer import bundled_divisions
+from fireline.jurisdictions.importer import bundled_divisions
 from fireline.places.models import Jurisdiction
 from fireline.tracing import clusters
 from fireline.tracing.linkimport import import_links

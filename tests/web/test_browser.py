@@ -13,7 +13,7 @@ from fireline.app import create_app
 from fireline.auth.scope import system_actor
 from fireline.db.engine import make_engine, session_factory
 from fireline.db.migrate import upgrade
-from fireline.places.importer import bundled_divisions, import_jurisdictions
+from fireline.jurisdictions.importer import bundled_divisions, import_jurisdictions
 from fireline.settings import Settings
 from fireline.web.templating import STATIC_DIR, VENDOR_FILES
 from tests.auth.factories import PASSWORD, make_user

@@ -11,7 +11,8 @@ from fireline.auth.passwords import hash_password
 from fireline.auth.roles import ROLE_NAMES
 from fireline.auth.scope import system_actor
 from fireline.auth.service import create_user, list_users
-from fireline.console import database_session, fail, out
+from fireline.console import fail, out
+from fireline.db.connect import database_session
 
 app = typer.Typer(help="Staff accounts.", no_args_is_help=True)
 

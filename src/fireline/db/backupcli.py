@@ -7,8 +7,9 @@ from pathlib import Path
 import typer
 from sqlalchemy import Engine
 
-from fireline.console import fail, open_engine, out
+from fireline.console import fail, out
 from fireline.db.backup import BackupError, backup, restore, row_counts
+from fireline.db.connect import open_engine
 
 
 def _summary(engine: Engine) -> str:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import typer
 
-from fireline.console import open_engine, out
+from fireline.console import out
 from fireline.db import migrate
+from fireline.db.connect import open_engine
 
 app = typer.Typer(help="Create and upgrade the database schema.", no_args_is_help=True)
 

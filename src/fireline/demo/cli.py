@@ -14,8 +14,9 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from sqlalchemy import Engine
 
-from fireline.console import err, fail, open_engine, out
+from fireline.console import err, fail, out
 from fireline.db import migrate
+from fireline.db.connect import open_engine
 from fireline.db.engine import session_factory, transaction
 from fireline.settings import Settings
 from fireline.simulate.params import MAX_CASES, MIN_CASES
@@ -130,7 +131,7 @@ def _to_files(
     start: date | None,
 ) -> None:
     from fireline.demo.jurisdictions import from_csv
-    from fireline.places.importer import bundled_divisions
+    from fireline.jurisdictions.importer import bundled_divisions
     from fireline.simulate import write
 
     if file_format not in FORMATS:

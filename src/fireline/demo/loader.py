@@ -21,10 +21,10 @@ import pyarrow.csv as pa_csv
 from sqlalchemy import Connection, Table, select, text
 from sqlalchemy.orm import Session
 
-from fireline.db.models import Base
 from fireline.places.models import Jurisdiction
 from fireline.simulate import TABLES, Outbreak
 from fireline.simulate._arrow import coded
+from fireline.tables import Base
 
 # Columns that hold another table's ids, per table.
 REFERENCES: dict[str, dict[str, str]] = {

@@ -12,16 +12,16 @@ from fireline.auth.models import User
 from fireline.auth.roles import ROLE_NAMES
 from fireline.auth.scope import system_actor
 from fireline.auth.service import create_user
-from fireline.db.models import Base
 from fireline.demo import jurisdictions
 from fireline.demo.loader import load_outbreak
 from fireline.diseases.loader import load_profiles
-from fireline.places.importer import bundled_divisions, import_jurisdictions
+from fireline.jurisdictions.importer import bundled_divisions, import_jurisdictions
 from fireline.quarantine.demo import add_isolation_care_zones
 from fireline.response.demo import open_demo_responses
 from fireline.response.settings import ResponseSettings
 from fireline.simulate import Outbreak, simulate
 from fireline.surveillance.signals.service import run_signals
+from fireline.tables import Base
 from fireline.testing.demo import add_screening
 from fireline.tracing.demo import add_interviews
 from fireline.tracing.venues.demo import propose_demo_exposures

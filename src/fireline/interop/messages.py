@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Final
 
-from fireline.web.i18n import N_
+from fireline.translatable import N_
 
 EMPTY: Final = N_("The file is empty or has no header line.")
 DUPLICATE_HEADER: Final = N_("The header “%(name)s” appears twice.")

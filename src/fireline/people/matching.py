@@ -232,7 +232,7 @@ FILLED = ("national_id", "sex", "birth_date", "phone", "address", "language")
 
 def person_columns() -> list[tuple[Table, Column[int]]]:
     """Every (table, column) with a foreign key to ``persons.id``."""
-    import fireline.db.models  # noqa: F401  (registers every table in the metadata)
+    import fireline.tables  # noqa: F401  (registers every table in the metadata)
 
     found: list[tuple[Table, Column[int]]] = []
     for table in Base.metadata.sorted_tables:

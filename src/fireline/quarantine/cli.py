@@ -10,7 +10,8 @@ import typer
 from rich.table import Table
 
 from fireline.auth.scope import system_actor
-from fireline.console import database_session, fail, out
+from fireline.console import fail, out
+from fireline.db.connect import database_session
 from fireline.errors import Problem
 from fireline.quarantine import duelist
 from fireline.quarantine.jobs import local_today

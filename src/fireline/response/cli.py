@@ -9,7 +9,8 @@ import typer
 from rich.table import Table
 
 from fireline.auth.scope import system_actor
-from fireline.console import database_session, fail, instant_option, out
+from fireline.console import fail, instant_option, out
+from fireline.db.connect import database_session
 from fireline.diseases.loader import load_profiles
 from fireline.response import board as boards
 from fireline.response import export

@@ -5,7 +5,8 @@ from __future__ import annotations
 import typer
 
 from fireline.auth.scope import system_actor
-from fireline.console import database_session, instant_option, out
+from fireline.console import instant_option, out
+from fireline.db.connect import database_session
 from fireline.diseases.loader import load_profiles
 from fireline.retention.service import purge_closed_contacts
 from fireline.settings import Settings

@@ -10,7 +10,8 @@ from sqlalchemy import select
 from fireline.auth.models import User
 from fireline.auth.scope import Actor, system_actor
 from fireline.auth.service import actor_for
-from fireline.console import database_session, fail, out
+from fireline.console import fail, out
+from fireline.db.connect import database_session
 from fireline.errors import Problem
 from fireline.surveillance.intake import batches
 from fireline.surveillance.intake.columns import missing_required, parse_pairs

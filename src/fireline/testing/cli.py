@@ -11,7 +11,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from fireline.auth.scope import system_actor
-from fireline.console import database_session, fail, out
+from fireline.console import fail, out
+from fireline.db.connect import database_session
 from fireline.errors import Problem
 from fireline.places.models import Jurisdiction
 from fireline.settings import Settings

@@ -7,7 +7,8 @@ from pathlib import Path
 import typer
 
 from fireline.auth.scope import system_actor
-from fireline.console import database_session, fail, out
+from fireline.console import fail, out
+from fireline.db.connect import database_session
 from fireline.errors import Problem
 from fireline.tracing.linkimport import LinkImport, import_links
 from fireline.tracing.links import link_contacts_who_became_cases

@@ -26,10 +26,11 @@ from fireline.clock import Clock
 from fireline.context import Context
 from fireline.db.deps import DbSession
 from fireline.errors import NotFound
+from fireline.jurisdictions.service import list_jurisdictions
 from fireline.listing import ListQuery
 from fireline.pagination import MAX_LIMIT
 from fireline.places.models import Jurisdiction
-from fireline.places.service import ancestors, list_jurisdictions
+from fireline.places.service import ancestors
 from fireline.web import i18n
 from fireline.web.templating import WebState
 

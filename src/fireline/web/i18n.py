@@ -18,6 +18,8 @@ from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
 from babel.support import NullTranslations, Translations
 
+from fireline.translatable import N_ as N_  # re-exported: pages mark their messages here
+
 LANGUAGES: Final = ("en", "zh")
 LANGUAGE_NAMES: Final = {"en": "English", "zh": "简体中文"}
 LANGUAGE_COOKIE: Final = "fireline_lang"
@@ -27,9 +29,6 @@ BABEL_LOCALES: Final = {"en": "en", "zh": "zh_Hans_CN"}
 HTML_LANG: Final = {"en": "en", "zh": "zh-CN"}
 
 
-def N_(message: str) -> str:  # noqa: N802 - the conventional name pybabel extracts (-k N_)
-    """Mark a string for extraction; it is translated later, where the language is known."""
-    return message
 
 
 def compile_catalogue(po_path: Path) -> Translations:

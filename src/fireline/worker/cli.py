@@ -9,7 +9,8 @@ from datetime import UTC, tzinfo
 import typer
 from pydantic import ValidationError
 
-from fireline.console import fail, open_engine, out
+from fireline.console import fail, out
+from fireline.db.connect import open_engine
 from fireline.diseases.loader import ProfileError
 from fireline.places.service import root_timezone
 from fireline.settings import Settings

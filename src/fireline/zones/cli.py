@@ -9,7 +9,8 @@ import typer
 from rich.table import Table
 
 from fireline.auth.scope import system_actor
-from fireline.console import database_session, fail, out
+from fireline.console import fail, out
+from fireline.db.connect import database_session
 from fireline.errors import Problem
 from fireline.places.models import Jurisdiction
 from fireline.settings import Settings

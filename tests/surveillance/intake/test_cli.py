@@ -12,7 +12,7 @@ from sqlalchemy import Engine, text
 
 from fireline.auth.scope import system_actor
 from fireline.db.engine import session_factory, transaction
-from fireline.places.importer import bundled_divisions, import_jurisdictions
+from fireline.jurisdictions.importer import bundled_divisions, import_jurisdictions
 from tests.cli_runner import run
 from tests.db.factories import own_engine, table_counts
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from alembic import context
 
-from fireline.db.models import Base
+from fireline.tables import Base
 
 config = context.config
 connection = config.attributes.get("connection")

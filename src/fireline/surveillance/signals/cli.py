@@ -9,7 +9,8 @@ from rich.table import Table
 from sqlalchemy import select
 
 from fireline.auth.scope import system_actor
-from fireline.console import database_session, fail, out
+from fireline.console import fail, out
+from fireline.db.connect import database_session
 from fireline.pagination import PageParams
 from fireline.places.models import Jurisdiction
 from fireline.surveillance.signals import service

@@ -8,8 +8,8 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
+from fireline.jurisdictions.service import children
 from fireline.pagination import count
-from fireline.places.service import children
 from fireline.surveillance.models import CLASSIFICATIONS
 from fireline.surveillance.views import caselist
 from fireline.surveillance.views.caselist import PER_PAGE, CaseQuery

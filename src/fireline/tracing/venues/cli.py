@@ -10,7 +10,8 @@ import pyarrow.csv as pacsv
 import typer
 
 from fireline.auth.scope import system_actor
-from fireline.console import database_session, err, fail, out
+from fireline.console import err, fail, out
+from fireline.db.connect import database_session
 from fireline.diseases.loader import load_profiles
 from fireline.settings import Settings
 from fireline.tracing.venues import ingest, service

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from fireline.places.importer import bundled_divisions
+from fireline.jurisdictions.importer import bundled_divisions
 from tests.cli_runner import run, run_process
 
 

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from fireline.auth.scope import system_actor
-from fireline.places.importer import (
+from fireline.jurisdictions.importer import (
     JurisdictionImportError,
     bundled_divisions,
     import_jurisdictions,

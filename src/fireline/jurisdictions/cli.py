@@ -9,8 +9,9 @@ from rich.table import Table
 from sqlalchemy import select
 
 from fireline.auth.scope import system_actor
-from fireline.console import database_session, fail, out
-from fireline.places.importer import JurisdictionImportError, import_jurisdictions
+from fireline.console import fail, out
+from fireline.db.connect import database_session
+from fireline.jurisdictions.importer import JurisdictionImportError, import_jurisdictions
 from fireline.places.models import Jurisdiction
 
 app = typer.Typer(help="The jurisdiction tree.", no_args_is_help=True)

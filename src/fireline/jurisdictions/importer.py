@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from fireline.auth import audit
 from fireline.auth.scope import Actor
+from fireline.places import DATA_DIR
 from fireline.places.models import Jurisdiction, child_path
 
 REQUIRED = ("code", "name_zh", "name_en", "level", "parent_code")
@@ -162,4 +163,4 @@ def _upsert(
 
 def bundled_divisions() -> Path:
     """The demo province: Zhejiang's 102 divisions (see data/PROVENANCE.md)."""
-    return Path(__file__).parent / "data" / "zhejiang_divisions.csv"
+    return DATA_DIR / "zhejiang_divisions.csv"

@@ -8,8 +8,8 @@ from fastapi import APIRouter, Depends
 
 from fireline.auth.deps import ApiActor
 from fireline.db.deps import DbSession
+from fireline.jurisdictions import service
 from fireline.pagination import Page, PageParams, count, make_page, page_params
-from fireline.places import service
 from fireline.places.schemas import JurisdictionRead
 
 router = APIRouter(tags=["jurisdictions"])

@@ -1,4 +1,4 @@
-"""Imports every table module so that metadata and Alembic see the whole schema."""
+"""Every table module, imported so that metadata and Alembic see the whole schema."""
 
 from fireline.auth import models as auth_models
 from fireline.care import models as care_models

@@ -71,7 +71,7 @@ def _login_form(page: PublicPage, next_url: str, *, refusal: str | None = None,
                 username: str = "", status_code: int = 200) -> Response:
     settings = page.state.settings
     return page.render(
-        "auth/login.html",
+        "web/login.html",
         status_code=status_code,
         next_url=next_url,
         failed=refusal,
@@ -184,7 +184,7 @@ def _account(page: PageContext, session: DbSession, *, status_code: int = 200,
     assert actor is not None and user is not None and actor.user_id is not None
     current = session_token(page.request, session)
     return page.render(
-        "auth/account.html",
+        "web/account.html",
         status_code=status_code,
         tokens=tokens.list_tokens(session, actor, actor.user_id),
         current_id=current.id if current else None,
