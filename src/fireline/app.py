@@ -16,6 +16,7 @@ from fastapi import APIRouter, FastAPI
 from fastapi.responses import JSONResponse
 from sqlalchemy import Engine
 
+import fireline.tables  # noqa: F401  (every table registered: merging persons reads them all)
 from fireline import __version__
 from fireline.auth.api import router as auth_router
 from fireline.bodylimit import BodyLimit

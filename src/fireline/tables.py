@@ -3,13 +3,13 @@
 from fireline.auth import models as auth_models
 from fireline.care import models as care_models
 from fireline.db.base import Base
+from fireline.lab import models as testing_models
 from fireline.people import models as people_models
 from fireline.places import models as places_models
 from fireline.quarantine import models as quarantine_models
 from fireline.response import models as response_models
 from fireline.surveillance import models as surveillance_models
 from fireline.surveillance.signals import models as signal_models
-from fireline.testing import models as testing_models
 from fireline.testing.pooling import models as pooling_models
 from fireline.tracing import models as tracing_models
 from fireline.tracing.venues import models as venue_models
@@ -33,3 +33,4 @@ __all__ = [
     "worker_models",
     "zone_models",
 ]
+

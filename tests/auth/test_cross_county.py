@@ -25,11 +25,11 @@ from hypothesis import strategies as st
 from sqlalchemy import Connection, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from fireline.lab.models import LabMessage, LabResult, Sample
 from fireline.people.models import Person
 from fireline.places.models import Venue
 from fireline.quarantine.models import QuarantineOrder
 from fireline.surveillance.models import Case
-from fireline.testing.models import LabMessage, LabResult, Sample
 from fireline.testing.pooling.models import Pool, PoolResult, ScreeningCampaign, ScreeningSite
 from fireline.tracing.models import Contact
 from fireline.tracing.venues.models import CheckIn

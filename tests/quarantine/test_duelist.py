@@ -9,12 +9,12 @@ from sqlalchemy.orm import Session
 
 from fireline.auth.scope import system_actor
 from fireline.diseases import load_profiles
+from fireline.lab.models import LabResult, Sample
 from fireline.quarantine import duelist, followup, orders
 from fireline.quarantine.models import QuarantineOrder
 from fireline.quarantine.release import release_flags
 from fireline.quarantine.schemas import FollowUpCreate, OrderUpdate
 from fireline.quarantine.settings import QuarantineSettings
-from fireline.testing.models import LabResult, Sample
 from tests.places.factories import small_tree
 from tests.quarantine.factories import T0, isolate, quarantine
 

@@ -6,12 +6,12 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy.orm import Session
 
+from fireline.lab.models import Sample
 from fireline.people.models import Person
 from fireline.places.models import Jurisdiction
 from fireline.quarantine.models import QuarantineOrder
 from fireline.response.settings import ResponseSettings
 from fireline.surveillance.models import Case
-from fireline.testing.models import Sample
 from fireline.tracing.models import Contact
 from tests.people.factories import make_person
 

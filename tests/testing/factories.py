@@ -57,7 +57,7 @@ def members(prefix: str, n: int) -> list[dict[str, Any]]:
 
 def scoped_records(session: Session, place: Any, person_id: int) -> dict[str, int]:
     """A sample, a result, its message and a campaign in ``place`` (for the scope test)."""
-    from fireline.testing.models import LabMessage, LabResult, Sample
+    from fireline.lab.models import LabMessage, LabResult, Sample
     from fireline.testing.pooling.models import ScreeningCampaign
 
     message = LabMessage(source="scope", message_id=f"m-{place.code}", format="api",

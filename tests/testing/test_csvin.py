@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from fireline.testing.models import LabMessage
+from fireline.lab.models import LabMessage
 from tests.interop.factories import LATIN1_CSV
 from tests.testing.factories import lab_world
 from tests.web.pages import log_in

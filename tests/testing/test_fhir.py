@@ -13,8 +13,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from fireline.lab.models import LabResult, Sample
 from fireline.surveillance.models import Case
-from fireline.testing.models import LabResult, Sample
 from tests.testing.factories import lab_world
 
 DATA = Path(__file__).parents[1] / "data" / "fhir"

@@ -11,8 +11,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from fireline.clock import FrozenClock
+from fireline.lab.models import Sample
 from fireline.people.models import Person
-from fireline.testing.models import Sample
 from fireline.testing.pooling.models import Pool, RetestOrder, ScreeningCampaign
 from tests.auth.factories import make_user
 from tests.places.factories import small_tree

@@ -122,7 +122,7 @@ def test_matrix_plate_decodes_to_the_intersection(session: Session, client: Test
     report = pool_results(client, w["lab"], *rows).json()
     assert report["candidates"] == 1 and report["retests"] == 1
     order = session.scalars(select(RetestOrder)).one()
-    from fireline.testing.models import Sample
+    from fireline.lab.models import Sample
 
     assert session.get_one(Sample, order.sample_id).barcode == "m-05"  # row 2, column 3
 

@@ -9,9 +9,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from fireline.lab.models import LabResult, Sample
 from fireline.people.models import Person, PersonMatch
 from fireline.surveillance.models import Case
-from fireline.testing.models import LabResult, Sample
 from tests.auth.factories import bearer, make_user
 from tests.testing.factories import lab_world, person, result
 

@@ -14,9 +14,9 @@ from fireline.auth.scope import system_actor
 from fireline.auth.service import create_user
 from fireline.demo import jurisdictions
 from fireline.demo.loader import load_outbreak
+from fireline.demo.quarantine import add_isolation_care_zones
 from fireline.diseases.loader import load_profiles
 from fireline.jurisdictions.importer import bundled_divisions, import_jurisdictions
-from fireline.quarantine.demo import add_isolation_care_zones
 from fireline.response.demo import open_demo_responses
 from fireline.response.settings import ResponseSettings
 from fireline.simulate import Outbreak, simulate

@@ -231,8 +231,8 @@ FILLED = ("national_id", "sex", "birth_date", "phone", "address", "language")
 
 
 def person_columns() -> list[tuple[Table, Column[int]]]:
-    """Every (table, column) with a foreign key to ``persons.id``."""
-    import fireline.tables  # noqa: F401  (registers every table in the metadata)
+    """Every (table, column) with a foreign key to ``persons.id``, among the tables
+    registered (the app, the commands and the worker register all: ``fireline.tables``)."""
 
     found: list[tuple[Table, Column[int]]] = []
     for table in Base.metadata.sorted_tables:

@@ -21,12 +21,12 @@ from sqlalchemy.orm import Session
 
 from fireline.auth import audit
 from fireline.auth.scope import Actor
+from fireline.db.sqlfn import day_diff
 from fireline.people.models import Person
 from fireline.places.models import Jurisdiction, subtree_ids
 from fireline.quarantine.models import QuarantineOrder
 from fireline.quarantine.plans import MAX_TEST_DAY
 from fireline.quarantine.schemas import DueRow, DueSummary
-from fireline.response.sqlfn import day_diff
 
 Q = QuarantineOrder
 LISTS = ("all", "to_contact", "test_due", "non_reporting", "symptomatic", "flagged")

@@ -14,13 +14,13 @@ from sqlalchemy.orm import Session, aliased
 
 from fireline.auth import audit
 from fireline.auth.scope import Actor
+from fireline.db.sqlfn import write
 from fireline.errors import NotFound, Problem
 from fireline.pagination import PageParams, count, fetch_page
 from fireline.people.models import Person
 from fireline.places.models import Jurisdiction, subtree_ids
 from fireline.quarantine.models import OrderTransfer, QuarantineOrder
 from fireline.quarantine.orders import check_active, check_version, get_order
-from fireline.response.sqlfn import write
 from fireline.surveillance.models import Case
 from fireline.surveillance.schemas import CaseCreate
 from fireline.surveillance.service import create_case

@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session, aliased
 
 from fireline.auth import audit
 from fireline.auth.scope import Actor
+from fireline.db.sqlfn import write
 from fireline.errors import Conflict, NotFound, Problem
 from fireline.pagination import PageParams, count
 from fireline.people.models import Person
@@ -34,7 +35,6 @@ from fireline.places.models import Jurisdiction, subtree_ids
 from fireline.quarantine import plans
 from fireline.quarantine.models import PROPOSED, QuarantineFacility, QuarantineOrder
 from fireline.quarantine.schemas import ProposalDecisions, ProposalRead
-from fireline.response.sqlfn import write
 from fireline.tracing.models import Contact
 
 Q = QuarantineOrder

@@ -24,11 +24,11 @@ from fireline.auth.scope import Actor
 from fireline.diseases.release import LabResult as Result
 from fireline.diseases.release import ReleaseFacts
 from fireline.diseases.schemas import DiseaseProfile
+from fireline.lab.models import LabResult, Sample
 from fireline.places.models import Jurisdiction, subtree_ids
 from fireline.quarantine.models import QuarantineOrder
 from fireline.quarantine.schemas import ReleaseFlag
 from fireline.surveillance.models import Case
-from fireline.testing.models import LabResult, Sample
 
 Q = QuarantineOrder
 

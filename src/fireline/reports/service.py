@@ -9,11 +9,11 @@ from sqlalchemy.orm import Session, aliased
 
 from fireline.auth.scope import Actor
 from fireline.db.base import InJurisdiction
+from fireline.lab.models import LabResult, Sample
 from fireline.places.models import Jurisdiction, Venue, subtree_ids
 from fireline.quarantine.models import QuarantineOrder
 from fireline.reports.schemas import ChildCounts, MechanismCounts
 from fireline.surveillance.models import Case
-from fireline.testing.models import LabResult, Sample
 from fireline.tracing.models import Contact
 
 

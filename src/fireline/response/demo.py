@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Table, bindparam, func, or_, select, update
 from sqlalchemy.orm import Session
 
+from fireline.db.sqlfn import write
 from fireline.diseases.schemas import DiseaseProfile
 from fireline.places.models import Jurisdiction
 from fireline.response.evidence import complete_by_evidence
@@ -27,7 +28,6 @@ from fireline.response.models import ResponseTask
 from fireline.response.notify import escalate
 from fireline.response.opening import open_due_responses
 from fireline.response.settings import ResponseSettings
-from fireline.response.sqlfn import write
 from fireline.surveillance.models import Case
 
 ZONE: Final = ZoneInfo("Asia/Shanghai")  # the demo province's time

@@ -24,12 +24,12 @@ from typing import Any
 from sqlalchemy import Select, case, func, select, update
 from sqlalchemy.orm import Session, aliased
 
+from fireline.db.sqlfn import write_big
+from fireline.lab.models import Sample
 from fireline.quarantine.models import ISSUED_STATUSES, QuarantineOrder
 from fireline.response.lights import utc
 from fireline.response.models import ResponseTask
-from fireline.response.sqlfn import write_big
 from fireline.surveillance.models import Case
-from fireline.testing.models import Sample
 from fireline.tracing.models import Contact
 
 Task = ResponseTask

@@ -18,14 +18,14 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, case, exists, func, select
 from sqlalchemy.orm import Session, aliased
 
+from fireline.db.sqlfn import day_diff
+from fireline.lab.models import Sample
 from fireline.places.models import Jurisdiction
 from fireline.quarantine.models import ISSUED_STATUSES, QuarantineOrder
 from fireline.response.lights import utc
 from fireline.response.metrics import seven_one_seven, timelines
 from fireline.response.models import Response, ResponseTask
-from fireline.response.sqlfn import day_diff
 from fireline.surveillance.models import Case
-from fireline.testing.models import Sample
 from fireline.tracing.models import Contact, TransmissionLink
 
 

@@ -29,9 +29,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
+from fireline.db.sqlfn import drop, stage, write, write_big
 from fireline.response.models import ResponseNotification, ResponseTask
 from fireline.response.settings import ResponseSettings
-from fireline.response.sqlfn import drop, stage, write, write_big
 
 LIGHTS = ("green", "yellow", "red", "done")
 

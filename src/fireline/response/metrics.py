@@ -28,10 +28,10 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
+from fireline.lab.models import Sample
 from fireline.response.models import Response, ResponseCase, ResponseTask
 from fireline.surveillance.models import Case
 from fireline.surveillance.signals.models import Alert
-from fireline.testing.models import Sample
 
 TARGETS = (("detect", 7), ("notify", 1), ("respond", 7))
 

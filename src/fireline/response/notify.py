@@ -19,11 +19,11 @@ import httpx
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, aliased
 
+from fireline.db.sqlfn import write
 from fireline.places.models import Jurisdiction
 from fireline.response.lights import record_escalations, utc
 from fireline.response.models import Response, ResponseNotification, ResponseTask
 from fireline.response.settings import ResponseSettings
-from fireline.response.sqlfn import write
 
 log = logging.getLogger(__name__)
 

@@ -28,12 +28,12 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session, aliased
 
+from fireline.db.sqlfn import add_days, drop, stage, write, write_big
 from fireline.diseases.playbook import OpenAfterCleanDays, OpenOnEveryConfirmedCase
 from fireline.diseases.schemas import DiseaseProfile
 from fireline.response.lights import utc
 from fireline.response.models import Response, ResponseCase
 from fireline.response.settings import ResponseSettings
-from fireline.response.sqlfn import add_days, drop, stage, write, write_big
 from fireline.response.tasks import confirmed_at, insert_tasks
 from fireline.surveillance.models import Case
 from fireline.surveillance.signals.models import Alert

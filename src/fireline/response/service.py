@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from fireline.auth import audit
 from fireline.auth.models import User
 from fireline.auth.scope import Actor
+from fireline.db.sqlfn import write
 from fireline.diseases.schemas import DiseaseProfile
 from fireline.errors import Conflict, Problem
 from fireline.pagination import PageParams, fetch_page
@@ -35,7 +36,6 @@ from fireline.response.notify import escalate
 from fireline.response.opening import open_due_responses
 from fireline.response.schemas import ResponseCreate, ResponseUpdate, TimelineEntry
 from fireline.response.settings import ResponseSettings
-from fireline.response.sqlfn import write
 from fireline.response.tasks import insert_tasks
 from fireline.surveillance.models import Case
 from fireline.surveillance.signals.models import Alert

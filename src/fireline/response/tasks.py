@@ -31,12 +31,12 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql import Subquery
 
+from fireline.db.sqlfn import BIG_BATCH, add_hours, analyze, drop, stage, write
 from fireline.diseases.playbook import PlaybookTask
 from fireline.diseases.schemas import DiseaseProfile
 from fireline.places.models import Jurisdiction
 from fireline.response.lights import utc
 from fireline.response.models import RESPONSE_TRIGGERS, Response, ResponseCase, ResponseTask
-from fireline.response.sqlfn import BIG_BATCH, add_hours, analyze, drop, stage, write
 from fireline.surveillance.models import Case, ClassificationChange
 
 COLUMNS = [

@@ -25,10 +25,10 @@ from sqlalchemy.orm import Session, aliased
 
 from fireline.auth import audit
 from fireline.auth.scope import Actor
+from fireline.db.sqlfn import write
 from fireline.diseases.schemas import DiseaseProfile
 from fireline.people.models import Person
 from fireline.quarantine.models import QuarantineOrder
-from fireline.response.sqlfn import write
 from fireline.surveillance.models import Case
 from fireline.tracing.models import Contact
 

@@ -11,10 +11,10 @@ from fireline.auth import audit
 from fireline.auth.deps import ApiActor
 from fireline.bounds import Id, Instant
 from fireline.db.deps import DbSession
+from fireline.lab.models import LabMessage, LabResult, Sample
 from fireline.pagination import Page, PageParams, count, make_page, page_params
 from fireline.testing import csvin, samples
 from fireline.testing.fhir import parse as fhir
-from fireline.testing.models import LabMessage, LabResult, Sample
 from fireline.testing.results import Incoming, digest, ingest
 from fireline.testing.schemas import (
     MessageReport,

@@ -14,10 +14,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from fireline.auth.scope import system_actor
+from fireline.lab.models import Sample
 from fireline.people.models import Person
 from fireline.places.models import Jurisdiction
 from fireline.surveillance.models import Case
-from fireline.testing.models import Sample
 from fireline.testing.pooling import campaigns
 from fireline.testing.pooling.api import rows_table
 from fireline.testing.pooling.ingest import ingest_rows

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from fireline.auth.scope import Actor, system_actor
 from fireline.clock import SystemClock
 from fireline.diseases.loader import load_profiles
+from fireline.lab.models import LabMessage, LabResult, Sample
 from fireline.people.models import Person
 from fireline.places.models import Jurisdiction
 from fireline.quarantine.models import QuarantineOrder
@@ -26,7 +27,6 @@ from fireline.surveillance import service as cases
 from fireline.surveillance.models import Case
 from fireline.surveillance.schemas import CaseCreate
 from fireline.testing.codes import codes
-from fireline.testing.models import LabMessage, LabResult, Sample
 from fireline.testing.pooling.models import RetestOrder, ScreeningCampaign
 
 RANK = {"suspected": 0, "probable": 1, "confirmed": 2}

@@ -24,10 +24,10 @@ from fireline.auth import audit
 from fireline.auth.scope import Actor
 from fireline.diseases.loader import load_profiles
 from fireline.errors import Conflict, Problem
+from fireline.lab.models import LabMessage, LabResult, Sample
 from fireline.places.models import Jurisdiction
 from fireline.testing import positive
 from fireline.testing.codes import LOINC, codes
-from fireline.testing.models import LabMessage, LabResult, Sample
 from fireline.testing.samples import (
     PersonTally,
     person_for,

@@ -17,12 +17,12 @@ from sqlalchemy.orm import Session
 from fireline.auth import audit
 from fireline.auth.scope import Actor
 from fireline.errors import Conflict, Problem
+from fireline.lab.models import LabResult, Sample
 from fireline.pagination import PageParams, count
 from fireline.people.models import Person
 from fireline.people.service import PersonDetails, find_or_create, propose
 from fireline.places.models import Jurisdiction
 from fireline.surveillance.intake.values import SEX, phone_digits
-from fireline.testing.models import LabResult, Sample
 from fireline.testing.schemas import PersonRef, SampleCreate, Turnaround
 
 

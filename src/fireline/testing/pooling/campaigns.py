@@ -17,10 +17,10 @@ from fireline.analytics.pooling import choose_pool_size
 from fireline.auth import audit
 from fireline.auth.scope import Actor
 from fireline.errors import Conflict, NotFound, Problem
+from fireline.lab.models import Sample
 from fireline.people.models import Person
 from fireline.places.models import Jurisdiction
 from fireline.surveillance.service import profile_for
-from fireline.testing.models import Sample
 from fireline.testing.pooling.models import (
     Pool,
     PoolMember,

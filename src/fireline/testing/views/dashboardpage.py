@@ -13,9 +13,9 @@ from sqlalchemy import select
 
 from fireline.auth import audit
 from fireline.errors import Problem
+from fireline.lab.models import Sample
 from fireline.people.models import Person
 from fireline.quarantine.models import QuarantineOrder
-from fireline.testing.models import Sample
 from fireline.testing.pooling import rounds
 from fireline.testing.pooling.dashboard import dashboard
 from fireline.testing.pooling.models import Pool, RetestOrder, ScreeningCampaign, ScreeningSite

@@ -9,8 +9,8 @@ from fastapi import APIRouter
 from fastapi.responses import Response
 from sqlalchemy import select
 
+from fireline.lab.models import LabResult, Sample
 from fireline.places.models import Jurisdiction
-from fireline.testing.models import LabResult, Sample
 from fireline.testing.views import common
 from fireline.web import landing
 from fireline.web.deps import Page, PageContext

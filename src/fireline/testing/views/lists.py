@@ -12,9 +12,9 @@ from fastapi.responses import Response
 from sqlalchemy import Select, select
 
 from fireline.auth import audit
+from fireline.lab.models import TEST_TYPES, LabResult, Sample
 from fireline.people.models import Person
 from fireline.surveillance.models import Case
-from fireline.testing.models import TEST_TYPES, LabResult, Sample
 from fireline.testing.views import common
 from fireline.web import landing
 from fireline.web.deps import Page, PageContext

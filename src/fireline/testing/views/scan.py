@@ -15,8 +15,8 @@ from pydantic import ValidationError
 from sqlalchemy import func, select
 
 from fireline.errors import NotFound, Problem
+from fireline.lab.models import Sample
 from fireline.people.models import Person
-from fireline.testing.models import Sample
 from fireline.testing.pooling import campaigns
 from fireline.testing.pooling.models import Pool, ScreeningCampaign, ScreeningSite
 from fireline.testing.pooling.schemas import MemberIn, PoolCreate

@@ -10,11 +10,11 @@ from sqlalchemy.orm import Session
 
 from fireline.auth.scope import system_actor
 from fireline.care.models import Admission
+from fireline.demo.quarantine import PROPOSALS
 from fireline.demo.service import load_demo
 from fireline.diseases import load_profiles
 from fireline.pagination import PageParams
 from fireline.quarantine import duelist, facilities, proposals
-from fireline.quarantine.demo import PROPOSALS
 from fireline.quarantine.models import FollowUp, QuarantineOrder
 from fireline.quarantine.release import release_flags
 from fireline.zones import service as zones

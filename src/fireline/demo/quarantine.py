@@ -32,12 +32,12 @@ from sqlalchemy.orm import Session
 from fireline.auth.scope import system_actor
 from fireline.diseases.loader import load_profiles
 from fireline.diseases.schemas import DiseaseProfile
+from fireline.lab.models import LabResult, Sample
 from fireline.places.models import Jurisdiction, subtree_ids
 from fireline.quarantine import facilities, plans
 from fireline.quarantine.models import FacilityRoom, FollowUp, QuarantineOrder
 from fireline.quarantine.schemas import FacilityCreate, RoomIn
 from fireline.surveillance.models import Case
-from fireline.testing.models import LabResult, Sample
 from fireline.tracing.models import Contact
 
 Q = QuarantineOrder
