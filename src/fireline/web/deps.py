@@ -171,6 +171,7 @@ class Page:
             "user": self.user,
             "csrf_token": self.csrf_token,
             "jurisdiction": self.jurisdiction,
+            "page_today": self.today() if self.jurisdiction else None,
             "switcher": self.switcher_options(),
             "vendor_ready": self.state.vendor_ready(),
             **values,
