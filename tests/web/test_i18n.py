@@ -93,4 +93,4 @@ def test_dates_and_numbers_follow_the_language() -> None:
 
 def test_templates_come_from_every_package() -> None:
     prefixes = set(template_folders())
-    assert {"web", "auth", "reports", "surveillance", "tracing", "care"} <= prefixes
+    assert {"web", "reports", "surveillance", "tracing", "care"} <= prefixes
