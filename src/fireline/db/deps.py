@@ -9,7 +9,8 @@ from typing import Annotated
 import anyio
 from fastapi import Depends, FastAPI, Request
 from fastapi.concurrency import contextmanager_in_threadpool
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session as Session  # re-exported: views type their session with it
+from sqlalchemy.orm import sessionmaker
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from fireline.asgi import ResponseWatch
