@@ -44,6 +44,8 @@ def demo(
 ) -> None:
     """Load the demo province, logins and an outbreak ending today; then serve it and run
     its jobs (a `fireline worker` beside the server)."""
+    from fireline.clock import SystemClock
+    from fireline.context import Context
     from fireline.demo.service import load_demo
 
     _check_cases(cases)
@@ -51,7 +53,9 @@ def demo(
     engine = _migrated(settings)
     with progress_bar("loading the demo") as step, transaction(session_factory(engine)) as session:
         step("importing the province")
-        report = load_demo(session, cases=cases, seed=seed, reset=reset)
+        # The server and its worker run on the system clock: the demo is dated by it too.
+        context = Context.for_system(settings, SystemClock())
+        report = load_demo(session, context, cases=cases, seed=seed, reset=reset)
     if report.loaded:
         out.print(f"demo loaded: {report.rows.get('cases', 0):,} cases from {report.start} "
                   f"to {report.as_of}")

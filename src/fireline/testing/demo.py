@@ -129,8 +129,10 @@ def _retest_results(session: Session, campaign: ScreeningCampaign, now: datetime
                fmt="api", content=b"demo-retests-1", items=items)  # fmt: skip
 
 
-def add_screening(session: Session, today: date | None = None) -> int:
-    """The demo campaign over the seed county; returns the number of pool tubes."""
+def add_screening(session: Session, today: date, now: datetime) -> int:
+    """The demo campaign over the seed county; returns the number of pool tubes.
+
+    Its results come in at 20:00 on ``today``, or by ``now`` if that is earlier."""
     county = session.scalars(select(Jurisdiction).where(Jurisdiction.code == COUNTY)).first()
     if county is None:
         return 0
@@ -140,8 +142,9 @@ def add_screening(session: Session, today: date | None = None) -> int:
     persons = persons[: len(persons) // SIZE * SIZE]
     if not persons:
         return 0
-    day = today or date.today()
-    now = datetime.combine(day, time(20), ZoneInfo("Asia/Shanghai")).astimezone(UTC)
+    day = today
+    evening = datetime.combine(day, time(20), ZoneInfo("Asia/Shanghai")).astimezone(UTC)
+    now = min(evening, now)
     campaign = _campaign(session, day)
     _register(session, campaign, persons, day)
     _pool_results(session, campaign, now, len(persons) // SIZE)
