@@ -21,8 +21,8 @@ from fireline.lab.models import LabResult, Sample
 from fireline.pagination import PageParams, count
 from fireline.people.models import Person
 from fireline.people.service import PersonDetails, find_or_create, propose
+from fireline.people.values import SEX, phone_digits
 from fireline.places.models import Jurisdiction
-from fireline.surveillance.intake.values import SEX, phone_digits
 from fireline.testing.schemas import PersonRef, SampleCreate, Turnaround
 
 
