@@ -12,6 +12,8 @@ import sys
 STEPS: list[tuple[str, list[str]]] = [
     ("ruff", [sys.executable, "-m", "ruff", "check", "src", "tests", "bench", "scripts"]),
     ("mypy", [sys.executable, "-m", "mypy"]),
+    # .importlinter: packages depend downwards only, no cycles, no SQL in pages or routes
+    ("import-linter", [os.path.join(os.path.dirname(sys.executable), "lint-imports")]),
     (
         "pytest",
         [
