@@ -42,8 +42,9 @@ def demo(
     host: str = typer.Option("127.0.0.1", help="Address to listen on"),
     port: int = typer.Option(8000, help="Port to listen on"),
 ) -> None:
-    """Load the demo province, logins and an outbreak ending today; then serve it and run
-    its jobs (a `fireline worker` beside the server)."""
+    """Load the demo province, logins and an outbreak ending today; serve it with a worker.
+
+    The server and a `fireline worker` beside it run until Ctrl-C, as in production."""
     from fireline.clock import SystemClock
     from fireline.context import Context
     from fireline.demo.service import load_demo
