@@ -71,6 +71,6 @@ def test_check_si_distr_accepts_epiestims_tolerance() -> None:
         ([0.0, float("nan"), 1.0], "finite"),
     ],
 )
-def test_check_si_distr_rejects(pmf: list[object], message: str) -> None:
+def test_check_si_distr_rejects(pmf: list[float] | list[list[float]], message: str) -> None:
     with pytest.raises(ValueError, match=message):
         check_si_distr(pmf)
