@@ -45,7 +45,6 @@ def demo(
     """Load the demo province, logins and an outbreak ending today; serve it with a worker.
 
     The server and a `fireline worker` beside it run until Ctrl-C, as in production."""
-    from fireline.clock import SystemClock
     from fireline.context import Context
     from fireline.demo.service import load_demo
 
@@ -55,7 +54,7 @@ def demo(
     with progress_bar("loading the demo") as step, transaction(session_factory(engine)) as session:
         step("importing the province")
         # The server and its worker run on the system clock: the demo is dated by it too.
-        context = Context.for_system(settings, SystemClock())
+        context = Context.for_command(settings)
         report = load_demo(session, context, cases=cases, seed=seed, reset=reset)
     if report.loaded:
         out.print(f"demo loaded: {report.rows.get('cases', 0):,} cases from {report.start} "
@@ -122,11 +121,13 @@ def _run(
     jurisdictions: pa.Table, cases: int, seed: int, seed_county: str | None, start: date | None,
     step: Callable[[str], None],
 ) -> Outbreak:
+    from fireline.context import Context
     from fireline.simulate import GeographyError, simulate
 
+    today = Context.for_command(Settings()).today()  # in the province, as the server sees it
     try:
         return simulate(jurisdictions, cases, seed=seed, seed_county=seed_county, start=start,
-                        end=None if start else date.today(), progress=step)
+                        end=None if start else today, progress=step)
     except (GeographyError, ValueError) as exc:
         fail(str(exc))
 
