@@ -167,28 +167,16 @@ def simulated_line_list(workdir: Path, database: Path) -> None:
     assert result.exit_code == 0, result.output
     persons = {p["id"]: p for p in csv_rows(sim / "persons.csv")}
     cases = csv_rows(sim / "cases.csv")
+    person_tags = {"name": "name", "national_id": "national_id", "gender": "sex",
+                   "birth_date": "birth_date", "phone": "phone", "address": "address"}  # fmt: skip
+    case_tags = ("date_onset", "date_reporting", "date_confirmation", "classification",
+                 "imported", "outcome", "date_outcome")  # fmt: skip
     line_list = [
         {
             "id": case["external_id"],
-            "name": persons[case["person_id"]]["name"],
-            "national_id": persons[case["person_id"]]["national_id"],
-            "gender": persons[case["person_id"]]["sex"],
-            "birth_date": persons[case["person_id"]]["birth_date"],
-            "phone": persons[case["person_id"]]["phone"],
-            "address": persons[case["person_id"]]["address"],
+            **{tag: persons[case["person_id"]][column] for tag, column in person_tags.items()},
             "location": case["jurisdiction_code"],
-            **{
-                column: case[column]
-                for column in (
-                    "date_onset",
-                    "date_reporting",
-                    "date_confirmation",
-                    "classification",
-                    "imported",
-                    "outcome",
-                    "date_outcome",
-                )
-            },
+            **{tag: case[tag] for tag in case_tags},
         }
         for case in cases
     ]
@@ -358,7 +346,9 @@ def imports_the_cases(step: Step) -> None:
 
 def computes_the_signals(step: Step) -> None:
     day = option(step.args, "--date")
-    assert step.number(rf"{day}: ([\d,]+) series") > 0
+    # A series per jurisdiction for each disease with recent cases: every jurisdiction.
+    series, jurisdictions = step.number(rf"{day}: ([\d,]+) series"), step.after["jurisdictions"]
+    assert series > 0 and series % jurisdictions == 0
     assert step.number(r"series, ([\d,]+) alerts") == step.added("alerts")
 
 
