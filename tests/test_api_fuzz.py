@@ -90,7 +90,9 @@ def config(token: str, coverage: bool, examples: int) -> SchemathesisConfig:
 
 def fuzz(app: Any, token: str, coverage: bool, examples: int) -> Findings:
     settings = config(token, coverage, examples)
-    schema = schemathesis.openapi.from_asgi("/api/v1/openapi.json", app, config=settings)
+    schema: schemathesis.BaseSchema = schemathesis.openapi.from_asgi(
+        "/api/v1/openapi.json", app, config=settings
+    )
     for pattern in SKIPPED:
         schema = schema.exclude(path_regex=pattern)
     # Revoking the fuzzing user's own token would leave the rest of the run at 401.

@@ -290,7 +290,7 @@ def test_a_connection_killed_mid_request_is_a_503(backend: str, tmp_path: Path) 
 
 
 def test_a_refused_statement_stays_a_500_not_a_503(app_factory: Any) -> None:
-    app = app_factory()
+    app: FastAPI = app_factory()
 
     @app.get("/api/v1/refused-statement")
     def refused() -> None:

@@ -28,7 +28,9 @@ def people(session: Session) -> None:
     make_user(session, "other-admin", "admin", "C2A")
 
 
-def _ids(client: TestClient, headers: dict[str, str], path: str = "/api/v1/auth/tokens") -> list:
+def _ids(
+    client: TestClient, headers: dict[str, str], path: str = "/api/v1/auth/tokens"
+) -> list[int]:
     response = client.get(path, headers=headers)
     assert response.status_code == 200, response.text
     return [t["id"] for t in response.json()["items"]]
