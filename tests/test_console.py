@@ -23,12 +23,6 @@ def test_fail_is_one_line_on_stderr_and_the_exit_code(capsys: pytest.CaptureFixt
     assert capsys.readouterr().err == "error: " + "x" * 300 + "\n"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="console.fail prints the message as rich markup: '[...]' in it is taken as a "
-    "style and vanishes ('file [march].csv' prints 'file .csv'), and '[/]' raises "
-    "MarkupError instead of printing one line; the message needs rich.markup.escape",
-)
 @pytest.mark.parametrize("message", ["cannot read cases [march].csv", "a stray [/] tag"])
 def test_fail_prints_brackets_as_they_are(
     capsys: pytest.CaptureFixture[str], message: str

@@ -6,6 +6,7 @@ import importlib
 import sys
 
 import typer
+from rich.markup import escape
 
 from fireline.console import err
 
@@ -69,8 +70,8 @@ def main() -> None:
         alone = named in dict(GROUPS) or named in LONE_COMMANDS
         build(named if alone else None)(standalone_mode=True)
     except DatabaseUnavailable as exc:
-        err.print(f"[bold red]error:[/] {exc}", soft_wrap=True)
+        err.print(f"[bold red]error:[/] {escape(str(exc))}", soft_wrap=True)
         sys.exit(1)
     except Problem as exc:
-        err.print(f"[bold red]error:[/] {exc.detail}", soft_wrap=True)
+        err.print(f"[bold red]error:[/] {escape(exc.detail)}", soft_wrap=True)
         sys.exit(1)

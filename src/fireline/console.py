@@ -8,6 +8,7 @@ from typing import NoReturn
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 err = Console(stderr=True, highlight=False)
 out = Console(highlight=False)
@@ -15,7 +16,8 @@ out = Console(highlight=False)
 
 def fail(message: str, code: int = 1) -> NoReturn:
     """Print one clear line on stderr and exit non-zero."""
-    err.print(f"[bold red]error:[/] {message}", soft_wrap=True)
+    # The message is text, not markup: a file named "cases [march].csv" prints as is.
+    err.print(f"[bold red]error:[/] {escape(message)}", soft_wrap=True)
     raise typer.Exit(code)
 
 

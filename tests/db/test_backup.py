@@ -169,12 +169,6 @@ def test_pg_dump_is_called_with_a_custom_archive_and_the_password_in_its_environ
     assert (tmp_path / "out").is_dir()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="backup._libpq calls URL.set(password=None), which SQLAlchemy reads as 'keep "
-    "the password' (set() ignores None values): the password reaches pg_dump's and "
-    "pg_restore's command line, which `ps` shows, against the module's promise",
-)
 def test_the_password_is_not_on_the_command_line(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

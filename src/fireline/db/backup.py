@@ -51,7 +51,9 @@ def _libpq(url: URL) -> tuple[str, dict[str, str]]:
     env = dict(os.environ)
     if url.password:
         env["PGPASSWORD"] = str(url.password)
-    plain = url.set(drivername="postgresql", password=None)
+    # URL.set() keeps the password when given None; a URL is a named tuple, so
+    # _replace drops it, and `ps` never shows it on pg_dump's command line.
+    plain = url.set(drivername="postgresql")._replace(password=None)
     return plain.render_as_string(hide_password=False), env
 
 
