@@ -130,3 +130,18 @@ def test_weak_passwords_are_refused_by_the_api(session: Session, client: TestCli
         assert says in refused.json()["detail"]
     users = client.get("/api/v1/users", headers=headers).json()["items"]
     assert "newbie" not in {u["username"] for u in users}
+
+
+def test_audit_filters_and_order(session: Session, client: TestClient) -> None:
+    small_tree(session)
+    make_user(session, "boss", "admin", "C1")
+    headers = bearer(client, "boss")
+    created = client.post("/api/v1/users", headers=headers, json={
+        "username": "newbie", "password": "a-long-enough-phrase-9", "role": "viewer",
+        "jurisdiction_code": "C1B"})  # fmt: skip
+    assert created.status_code == 201, created.text
+    found = client.get("/api/v1/audit?action=create&entity=user", headers=headers).json()
+    assert found["total"] >= 1 and {e["action"] for e in found["items"]} == {"create"}
+    newest = [e["id"] for e in client.get("/api/v1/audit", headers=headers).json()["items"]]
+    oldest = client.get("/api/v1/audit?order=asc", headers=headers).json()["items"]
+    assert newest == sorted(newest, reverse=True) and oldest[0]["id"] == min(newest)

@@ -32,7 +32,7 @@ from fireline.bounds import Id
 from fireline.db.deps import DbSession, ReadSession, Session
 from fireline.errors import Problem, problem_response
 from fireline.listing import ListQuery
-from fireline.pagination import MAX_LIMIT, Page, PageParams, make_page, page_params
+from fireline.pagination import MAX_LIMIT, Page, make_page
 
 router = APIRouter(tags=["auth"])
 
@@ -160,8 +160,10 @@ def add_user(body: UserCreate, actor: ApiActor, session: DbSession) -> UserRead:
 
 @router.get("/audit", response_model=Page[AuditEventRead])
 def read_audit(
-    actor: ApiActor, session: DbSession, params: Annotated[PageParams, Depends(page_params)]
-) -> Page[AuditEventRead]:
-    """The newest audit events in your subtree (administrators only)."""
-    events, total = audit.recent(session, actor, limit=params.limit, offset=params.offset)
-    return make_page([AuditEventRead.model_validate(e) for e in events], total, params)
+    actor: ApiActor, session: DbSession, query: ApiListQuery,
+    action: str | None = None, entity: str | None = None,
+) -> Page[AuditEventRead]:  # fmt: skip
+    """The audit events in your subtree (administrators only), newest first (sort: ``id``,
+    ``at``; filters ``action`` and ``entity``)."""
+    events, total = audit.recent(session, actor, query)
+    return make_page([AuditEventRead.model_validate(e) for e in events], total, query)

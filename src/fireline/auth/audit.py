@@ -7,13 +7,14 @@ the log itself is not a second copy of what it protects.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, Final
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from fireline.auth.models import AuditEvent
 from fireline.auth.scope import Actor
+from fireline.listing import Filter, ListQuery, ListSpec, search_filter_sort_paginate
 
 
 def record(
@@ -46,11 +47,19 @@ def _visible(statement: Select[Any], actor: Actor) -> Select[Any]:
     return statement
 
 
-def recent(
-    session: Session, actor: Actor, *, limit: int, offset: int
-) -> tuple[list[AuditEvent], int]:
-    """One page of the newest audit events the actor may see, and how many there are."""
+def _equals(column: Any) -> Filter:
+    return lambda text: column == text
+
+
+EVENTS: Final = ListSpec(
+    sorts={"at": (AuditEvent.at, AuditEvent.id), "id": (AuditEvent.id,)},
+    default_sort="id",
+    filters={"action": _equals(AuditEvent.action), "entity": _equals(AuditEvent.entity)},
+)
+
+
+def recent(session: Session, actor: Actor, query: ListQuery) -> tuple[list[AuditEvent], int]:
+    """One page of the audit events the actor may see (newest first unless sorted
+    otherwise; filters ``action`` and ``entity``), and how many there are."""
     actor.require("audit:read")
-    statement = select(AuditEvent).order_by(AuditEvent.id.desc()).limit(limit).offset(offset)
-    total = session.scalar(_visible(select(func.count(AuditEvent.id)), actor)) or 0
-    return list(session.scalars(_visible(statement, actor))), total
+    return search_filter_sort_paginate(session, _visible(select(AuditEvent), actor), EVENTS, query)

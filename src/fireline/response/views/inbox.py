@@ -29,7 +29,7 @@ def notifications_page(page: PageContext) -> Response:
         **common.page_numbers(query, total),
         rows=rows,
         total=total,
-        unread_only=query.value("unread") == "1",
+        unread_only=query.value("unread").lower() in inbox.YES,
         places=common.places(page, ids),
         disease_names=common.disease_names(page),
     )
