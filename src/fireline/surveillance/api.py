@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Query
 from sqlalchemy.orm import Session
 
 from fireline.auth.deps import ApiActor
 from fireline.auth.scope import Actor
 from fireline.bounds import Day, Id
 from fireline.db.deps import DbSession
-from fireline.pagination import Page, PageParams, make_page, page_params
+from fireline.pagination import Page, make_page
 from fireline.people.schemas import PersonRead
-from fireline.surveillance import service
+from fireline.surveillance import caselist, service
 from fireline.surveillance.intake.api import router as intake_router
 from fireline.surveillance.schemas import (
     CaseCreate,
@@ -24,6 +24,7 @@ from fireline.surveillance.schemas import (
     ClassificationChangeRead,
     ClassificationRequest,
 )
+from fireline.web.deps import ApiContext, ApiListQuery
 
 router = APIRouter(tags=["cases"])
 
@@ -51,23 +52,27 @@ def create_case(data: CaseCreate, actor: ApiActor, session: DbSession) -> CaseDe
 
 @router.get("/cases", response_model=Page[CaseListItem])
 def read_cases(
-    actor: ApiActor,
+    context: ApiContext,
     session: DbSession,
-    params: Annotated[PageParams, Depends(page_params)],
-    disease: str | None = None,
+    query: ApiListQuery,
+    jurisdiction: Annotated[str | None, Query(description="Narrow to this subtree")] = None,
     classification: str | None = None,
-    jurisdiction: str | None = None,
+    disease: str | None = None,
     reported_from: Day | None = None,
     reported_to: Day | None = None,
+    imported: Literal["yes", "no"] | None = None,
+    area: Annotated[str | None, Query(description="A jurisdiction under the chosen one")] = None,
+    batch: Id | None = None,
 ) -> Page[CaseListItem]:
-    """Cases in your subtree, newest report first; ``jurisdiction`` narrows to a subtree."""
-    filters = service.CaseFilters(disease, classification, jurisdiction, reported_from, reported_to)
-    rows, total = service.list_cases(session, actor, params, filters)
+    """Cases in your subtree, newest report first (sort ``reported``, ``onset`` or
+    ``classification``); ``q`` searches the case number, external ID and name. The
+    same list as the case list page; names only for roles that may read persons."""
+    rows, total = caselist.list_cases(session, context.within_code(session, jurisdiction), query)
     items = [
-        CaseListItem(**CaseRead.model_validate(case).model_dump(), person_name=name)
-        for case, name in rows
+        CaseListItem(**CaseRead.model_validate(r.case).model_dump(), person_name=r.name)
+        for r in rows
     ]
-    return make_page(items, total, params)
+    return make_page(items, total, query)
 
 
 @router.get("/cases/{case_id:int}", response_model=CaseDetail)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from fireline.auth import audit
@@ -19,22 +19,12 @@ from fireline.auth.scope import Actor
 from fireline.diseases.loader import load_profiles
 from fireline.diseases.schemas import DiseaseProfile
 from fireline.errors import Conflict, Problem
-from fireline.pagination import PageParams, count
 from fireline.people.models import Person
 from fireline.people.service import Found, PersonDetails, find_or_create
-from fireline.places.models import Jurisdiction, subtree_ids
+from fireline.places.models import Jurisdiction
 from fireline.surveillance.intake.values import OUTCOME_CODES, SEX, phone_digits
 from fireline.surveillance.models import Case, ClassificationChange
 from fireline.surveillance.schemas import CaseCreate, CaseDates, CaseUpdate, PersonIn
-
-
-@dataclass(frozen=True)
-class CaseFilters:
-    disease: str | None = None
-    classification: str | None = None
-    jurisdiction_code: str | None = None
-    reported_from: date | None = None
-    reported_to: date | None = None
 
 
 def profile_for(disease: str) -> DiseaseProfile:
@@ -136,48 +126,6 @@ def _person_for(
         ),
         place.id,
     )
-
-
-def _case_query(
-    actor: Actor, filters: CaseFilters, place: Jurisdiction | None
-) -> Select[tuple[Case, str]]:
-    statement = actor.restrict(
-        select(Case, Person.name).join(Person, Person.id == Case.person_id), Case
-    )
-    if place is not None:  # a subtree inside the actor's, found through actor.jurisdiction
-        statement = statement.where(Case.jurisdiction_id.in_(subtree_ids(place.path)))
-    if filters.disease:
-        statement = statement.where(Case.disease == filters.disease)
-    if filters.classification:
-        statement = statement.where(Case.classification == filters.classification)
-    if filters.reported_from:
-        statement = statement.where(Case.date_reporting >= filters.reported_from)
-    if filters.reported_to:
-        statement = statement.where(Case.date_reporting <= filters.reported_to)
-    return statement.order_by(Case.date_reporting.desc(), Case.id.desc())
-
-
-def list_cases(
-    session: Session, actor: Actor, params: PageParams, filters: CaseFilters
-) -> tuple[list[tuple[Case, str]], int]:
-    """A page of cases in scope with their person's name; the read is audited."""
-    actor.require("cases:read")
-    code = filters.jurisdiction_code
-    place = actor.jurisdiction(session, code) if code else None
-    statement = _case_query(actor, filters, place)
-    rows = [
-        r._tuple() for r in session.execute(statement.limit(params.limit).offset(params.offset))
-    ]
-    audit.record(
-        session,
-        actor,
-        "read",
-        "case",
-        [c.id for c, _ in rows],
-        jurisdiction_id=actor.jurisdiction_id or None,
-        persons=[c.person_id for c, _ in rows],
-    )
-    return rows, count(session, statement)
 
 
 def get_case(session: Session, actor: Actor, case_id: int) -> tuple[Case, Person]:

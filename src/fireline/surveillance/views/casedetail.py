@@ -16,6 +16,7 @@ from fireline.errors import Problem
 from fireline.people.models import Person
 from fireline.places.models import Jurisdiction
 from fireline.surveillance import service
+from fireline.surveillance.caselist import shows_persons
 from fireline.surveillance.intake.values import OUTCOME_CODES
 from fireline.surveillance.models import Case
 from fireline.surveillance.schemas import CaseUpdate
@@ -28,7 +29,6 @@ from fireline.surveillance.views.common import (
     profiles,
     require_case_pages,
     session_of,
-    shows_persons,
 )
 from fireline.web.deps import Page, PageContext, PostedForm
 from fireline.web.i18n import N_

@@ -17,8 +17,8 @@ from sqlalchemy.orm import Session
 from fireline.auth.scope import Actor
 from fireline.diseases.loader import load_profiles
 from fireline.diseases.schemas import DiseaseProfile
-from fireline.errors import Forbidden, NotFound
-from fireline.places.models import Jurisdiction
+from fireline.errors import Forbidden
+from fireline.surveillance.caselist import can_read_cases
 from fireline.surveillance.models import Case
 from fireline.web import landing
 from fireline.web.deps import Page
@@ -40,18 +40,9 @@ def actor_of(page: Page) -> Actor:
     return page.actor
 
 
-def can_read_cases(actor: Actor) -> bool:
-    """Viewers hold ``records:read`` only: they see cases, never the persons behind them."""
-    return actor.can("cases:read") or actor.can("records:read")
-
-
 def require_case_pages(actor: Actor) -> None:
     if not can_read_cases(actor):
         raise Forbidden()
-
-
-def shows_persons(actor: Actor) -> bool:
-    return actor.can("persons:read")
 
 
 def profiles(page: Page) -> dict[str, DiseaseProfile]:
@@ -104,16 +95,6 @@ def period_bounds(page: Page, days: int) -> tuple[date, date]:
     return end - timedelta(days=days - 1), end
 
 
-def subtree_place(page: Page, code: str | None) -> Jurisdiction:
-    """A jurisdiction in the user's scope *and* under the chosen one, else 404."""
-    if not code:
-        return page.here
-    place = actor_of(page).jurisdiction(session_of(page), code)
-    if not place.path.startswith(page.here.path):
-        raise NotFound(f"jurisdiction {code}")
-    return place
-
-
 def scoped(page: Page, statement: Select[Any], model: Any) -> Select[Any]:
     return landing.scoped(page, statement, model)
 
@@ -121,13 +102,3 @@ def scoped(page: Page, statement: Select[Any], model: Any) -> Select[Any]:
 def jurisdiction_choices(page: Page) -> list[tuple[str, str]]:
     """The switcher's (code, indented name) list: every jurisdiction in the user's scope."""
     return page.switcher_options()
-
-
-def parse_date(value: str | None) -> date | None:
-    """An ISO date from a form or query, or None when blank or malformed."""
-    if not value:
-        return None
-    try:
-        return date.fromisoformat(value.strip())
-    except ValueError:
-        return None
