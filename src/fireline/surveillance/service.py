@@ -1,37 +1,59 @@
 """Cases: create, read with history, update with a version, reclassify per the profile.
 
-Every function takes the session and the acting user; scope goes through the
-:class:`~fireline.auth.scope.Actor`; every write and every read of the person
-behind a case is audited.
+Every function takes the session and the acting user, or the request's
+:class:`~fireline.context.Context` where the deployment's disease profiles or the clock
+matter (creating and reclassifying); scope goes through the
+:class:`~fireline.auth.scope.Actor`; every write and every read of the person behind a
+case is audited.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from fireline.auth import audit
 from fireline.auth.scope import Actor
+from fireline.clock import SystemClock
+from fireline.context import Context
 from fireline.diseases.loader import load_profiles
 from fireline.diseases.schemas import DiseaseProfile
 from fireline.errors import Conflict, Problem
 from fireline.people.models import Person
 from fireline.people.service import Found, PersonDetails, find_or_create
 from fireline.places.models import Jurisdiction
+from fireline.settings import Settings
 from fireline.surveillance.intake.values import OUTCOME_CODES, SEX, phone_digits
 from fireline.surveillance.models import Case, ClassificationChange
 from fireline.surveillance.schemas import CaseCreate, CaseDates, CaseUpdate, PersonIn
 
 
-def profile_for(disease: str) -> DiseaseProfile:
-    profiles = load_profiles()
-    if disease not in profiles:
+def context_of(who: Actor | Context) -> Context:
+    """The context a use case runs in. A bare ``Actor`` comes from callers not yet handed a
+    context (quarantine's conversion, testing's positive results): they get the profiles
+    and the clock the environment configures, as ``fireline serve`` would, until they
+    pass their own context."""
+    if isinstance(who, Context):
+        return who
+    return Context.build(who, Settings(), SystemClock())
+
+
+def known_profile(profiles: Mapping[str, DiseaseProfile], disease: str) -> DiseaseProfile:
+    """The deployment's profile of ``disease``, or 422 naming the known ones."""
+    profile = profiles.get(disease)
+    if profile is None:
         raise Problem(422, f"unknown disease {disease!r}; known: {', '.join(sorted(profiles))}")
-    return profiles[disease]
+    return profile
+
+
+def profile_for(disease: str) -> DiseaseProfile:
+    """Deprecated: the profile as the environment configures it; use :func:`known_profile`
+    with ``context.profiles`` (kept for testing's screening campaigns until they do)."""
+    return known_profile(load_profiles(Settings().disease_dir), disease)
 
 
 def check_classification(profile: DiseaseProfile, code: str) -> None:
@@ -49,10 +71,13 @@ def _check_values(values: CaseDates, onset: date | None, reporting: date | None)
         raise Problem(422, "the onset date is after the report date")
 
 
-def create_case(session: Session, actor: Actor, data: CaseCreate) -> tuple[Case, int]:
-    """A new case and the number of person-match proposals it raised."""
+def create_case(session: Session, who: Actor | Context, data: CaseCreate) -> tuple[Case, int]:
+    """A new case of a disease the deployment's profiles know, and the number of
+    person-match proposals it raised."""
+    context = context_of(who)
+    actor = context.actor
     actor.require("cases:write")
-    profile = profile_for(data.disease)
+    profile = known_profile(context.profiles, data.disease)
     check_classification(profile, data.classification)
     _check_values(data, data.date_onset, data.date_reporting)
     place = actor.jurisdiction(session, data.jurisdiction_code)
@@ -185,8 +210,10 @@ def history(session: Session, case: Case) -> list[HistoryEntry]:
     return [created, *changes]
 
 
-def allowed_transitions(case: Case) -> list[str]:
-    return list(profile_for(case.disease).classification(case.classification).transitions)
+def allowed_transitions(profiles: Mapping[str, DiseaseProfile], case: Case) -> list[str]:
+    """Where the case's classification may move next, per the deployment's profile."""
+    profile = known_profile(profiles, case.disease)
+    return list(profile.classification(case.classification).transitions)
 
 
 def _check_version(case: Case, version: int) -> None:
@@ -227,7 +254,7 @@ def update_case(session: Session, actor: Actor, case_id: int, data: CaseUpdate) 
 
 def reclassify(
     session: Session,
-    actor: Actor,
+    who: Actor | Context,
     case_id: int,
     *,
     to: str,
@@ -235,15 +262,19 @@ def reclassify(
     reason: str | None = None,
     date_confirmation: date | None = None,
 ) -> Case:
-    """Move a case along its disease profile's transitions, recording who and when."""
+    """Move a case along its disease profile's transitions, recording who and when; a
+    confirmation is dated today in the case's jurisdiction unless a date is given."""
+    context = context_of(who)
+    actor = context.actor
     actor.require("cases:write")
     case: Case = actor.get(session, Case, case_id, f"case {case_id}")
     _check_version(case, version)
-    profile = profile_for(case.disease)
+    profile = known_profile(context.profiles, case.disease)
     check_classification(profile, to)
     if not profile.can_transition(case.classification, to):
         allowed = list(profile.classification(case.classification).transitions)
         raise Problem(409, f"a {case.classification} case cannot become {to}", allowed=allowed)
+    confirmed_on = _confirmation_day(session, context, case, to, date_confirmation)
     session.add(
         ClassificationChange(
             case_id=case.id,
@@ -254,8 +285,8 @@ def reclassify(
         )
     )
     previous, case.classification = case.classification, to
-    if to == "confirmed" and case.date_confirmation is None:
-        case.date_confirmation = date_confirmation or _today(session, case)
+    if confirmed_on is not None:
+        case.date_confirmation = confirmed_on
     session.flush()
     audit.record(
         session,
@@ -270,8 +301,11 @@ def reclassify(
     return case
 
 
-def _today(session: Session, case: Case) -> date:
-    """Today in the case's jurisdiction (docs/architecture.md, "Time": display and dates
-    are local)."""
-    place = session.get_one(Jurisdiction, case.jurisdiction_id)
-    return datetime.now(ZoneInfo(place.timezone)).date()
+def _confirmation_day(
+    session: Session, context: Context, case: Case, to: str, given: date | None
+) -> date | None:
+    """The date a move to confirmed records: the one given, else today in the case's
+    jurisdiction (read before the case changes, so that one UPDATE bumps its version)."""
+    if to != "confirmed" or case.date_confirmation is not None:
+        return None
+    return given or context.today(session.get_one(Jurisdiction, case.jurisdiction_id))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -11,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from fireline.surveillance.models import Case
+from tests.surveillance.profiles import ADDED, deployment_folder
 from tests.surveillance.views.factories import world
 from tests.web.pages import log_in
 
@@ -56,3 +58,17 @@ def test_a_report_date_outside_1900_to_2100_is_refused_in_words_and_keeps_the_fo
     assert message in refused.text and "Value error" not in refused.text
     assert 'value="Ann Typed"' in refused.text and 'value="2300-01-01"' in refused.text
     assert len(session.scalars(select(Case.id)).all()) == before
+
+
+def test_the_form_offers_and_reports_a_disease_the_deployment_folder_adds(
+    app_factory: Any, data: dict[str, Any], session: Session, tmp_path: Path
+) -> None:
+    with TestClient(app_factory(disease_dir=deployment_folder(tmp_path))) as deployed:
+        csrf = log_in(deployed, "ann")
+        assert f'value="{ADDED}"' in deployed.get("/surveillance/cases/new").text
+        form = {"csrf_token": csrf, "disease": ADDED, "jurisdiction_code": "C1A",
+                "classification": "suspected", "date_reporting": date.today().isoformat(),
+                "name": "Pox Patient"}  # fmt: skip
+        created = deployed.post("/surveillance/cases/new", data=form, follow_redirects=False)
+        assert created.status_code == 303, created.text
+    assert session.scalars(select(Case).where(Case.disease == ADDED)).one()

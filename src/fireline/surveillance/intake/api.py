@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
+from fastapi import APIRouter, Depends, File, Form, UploadFile
 from fastapi.responses import Response
 
 from fireline.auth.deps import ApiActor
@@ -24,6 +24,7 @@ from fireline.surveillance.intake.schemas import (
     TargetRead,
 )
 from fireline.surveillance.models import ImportBatch
+from fireline.web.deps import ApiContext
 
 router = APIRouter(tags=["case imports"])
 
@@ -54,8 +55,7 @@ def read_fields(actor: ApiActor) -> list[TargetRead]:
 
 @router.post("/case-imports", response_model=ImportBatchRead, status_code=201)
 def upload(
-    request: Request,
-    actor: ApiActor,
+    context: ApiContext,
     session: DbSession,
     file: Annotated[UploadFile, File(description="CSV (UTF-8, UTF-8 with BOM, GB18030) or XLSX")],
     disease: Annotated[str, Form()],
@@ -77,11 +77,11 @@ def upload(
         default_classification=default_classification,
         mapping={str(k): str(v) for k, v in explicit.items()},
         mapping_name=mapping_name,
-        limits=request.app.state.settings.file_limits(),
+        limits=context.settings.file_limits(),
     )
     content = file.file.read()
     batch = batches.start_import(
-        session, actor, filename=file.filename or "upload.csv", content=content, options=options
+        session, context, filename=file.filename or "upload.csv", content=content, options=options
     )
     return batch_read(batch)
 
@@ -126,21 +126,21 @@ def download_report(batch_id: Id, actor: ApiActor, session: DbSession) -> Respon
 
 @router.post("/case-imports/{batch_id:int}/mapping", response_model=ImportBatchRead)
 def remap(
-    batch_id: Id, data: RemapRequest, actor: ApiActor, session: DbSession
+    batch_id: Id, data: RemapRequest, context: ApiContext, session: DbSession
 ) -> ImportBatchRead:
     """Validate the uploaded file again with another column mapping."""
     batch = batches.remap(
-        session, actor, batch_id, mapping=data.mapping, mapping_name=data.mapping_name
+        session, context, batch_id, mapping=data.mapping, mapping_name=data.mapping_name
     )
     return batch_read(batch)
 
 
 @router.post("/case-imports/{batch_id:int}/commit", response_model=ImportBatchRead)
 def commit(
-    batch_id: Id, data: CommitRequest, actor: ApiActor, session: DbSession
+    batch_id: Id, data: CommitRequest, context: ApiContext, session: DbSession
 ) -> ImportBatchRead:
     """Step 2: load. With bad rows nothing is loaded (422) unless ``good_rows_only``."""
-    batch = batches.commit_import(session, actor, batch_id, good_rows_only=data.good_rows_only)
+    batch = batches.commit_import(session, context, batch_id, good_rows_only=data.good_rows_only)
     return batch_read(batch)
 
 

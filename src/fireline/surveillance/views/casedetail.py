@@ -52,9 +52,9 @@ def load_case(page: Page, case_id: int) -> tuple[Case, Person | None]:
     return case, person
 
 
-def transitions(case: Case) -> list[str]:
+def transitions(page: Page, case: Case) -> list[str]:
     try:
-        return service.allowed_transitions(case)
+        return service.allowed_transitions(page.context.profiles, case)
     except (Problem, KeyError, ValueError):  # no profile, or a classification it lacks
         return []
 
@@ -85,7 +85,7 @@ def render_case(page: Page, case: Case, person: Person | None, *, status: int = 
     return page.render(
         "surveillance/case.html", status_code=status,
         nav="surveillance", subnav="cases", today=page.today(), case=case, person=person,
-        place=place, history=_history(page, case), moves=transitions(case),
+        place=place, history=_history(page, case), moves=transitions(page, case),
         class_names=classification_names(page, case.disease),
         disease=disease_name(page, case.disease), values=_form_values(case, place),
         outcomes=OUTCOME_CODES, places=jurisdiction_choices(page), errors=errors or [],
@@ -134,7 +134,7 @@ def case_classify(case_id: int, page: PageContext, form: PostedForm) -> Response
     case, person = load_case(page, case_id)
     reason = str(form.get("reason") or "").strip()[:500] or None
     try:
-        service.reclassify(session_of(page), actor_of(page), case_id,
+        service.reclassify(session_of(page), page.context, case_id,
                            to=str(form.get("to") or ""), version=int(str(form.get("version"))),
                            reason=reason)
     except ValueError:

@@ -7,6 +7,7 @@ subtree, which lies inside the actor's.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, timedelta
 from typing import Any, Final
 
@@ -15,7 +16,6 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from fireline.auth.scope import Actor
-from fireline.diseases.loader import load_profiles
 from fireline.diseases.schemas import DiseaseProfile
 from fireline.errors import Forbidden
 from fireline.surveillance.caselist import can_read_cases
@@ -45,8 +45,9 @@ def require_case_pages(actor: Actor) -> None:
         raise Forbidden()
 
 
-def profiles(page: Page) -> dict[str, DiseaseProfile]:
-    return load_profiles(page.state.settings.disease_dir)
+def profiles(page: Page) -> Mapping[str, DiseaseProfile]:
+    """The deployment's disease profiles (``FIRELINE_DISEASE_DIR``), as the context holds them."""
+    return page.context.profiles
 
 
 def disease_name(page: Page, code: str) -> str:

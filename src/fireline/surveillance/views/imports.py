@@ -76,7 +76,7 @@ def upload(
                                         limits=page.state.settings.file_limits())
         try:
             with session.begin_nested():  # a refused file leaves no batch behind
-                batch = batches.start_import(session, actor, filename=file.filename,
+                batch = batches.start_import(session, page.context, filename=file.filename,
                                              content=content, options=options)
             return RedirectResponse(f"/surveillance/imports/{batch.id}/mapping", 303)
         except Problem as problem:
@@ -111,9 +111,10 @@ def map_columns(batch_id: int, page: PageContext, form: PostedForm) -> Response:
     chosen = {t.name: str(form.get(f"map_{t.name}") or "") for t in columns.TARGETS}
     try:
         if saved_name:  # a saved mapping replaces what the form shows
-            batch = batches.remap(session, actor, batch_id, mapping={}, mapping_name=saved_name)
+            batch = batches.remap(session, page.context, batch_id, mapping={},
+                                  mapping_name=saved_name)
             return RedirectResponse(f"/surveillance/imports/{batch_id}/mapping", 303)
-        batch = batches.remap(session, actor, batch_id, mapping=chosen)
+        batch = batches.remap(session, page.context, batch_id, mapping=chosen)
         name = str(form.get("save_as") or "").strip()[:100]
         if name:
             mappings.save_mapping(session, actor, name=name, columns=dict(batch.mapping))
@@ -156,7 +157,7 @@ def commit(
 ) -> Response:
     """Step 4: load; with bad rows nothing is loaded unless the good rows only are asked."""
     try:
-        batches.commit_import(session_of(page), actor_of(page), batch_id,
+        batches.commit_import(session_of(page), page.context, batch_id,
                               good_rows_only=good_rows_only == "1")
     except Problem as problem:
         if problem.status not in (409, 422):
