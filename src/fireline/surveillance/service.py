@@ -13,20 +13,22 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from fireline.auth import audit
+from fireline.auth.models import User
 from fireline.auth.scope import Actor
 from fireline.clock import SystemClock
 from fireline.context import Context
 from fireline.diseases.loader import load_profiles
 from fireline.diseases.schemas import DiseaseProfile
-from fireline.errors import Conflict, Problem
+from fireline.errors import Conflict, Forbidden, Problem
 from fireline.people.models import Person
 from fireline.people.service import Found, PersonDetails, find_or_create
 from fireline.places.models import Jurisdiction
 from fireline.settings import Settings
+from fireline.surveillance.caselist import can_read_cases, shows_persons
 from fireline.surveillance.intake.values import OUTCOME_CODES, SEX, phone_digits
 from fireline.surveillance.models import Case, ClassificationChange
 from fireline.surveillance.schemas import CaseCreate, CaseDates, CaseUpdate, PersonIn
@@ -170,6 +172,26 @@ def get_case(session: Session, actor: Actor, case_id: int) -> tuple[Case, Person
     return case, person
 
 
+def case_for_reading(session: Session, actor: Actor, case_id: int) -> tuple[Case, Person | None]:
+    """One case in scope (else 404) for the roles that may see cases, with its person for
+    those that may read persons: that read of personal data is audited."""
+    if not can_read_cases(actor):
+        raise Forbidden(f"the {actor.role} role does not allow reading cases")
+    case: Case = actor.get(session, Case, case_id, f"case {case_id}")
+    if not shows_persons(actor):
+        return case, None
+    person = session.get_one(Person, case.person_id)
+    audit.record(session, actor, "read", "case", [case.id], jurisdiction_id=case.jurisdiction_id,
+                 persons=[person.id])
+    return case, person
+
+
+def cases_by_disease(session: Session, actor: Actor) -> dict[str, int]:
+    """How many cases each disease has in the actor's scope (counts only)."""
+    statement = actor.restrict(select(Case.disease, func.count()).group_by(Case.disease), Case)
+    return {disease: int(n) for disease, n in session.execute(statement).tuples()}
+
+
 @dataclass(frozen=True)
 class HistoryEntry:
     """One line of a case's classification history; ``id`` is None for its creation."""
@@ -208,6 +230,15 @@ def history(session: Session, case: Case) -> list[HistoryEntry]:
         None, None, initial or case.classification, case.created_by, case.created_at, reason
     )
     return [created, *changes]
+
+
+def history_with_usernames(session: Session, case: Case) -> list[tuple[HistoryEntry, str]]:
+    """The case's history, each line with the username of who made it ("" if none)."""
+    entries = history(session, case)
+    ids = {e.user_id for e in entries if e.user_id}
+    statement = select(User.id, User.username).where(User.id.in_(ids))
+    names = dict(session.execute(statement).tuples().all()) if ids else {}
+    return [(e, names.get(e.user_id, "") if e.user_id else "") for e in entries]
 
 
 def allowed_transitions(profiles: Mapping[str, DiseaseProfile], case: Case) -> list[str]:

@@ -20,6 +20,7 @@ from fireline.surveillance.trends.schemas import (
     RtRead,
     WeekRow,
 )
+from fireline.web.deps import ApiContext
 
 router = APIRouter(tags=["trends"])
 
@@ -34,13 +35,17 @@ class Period(BaseModel):
 
 
 def period(
+    code: str,
+    context: ApiContext,
+    session: DbSession,
     disease: Annotated[str, Query(description="Disease code, e.g. covid19")] = "covid19",
     start: Annotated[
         date | None, Query(description="First day (default: 89 days before end)")
     ] = None,
-    end: Annotated[Day | None, Query(description="Last day (default: today)")] = None,
+    end: Annotated[Day | None, Query(description="Last day (default: today there)")] = None,
 ) -> Period:
-    last = end or date.today()
+    """The period asked for; today is the jurisdiction's, by the app's clock."""
+    last = end or context.today(context.actor.jurisdiction(session, code))
     first = start or last - timedelta(days=DEFAULT_DAYS - 1)
     if first > last:
         raise Problem(422, "start is after end")
@@ -70,12 +75,9 @@ def read_weekly(
 
 
 @router.get("/jurisdictions/{code}/rt", response_model=RtRead)
-def read_rt(
-    code: str, p: PeriodQuery, actor: ApiActor, session: DbSession, request: Request
-) -> RtRead:
+def read_rt(code: str, p: PeriodQuery, context: ApiContext, session: DbSession) -> RtRead:
     """Rt by the EpiEstim method (Cori et al. 2013) with the profile's serial interval."""
-    disease_dir = request.app.state.settings.disease_dir
-    return service.rt(session, actor, code, p.disease, p.start, p.end, disease_dir)
+    return service.rt(session, context.actor, code, p.disease, p.start, p.end, context.profiles)
 
 
 @router.get("/jurisdictions/{code}/growth", response_model=GrowthRead)

@@ -1,26 +1,23 @@
-"""What the surveillance pages share: permissions, disease names, periods, the subtree.
+"""What the surveillance pages share: permissions, disease names, periods.
 
-Scope stays in one place: every statement here goes through ``actor.restrict`` (via
-``fireline.web.landing.scoped``) and is then narrowed to the chosen jurisdiction's
-subtree, which lies inside the actor's.
+Pages query nothing: they hand the services ``page.context``, whose actor is narrowed
+to the chosen jurisdiction (``actor.within``), so scope stays in one place.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date, timedelta
-from typing import Any, Final
+from typing import Final
 
 from fastapi import Request
-from sqlalchemy import Select, func, select
-from sqlalchemy.orm import Session
 
 from fireline.auth.scope import Actor
+from fireline.db.deps import Session
 from fireline.diseases.schemas import DiseaseProfile
 from fireline.errors import Forbidden
+from fireline.surveillance import service
 from fireline.surveillance.caselist import can_read_cases
-from fireline.surveillance.models import Case
-from fireline.web import landing
 from fireline.web.deps import Page
 
 # The periods offered by the dashboard, in days ending today.
@@ -59,9 +56,7 @@ def disease_name(page: Page, code: str) -> str:
 
 def disease_options(page: Page) -> list[tuple[str, str]]:
     """(code, name) of the profiles with cases in the chosen subtree, most cases first."""
-    statement = select(Case.disease, func.count()).select_from(Case)
-    statement = landing.scoped(page, statement, Case).group_by(Case.disease)
-    counts = dict(session_of(page).execute(statement).tuples().all())
+    counts = service.cases_by_disease(session_of(page), page.context.actor)
     known = profiles(page)
     with_cases = sorted((c for c in counts if c in known), key=lambda c: (-counts[c], c))
     codes = with_cases or sorted(known)[:1]
@@ -94,10 +89,6 @@ def chosen_period(request: Request) -> int:
 def period_bounds(page: Page, days: int) -> tuple[date, date]:
     end = page.today()
     return end - timedelta(days=days - 1), end
-
-
-def scoped(page: Page, statement: Select[Any], model: Any) -> Select[Any]:
-    return landing.scoped(page, statement, model)
 
 
 def jurisdiction_choices(page: Page) -> list[tuple[str, str]]:
