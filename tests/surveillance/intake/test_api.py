@@ -92,3 +92,27 @@ def test_a_disease_the_deployment_folder_adds_is_imported(
         assert done.json()["cases_created"] == 1
     case = session.scalars(select(Case).where(Case.disease == ADDED)).one()
     assert case.classification == "confirmed"
+
+
+def test_fields_mappings_and_imports_answer_with_the_envelope(
+    client: TestClient, session: Session
+) -> None:
+    world(session)
+    ann, bob = bearer(client, "ann"), bearer(client, "bob")
+    fields = client.get("/api/v1/case-imports/fields?limit=3", headers=ann).json()
+    assert set(fields) == {"items", "total", "limit", "offset", "next_offset"}
+    assert len(fields["items"]) == 3 and fields["total"] > 3 and fields["next_offset"] == 3
+    assert fields["items"][0]["name"] and fields["items"][0]["headers"]
+    for name in ("nndrs", "clinic"):
+        saved = client.post("/api/v1/case-mappings", json={"name": name, "columns": {}},
+                            headers=ann)  # fmt: skip
+        assert saved.status_code == 200, saved.text
+    mine = client.get("/api/v1/case-mappings?limit=1", headers=ann).json()
+    assert ([m["name"] for m in mine["items"]], mine["total"]) == (["clinic"], 2)
+    assert client.get("/api/v1/case-mappings", headers=bob).json()["total"] == 0
+    post(client, ann, csv_bytes(EN_HEADER, GOOD_EN), "mine.csv")
+    post(client, bob, csv_bytes(EN_HEADER, GOOD_EN), "theirs.csv")
+    imports = client.get("/api/v1/case-imports?q=mine", headers=ann).json()
+    assert [b["filename"] for b in imports["items"]] == ["mine.csv"]
+    assert client.get("/api/v1/case-imports?q=theirs", headers=ann).json()["total"] == 0
+    assert client.get("/api/v1/case-imports?status=committed", headers=ann).json()["total"] == 0

@@ -24,7 +24,7 @@ from fireline.surveillance.intake.schemas import (
     TargetRead,
 )
 from fireline.surveillance.models import ImportBatch
-from fireline.web.deps import ApiContext
+from fireline.web.deps import ApiContext, ApiListQuery
 
 router = APIRouter(tags=["case imports"])
 
@@ -37,11 +37,11 @@ def batch_read(batch: ImportBatch) -> ImportBatchRead:
     return read
 
 
-@router.get("/case-imports/fields", response_model=list[TargetRead])
-def read_fields(actor: ApiActor) -> list[TargetRead]:
+@router.get("/case-imports/fields", response_model=Page[TargetRead])
+def read_fields(actor: ApiActor, query: ApiListQuery) -> Page[TargetRead]:
     """The case fields a file can fill, and the headers recognised for each."""
     actor.require("cases:read")
-    return [
+    fields = [
         TargetRead(
             name=t.name,
             label_en=t.label_en,
@@ -51,6 +51,7 @@ def read_fields(actor: ApiActor) -> list[TargetRead]:
         )
         for t in columns.TARGETS
     ]
+    return make_page(fields[query.offset : query.offset + query.limit], len(fields), query)
 
 
 @router.post("/case-imports", response_model=ImportBatchRead, status_code=201)
@@ -88,10 +89,15 @@ def upload(
 
 @router.get("/case-imports", response_model=Page[ImportBatchRead])
 def read_imports(
-    actor: ApiActor, session: DbSession, params: Annotated[PageParams, Depends(page_params)]
+    actor: ApiActor,
+    session: DbSession,
+    query: ApiListQuery,
+    status: str | None = None,
+    disease: str | None = None,
 ) -> Page[ImportBatchRead]:
-    rows, total = batches.list_batches(session, actor, params)
-    return make_page([batch_read(b) for b in rows], total, params)
+    """Imports in your subtree, newest first; ``q`` searches the file name."""
+    rows, total = batches.list_batches(session, actor, query)
+    return make_page([batch_read(b) for b in rows], total, query)
 
 
 @router.get("/case-imports/{batch_id:int}", response_model=ImportBatchRead)
@@ -149,10 +155,11 @@ def discard(batch_id: Id, actor: ApiActor, session: DbSession) -> ImportBatchRea
     return batch_read(batches.discard_import(session, actor, batch_id))
 
 
-@router.get("/case-mappings", response_model=list[MappingRead])
-def read_mappings(actor: ApiActor, session: DbSession) -> list[MappingRead]:
-    """Saved column mappings in your subtree."""
-    return [MappingRead.model_validate(m) for m in mappings.list_mappings(session, actor)]
+@router.get("/case-mappings", response_model=Page[MappingRead])
+def read_mappings(actor: ApiActor, session: DbSession, query: ApiListQuery) -> Page[MappingRead]:
+    """Saved column mappings in your subtree, by name."""
+    saved = [MappingRead.model_validate(m) for m in mappings.list_mappings(session, actor)]
+    return make_page(saved[query.offset : query.offset + query.limit], len(saved), query)
 
 
 @router.post("/case-mappings", response_model=MappingRead)

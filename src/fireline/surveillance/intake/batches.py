@@ -14,6 +14,7 @@ still works: see ``service.context_of``), so a disease the deployment's folder a
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Final
 
 import numpy as np
 import pyarrow as pa
@@ -27,6 +28,7 @@ from fireline.db.base import utcnow
 from fireline.errors import Problem
 from fireline.interop.limits import DEFAULT_LIMITS, FileLimits
 from fireline.interop.tables import ReadError, TextTable, read_table
+from fireline.listing import ListQuery, ListSpec, search_filter_sort_paginate
 from fireline.pagination import PageParams, fetch_page
 from fireline.places.models import Jurisdiction
 from fireline.surveillance.intake import bulk, columns, load, report
@@ -367,12 +369,23 @@ def _store_problems(session: Session, batch: ImportBatch, problems: pa.Table) ->
         bulk.insert_rows(session, "case_import_problems", rows)
 
 
+BATCH_FILTERS: Final = ("status", "disease")
+BATCHES: Final = ListSpec(
+    sorts={"newest": (ImportBatch.id,)},
+    default_sort="newest",
+    filters={"status": lambda text: ImportBatch.status == text,
+             "disease": lambda text: ImportBatch.disease == text},
+    search=lambda text: [ImportBatch.filename.contains(text, autoescape=True)],
+)
+
+
 def list_batches(
-    session: Session, actor: Actor, params: PageParams
+    session: Session, actor: Actor, query: ListQuery
 ) -> tuple[list[ImportBatch], int]:
+    """One page of the imports in scope, newest first (the page's list and the API's)."""
     actor.require("cases:read")
-    statement = actor.restrict(select(ImportBatch), ImportBatch).order_by(ImportBatch.id.desc())
-    return fetch_page(session, statement, params)
+    statement = actor.restrict(select(ImportBatch), ImportBatch)
+    return search_filter_sort_paginate(session, statement, BATCHES, query)
 
 
 def get_batch(session: Session, actor: Actor, batch_id: int) -> ImportBatch:

@@ -12,6 +12,7 @@ from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 
 from fireline.errors import Problem
+from fireline.listing import ListQuery
 from fireline.pagination import PageParams
 from fireline.surveillance.intake import batches, columns, mappings
 from fireline.surveillance.models import ImportBatch
@@ -22,6 +23,7 @@ from fireline.web.i18n import N_
 
 router = APIRouter()
 PROBLEMS_PER_PAGE: Final = 50
+IMPORTS_SHOWN: Final = 30
 OPEN: Final = ("validated", "needs_mapping", "refused")
 NO_FILE: Final = N_("Choose a file to upload.")
 UNREADABLE: Final = N_("The file could not be read: %(detail)s")
@@ -40,6 +42,11 @@ def _missing(page: Page, batch: ImportBatch) -> tuple[str, dict[str, str]]:
     return NEEDS_MAPPING, {"fields": separator.join(names)}
 
 
+def _shown(page: Page) -> ListQuery:
+    """The newest imports the list page shows."""
+    return page.list_query(batches.BATCH_FILTERS, IMPORTS_SHOWN).with_page(1)
+
+
 def _batch(page: Page, batch_id: int) -> ImportBatch:
     return batches.get_batch(session_of(page), actor_of(page), batch_id)
 
@@ -47,7 +54,7 @@ def _batch(page: Page, batch_id: int) -> ImportBatch:
 @router.get("/surveillance/imports")
 def import_list(page: PageContext) -> Response:
     actor_of(page).require("cases:write")
-    rows, total = batches.list_batches(session_of(page), actor_of(page), PageParams(limit=30))
+    rows, total = batches.list_batches(session_of(page), actor_of(page), _shown(page))
     return page.render("surveillance/imports.html", nav="surveillance", subnav="imports",
                        today=page.today(), batches=rows, total=total, error=None,
                        diseases=all_disease_options(page),
@@ -81,7 +88,7 @@ def upload(
             return RedirectResponse(f"/surveillance/imports/{batch.id}/mapping", 303)
         except Problem as problem:
             error = uploads.refusal(problem) or (UNREADABLE, {"detail": problem.detail})
-    rows, total = batches.list_batches(session, actor, PageParams(limit=30))
+    rows, total = batches.list_batches(session, actor, _shown(page))
     return page.render("surveillance/imports.html", status_code=422, nav="surveillance",
                        subnav="imports", today=page.today(), batches=rows, total=total,
                        error=error, diseases=all_disease_options(page),
