@@ -40,3 +40,13 @@ def test_outside_scope_is_404_problem(session: Session, client: TestClient) -> N
     assert response.status_code == 404
     assert response.headers["content-type"] == "application/problem+json"
     assert response.json()["status"] == 404
+
+
+def test_children_answer_with_the_envelope_in_scope(session: Session, client: TestClient) -> None:
+    small_tree(session)
+    make_user(session, "city", "epidemiologist", "C1")
+    headers = bearer(client, "city")
+    body = client.get("/api/v1/jurisdictions/C1/children?limit=1", headers=headers).json()
+    assert [j["code"] for j in body["items"]] == ["C1A"]
+    assert (body["total"], body["limit"], body["offset"], body["next_offset"]) == (2, 1, 0, 1)
+    assert client.get("/api/v1/jurisdictions/P/children", headers=headers).status_code == 404

@@ -35,6 +35,14 @@ def read_jurisdiction(code: str, actor: ApiActor, session: DbSession) -> Jurisdi
     return JurisdictionRead.model_validate(actor.jurisdiction(session, code))
 
 
-@router.get("/jurisdictions/{code}/children", response_model=list[JurisdictionRead])
-def read_children(code: str, actor: ApiActor, session: DbSession) -> list[JurisdictionRead]:
-    return [JurisdictionRead.model_validate(j) for j in service.children(session, actor, code)]
+@router.get("/jurisdictions/{code}/children", response_model=Page[JurisdictionRead])
+def read_children(
+    code: str,
+    actor: ApiActor,
+    session: DbSession,
+    params: Annotated[PageParams, Depends(page_params)],
+) -> Page[JurisdictionRead]:
+    """The jurisdictions directly below one in your scope, by code. (This package lies
+    below ``web``, so it pages with ``page_params``, not ``web.deps.ApiListQuery``.)"""
+    rows = [JurisdictionRead.model_validate(j) for j in service.children(session, actor, code)]
+    return make_page(rows[params.offset : params.offset + params.limit], len(rows), params)

@@ -1,72 +1,60 @@
-"""Counts per jurisdiction subtree, one grouped query each."""
+"""The overview's figures per jurisdiction subtree, one grouped query each.
+
+Every function finds the jurisdiction in the actor's scope (404 otherwise) and narrows
+the actor to it (``actor.within``): scope is decided in one place.
+"""
 
 from __future__ import annotations
 
 from datetime import date, timedelta
 
 from sqlalchemy import ColumnElement, func, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
 from fireline.auth.scope import Actor
 from fireline.db.base import InJurisdiction
 from fireline.lab.models import LabResult, Sample
-from fireline.places.models import Jurisdiction, Venue, subtree_ids
+from fireline.places.models import Venue
 from fireline.quarantine.models import QuarantineOrder
 from fireline.reports.schemas import ChildCounts, MechanismCounts
 from fireline.surveillance.models import Case
+from fireline.surveillance.trends.service import cases_by_child
 from fireline.tracing.models import Contact
 
 
+def _here(session: Session, actor: Actor, code: str) -> Actor:
+    """The actor narrowed to the jurisdiction ``code`` in its scope (else 404)."""
+    return actor.within(actor.jurisdiction(session, code))
+
+
 def _count(
-    session: Session, model: type[InJurisdiction], path: str, *conditions: ColumnElement[bool]
+    session: Session, here: Actor, model: type[InJurisdiction], *conditions: ColumnElement[bool]
 ) -> int:
-    in_subtree = model.jurisdiction_id.in_(subtree_ids(path))
-    statement = select(func.count()).select_from(model).where(in_subtree, *conditions)
-    return int(session.scalar(statement) or 0)
+    statement = select(func.count()).select_from(model).where(*conditions)
+    return int(session.scalar(here.restrict(statement, model)) or 0)
 
 
 def mechanism_counts(session: Session, actor: Actor, code: str, today: date) -> MechanismCounts:
     """The headline figures of a jurisdiction in scope."""
-    jurisdiction = actor.jurisdiction(session, code)
-    path = jurisdiction.path
-    rows = session.execute(
-        select(Case.classification, func.count())
-        .where(Case.jurisdiction_id.in_(subtree_ids(path)))
-        .group_by(Case.classification)
-    ).all()
+    here = _here(session, actor, code)
+    statement = select(Case.classification, func.count()).group_by(Case.classification)
+    rows = session.execute(here.restrict(statement, Case)).tuples()
     return MechanismCounts(
         jurisdiction_code=code,
         cases_by_classification={c: int(n) for c, n in rows},
-        cases_last_7_days=_count(session, Case, path, Case.date_reporting > today - timedelta(7)),
-        contacts=_count(session, Contact, path),
-        quarantine_active=_count(
-            session, QuarantineOrder, path, QuarantineOrder.status == "active"
-        ),
-        samples=_count(session, Sample, path),
-        positive_results=_count(session, LabResult, path, LabResult.outcome == "positive"),
-        venues=_count(session, Venue, path),
+        cases_last_7_days=_count(session, here, Case, Case.date_reporting > today - timedelta(7)),
+        contacts=_count(session, here, Contact),
+        quarantine_active=_count(session, here, QuarantineOrder,
+                                 QuarantineOrder.status == "active"),
+        samples=_count(session, here, Sample),
+        positive_results=_count(session, here, LabResult, LabResult.outcome == "positive"),
+        venues=_count(session, here, Venue),
     )
 
 
 def child_counts(session: Session, actor: Actor, code: str) -> list[ChildCounts]:
     """Confirmed cases and incidence per 100,000 for each child jurisdiction."""
-    parent = actor.jurisdiction(session, code)
-    child = aliased(Jurisdiction)
-    under = aliased(Jurisdiction)
-    confirmed = (
-        select(child.id, func.count(Case.id).label("n"))
-        .join(under, (under.path >= child.path) & (under.path < child.path + "~"))
-        .join(Case, (Case.jurisdiction_id == under.id) & (Case.classification == "confirmed"))
-        .where(child.parent_id == parent.id)
-        .group_by(child.id)
-        .subquery()
-    )
-    rows = session.execute(
-        select(Jurisdiction, func.coalesce(confirmed.c.n, 0))
-        .outerjoin(confirmed, confirmed.c.id == Jurisdiction.id)
-        .where(Jurisdiction.parent_id == parent.id)
-        .order_by(Jurisdiction.code)
-    ).all()
+    rows = cases_by_child(session, _here(session, actor, code), ("confirmed",))
     return [
         ChildCounts(
             code=j.code,
@@ -74,8 +62,31 @@ def child_counts(session: Session, actor: Actor, code: str) -> list[ChildCounts]
             name_zh=j.name_zh,
             level=j.level,
             population=j.population,
-            confirmed=int(n),
+            confirmed=n,
             incidence_per_100k=round(n * 100_000 / j.population, 2) if j.population else None,
         )
         for j, n in rows
     ]
+
+
+def active_confirmed(session: Session, actor: Actor, code: str) -> int:
+    """Confirmed cases without an outcome yet: those still in isolation or care."""
+    here = _here(session, actor, code)
+    return _count(session, here, Case, Case.classification == "confirmed", Case.outcome.is_(None))
+
+
+def epicurve_rows(
+    session: Session, actor: Actor, code: str, start: date, end: date,
+    classifications: tuple[str, ...],
+) -> list[tuple[date, str, int]]:
+    """Cases of every disease per reporting day and classification from ``start`` to
+    ``end``, one grouped query over the subtree."""
+    statement = (
+        select(Case.date_reporting, Case.classification, func.count())
+        .where(Case.date_reporting.between(start, end),
+               Case.classification.in_(classifications))
+        .group_by(Case.date_reporting, Case.classification)
+        .order_by(Case.date_reporting)
+    )
+    rows = session.execute(_here(session, actor, code).restrict(statement, Case)).tuples()
+    return [(day, classification, int(n)) for day, classification, n in rows]

@@ -7,13 +7,8 @@ from typing import Any, Final
 
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse, Response
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
 
-from fireline.auth.scope import Actor
-from fireline.places.models import Jurisdiction, subtree_ids
-from fireline.reports.service import child_counts, mechanism_counts
-from fireline.surveillance.models import Case
+from fireline.reports import service
 from fireline.web.deps import Page, PageContext
 
 router = APIRouter()
@@ -27,22 +22,12 @@ EPICURVE_CLASSES: Final = (
 )
 
 
-def active_confirmed(session: Session, actor: Actor, here: Jurisdiction) -> int:
-    """Confirmed cases without an outcome yet: those still in isolation or care."""
-    statement = select(func.count()).select_from(Case).where(
-        Case.jurisdiction_id.in_(subtree_ids(here.path)),
-        Case.classification == "confirmed",
-        Case.outcome.is_(None),
-    )
-    return int(session.scalar(actor.restrict(statement, Case)) or 0)
-
-
 @router.get("/")
 def dashboard(page: PageContext) -> Response:
     assert page.session is not None and page.actor is not None
     here, today = page.here, page.today()
-    counts = mechanism_counts(page.session, page.actor, here.code, today)
-    children = child_counts(page.session, page.actor, here.code)
+    counts = service.mechanism_counts(page.session, page.actor, here.code, today)
+    children = service.child_counts(page.session, page.actor, here.code)
     return page.render(
         "reports/dashboard.html",
         nav="overview",
@@ -51,30 +36,10 @@ def dashboard(page: PageContext) -> Response:
         by_class=counts.cases_by_classification,
         children=children,
         areas_with_cases=sum(1 for c in children if c.confirmed),
-        active_confirmed=active_confirmed(page.session, page.actor, here),
+        active_confirmed=service.active_confirmed(page.session, page.actor, here.code),
         trail=page.breadcrumb(),
         epicurve_spec=epicurve_spec(page, today),
     )
-
-
-def epicurve_rows(
-    session: Session, actor: Actor, here: Jurisdiction, today: date
-) -> list[tuple[date, str, int]]:
-    """Cases per reporting day and classification, one grouped query over the subtree."""
-    start = today - timedelta(days=EPICURVE_DAYS - 1)
-    statement = (
-        select(Case.date_reporting, Case.classification, func.count())
-        .where(
-            Case.jurisdiction_id.in_(subtree_ids(here.path)),
-            Case.date_reporting >= start,
-            Case.date_reporting <= today,
-            Case.classification.in_([c for c, _ in EPICURVE_CLASSES]),
-        )
-        .group_by(Case.date_reporting, Case.classification)
-        .order_by(Case.date_reporting)
-    )
-    rows = session.execute(actor.restrict(statement, Case)).all()
-    return [(day, classification, int(n)) for day, classification, n in rows]
 
 
 def class_labels(page: Page) -> dict[str, str]:
@@ -90,7 +55,10 @@ def epicurve_data(page: PageContext) -> JSONResponse:
     """The epicurve's data for the chosen jurisdiction, labelled in the page language."""
     assert page.session is not None and page.actor is not None
     labels = class_labels(page)
-    rows = epicurve_rows(page.session, page.actor, page.here, page.today())
+    today = page.today()
+    start = today - timedelta(days=EPICURVE_DAYS - 1)
+    shown = tuple(c for c, _ in EPICURVE_CLASSES)
+    rows = service.epicurve_rows(page.session, page.actor, page.here.code, start, today, shown)
     values = [
         {"date": day.isoformat(), "classification": c, "label": labels[c], "cases": n}
         for day, c, n in rows

@@ -10,9 +10,12 @@ from sqlalchemy import select
 from fireline.auth.models import User
 from fireline.auth.scope import Actor, system_actor
 from fireline.auth.service import actor_for
+from fireline.clock import SystemClock
 from fireline.console import fail, out
+from fireline.context import Context
 from fireline.db.connect import database_session
 from fireline.errors import Problem
+from fireline.settings import Settings
 from fireline.surveillance.intake import batches
 from fireline.surveillance.intake.columns import missing_required, parse_pairs
 
@@ -63,16 +66,18 @@ def import_command(
             mapping_name=mapping,
         )
         content = file.read_bytes()
-        with database_session(reading=True) as session:
-            actor = _actor(session, as_user)
+        settings = Settings()
+        with database_session(settings, reading=True) as session:
+            # The deployment's profiles (FIRELINE_DISEASE_DIR) know the disease.
+            context = Context.build(_actor(session, as_user), settings, SystemClock())
             prepared = batches.prepare_file(
-                session, actor, filename=file.name, content=content, options=options
+                session, context, filename=file.name, content=content, options=options
             )
         # The file is read and validated above, outside the write lock.
-        with database_session() as session:
+        with database_session(settings) as session:
             batch = batches.import_file(
                 session,
-                actor,
+                context,
                 filename=file.name,
                 content=content,
                 options=options,

@@ -108,7 +108,9 @@ class CaseRead(BaseModel):
 
 
 class CaseListItem(CaseRead):
-    person_name: str
+    """A case in a list; ``person_name`` is null for roles that may not read persons."""
+
+    person_name: str | None
 
 
 class CaseDetail(CaseRead):

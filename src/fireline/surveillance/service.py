@@ -1,48 +1,62 @@
 """Cases: create, read with history, update with a version, reclassify per the profile.
 
-Every function takes the session and the acting user; scope goes through the
-:class:`~fireline.auth.scope.Actor`; every write and every read of the person
-behind a case is audited.
+Every function takes the session and the acting user, or the request's
+:class:`~fireline.context.Context` where the deployment's disease profiles or the clock
+matter (creating and reclassifying); scope goes through the
+:class:`~fireline.auth.scope.Actor`; every write and every read of the person behind a
+case is audited.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from fireline.auth import audit
+from fireline.auth.models import User
 from fireline.auth.scope import Actor
+from fireline.clock import SystemClock
+from fireline.context import Context
 from fireline.diseases.loader import load_profiles
 from fireline.diseases.schemas import DiseaseProfile
-from fireline.errors import Conflict, Problem
-from fireline.pagination import PageParams, count
+from fireline.errors import Conflict, Forbidden, Problem
 from fireline.people.models import Person
 from fireline.people.service import Found, PersonDetails, find_or_create
 from fireline.people.values import SEX, phone_digits
-from fireline.places.models import Jurisdiction, subtree_ids
+from fireline.places.models import Jurisdiction
+from fireline.settings import Settings
+from fireline.surveillance.caselist import can_read_cases, shows_persons
 from fireline.surveillance.intake.values import OUTCOME_CODES
 from fireline.surveillance.models import Case, ClassificationChange
 from fireline.surveillance.schemas import CaseCreate, CaseDates, CaseUpdate, PersonIn
 
 
-@dataclass(frozen=True)
-class CaseFilters:
-    disease: str | None = None
-    classification: str | None = None
-    jurisdiction_code: str | None = None
-    reported_from: date | None = None
-    reported_to: date | None = None
+def context_of(who: Actor | Context) -> Context:
+    """The context a use case runs in. A bare ``Actor`` comes from callers not yet handed a
+    context (quarantine's conversion, testing's positive results): they get the profiles
+    and the clock the environment configures, as ``fireline serve`` would, until they
+    pass their own context."""
+    if isinstance(who, Context):
+        return who
+    return Context.build(who, Settings(), SystemClock())
+
+
+def known_profile(profiles: Mapping[str, DiseaseProfile], disease: str) -> DiseaseProfile:
+    """The deployment's profile of ``disease``, or 422 naming the known ones."""
+    profile = profiles.get(disease)
+    if profile is None:
+        raise Problem(422, f"unknown disease {disease!r}; known: {', '.join(sorted(profiles))}")
+    return profile
 
 
 def profile_for(disease: str) -> DiseaseProfile:
-    profiles = load_profiles()
-    if disease not in profiles:
-        raise Problem(422, f"unknown disease {disease!r}; known: {', '.join(sorted(profiles))}")
-    return profiles[disease]
+    """Deprecated: the profile as the environment configures it; use :func:`known_profile`
+    with ``context.profiles`` (kept for testing's screening campaigns until they do)."""
+    return known_profile(load_profiles(Settings().disease_dir), disease)
 
 
 def check_classification(profile: DiseaseProfile, code: str) -> None:
@@ -60,10 +74,13 @@ def _check_values(values: CaseDates, onset: date | None, reporting: date | None)
         raise Problem(422, "the onset date is after the report date")
 
 
-def create_case(session: Session, actor: Actor, data: CaseCreate) -> tuple[Case, int]:
-    """A new case and the number of person-match proposals it raised."""
+def create_case(session: Session, who: Actor | Context, data: CaseCreate) -> tuple[Case, int]:
+    """A new case of a disease the deployment's profiles know, and the number of
+    person-match proposals it raised."""
+    context = context_of(who)
+    actor = context.actor
     actor.require("cases:write")
-    profile = profile_for(data.disease)
+    profile = known_profile(context.profiles, data.disease)
     check_classification(profile, data.classification)
     _check_values(data, data.date_onset, data.date_reporting)
     place = actor.jurisdiction(session, data.jurisdiction_code)
@@ -139,48 +156,6 @@ def _person_for(
     )
 
 
-def _case_query(
-    actor: Actor, filters: CaseFilters, place: Jurisdiction | None
-) -> Select[tuple[Case, str]]:
-    statement = actor.restrict(
-        select(Case, Person.name).join(Person, Person.id == Case.person_id), Case
-    )
-    if place is not None:  # a subtree inside the actor's, found through actor.jurisdiction
-        statement = statement.where(Case.jurisdiction_id.in_(subtree_ids(place.path)))
-    if filters.disease:
-        statement = statement.where(Case.disease == filters.disease)
-    if filters.classification:
-        statement = statement.where(Case.classification == filters.classification)
-    if filters.reported_from:
-        statement = statement.where(Case.date_reporting >= filters.reported_from)
-    if filters.reported_to:
-        statement = statement.where(Case.date_reporting <= filters.reported_to)
-    return statement.order_by(Case.date_reporting.desc(), Case.id.desc())
-
-
-def list_cases(
-    session: Session, actor: Actor, params: PageParams, filters: CaseFilters
-) -> tuple[list[tuple[Case, str]], int]:
-    """A page of cases in scope with their person's name; the read is audited."""
-    actor.require("cases:read")
-    code = filters.jurisdiction_code
-    place = actor.jurisdiction(session, code) if code else None
-    statement = _case_query(actor, filters, place)
-    rows = [
-        r._tuple() for r in session.execute(statement.limit(params.limit).offset(params.offset))
-    ]
-    audit.record(
-        session,
-        actor,
-        "read",
-        "case",
-        [c.id for c, _ in rows],
-        jurisdiction_id=actor.jurisdiction_id or None,
-        persons=[c.person_id for c, _ in rows],
-    )
-    return rows, count(session, statement)
-
-
 def get_case(session: Session, actor: Actor, case_id: int) -> tuple[Case, Person]:
     """One case in scope and its person (a read of personal data: audited)."""
     actor.require("cases:read")
@@ -196,6 +171,26 @@ def get_case(session: Session, actor: Actor, case_id: int) -> tuple[Case, Person
         persons=[person.id],
     )
     return case, person
+
+
+def case_for_reading(session: Session, actor: Actor, case_id: int) -> tuple[Case, Person | None]:
+    """One case in scope (else 404) for the roles that may see cases, with its person for
+    those that may read persons: that read of personal data is audited."""
+    if not can_read_cases(actor):
+        raise Forbidden(f"the {actor.role} role does not allow reading cases")
+    case: Case = actor.get(session, Case, case_id, f"case {case_id}")
+    if not shows_persons(actor):
+        return case, None
+    person = session.get_one(Person, case.person_id)
+    audit.record(session, actor, "read", "case", [case.id], jurisdiction_id=case.jurisdiction_id,
+                 persons=[person.id])
+    return case, person
+
+
+def cases_by_disease(session: Session, actor: Actor) -> dict[str, int]:
+    """How many cases each disease has in the actor's scope (counts only)."""
+    statement = actor.restrict(select(Case.disease, func.count()).group_by(Case.disease), Case)
+    return {disease: int(n) for disease, n in session.execute(statement).tuples()}
 
 
 @dataclass(frozen=True)
@@ -238,8 +233,19 @@ def history(session: Session, case: Case) -> list[HistoryEntry]:
     return [created, *changes]
 
 
-def allowed_transitions(case: Case) -> list[str]:
-    return list(profile_for(case.disease).classification(case.classification).transitions)
+def history_with_usernames(session: Session, case: Case) -> list[tuple[HistoryEntry, str]]:
+    """The case's history, each line with the username of who made it ("" if none)."""
+    entries = history(session, case)
+    ids = {e.user_id for e in entries if e.user_id}
+    statement = select(User.id, User.username).where(User.id.in_(ids))
+    names = dict(session.execute(statement).tuples().all()) if ids else {}
+    return [(e, names.get(e.user_id, "") if e.user_id else "") for e in entries]
+
+
+def allowed_transitions(profiles: Mapping[str, DiseaseProfile], case: Case) -> list[str]:
+    """Where the case's classification may move next, per the deployment's profile."""
+    profile = known_profile(profiles, case.disease)
+    return list(profile.classification(case.classification).transitions)
 
 
 def _check_version(case: Case, version: int) -> None:
@@ -280,7 +286,7 @@ def update_case(session: Session, actor: Actor, case_id: int, data: CaseUpdate) 
 
 def reclassify(
     session: Session,
-    actor: Actor,
+    who: Actor | Context,
     case_id: int,
     *,
     to: str,
@@ -288,15 +294,19 @@ def reclassify(
     reason: str | None = None,
     date_confirmation: date | None = None,
 ) -> Case:
-    """Move a case along its disease profile's transitions, recording who and when."""
+    """Move a case along its disease profile's transitions, recording who and when; a
+    confirmation is dated today in the case's jurisdiction unless a date is given."""
+    context = context_of(who)
+    actor = context.actor
     actor.require("cases:write")
     case: Case = actor.get(session, Case, case_id, f"case {case_id}")
     _check_version(case, version)
-    profile = profile_for(case.disease)
+    profile = known_profile(context.profiles, case.disease)
     check_classification(profile, to)
     if not profile.can_transition(case.classification, to):
         allowed = list(profile.classification(case.classification).transitions)
         raise Problem(409, f"a {case.classification} case cannot become {to}", allowed=allowed)
+    confirmed_on = _confirmation_day(session, context, case, to, date_confirmation)
     session.add(
         ClassificationChange(
             case_id=case.id,
@@ -307,8 +317,8 @@ def reclassify(
         )
     )
     previous, case.classification = case.classification, to
-    if to == "confirmed" and case.date_confirmation is None:
-        case.date_confirmation = date_confirmation or _today(session, case)
+    if confirmed_on is not None:
+        case.date_confirmation = confirmed_on
     session.flush()
     audit.record(
         session,
@@ -323,8 +333,11 @@ def reclassify(
     return case
 
 
-def _today(session: Session, case: Case) -> date:
-    """Today in the case's jurisdiction (docs/architecture.md, "Time": display and dates
-    are local)."""
-    place = session.get_one(Jurisdiction, case.jurisdiction_id)
-    return datetime.now(ZoneInfo(place.timezone)).date()
+def _confirmation_day(
+    session: Session, context: Context, case: Case, to: str, given: date | None
+) -> date | None:
+    """The date a move to confirmed records: the one given, else today in the case's
+    jurisdiction (read before the case changes, so that one UPDATE bumps its version)."""
+    if to != "confirmed" or case.date_confirmation is not None:
+        return None
+    return given or context.today(session.get_one(Jurisdiction, case.jurisdiction_id))

@@ -1,7 +1,9 @@
 """Scoped counting for the mechanism landing pages: each figure is one SQL statement.
 
-Every statement is limited twice: to the acting user's subtree (``actor.restrict``)
-and to the chosen jurisdiction's subtree, which lies inside it.
+Every statement is limited by the acting user narrowed to the chosen jurisdiction
+(``actor.within(page.here).restrict``): the chosen subtree, which lies inside the
+user's. Deprecated: pages query nothing (docs/architecture.md, "Layers"); each
+mechanism's service now owns its figures, and this module goes with its last caller.
 """
 
 from __future__ import annotations
@@ -11,14 +13,13 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, and_, func, select, true
 from sqlalchemy.orm import aliased
 
-from fireline.places.models import Jurisdiction, subtree_ids
+from fireline.places.models import Jurisdiction
 from fireline.web.deps import Page
 
 
 def scoped(page: Page, statement: Select[Any], model: Any) -> Select[Any]:
     assert page.actor is not None
-    statement = page.actor.restrict(statement, model)
-    return statement.where(model.jurisdiction_id.in_(subtree_ids(page.here.path)))
+    return page.actor.within(page.here).restrict(statement, model)
 
 
 def count(page: Page, model: Any, *conditions: ColumnElement[bool]) -> int:
@@ -59,5 +60,5 @@ def by_child(
         .where(Jurisdiction.parent_id == page.here.id)
         .order_by(Jurisdiction.code)
     )
-    rows = page.session.execute(page.actor.restrict(statement, Jurisdiction)).all()
+    rows = page.session.execute(scoped(page, statement, Jurisdiction)).all()
     return [(j, int(n)) for j, n in rows]

@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -8,6 +11,7 @@ from fireline.auth.models import AuditEvent
 from fireline.surveillance.models import ClassificationChange
 from tests.auth.factories import bearer
 from tests.surveillance.cases.factories import case_body, county_world, post_case
+from tests.surveillance.profiles import ADDED, deployment_folder
 
 
 def test_create_and_read_with_history(session: Session, client: TestClient) -> None:
@@ -189,3 +193,21 @@ def test_a_stale_version_is_refused_even_when_nothing_would_change(
         assert refused.status_code == 409, stale
     same = client.patch(url, json={**body, "version": 2}, headers=headers)
     assert same.status_code == 200
+
+
+def test_a_disease_the_deployment_folder_adds_is_reported_and_reclassified(
+    session: Session, client: TestClient, app_factory: Any, tmp_path: Path
+) -> None:
+    county_world(session)
+    refused = client.post("/api/v1/cases", json=case_body(disease=ADDED),
+                          headers=bearer(client, "ann"))  # fmt: skip
+    assert refused.status_code == 422  # the shipped profiles do not know it
+    with TestClient(app_factory(disease_dir=deployment_folder(tmp_path))) as deployed:
+        headers = bearer(deployed, "ann")
+        made = deployed.post("/api/v1/cases", json=case_body(disease=ADDED), headers=headers)
+        assert made.status_code == 201, made.text
+        assert made.json()["allowed_transitions"] == ["confirmed", "discarded"]
+        url = f"/api/v1/cases/{made.json()['id']}/classification"
+        moved = deployed.post(url, json={"to": "confirmed", "version": 1}, headers=headers)
+        assert moved.status_code == 200, moved.text
+        assert moved.json()["date_confirmation"] is not None

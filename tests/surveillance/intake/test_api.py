@@ -4,6 +4,7 @@ answers that store nothing (no batch, no case)."""
 from __future__ import annotations
 
 import os
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,6 +16,8 @@ from fireline.interop.limits import MB
 from fireline.surveillance.models import Case, ImportBatch
 from tests.auth.factories import bearer
 from tests.interop.factories import LATIN1_CSV, bomb
+from tests.surveillance.intake.factories import EN_HEADER, GOOD_EN, csv_bytes
+from tests.surveillance.profiles import ADDED, deployment_folder
 from tests.surveillance.views.factories import world
 
 URL = "/api/v1/case-imports"
@@ -70,3 +73,46 @@ def test_a_body_over_the_upload_limit_is_413(app_factory: Any, session: Session)
         assert response.headers["content-type"] == "application/problem+json"
         assert response.json()["detail"] == "the request body is larger than the limit of 1 MB"
         assert stored(session) == before
+
+
+def test_a_disease_the_deployment_folder_adds_is_imported(
+    app_factory: Any, session: Session, tmp_path: Path
+) -> None:
+    world(session)
+    content = csv_bytes(EN_HEADER, GOOD_EN[:1])
+    form = {"disease": ADDED, "default_classification": "suspected"}
+    with TestClient(app_factory(disease_dir=deployment_folder(tmp_path))) as deployed:
+        headers = bearer(deployed, "prov")
+        started = deployed.post(URL, headers=headers, data=form,
+                                files={"file": ("pox.csv", content, "text/csv")})  # fmt: skip
+        assert started.status_code == 201, started.text
+        assert started.json()["bad_rows"] == 0
+        done = deployed.post(f"{URL}/{started.json()['id']}/commit", json={}, headers=headers)
+        assert done.status_code == 200, done.text
+        assert done.json()["cases_created"] == 1
+    case = session.scalars(select(Case).where(Case.disease == ADDED)).one()
+    assert case.classification == "confirmed"
+
+
+def test_fields_mappings_and_imports_answer_with_the_envelope(
+    client: TestClient, session: Session
+) -> None:
+    world(session)
+    ann, bob = bearer(client, "ann"), bearer(client, "bob")
+    fields = client.get("/api/v1/case-imports/fields?limit=3", headers=ann).json()
+    assert set(fields) == {"items", "total", "limit", "offset", "next_offset"}
+    assert len(fields["items"]) == 3 and fields["total"] > 3 and fields["next_offset"] == 3
+    assert fields["items"][0]["name"] and fields["items"][0]["headers"]
+    for name in ("nndrs", "clinic"):
+        saved = client.post("/api/v1/case-mappings", json={"name": name, "columns": {}},
+                            headers=ann)  # fmt: skip
+        assert saved.status_code == 200, saved.text
+    mine = client.get("/api/v1/case-mappings?limit=1", headers=ann).json()
+    assert ([m["name"] for m in mine["items"]], mine["total"]) == (["clinic"], 2)
+    assert client.get("/api/v1/case-mappings", headers=bob).json()["total"] == 0
+    post(client, ann, csv_bytes(EN_HEADER, GOOD_EN), "mine.csv")
+    post(client, bob, csv_bytes(EN_HEADER, GOOD_EN), "theirs.csv")
+    imports = client.get("/api/v1/case-imports?q=mine", headers=ann).json()
+    assert [b["filename"] for b in imports["items"]] == ["mine.csv"]
+    assert client.get("/api/v1/case-imports?q=theirs", headers=ann).json()["total"] == 0
+    assert client.get("/api/v1/case-imports?status=committed", headers=ann).json()["total"] == 0

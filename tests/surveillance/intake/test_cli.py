@@ -15,6 +15,7 @@ from fireline.db.engine import session_factory, transaction
 from fireline.jurisdictions.importer import bundled_divisions, import_jurisdictions
 from tests.cli_runner import run
 from tests.db.factories import own_engine, table_counts
+from tests.surveillance.profiles import ADDED, deployment_folder
 
 HEADER = "id,name,gender,location,date_onset,date_reporting"
 
@@ -36,6 +37,19 @@ def test_import_prints_counts_and_is_idempotent(tmp_path: Path) -> None:
     second = run(["cases", "import", str(file), "--disease", "covid19"], database)
     assert second.exit_code == 0 and "0 cases created" in second.output
     assert "1 skipped as imported before" in second.output
+
+
+def test_a_disease_the_deployment_folder_adds_is_imported(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    database = _database(tmp_path)
+    file = tmp_path / "cases.csv"
+    file.write_text(f"{HEADER}\nK1,Ann,female,330102,2024-03-01,2024-03-02\n", encoding="utf-8")
+    unknown = run(["cases", "import", str(file), "--disease", ADDED], database)
+    assert unknown.exit_code == 1 and f"unknown disease '{ADDED}'" in unknown.output
+    monkeypatch.setenv("FIRELINE_DISEASE_DIR", str(deployment_folder(tmp_path)))
+    known = run(["cases", "import", str(file), "--disease", ADDED], database)
+    assert known.exit_code == 0 and "1 cases created" in known.output, known.output
 
 
 def test_bad_rows_stop_the_import(tmp_path: Path) -> None:

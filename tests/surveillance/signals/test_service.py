@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -10,20 +10,23 @@ from fireline.analytics import earsc
 from fireline.auth.models import User
 from fireline.auth.scope import system_actor
 from fireline.auth.service import actor_for
-from fireline.errors import Conflict, Problem
+from fireline.errors import Conflict, NotFound, Problem
+from fireline.listing import ListQuery
 from fireline.surveillance.signals.models import Alert
 from fireline.surveillance.signals.service import (
     MAX_SCORE,
     SignalOptions,
     decide,
     ears_score,
+    list_alerts,
     run_signals,
 )
 from tests.auth.factories import make_user
 from tests.places.factories import small_tree
-from tests.surveillance.signals.factories import add_daily_cases
+from tests.surveillance.signals.factories import add_daily_cases, make_alert
 
 END = date(2026, 3, 31)
+DECIDED = datetime(2026, 3, 31, 9, 0, tzinfo=UTC)
 QUIET_THEN_SPIKE = [2, 3, 2, 3, 2, 3, 2, 3, 2, 3, 2, 30]
 
 
@@ -52,7 +55,8 @@ def test_rerun_is_idempotent_and_keeps_decisions(session: Session) -> None:
     epi = actor_for(session.scalars(select(User).where(User.username == "epi")).one())
     target = next(a for a in first if a.jurisdiction_id == tree["C1A"].id)
     decide(
-        session, epi, target.id, action="dismiss", reason="known outbreak", version=target.version
+        session, epi, target.id, action="dismiss", reason="known outbreak", version=target.version,
+        now=DECIDED,
     )
     run_signals(session, system_actor(), END)
     again = session.scalars(select(Alert)).all()
@@ -83,17 +87,39 @@ def test_decisions_need_reason_and_current_version(session: Session) -> None:
     assert alert is not None
     with pytest.raises(Problem, match="needs a reason"):
         decide(
-            session, system_actor(), alert.id, action="dismiss", reason=" ", version=alert.version
+            session, system_actor(), alert.id, action="dismiss", reason=" ", version=alert.version,
+            now=DECIDED,
         )
     with pytest.raises(Conflict):
-        decide(session, system_actor(), alert.id, action="acknowledge", reason=None, version=99)
+        decide(session, system_actor(), alert.id, action="acknowledge", reason=None, version=99,
+               now=DECIDED)
     done = decide(
-        session, system_actor(), alert.id, action="acknowledge", reason=None, version=alert.version
+        session, system_actor(), alert.id, action="acknowledge", reason=None, version=alert.version,
+        now=DECIDED,
     )
-    assert done.status == "acknowledged" and done.version == 2
+    assert done.status == "acknowledged" and done.version == 2 and done.decided_at == DECIDED
 
 
 def test_score_is_statistic_over_h_and_capped() -> None:
     assert ears_score(4.0, 2.0) == 2.0
     assert ears_score(float("inf"), 2.0) == MAX_SCORE
     assert ears_score(1e6, 2.0) == MAX_SCORE
+
+
+def test_the_alert_list_is_scoped_filtered_and_newest_first(session: Session) -> None:
+    tree = small_tree(session)
+    old = make_alert(session, tree["C1A"], END - timedelta(days=2))
+    new = make_alert(session, tree["C1B"], END)
+    theirs = make_alert(session, tree["C2A"], END)
+    old.status = "dismissed"
+    session.flush()
+    city = system_actor().within(tree["C1"])
+    rows, total = list_alerts(session, city, ListQuery())
+    assert [a.id for a, _ in rows] == [new.id, old.id] and total == 2
+    assert [place.code for _, place in rows] == ["C1B", "C1A"]
+    assert [a.id for a, _ in list_alerts(session, city, ListQuery({"status": "open"}))[0]] == [
+        new.id]
+    everyone, _ = list_alerts(session, system_actor(), ListQuery({"jurisdiction": "C2"}))
+    assert [a.id for a, _ in everyone] == [theirs.id]
+    with pytest.raises(NotFound):
+        list_alerts(session, city, ListQuery({"jurisdiction": "C2"}))

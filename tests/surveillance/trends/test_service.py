@@ -8,7 +8,8 @@ import pytest
 from sqlalchemy.orm import Session
 
 from fireline.analytics import estimate_rt
-from fireline.auth.scope import system_actor
+from fireline.auth.scope import Actor, system_actor
+from fireline.diseases.loader import load_profiles
 from fireline.errors import NotFound
 from fireline.surveillance.trends import service
 from tests.places.factories import small_tree
@@ -47,7 +48,7 @@ def test_rt_equals_epiestim_on_the_same_counts(session: Session) -> None:
     counts = [int(3 * 1.08**i) for i in range(40)]
     add_daily_cases(session, tree["C2A"], END, counts, onset_lag=0)
     start = END - timedelta(days=39)
-    result = service.rt(session, ACTOR, "P", "covid19", start, END)
+    result = service.rt(session, ACTOR, "P", "covid19", start, END, load_profiles())
     reference = estimate_rt(
         np.array(counts, float), None, si_mean=result.si_mean, si_sd=result.si_sd
     )
@@ -59,7 +60,8 @@ def test_rt_equals_epiestim_on_the_same_counts(session: Session) -> None:
 def test_rt_for_unknown_disease_is_404(session: Session) -> None:
     small_tree(session)
     with pytest.raises(NotFound):
-        service.rt(session, ACTOR, "P", "no-such-disease", END - timedelta(30), END)
+        service.rt(session, ACTOR, "P", "no-such-disease", END - timedelta(30), END,
+                   load_profiles())
 
 
 def test_growth_recovers_a_known_rate(session: Session) -> None:
@@ -103,3 +105,22 @@ def test_weeks_differ_between_iso_and_mmwr_at_the_year_edge(session: Session) ->
     assert [(w.week, w.week_start, w.week_end) for w in mmwr] == [
         ("2020-53", date(2020, 12, 27), date(2021, 1, 2))
     ]
+
+
+def test_cases_by_child_counts_each_child_s_subtree_in_the_narrowed_scope(
+    session: Session,
+) -> None:
+    tree = small_tree(session)
+    add_daily_cases(session, tree["C1A"], END, [1, 2])
+    add_daily_cases(session, tree["C1B"], END, [0, 3], classification="suspected")
+    add_daily_cases(session, tree["C2A"], END, [4], disease="measles")
+    province = ACTOR.within(tree["P"])
+    counted = service.cases_by_child(session, province, ("confirmed", "probable"))
+    assert [(p.code, n) for p, n in counted] == [("C1", 3), ("C2", 4)]
+    city = ACTOR.within(tree["C1"])
+    last_day = service.cases_by_child(session, city, ("confirmed", "suspected"),
+                                      disease="covid19", reported=(END, END))  # fmt: skip
+    assert [(p.code, n) for p, n in last_day] == [("C1A", 2), ("C1B", 3)]
+    county = Actor(None, "c2", "epidemiologist", tree["C2"].id, tree["C2"].path)
+    assert [p.code for p, _ in service.cases_by_child(session, county, ("confirmed",))] == [
+        "C2A", "C2B"]  # another city's places are never listed

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
+from fastapi import APIRouter, Depends, File, Form, UploadFile
 from fastapi.responses import Response
 
 from fireline.auth.deps import ApiActor
@@ -24,6 +24,7 @@ from fireline.surveillance.intake.schemas import (
     TargetRead,
 )
 from fireline.surveillance.models import ImportBatch
+from fireline.web.deps import ApiContext, ApiListQuery
 
 router = APIRouter(tags=["case imports"])
 
@@ -36,11 +37,11 @@ def batch_read(batch: ImportBatch) -> ImportBatchRead:
     return read
 
 
-@router.get("/case-imports/fields", response_model=list[TargetRead])
-def read_fields(actor: ApiActor) -> list[TargetRead]:
+@router.get("/case-imports/fields", response_model=Page[TargetRead])
+def read_fields(actor: ApiActor, query: ApiListQuery) -> Page[TargetRead]:
     """The case fields a file can fill, and the headers recognised for each."""
     actor.require("cases:read")
-    return [
+    fields = [
         TargetRead(
             name=t.name,
             label_en=t.label_en,
@@ -50,12 +51,12 @@ def read_fields(actor: ApiActor) -> list[TargetRead]:
         )
         for t in columns.TARGETS
     ]
+    return make_page(fields[query.offset : query.offset + query.limit], len(fields), query)
 
 
 @router.post("/case-imports", response_model=ImportBatchRead, status_code=201)
 def upload(
-    request: Request,
-    actor: ApiActor,
+    context: ApiContext,
     session: DbSession,
     file: Annotated[UploadFile, File(description="CSV (UTF-8, UTF-8 with BOM, GB18030) or XLSX")],
     disease: Annotated[str, Form()],
@@ -77,21 +78,26 @@ def upload(
         default_classification=default_classification,
         mapping={str(k): str(v) for k, v in explicit.items()},
         mapping_name=mapping_name,
-        limits=request.app.state.settings.file_limits(),
+        limits=context.settings.file_limits(),
     )
     content = file.file.read()
     batch = batches.start_import(
-        session, actor, filename=file.filename or "upload.csv", content=content, options=options
+        session, context, filename=file.filename or "upload.csv", content=content, options=options
     )
     return batch_read(batch)
 
 
 @router.get("/case-imports", response_model=Page[ImportBatchRead])
 def read_imports(
-    actor: ApiActor, session: DbSession, params: Annotated[PageParams, Depends(page_params)]
+    actor: ApiActor,
+    session: DbSession,
+    query: ApiListQuery,
+    status: str | None = None,
+    disease: str | None = None,
 ) -> Page[ImportBatchRead]:
-    rows, total = batches.list_batches(session, actor, params)
-    return make_page([batch_read(b) for b in rows], total, params)
+    """Imports in your subtree, newest first; ``q`` searches the file name."""
+    rows, total = batches.list_batches(session, actor, query)
+    return make_page([batch_read(b) for b in rows], total, query)
 
 
 @router.get("/case-imports/{batch_id:int}", response_model=ImportBatchRead)
@@ -126,21 +132,21 @@ def download_report(batch_id: Id, actor: ApiActor, session: DbSession) -> Respon
 
 @router.post("/case-imports/{batch_id:int}/mapping", response_model=ImportBatchRead)
 def remap(
-    batch_id: Id, data: RemapRequest, actor: ApiActor, session: DbSession
+    batch_id: Id, data: RemapRequest, context: ApiContext, session: DbSession
 ) -> ImportBatchRead:
     """Validate the uploaded file again with another column mapping."""
     batch = batches.remap(
-        session, actor, batch_id, mapping=data.mapping, mapping_name=data.mapping_name
+        session, context, batch_id, mapping=data.mapping, mapping_name=data.mapping_name
     )
     return batch_read(batch)
 
 
 @router.post("/case-imports/{batch_id:int}/commit", response_model=ImportBatchRead)
 def commit(
-    batch_id: Id, data: CommitRequest, actor: ApiActor, session: DbSession
+    batch_id: Id, data: CommitRequest, context: ApiContext, session: DbSession
 ) -> ImportBatchRead:
     """Step 2: load. With bad rows nothing is loaded (422) unless ``good_rows_only``."""
-    batch = batches.commit_import(session, actor, batch_id, good_rows_only=data.good_rows_only)
+    batch = batches.commit_import(session, context, batch_id, good_rows_only=data.good_rows_only)
     return batch_read(batch)
 
 
@@ -149,10 +155,11 @@ def discard(batch_id: Id, actor: ApiActor, session: DbSession) -> ImportBatchRea
     return batch_read(batches.discard_import(session, actor, batch_id))
 
 
-@router.get("/case-mappings", response_model=list[MappingRead])
-def read_mappings(actor: ApiActor, session: DbSession) -> list[MappingRead]:
-    """Saved column mappings in your subtree."""
-    return [MappingRead.model_validate(m) for m in mappings.list_mappings(session, actor)]
+@router.get("/case-mappings", response_model=Page[MappingRead])
+def read_mappings(actor: ApiActor, session: DbSession, query: ApiListQuery) -> Page[MappingRead]:
+    """Saved column mappings in your subtree, by name."""
+    saved = [MappingRead.model_validate(m) for m in mappings.list_mappings(session, actor)]
+    return make_page(saved[query.offset : query.offset + query.limit], len(saved), query)
 
 
 @router.post("/case-mappings", response_model=MappingRead)

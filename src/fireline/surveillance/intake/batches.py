@@ -5,11 +5,16 @@ stores a batch with its report; nothing else is written. Step 2 (``commit_import
 validates again against the database as it is now and loads the rows, all or none
 unless the user asks for the good rows only. ``import_file`` does both in one go
 (the CLI and the benchmark). A batch is visible in the importing user's subtree.
+
+The functions that check a disease take the request's ``Context`` (an ``Actor`` alone
+still works: see ``service.context_of``), so a disease the deployment's folder adds
+(``FIRELINE_DISEASE_DIR``) is known to the import as to the rest.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Final
 
 import numpy as np
 import pyarrow as pa
@@ -18,18 +23,21 @@ from sqlalchemy.orm import Session
 
 from fireline.auth import audit
 from fireline.auth.scope import Actor
+from fireline.context import Context
 from fireline.db import bulk
 from fireline.db.base import utcnow
 from fireline.errors import Problem
 from fireline.interop.limits import DEFAULT_LIMITS, FileLimits
 from fireline.interop.tables import ReadError, TextTable, read_table
+from fireline.listing import ListQuery, ListSpec, search_filter_sort_paginate
 from fireline.pagination import PageParams, fetch_page
 from fireline.places.models import Jurisdiction
 from fireline.surveillance.intake import columns, load, report
 from fireline.surveillance.intake.mappings import find_mapping, home_jurisdiction_id
-from fireline.surveillance.intake.validate import Context, Validated, distinct_codes, validate
+from fireline.surveillance.intake.validate import Context as RowChecks
+from fireline.surveillance.intake.validate import Validated, distinct_codes, validate
 from fireline.surveillance.models import ImportBatch, ImportProblem
-from fireline.surveillance.service import check_classification, profile_for
+from fireline.surveillance.service import check_classification, context_of, known_profile
 
 
 @dataclass
@@ -43,10 +51,12 @@ class ImportOptions:
 
 
 def _new_batch(
-    session: Session, actor: Actor, filename: str, options: ImportOptions, content: bytes | None
+    session: Session, context: Context, filename: str, options: ImportOptions,
+    content: bytes | None,
 ) -> ImportBatch:
+    actor = context.actor
     actor.require("cases:write")
-    profile = profile_for(options.disease)
+    profile = known_profile(context.profiles, options.disease)
     check_classification(profile, options.default_classification)
     batch = ImportBatch(
         jurisdiction_id=home_jurisdiction_id(session, actor),
@@ -64,11 +74,14 @@ def _new_batch(
 
 
 def start_import(
-    session: Session, actor: Actor, *, filename: str, content: bytes, options: ImportOptions
+    session: Session, who: Actor | Context, *, filename: str, content: bytes,
+    options: ImportOptions,
 ) -> ImportBatch:
     """Validate a file into a new batch with its report (nothing else is stored)."""
-    batch = _new_batch(session, actor, filename, options, content)
-    _run(session, actor, batch, content, _explicit(session, actor, options), commit=False,
+    context = context_of(who)
+    actor = context.actor
+    batch = _new_batch(session, context, filename, options, content)
+    _run(session, context, batch, content, _explicit(session, actor, options), commit=False,
          limits=options.limits)
     audit.record(
         session,
@@ -85,7 +98,7 @@ def start_import(
 
 def import_file(
     session: Session,
-    actor: Actor,
+    who: Actor | Context,
     *,
     filename: str,
     content: bytes,
@@ -96,11 +109,12 @@ def import_file(
     """Validate and load in one pass and one transaction; with bad rows the batch is
     ``refused`` (its report kept, no case stored) unless ``good_rows_only``. With
     ``prepared`` (``prepare_file``), the file is not read and validated again."""
-    batch = _new_batch(session, actor, filename, options, None)
-    explicit = {} if prepared else _explicit(session, actor, options)
+    context = context_of(who)
+    batch = _new_batch(session, context, filename, options, None)
+    explicit = {} if prepared else _explicit(session, context.actor, options)
     _run(
         session,
-        actor,
+        context,
         batch,
         content,
         explicit,
@@ -114,28 +128,32 @@ def import_file(
 
 def remap(
     session: Session,
-    actor: Actor,
+    who: Actor | Context,
     batch_id: int,
     *,
     mapping: dict[str, str],
     mapping_name: str | None = None,
 ) -> ImportBatch:
     """Validate an uncommitted batch again with another column mapping (the wizard's step 2)."""
+    context = context_of(who)
+    actor = context.actor
     batch = _open_batch(session, actor, batch_id)
     options = ImportOptions(batch.disease, mapping=mapping, mapping_name=mapping_name)
-    _run(session, actor, batch, _content(batch), _explicit(session, actor, options), commit=False)
+    _run(session, context, batch, _content(batch), _explicit(session, actor, options),
+         commit=False)
     return batch
 
 
 def commit_import(
-    session: Session, actor: Actor, batch_id: int, *, good_rows_only: bool = False
+    session: Session, who: Actor | Context, batch_id: int, *, good_rows_only: bool = False
 ) -> ImportBatch:
     """Load a validated batch; with bad rows refuse (422) unless ``good_rows_only``."""
-    batch = _open_batch(session, actor, batch_id)
+    context = context_of(who)
+    batch = _open_batch(session, context.actor, batch_id)
     content = _content(batch)
     _run(
         session,
-        actor,
+        context,
         batch,
         content,
         dict(batch.mapping),
@@ -207,15 +225,18 @@ class Prepared:
 
 
 def prepare_file(
-    session: Session, actor: Actor, *, filename: str, content: bytes, options: ImportOptions
+    session: Session, who: Actor | Context, *, filename: str, content: bytes,
+    options: ImportOptions,
 ) -> Prepared:
     """Read, map and validate a file. It only reads the database, so the CLI runs it
     before its write transaction and holds SQLite's write lock only to load."""
-    actor.require("cases:write")
-    check_classification(profile_for(options.disease), options.default_classification)
+    context = context_of(who)
+    context.actor.require("cases:write")
+    profile = known_profile(context.profiles, options.disease)
+    check_classification(profile, options.default_classification)
     text = _read(content, filename, options.limits)
-    mapping = columns.resolve(text.headers, _explicit(session, actor, options))
-    validated = _validate(session, actor, text, mapping, options)
+    mapping = columns.resolve(text.headers, _explicit(session, context.actor, options))
+    validated = _validate(session, context, text, mapping, options)
     return Prepared(text, mapping, validated)
 
 
@@ -227,17 +248,17 @@ def _read(content: bytes, filename: str, limits: FileLimits = DEFAULT_LIMITS) ->
 
 
 def _validate(
-    session: Session, actor: Actor, text: TextTable, mapping: dict[str, str],
+    session: Session, context: Context, text: TextTable, mapping: dict[str, str],
     options: ImportOptions,
 ) -> Validated | None:
     if columns.missing_required(mapping):
         return None
-    return validate(text, mapping, _context(session, actor, options, text, mapping))
+    return validate(text, mapping, _row_checks(session, context, options, text, mapping))
 
 
 def _run(
     session: Session,
-    actor: Actor,
+    context: Context,
     batch: ImportBatch,
     content: bytes,
     explicit: dict[str, str],
@@ -252,7 +273,7 @@ def _run(
         text = _read(content, batch.filename, limits)
         mapping = columns.resolve(text.headers, explicit)
         options = ImportOptions(batch.disease, batch.source, batch.default_classification)
-        prepared = Prepared(text, mapping, _validate(session, actor, text, mapping, options))
+        prepared = Prepared(text, mapping, _validate(session, context, text, mapping, options))
     text, validated = prepared.text, prepared.validated
     batch.encoding, batch.headers, batch.mapping = text.encoding, text.headers, prepared.mapping
     session.execute(delete(ImportProblem).where(ImportProblem.batch_id == batch.id))
@@ -262,7 +283,7 @@ def _run(
     good = validated.rows.filter(pa.array(~validated.bad))
     batch.total_rows = text.table.num_rows + len({p.line for p in text.problems})
     with bulk.bulk_settings(session):
-        _check_and_load(session, actor, batch, validated, good, commit, good_rows_only)
+        _check_and_load(session, context.actor, batch, validated, good, commit, good_rows_only)
 
 
 def _check_and_load(
@@ -286,11 +307,13 @@ def _check_and_load(
         _commit(session, actor, batch, good, known, good_rows_only)
 
 
-def _context(
-    session: Session, actor: Actor, options: ImportOptions, text: TextTable,
+def _row_checks(
+    session: Session, context: Context, options: ImportOptions, text: TextTable,
     mapping: dict[str, str],
-) -> Context:
-    """Jurisdiction codes of the file resolved in one query; scope by the actor's path."""
+) -> RowChecks:
+    """The deployment's profile of the disease, and the jurisdiction codes of the file
+    resolved in one query; scope by the actor's path."""
+    actor = context.actor
     codes = distinct_codes(text, mapping)
     found: list[tuple[str, int, str]] = []
     if codes:
@@ -302,7 +325,8 @@ def _context(
             ).tuples()
         )
     resolved = {code: (ident if actor.covers_path(path) else None) for code, ident, path in found}
-    return Context(profile_for(options.disease), options.default_classification, resolved)
+    profile = known_profile(context.profiles, options.disease)
+    return RowChecks(profile, options.default_classification, resolved)
 
 
 def _commit(
@@ -346,12 +370,23 @@ def _store_problems(session: Session, batch: ImportBatch, problems: pa.Table) ->
         bulk.insert_rows(session, "case_import_problems", rows)
 
 
+BATCH_FILTERS: Final = ("status", "disease")
+BATCHES: Final = ListSpec(
+    sorts={"newest": (ImportBatch.id,)},
+    default_sort="newest",
+    filters={"status": lambda text: ImportBatch.status == text,
+             "disease": lambda text: ImportBatch.disease == text},
+    search=lambda text: [ImportBatch.filename.contains(text, autoescape=True)],
+)
+
+
 def list_batches(
-    session: Session, actor: Actor, params: PageParams
+    session: Session, actor: Actor, query: ListQuery
 ) -> tuple[list[ImportBatch], int]:
+    """One page of the imports in scope, newest first (the page's list and the API's)."""
     actor.require("cases:read")
-    statement = actor.restrict(select(ImportBatch), ImportBatch).order_by(ImportBatch.id.desc())
-    return fetch_page(session, statement, params)
+    statement = actor.restrict(select(ImportBatch), ImportBatch)
+    return search_filter_sort_paginate(session, statement, BATCHES, query)
 
 
 def get_batch(session: Session, actor: Actor, batch_id: int) -> ImportBatch:

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Query
 
 from fireline.auth.deps import ApiActor
 from fireline.bounds import Id
 from fireline.db.deps import DbSession
-from fireline.pagination import Page, PageParams, make_page, page_params
+from fireline.pagination import Page, make_page
 from fireline.surveillance.signals import service
 from fireline.surveillance.signals.models import Alert
 from fireline.surveillance.signals.schemas import AlertDecision, AlertRead
+from fireline.web.deps import ApiContext, ApiListQuery
 
 router = APIRouter(tags=["signals"])
 
@@ -21,13 +22,14 @@ router = APIRouter(tags=["signals"])
 def read_alerts(
     actor: ApiActor,
     session: DbSession,
-    params: Annotated[PageParams, Depends(page_params)],
-    status: str | None = None,
+    query: ApiListQuery,
+    status: Literal["open", "acknowledged", "dismissed"] | None = None,
     disease: str | None = None,
+    jurisdiction: Annotated[str | None, Query(description="Narrow to this subtree")] = None,
 ) -> Page[AlertRead]:
-    """Alerts in your subtree, newest and strongest first."""
-    alerts, total = service.list_alerts(session, actor, params, status=status, disease=disease)
-    return make_page([AlertRead.model_validate(a) for a in alerts], total, params)
+    """Alerts in your subtree, newest and strongest first (sort ``newest`` or ``score``)."""
+    rows, total = service.list_alerts(session, actor, query)
+    return make_page([AlertRead.model_validate(alert) for alert, _ in rows], total, query)
 
 
 @router.get("/alerts/{alert_id:int}", response_model=AlertRead)
@@ -37,10 +39,11 @@ def read_alert(alert_id: Id, actor: ApiActor, session: DbSession) -> AlertRead:
 
 @router.post("/alerts/{alert_id:int}/decision", response_model=AlertRead)
 def decide_alert(
-    alert_id: Id, body: AlertDecision, actor: ApiActor, session: DbSession
+    alert_id: Id, body: AlertDecision, context: ApiContext, session: DbSession
 ) -> AlertRead:
     """Acknowledge, or dismiss with a reason; send the version you read."""
     alert = service.decide(
-        session, actor, alert_id, action=body.action, reason=body.reason, version=body.version
+        session, context.actor, alert_id, action=body.action, reason=body.reason,
+        version=body.version, now=context.now(),
     )
     return AlertRead.model_validate(alert)

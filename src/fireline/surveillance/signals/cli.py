@@ -6,13 +6,11 @@ from datetime import date, datetime
 
 import typer
 from rich.table import Table
-from sqlalchemy import select
 
 from fireline.auth.scope import system_actor
 from fireline.console import fail, out
 from fireline.db.connect import database_session
-from fireline.pagination import PageParams
-from fireline.places.models import Jurisdiction
+from fireline.listing import ListQuery
 from fireline.surveillance.signals import service
 
 app = typer.Typer(help="Daily signals and alerts.", no_args_is_help=True)
@@ -46,14 +44,13 @@ def list_command(
     """Print the newest alerts."""
     with database_session() as session:
         alerts, total = service.list_alerts(
-            session, system_actor(), PageParams(limit=limit, offset=0), status=status
+            session, system_actor(), ListQuery({"status": status}, limit=limit)
         )
-        codes = dict(session.execute(select(Jurisdiction.id, Jurisdiction.code)).tuples().all())
         table = Table("date", "jurisdiction", "disease", "method", "observed", "threshold", "score")
-        for a in alerts:
+        for a, place in alerts:
             table.add_row(
                 str(a.signal_date),
-                codes.get(a.jurisdiction_id, "?"),
+                place.code,
                 a.disease,
                 a.method,
                 f"{a.observed:g}",

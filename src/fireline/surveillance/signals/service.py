@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from datetime import date, datetime, timedelta
+from typing import Any, Final
 
 import numpy as np
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
 from fireline.analytics import earsc
 from fireline.auth import audit
 from fireline.auth.scope import Actor
 from fireline.errors import Conflict, Problem
-from fireline.pagination import PageParams, fetch_page
+from fireline.listing import ListQuery, ListSpec, search_filter_sort_paginate
+from fireline.places.models import Jurisdiction
 from fireline.surveillance.signals.models import Alert
 from fireline.surveillance.signals.series import (
     TreeSeries,
@@ -153,23 +154,41 @@ def _upsert(session: Session, disease: str, signal_date: date, alarm: dict[str, 
     session.flush()
 
 
-def list_alerts(
-    session: Session,
-    actor: Actor,
-    params: PageParams,
-    *,
-    status: str | None = None,
-    disease: str | None = None,
-) -> tuple[list[Alert], int]:
-    """Alerts in scope, newest and strongest first."""
-    statement = actor.restrict(select(Alert), Alert).order_by(
-        Alert.signal_date.desc(), Alert.score.desc(), Alert.id
+ALERT_FILTERS: Final = ("status", "disease", "jurisdiction")
+ALERT_STATUSES: Final = ("open", "acknowledged", "dismissed")
+
+
+def alert_spec(session: Session, actor: Actor) -> ListSpec:
+    """How the alert list filters and sorts: newest signal first, then the strongest."""
+
+    def within(code: str) -> ColumnElement[bool]:
+        # A place outside the scope answers 404, as a missing one does.
+        return actor.within(actor.jurisdiction(session, code)).covers(Alert.jurisdiction_id)
+
+    return ListSpec(
+        sorts={"newest": (Alert.signal_date, Alert.score, Alert.id),
+               "score": (Alert.score, Alert.signal_date, Alert.id)},
+        default_sort="newest",
+        filters={
+            "status": lambda text: Alert.status == text if text in ALERT_STATUSES else None,
+            "disease": lambda text: Alert.disease == text,
+            "jurisdiction": within,
+        },
     )
-    if status:
-        statement = statement.where(Alert.status == status)
-    if disease:
-        statement = statement.where(Alert.disease == disease)
-    return fetch_page(session, statement, params)
+
+
+def list_alerts(
+    session: Session, actor: Actor, query: ListQuery
+) -> tuple[list[tuple[Alert, Jurisdiction]], int]:
+    """One page of the alerts in scope with their jurisdictions, and the total: the
+    dashboard's open alerts, the API's list and the command's are this one list."""
+    statement = actor.restrict(
+        select(Alert, Jurisdiction).join(Jurisdiction, Jurisdiction.id == Alert.jurisdiction_id),
+        Alert,
+    )
+    return search_filter_sort_paginate(
+        session, statement, alert_spec(session, actor), query, scalars=False
+    )
 
 
 def decide(
@@ -180,7 +199,7 @@ def decide(
     action: str,
     reason: str | None,
     version: int,
-    now: datetime | None = None,
+    now: datetime,
 ) -> Alert:
     """Acknowledge an alert, or dismiss it with a reason; a stale version is a 409."""
     actor.require("cases:write")
@@ -191,7 +210,7 @@ def decide(
         raise Problem(422, "a dismissed alert needs a reason")
     alert.status = {"acknowledge": "acknowledged", "dismiss": "dismissed"}[action]
     alert.reason, alert.decided_by = reason, actor.user_id
-    alert.decided_at = now or datetime.now(UTC)
+    alert.decided_at = now
     session.flush()
     audit.record(session, actor, action, "alert", [alert.id], jurisdiction_id=alert.jurisdiction_id)
     return alert

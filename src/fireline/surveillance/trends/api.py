@@ -5,13 +5,14 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel
 
 from fireline.auth.deps import ApiActor
 from fireline.bounds import Day
 from fireline.db.deps import DbSession
 from fireline.errors import Problem
+from fireline.pagination import Page, make_page
 from fireline.surveillance.trends import service
 from fireline.surveillance.trends.schemas import (
     DelayRead,
@@ -20,6 +21,7 @@ from fireline.surveillance.trends.schemas import (
     RtRead,
     WeekRow,
 )
+from fireline.web.deps import ApiContext, ApiListQuery
 
 router = APIRouter(tags=["trends"])
 
@@ -34,13 +36,17 @@ class Period(BaseModel):
 
 
 def period(
+    code: str,
+    context: ApiContext,
+    session: DbSession,
     disease: Annotated[str, Query(description="Disease code, e.g. covid19")] = "covid19",
     start: Annotated[
         date | None, Query(description="First day (default: 89 days before end)")
     ] = None,
-    end: Annotated[Day | None, Query(description="Last day (default: today)")] = None,
+    end: Annotated[Day | None, Query(description="Last day (default: today there)")] = None,
 ) -> Period:
-    last = end or date.today()
+    """The period asked for; today is the jurisdiction's, by the app's clock."""
+    last = end or context.today(context.actor.jurisdiction(session, code))
     first = start or last - timedelta(days=DEFAULT_DAYS - 1)
     if first > last:
         raise Problem(422, "start is after end")
@@ -52,30 +58,31 @@ def period(
 PeriodQuery = Annotated[Period, Depends(period)]
 
 
-@router.get("/jurisdictions/{code}/epicurve", response_model=list[EpicurveRow])
+@router.get("/jurisdictions/{code}/epicurve", response_model=Page[EpicurveRow])
 def read_epicurve(
-    code: str, p: PeriodQuery, actor: ApiActor, session: DbSession
-) -> list[EpicurveRow]:
-    """Cases per report date and classification."""
-    return service.epicurve(session, actor, code, p.disease, p.start, p.end)
+    code: str, p: PeriodQuery, actor: ApiActor, session: DbSession, query: ApiListQuery
+) -> Page[EpicurveRow]:
+    """Cases per report date and classification, by date (days without cases left out);
+    page through ``next_offset`` for a long period."""
+    rows = service.epicurve(session, actor, code, p.disease, p.start, p.end)
+    return make_page(rows[query.offset : query.offset + query.limit], len(rows), query)
 
 
-@router.get("/jurisdictions/{code}/weekly", response_model=list[WeekRow])
+@router.get("/jurisdictions/{code}/weekly", response_model=Page[WeekRow])
 def read_weekly(
-    code: str, p: PeriodQuery, actor: ApiActor, session: DbSession, request: Request
-) -> list[WeekRow]:
-    """Confirmed and probable cases per epidemiological week (the deployment's week system)."""
-    system = request.app.state.settings.week_system
-    return service.weekly(session, actor, code, p.disease, p.start, p.end, system)
+    code: str, p: PeriodQuery, context: ApiContext, session: DbSession, query: ApiListQuery
+) -> Page[WeekRow]:
+    """Confirmed and probable cases per epidemiological week (the deployment's week
+    system), by week."""
+    system = context.settings.week_system
+    rows = service.weekly(session, context.actor, code, p.disease, p.start, p.end, system)
+    return make_page(rows[query.offset : query.offset + query.limit], len(rows), query)
 
 
 @router.get("/jurisdictions/{code}/rt", response_model=RtRead)
-def read_rt(
-    code: str, p: PeriodQuery, actor: ApiActor, session: DbSession, request: Request
-) -> RtRead:
+def read_rt(code: str, p: PeriodQuery, context: ApiContext, session: DbSession) -> RtRead:
     """Rt by the EpiEstim method (Cori et al. 2013) with the profile's serial interval."""
-    disease_dir = request.app.state.settings.disease_dir
-    return service.rt(session, actor, code, p.disease, p.start, p.end, disease_dir)
+    return service.rt(session, context.actor, code, p.disease, p.start, p.end, context.profiles)
 
 
 @router.get("/jurisdictions/{code}/growth", response_model=GrowthRead)

@@ -8,18 +8,19 @@ known and the report date otherwise; the last days are incomplete by onset
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, timedelta
 from typing import Any
 
 import numpy as np
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, and_, func, select
+from sqlalchemy.orm import Session, aliased
 
 from fireline.analytics import estimate_rt, growth_rate, weekly_counts
 from fireline.auth.scope import Actor
-from fireline.diseases.loader import load_profiles
+from fireline.diseases.schemas import DiseaseProfile
 from fireline.errors import NotFound, Problem
-from fireline.places.models import subtree_ids
+from fireline.places.models import Jurisdiction
 from fireline.surveillance.models import Case
 from fireline.surveillance.trends.schemas import (
     DelayRead,
@@ -35,8 +36,9 @@ COUNTED = ("confirmed", "probable")
 
 
 def _in_subtree(session: Session, actor: Actor, code: str, disease: str) -> list[Any]:
-    path = actor.jurisdiction(session, code).path
-    return [Case.jurisdiction_id.in_(subtree_ids(path)), Case.disease == disease]
+    """Cases of ``disease`` in the subtree of ``code`` (a place in the actor's scope)."""
+    place = actor.within(actor.jurisdiction(session, code))
+    return [place.covers(Case.jurisdiction_id), Case.disease == disease]
 
 
 def epicurve(
@@ -114,10 +116,11 @@ def rt(
     disease: str,
     start: date,
     end: date,
-    disease_dir: Any = None,
+    profiles: Mapping[str, DiseaseProfile],
 ) -> RtRead:
-    """EpiEstim Rt over 7-day windows with the profile's serial interval."""
-    profile = load_profiles(disease_dir).get(disease)
+    """EpiEstim Rt over 7-day windows with the serial interval of the deployment's
+    profile of ``disease``."""
+    profile = profiles.get(disease)
     if profile is None:
         raise NotFound(f"disease profile {disease}")
     si = profile.serial_interval
@@ -215,3 +218,39 @@ def delays(
         p90=float(np.quantile(values, 0.9)),
         distribution=distribution,
     )
+
+
+def cases_by_child(
+    session: Session,
+    actor: Actor,
+    classifications: tuple[str, ...],
+    *,
+    disease: str | None = None,
+    reported: tuple[date, date] | None = None,
+) -> list[tuple[Jurisdiction, int]]:
+    """Each child of the actor's jurisdiction (narrow the actor to choose it) with the
+    cases of ``classifications`` in the child's subtree, optionally of one ``disease``
+    and reported between two dates (both included); one grouped query."""
+    conditions: list[ColumnElement[bool]] = [Case.classification.in_(classifications)]
+    if disease is not None:
+        conditions.append(Case.disease == disease)
+    if reported is not None:
+        conditions.append(Case.date_reporting.between(*reported))
+    child, under = aliased(Jurisdiction), aliased(Jurisdiction)
+    counts = (
+        select(child.id, func.count(Case.id).label("n"))
+        # Every place under each child (its materialised path range), then their cases.
+        .join(under, (under.path >= child.path) & (under.path < child.path + "~"))
+        .join(Case, (Case.jurisdiction_id == under.id) & and_(*conditions))
+        .where(child.parent_id == actor.jurisdiction_id)
+        .group_by(child.id)
+        .subquery()
+    )
+    statement = (
+        select(Jurisdiction, func.coalesce(counts.c.n, 0))
+        .outerjoin(counts, counts.c.id == Jurisdiction.id)
+        .where(Jurisdiction.parent_id == actor.jurisdiction_id)
+        .order_by(Jurisdiction.code)
+    )
+    rows = session.execute(actor.restrict(statement, Jurisdiction)).tuples()
+    return [(place, int(n)) for place, n in rows]

@@ -10,13 +10,13 @@ from fastapi import APIRouter
 from fireline.surveillance.views import (
     alerts,
     casedetail,
+    caselist,
     casenew,
-    cases,
     dashboard,
     imports,
 )
 
 router = APIRouter()
 # casenew before casedetail: "/surveillance/cases/new" must not reach "{case_id}".
-for module in (dashboard, alerts, cases, casenew, casedetail, imports):
+for module in (dashboard, alerts, caselist, casenew, casedetail, imports):
     router.include_router(module.router)

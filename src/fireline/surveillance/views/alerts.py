@@ -6,13 +6,13 @@ from typing import Annotated, Final
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
-from sqlalchemy import select
 
 from fireline.errors import Conflict, Problem
+from fireline.listing import ListQuery
 from fireline.places.models import Jurisdiction
 from fireline.surveillance.signals import service
 from fireline.surveillance.signals.models import Alert
-from fireline.surveillance.views.common import actor_of, scoped, session_of
+from fireline.surveillance.views.common import actor_of, session_of
 from fireline.web.deps import Page, PageContext
 from fireline.web.i18n import N_
 
@@ -27,15 +27,10 @@ CHANGED: Final = N_(
 
 
 def open_alerts(page: Page) -> list[tuple[Alert, Jurisdiction]]:
-    """Open alerts in the chosen subtree, newest and strongest first."""
-    statement = (
-        select(Alert, Jurisdiction)
-        .join(Jurisdiction, Jurisdiction.id == Alert.jurisdiction_id)
-        .where(Alert.status == "open")
-        .order_by(Alert.signal_date.desc(), Alert.score.desc(), Alert.id)
-        .limit(SHOWN)
-    )
-    return [r._tuple() for r in session_of(page).execute(scoped(page, statement, Alert))]
+    """Open alerts in the chosen subtree, newest and strongest first (the alert list)."""
+    query = ListQuery({"status": "open"}, limit=SHOWN)
+    rows, _ = service.list_alerts(session_of(page), page.context.actor, query)
+    return rows
 
 
 def _row(page: Page, alert: Alert, status: int = 200, message: str | None = None) -> Response:
@@ -67,7 +62,8 @@ def decide(
     else:
         try:
             alert = service.decide(session, actor, alert_id, action=action,
-                                   reason=reason.strip() or None, version=version)
+                                   reason=reason.strip() or None, version=version,
+                                   now=page.context.now())
         except Conflict:
             status, message = 409, CHANGED
     if request.headers.get("hx-request") == "true":

@@ -8,10 +8,7 @@ from typing import Any
 from fastapi import APIRouter
 from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
-from sqlalchemy import select
 
-from fireline.auth import audit
-from fireline.auth.models import User
 from fireline.errors import Problem
 from fireline.people.models import Person
 from fireline.places.models import Jurisdiction
@@ -26,9 +23,7 @@ from fireline.surveillance.views.common import (
     disease_name,
     jurisdiction_choices,
     profiles,
-    require_case_pages,
     session_of,
-    shows_persons,
 )
 from fireline.web.deps import Page, PageContext, PostedForm
 from fireline.web.i18n import N_
@@ -41,30 +36,14 @@ EDIT_FIELDS = ("version", "date_onset", "date_reporting", "date_confirmation", "
 
 def load_case(page: Page, case_id: int) -> tuple[Case, Person | None]:
     """The case in scope (else 404) and, for roles that may read persons, its person."""
-    actor, session = actor_of(page), session_of(page)
-    require_case_pages(actor)
-    case: Case = actor.get(session, Case, case_id, f"case {case_id}")
-    if not shows_persons(actor):
-        return case, None
-    person = session.get_one(Person, case.person_id)
-    audit.record(session, actor, "read", "case", [case.id], jurisdiction_id=case.jurisdiction_id,
-                 persons=[person.id])
-    return case, person
+    return service.case_for_reading(session_of(page), actor_of(page), case_id)
 
 
-def transitions(case: Case) -> list[str]:
+def transitions(page: Page, case: Case) -> list[str]:
     try:
-        return service.allowed_transitions(case)
+        return service.allowed_transitions(page.context.profiles, case)
     except (Problem, KeyError, ValueError):  # no profile, or a classification it lacks
         return []
-
-
-def _history(page: Page, case: Case) -> list[tuple[Any, str]]:
-    entries = service.history(session_of(page), case)
-    ids = {e.user_id for e in entries if e.user_id}
-    users = dict(session_of(page).execute(
-        select(User.id, User.username).where(User.id.in_(ids))).tuples().all()) if ids else {}
-    return [(e, users.get(e.user_id, "") if e.user_id else "") for e in entries]
 
 
 def _form_values(case: Case, place: Jurisdiction) -> dict[str, str]:
@@ -85,7 +64,8 @@ def render_case(page: Page, case: Case, person: Person | None, *, status: int = 
     return page.render(
         "surveillance/case.html", status_code=status,
         nav="surveillance", subnav="cases", today=page.today(), case=case, person=person,
-        place=place, history=_history(page, case), moves=transitions(case),
+        place=place, history=service.history_with_usernames(session_of(page), case),
+        moves=transitions(page, case),
         class_names=classification_names(page, case.disease),
         disease=disease_name(page, case.disease), values=_form_values(case, place),
         outcomes=OUTCOME_CODES, places=jurisdiction_choices(page), errors=errors or [],
@@ -134,7 +114,7 @@ def case_classify(case_id: int, page: PageContext, form: PostedForm) -> Response
     case, person = load_case(page, case_id)
     reason = str(form.get("reason") or "").strip()[:500] or None
     try:
-        service.reclassify(session_of(page), actor_of(page), case_id,
+        service.reclassify(session_of(page), page.context, case_id,
                            to=str(form.get("to") or ""), version=int(str(form.get("version"))),
                            reason=reason)
     except ValueError:

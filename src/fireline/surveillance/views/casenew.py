@@ -58,7 +58,7 @@ def _create(page: Page, parsed: forms.Parsed) -> tuple[int, int]:
                         birth_date=parsed.dates["birth_date"], phone=text("phone"),
                         national_id=text("national_id"), address=text("address")),
     )
-    case, proposed = service.create_case(session_of(page), actor_of(page), data)
+    case, proposed = service.create_case(session_of(page), page.context, data)
     return case.id, proposed
 
 

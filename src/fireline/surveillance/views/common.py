@@ -1,26 +1,23 @@
-"""What the surveillance pages share: permissions, disease names, periods, the subtree.
+"""What the surveillance pages share: permissions, disease names, periods.
 
-Scope stays in one place: every statement here goes through ``actor.restrict`` (via
-``fireline.web.landing.scoped``) and is then narrowed to the chosen jurisdiction's
-subtree, which lies inside the actor's.
+Pages query nothing: they hand the services ``page.context``, whose actor is narrowed
+to the chosen jurisdiction (``actor.within``), so scope stays in one place.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, timedelta
-from typing import Any, Final
+from typing import Final
 
 from fastapi import Request
-from sqlalchemy import Select, func, select
-from sqlalchemy.orm import Session
 
 from fireline.auth.scope import Actor
-from fireline.diseases.loader import load_profiles
+from fireline.db.deps import Session
 from fireline.diseases.schemas import DiseaseProfile
-from fireline.errors import Forbidden, NotFound
-from fireline.places.models import Jurisdiction
-from fireline.surveillance.models import Case
-from fireline.web import landing
+from fireline.errors import Forbidden
+from fireline.surveillance import service
+from fireline.surveillance.caselist import can_read_cases
 from fireline.web.deps import Page
 
 # The periods offered by the dashboard, in days ending today.
@@ -40,22 +37,14 @@ def actor_of(page: Page) -> Actor:
     return page.actor
 
 
-def can_read_cases(actor: Actor) -> bool:
-    """Viewers hold ``records:read`` only: they see cases, never the persons behind them."""
-    return actor.can("cases:read") or actor.can("records:read")
-
-
 def require_case_pages(actor: Actor) -> None:
     if not can_read_cases(actor):
         raise Forbidden()
 
 
-def shows_persons(actor: Actor) -> bool:
-    return actor.can("persons:read")
-
-
-def profiles(page: Page) -> dict[str, DiseaseProfile]:
-    return load_profiles(page.state.settings.disease_dir)
+def profiles(page: Page) -> Mapping[str, DiseaseProfile]:
+    """The deployment's disease profiles (``FIRELINE_DISEASE_DIR``), as the context holds them."""
+    return page.context.profiles
 
 
 def disease_name(page: Page, code: str) -> str:
@@ -67,9 +56,7 @@ def disease_name(page: Page, code: str) -> str:
 
 def disease_options(page: Page) -> list[tuple[str, str]]:
     """(code, name) of the profiles with cases in the chosen subtree, most cases first."""
-    statement = select(Case.disease, func.count()).select_from(Case)
-    statement = landing.scoped(page, statement, Case).group_by(Case.disease)
-    counts = dict(session_of(page).execute(statement).tuples().all())
+    counts = service.cases_by_disease(session_of(page), page.context.actor)
     known = profiles(page)
     with_cases = sorted((c for c in counts if c in known), key=lambda c: (-counts[c], c))
     codes = with_cases or sorted(known)[:1]
@@ -104,30 +91,6 @@ def period_bounds(page: Page, days: int) -> tuple[date, date]:
     return end - timedelta(days=days - 1), end
 
 
-def subtree_place(page: Page, code: str | None) -> Jurisdiction:
-    """A jurisdiction in the user's scope *and* under the chosen one, else 404."""
-    if not code:
-        return page.here
-    place = actor_of(page).jurisdiction(session_of(page), code)
-    if not place.path.startswith(page.here.path):
-        raise NotFound(f"jurisdiction {code}")
-    return place
-
-
-def scoped(page: Page, statement: Select[Any], model: Any) -> Select[Any]:
-    return landing.scoped(page, statement, model)
-
-
 def jurisdiction_choices(page: Page) -> list[tuple[str, str]]:
     """The switcher's (code, indented name) list: every jurisdiction in the user's scope."""
     return page.switcher_options()
-
-
-def parse_date(value: str | None) -> date | None:
-    """An ISO date from a form or query, or None when blank or malformed."""
-    if not value:
-        return None
-    try:
-        return date.fromisoformat(value.strip())
-    except ValueError:
-        return None

@@ -11,11 +11,10 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
-from sqlalchemy.orm import Session
 
+from fireline.db.deps import Session
 from fireline.errors import Problem
 from fireline.places.models import Jurisdiction
-from fireline.surveillance.models import Case
 from fireline.surveillance.trends import service as trends
 from fireline.surveillance.trends.schemas import GrowthRead, RtRead
 from fireline.surveillance.views import alerts, charts
@@ -29,7 +28,6 @@ from fireline.surveillance.views.common import (
     period_bounds,
     session_of,
 )
-from fireline.web import landing
 from fireline.web.deps import Page, PageContext
 
 router = APIRouter()
@@ -68,12 +66,8 @@ def _selection(page: Page, request: Request, diseases: list[tuple[str, str]]) ->
 
 def child_rows(page: Page, chosen: Selection) -> list[ChildRow]:
     """Counted cases reported in the period and their incidence, per child jurisdiction."""
-    counts = landing.by_child(
-        page, Case,
-        Case.disease == chosen.disease,
-        Case.classification.in_(COUNTED),
-        Case.date_reporting.between(chosen.start, chosen.end),
-    )
+    counts = trends.cases_by_child(session_of(page), page.context.actor, COUNTED,
+                                   disease=chosen.disease, reported=(chosen.start, chosen.end))
     return [
         ChildRow(place, n, n * 100_000 / place.population if place.population else None,
                  chosen.href(place.code))
@@ -84,7 +78,7 @@ def child_rows(page: Page, chosen: Selection) -> list[ChildRow]:
 def _rt(page: Page, chosen: Selection) -> RtRead | None:
     try:
         return trends.rt(session_of(page), actor_of(page), page.here.code, chosen.disease,
-                         chosen.start, chosen.end, page.state.settings.disease_dir)
+                         chosen.start, chosen.end, page.context.profiles)
     except Problem:  # no profile for the disease, or too short a period
         return None
 

@@ -12,6 +12,7 @@ from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 
 from fireline.errors import Problem
+from fireline.listing import ListQuery
 from fireline.pagination import PageParams
 from fireline.surveillance.intake import batches, columns, mappings
 from fireline.surveillance.models import ImportBatch
@@ -22,6 +23,7 @@ from fireline.web.i18n import N_
 
 router = APIRouter()
 PROBLEMS_PER_PAGE: Final = 50
+IMPORTS_SHOWN: Final = 30
 OPEN: Final = ("validated", "needs_mapping", "refused")
 NO_FILE: Final = N_("Choose a file to upload.")
 UNREADABLE: Final = N_("The file could not be read: %(detail)s")
@@ -40,6 +42,11 @@ def _missing(page: Page, batch: ImportBatch) -> tuple[str, dict[str, str]]:
     return NEEDS_MAPPING, {"fields": separator.join(names)}
 
 
+def _shown(page: Page) -> ListQuery:
+    """The newest imports the list page shows."""
+    return page.list_query(batches.BATCH_FILTERS, IMPORTS_SHOWN).with_page(1)
+
+
 def _batch(page: Page, batch_id: int) -> ImportBatch:
     return batches.get_batch(session_of(page), actor_of(page), batch_id)
 
@@ -47,7 +54,7 @@ def _batch(page: Page, batch_id: int) -> ImportBatch:
 @router.get("/surveillance/imports")
 def import_list(page: PageContext) -> Response:
     actor_of(page).require("cases:write")
-    rows, total = batches.list_batches(session_of(page), actor_of(page), PageParams(limit=30))
+    rows, total = batches.list_batches(session_of(page), actor_of(page), _shown(page))
     return page.render("surveillance/imports.html", nav="surveillance", subnav="imports",
                        today=page.today(), batches=rows, total=total, error=None,
                        diseases=all_disease_options(page),
@@ -76,12 +83,12 @@ def upload(
                                         limits=page.state.settings.file_limits())
         try:
             with session.begin_nested():  # a refused file leaves no batch behind
-                batch = batches.start_import(session, actor, filename=file.filename,
+                batch = batches.start_import(session, page.context, filename=file.filename,
                                              content=content, options=options)
             return RedirectResponse(f"/surveillance/imports/{batch.id}/mapping", 303)
         except Problem as problem:
             error = uploads.refusal(problem) or (UNREADABLE, {"detail": problem.detail})
-    rows, total = batches.list_batches(session, actor, PageParams(limit=30))
+    rows, total = batches.list_batches(session, actor, _shown(page))
     return page.render("surveillance/imports.html", status_code=422, nav="surveillance",
                        subnav="imports", today=page.today(), batches=rows, total=total,
                        error=error, diseases=all_disease_options(page),
@@ -111,9 +118,10 @@ def map_columns(batch_id: int, page: PageContext, form: PostedForm) -> Response:
     chosen = {t.name: str(form.get(f"map_{t.name}") or "") for t in columns.TARGETS}
     try:
         if saved_name:  # a saved mapping replaces what the form shows
-            batch = batches.remap(session, actor, batch_id, mapping={}, mapping_name=saved_name)
+            batch = batches.remap(session, page.context, batch_id, mapping={},
+                                  mapping_name=saved_name)
             return RedirectResponse(f"/surveillance/imports/{batch_id}/mapping", 303)
-        batch = batches.remap(session, actor, batch_id, mapping=chosen)
+        batch = batches.remap(session, page.context, batch_id, mapping=chosen)
         name = str(form.get("save_as") or "").strip()[:100]
         if name:
             mappings.save_mapping(session, actor, name=name, columns=dict(batch.mapping))
@@ -156,7 +164,7 @@ def commit(
 ) -> Response:
     """Step 4: load; with bad rows nothing is loaded unless the good rows only are asked."""
     try:
-        batches.commit_import(session_of(page), actor_of(page), batch_id,
+        batches.commit_import(session_of(page), page.context, batch_id,
                               good_rows_only=good_rows_only == "1")
     except Problem as problem:
         if problem.status not in (409, 422):

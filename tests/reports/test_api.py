@@ -1,0 +1,30 @@
+"""The overview's figures as JSON: the summary and the breakdown by child jurisdiction."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
+
+from tests.auth.factories import bearer, make_user
+from tests.places.factories import small_tree
+from tests.web.pages import add_case
+
+
+def test_the_breakdown_answers_with_the_envelope_in_scope(
+    session: Session, client: TestClient
+) -> None:
+    tree = small_tree(session)
+    add_case(session, tree["C1A"], "confirmed", date(2026, 3, 1))
+    add_case(session, tree["C2A"], "confirmed", date(2026, 3, 1))
+    session.commit()
+    make_user(session, "city", "epidemiologist", "C1")
+    headers = bearer(client, "city")
+    body = client.get("/api/v1/jurisdictions/C1/breakdown?limit=1", headers=headers).json()
+    assert set(body) == {"items", "total", "limit", "offset", "next_offset"}
+    assert [(c["code"], c["confirmed"]) for c in body["items"]] == [("C1A", 1)]
+    assert (body["total"], body["next_offset"]) == (2, 1)
+    assert client.get("/api/v1/jurisdictions/P/breakdown", headers=headers).status_code == 404
+    summary = client.get("/api/v1/jurisdictions/C1/summary?today=2026-03-03", headers=headers)
+    assert summary.json()["cases_last_7_days"] == 1
