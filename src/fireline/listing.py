@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any, Final
+from typing import Annotated, Any, Final, Literal
 
+from fastapi import Depends, Query, Request
 from sqlalchemy import ColumnElement, Select, or_
 from sqlalchemy.orm import Session
 
@@ -99,3 +100,22 @@ def every_row(
     found = spec.apply(statement, query).execution_options(yield_per=EXPORT_CHUNK)
     for row in session.execute(found):
         yield row._tuple()
+
+
+def api_list_query(
+    request: Request,
+    q: Annotated[str, Query(max_length=100, description="Search text")] = "",
+    sort: Annotated[str, Query(max_length=40, description="Sort key")] = "",
+    order: Annotated[Literal["asc", "desc"], Query(description="Sort order")] = "desc",
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Items per page")] = 50,
+    offset: Annotated[int, Query(ge=0, le=2**63 - 1, description="Items to skip")] = 0,
+) -> ListQuery:
+    """An API list's search, sort and page; its filters are the route's other query
+    parameters, which the route declares so that the API description shows them."""
+    reserved = {"q", "sort", "order", "limit", "offset"}
+    filters = {k: v for k, v in request.query_params.items() if k not in reserved}
+    return ListQuery(filters=filters, q=q, sort=sort, descending=order == "desc",
+                     limit=limit, offset=offset)
+
+
+ApiListQuery = Annotated[ListQuery, Depends(api_list_query)]

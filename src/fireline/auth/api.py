@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Query, Request, status
+from fastapi import APIRouter, Depends, Request, status
 from fastapi.responses import JSONResponse
 
 from fireline.auth import audit, tokens
@@ -31,30 +31,10 @@ from fireline.auth.service import (
 from fireline.bounds import Id
 from fireline.db.deps import DbSession, ReadSession, Session
 from fireline.errors import Problem, problem_response
-from fireline.listing import ListQuery
-from fireline.pagination import MAX_LIMIT, Page, make_page
+from fireline.listing import ApiListQuery, ListQuery
+from fireline.pagination import Page, make_page
 
 router = APIRouter(tags=["auth"])
-
-
-def list_query(
-    request: Request,
-    q: Annotated[str, Query(max_length=100, description="Search text")] = "",
-    sort: Annotated[str, Query(max_length=40, description="Sort key")] = "",
-    order: Annotated[Literal["asc", "desc"], Query(description="Sort order")] = "desc",
-    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Items per page")] = 50,
-    offset: Annotated[int, Query(ge=0, le=2**63 - 1, description="Items to skip")] = 0,
-) -> ListQuery:
-    """``web.deps.ApiListQuery``, which this package lies below (the layers in
-    ``.importlinter``): the same search, sort and page; the filters are the route's
-    other query parameters."""
-    reserved = {"q", "sort", "order", "limit", "offset"}
-    filters = {k: v for k, v in request.query_params.items() if k not in reserved}
-    return ListQuery(filters=filters, q=q, sort=sort, descending=order == "desc",
-                     limit=limit, offset=offset)  # fmt: skip
-
-
-ApiListQuery = Annotated[ListQuery, Depends(list_query)]
 
 
 def user_read(user: User) -> UserRead:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Annotated, Any, Final, Literal
+from typing import Annotated, Any, Final
 
-from fastapi import Depends, Query, Request
+from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
@@ -27,8 +27,8 @@ from fireline.context import Context
 from fireline.db.deps import DbSession
 from fireline.errors import NotFound
 from fireline.jurisdictions.service import list_jurisdictions
+from fireline.listing import ApiListQuery as ApiListQuery  # re-exported for routes
 from fireline.listing import ListQuery
-from fireline.pagination import MAX_LIMIT
 from fireline.places.models import Jurisdiction
 from fireline.places.service import ancestors
 from fireline.web import i18n
@@ -258,21 +258,4 @@ def api_context(request: Request, actor: ApiActor) -> Context:
 ApiContext = Annotated[Context, Depends(api_context)]
 
 
-def api_list_query(
-    request: Request,
-    q: Annotated[str, Query(max_length=100, description="Search text")] = "",
-    sort: Annotated[str, Query(max_length=40, description="Sort key")] = "",
-    order: Annotated[Literal["asc", "desc"], Query(description="Sort order")] = "desc",
-    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Items per page")] = 50,
-    offset: Annotated[int, Query(ge=0, le=2**63 - 1, description="Items to skip")] = 0,
-) -> ListQuery:
-    """An API list's search, sort and page; its filters are the route's other query
-    parameters, which the route declares so that the API description shows them."""
-    reserved = {"q", "sort", "order", "limit", "offset"}
-    filters = {k: v for k, v in request.query_params.items() if k not in reserved}
-    return ListQuery(filters=filters, q=q, sort=sort, descending=order == "desc",
-                     limit=limit, offset=offset)
-
-
-ApiListQuery = Annotated[ListQuery, Depends(api_list_query)]
 PublicPage = Annotated[Page, Depends(public_page)]
