@@ -15,7 +15,7 @@ from fireline.lab.models import LabMessage, LabResult, Sample
 from fireline.pagination import Page, PageParams, count, make_page, page_params
 from fireline.testing import csvin, samples
 from fireline.testing.fhir import parse as fhir
-from fireline.testing.results import Incoming, digest, ingest
+from fireline.testing.results import Incoming, digest, home_code, ingest
 from fireline.testing.schemas import (
     MessageReport,
     ResultDetail,
@@ -25,6 +25,7 @@ from fireline.testing.schemas import (
     SampleRead,
     Turnaround,
 )
+from fireline.web.deps import ApiContext
 
 router = APIRouter(tags=["testing"])
 Params = Annotated[PageParams, Depends(page_params)]
@@ -62,19 +63,20 @@ def read_sample(sample_id: Id, actor: ApiActor, session: DbSession) -> SampleRea
 
 
 @router.post("/lab-results", response_model=MessageReport)
-def post_results(body: ResultMessage, request: Request, actor: ApiActor,
+def post_results(body: ResultMessage, context: ApiContext,
                  session: DbSession) -> MessageReport:  # fmt: skip
     """Results as JSON; the same ``message_id`` twice changes nothing."""
     items = [Incoming(f"results[{i}]", r) for i, r in enumerate(body.results)]
     content = body.model_dump_json(exclude={"source", "message_id"}).encode()
-    message, repeated = ingest(session, actor, source=body.source, message_id=body.message_id,
-                               fmt="api", content=content, items=items)  # fmt: skip
+    message, repeated = ingest(session, context, source=body.source,
+                               message_id=body.message_id, fmt="api", content=content,
+                               items=items)  # fmt: skip
     return report(message, repeated)
 
 
 @router.post("/lab-results/csv", response_model=MessageReport)
 def post_results_csv(
-    actor: ApiActor, session: DbSession,
+    context: ApiContext, session: DbSession,
     file: Annotated[UploadFile, File(description="CSV: barcode, disease, outcome, resulted_at...")],
     source: Annotated[str, Form(max_length=64)] = "csv",
     message_id: Annotated[str | None, Form(max_length=200)] = None,
@@ -82,7 +84,7 @@ def post_results_csv(
     """Results from a CSV file; the file's SHA-256 is its message id unless one is given."""
     content = file.file.read()
     items = csvin.parse(content)
-    message, repeated = ingest(session, actor, source=source,
+    message, repeated = ingest(session, context, source=source,
                                message_id=message_id or digest(content), fmt="csv",
                                content=content, items=items)  # fmt: skip
     return report(message, repeated)
@@ -90,24 +92,18 @@ def post_results_csv(
 
 @router.post("/lab-results/fhir", response_model=MessageReport)
 def post_results_fhir(
-    request: Request, actor: ApiActor, session: DbSession, content: RequestBody,
+    context: ApiContext, session: DbSession, content: RequestBody,
     source: Annotated[str, Query(max_length=64)] = "fhir",
     jurisdiction: Annotated[str | None, Query(description="for samples not on file")] = None,
 ) -> MessageReport:  # fmt: skip
     """A FHIR R4 Bundle (application/fhir+json) of Observations/DiagnosticReports."""
-    code = jurisdiction or _home_code(session, actor)
-    parsed = fhir.parse(content, code, max_entries=request.app.state.settings.fhir_max_entries)
-    message, repeated = ingest(session, actor, source=source,
+    code = jurisdiction or home_code(session, context.actor)
+    parsed = fhir.parse(content, code, context.profiles,
+                        max_entries=context.settings.fhir_max_entries)  # fmt: skip
+    message, repeated = ingest(session, context, source=source,
                                message_id=parsed.message_id or digest(content), fmt="fhir",
                                content=content, items=parsed.items)  # fmt: skip
     return report(message, repeated)
-
-
-def _home_code(session: DbSession, actor: ApiActor) -> str:
-    from fireline.places.models import Jurisdiction
-
-    place = session.get(Jurisdiction, actor.jurisdiction_id)
-    return place.code if place else ""
 
 
 @router.get("/lab-results", response_model=Page[ResultRead])

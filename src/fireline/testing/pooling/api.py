@@ -36,6 +36,7 @@ from fireline.testing.pooling.schemas import (
     SiteCreate,
     SiteRead,
 )
+from fireline.web.deps import ApiContext
 
 router = APIRouter(tags=["screening"])
 Params = Annotated[PageParams, Depends(page_params)]
@@ -50,9 +51,10 @@ Now = Annotated[datetime, Depends(now)]
 
 
 @router.post("/campaigns", response_model=CampaignRead, status_code=201)
-def create_campaign(body: CampaignCreate, actor: ApiActor, session: DbSession) -> CampaignRead:
+def create_campaign(body: CampaignCreate, context: ApiContext,
+                    session: DbSession) -> CampaignRead:  # fmt: skip
     """A campaign; the pool size is the Dorfman (or matrix) optimum unless given."""
-    return CampaignRead.model_validate(campaigns.create_campaign(session, actor, body))
+    return CampaignRead.model_validate(campaigns.create_campaign(session, context, body))
 
 
 @router.get("/campaigns", response_model=Page[CampaignRead])

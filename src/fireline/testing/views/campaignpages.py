@@ -17,7 +17,6 @@ from pydantic import ValidationError
 from sqlalchemy import select
 
 from fireline.analytics.pooling import PoolChoice, choose_pool_size
-from fireline.diseases.loader import load_profiles
 from fireline.errors import NotFound, Problem
 from fireline.places.models import Jurisdiction
 from fireline.testing.pooling import campaigns
@@ -69,7 +68,7 @@ def _values(page: Page, source: dict[str, str]) -> dict[str, str]:
 
 
 def _render(page: Page, values: dict[str, str], status: int = 200, **extra: Any) -> Response:
-    profiles = load_profiles()
+    profiles = page.context.profiles
     names = {c: (p.names.zh if page.language == "zh" else p.names.en) for c, p in profiles.items()}
     return page.render("testing/campaign_new.html", status_code=status,
                        **common.shared(page, "new"), values=values, places=page.switcher_options(),
@@ -155,8 +154,8 @@ def _sites(values: dict[str, str]) -> list[SiteCreate]:
     return sites
 
 
-def _preview(body: CampaignCreate) -> PoolChoice:
-    cap = load_profiles()[body.disease].max_pool_size
+def _preview(page: Page, body: CampaignCreate) -> PoolChoice:
+    cap = campaigns.disease_profile(page.context.profiles, body.disease).max_pool_size
     return choose_pool_size(body.prevalence or 0.0, cap, body.design, body.pool_size)
 
 
@@ -168,9 +167,9 @@ def create_campaign(page: PageContext, form: PostedForm) -> Response:
     try:
         body, sites = _body(values), _sites(values)
         if form.get("action") == "preview":
-            return _render(page, values, choice=_preview(body))
+            return _render(page, values, choice=_preview(page, body))
         with session.begin_nested():
-            made = campaigns.create_campaign(session, actor, body)
+            made = campaigns.create_campaign(session, common.writer_context(page), body)
             for site in sites:
                 campaigns.add_site(session, actor, made.id, site)
     except ValidationError as exc:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import date, datetime
 from typing import Any, Final
 from zoneinfo import ZoneInfo
@@ -16,6 +17,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from fireline.auth.scope import Actor
+from fireline.context import Context
 from fireline.errors import Problem
 from fireline.places.models import Jurisdiction
 from fireline.web.deps import Page
@@ -46,6 +48,12 @@ def session_of(page: Page) -> Session:
 def actor_of(page: Page) -> Actor:
     assert page.actor is not None
     return page.actor
+
+
+def writer_context(page: Page) -> Context:
+    """The request context over the user's whole scope, not only the jurisdiction the page
+    shows: a lab file or a campaign form may name any jurisdiction the user serves."""
+    return replace(page.context, actor=actor_of(page))
 
 
 def now(page: Page) -> datetime:
