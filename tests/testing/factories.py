@@ -97,3 +97,28 @@ def scoped_records(session: Session, place: Any, person_id: int) -> dict[str, in
     session.flush()
     return {"sample_id": sample.id, "result_id": result.id, "message_id": message.id,
             "campaign_id": campaign.id}  # fmt: skip
+
+
+def add_result(session: Session, place: Any, barcode: str, outcome: str = "positive", *,
+               hours: int = 0, test_type: str = "pcr", site: str | None = None,
+               ct: float | None = None) -> Any:  # fmt: skip
+    """A person, a sample collected ``hours`` after T0 and its current result, in ``place``."""
+    from datetime import timedelta
+
+    from fireline.lab.models import LabResult, Sample
+    from fireline.people.models import Person
+
+    person = Person(name=f"Person {barcode}", jurisdiction_id=place.id)
+    session.add(person)
+    session.flush()
+    at = T0 + timedelta(hours=hours)
+    sample = Sample(barcode=barcode, person_id=person.id, disease="covid19", site=site,
+                    sample_type="swab", collected_at=at, jurisdiction_id=place.id)  # fmt: skip
+    session.add(sample)
+    session.flush()
+    result = LabResult(sample_id=sample.id, test_type=test_type, outcome=outcome,
+                       resulted_at=at + timedelta(hours=2), ct_value=ct,
+                       jurisdiction_id=place.id)  # fmt: skip
+    session.add(result)
+    session.flush()
+    return result

@@ -22,8 +22,7 @@ from fireline.places.models import Jurisdiction
 from fireline.settings import Settings
 from fireline.surveillance.models import Case
 from fireline.testing.pooling import campaigns
-from fireline.testing.pooling.api import rows_table
-from fireline.testing.pooling.ingest import ingest_rows
+from fireline.testing.pooling.ingest import ingest_rows, rows_table
 from fireline.testing.pooling.models import (
     Pool,
     PoolMember,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
@@ -44,6 +45,7 @@ from fireline.testing.samples import (
     sample_by_barcode,
 )
 from fireline.zones import service as zones
+from fireline.zones.models import Zone
 from fireline.zones.status import resident_count
 
 
@@ -104,6 +106,30 @@ def _target(session: Session, actor: Actor, data: CampaignCreate,
         raise Problem(422, f"zone {zone.id} {why}", errors=[
             {"path": "zone_id", "message": f"zone {zone.id} {why}"}])  # fmt: skip
     return zone.id, data.population or resident_count(session, zone)
+
+
+@dataclass(frozen=True)
+class ZoneTarget:
+    """A risk zone a campaign may screen: active, in scope, with its residents."""
+
+    zone: Zone
+    residents: int
+    jurisdiction_code: str
+
+
+def zone_target(session: Session, actor: Actor, zone_id: int | None) -> ZoneTarget | None:
+    """The zone with ``zone_id`` when it is active and in scope, else None (the set-up page
+    then offers a plain form)."""
+    if not zone_id:
+        return None
+    try:
+        zone = zones.get_zone(session, actor, zone_id)
+    except NotFound:
+        return None
+    if zone.status != "active":
+        return None
+    code = session.get_one(Jurisdiction, zone.jurisdiction_id).code
+    return ZoneTarget(zone, resident_count(session, zone), code)
 
 
 def get_campaign(session: Session, actor: Actor, campaign_id: int) -> ScreeningCampaign:
