@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
 
 from fireline.auth.deps import ApiActor
-from fireline.bounds import Id, Instant
+from fireline.bounds import Day, Id, Instant
 from fireline.db.deps import DbSession
 from fireline.lab.models import LabMessage
 from fireline.pagination import Page, make_page
@@ -54,7 +53,7 @@ def create_sample(body: SampleCreate, actor: ApiActor, session: DbSession) -> Sa
 def read_samples(
     context: ApiContext, session: DbSession, query: ApiListQuery,
     jurisdiction: str | None = None, barcode: str | None = None, site: str | None = None,
-    disease: str | None = None, since: date | None = None, until: date | None = None,
+    disease: str | None = None, since: Day | None = None, until: Day | None = None,
 ) -> Page[SampleRead]:  # fmt: skip
     """Samples in your subtree (or under ``jurisdiction``), collected ``since`` .. ``until``
     (days in the jurisdiction's time zone); sort by ``collected`` (default), ``received`` or

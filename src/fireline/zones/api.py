@@ -73,7 +73,7 @@ def list_zones(
     step-down or lift date and what is missing; active first, newest first. Sort by
     ``drawn`` (default), ``level_since`` or ``name``; ``q`` searches the names."""
     asked = context.within_code(session, jurisdiction)
-    zones, total = service.list_zones(session, asked, query)
+    zones, total = service.zone_list(session, asked, query)
     now = context.now()
     return make_page([detail(session, z, levels, local_today(session, now, z.jurisdiction_id))
                       for z in zones], total, query)  # fmt: skip

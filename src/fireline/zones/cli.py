@@ -10,7 +10,6 @@ from fireline.console import fail, instant_option, out
 from fireline.context import Context
 from fireline.db.connect import database_session
 from fireline.errors import Problem
-from fireline.listing import ListQuery
 from fireline.settings import Settings
 from fireline.zones import service
 from fireline.zones.levels import LevelError, load_levels
@@ -49,8 +48,7 @@ def list_zones(
             asked = context.within_code(session, jurisdiction or None)
         except Problem as problem:
             fail(problem.detail)
-        query = ListQuery(filters={"active": "true"} if active else {})
-        zones = list(service.every_zone(session, asked, query))
+        zones = service.list_zones(session, asked.actor, active_only=active)
         for zone in zones:
             where = service.place_of(session, zone)
             found = status(session, zone, levels, context.today(where))

@@ -116,21 +116,30 @@ def get_zone(session: Session, actor: Actor, zone_id: int) -> Zone:
     return found
 
 
-def list_zones(session: Session, context: Context, query: ListQuery) -> tuple[list[Zone], int]:
-    """Zones in the context's scope, active first and newest first by default; the zone
-    page and the API list them here (zones name no person)."""
+def zone_list(session: Session, context: Context, query: ListQuery) -> tuple[list[Zone], int]:
+    """One page of the zones in the context's scope, active first and newest first by
+    default; the zone page and the API list them here (zones name no person)."""
     context.actor.require("records:read")
     statement = context.actor.restrict(select(Zone), Zone)
     found, total = search_filter_sort_paginate(session, statement, ZONE_LIST, query)
     return list(found), total
 
 
-def every_zone(session: Session, context: Context, query: ListQuery) -> Iterator[Zone]:
-    """Every zone :func:`list_zones` would list, in its order (a command's table)."""
-    context.actor.require("records:read")
-    statement = context.actor.restrict(select(Zone), Zone)
-    for (zone,) in every_row(session, statement, ZONE_LIST, query):
+def every_zone(session: Session, actor: Actor, query: ListQuery) -> Iterator[Zone]:
+    """Every zone :func:`zone_list` would list, in its order (a command's table)."""
+    actor.require("records:read")
+    for (zone,) in every_row(session, actor.restrict(select(Zone), Zone), ZONE_LIST, query):
         yield zone
+
+
+def list_zones(
+    session: Session, actor: Actor, place: Jurisdiction | None = None, *,
+    active_only: bool = False,
+) -> list[Zone]:  # fmt: skip
+    """Every zone in scope (under ``place`` if given), active first, newest first."""
+    narrowed = actor.within(place) if place is not None else actor
+    query = ListQuery(filters={"active": "true"} if active_only else {})
+    return list(every_zone(session, narrowed, query))
 
 
 def place_of(session: Session, zone: Zone) -> Jurisdiction:

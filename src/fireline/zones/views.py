@@ -48,7 +48,7 @@ def zones_page(page: PageContext) -> Response:
     session, actor = common.session_of(page), common.actor_of(page)
     levels = zone_levels(page.request)
     query = page.list_query(ZONE_FILTERS, per_page=PER_PAGE)
-    zones, total = service.list_zones(session, page.context, query)
+    zones, total = service.zone_list(session, page.context, query)
     seats = [page.here, *children(session, actor, page.here.code)]
     spec = charts.zone_map(zones, seats, levels, page.language, page.gettext("Level"))
     return page.render("zones/zones.html", nav="quarantine", subnav="zones",

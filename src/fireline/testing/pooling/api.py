@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, File, Form, UploadFile
 
@@ -45,7 +45,8 @@ def create_campaign(body: CampaignCreate, context: ApiContext,
 def read_campaigns(
     context: ApiContext, session: DbSession, query: ApiListQuery,
     jurisdiction: str | None = None, disease: str | None = None, status: str | None = None,
-    target_kind: str | None = None, design: str | None = None,
+    target_kind: Literal["jurisdiction", "zone", "list"] | None = None,
+    design: Literal["dorfman", "matrix"] | None = None,
 ) -> Page[CampaignRead]:  # fmt: skip
     """Campaigns in your subtree (or under ``jurisdiction``); sort by ``starts`` (default),
     ``name`` or ``created``; ``q`` searches the names."""
@@ -86,7 +87,7 @@ def create_plate(campaign_id: Id, body: PlateCreate, context: ApiContext,
 @router.get("/campaigns/{campaign_id:int}/retests", response_model=Page[RetestRead])
 def read_retests(
     campaign_id: Id, context: ApiContext, session: DbSession, query: ApiListQuery,
-    status: str | None = None,
+    status: Literal["open", "positive", "negative", "cancelled"] | None = None,
 ) -> Page[RetestRead]:  # fmt: skip
     """The campaign's retest orders, newest first by default (``order=asc``: oldest first);
     ``status`` is open, positive, negative or cancelled."""
