@@ -77,6 +77,10 @@ def test_a_campaign_from_set_up_to_scanned_tubes_and_positive_pool(
         board = client.get(f"/testing/campaigns/{cid}?lang=zh").text
         assert "核酸" in board or "混管" in board
         assert board.count('<td class="hold">') == 5 and "待复核" in board
+        assert client.get(f"/testing/campaigns/{cid}?status=negative").text.count(
+            '<td class="hold">') == 0  # fmt: skip
+        listed = client.get("/testing/campaigns").text
+        assert f'href="/testing/campaigns/{cid}"' in listed
     assert session.scalar(select(Pool.size).where(Pool.barcode == "TUBE-1")) == 5
     assert len(session.scalars(select(RetestOrder)).all()) == 5
 
