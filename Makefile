@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 VENDOR := src/fireline/web/static/vendor
 
-.PHONY: demo test check install dev vendor serve bench clean
+.PHONY: demo test check install dev vendor serve bench lock clean
 
 demo: install vendor                 ## set up, load the demo province, serve on :8000 with a worker
 	$(BIN)/fireline demo
@@ -19,25 +19,34 @@ serve: install vendor
 	$(BIN)/fireline serve
 
 # Benchmarks: `make bench` lists them; `.venv/bin/python -m bench NAME --scale full` runs one.
-$(VENV)/.bench-installed: pyproject.toml $(VENV)/.dev-installed
-	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
-	touch $@
-
-bench: $(VENV)/.bench-installed
+# The dev lock holds the bench extra too.
+bench: $(VENV)/.dev-installed
 	$(BIN)/python -m bench --list
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-# Stamps make a second run a no-op unless pyproject.toml or the lock changed.
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e .
+# Installs come from the lock (requirements/*.lock: every package pinned, made by
+# `make lock` from pyproject.toml's ranges); stamps make a second run a no-op unless
+# the lock changed.
+$(VENV)/.installed: requirements/app.lock | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -r requirements/app.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $@
 
-$(VENV)/.dev-installed: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+$(VENV)/.dev-installed: requirements/dev.lock | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -r requirements/dev.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $(VENV)/.installed $@
+
+# Pin every package again, from pyproject.toml's ranges (uv's resolver; any platform).
+lock: | $(BIN)/python
+	$(BIN)/python -m pip install --quiet "uv>=0.5,<1"
+	$(BIN)/python -m uv pip compile pyproject.toml --universal --python-version 3.11 \
+		--quiet -o requirements/app.lock
+	$(BIN)/python -m uv pip compile pyproject.toml --universal --python-version 3.11 \
+		--extra dev --extra bench --quiet -o requirements/dev.lock
 
 install: $(VENV)/.installed
 dev: $(VENV)/.dev-installed

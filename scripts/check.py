@@ -12,13 +12,19 @@ import sys
 STEPS: list[tuple[str, list[str]]] = [
     ("ruff", [sys.executable, "-m", "ruff", "check", "src", "tests", "bench", "scripts"]),
     ("mypy", [sys.executable, "-m", "mypy"]),
+    # .importlinter: packages depend downwards only, no cycles, no SQL in pages or routes
+    ("import-linter", [os.path.join(os.path.dirname(sys.executable), "lint-imports")]),
     (
         "pytest",
         [
             *(sys.executable, "-m", "pytest", "-n", os.environ.get("FIRELINE_TEST_WORKERS", "2")),
             "--durations=40",  # the slowest tests, in the CI log, to keep the suite fast
+            "--cov", "--cov-report=",  # measured here, reported by the next step
         ],
     ),
+    # Line and branch coverage of src/fireline by the suite (in-process code only: the
+    # commands and servers that tests start as subprocesses are not counted).
+    ("coverage", [sys.executable, "-m", "coverage", "report", "--format=total"]),
 ]
 
 

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 from sqlalchemy import Connection, Engine, create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
@@ -23,6 +24,11 @@ from fireline.db.migrate import upgrade
 
 POSTGRES_URL = os.environ.get("FIRELINE_TEST_POSTGRES_URL")
 BACKENDS = ["sqlite", "postgresql"] if POSTGRES_URL else ["sqlite"]
+
+# Property tests check behaviour, not speed: on two busy cores (pytest-xdist beside
+# PostgreSQL and a browser) one example can outlast hypothesis's 200 ms deadline.
+settings.register_profile("fireline", deadline=None)
+settings.load_profile("fireline")
 
 
 def pytest_configure(config: pytest.Config) -> None:

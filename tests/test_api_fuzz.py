@@ -30,7 +30,7 @@ from schemathesis.config import SchemathesisConfig
 from schemathesis.engine import Status, events, from_schema
 from sqlalchemy.orm import Session
 
-from fireline.demo.service import PASSWORD, load_demo
+from fireline.demo.service import PASSWORD, demo_context, load_demo
 
 TODAY = date(2026, 11, 28)
 # user -> (whether the run has the coverage phase, generated examples per operation)
@@ -90,7 +90,9 @@ def config(token: str, coverage: bool, examples: int) -> SchemathesisConfig:
 
 def fuzz(app: Any, token: str, coverage: bool, examples: int) -> Findings:
     settings = config(token, coverage, examples)
-    schema = schemathesis.openapi.from_asgi("/api/v1/openapi.json", app, config=settings)
+    schema: schemathesis.BaseSchema = schemathesis.openapi.from_asgi(
+        "/api/v1/openapi.json", app, config=settings
+    )
     for pattern in SKIPPED:
         schema = schema.exclude(path_regex=pattern)
     # Revoking the fuzzing user's own token would leave the rest of the run at 401.
@@ -110,7 +112,7 @@ def fuzz(app: Any, token: str, coverage: bool, examples: int) -> Findings:
 def demo_app(session: Session, app_factory: Any, engine: Any) -> Any:
     if engine.dialect.name != "sqlite":
         pytest.skip("the fuzzer's time budget is spent on SQLite; PostgreSQL runs the API tests")
-    load_demo(session, cases=120, seed=2, today=TODAY)
+    load_demo(session, demo_context(TODAY), cases=120, seed=2)
     session.commit()
     return app_factory()
 

@@ -75,3 +75,13 @@ def _actor_at_root() -> Actor:
 def _renamed_profile(code: str, new_code: str) -> str:
     text = (PROFILES / f"{code}.yaml").read_text("utf-8")
     return text.replace(f"code: {code}", f"code: {new_code}", 1)
+
+
+def test_a_command_runs_on_the_system_clock_or_at_its_now_option() -> None:
+    settings = Settings()
+    frozen = Context.for_command(settings, datetime(2031, 5, 16, 20, 0, tzinfo=UTC))
+    assert frozen.now() == datetime(2031, 5, 16, 20, 0, tzinfo=UTC)
+    assert frozen.today() == date(2031, 5, 17)  # 04:00 the next day in the province
+    before = datetime.now(UTC)
+    live = Context.for_command(settings).now()
+    assert before <= live <= datetime.now(UTC)

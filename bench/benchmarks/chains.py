@@ -59,7 +59,7 @@ def forest(n: int, seed: int = 5) -> tuple[IntArray, IntArray]:
 
 
 def with_networkx(n: int, src: IntArray, dst: IntArray) -> tuple[IntArray, IntArray, IntArray]:
-    import networkx as nx  # type: ignore[import-untyped]
+    import networkx as nx
 
     graph = nx.DiGraph()
     graph.add_nodes_from(range(n))

@@ -130,7 +130,7 @@ def heap_mib(page: Any) -> float:
     cdp.send("Performance.enable")
     metrics = {m["name"]: m["value"] for m in cdp.send("Performance.getMetrics")["metrics"]}
     cdp.detach()
-    return round(metrics["JSHeapUsedSize"] / 1024**2, 1)
+    return round(float(metrics["JSHeapUsedSize"]) / 1024**2, 1)
 
 
 def with_cose(route: Any) -> None:

@@ -13,7 +13,7 @@ fresh databases migrated to head (same tables, indexes and constraints):
   ``executemany`` per table (SQLite) into the same tables: no parsing, validation,
   matching or id logic (ids come from the sequences / rowids; a case's person_id is
   the id its person gets on the fresh table, known beforehand);
-- baseline with the import's settings (``intake.bulk.bulk_settings``: PostgreSQL
+- baseline with the import's settings (``db.bulk.bulk_settings``: PostgreSQL
   ``synchronous_commit = off``, SQLite a 256 MiB page cache), reported beside it;
 - floor: the raw file into a bare one-table staging table of text columns (``COPY``
   on PostgreSQL, ``executemany`` on SQLite): no typing, no indexes.
@@ -290,9 +290,9 @@ def _copy(raw: Any, table: str, columns: list[str] | None, data: bytes, *, heade
 
 def baseline(engine: Engine, path: Path, *, tuned: bool = False) -> float:
     """The same rows, split and typed beforehand, into the same persons and cases tables;
-    ``tuned``: with the settings the import uses (``intake.bulk.bulk_settings``)."""
+    ``tuned``: with the settings the import uses (``db.bulk.bulk_settings``)."""
     from bench.benchmarks._import_rows import same_rows
-    from fireline.surveillance.intake.bulk import SQLITE_IMPORT_PRAGMAS
+    from fireline.db.bulk import SQLITE_IMPORT_PRAGMAS
 
     persons, cases = same_rows(path, county_codes(engine), _batch(engine))
     if engine.dialect.name == "postgresql":
@@ -352,7 +352,7 @@ def _insert(name: str, table: pa.Table) -> str:
 
 def _tuples(table: pa.Table) -> list[tuple[Any, ...]]:
     """Python values as SQLAlchemy stores them in SQLite (ISO text for dates, instants)."""
-    from fireline.surveillance.intake.bulk import sqlite_values
+    from fireline.db.bulk import sqlite_values
 
     return list(zip(*(sqlite_values(c) for c in table.columns), strict=True))
 

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 from fireline.auth.scope import Actor, system_actor
-from fireline.clock import Clock
+from fireline.clock import Clock, FrozenClock, SystemClock
 from fireline.diseases.loader import load_profiles
 from fireline.diseases.schemas import DiseaseProfile
 from fireline.places.models import Jurisdiction
@@ -44,6 +44,13 @@ class Context:
     def for_system(cls, settings: Settings, clock: Clock) -> Context:
         """The context of a command or a worker job: the whole tree, as the system."""
         return cls.build(system_actor(), settings, clock)
+
+    @classmethod
+    def for_command(cls, settings: Settings, now: datetime | None = None) -> Context:
+        """A command's context: the system's, on the system clock, or frozen at the
+        instant its ``--now`` option names (to replay a day)."""
+        clock: Clock = FrozenClock(now) if now is not None else SystemClock()
+        return cls.for_system(settings, clock)
 
     def now(self) -> datetime:
         return self.clock.now()

@@ -20,10 +20,6 @@ class Settings(BaseSettings):
         default="sqlite:///var/fireline.db",
         description="SQLAlchemy URL: sqlite:///path or postgresql+psycopg://user@host/db",
     )
-    secret_key: str = Field(
-        default="",
-        description="Signs CSRF tokens; a random one is made per process when empty.",
-    )
     week_system: Literal["iso", "mmwr"] = Field(
         default="iso", description="ISO 8601 weeks or CDC/MMWR weeks (they differ at year edges)."
     )

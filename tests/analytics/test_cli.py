@@ -13,8 +13,9 @@ from typer.testing import CliRunner
 from fireline.analytics import earsc
 from fireline.analytics.cli import app
 
-from ._data import EPIESTIM, SURVEILLANCE, column, read_csv
+from ._data import DATA, EPIESTIM, SURVEILLANCE, column, read_csv
 
+OUTBREAKS = DATA / "outbreaks"
 runner = CliRunner()
 
 
@@ -165,3 +166,45 @@ def test_errors_are_one_line_and_exit_2(tmp_path: Path, make_args, needle: str) 
     assert len(lines) == 1 and lines[0].startswith("error: ")
     assert needle in lines[0]
     assert "Traceback" not in result.output
+
+
+def test_cli_chains_csv_and_summary() -> None:
+    path = OUTBREAKS
+    args = [
+        "chains",
+        "--cases",
+        str(path / "mers_korea_2015_linelist.csv"),
+        "--links",
+        str(path / "mers_korea_2015_contacts.csv"),
+    ]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.stderr
+    out = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert list(out[0]) == ["id", "cluster", "cluster_size", "generation", "offspring"]
+    sk14 = next(r for r in out if r["id"] == "SK_14")
+    assert sk14["offspring"] == "38" and sk14["cluster"] == "1" and sk14["cluster_size"] == "94"
+    result = runner.invoke(app, [*args, "--summary"])
+    summary = dict(csv.reader(io.StringIO(result.stdout)))
+    assert summary["clusters"] == "67" and summary["cluster_sizes"].startswith("94:1")
+    assert float(summary["offspring_mean"]) == pytest.approx(98 / 162, rel=1e-5)
+    assert float(summary["k"]) < 0.1
+    assert summary["superspreaders"].startswith("SK_14:38 SK_1:26 SK_16:21")
+
+
+def test_cli_chains_warns_about_missing_ends_and_fails_cleanly() -> None:
+    lines = OUTBREAKS / "ebola_sim_linelist.csv"
+    result = runner.invoke(
+        app,
+        [
+            "chains",
+            "--cases",
+            str(lines),
+            "--links",
+            str(OUTBREAKS / "ebola_sim_contacts.csv"),
+            "--summary",
+        ],
+    )
+    assert result.exit_code == 0
+    assert "1639 links have a 'from'" in result.stderr
+    result = runner.invoke(app, ["chains", "--cases", str(lines), "--links", str(lines)])
+    assert result.exit_code == 2 and result.stderr.startswith("error:")

@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
+from fireline.analytics._types import BoolArray
 from fireline.analytics.cli import app
 from fireline.analytics.pooling import (
     choose_pool_size,
@@ -37,7 +38,10 @@ def test_matrix_formula_matches_a_simulation() -> None:
     p, n = 0.02, 8
     rng = np.random.default_rng(1)
     positive = rng.random((20_000, n, n)) < p
-    decoded = decode_matrix(positive.any(axis=2), positive.any(axis=1))
+    # numpy types a reduction along an axis loosely (np.any gives Any), as in pooling.py
+    row_positive: BoolArray = np.any(positive, axis=2)
+    col_positive: BoolArray = np.any(positive, axis=1)
+    decoded = decode_matrix(row_positive, col_positive)
     simulated = (2 * n + decoded.sum(axis=(1, 2)).mean()) / (n * n)
     assert matrix_tests_per_person(p, n) == pytest.approx(simulated, rel=0.03)
 

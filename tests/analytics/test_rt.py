@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -15,7 +13,6 @@ from fireline.analytics import (
     discr_si,
     estimate_rt,
     estimate_rt_many,
-    estimate_rt_uncertain_si,
 )
 from fireline.analytics.rt import default_windows, overall_infectivity
 
@@ -48,38 +45,6 @@ def test_example3_parametric_si() -> None:
     assert_matches_reference(res.to_columns(), "reference_estimate_R_example3.csv")
 
 
-def test_example4_uncertain_si_within_monte_carlo_error() -> None:
-    # The reference is one draw of R's RNG. We estimate the Monte Carlo sd of
-    # every statistic from 30 of our own seeded runs; the reference must lie
-    # within 4.5 sd (sd inflated by sqrt(1 + 1/30) for the uncertainty of our
-    # mean) of our average. With 225 statistics a true method gives |z| > 4.5
-    # with probability ~1.5e-3 in all. Measured max |z|: about 1.5.
-    kw: dict[str, Any] = {
-        "mean_si": 2.6, "std_mean_si": 1.0, "min_mean_si": 1.0, "max_mean_si": 4.2,
-        "std_si": 1.5, "std_std_si": 0.5, "min_std_si": 0.5, "max_std_si": 2.5,
-        "n1": 100, "n2": 100,
-    }  # fmt: skip
-    runs = [estimate_rt_uncertain_si(column(FLU, "I"), seed=s, **kw) for s in range(30)]
-    ref = read_csv(EPIESTIM / "reference_estimate_R_example4.csv")
-    np.testing.assert_array_equal(runs[0].t_start, column(ref, "t_start"))
-    for name in EPIESTIM_COLUMNS[2:]:
-        values = np.array([r.to_columns()[name] for r in runs])
-        mc_sd = values.std(axis=0, ddof=1) * np.sqrt(1 + 1 / len(runs))
-        z = (column(ref, name) - values.mean(axis=0)) / mc_sd
-        assert np.max(np.abs(z)) < 4.5, name
-
-
-def test_uncertain_si_is_reproducible_with_a_seed() -> None:
-    kw: dict[str, Any] = {
-        "mean_si": 2.6, "std_mean_si": 1.0, "min_mean_si": 1.0, "max_mean_si": 4.2,
-        "std_si": 1.5, "std_std_si": 0.5, "min_std_si": 0.5, "max_std_si": 2.5,
-        "n1": 20, "n2": 20,
-    }  # fmt: skip
-    a = estimate_rt_uncertain_si(column(FLU, "I"), seed=7, **kw)
-    b = estimate_rt_uncertain_si(column(FLU, "I"), seed=7, **kw)
-    np.testing.assert_array_equal(a.mean, b.mean)
-
-
 @pytest.mark.parametrize(
     "dataset",
     ["Flu1918", "Flu2009", "Measles1861", "SARS2003", "Smallpox1972", "covid_deaths_2020_uk"],
@@ -99,17 +64,6 @@ def test_epyestim_windows(dataset: str) -> None:
     cols = res.to_columns()
     for name in EPIESTIM_COLUMNS[2:]:
         np.testing.assert_allclose(cols[name], column(ref, name), rtol=1e-9, err_msg=name)
-
-
-def test_discr_si_matches_shipped_flu_pmf() -> None:
-    # The shipped Flu2009 pmf is discr_si(0:12, 2.6, 1.5) rounded to 3 decimals.
-    np.testing.assert_allclose(discr_si(np.arange(FLU_SI.size), 2.6, 1.5), FLU_SI, atol=5e-4)
-
-
-def test_discr_si_sums_to_one_and_is_zero_at_day_zero() -> None:
-    p = discr_si(np.arange(200), 8.4, 3.8)
-    assert p[0] == 0
-    assert p.sum() == pytest.approx(1.0, abs=1e-9)
 
 
 def test_default_windows_are_epiestims() -> None:
@@ -141,6 +95,27 @@ def test_fft_and_direct_convolution_agree() -> None:
     lam = overall_infectivity(x, si)
     naive = np.array([[np.sum(si[: t + 1] * row[t::-1]) for t in range(300)] for row in x])
     np.testing.assert_allclose(lam[:, 1:], naive[:, 1:], rtol=1e-9, atol=1e-9)
+
+
+
+def test_short_si_direct_convolution_agrees_with_the_sum() -> None:
+    # Up to six non-zero lags take the shifted multiply-add path of _conv, not the FFT;
+    # one SI row per series as well as one row for all.
+    rng = np.random.default_rng(4)
+    x = rng.poisson(20, (3, 50)).astype(float)
+    si = np.array([0.0, 0.2, 0.5, 0.0, 0.3])
+    per_series = np.array([si, np.roll(si, 1), [0.0, 1.0, 0.0, 0.0, 0.0]])
+    for kernel in (si, per_series):
+        rows = np.broadcast_to(np.atleast_2d(kernel), (3, si.size))
+        naive = np.array(
+            [
+                [sum(k[j] * row[t - j] for j in range(min(t + 1, si.size))) for t in range(50)]
+                for k, row in zip(rows, x, strict=True)
+            ]
+        )
+        lam = overall_infectivity(x, kernel)
+        assert np.isnan(lam[:, 0]).all()
+        np.testing.assert_allclose(lam[:, 1:], naive[:, 1:], rtol=1e-12)
 
 
 @pytest.mark.parametrize(

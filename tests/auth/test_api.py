@@ -128,5 +128,5 @@ def test_weak_passwords_are_refused_by_the_api(session: Session, client: TestCli
         assert refused.status_code == 422, weak
         assert refused.headers["content-type"] == "application/problem+json"
         assert says in refused.json()["detail"]
-    users = client.get("/api/v1/users", headers=headers).json()
+    users = client.get("/api/v1/users", headers=headers).json()["items"]
     assert "newbie" not in {u["username"] for u in users}

@@ -112,7 +112,7 @@ def _add_records(
 def _snapshot(session: Session, place: int) -> list[tuple[Any, ...]]:
     rows: list[tuple[Any, ...]] = []
     for model in TABLES:
-        columns = [c for c in model.__table__.columns]  # type: ignore[attr-defined]
+        columns = [c for c in model.__table__.columns]
         statement = select(*columns).where(model.jurisdiction_id == place).order_by(model.id)
         rows += [(model.__tablename__, *r) for r in session.execute(statement)]
     theirs = select(Person.id).where(Person.jurisdiction_id == place)

@@ -6,18 +6,22 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from fireline.auth.models import AuditEvent, AuthToken
+from fireline.auth.models import AuditEvent, AuthToken, User
 from fireline.auth.scope import system_actor
 from fireline.auth.service import (
     InvalidCredentials,
     InvalidToken,
+    actor_for,
     authenticate,
     create_user,
+    find_users,
     issue_token,
+    list_users,
     resolve_token,
     revoke_token,
 )
-from fireline.errors import Conflict, Problem
+from fireline.errors import Conflict, Forbidden, Problem
+from fireline.listing import ListQuery
 from tests.auth.factories import PASSWORD, make_user
 from tests.places.factories import small_tree
 
@@ -99,3 +103,28 @@ def test_create_user_validates_and_audits(session: Session) -> None:
     events = session.scalars(select(AuditEvent).where(AuditEvent.entity == "user")).all()
     assert [e.action for e in events] == ["create"]
     assert PASSWORD not in str(events[0].detail)
+
+
+def test_find_users_pages_the_subtree_with_filters_search_and_sort(session: Session) -> None:
+    small_tree(session)
+    for name, role, place in (("ann", "investigator", "C1A"), ("bob", "viewer", "C1B"),
+                              ("cat", "investigator", "C2A"), ("boss", "admin", "C1")):
+        make_user(session, name, role, place)
+    boss = actor_for(session.scalars(select(User).where(User.username == "boss")).one())
+
+    def names(**query: object) -> list[str]:
+        found, _ = find_users(session, boss, ListQuery(**query))  # type: ignore[arg-type]
+        return [u.username for u in found]
+
+    assert names(sort="username", descending=False) == ["ann", "bob", "boss"]  # not cat (C2A)
+    assert names() == ["boss", "bob", "ann"]  # newest first
+    assert names(filters={"role": "investigator"}) == ["ann"]
+    assert names(filters={"role": "nonsense"}) == ["boss", "bob", "ann"]
+    assert names(q="BO", sort="username", descending=False) == ["bob", "boss"]
+    found, total = find_users(session, boss, ListQuery(limit=1, offset=1))
+    assert total == 3 and [u.username for u in found] == ["bob"]
+    with pytest.raises(Forbidden):
+        find_users(session, actor_for(session.scalars(select(User).where(
+            User.username == "ann")).one()), ListQuery())  # fmt: skip
+    assert [u.username for u in list_users(session, system_actor())] == [
+        "ann", "bob", "boss", "cat"]  # fmt: skip

@@ -3,12 +3,18 @@ no one else; logging out of the pages leaves API tokens alone unless asked."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from fireline.auth.models import AuditEvent, AuthToken
+from fireline.auth import tokens
+from fireline.auth.models import AuditEvent, AuthToken, User
+from fireline.auth.service import actor_for, issue_token
+from fireline.errors import NotFound
+from fireline.listing import ListQuery
 from tests.auth.factories import bearer, make_user
 from tests.places.factories import by_code, small_tree
 from tests.web.pages import csrf_from, log_in
@@ -22,15 +28,17 @@ def people(session: Session) -> None:
     make_user(session, "other-admin", "admin", "C2A")
 
 
-def _ids(client: TestClient, headers: dict[str, str], path: str = "/api/v1/auth/tokens") -> list:
+def _ids(
+    client: TestClient, headers: dict[str, str], path: str = "/api/v1/auth/tokens"
+) -> list[int]:
     response = client.get(path, headers=headers)
     assert response.status_code == 200, response.text
-    return [t["id"] for t in response.json()]
+    return [t["id"] for t in response.json()["items"]]
 
 
 def test_the_holder_lists_and_revokes_a_token(client: TestClient, people: None) -> None:
     first, second = bearer(client, "ann"), bearer(client, "ann")
-    listed = client.get("/api/v1/auth/tokens", headers=first).json()
+    listed = client.get("/api/v1/auth/tokens", headers=first).json()["items"]
     assert [t["kind"] for t in listed] == ["api", "api"]
     assert not any("token" in key and key != "id" for t in listed for key in t)
     oldest = min(t["id"] for t in listed)
@@ -122,3 +130,32 @@ def test_the_account_page_speaks_chinese(client: TestClient, people: None) -> No
     log_in(client, "ann")
     page = client.get("/account?lang=zh")
     assert "会话与 API 令牌" in page.text and "网页会话" in page.text
+
+
+def test_the_token_list_pages_filters_and_sorts(
+    session: Session, client: TestClient, people: None
+) -> None:
+    first = bearer(client, "ann")
+    for _ in range(2):
+        bearer(client, "ann")
+    log_in(client, "ann")
+    page = client.get("/api/v1/auth/tokens?limit=2", headers=first).json()
+    assert set(page) == {"items", "total", "limit", "offset", "next_offset"}
+    assert (page["total"], len(page["items"]), page["next_offset"]) == (4, 2, 2)
+    newest = _ids(client, first)
+    assert newest == sorted(newest, reverse=True)
+    assert _ids(client, first, "/api/v1/auth/tokens?order=asc") == newest[::-1]
+    kinds = client.get("/api/v1/auth/tokens?kind=session", headers=first).json()["items"]
+    assert [t["kind"] for t in kinds] == ["session"]
+    refused = client.get("/api/v1/auth/tokens?kind=nonsense", headers=first)
+    assert refused.status_code == 422
+
+
+def test_find_tokens_keeps_to_the_holder_and_the_scope(session: Session, people: None) -> None:
+    ann = session.scalars(select(User).where(User.username == "ann")).one()
+    issue_token(session, ann, kind="api", lifetime=timedelta(hours=1))
+    found, total = tokens.find_tokens(session, actor_for(ann), ann.id, ListQuery())
+    assert total == 1 and found[0].user_id == ann.id
+    other = session.scalars(select(User).where(User.username == "other-admin")).one()
+    with pytest.raises(NotFound):
+        tokens.find_tokens(session, actor_for(other), ann.id, ListQuery())

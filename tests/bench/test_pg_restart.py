@@ -38,6 +38,8 @@ def test_users_see_503s_then_every_case_exactly_once(monkeypatch: pytest.MonkeyP
 
 
 def test_a_lost_case_is_a_broken_promise() -> None:
-    found = {"cases_distinct": 79, "cases_total": 79, "writes_expected": 80,
-             "failures": 0, "still_running": 0}
+    found: dict[str, object] = {
+        "cases_distinct": 79, "cases_total": 79, "writes_expected": 80,
+        "failures": 0, "still_running": 0,
+    }
     assert pg_restart.broken_promises(found) == ["a case was lost or written twice"]

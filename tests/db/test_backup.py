@@ -9,8 +9,16 @@ import time
 from pathlib import Path
 
 import pytest
+from sqlalchemy import Engine, text
 
-from fireline.db.backup import backup, fingerprint
+from fireline.db.backup import (
+    PG_DUMP_MAGIC,
+    BackupError,
+    backup,
+    fingerprint,
+    restore,
+    row_counts,
+)
 from fireline.db.engine import make_engine, session_factory, transaction
 from fireline.people.models import Person
 from fireline.response.jobs import run_once as sweep
@@ -57,23 +65,6 @@ def test_backup_restores_every_row_into_a_fresh_database(backend: str, tmp_path:
     assert forced.returncode == 0, forced.stderr
 
 
-def test_a_file_of_the_other_backend_is_refused(tmp_path: Path) -> None:
-    fake = tmp_path / "dump.backup"
-    fake.write_bytes(b"PGDMP\x01\x0e\x00")
-    with empty_database("sqlite", tmp_path) as url:
-        refused = run_process(["restore", str(fake)], url)
-    assert refused.returncode == 1 and "is not a SQLite file" in refused.stderr
-
-
-@pytest.mark.postgres
-def test_without_pg_dump_one_clear_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    with own_engine("postgresql", tmp_path) as source:
-        monkeypatch.setenv("PATH", str(tmp_path))
-        taken = run_process(["backup", str(tmp_path / "x")], source.url.render_as_string(False))
-    assert taken.returncode == 1 and taken.stderr.count("\n") == 1
-    assert "pg_dump is not on PATH" in taken.stderr
-
-
 def test_a_sqlite_backup_taken_while_the_server_writes_is_consistent(tmp_path: Path) -> None:
     archive = tmp_path / "live.backup"
     with own_engine("sqlite", tmp_path) as engine:
@@ -101,3 +92,108 @@ def test_a_sqlite_backup_taken_while_the_server_writes_is_consistent(tmp_path: P
     finally:
         copy.close()
     assert 0 < copied <= written[0]
+
+
+def two_tables(url: str, rows: list[tuple[int, str]]) -> Engine:
+    engine = make_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text("CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT)"))
+        connection.execute(text("CREATE TABLE tags (name TEXT)"))  # no primary key
+        for key, body in rows:
+            connection.execute(text("INSERT INTO notes VALUES (:k, :b)"), {"k": key, "b": body})
+        connection.execute(text("INSERT INTO tags VALUES ('b'), ('a')"))
+    return engine
+
+
+def test_the_fingerprint_sees_the_rows_not_the_order_they_came_in(tmp_path: Path) -> None:
+    rows = [(1, "one"), (2, "two"), (3, "three")]
+    first = two_tables(f"sqlite:///{tmp_path}/a.db", rows)
+    second = two_tables(f"sqlite:///{tmp_path}/b.db", rows[::-1])
+    changed = two_tables(f"sqlite:///{tmp_path}/c.db", [(1, "one"), (2, "TWO"), (3, "three")])
+    try:
+        assert fingerprint(first) == fingerprint(second)
+        assert fingerprint(first)["notes"].rows == 3 and fingerprint(first)["tags"].rows == 2
+        assert fingerprint(changed)["notes"].rows == 3
+        assert fingerprint(changed)["notes"].md5 != fingerprint(first)["notes"].md5
+        assert fingerprint(changed)["tags"] == fingerprint(first)["tags"]
+        assert row_counts(first) == {"notes": 3, "tags": 2}
+    finally:
+        for engine in (first, second, changed):
+            engine.dispose()
+
+
+def test_an_in_memory_database_cannot_be_backed_up(tmp_path: Path) -> None:
+    engine = make_engine("sqlite://")
+    try:
+        with pytest.raises(BackupError, match="in-memory"):
+            backup(engine, tmp_path / "x.backup")
+    finally:
+        engine.dispose()
+
+
+FAKE_TOOL = """#!/bin/sh
+printf '%s\\n' "$@" > "{log}.args"
+printf '%s' "$PGPASSWORD" > "{log}.password"
+{ending}
+"""
+
+
+def fake_tool(folder: Path, name: str, ending: str = "exit 0") -> Path:
+    """A stand-in for a PostgreSQL client program that records how it was called."""
+    log = folder / name
+    tool = folder / "bin" / name
+    tool.parent.mkdir(exist_ok=True)
+    tool.write_text(FAKE_TOOL.format(log=log, ending=ending))
+    tool.chmod(0o755)
+    return log
+
+
+def dump_with_password(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Run ``backup`` against a fake pg_dump for a URL with a password; its arguments."""
+    fake_tool(tmp_path, "pg_dump")
+    monkeypatch.setenv("PATH", str(tmp_path / "bin"))
+    engine = make_engine("postgresql://ann:s3cret@db.example:5433/fireline")
+    backup(engine, tmp_path / "out" / "fireline.backup")  # no server is reached
+    return (tmp_path / "pg_dump.args").read_text().splitlines()
+
+
+def test_pg_dump_is_called_with_a_custom_archive_and_the_password_in_its_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    args = dump_with_password(tmp_path, monkeypatch)
+    assert (tmp_path / "pg_dump.password").read_text() == "s3cret"
+    assert "--format=custom" in args and f"--file={tmp_path / 'out' / 'fireline.backup'}" in args
+    dbname = next(arg for arg in args if arg.startswith("--dbname="))
+    assert dbname.startswith("--dbname=postgresql://ann")  # libpq's scheme, not +psycopg
+    assert dbname.endswith("@db.example:5433/fireline")
+    assert (tmp_path / "out").is_dir()
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="backup._libpq calls URL.set(password=None), which SQLAlchemy reads as 'keep "
+    "the password' (set() ignores None values): the password reaches pg_dump's and "
+    "pg_restore's command line, which `ps` shows, against the module's promise",
+)
+def test_the_password_is_not_on_the_command_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    args = dump_with_password(tmp_path, monkeypatch)
+    assert not any("s3cret" in arg for arg in args)
+
+
+def test_a_failing_client_program_gives_its_first_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fake_tool(tmp_path, "pg_restore", "echo 'pg_restore: error: connection failed' >&2\n"
+              "echo 'detail nobody reads' >&2\nexit 1")  # fmt: skip
+    monkeypatch.setenv("PATH", str(tmp_path / "bin"))
+    archive = tmp_path / "dump.backup"
+    archive.write_bytes(PG_DUMP_MAGIC + b"\x01\x0e\x00")
+    engine = make_engine("postgresql://ann@db.example/fireline")
+    monkeypatch.setattr("fireline.db.backup.is_empty", lambda _engine: True)  # no server
+    with pytest.raises(BackupError) as failed:
+        restore(engine, archive)
+    assert str(failed.value) == "pg_restore failed: pg_restore: error: connection failed"
+    args = (tmp_path / "pg_restore.args").read_text().splitlines()
+    assert "--single-transaction" in args and "--clean" not in args and args[-1] == str(archive)

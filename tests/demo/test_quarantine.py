@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from fireline.auth.scope import system_actor
 from fireline.care.models import Admission
 from fireline.demo.quarantine import PROPOSALS
-from fireline.demo.service import load_demo
+from fireline.demo.service import demo_context, load_demo
 from fireline.diseases import load_profiles
 from fireline.pagination import PageParams
 from fireline.quarantine import duelist, facilities, proposals
@@ -28,7 +28,7 @@ Q = QuarantineOrder
 
 
 def test_the_demo_holds_follows_isolates_admits_and_zones(session: Session) -> None:
-    load_demo(session, cases=1500, seed=1, today=TODAY)
+    load_demo(session, demo_context(TODAY), cases=1500, seed=1)
     actor = system_actor()
     contacts = select(func.count()).where(Q.contact_id.is_not(None))
     assert session.scalar(contacts.where(Q.disease.is_(None))) == 0

@@ -21,7 +21,8 @@ def test_a_zip_bomb_is_refused_within_5_s_before_inflating() -> None:
         read_table(data, "cases.xlsx")
     assert time.perf_counter() - started < 5
     assert refused.value.message == TOO_BIG_UNPACKED
-    assert refused.value.values["unpacked"] == 200 and refused.value.values["ratio"] > 100
+    ratio = refused.value.values["ratio"]
+    assert refused.value.values["unpacked"] == 200 and isinstance(ratio, int) and ratio > 100
 
 
 def test_the_unpacked_size_limit_holds_at_a_modest_ratio() -> None:

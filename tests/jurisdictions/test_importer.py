@@ -24,9 +24,8 @@ def _count(session: Session) -> int:
 def test_bundled_province_loads_with_its_tree(session: Session) -> None:
     report = import_jurisdictions(session, system_actor(), bundled_divisions())
     assert report.created == 102
-    levels = dict(
-        session.execute(select(Jurisdiction.level, func.count()).group_by(Jurisdiction.level)).all()
-    )
+    by_level = select(Jurisdiction.level, func.count()).group_by(Jurisdiction.level)
+    levels = dict(session.execute(by_level).tuples().all())
     assert levels == {"province": 1, "city": 11, "county": 90}
     shangcheng = session.scalars(select(Jurisdiction).where(Jurisdiction.code == "330102")).one()
     assert shangcheng.path == "/330000/330100/330102/" and shangcheng.name_zh == "上城区"

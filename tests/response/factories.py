@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 from sqlalchemy.orm import Session
 
+from fireline.auth.scope import Actor
+from fireline.clock import FrozenClock
+from fireline.context import Context
 from fireline.lab.models import Sample
 from fireline.people.models import Person
 from fireline.places.models import Jurisdiction
 from fireline.quarantine.models import QuarantineOrder
 from fireline.response.settings import ResponseSettings
+from fireline.settings import Settings
 from fireline.surveillance.models import Case
 from fireline.tracing.models import Contact
 from tests.people.factories import make_person
@@ -22,6 +28,12 @@ T0 = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
 def settings(**overrides: object) -> ResponseSettings:
     values: dict[str, object] = {"webhook_url": None, "smtp_host": None, **overrides}
     return ResponseSettings(**values)  # type: ignore[arg-type]
+
+
+def context_at(moment: datetime, actor: Actor | None = None) -> Context:
+    """The context of ``actor`` (default: the system) with the clock standing at ``moment``."""
+    system = Context.for_system(Settings(), FrozenClock(moment))
+    return system if actor is None else replace(system, actor=actor)
 
 
 def add_case(
@@ -145,3 +157,23 @@ def open_overdue_response(session: Session, place: Jurisdiction) -> dict[str, in
     note = session.scalars(select(ResponseNotification)).first()
     assert note is not None
     return {"response_id": note.response_id, "task_id": note.task_id, "notification_id": note.id}
+
+
+def two_counties(session: Session) -> dict[str, Any]:
+    """A confirmed case in C1A and one in C2A, swept at T0 and 3 hours later: each county's
+    2-hour tasks are overdue and escalated to its city. Returns the tree and the responses
+    by county code."""
+    from sqlalchemy import select
+
+    from fireline.diseases import load_profiles
+    from fireline.response.models import Response
+    from fireline.response.service import sweep
+    from tests.places.factories import small_tree
+
+    tree = small_tree(session)
+    cases = {code: add_case(session, tree[code]) for code in ("C1A", "C2A")}
+    for moment in (T0, T0 + timedelta(hours=3)):
+        sweep(session, moment, profiles=load_profiles(), settings=settings())
+    session.commit()
+    by_case = {r.case_id: r.id for r in session.scalars(select(Response))}
+    return {"tree": tree, **{code: by_case[case.id] for code, case in cases.items()}}

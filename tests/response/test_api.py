@@ -83,9 +83,13 @@ def test_detail_board_and_completion(api: TestClient, world: dict[str, Any]) -> 
     stale = api.post(url, json={"version": task["version"]}, headers=headers)
     assert stale.status_code == 409
     timeline = api.get(f"/api/v1/responses/{world['own']}/timeline", headers=headers).json()
-    assert [e["kind"] for e in timeline][:1] == ["opened"] and "completed" in {
-        e["kind"] for e in timeline
+    entries = timeline["items"]
+    assert [e["kind"] for e in entries][:1] == ["opened"] and "completed" in {
+        e["kind"] for e in entries
     }
+    assert timeline["total"] == len(entries) and timeline["next_offset"] is None
+    first = api.get(f"/api/v1/responses/{world['own']}/timeline?limit=1", headers=headers).json()
+    assert first["items"] == entries[:1] and first["next_offset"] == 1
 
 
 def test_board_filters_out_of_range_are_refused_or_match_nothing(
@@ -156,3 +160,23 @@ def test_league_table_json_csv_xlsx(api: TestClient, world: dict[str, Any]) -> N
     )
     assert xlsx.content[:2] == b"PK"
     assert api.get("/api/v1/responses/league?jurisdiction=C2", headers=headers).status_code == 404
+
+
+def test_the_lists_answer_with_the_page_envelope(
+    api: TestClient, world: dict[str, Any], session: Session
+) -> None:
+    sweep(session, T0 + timedelta(hours=3), profiles=load_profiles(), settings=settings())
+    session.commit()  # the overdue tasks are escalated to the cities
+    county, city = bearer(api, "county"), bearer(api, "city")
+    listed = api.get("/api/v1/responses?status=open&sort=opened&order=asc", headers=county)
+    assert listed.status_code == 200, listed.text
+    body = listed.json()
+    assert set(body) == {"items", "total", "limit", "offset", "next_offset"}
+    assert body["total"] == 1 and body["next_offset"] is None
+    assert (body["items"][0]["open_tasks"], body["items"][0]["overdue_tasks"]) == (8, 2)
+    assert api.get("/api/v1/responses?status=closed", headers=county).json()["total"] == 0
+    notes = api.get("/api/v1/responses/notifications?unread=true", headers=city).json()
+    assert notes["total"] == 2 and {n["response_id"] for n in notes["items"]} == {world["own"]}
+    assert api.get("/api/v1/responses/notifications", headers=county).json()["total"] == 0
+    first = api.get("/api/v1/responses/notifications?limit=1", headers=city).json()
+    assert len(first["items"]) == 1 and first["next_offset"] == 1

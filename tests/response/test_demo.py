@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from fireline.demo.service import SEED_COUNTY, load_demo
+from fireline.demo.service import SEED_COUNTY, demo_context, load_demo
 from fireline.places.models import Jurisdiction
 from fireline.response.demo import HISTORY_HOURS, LATE_DAYS
 from fireline.response.lights import utc
@@ -21,7 +21,7 @@ T = ResponseTask
 
 
 def test_the_demo_has_history_fresh_work_and_late_counties(session: Session) -> None:
-    load_demo(session, cases=600, seed=1, today=TODAY)
+    load_demo(session, demo_context(TODAY), cases=600, seed=1)
     entered = session.execute(select(Case.created_at, Case.date_reporting)).all()
     assert all(utc(at) <= NOW and utc(at).date() >= day - timedelta(days=1) for at, day in entered)
     done_late = select(func.count()).where(T.status == "done", T.completed_at > T.due_at)

@@ -11,9 +11,10 @@ from openpyxl import load_workbook
 from sqlalchemy.orm import Session
 
 from fireline.diseases import load_profiles
+from fireline.errors import NotFound, Problem
 from fireline.places.models import Jurisdiction
 from fireline.response.export import to_csv, to_xlsx
-from fireline.response.league import LeagueRow, league_table
+from fireline.response.league import LeagueRow, deeper_levels, league_of, league_table
 from fireline.response.service import sweep
 from tests.people.factories import make_person
 from tests.places.factories import small_tree
@@ -22,6 +23,7 @@ from tests.response.factories import (
     add_contact,
     add_order,
     add_sample,
+    context_at,
     quarantine,
     settings,
 )
@@ -170,3 +172,23 @@ def test_a_proposed_order_is_no_quarantine_in_the_shares(
     values = _values(rows["C1A"])
     assert values["contacts_quarantined_24h"] == share * 2
     assert values["cases_in_quarantine"] == share
+
+
+def test_league_of_defaults_to_the_last_week_of_the_contexts_own_place(session: Session) -> None:
+    tree = small_tree(session)
+    city = context_at(NOW).within(tree["C1"])
+    found = league_of(session, city, 0.8)
+    assert found.place.code == "C1" and found.end == date(2026, 3, 10)  # today in Shanghai
+    assert found.start == date(2026, 3, 4) and {r.code for r in found.rows} == {"C1A", "C1B"}
+    with pytest.raises(NotFound):
+        league_of(session, city, 0.8, code="C2")
+    with pytest.raises(Problem):
+        league_of(session, city, 0.8, start=END, end=START)
+
+
+def test_deeper_levels_are_those_below_the_children(session: Session) -> None:
+    tree = small_tree(session)
+    assert deeper_levels(session, context_at(NOW), tree["P"]) == ["county"]
+    assert deeper_levels(session, context_at(NOW), tree["C1"]) == []
+    with pytest.raises(NotFound):
+        deeper_levels(session, context_at(NOW).within(tree["C1"]), tree["P"])

@@ -7,14 +7,13 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from fireline.auth.scope import system_actor
 from fireline.diseases import load_profiles
 from fireline.response.board import BoardFilter, board
 from fireline.response.lights import all_lights
 from fireline.response.models import ResponseNotification
 from fireline.response.service import sweep
 from tests.places.factories import small_tree
-from tests.response.factories import T0, add_case, settings
+from tests.response.factories import T0, add_case, context_at, settings
 
 
 def _at(hours: float) -> datetime:
@@ -22,12 +21,12 @@ def _at(hours: float) -> datetime:
 
 
 def _light(session: Session, code: str, hours: float, playbook_id: str) -> str:
-    found = board(session, system_actor(), code, _at(hours), settings(), BoardFilter())
+    found = board(session, context_at(_at(hours)), code, settings(), BoardFilter())
     return next(t.light for t in found.tasks if t.playbook_id == playbook_id)
 
 
 def _board_ids(session: Session, code: str, hours: float) -> set[str]:
-    found = board(session, system_actor(), code, _at(hours), settings(), BoardFilter())
+    found = board(session, context_at(_at(hours)), code, settings(), BoardFilter())
     return {t.playbook_id for t in found.tasks}
 
 
@@ -53,7 +52,7 @@ def test_overdue_tasks_reach_the_parent_then_the_grandparent(session: Session) -
     assert _board_ids(session, "P", 26) == {"isolate", "notify"}
     assert "interview" in _board_ids(session, "C1", 24)
     assert _board_ids(session, "C2", 100) == set()
-    counts = board(session, system_actor(), "C1A", _at(3), config, BoardFilter()).counts
+    counts = board(session, context_at(_at(3)), "C1A", config, BoardFilter()).counts
     assert counts == {"red": 2, "green": 6}
 
 

@@ -7,14 +7,13 @@ from datetime import date, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from fireline.auth.scope import system_actor
 from fireline.diseases import load_profiles
 from fireline.response.board import complete_task
 from fireline.response.metrics import Timeline, as_date, seven_one_seven
 from fireline.response.models import Response, ResponseTask
 from fireline.response.service import metrics, sweep
 from tests.places.factories import small_tree
-from tests.response.factories import T0, add_case, add_sample, settings
+from tests.response.factories import T0, add_case, add_sample, context_at, settings
 
 D = date(2026, 3, 1)
 
@@ -54,13 +53,12 @@ def test_a_response_timeline_from_its_records(session: Session) -> None:
     profiles = load_profiles()
     sweep(session, T0, profiles=profiles, settings=settings())
     response = session.scalars(select(Response)).one()
-    actor = system_actor()
     for i, task in enumerate(session.scalars(select(ResponseTask).order_by(ResponseTask.id))):
         finished = T0 + (
             timedelta(hours=1) if task.type == "notify_authority" else timedelta(days=3, hours=i)
         )
-        complete_task(session, actor, task.id, version=task.version, note=None, now=finished)
-    timeline, intervals = metrics(session, actor, response.id, T0 + timedelta(days=10))
+        complete_task(session, context_at(finished), task.id, version=task.version, note=None)
+    timeline, intervals = metrics(session, context_at(T0 + timedelta(days=10)), response.id)
     assert timeline == Timeline(
         date(2026, 2, 24), date(2026, 2, 27), date(2026, 3, 2), date(2026, 3, 5)
     )
@@ -77,7 +75,7 @@ def test_dates_set_by_hand_win(session: Session) -> None:
     sweep(session, T0, profiles=load_profiles(), settings=settings())
     response = session.scalars(select(Response)).one()
     response.emergence_date, response.detection_date = date(2026, 2, 20), date(2026, 2, 28)
-    timeline, intervals = metrics(session, system_actor(), response.id, T0)
+    timeline, intervals = metrics(session, context_at(T0), response.id)
     assert (timeline.emergence, timeline.detection) == (date(2026, 2, 20), date(2026, 2, 28))
     assert (intervals[0].days, intervals[0].met) == (8, False)
     assert intervals[2].met is None

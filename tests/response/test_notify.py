@@ -122,5 +122,5 @@ def test_a_delivery_killed_before_its_commit_resends_under_the_same_key(
             notes = session.scalars(select(ResponseNotification)).all()
             assert len(notes) == 2 and all(n.webhook_at is not None for n in notes)
     assert len(handler.received) == 4  # sent, killed before the commit, sent again
-    assert sorted(set(handler.keys)) == sorted(f"fireline-notification-{n.id}" for n in notes)
+    assert set(handler.keys) == {f"fireline-notification-{n.id}" for n in notes}
     assert {m["notification_id"] for m in handler.received} == {n.id for n in notes}

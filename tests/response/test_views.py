@@ -216,6 +216,8 @@ def test_responses_list(web: TestClient, world: dict[str, Any]) -> None:
     assert f'href="/response/{world["other"]}"' not in html
     assert "共 1 起应急响应" in zh(web, "/response/list")
     assert "No responses here yet." in web.get("/response/list?status=closed").text
+    assert "No responses here yet." in web.get("/response/list?j=C1B").text  # the chosen county
+    assert f'href="/response/{world["own"]}"' in web.get("/response/list?j=C1A&status=all").text
 
 
 def test_league_page_and_downloads(web: TestClient, world: dict[str, Any]) -> None:

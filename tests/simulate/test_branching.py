@@ -3,9 +3,9 @@ from __future__ import annotations
 import numpy as np
 
 from fireline.simulate import branching
-from fireline.simulate.geography import from_table, movement_kernel
+from fireline.simulate.geography import from_table
 from fireline.simulate.params import DiseaseParams
-from tests.simulate.trees import province, small_tree
+from tests.simulate.trees import small_tree
 
 
 def test_expected_size_grows_with_later_control() -> None:
@@ -39,14 +39,3 @@ def test_infectors_come_first_with_a_serial_interval_of_a_day_or_more() -> None:
     assert (days[child] >= days[tree.parent[child]] + 1).all()
 
 
-def test_kernel_rows_are_probabilities_that_favour_home_and_city() -> None:
-    geography = from_table(province(), "330102")
-    kernel = movement_kernel(geography.population, geography.lat, geography.lon,
-                             geography.parents)
-    assert np.allclose(kernel.sum(axis=1), 1.0)
-    home = geography.seed_index
-    same_city = [i for i, p in enumerate(geography.parents) if p == "330100" and i != home]
-    other = [i for i, p in enumerate(geography.parents) if p != "330100"]
-    assert kernel[home, same_city].sum() > kernel[home, other].sum()
-    drawn = geography.move(np.full(10_000, home), np.random.default_rng(2))
-    assert drawn.min() >= 0 and drawn.max() < geography.size

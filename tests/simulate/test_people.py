@@ -9,7 +9,8 @@ from fireline.simulate.people import ID_CHECK, ID_WEIGHTS, national_ids
 
 
 def _check_character(first17: str) -> str:
-    return ID_CHECK[sum(int(d) * w for d, w in zip(first17, ID_WEIGHTS, strict=True)) % 11]
+    weighted = sum(int(d) * int(w) for d, w in zip(first17, ID_WEIGHTS, strict=True))
+    return ID_CHECK[weighted % 11]
 
 
 def test_national_ids_are_well_formed_and_clearly_fake(outbreak: Outbreak) -> None:

@@ -7,13 +7,13 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from fireline.demo.service import load_demo
+from fireline.demo.service import demo_context, load_demo
 from fireline.quarantine.models import QuarantineOrder
 from fireline.testing.pooling.models import Pool, PoolResult, RetestOrder, ScreeningCampaign
 
 
 def test_the_demo_screens_the_seed_county(session: Session) -> None:
-    load_demo(session, cases=200, seed=3, today=date(2026, 11, 28))
+    load_demo(session, demo_context(date(2026, 11, 28)), cases=200, seed=3)
     campaign = session.scalars(select(ScreeningCampaign)).one()
     assert campaign.pool_size == 10 and campaign.chosen_by == "optimum"
     pools = session.scalar(select(func.count(Pool.id))) or 0

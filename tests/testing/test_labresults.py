@@ -76,7 +76,9 @@ def test_every_list_read_is_audited_with_the_persons_named(session: Session, tre
     event = session.scalars(select(AuditEvent).order_by(AuditEvent.id.desc())).first()
     assert event is not None and (event.action, event.entity) == ("read", "lab_result")
     assert sorted(event.entity_ids) == sorted(r.result.id for r in rows)
-    assert sorted(event.detail["persons"]) == sorted(r.person.id for r in rows if r.person)
+    persons = event.detail["persons"]
+    assert isinstance(persons, list)
+    assert sorted(persons) == sorted(r.person.id for r in rows if r.person)
 
 
 def test_one_result_is_read_in_scope_only(session: Session, tree: Any) -> None:

@@ -60,7 +60,8 @@ def test_samples_name_persons_so_a_viewer_may_not_list_them_and_reads_are_audite
     assert total == 3 and len(rows) == 2
     event = session.scalars(select(AuditEvent).order_by(AuditEvent.id.desc())).first()
     assert event is not None and event.entity == "sample"
-    assert sorted(event.detail["persons"]) == sorted(p.id for _, p in rows)
+    persons = event.detail["persons"]
+    assert isinstance(persons, list) and sorted(persons) == sorted(p.id for _, p in rows)
 
 
 def test_the_api_lists_samples_and_turnaround_in_the_envelope(

@@ -82,7 +82,11 @@ def test_a_worker_that_fires_late_does_not_run_the_slot_again(
     clock = FrozenClock(T0)
 
     def work(tag: str) -> Callable[[JobContext], str]:
-        return lambda _: calls.append(tag) or tag
+        def record(_: JobContext) -> str:
+            calls.append(tag)
+            return tag
+
+        return record
 
     first, second = context(engine, clock=clock), context(second_engine, clock=clock)
     assert run_job(job, work("a"), first, period=MINUTE).status == "succeeded"

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from fireline.auth.scope import system_actor
 from fireline.clock import FrozenClock
+from fireline.diseases.loader import shipped_profile_dir
+from fireline.response.models import Response
 from fireline.surveillance.signals.models import Alert
 from fireline.worker.scheduler import (
     JOBS,
@@ -17,11 +21,16 @@ from fireline.worker.scheduler import (
     find,
     local_today,
     period,
+    response_sweep,
+    retention_purge,
     trigger,
 )
 from tests.places.factories import small_tree
+from tests.response.factories import add_case
+from tests.retention.factories import NOW as RETENTION_NOW
+from tests.retention.factories import retention_world
 from tests.surveillance.signals.factories import add_daily_cases
-from tests.worker.factories import context
+from tests.worker.factories import T0, context
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -87,3 +96,43 @@ def test_daily_signals_run_for_the_local_day(
     summary = daily_signals(context(engine, sessions, evening))
     assert summary.endswith("alerts") and not summary.endswith(" 0 alerts")
     assert set(session.scalars(select(Alert.signal_date))) == {end}
+
+
+def test_the_jobs_context_is_the_workers_clock_settings_and_profiles(
+    engine: Engine, tmp_path: Path
+) -> None:
+    _shorter_covid19_retention(tmp_path)
+    jobs = context(engine, clock=FrozenClock(T0), disease_dir=tmp_path)
+    built = jobs.context()
+    assert built.now() == T0 and built.actor == system_actor()
+    assert built.settings.disease_dir == tmp_path
+    assert built.profiles["covid19"].retention is not None
+    assert built.profiles["covid19"].retention.contact_identifiers_days == 5
+
+
+def test_the_retention_purge_runs_at_the_workers_clock_with_the_deployments_rules(
+    engine: Engine, session: Session, sessions: sessionmaker[Session], tmp_path: Path
+) -> None:
+    """The deployment keeps covid19 contacts 5 days: the contact closed 10 days ago is due
+    too, on the worker's (frozen) day, not the server's."""
+    _shorter_covid19_retention(tmp_path)
+    retention_world(session)
+    jobs = context(engine, sessions, FrozenClock(RETENTION_NOW), disease_dir=tmp_path)
+    assert retention_purge(jobs) == "3 contacts due, 3 pseudonymised"
+
+
+def test_the_response_sweep_runs_at_the_workers_clock(
+    engine: Engine, session: Session, sessions: sessionmaker[Session]
+) -> None:
+    add_case(session, small_tree(session)["C1A"])
+    session.commit()
+    assert response_sweep(context(engine, sessions, FrozenClock(T0))).startswith(
+        "1 responses opened")  # fmt: skip
+    opened = session.scalars(select(Response.opened_at)).one()
+    assert opened.replace(tzinfo=UTC) == T0
+
+
+def _shorter_covid19_retention(folder: Path) -> None:
+    shipped = (shipped_profile_dir() / "covid19.yaml").read_text(encoding="utf-8")
+    shorter = shipped.replace("contact_identifiers_days: 28", "contact_identifiers_days: 5")
+    (folder / "covid19.yaml").write_text(shorter, encoding="utf-8")

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Annotated
+from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Request, status
+from fastapi import APIRouter, Depends, Query, Request, status
 from fastapi.responses import JSONResponse
 
 from fireline.auth import audit, tokens
@@ -19,20 +19,42 @@ from fireline.auth.schemas import (
     UserCreate,
     UserRead,
 )
+from fireline.auth.scope import Actor
 from fireline.auth.service import (
     LogInCheck,
     check_log_in,
     create_user,
+    find_users,
     issue_token,
-    list_users,
     record_log_in,
 )
 from fireline.bounds import Id
-from fireline.db.deps import DbSession, ReadSession
+from fireline.db.deps import DbSession, ReadSession, Session
 from fireline.errors import Problem, problem_response
-from fireline.pagination import Page, PageParams, make_page, page_params
+from fireline.listing import ListQuery
+from fireline.pagination import MAX_LIMIT, Page, PageParams, make_page, page_params
 
 router = APIRouter(tags=["auth"])
+
+
+def list_query(
+    request: Request,
+    q: Annotated[str, Query(max_length=100, description="Search text")] = "",
+    sort: Annotated[str, Query(max_length=40, description="Sort key")] = "",
+    order: Annotated[Literal["asc", "desc"], Query(description="Sort order")] = "desc",
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Items per page")] = 50,
+    offset: Annotated[int, Query(ge=0, le=2**63 - 1, description="Items to skip")] = 0,
+) -> ListQuery:
+    """``web.deps.ApiListQuery``, which this package lies below (the layers in
+    ``.importlinter``): the same search, sort and page; the filters are the route's
+    other query parameters."""
+    reserved = {"q", "sort", "order", "limit", "offset"}
+    filters = {k: v for k, v in request.query_params.items() if k not in reserved}
+    return ListQuery(filters=filters, q=q, sort=sort, descending=order == "desc",
+                     limit=limit, offset=offset)  # fmt: skip
+
+
+ApiListQuery = Annotated[ListQuery, Depends(list_query)]
 
 
 def user_read(user: User) -> UserRead:
@@ -81,18 +103,30 @@ def create_token(
     return TokenRead(access_token=issued.token, expires_at=issued.expires_at)
 
 
-@router.get("/auth/tokens", response_model=list[TokenInfo])
-def read_my_tokens(actor: ApiActor, session: DbSession) -> list[TokenInfo]:
-    """Your page sessions and API tokens (their values are never stored or shown)."""
+def _tokens_page(session: Session, actor: Actor, user_id: int,
+                 query: ListQuery) -> Page[TokenInfo]:  # fmt: skip
+    found, total = tokens.find_tokens(session, actor, user_id, query)
+    return make_page([TokenInfo.model_validate(t) for t in found], total, query)
+
+
+@router.get("/auth/tokens", response_model=Page[TokenInfo])
+def read_my_tokens(
+    actor: ApiActor, session: DbSession, query: ApiListQuery,
+    kind: Literal["session", "api"] | None = None,
+) -> Page[TokenInfo]:  # fmt: skip
+    """Your page sessions and API tokens, newest first (sort: ``created``, ``expires``);
+    their values are never stored or shown."""
     assert actor.user_id is not None
-    found = tokens.list_tokens(session, actor, actor.user_id)
-    return [TokenInfo.model_validate(t) for t in found]
+    return _tokens_page(session, actor, actor.user_id, query)
 
 
-@router.get("/users/{user_id:int}/tokens", response_model=list[TokenInfo])
-def read_user_tokens(user_id: Id, actor: ApiActor, session: DbSession) -> list[TokenInfo]:
+@router.get("/users/{user_id:int}/tokens", response_model=Page[TokenInfo])
+def read_user_tokens(
+    user_id: Id, actor: ApiActor, session: DbSession, query: ApiListQuery,
+    kind: Literal["session", "api"] | None = None,
+) -> Page[TokenInfo]:  # fmt: skip
     """A user's sessions and tokens (administrators, for users in their subtree)."""
-    return [TokenInfo.model_validate(t) for t in tokens.list_tokens(session, actor, user_id)]
+    return _tokens_page(session, actor, user_id, query)
 
 
 @router.delete("/auth/tokens/{token_id:int}", status_code=status.HTTP_204_NO_CONTENT)
@@ -107,10 +141,15 @@ def read_me(actor: ApiActor, session: DbSession) -> UserRead:
     return user_read(user)
 
 
-@router.get("/users", response_model=list[UserRead])
-def read_users(actor: ApiActor, session: DbSession) -> list[UserRead]:
-    """Users whose home jurisdiction is in your subtree (administrators only)."""
-    return [user_read(u) for u in list_users(session, actor)]
+@router.get("/users", response_model=Page[UserRead])
+def read_users(
+    actor: ApiActor, session: DbSession, query: ApiListQuery,
+    role: str | None = None, active: bool | None = None,
+) -> Page[UserRead]:  # fmt: skip
+    """Users whose home jurisdiction is in your subtree (administrators only), newest
+    first (sort: ``created``, ``username``, ``role``; ``q``: user or full name)."""
+    found, total = find_users(session, actor, query)
+    return make_page([user_read(u) for u in found], total, query)
 
 
 @router.post("/users", response_model=UserRead, status_code=status.HTTP_201_CREATED)

@@ -7,8 +7,9 @@ import math
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Final
 
-from sqlalchemy import delete, select
+from sqlalchemy import ColumnElement, delete, func, select
 from sqlalchemy.orm import Session
 
 from fireline.auth import audit, throttle
@@ -17,6 +18,7 @@ from fireline.auth.passwords import dummy_hash, hash_password, hashing_slot, ver
 from fireline.auth.roles import ROLE_NAMES
 from fireline.auth.scope import Actor
 from fireline.errors import Conflict, Problem
+from fireline.listing import ListQuery, ListSpec, every_row, search_filter_sort_paginate
 
 
 class InvalidCredentials(Problem):
@@ -226,7 +228,44 @@ def revoke_token(session: Session, token: str) -> None:
     session.execute(delete(AuthToken).where(AuthToken.token_hash == _digest(token)))
 
 
-def list_users(session: Session, actor: Actor) -> list[User]:
+def _role(text: str) -> ColumnElement[bool] | None:
+    return User.role == text if text in ROLE_NAMES else None
+
+
+def _active(text: str) -> ColumnElement[bool] | None:
+    """``active=true`` or ``false`` (also 1/0, yes/no); anything else lists both."""
+    value = {"true": True, "1": True, "yes": True, "false": False, "0": False, "no": False}
+    wanted = value.get(text.lower())
+    return None if wanted is None else User.is_active.is_(wanted)
+
+
+def _search_users(text: str) -> list[ColumnElement[bool]]:
+    words = text.lower()
+    return [func.lower(User.username).contains(words, autoescape=True),
+            func.lower(User.full_name).contains(words, autoescape=True)]  # fmt: skip
+
+
+USERS: Final = ListSpec(
+    sorts={"username": (User.username,), "created": (User.created_at, User.id),
+           "role": (User.role, User.username)},
+    default_sort="created",
+    filters={"role": _role, "active": _active},
+    search=_search_users,
+)
+
+
+def find_users(session: Session, actor: Actor, query: ListQuery) -> tuple[list[User], int]:
+    """One page of the users whose home jurisdiction is in the actor's subtree (newest
+    first unless sorted otherwise; ``q`` searches user names and full names), and the
+    total."""
     actor.require("users:manage")
-    statement = actor.restrict(select(User).order_by(User.username), User)
-    return list(session.scalars(statement))
+    statement = actor.restrict(select(User), User)
+    return search_filter_sort_paginate(session, statement, USERS, query)
+
+
+def list_users(session: Session, actor: Actor) -> list[User]:
+    """Every user in the actor's subtree by user name (the ``fireline users list`` command)."""
+    actor.require("users:manage")
+    statement = actor.restrict(select(User), User)
+    by_name = ListQuery(sort="username", descending=False)
+    return [user for (user,) in every_row(session, statement, USERS, by_name)]

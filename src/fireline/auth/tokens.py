@@ -4,13 +4,18 @@ whose subtree holds the holder's jurisdiction (OWASP Session Management Cheat Sh
 
 from __future__ import annotations
 
-from sqlalchemy import delete, select
+from typing import Final
+
+from sqlalchemy import ColumnElement, delete, select
 from sqlalchemy.orm import Session
 
 from fireline.auth import audit
 from fireline.auth.models import AuthToken, User
 from fireline.auth.scope import Actor
 from fireline.errors import NotFound
+from fireline.listing import ListQuery, ListSpec, every_row, search_filter_sort_paginate
+
+KINDS: Final = ("session", "api")
 
 
 def _held_by(session: Session, actor: Actor, user_id: int) -> User:
@@ -23,15 +28,33 @@ def _held_by(session: Session, actor: Actor, user_id: int) -> User:
     return user
 
 
-def list_tokens(session: Session, actor: Actor, user_id: int) -> list[AuthToken]:
-    """The live and expired tokens of a user, newest first (never their values)."""
+def _kind(text: str) -> ColumnElement[bool] | None:
+    return AuthToken.kind == text if text in KINDS else None
+
+
+TOKENS: Final = ListSpec(
+    sorts={"created": (AuthToken.created_at, AuthToken.id),
+           "expires": (AuthToken.expires_at, AuthToken.id)},
+    default_sort="created",
+    filters={"kind": _kind},
+)
+
+
+def find_tokens(
+    session: Session, actor: Actor, user_id: int, query: ListQuery
+) -> tuple[list[AuthToken], int]:
+    """One page of the live and expired tokens of a user (newest first unless sorted
+    otherwise; never their values), and the total."""
     _held_by(session, actor, user_id)
-    statement = (
-        select(AuthToken)
-        .where(AuthToken.user_id == user_id)
-        .order_by(AuthToken.created_at.desc(), AuthToken.id.desc())
-    )
-    return list(session.scalars(statement))
+    statement = select(AuthToken).where(AuthToken.user_id == user_id)
+    return search_filter_sort_paginate(session, statement, TOKENS, query)
+
+
+def list_tokens(session: Session, actor: Actor, user_id: int) -> list[AuthToken]:
+    """Every token of a user, newest first (the account page lists them all)."""
+    _held_by(session, actor, user_id)
+    statement = select(AuthToken).where(AuthToken.user_id == user_id)
+    return [token for (token,) in every_row(session, statement, TOKENS, ListQuery())]
 
 
 def revoke(session: Session, actor: Actor, token_id: int) -> AuthToken:

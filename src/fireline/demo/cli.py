@@ -42,8 +42,10 @@ def demo(
     host: str = typer.Option("127.0.0.1", help="Address to listen on"),
     port: int = typer.Option(8000, help="Port to listen on"),
 ) -> None:
-    """Load the demo province, logins and an outbreak ending today; then serve it and run
-    its jobs (a `fireline worker` beside the server)."""
+    """Load the demo province, logins and an outbreak ending today; serve it with a worker.
+
+    The server and a `fireline worker` beside it run until Ctrl-C, as in production."""
+    from fireline.context import Context
     from fireline.demo.service import load_demo
 
     _check_cases(cases)
@@ -51,7 +53,9 @@ def demo(
     engine = _migrated(settings)
     with progress_bar("loading the demo") as step, transaction(session_factory(engine)) as session:
         step("importing the province")
-        report = load_demo(session, cases=cases, seed=seed, reset=reset)
+        # The server and its worker run on the system clock: the demo is dated by it too.
+        context = Context.for_command(settings)
+        report = load_demo(session, context, cases=cases, seed=seed, reset=reset)
     if report.loaded:
         out.print(f"demo loaded: {report.rows.get('cases', 0):,} cases from {report.start} "
                   f"to {report.as_of}")
@@ -117,11 +121,13 @@ def _run(
     jurisdictions: pa.Table, cases: int, seed: int, seed_county: str | None, start: date | None,
     step: Callable[[str], None],
 ) -> Outbreak:
+    from fireline.context import Context
     from fireline.simulate import GeographyError, simulate
 
+    today = Context.for_command(Settings()).today()  # in the province, as the server sees it
     try:
         return simulate(jurisdictions, cases, seed=seed, seed_county=seed_county, start=start,
-                        end=None if start else date.today(), progress=step)
+                        end=None if start else today, progress=step)
     except (GeographyError, ValueError) as exc:
         fail(str(exc))
 

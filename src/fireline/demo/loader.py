@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time
 from typing import Any
 
 import numpy as np
@@ -48,8 +48,14 @@ class UnknownJurisdictions(ValueError):
     """The outbreak names jurisdiction codes the database does not have."""
 
 
-def load_outbreak(target: Session | Connection, outbreak: Outbreak) -> dict[str, int]:
-    """Insert every table of ``outbreak``; returns rows written per table. Does not commit."""
+def load_outbreak(
+    target: Session | Connection, outbreak: Outbreak, now: datetime | None = None
+) -> dict[str, int]:
+    """Insert every table of ``outbreak``; returns rows written per table. Does not commit.
+
+    ``now`` stamps the columns the simulator leaves to the database (created, updated):
+    the caller's clock; by default, the last day of the outbreak at 16:00 in the province,
+    so that nothing loaded lies in the future of the data."""
     if isinstance(target, Session):
         target.flush()
         connection = target.connection()
@@ -58,7 +64,7 @@ def load_outbreak(target: Session | Connection, outbreak: Outbreak) -> dict[str,
     rows = connection.execute(select(Jurisdiction.code, Jurisdiction.id))
     jurisdictions = {code: jurisdiction_id for code, jurisdiction_id in rows}
     offsets = {name: _max_id(connection, name) for name in TABLES}
-    now = datetime.now(UTC)
+    now = now or datetime.combine(outbreak.as_of, time(8), UTC)
     written: dict[str, int] = {}
     for name, table in outbreak.tables().items():
         prepared = prepare(name, table, offsets, jurisdictions, now)
@@ -92,7 +98,7 @@ def prepare(
     index = table.column_names.index("jurisdiction_code")
     table = table.set_column(index, "jurisdiction_id",
                              _jurisdiction_ids(table.column(index), jurisdictions))
-    return _complete(name, table, now)
+    return _complete(name, _not_after(table, now), now)
 
 
 def _shift(table: pa.Table, column: str, offset: int) -> pa.Table:
@@ -109,6 +115,17 @@ def _jurisdiction_ids(codes: pa.ChunkedArray, known: dict[str, int]) -> pa.Array
         missing = pc.filter(codes.cast(pa.string()), pc.is_null(position))[0].as_py()
         raise UnknownJurisdictions(f"jurisdiction {missing} is not in the database")
     return pa.array(list(known.values()), type=pa.int64()).take(position)
+
+
+def _not_after(table: pa.Table, now: datetime) -> pa.Table:
+    """Instants the simulator drew later on its last day than ``now`` are moved to
+    ``now``: a check-in or a result the users see never lies in their future."""
+    for index, field in enumerate(table.schema):
+        if pa.types.is_timestamp(field.type) and field.type.tz is not None:
+            column, limit = table.column(index), pa.scalar(now, type=field.type)
+            later = pc.fill_null(pc.greater(column, limit), False)
+            table = table.set_column(index, field.name, pc.if_else(later, limit, column))
+    return table
 
 
 def _complete(name: str, table: pa.Table, now: datetime) -> pa.Table:

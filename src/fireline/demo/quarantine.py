@@ -30,7 +30,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from fireline.auth.scope import system_actor
-from fireline.diseases.loader import load_profiles
+from fireline.context import Context
 from fireline.diseases.schemas import DiseaseProfile
 from fireline.lab.models import LabResult, Sample
 from fireline.places.models import Jurisdiction, subtree_ids
@@ -228,14 +228,13 @@ def open_facility(session: Session, county: Jurisdiction) -> None:
             )  # fmt: skip
 
 
-def add_isolation_care_zones(session: Session, today: date, county_code: str) -> None:
+def add_isolation_care_zones(session: Session, context: Context, county_code: str) -> None:
     """Everything this module's docstring lists; called once by ``load_demo``."""
     from fireline.care.demo import add_hospitals
     from fireline.zones.demo import add_zones
 
-    now = datetime.now(UTC)
-    profiles = load_profiles()
-    fill_orders(session, profiles)
+    today, now = context.today(), context.now()
+    fill_orders(session, context.profiles)
     county = session.scalars(select(Jurisdiction).where(Jurisdiction.code == county_code)).one()
     leave_proposals(session, county, today)
     add_follow_ups(session, today, now)

@@ -12,13 +12,15 @@ from fireline.auth.models import User
 from fireline.auth.roles import ROLE_NAMES
 from fireline.auth.scope import system_actor
 from fireline.auth.service import create_user
+from fireline.clock import FrozenClock
+from fireline.context import Context
 from fireline.demo import jurisdictions
 from fireline.demo.loader import load_outbreak
 from fireline.demo.quarantine import add_isolation_care_zones
-from fireline.diseases.loader import load_profiles
 from fireline.jurisdictions.importer import bundled_divisions, import_jurisdictions
 from fireline.response.demo import open_demo_responses
 from fireline.response.settings import ResponseSettings
+from fireline.settings import Settings
 from fireline.simulate import Outbreak, simulate
 from fireline.surveillance.signals.service import run_signals
 from fireline.tables import Base
@@ -68,15 +70,26 @@ def empty_data_tables(session: Session) -> None:
             session.execute(delete(table))
 
 
+def demo_context(today: date, settings: Settings | None = None) -> Context:
+    """The system's context on ``today`` at 16:00 in the province: a demo (or a test)
+    as of a fixed day, on a clock that stands still."""
+    clock = FrozenClock(datetime.combine(today, time(8), UTC))
+    return Context.for_system(settings or Settings(), clock)
+
+
 def load_demo(
     session: Session,
+    context: Context,
     *,
     cases: int = 3000,
     seed: int = 1,
     reset: bool = False,
-    today: date | None = None,
 ) -> DemoReport:
-    """Load the demo once; a second call reports it is there and does nothing."""
+    """Load the demo once; a second call reports it is there and does nothing.
+
+    Everything is dated by ``context``'s clock, the one the server and its worker run
+    on, and uses the deployment's disease profiles: the outbreak's last day is today.
+    """
     logins = demo_logins()
     if reset:
         empty_data_tables(session)
@@ -94,22 +107,24 @@ def load_demo(
             jurisdiction_code=login.jurisdiction,
         )
     session.flush()
-    outbreak = demo_outbreak(session, cases=cases, seed=seed, today=today or date.today())
-    rows = load_outbreak(session, outbreak)
-    add_interviews(session)
-    propose_demo_exposures(session)  # after the interviews: listed contacts are skipped
+    today, now = context.today(), context.now()
+    outbreak = demo_outbreak(session, cases=cases, seed=seed, today=today)
+    rows = load_outbreak(session, outbreak, now)
+    add_interviews(session, now)
+    # after the interviews: listed contacts are skipped
+    propose_demo_exposures(session, disease_dir=context.settings.disease_dir, now=now)
     run_recent_signals(session, outbreak.as_of, (outbreak.as_of - outbreak.start).days + 1)
-    add_isolation_care_zones(session, outbreak.as_of, SEED_COUNTY)  # orders, care, zones
+    add_isolation_care_zones(session, context, SEED_COUNTY)  # orders, care, zones
     # The responses a running server would have opened for the confirmed cases, with the
     # work done so far: old tasks closed, fresh ones on the clock, two counties late.
     open_demo_responses(
         session,
-        _clock(today),
-        profiles=load_profiles(),
+        now,
+        profiles=context.profiles,
         settings=ResponseSettings(),
         spare=SEED_COUNTY,
     )
-    add_screening(session, today or date.today())  # after the sweep: retest cases sweep next
+    add_screening(session, today, now)  # after the sweep: retest cases sweep next
     return DemoReport(True, logins, rows, outbreak.start, outbreak.as_of)
 
 
@@ -118,13 +133,6 @@ def run_recent_signals(session: Session, as_of: date, days: int = SIGNAL_DAYS) -
     the outbreak would have, so the alert list has the wave's history."""
     for back in range(days - 1, -1, -1):
         run_signals(session, system_actor(), as_of - timedelta(days=back))
-
-
-def _clock(today: date | None) -> datetime:
-    """Now, or 16:00 in the province on a given ``today`` (tests: a fixed instant)."""
-    if today is None:
-        return datetime.now(UTC)
-    return datetime.combine(today, time(8), UTC)
 
 
 def demo_outbreak(session: Session, *, cases: int, seed: int, today: date) -> Outbreak:

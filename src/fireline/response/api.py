@@ -1,23 +1,25 @@
-"""JSON routes of responses, their tasks, boards, notifications and the league table."""
+"""JSON routes of responses, their tasks, boards, notifications and the league table.
+
+Routes parse the request and serialise what the services return; the services own every
+query, and take the request's ``Context`` (the caller, the app's clock, the profiles).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from datetime import date, datetime, timedelta
+from datetime import date
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response as HttpResponse
 
-from fireline.auth.deps import ApiActor
 from fireline.bounds import Day, Id
-from fireline.db.deps import DbSession
-from fireline.diseases.schemas import DiseaseProfile
-from fireline.errors import Problem
-from fireline.pagination import Page, PageParams, make_page, page_params
+from fireline.context import Context
+from fireline.db.deps import DbSession, Session
+from fireline.pagination import Page, make_page
 from fireline.response import board as boards
-from fireline.response import deps, export, service
-from fireline.response.league import INDICATORS, LeagueRow, league_table
+from fireline.response import deps, export, inbox, service
+from fireline.response.league import INDICATORS, LeagueRow, league_of
+from fireline.response.responselist import list_responses
 from fireline.response.schemas import (
     BoardRead,
     IntervalRead,
@@ -29,6 +31,7 @@ from fireline.response.schemas import (
     ResponseClose,
     ResponseCreate,
     ResponseDetail,
+    ResponseListed,
     ResponseRead,
     ResponseUpdate,
     TaskComplete,
@@ -37,6 +40,7 @@ from fireline.response.schemas import (
     TimelineEntry,
 )
 from fireline.response.settings import ResponseSettings
+from fireline.web.deps import ApiContext, ApiListQuery
 
 router = APIRouter(tags=["responses"])
 
@@ -52,46 +56,40 @@ LEAGUE_FILES = {
     }
 }
 
-Now = Annotated[datetime, Depends(deps.now)]
-Profiles = Annotated[Mapping[str, DiseaseProfile], Depends(deps.profiles)]
 Settings = Annotated[ResponseSettings, Depends(deps.response_settings)]
-Params = Annotated[PageParams, Depends(page_params)]
 
 
-@router.get("/responses", response_model=Page[ResponseRead])
+@router.get("/responses", response_model=Page[ResponseListed])
 def read_responses(
-    actor: ApiActor,
+    context: ApiContext,
     session: DbSession,
-    params: Params,
+    query: ApiListQuery,
     status: Literal["open", "closed"] | None = None,
     disease: str | None = None,
-) -> Page[ResponseRead]:
-    """Responses in your subtree, newest first."""
-    found, total = service.list_responses(session, actor, params, status=status, disease=disease)
-    return make_page([ResponseRead.model_validate(r) for r in found], total, params)
+) -> Page[ResponseListed]:
+    """Responses in your subtree with their open and overdue tasks, newest first (sort:
+    ``opened``, ``closed``, ``level``; ``q``: a response number or words of its summary)."""
+    found, total = list_responses(session, context, query)
+    items = [
+        ResponseListed(**ResponseRead.model_validate(r.response).model_dump(),
+                       open_tasks=r.open_tasks, overdue_tasks=r.overdue_tasks)
+        for r in found
+    ]  # fmt: skip
+    return make_page(items, total, query)
 
 
 @router.post("/responses", response_model=ResponseRead, status_code=201)
 def create_response(
-    body: ResponseCreate,
-    actor: ApiActor,
-    session: DbSession,
-    now: Now,
-    profiles: Profiles,
-    settings: Settings,
+    body: ResponseCreate, context: ApiContext, session: DbSession, settings: Settings
 ) -> ResponseRead:
     """Open a response by hand (a cluster, or a case or alert the sweep has not reached)."""
-    response = service.open_response(
-        session, actor, body, now=now, profiles=profiles, settings=settings
-    )
-    return ResponseRead.model_validate(response)
+    return ResponseRead.model_validate(service.open_response(session, context, body, settings))
 
 
 @router.get("/responses/board", response_model=BoardRead)
 def read_board(
-    actor: ApiActor,
+    context: ApiContext,
     session: DbSession,
-    now: Now,
     settings: Settings,
     jurisdiction: str | None = None,
     light: Literal["green", "yellow", "red", "done"] | None = None,
@@ -103,14 +101,13 @@ def read_board(
 ) -> BoardRead:
     """The tasks a jurisdiction owns plus the overdue tasks escalated to it."""
     wanted = boards.BoardFilter(light, type, assignee, min_age_hours, subtree, include_done)
-    return boards.board(session, actor, jurisdiction, now, settings, wanted)
+    return boards.board(session, context, jurisdiction, settings, wanted)
 
 
 @router.get("/responses/league", response_model=LeagueRead, responses={200: LEAGUE_FILES})
 def read_league(
-    actor: ApiActor,
+    context: ApiContext,
     session: DbSession,
-    now: Now,
     settings: Settings,
     jurisdiction: str | None = None,
     start: Day | None = None,
@@ -120,20 +117,13 @@ def read_league(
 ) -> LeagueRead | HttpResponse:
     """The children of a jurisdiction (or its descendants at ``level``, e.g. every county of a
     province) ranked on each indicator, for ``start``..``end`` (default: the last 7 days)."""
-    actor.require("records:read")
-    end = end or now.date()
-    start = start or end - timedelta(days=6)
-    if start > end:
-        raise Problem(422, "start is after end")
-    parent = actor.jurisdiction(session, jurisdiction) if jurisdiction else None
-    if parent is None:
-        parent = actor.jurisdiction(
-            session, boards.jurisdiction_code(session, actor.jurisdiction_id)
-        )
-    table = league_table(session, parent, start, end, now, settings.target_share, level)
+    found = league_of(session, context, settings.target_share, code=jurisdiction,
+                      start=start, end=end, level=level)  # fmt: skip
     if format != "json":
-        return _league_file(table, f"league-{parent.code}-{start}-{end}.{format}", format)
-    return _league_json(table, parent.code, start, end, settings.target_share)
+        name = f"league-{found.place.code}-{found.start}-{found.end}.{format}"
+        return _league_file(found.rows, name, format)
+    return _league_json(found.rows, found.place.code, found.start, found.end,
+                        settings.target_share)  # fmt: skip
 
 
 def _league_file(table: list[LeagueRow], name: str, format: str) -> HttpResponse:
@@ -170,115 +160,94 @@ def _league_json(
 
 @router.get("/responses/notifications", response_model=Page[NotificationRead])
 def read_notifications(
-    actor: ApiActor, session: DbSession, params: Params, unread: bool = False
+    context: ApiContext, session: DbSession, query: ApiListQuery, unread: bool = False
 ) -> Page[NotificationRead]:
-    """Escalations to the boards in your subtree, newest first."""
-    found, total = boards.notifications(session, actor, params, unread=unread)
-    return make_page([NotificationRead.model_validate(n) for n in found], total, params)
+    """Escalations to the boards in your subtree, newest first (sort: ``created``,
+    ``step``)."""
+    found, total = inbox.escalations(session, context, query)
+    items = [NotificationRead.model_validate(e.notification) for e in found]
+    return make_page(items, total, query)
 
 
 @router.post("/responses/notifications/{notification_id:int}/read", response_model=NotificationRead)
 def read_notification(
-    notification_id: Id, actor: ApiActor, session: DbSession, now: Now
+    notification_id: Id, context: ApiContext, session: DbSession
 ) -> NotificationRead:
-    note = boards.mark_read(session, actor, notification_id, now)
-    return NotificationRead.model_validate(note)
+    return NotificationRead.model_validate(inbox.mark_read(session, context, notification_id))
 
 
 @router.get("/responses/{response_id:int}", response_model=ResponseDetail)
 def read_response(
-    response_id: Id, actor: ApiActor, session: DbSession, now: Now, settings: Settings
+    response_id: Id, context: ApiContext, session: DbSession, settings: Settings
 ) -> ResponseDetail:
     """A response with its tasks (lights at this moment) and its 7-1-7."""
-    response = service.get_response(session, actor, response_id)
-    tasks = boards.response_tasks(session, actor, response_id, now, settings)
+    response = service.get_response(session, context, response_id)
     return ResponseDetail(
         **ResponseRead.model_validate(response).model_dump(),
-        tasks=tasks,
-        metrics=_metrics(session, actor, response_id, now),
+        tasks=boards.response_tasks(session, context, response_id, settings),
+        metrics=_metrics(session, context, response_id),
     )
 
 
-def _metrics(session: DbSession, actor: ApiActor, response_id: Id, now: datetime) -> MetricsRead:
-    timeline, intervals = service.metrics(session, actor, response_id, now)
+def _metrics(session: Session, context: Context, response_id: int) -> MetricsRead:
+    timeline, intervals = service.metrics(session, context, response_id)
     return MetricsRead(**vars(timeline), intervals=[IntervalRead(**vars(i)) for i in intervals])
 
 
 @router.get("/responses/{response_id:int}/metrics", response_model=MetricsRead)
-def read_metrics(response_id: Id, actor: ApiActor, session: DbSession, now: Now) -> MetricsRead:
+def read_metrics(response_id: Id, context: ApiContext, session: DbSession) -> MetricsRead:
     """7-1-7 (Frieden et al. 2021): detect in 7 days, notify in 1, respond in 7."""
-    return _metrics(session, actor, response_id, now)
+    return _metrics(session, context, response_id)
 
 
-@router.get("/responses/{response_id:int}/timeline", response_model=list[TimelineEntry])
-def read_timeline(response_id: Id, actor: ApiActor, session: DbSession) -> list[TimelineEntry]:
-    return service.timeline(session, actor, response_id)
+@router.get("/responses/{response_id:int}/timeline", response_model=Page[TimelineEntry])
+def read_timeline(
+    response_id: Id, context: ApiContext, session: DbSession, query: ApiListQuery
+) -> Page[TimelineEntry]:
+    """What happened, oldest first: opening, cases joining, tasks done, escalations,
+    changes (one page of ``limit`` entries from ``offset``)."""
+    entries = service.timeline(session, context, response_id)
+    return make_page(entries[query.offset:query.offset + query.limit], len(entries), query)
 
 
 @router.patch("/responses/{response_id:int}", response_model=ResponseRead)
 def change_response(
-    response_id: Id,
-    body: ResponseUpdate,
-    actor: ApiActor,
-    session: DbSession,
-    now: Now,
+    response_id: Id, body: ResponseUpdate, context: ApiContext, session: DbSession,
     settings: Settings,
-) -> ResponseRead:
+) -> ResponseRead:  # fmt: skip
     """Change the level, the lead or the 7-1-7 dates; send the version you read."""
-    response = service.update_response(
-        session, actor, response_id, body, now=now, settings=settings
-    )
+    response = service.update_response(session, context, response_id, body, settings)
     return ResponseRead.model_validate(response)
 
 
 @router.post("/responses/{response_id:int}/close", response_model=ResponseRead)
 def close(
-    response_id: Id, body: ResponseClose, actor: ApiActor, session: DbSession, now: Now
+    response_id: Id, body: ResponseClose, context: ApiContext, session: DbSession
 ) -> ResponseRead:
-    response = service.close_response(
-        session, actor, response_id, summary=body.summary, version=body.version, now=now
-    )
+    response = service.close_response(session, context, response_id, summary=body.summary,
+                                      version=body.version)  # fmt: skip
     return ResponseRead.model_validate(response)
 
 
 @router.get("/response-tasks/{task_id:int}", response_model=TaskRead)
-def read_task(
-    task_id: Id, actor: ApiActor, session: DbSession, now: Now, settings: Settings
-) -> TaskRead:
-    return boards.get_task(session, actor, task_id, now, settings)
+def read_task(task_id: Id, context: ApiContext, session: DbSession, settings: Settings) -> TaskRead:
+    return boards.get_task(session, context, task_id, settings)
 
 
 @router.patch("/response-tasks/{task_id:int}", response_model=TaskRead)
 def assign(
-    task_id: Id,
-    body: TaskUpdate,
-    actor: ApiActor,
-    session: DbSession,
-    now: Now,
-    settings: Settings,
+    task_id: Id, body: TaskUpdate, context: ApiContext, session: DbSession, settings: Settings
 ) -> TaskRead:
     """Assign a task to a person or a team."""
-    boards.assign_task(
-        session,
-        actor,
-        task_id,
-        version=body.version,
-        user_id=body.assignee_user_id,
-        team=body.assignee_team,
-        now=now,
-    )
-    return boards.get_task(session, actor, task_id, now, settings)
+    boards.assign_task(session, context, task_id, version=body.version,
+                       user_id=body.assignee_user_id, team=body.assignee_team)  # fmt: skip
+    return boards.get_task(session, context, task_id, settings)
 
 
 @router.post("/response-tasks/{task_id:int}/complete", response_model=TaskRead)
 def complete(
-    task_id: Id,
-    body: TaskComplete,
-    actor: ApiActor,
-    session: DbSession,
-    now: Now,
-    settings: Settings,
+    task_id: Id, body: TaskComplete, context: ApiContext, session: DbSession, settings: Settings
 ) -> TaskRead:
     """Complete a task by hand (e.g. the interview of a case without contacts)."""
-    boards.complete_task(session, actor, task_id, version=body.version, note=body.note, now=now)
-    return boards.get_task(session, actor, task_id, now, settings)
+    boards.complete_task(session, context, task_id, version=body.version, note=body.note)
+    return boards.get_task(session, context, task_id, settings)

@@ -1,4 +1,4 @@
-"""The task board of a jurisdiction, task changes, and in-app notifications.
+"""The task board of a jurisdiction, who on it is late, and the changes to one task.
 
 A board holds the tasks a jurisdiction owns and the overdue tasks escalated to
 it; lights and escalation steps come from the database with the rows
@@ -16,13 +16,13 @@ from sqlalchemy.orm import Session
 
 from fireline.auth import audit
 from fireline.auth.models import User
-from fireline.auth.scope import Actor
 from fireline.bounds import INT64_MAX
+from fireline.context import Context
 from fireline.errors import Conflict, Problem
-from fireline.pagination import PageParams, fetch_page
-from fireline.places.models import Jurisdiction, subtree_ids
+from fireline.places.models import Jurisdiction
 from fireline.response.lights import Cutoffs, escalation, light, on_board, utc
-from fireline.response.models import ResponseEvent, ResponseNotification, ResponseTask
+from fireline.response.models import Response, ResponseEvent, ResponseTask
+from fireline.response.names import places
 from fireline.response.schemas import BoardRead, TaskRead
 from fireline.response.settings import ResponseSettings
 
@@ -40,12 +40,14 @@ def task_read(task: ResponseTask, lit: str, step: int) -> TaskRead:
 
 
 def response_tasks(
-    session: Session, actor: Actor, response_id: int, now: datetime, settings: ResponseSettings
+    session: Session, context: Context, response_id: int, settings: ResponseSettings
 ) -> list[TaskRead]:
-    """The tasks of a response in scope, in the order they are due."""
+    """The tasks of a response in scope, in the order they are due, lit at the context's now."""
+    actor = context.actor
     actor.require("records:read")
     statement = actor.restrict(select(Task), Task).where(Task.response_id == response_id)
-    statement = _with_lights(statement.order_by(Task.due_at, Task.id), Cutoffs.at(now, settings))
+    cuts = Cutoffs.at(context.now(), settings)
+    statement = _with_lights(statement.order_by(Task.due_at, Task.id), cuts)
     return [task_read(t, li, s) for t, li, s in session.execute(statement)]
 
 
@@ -93,24 +95,25 @@ def _filtered(statement: Select[Any], wanted: BoardFilter, now: datetime) -> Sel
 
 def board(
     session: Session,
-    actor: Actor,
+    context: Context,
     code: str | None,
-    now: datetime,
     settings: ResponseSettings,
     wanted: BoardFilter,
     limit: int = 500,
 ) -> BoardRead:
-    """A jurisdiction's board (default: the actor's own), most urgent first."""
+    """A jurisdiction's board (default: the context's own), most urgent first, lit at the
+    context's now. With ``wanted.subtree`` it holds every task below the jurisdiction."""
+    actor = context.actor
     actor.require("records:read")
     place = actor.jurisdiction(session, code) if code else None
     place_id = place.id if place else actor.jurisdiction_id
+    now = context.now()
     cuts = Cutoffs.at(now, settings)
-    base = actor.restrict(select(Task), Task)
     if wanted.subtree:
-        scope = place.path if place else actor.jurisdiction_path
-        base = base.where(Task.jurisdiction_id.in_(subtree_ids(scope)))
+        # The actor narrowed to the place: its scope is the subtree.
+        base = (actor.within(place) if place else actor).restrict(select(Task), Task)
     else:
-        base = base.where(on_board(place_id, cuts))
+        base = actor.restrict(select(Task), Task).where(on_board(place_id, cuts))
     base = _filtered(base, wanted, now)
     lit = light(cuts.now)
     counted = base.with_only_columns(lit, func.count()).group_by(lit)
@@ -126,103 +129,106 @@ def board(
     )
 
 
+def late_by_owner(
+    session: Session, context: Context, place: Jurisdiction, settings: ResponseSettings
+) -> list[tuple[Jurisdiction, int]]:
+    """Overdue open tasks on ``place``'s board per owning jurisdiction, most first: who is
+    late."""
+    actor = context.actor
+    actor.require("records:read")
+    cuts = Cutoffs.at(context.now(), settings)
+    statement = (
+        select(Task.owner_id, func.count())
+        .where(on_board(place.id, cuts), Task.status == "open", Task.due_at <= cuts.now)
+        .group_by(Task.owner_id)
+    )
+    counts = dict(session.execute(actor.restrict(statement, Task)).tuples().all())
+    owners = places(session, counts)
+    ranked = sorted(counts.items(), key=lambda item: (-item[1], owners[item[0]].code))
+    return [(owners[owner], int(n)) for owner, n in ranked]
+
+
+def diseases_of(session: Session, context: Context, response_ids: set[int]) -> dict[int, str]:
+    """The disease of each response in scope, by id (a board's cards name it)."""
+    if not response_ids:
+        return {}
+    statement = select(Response.id, Response.disease).where(Response.id.in_(response_ids))
+    rows = session.execute(context.actor.restrict(statement, Response)).tuples().all()
+    return {int(i): str(d) for i, d in rows}
+
+
 def jurisdiction_code(session: Session, jurisdiction_id: int) -> str:
     return str(session.scalar(select(Jurisdiction.code).where(Jurisdiction.id == jurisdiction_id)))
 
 
 def get_task(
-    session: Session, actor: Actor, task_id: int, now: datetime, settings: ResponseSettings
+    session: Session, context: Context, task_id: int, settings: ResponseSettings
 ) -> TaskRead:
+    """One task in scope, lit at the context's now (else a 404 that says nothing more)."""
+    actor = context.actor
     actor.require("records:read")
     statement = actor.restrict(select(Task), Task).where(Task.id == task_id)
-    row = session.execute(_with_lights(statement, Cutoffs.at(now, settings))).first()
+    row = session.execute(_with_lights(statement, Cutoffs.at(context.now(), settings))).first()
     if row is None:
         actor.get(session, Task, task_id, f"task {task_id}")  # raises the scoped 404
         raise AssertionError("unreachable")
     return task_read(*row)
 
 
-def _load(session: Session, actor: Actor, task_id: int, version: int) -> ResponseTask:
-    actor.require("cases:write")
-    task: ResponseTask = actor.get(session, Task, task_id, f"task {task_id}")
+def _load(session: Session, context: Context, task_id: int, version: int) -> ResponseTask:
+    context.actor.require("cases:write")
+    task: ResponseTask = context.actor.get(session, Task, task_id, f"task {task_id}")
     if task.version != version:
         raise Conflict(f"task {task_id} is at version {task.version}, not {version}")
     return task
 
 
-def _event(session: Session, actor: Actor, task: ResponseTask, kind: str, now: datetime,
+def _event(session: Session, context: Context, task: ResponseTask, kind: str,
            detail: str | None = None) -> None:  # fmt: skip
     session.add(
         ResponseEvent(
             response_id=task.response_id,
             jurisdiction_id=task.jurisdiction_id,
             task_id=task.id,
-            at=utc(now),
+            at=utc(context.now()),
             kind=kind,
-            user_id=actor.user_id,
+            user_id=context.actor.user_id,
             detail=detail,
         )
     )
-    audit.record(session, actor, kind, "response_task", [task.id],
+    audit.record(session, context.actor, kind, "response_task", [task.id],
                  jurisdiction_id=task.jurisdiction_id)  # fmt: skip
 
 
 def assign_task(
     session: Session,
-    actor: Actor,
+    context: Context,
     task_id: int,
     *,
     version: int,
     user_id: int | None,
     team: str | None,
-    now: datetime,
 ) -> ResponseTask:
     """Give a task to a person (in scope) or a team."""
-    task = _load(session, actor, task_id, version)
+    task = _load(session, context, task_id, version)
     if user_id is not None:
-        assignee: User = actor.get(session, User, user_id, f"user {user_id}")
+        assignee: User = context.actor.get(session, User, user_id, f"user {user_id}")
         user_id = assignee.id
     task.assignee_user_id, task.assignee_team = user_id, team
     session.flush()
-    _event(session, actor, task, "assigned", now, f"user {user_id}" if user_id else team)
+    _event(session, context, task, "assigned", f"user {user_id}" if user_id else team)
     return task
 
 
 def complete_task(
-    session: Session, actor: Actor, task_id: int, *, version: int, note: str | None, now: datetime
+    session: Session, context: Context, task_id: int, *, version: int, note: str | None
 ) -> ResponseTask:
     """Complete a task by hand (explicit completion), with an optional note."""
-    task = _load(session, actor, task_id, version)
+    task = _load(session, context, task_id, version)
     if task.status != "open":
         raise Problem(409, f"task {task_id} is {task.status}")
-    task.status, task.completed_at, task.completed_by = "done", utc(now), actor.user_id
-    task.evidence, task.note = "user", note
+    task.status, task.completed_at = "done", utc(context.now())
+    task.completed_by, task.evidence, task.note = context.actor.user_id, "user", note
     session.flush()
-    _event(session, actor, task, "completed", now, note)
+    _event(session, context, task, "completed", note)
     return task
-
-
-def notifications(
-    session: Session, actor: Actor, params: PageParams, *, unread: bool = False
-) -> tuple[list[ResponseNotification], int]:
-    """Escalations to the boards in the actor's subtree, newest first."""
-    actor.require("records:read")
-    statement = actor.restrict(select(ResponseNotification), ResponseNotification).order_by(
-        ResponseNotification.id.desc()
-    )
-    if unread:
-        statement = statement.where(ResponseNotification.read_at.is_(None))
-    return fetch_page(session, statement, params)
-
-
-def mark_read(
-    session: Session, actor: Actor, notification_id: int, now: datetime
-) -> ResponseNotification:
-    actor.require("records:read")
-    note: ResponseNotification = actor.get(
-        session, ResponseNotification, notification_id, f"notification {notification_id}"
-    )
-    if note.read_at is None:
-        note.read_at, note.read_by = utc(now), actor.user_id
-        session.flush()
-    return note

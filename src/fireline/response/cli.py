@@ -2,24 +2,30 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date
 from pathlib import Path
 
 import typer
 from rich.table import Table
 
-from fireline.auth.scope import system_actor
+from fireline.clock import FrozenClock
 from fireline.console import fail, instant_option, out
+from fireline.context import Context
 from fireline.db.connect import database_session
-from fireline.diseases.loader import load_profiles
+from fireline.errors import Problem
 from fireline.response import board as boards
 from fireline.response import export
-from fireline.response.league import INDICATORS, league_table
+from fireline.response.league import INDICATORS, league_of
 from fireline.response.service import sweep
 from fireline.response.settings import ResponseSettings
 from fireline.settings import Settings
 
 app = typer.Typer(help="Responses: sweep, boards, league table.", no_args_is_help=True)
+
+
+def _context(settings: Settings, now: str | None) -> Context:
+    """The system's context at ``--now`` (default: the moment the command runs)."""
+    return Context.for_system(settings, FrozenClock(instant_option(now)))
 
 
 def _day(value: str, option: str) -> date:
@@ -35,9 +41,10 @@ def sweep_command(
 ) -> None:
     """Open due responses, complete tasks with evidence, record escalations."""
     settings = Settings()
-    profiles = load_profiles(settings.disease_dir)
+    context = _context(settings, now)
     with database_session(settings) as session:
-        found = sweep(session, instant_option(now), profiles=profiles, settings=ResponseSettings())
+        found = sweep(session, context.now(), profiles=context.profiles,
+                      settings=ResponseSettings())  # fmt: skip
     out.print(
         f"{found.responses} responses opened, {found.cases_joined} cases joined, "
         f"{found.tasks} tasks created, {found.completed} completed by evidence, "
@@ -52,16 +59,11 @@ def board_command(
     limit: int = typer.Option(50, min=1, max=500),
 ) -> None:
     """Print a jurisdiction's open tasks, most urgent first."""
-    with database_session() as session:
-        found = boards.board(
-            session,
-            system_actor(),
-            jurisdiction,
-            instant_option(now),
-            ResponseSettings(),
-            boards.BoardFilter(),
-            limit,
-        )
+    settings = Settings()
+    context = _context(settings, now)
+    with database_session(settings) as session:
+        found = boards.board(session, context, jurisdiction, ResponseSettings(),
+                             boards.BoardFilter(), limit)  # fmt: skip
     table = Table("task", "response", "type", "due (UTC)", "light", "step")
     for task in found.tasks:
         due = task.due_at.strftime("%Y-%m-%d %H:%M")
@@ -79,16 +81,21 @@ def league_command(
     end: str | None = typer.Option(None, help="Last day (default: today)"),
     output: Path | None = typer.Option(None, help="Write CSV or XLSX (by the file suffix)"),
     level: str | None = typer.Option(None, help="Rank the descendants at this level instead"),
+    now: str | None = typer.Option(None, help="As of this instant (default: now)"),
 ) -> None:
     """Rank the children of a jurisdiction on the timeliness indicators."""
-    last = _day(end, "--end") if end else date.today()
-    first = _day(start, "--start") if start else last - timedelta(days=6)
+    last = _day(end, "--end") if end else None
+    first = _day(start, "--start") if start else None
     if output is not None and output.suffix.lower() not in (".csv", ".xlsx"):
         fail(f"--output {output} must end in .csv or .xlsx")
-    with database_session() as session:
-        parent = system_actor().jurisdiction(session, jurisdiction)
-        target = ResponseSettings().target_share
-        table = league_table(session, parent, first, last, datetime.now(UTC), target, level)
+    settings = Settings()
+    context = _context(settings, now)
+    try:
+        with database_session(settings) as session:
+            table = league_of(session, context, ResponseSettings().target_share,
+                              code=jurisdiction, start=first, end=last, level=level).rows
+    except Problem as refused:
+        fail(refused.detail or "the league table could not be made")
     if output is not None:
         data = export.to_xlsx(table) if output.suffix.lower() == ".xlsx" else export.to_csv(table)
         output.write_bytes(data)

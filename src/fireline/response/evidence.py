@@ -125,7 +125,9 @@ def complete_by_evidence(session: Session, now: datetime) -> int:
             .where(Task.status == "open", Task.type.in_(types), Task.case_id == found.c.case_id)
             .values(
                 status="done",
-                completed_at=func.coalesce(found.c.at, stamp),
+                # The evidence's own time, never after the sweep's clock: rows stamped
+                # by another clock (an import, a demo) must not finish a task in the future.
+                completed_at=case((found.c.at < stamp, found.c.at), else_=stamp),
                 evidence=name,
                 version=Task.version + 1,
                 updated_at=stamp,

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
 from datetime import datetime
 
 import httpx
 from sqlalchemy.orm import Session, sessionmaker
 
+from fireline.clock import FrozenClock
+from fireline.context import Context
 from fireline.db.engine import transaction
-from fireline.diseases.loader import load_profiles
-from fireline.diseases.schemas import DiseaseProfile
 from fireline.response.notify import send_email, send_webhooks
 from fireline.response.service import SweepSummary, sweep_in_steps
 from fireline.response.settings import ResponseSettings
@@ -20,19 +19,14 @@ from fireline.settings import Settings
 log = logging.getLogger(__name__)
 
 
-def run_once(
-    sessions: sessionmaker[Session],
-    now: datetime,
-    settings: Settings,
-    response_settings: ResponseSettings,
-    profiles: Mapping[str, DiseaseProfile] | None = None,
+def run(
+    sessions: sessionmaker[Session], context: Context, response_settings: ResponseSettings
 ) -> SweepSummary:
-    """One sweep, a transaction per step, then delivery of new escalations in another;
-    ``profiles`` default to those of ``settings.disease_dir``."""
-    if profiles is None:
-        profiles = load_profiles(settings.disease_dir)
+    """One sweep at the context's now with the deployment's profiles, a transaction per
+    step, then delivery of new escalations in another."""
+    now = context.now()
     summary = sweep_in_steps(
-        lambda: transaction(sessions), now, profiles=profiles, settings=response_settings
+        lambda: transaction(sessions), now, profiles=context.profiles, settings=response_settings
     )
     deliver(sessions, now, response_settings)
     # Counts only: the log never carries personal data.
@@ -44,6 +38,17 @@ def run_once(
         summary.escalations,
     )
     return summary
+
+
+def run_once(
+    sessions: sessionmaker[Session],
+    now: datetime,
+    settings: Settings,
+    response_settings: ResponseSettings,
+) -> SweepSummary:
+    """One sweep as of the instant ``now`` (a command's ``--now``, a test), as the system
+    with the profiles of ``settings.disease_dir``."""
+    return run(sessions, Context.for_system(settings, FrozenClock(now)), response_settings)
 
 
 def deliver(sessions: sessionmaker[Session], now: datetime, settings: ResponseSettings) -> None:

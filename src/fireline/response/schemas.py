@@ -57,6 +57,13 @@ class ResponseRead(BaseModel):
     version: Count
 
 
+class ResponseListed(ResponseRead):
+    """A response in a list: with its open tasks and how many are overdue now."""
+
+    open_tasks: Count
+    overdue_tasks: Count
+
+
 class TaskRead(BaseModel):
     """A task with its traffic light and escalation step at the time of the request."""
 

@@ -1,7 +1,7 @@
 """Use cases of responses: the sweep, opening by hand, changing, closing, 7-1-7, timeline.
 
-Every read and write goes through the acting user's scope (``Actor``); the sweep
-runs as the system. ``now`` comes from the injectable clock (fireline.clock).
+Every read and write goes through the context's actor (``Context``), and its clock says
+when; the sweep runs as the system at the instant its job or command gives.
 """
 
 from __future__ import annotations
@@ -18,10 +18,10 @@ from sqlalchemy.orm import Session
 from fireline.auth import audit
 from fireline.auth.models import User
 from fireline.auth.scope import Actor
+from fireline.context import Context
 from fireline.db.sqlfn import write
 from fireline.diseases.schemas import DiseaseProfile
 from fireline.errors import Conflict, Problem
-from fireline.pagination import PageParams, fetch_page
 from fireline.response.evidence import complete_by_evidence
 from fireline.response.lights import utc
 from fireline.response.metrics import Interval, Timeline, seven_one_seven, timelines
@@ -94,49 +94,24 @@ def sweep_in_steps(
     return SweepSummary(opened.responses, opened.cases_joined, opened.tasks, completed, escalations)
 
 
-def list_responses(
-    session: Session,
-    actor: Actor,
-    params: PageParams,
-    *,
-    status: str | None = None,
-    disease: str | None = None,
-) -> tuple[list[Response], int]:
-    """Responses in scope, newest first."""
-    actor.require("records:read")
-    statement = actor.restrict(select(Response), Response).order_by(
-        Response.opened_at.desc(), Response.id.desc()
-    )
-    if status:
-        statement = statement.where(Response.status == status)
-    if disease:
-        statement = statement.where(Response.disease == disease)
-    return fetch_page(session, statement, params)
-
-
-def get_response(session: Session, actor: Actor, response_id: int) -> Response:
+def get_response(session: Session, context: Context, response_id: int) -> Response:
+    """One response in scope (else a 404 that does not say whether it exists)."""
+    actor = context.actor
     actor.require("records:read")
     found: Response = actor.get(session, Response, response_id, f"response {response_id}")
     return found
 
 
 def _event(
-    session: Session,
-    actor: Actor,
-    response: Response,
-    kind: str,
-    now: datetime,
-    detail: str | None = None,
-    task_id: int | None = None,
+    session: Session, context: Context, response: Response, kind: str, detail: str | None = None
 ) -> None:
     session.add(
         ResponseEvent(
             response_id=response.id,
             jurisdiction_id=response.jurisdiction_id,
-            task_id=task_id,
-            at=utc(now),
+            at=utc(context.now()),
             kind=kind,
-            user_id=actor.user_id,
+            user_id=context.actor.user_id,
             detail=detail,
         )
     )
@@ -175,18 +150,15 @@ def _trigger_record(session: Session, actor: Actor, body: ResponseCreate) -> int
 
 
 def open_response(
-    session: Session,
-    actor: Actor,
-    body: ResponseCreate,
-    *,
-    now: datetime,
-    profiles: Mapping[str, DiseaseProfile],
-    settings: ResponseSettings,
+    session: Session, context: Context, body: ResponseCreate, settings: ResponseSettings
 ) -> Response:
-    """Open a response by hand, with its playbook tasks due from now."""
+    """Open a response by hand, with its playbook (from the deployment's profiles) due from
+    the context's now."""
+    actor, now = context.actor, context.now()
     actor.require("cases:write")
     place = actor.jurisdiction(session, body.jurisdiction_code)
-    if body.disease not in profiles:
+    profile = context.profile(body.disease)
+    if profile is None:
         raise Problem(422, f"no disease profile {body.disease!r}")
     response = Response(
         jurisdiction_id=_trigger_record(session, actor, body) or place.id,
@@ -202,8 +174,8 @@ def open_response(
     session.add(response)
     session.flush()
     _attach_index(session, response, now)
-    insert_tasks(session, {body.disease: profiles[body.disease]}, now)
-    _event(session, actor, response, "opened", now, f"level {response.level}")
+    insert_tasks(session, {body.disease: profile}, now)
+    _event(session, context, response, "opened", f"level {response.level}")
     audit.record(
         session,
         actor,
@@ -234,16 +206,15 @@ def _fresh(response: Response, version: int) -> None:
 
 def update_response(
     session: Session,
-    actor: Actor,
+    context: Context,
     response_id: int,
     body: ResponseUpdate,
-    *,
-    now: datetime,
     settings: ResponseSettings,
 ) -> Response:
     """Change the level, the lead or the 7-1-7 dates; each change goes on the timeline."""
+    actor = context.actor
     actor.require("cases:write")
-    response = get_response(session, actor, response_id)
+    response = get_response(session, context, response_id)
     _fresh(response, body.version)
     changes: dict[str, Any] = body.model_dump(exclude_unset=True, exclude={"version"})
     if "level" in changes:
@@ -253,7 +224,7 @@ def update_response(
     for key, value in changes.items():
         if getattr(response, key) != value:
             setattr(response, key, value)
-            _event(session, actor, response, key, now, f"{key} = {value}")
+            _event(session, context, response, key, f"{key} = {value}")
     session.flush()
     audit.record(
         session,
@@ -268,11 +239,12 @@ def update_response(
 
 
 def close_response(
-    session: Session, actor: Actor, response_id: int, *, summary: str, version: int, now: datetime
+    session: Session, context: Context, response_id: int, *, summary: str, version: int
 ) -> Response:
     """Close with a summary; open tasks are cancelled and leave every board."""
+    actor, now = context.actor, context.now()
     actor.require("cases:write")
-    response = get_response(session, actor, response_id)
+    response = get_response(session, context, response_id)
     _fresh(response, version)
     if response.status == "closed":
         raise Conflict(f"response {response.id} is already closed")
@@ -284,7 +256,7 @@ def close_response(
         .values(status="cancelled", version=ResponseTask.version + 1, updated_at=utc(now))
         .execution_options(synchronize_session=False),
     )
-    _event(session, actor, response, "closed", now)
+    _event(session, context, response, "closed")
     session.flush()
     audit.record(
         session, actor, "close", "response", [response.id], jurisdiction_id=response.jurisdiction_id
@@ -293,17 +265,17 @@ def close_response(
 
 
 def metrics(
-    session: Session, actor: Actor, response_id: int, now: datetime
+    session: Session, context: Context, response_id: int
 ) -> tuple[Timeline, tuple[Interval, Interval, Interval]]:
-    """The 7-1-7 dates and intervals of one response."""
-    response = get_response(session, actor, response_id)
+    """The 7-1-7 dates and intervals of one response, as of the context's now."""
+    response = get_response(session, context, response_id)
     _, timeline = timelines(session, Response.id == response.id)[response.id]
-    return timeline, seven_one_seven(timeline, utc(now).date())
+    return timeline, seven_one_seven(timeline, utc(context.now()).date())
 
 
-def timeline(session: Session, actor: Actor, response_id: int) -> list[TimelineEntry]:
+def timeline(session: Session, context: Context, response_id: int) -> list[TimelineEntry]:
     """What happened, in order: opening, cases joining, tasks done, escalations, changes."""
-    response = get_response(session, actor, response_id)
+    response = get_response(session, context, response_id)
     opened = TimelineEntry(at=response.opened_at, kind="opened", detail=response.trigger)
     return sorted([opened, *_history(session, response)], key=lambda e: (utc(e.at), e.kind))
 

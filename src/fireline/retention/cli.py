@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import typer
 
-from fireline.auth.scope import system_actor
+from fireline.clock import FrozenClock
 from fireline.console import instant_option, out
+from fireline.context import Context
 from fireline.db.connect import database_session
-from fireline.diseases.loader import load_profiles
 from fireline.retention.service import purge_closed_contacts
 from fireline.settings import Settings
 
@@ -23,12 +23,10 @@ def purge(
     now: str | None = typer.Option(None, help="As of this instant (default: now)"),
 ) -> None:
     """Pseudonymise contacts whose every quarantine closed more than the profile's days ago."""
-    moment = instant_option(now)
     settings = Settings()
-    profiles = load_profiles(settings.disease_dir)
+    context = Context.for_system(settings, FrozenClock(instant_option(now)))
     with database_session(settings) as session:
-        summary = purge_closed_contacts(
-            session, system_actor(), moment, not apply, profiles)
+        summary = purge_closed_contacts(session, context, dry_run=not apply)
     rules = ", ".join(f"{code} {days} d" for code, days in summary.rules.items()) or "none"
     out.print(f"rules: {rules}")
     if summary.dry_run:

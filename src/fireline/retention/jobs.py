@@ -8,30 +8,25 @@ due is the day their identifiers go.
 from __future__ import annotations
 
 import logging
-from datetime import datetime
-from pathlib import Path
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from fireline.auth.scope import system_actor
+from fireline.context import Context
 from fireline.db.engine import transaction
-from fireline.diseases.loader import load_profiles
 from fireline.retention.service import PurgeSummary, purge_closed_contacts
 
 log = logging.getLogger(__name__)
 
 
-def run_once(
-    sessions: sessionmaker[Session], now: datetime, disease_dir: Path | None = None
-) -> PurgeSummary:
-    """Count first (audited), then pseudonymise in its own transaction (audited)."""
-    profiles = load_profiles(disease_dir)
+def run_once(sessions: sessionmaker[Session], context: Context) -> PurgeSummary:
+    """Count first (audited), then pseudonymise in its own transaction (audited), at the
+    context's now under the retention rules of the deployment's profiles."""
     with transaction(sessions) as session:
-        counted = purge_closed_contacts(session, system_actor(), now, True, profiles)
+        counted = purge_closed_contacts(session, context, dry_run=True)
     if not counted.eligible:
         return counted
     with transaction(sessions) as session:
-        done = purge_closed_contacts(session, system_actor(), now, False, profiles)
+        done = purge_closed_contacts(session, context, dry_run=False)
     # Counts only: the log never carries personal data.
     log.info("retention: %d contacts due, %d pseudonymised", counted.eligible, done.pseudonymised)
     return done

@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session, aliased
 
 from fireline.auth import audit
 from fireline.auth.scope import Actor
+from fireline.context import Context
 from fireline.db.sqlfn import write
 from fireline.diseases.schemas import DiseaseProfile
 from fireline.people.models import Person
@@ -99,17 +100,13 @@ def _eligible(actor: Actor, rules: dict[str, int], now: datetime) -> Any:
     return actor.restrict(statement, person)
 
 
-def purge_closed_contacts(
-    session: Session,
-    actor: Actor,
-    now: datetime,
-    dry_run: bool,
-    profiles: Mapping[str, DiseaseProfile],
-) -> PurgeSummary:
-    """Pseudonymise (or, with ``dry_run``, only count) the contacts due under the rules."""
+def purge_closed_contacts(session: Session, context: Context, *, dry_run: bool) -> PurgeSummary:
+    """Pseudonymise (or, with ``dry_run``, only count) the contacts in the context's scope
+    due at its now under the rules of its profiles."""
+    actor = context.actor
     actor.require("persons:write")
-    now = now.astimezone(UTC)
-    rules = retention_rules(profiles)
+    now = context.now().astimezone(UTC)
+    rules = retention_rules(context.profiles)
     eligible = _eligible(actor, rules, now) if rules else None
     count = 0 if eligible is None else int(
         session.scalar(select(func.count()).select_from(eligible.subquery())) or 0)

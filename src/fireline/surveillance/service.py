@@ -22,8 +22,9 @@ from fireline.errors import Conflict, Problem
 from fireline.pagination import PageParams, count
 from fireline.people.models import Person
 from fireline.people.service import Found, PersonDetails, find_or_create
+from fireline.people.values import SEX, phone_digits
 from fireline.places.models import Jurisdiction, subtree_ids
-from fireline.surveillance.intake.values import OUTCOME_CODES, SEX, phone_digits
+from fireline.surveillance.intake.values import OUTCOME_CODES
 from fireline.surveillance.models import Case, ClassificationChange
 from fireline.surveillance.schemas import CaseCreate, CaseDates, CaseUpdate, PersonIn
 

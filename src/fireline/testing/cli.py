@@ -8,7 +8,6 @@ from pathlib import Path
 import typer
 from rich.markup import escape
 
-from fireline.clock import FrozenClock
 from fireline.console import fail, instant_option, out
 from fireline.context import Context
 from fireline.db.connect import database_session
@@ -50,7 +49,7 @@ def import_results(
         fail(escape(f"cannot read {file}: {exc.strerror or exc}"))
     kind = "fhir" if _is_fhir(file, content) else "csv"
     settings = Settings()
-    context = Context.for_system(settings, FrozenClock(instant_option(now)))
+    context = Context.for_command(settings, instant_option(now) if now else None)
     with database_session(settings) as session:
         try:
             code = jurisdiction or home_code(session, context.actor)
@@ -81,7 +80,7 @@ def campaign_status(
 ) -> None:
     """A campaign's figures: sampled, pools, positive pools, retests, tests saved, by site."""
     settings = Settings()
-    context = Context.for_system(settings, FrozenClock(instant_option(now)))
+    context = Context.for_command(settings, instant_option(now) if now else None)
     with database_session(settings) as session:
         try:
             d = dashboard(session, context.actor, campaign_id)

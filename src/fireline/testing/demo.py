@@ -133,10 +133,12 @@ def _retest_results(session: Session, context: Context, campaign: ScreeningCampa
 
 
 def add_screening(
-    session: Session, today: date | None = None, settings: Settings | None = None
+    session: Session, today: date, now: datetime, settings: Settings | None = None
 ) -> int:
-    """The demo campaign over the seed county on ``today`` (at 20:00 there); returns the
-    number of pool tubes. Diseases are those of ``settings`` (default: the environment's)."""
+    """The demo campaign over the seed county; returns the number of pool tubes.
+
+    Its results come in at 20:00 on ``today``, or by ``now`` if that is earlier. Diseases
+    are those of ``settings`` (default: the environment's)."""
     county = session.scalars(select(Jurisdiction).where(Jurisdiction.code == COUNTY)).first()
     if county is None:
         return 0
@@ -146,8 +148,9 @@ def add_screening(
     persons = persons[: len(persons) // SIZE * SIZE]
     if not persons:
         return 0
-    day = today or date.today()
-    now = datetime.combine(day, time(20), ZoneInfo(county.timezone)).astimezone(UTC)
+    day = today
+    evening = datetime.combine(day, time(20), ZoneInfo(county.timezone)).astimezone(UTC)
+    now = min(evening, now)
     context = Context.for_system(settings or Settings(), FrozenClock(now))
     campaign = _campaign(session, context, day)
     _register(session, campaign, persons, day)

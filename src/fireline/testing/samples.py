@@ -23,8 +23,8 @@ from fireline.lab.models import LabResult, Sample
 from fireline.listing import Filter, ListQuery, ListSpec, search_filter_sort_paginate
 from fireline.people.models import Person
 from fireline.people.service import PersonDetails, find_or_create, propose
+from fireline.people.values import SEX, phone_digits
 from fireline.places.models import Jurisdiction
-from fireline.surveillance.intake.values import SEX, phone_digits
 from fireline.testing.schemas import PersonRef, SampleCreate, Turnaround
 
 

@@ -17,8 +17,8 @@ from fireline.auth.scope import Actor
 from fireline.errors import Conflict, Problem
 from fireline.people.models import Person
 from fireline.people.service import PersonDetails, find_or_create
+from fireline.people.values import phone_digits
 from fireline.quarantine.models import QuarantineOrder
-from fireline.surveillance.intake.values import phone_digits
 from fireline.surveillance.models import Case
 from fireline.tracing import links
 from fireline.tracing.interviews import case_in_scope, isolation_day, profile_of

@@ -23,8 +23,7 @@ def worker(
     once: str | None = typer.Option(None, "--once", metavar="JOB", help="Run JOB now and exit"),
     list_jobs: bool = typer.Option(False, "--list", help="List the jobs and their next runs"),
 ) -> None:
-    """Run the scheduled jobs (signals, response sweep, case linking, quarantine completion,
-    retention purge).
+    """Run the scheduled jobs: signals, response sweep, case linking, quarantine, retention.
 
     Start as many as you like on PostgreSQL: a lock lets one of them run each job."""
     _configure_logging()

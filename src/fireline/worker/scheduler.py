@@ -60,10 +60,7 @@ def daily_signals(context: JobContext) -> str:
 
 
 def response_sweep(context: JobContext) -> str:
-    found = response_jobs.run_once(
-        context.sessions, context.clock.now(), context.settings, context.responses,
-        context.profiles,
-    )
+    found = response_jobs.run(context.sessions, context.context(), context.responses)
     return (
         f"{found.responses} responses opened, {found.tasks} tasks, "
         f"{found.completed} completed, {found.escalations} escalations"
@@ -79,9 +76,7 @@ def quarantine_completion(context: JobContext) -> str:
 
 
 def retention_purge(context: JobContext) -> str:
-    found = retention_jobs.run_once(
-        context.sessions, context.clock.now(), context.settings.disease_dir
-    )
+    found = retention_jobs.run_once(context.sessions, context.context())
     return f"{found.eligible} contacts due, {found.pseudonymised} pseudonymised"
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import typer
 from rich.table import Table
 
-from fireline.clock import FrozenClock
 from fireline.console import fail, instant_option, out
 from fireline.context import Context
 from fireline.db.connect import database_session
@@ -40,7 +39,7 @@ def list_zones(
     except LevelError as exc:
         fail(str(exc))
     settings = Settings()
-    context = Context.for_system(settings, FrozenClock(instant_option(now)))
+    context = Context.for_command(settings, instant_option(now) if now else None)
     table = Table("zone", "name", "jurisdiction", "level", "last case", "next", "earliest",
                   "missing")  # fmt: skip
     with database_session(settings) as session:

@@ -67,6 +67,7 @@ def test_growth_recovers_a_known_rate(session: Session) -> None:
     counts = [round(20 * math.exp(0.1 * i)) for i in range(14)]
     add_daily_cases(session, tree["C1A"], END, counts)
     fit = service.growth(session, ACTOR, "C1A", "covid19", END, window=14)
+    assert fit.growth_rate is not None
     assert fit.growth_rate == pytest.approx(0.1, abs=0.01)
     assert fit.doubling_days == pytest.approx(math.log(2) / fit.growth_rate, rel=1e-9)
     assert fit.halving is False and fit.cases_in_window == sum(counts)

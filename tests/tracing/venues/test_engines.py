@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
+import pyarrow as pa
 import pytest
 
 from fireline.tracing.venues import duckdb as engine
@@ -31,7 +33,7 @@ def files(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
     return random_check_ins(tmp_path_factory.mktemp("check_ins"), 3000, persons=800, venues=30)
 
 
-def _index() -> object:
+def _index() -> pa.Table:
     # windows that clip visits: from 01:00 to 10:00 UTC
     return index_table([(n, n * 7, START + HOUR, START + 10 * HOUR) for n in range(1, 25)])
 
@@ -39,16 +41,16 @@ def _index() -> object:
 @pytest.mark.parametrize("rule", RULES, ids=["default", "padding", "rounded"])
 def test_duckdb_matches_the_double_loop(files: list[Path], rule: ExposureRule) -> None:
     index = _index()
-    found = engine.find_exposures(files, index, rule)  # type: ignore[arg-type]
+    found = engine.find_exposures(files, index, rule)
     assert found.schema == EXPOSURE_SCHEMA
     rows = [tuple(r.values()) for r in found.to_pylist()]
-    assert rows == brute_force(files, index, rule)  # type: ignore[arg-type]
+    assert rows == brute_force(files, index, rule)
     assert rows, "the random log should hold some exposures"
 
 
 def test_output_is_sorted_and_repeatable(files: list[Path]) -> None:
-    first = engine.find_exposures(files, _index(), RULES[1], threads=2)  # type: ignore[arg-type]
-    again = engine.find_exposures(files, _index(), RULES[1], threads=1)  # type: ignore[arg-type]
+    first = engine.find_exposures(files, _index(), RULES[1], threads=2)
+    again = engine.find_exposures(files, _index(), RULES[1], threads=1)
     assert canonical_csv(first) == canonical_csv(again)
     keys = [(r["case_id"], r["person_id"], r["venue_id"]) for r in first.to_pylist()]
     assert keys == sorted(keys)
@@ -59,7 +61,7 @@ def test_no_index_cases_finds_nothing(files: list[Path]) -> None:
 
 
 def test_a_case_is_never_its_own_contact(files: list[Path]) -> None:
-    found = engine.find_exposures(files, _index(), ExposureRule(padding_minutes=60))  # type: ignore[arg-type]
+    found = engine.find_exposures(files, _index(), ExposureRule(padding_minutes=60))
     assert all(r["person_id"] != r["case_id"] * 7 for r in found.to_pylist())
 
 
@@ -75,5 +77,6 @@ def test_open_visits_end_by_the_rule() -> None:
 
 @pytest.mark.parametrize("field", ["stay_minutes", "padding_minutes", "min_overlap_minutes"])
 def test_rule_refuses_negative_minutes(field: str) -> None:
+    minutes: dict[str, Any] = {field: -1}  # the field is named at run time
     with pytest.raises(ValueError, match="must"):
-        ExposureRule(**{field: -1})
+        ExposureRule(**minutes)

@@ -79,7 +79,11 @@ def test_every_bad_line_is_reported_and_nothing_stored(
     )
     with pytest.raises(CheckInLogError) as caught:
         import_check_ins(session, system_actor(), data, "log.csv")
-    errors = {e["line"]: e["message"] for e in caught.value.errors}
+    errors: dict[int, object] = {}
+    for error in caught.value.errors:  # each {"line": int, "message": str, ...}
+        line = error["line"]
+        assert isinstance(line, int)
+        errors[line] = error["message"]
     assert sorted(errors) == [3, 4, 5, 6, 7, 8, 9]
     assert "venue 'NOWHERE' is not known" in str(errors[3])
     assert "checked_in_at 'yesterday noon'" in str(errors[4])
@@ -97,7 +101,8 @@ def test_a_venue_outside_the_scope_is_unknown(session: Session, world: dict[str,
     data = _csv(f"{world['person']},FAR-1,2026-11-01 09:30,,")
     with pytest.raises(CheckInLogError) as caught:
         import_check_ins(session, county, data, "log.csv")
-    assert "venue 'FAR-1' is not known in your jurisdiction" in caught.value.errors[0]["message"]
+    message = str(caught.value.errors[0]["message"])
+    assert "venue 'FAR-1' is not known in your jurisdiction" in message
 
 
 def test_missing_columns_are_refused(session: Session, world: dict[str, int]) -> None:

@@ -27,8 +27,8 @@ def _done(response_id: int, what: str) -> Response:
 
 def _task_response(page: Page, task_id: int) -> int:
     """The response of a task in scope (else the 404 page)."""
-    task = boards.get_task(common.session_of(page), common.actor_of(page), task_id,
-                           common.now(page), common.settings_of(page))  # fmt: skip
+    task = boards.get_task(common.session_of(page), common.record_context(page), task_id,
+                           common.settings_of(page))  # fmt: skip
     return task.response_id
 
 
@@ -47,8 +47,8 @@ def complete_task(task_id: int, page: PageContext, form: PostedForm) -> Response
         return render_detail(page, response_id, status=422, error=(VERSION_NEEDED, {}))
     note = str(form.get("note") or "").strip()[:1000] or None
     try:
-        boards.complete_task(common.session_of(page), common.actor_of(page), task_id,
-                             version=version, note=note, now=common.now(page))  # fmt: skip
+        boards.complete_task(common.session_of(page), common.record_context(page), task_id,
+                             version=version, note=note)  # fmt: skip
     except Problem as problem:
         return _refused(page, response_id, problem)
     return _done(response_id, "completed")
@@ -63,9 +63,9 @@ def assign_task(task_id: int, page: PageContext, form: PostedForm) -> Response:
         return render_detail(page, response_id, status=422, error=(VERSION_NEEDED, {}))
     team = str(form.get("team") or "").strip()[:100] or None
     try:
-        boards.assign_task(common.session_of(page), common.actor_of(page), task_id,
+        boards.assign_task(common.session_of(page), common.record_context(page), task_id,
                            version=version, user_id=common.form_int(form.get("user")),
-                           team=team, now=common.now(page))  # fmt: skip
+                           team=team)  # fmt: skip
     except Problem as problem:
         return _refused(page, response_id, problem)
     return _done(response_id, "assigned")
@@ -74,15 +74,15 @@ def assign_task(task_id: int, page: PageContext, form: PostedForm) -> Response:
 @router.post("/response/{response_id}/close")
 def close_response(response_id: int, page: PageContext, form: PostedForm) -> Response:
     common.actor_of(page).require("cases:write")
-    service.get_response(common.session_of(page), common.actor_of(page), response_id)
+    service.get_response(common.session_of(page), common.record_context(page), response_id)
     version = common.form_int(form.get("version"))
     summary = str(form.get("summary") or "").strip()[:10_000]
     if version is None or not summary:
         message: common.Message = (SUMMARY_NEEDED if version is not None else VERSION_NEEDED, {})
         return render_detail(page, response_id, status=422, error=message)
     try:
-        service.close_response(common.session_of(page), common.actor_of(page), response_id,
-                               summary=summary, version=version, now=common.now(page))  # fmt: skip
+        service.close_response(common.session_of(page), common.record_context(page),
+                               response_id, summary=summary, version=version)  # fmt: skip
     except Problem as problem:
         return _refused(page, response_id, problem)
     return _done(response_id, "closed")

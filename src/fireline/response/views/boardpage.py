@@ -5,16 +5,12 @@ it, as a kanban by traffic light or as a list, with filters; and which jurisdict
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Final
+from typing import Final
 
 from fastapi import APIRouter
 from fastapi.responses import Response
-from sqlalchemy import func, select
 
 from fireline.response import board as boards
-from fireline.response.lights import Cutoffs, on_board
-from fireline.response.models import Response as ResponseRecord
-from fireline.response.models import ResponseTask
 from fireline.response.schemas import TaskRead
 from fireline.response.views import common
 from fireline.web.deps import Page, PageContext
@@ -61,39 +57,13 @@ class Filters:
         )
 
 
-def late_by_owner(page: Page) -> list[tuple[Any, int]]:
-    """Overdue open tasks on this board per owning jurisdiction, most first: who is late."""
-    session, actor = common.session_of(page), common.actor_of(page)
-    cuts = Cutoffs.at(common.now(page), common.settings_of(page))
-    statement = (
-        select(ResponseTask.owner_id, func.count())
-        .where(on_board(page.here.id, cuts), ResponseTask.status == "open")
-        .where(ResponseTask.due_at <= cuts.now)
-        .group_by(ResponseTask.owner_id)
-    )
-    counts = dict(session.execute(actor.restrict(statement, ResponseTask)).tuples().all())
-    names = common.places(session, counts)
-    ranked = sorted(counts.items(), key=lambda item: (-item[1], names[item[0]].code))
-    return [(names[owner], int(n)) for owner, n in ranked]
-
-
-def _diseases(page: Page, tasks: list[TaskRead]) -> dict[int, str]:
-    ids = {t.response_id for t in tasks}
-    if not ids:
-        return {}
-    statement = select(ResponseRecord.id, ResponseRecord.disease).where(ResponseRecord.id.in_(ids))
-    rows = common.session_of(page).execute(statement).tuples().all()
-    return {int(i): str(d) for i, d in rows}
-
-
 def _columns(page: Page, filters: Filters) -> tuple[dict[str, int], dict[str, list[TaskRead]]]:
-    session, actor = common.session_of(page), common.actor_of(page)
-    moment, settings = common.now(page), common.settings_of(page)
+    session, context, settings = common.session_of(page), page.context, common.settings_of(page)
     counts: dict[str, int] = {}
     columns: dict[str, list[TaskRead]] = {}
     for light in COLUMNS:
-        found = boards.board(session, actor, page.here.code, moment, settings,
-                             filters.wanted(light), KANBAN_LIMIT)  # fmt: skip
+        found = boards.board(session, context, page.here.code, settings, filters.wanted(light),
+                             KANBAN_LIMIT)  # fmt: skip
         counts = counts or found.counts
         columns[light] = found.tasks
     return counts, columns
@@ -104,16 +74,15 @@ def board_page(page: PageContext) -> Response:
     """The board of the chosen jurisdiction."""
     common.actor_of(page).require("records:read")
     filters = Filters.read(page)
+    session, context, settings = common.session_of(page), page.context, common.settings_of(page)
     if filters.view == "list":
-        found = boards.board(common.session_of(page), common.actor_of(page), page.here.code,
-                             common.now(page), common.settings_of(page), filters.wanted(),
+        found = boards.board(session, context, page.here.code, settings, filters.wanted(),
                              LIST_LIMIT)  # fmt: skip
         counts, tasks = found.counts, found.tasks
         columns: dict[str, list[TaskRead]] = {}
     else:
         counts, columns = _columns(page, filters)
         tasks = [t for column in columns.values() for t in column]
-    session = common.session_of(page)
     return page.render(
         "response/board.html",
         **common.shared(page, "board"),
@@ -123,12 +92,12 @@ def board_page(page: PageContext) -> Response:
         tasks=tasks,
         shown=len(tasks),
         total=sum(v for k, v in counts.items() if k != "done"),
-        owners=common.places(session, {t.owner_id for t in tasks}),
-        diseases=_diseases(page, tasks),
+        owners=common.places(page, {t.owner_id for t in tasks}),
+        diseases=boards.diseases_of(session, context, {t.response_id for t in tasks}),
         disease_names=common.disease_names(page),
-        names=common.usernames(session, [t.assignee_user_id for t in tasks]),
+        names=common.usernames(page, [t.assignee_user_id for t in tasks]),
         users=common.assignable_users(page),
-        late=late_by_owner(page),
+        late=boards.late_by_owner(session, context, page.here, settings),
         ages=AGES,
         kanban_limit=KANBAN_LIMIT,
     )

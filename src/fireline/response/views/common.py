@@ -1,29 +1,26 @@
-"""What the response pages share: the clock, settings, labels, names and the unread count.
+"""What the response pages share: the context, settings, labels, names and the unread count.
 
-Scope stays in one place: every statement goes through ``actor.restrict`` (directly or
-via ``fireline.web.landing.scoped``) and the services, which do the same.
+Pages query nothing themselves: the services read through the context's actor, so scope
+stays in one place; lists and boards read the chosen jurisdiction's subtree
+(``page.context``), a record opened by its number the user's whole scope.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any, Final
-from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
-
-from fireline.auth.models import User
 from fireline.auth.scope import Actor
+from fireline.context import Context
+from fireline.db.deps import Session
 from fireline.diseases.schemas import DiseaseProfile
 from fireline.errors import Problem
+from fireline.listing import ListQuery
 from fireline.places.models import Jurisdiction
-from fireline.response import deps
+from fireline.response import deps, inbox, names
 from fireline.response.lights import utc
-from fireline.response.models import ResponseNotification
 from fireline.response.settings import ResponseSettings
-from fireline.web import landing
 from fireline.web.deps import Page
 from fireline.web.i18n import N_
 
@@ -71,14 +68,16 @@ def actor_of(page: Page) -> Actor:
     return page.actor
 
 
-def now(page: Page) -> datetime:
-    """The app's injectable clock (``app.state.clock``), never the wall clock."""
-    return deps.now(page.request)
+def context_of(page: Page) -> Context:
+    """The page's context: the user narrowed to the chosen jurisdiction, the app's clock."""
+    return page.context
 
 
-def today(page: Page) -> date:
-    """Today by the app's clock, in the chosen jurisdiction's time zone."""
-    return now(page).astimezone(ZoneInfo(page.here.timezone)).date()
+def record_context(page: Page) -> Context:
+    """The context over the user's whole scope, for a record opened by its number (a link,
+    a bookmark): whether it opens does not depend on the jurisdiction chosen in the
+    switcher."""
+    return Context.build(actor_of(page), page.state.settings, page.clock)
 
 
 def settings_of(page: Page) -> ResponseSettings:
@@ -86,7 +85,7 @@ def settings_of(page: Page) -> ResponseSettings:
 
 
 def profiles_of(page: Page) -> Mapping[str, DiseaseProfile]:
-    return deps.profiles(page.request)
+    return page.context.profiles
 
 
 def disease_names(page: Page) -> dict[str, str]:
@@ -96,40 +95,18 @@ def disease_names(page: Page) -> dict[str, str]:
     }
 
 
-def places(session: Session, ids: Iterable[int]) -> dict[int, Jurisdiction]:
+def places(page: Page, ids: Iterable[int]) -> dict[int, Jurisdiction]:
     """Jurisdictions by id (names are not personal data; ids come from scoped rows)."""
-    wanted = set(ids)
-    if not wanted:
-        return {}
-    found = session.scalars(select(Jurisdiction).where(Jurisdiction.id.in_(wanted)))
-    return {j.id: j for j in found}
+    return names.places(session_of(page), ids)
 
 
-def usernames(session: Session, ids: Iterable[int | None]) -> dict[int, str]:
-    wanted = {i for i in ids if i is not None}
-    if not wanted:
-        return {}
-    rows = session.execute(
-        select(User.id, User.full_name, User.username).where(User.id.in_(wanted))
-    )
-    return {i: full or name for i, full, name in rows}
+def usernames(page: Page, ids: Iterable[int | None]) -> dict[int, str]:
+    return names.staff_names(session_of(page), ids)
 
 
 def assignable_users(page: Page) -> list[tuple[int, str]]:
     """Active users in the chosen jurisdiction's subtree (and the actor's scope)."""
-    statement = select(User).where(User.is_active.is_(True)).order_by(User.username)
-    users = session_of(page).scalars(landing.scoped(page, statement, User)).all()
-    return [(u.id, f"{u.full_name or u.username} ({u.username})") for u in users]
-
-
-def unread_count(page: Page) -> int:
-    """Unread escalations to the boards under the chosen jurisdiction."""
-    statement = (
-        select(func.count())
-        .select_from(ResponseNotification)
-        .where(ResponseNotification.read_at.is_(None))
-    )
-    return int(session_of(page).scalar(landing.scoped(page, statement, ResponseNotification)) or 0)
+    return names.assignable_staff(session_of(page), page.context)
 
 
 def shared(page: Page, subnav: str) -> dict[str, Any]:
@@ -137,9 +114,9 @@ def shared(page: Page, subnav: str) -> dict[str, Any]:
     return {
         "nav": "response",
         "subnav": subnav,
-        "today": today(page),
-        "now": now(page),
-        "unread": unread_count(page),
+        "today": page.today(),
+        "now": page.clock.now(),
+        "unread": inbox.unread_count(session_of(page), page.context),
         "can_write": actor_of(page).can("cases:write"),
         "type_labels": TASK_TYPES,
         "trigger_labels": TRIGGERS,
@@ -174,3 +151,8 @@ def problem_message(problem: Problem) -> Message:
 def form_int(value: object) -> int | None:
     text = str(value or "").strip()
     return int(text) if text.isdigit() else None
+
+
+def page_numbers(query: ListQuery, total: int) -> dict[str, int]:
+    """The pager's ``number`` (this page, from 1) and ``pages`` (how many) of a list."""
+    return {"number": query.offset // query.limit + 1, "pages": max(1, -(-total // query.limit))}

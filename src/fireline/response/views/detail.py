@@ -7,11 +7,11 @@ from typing import Any, Final
 
 from fastapi import APIRouter
 from fastapi.responses import Response
-from sqlalchemy import select
 
 from fireline.places.models import Jurisdiction
 from fireline.response import board as boards
-from fireline.response import service
+from fireline.response import inbox, service
+from fireline.response.models import Response as ResponseRecord
 from fireline.response.models import ResponseNotification
 from fireline.response.schemas import TaskRead, TimelineEntry
 from fireline.response.views import common
@@ -38,20 +38,10 @@ TIMELINE: Final = {
 CHANGE: Final = N_("Changed")
 
 
-def _escalations(page: Page, response_id: int) -> list[ResponseNotification]:
-    statement = (
-        select(ResponseNotification)
-        .where(ResponseNotification.response_id == response_id)
-        .order_by(ResponseNotification.created_at, ResponseNotification.id)
-    )
-    actor = common.actor_of(page)
-    return list(common.session_of(page).scalars(actor.restrict(statement, ResponseNotification)))
-
-
 def _timeline(page: Page, response_id: int) -> list[TimelineEntry]:
     """The service's timeline without duplicates: one "opened" line, one line per completion
     by hand (the service lists both the event and the task's completion)."""
-    entries = service.timeline(common.session_of(page), common.actor_of(page), response_id)
+    entries = service.timeline(common.session_of(page), common.record_context(page), response_id)
     shown: list[TimelineEntry] = []
     for entry in entries:
         by_hand = entry.kind == "task_done" and (entry.detail or "").endswith("user")
@@ -61,12 +51,16 @@ def _timeline(page: Page, response_id: int) -> list[TimelineEntry]:
     return shown
 
 
-def _names(page: Page, tasks: list[TaskRead], notes: list[ResponseNotification],
-           users: list[int | None]) -> tuple[dict[int, Jurisdiction], dict[int, str]]:  # fmt: skip
-    session = common.session_of(page)
-    ids = {t.owner_id for t in tasks} | {n.jurisdiction_id for n in notes}
-    people = [*users, *(t.assignee_user_id for t in tasks)]
-    return common.places(session, ids), common.usernames(session, people)
+Names = tuple[dict[int, Jurisdiction], dict[int, str]]
+
+
+def _names(page: Page, record: ResponseRecord, tasks: list[TaskRead],
+           notes: list[ResponseNotification]) -> Names:  # fmt: skip
+    """The places and people the page names, by id: one query each."""
+    ids = {record.jurisdiction_id, *(t.owner_id for t in tasks),
+           *(n.jurisdiction_id for n in notes)}  # fmt: skip
+    people = [record.opened_by, record.lead_user_id, *(t.assignee_user_id for t in tasks)]
+    return common.places(page, ids), common.usernames(page, people)
 
 
 def render_detail(
@@ -77,17 +71,16 @@ def render_detail(
     error: common.Message | None = None,
     notice: str | None = None,
 ) -> Response:
-    session, actor = common.session_of(page), common.actor_of(page)
-    moment, settings = common.now(page), common.settings_of(page)
-    record = service.get_response(session, actor, response_id)
-    tasks = boards.response_tasks(session, actor, response_id, moment, settings)
-    dates, intervals = service.metrics(session, actor, response_id, moment)
-    notes = _escalations(page, response_id)
-    places, users = _names(page, tasks, notes, [record.opened_by, record.lead_user_id])
+    session, context = common.session_of(page), common.record_context(page)
+    record = service.get_response(session, context, response_id)
+    tasks = boards.response_tasks(session, context, response_id, common.settings_of(page))
+    dates, intervals = service.metrics(session, context, response_id)
+    notes = inbox.of_response(session, context, response_id)
+    places, users = _names(page, record, tasks, notes)
     values: dict[str, Any] = {
         **common.shared(page, "responses"),
         "record": record,
-        "place": session.get_one(Jurisdiction, record.jurisdiction_id),
+        "place": places[record.jurisdiction_id],
         "tasks": tasks,
         "task_names": {t.id: t.name_zh if page.language == "zh" else t.name_en for t in tasks},
         "open_tasks": sum(1 for t in tasks if t.status == "open"),

@@ -10,11 +10,9 @@ from typing import Final
 
 from fastapi import APIRouter
 from fastapi.responses import Response
-from sqlalchemy import select
 
-from fireline.places.models import Jurisdiction
-from fireline.response import export
-from fireline.response.league import INDICATORS, Cell, Indicator, LeagueRow, league_table
+from fireline.response import export, league
+from fireline.response.league import INDICATORS, Cell, Indicator, LeagueRow
 from fireline.response.views import common
 from fireline.web.deps import Page, PageContext
 from fireline.web.i18n import N_
@@ -70,22 +68,13 @@ def read_period(page: Page, levels: list[str]) -> Period:
     if days not in PERIODS and start and end and start <= end <= start + timedelta(days=366):
         return Period(None, start, end, level)
     days = days if days in PERIODS else PERIODS[0]
-    last = common.today(page)
+    last = page.today()
     return Period(days, last - timedelta(days=days - 1), last, level)
 
 
 def deeper_levels(page: Page) -> list[str]:
     """Levels below the children of the chosen jurisdiction (e.g. every county of a province)."""
-    here = page.here
-    statement = (
-        select(Jurisdiction.level)
-        .where(Jurisdiction.path > here.path, Jurisdiction.path < here.path + "~")
-        .where(Jurisdiction.depth >= here.depth + 2)
-        .distinct()
-    )
-    actor = common.actor_of(page)
-    found = common.session_of(page).scalars(actor.restrict(statement, Jurisdiction)).all()
-    return sorted(found, key=lambda level: list(LEVELS).index(level) if level in LEVELS else 99)
+    return league.deeper_levels(common.session_of(page), page.context, page.here)
 
 
 @dataclass(frozen=True)
@@ -109,10 +98,10 @@ def shown(indicator: Indicator, cell: Cell) -> Shown:
 
 
 def table_for(page: Page, period: Period) -> list[LeagueRow]:
-    common.actor_of(page).require("records:read")
-    return league_table(common.session_of(page), page.here, period.start, period.end,
-                        common.now(page), common.settings_of(page).target_share,
-                        period.level)  # fmt: skip
+    found = league.league_of(common.session_of(page), page.context,
+                             common.settings_of(page).target_share, code=page.here.code,
+                             start=period.start, end=period.end, level=period.level)  # fmt: skip
+    return found.rows
 
 
 @router.get("/response/league")

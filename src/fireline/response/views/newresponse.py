@@ -73,11 +73,8 @@ def open_response(page: PageContext, form: PostedForm) -> Response:
     common.actor_of(page).require("cases:write")
     values = _values(page, {k: str(v) for k, v in form.items() if isinstance(v, str)})
     try:
-        record = service.open_response(
-            common.session_of(page), common.actor_of(page), _body(values),
-            now=common.now(page), profiles=common.profiles_of(page),
-            settings=common.settings_of(page),
-        )  # fmt: skip
+        record = service.open_response(common.session_of(page), common.record_context(page),
+                                       _body(values), common.settings_of(page))  # fmt: skip
     except ValidationError:
         return _render(page, values, 422, (INCOMPLETE, {}))
     except Problem as problem:  # raised before anything is written

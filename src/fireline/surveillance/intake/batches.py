@@ -18,13 +18,14 @@ from sqlalchemy.orm import Session
 
 from fireline.auth import audit
 from fireline.auth.scope import Actor
+from fireline.db import bulk
 from fireline.db.base import utcnow
 from fireline.errors import Problem
 from fireline.interop.limits import DEFAULT_LIMITS, FileLimits
 from fireline.interop.tables import ReadError, TextTable, read_table
 from fireline.pagination import PageParams, fetch_page
 from fireline.places.models import Jurisdiction
-from fireline.surveillance.intake import bulk, columns, load, report
+from fireline.surveillance.intake import columns, load, report
 from fireline.surveillance.intake.mappings import find_mapping, home_jurisdiction_id
 from fireline.surveillance.intake.validate import Context, Validated, distinct_codes, validate
 from fireline.surveillance.models import ImportBatch, ImportProblem

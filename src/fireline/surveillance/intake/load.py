@@ -28,9 +28,9 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from fireline.auth.scope import Actor
+from fireline.db import bulk
 from fireline.db.base import utcnow
 from fireline.people.matching import propose_for_new
-from fireline.surveillance.intake import bulk
 from fireline.surveillance.intake.report import SKIPPED, Problems
 from fireline.surveillance.models import ImportBatch
 

@@ -6,7 +6,6 @@ a NumPy mask of the present values it could not read; nothing loops per row.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -15,27 +14,10 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from fireline.diseases.schemas import DiseaseProfile
+from fireline.people.values import SEX as SEX  # re-exported: validate reads v.SEX
 
 BoolArray = npt.NDArray[np.bool_]
 
-# GB/T 2261.1-2003 codes sex as 0 unknown, 1 male, 2 female, 9 unstated.
-SEX = {
-    "male": "male",
-    "m": "male",
-    "男": "male",
-    "男性": "male",
-    "1": "male",
-    "female": "female",
-    "f": "female",
-    "女": "female",
-    "女性": "female",
-    "2": "female",
-    "unknown": "unknown",
-    "u": "unknown",
-    "未知": "unknown",
-    "0": "unknown",
-    "9": "unknown",
-}
 YES_NO = {
     "true": True,
     "yes": True,
@@ -143,12 +125,6 @@ def phones(column: pa.Array) -> Normalised:
     length = pc.utf8_length(digits)
     ok = mask(pc.and_(pc.greater_equal(length, 5), pc.less_equal(length, 20)))
     return Normalised(digits, present(column) & ~ok)
-
-
-def phone_digits(phone: str) -> str:
-    """One phone number normalised as :func:`phones` does a column."""
-    digits = re.sub(r"\D", "", phone)
-    return re.sub(r"^86(1\d{10})$", r"\1", digits)
 
 
 def too_long(column: pa.Array, limit: int) -> BoolArray:

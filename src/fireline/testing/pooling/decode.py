@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from fireline.surveillance.intake import bulk
+from fireline.db import bulk
 
 CANDIDATES = "pool_candidates"
 COLUMNS = ("person_id BIGINT, sample_id BIGINT, pool_id BIGINT, campaign_id INTEGER, "

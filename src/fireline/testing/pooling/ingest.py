@@ -2,7 +2,7 @@
 
 The reference day is 2.5 M pool tubes; nothing here loops over pools in Python.
 
-1. The rows are staged (COPY on PostgreSQL, executemany on SQLite; ``intake.bulk``).
+1. The rows are staged (COPY on PostgreSQL, executemany on SQLite; ``db.bulk``).
 2. One join resolves tube barcodes to the actor's pools (``pool_resolved``), marking
    pools already resulted. Checks run as queries over the stage: bad outcomes, Ct out of
    range, a tube twice in the file, tubes unknown in the actor's subtree, a result that
@@ -28,8 +28,8 @@ from sqlalchemy.orm import Session
 
 from fireline.auth import audit
 from fireline.auth.scope import Actor
+from fireline.db import bulk
 from fireline.errors import Problem
-from fireline.surveillance.intake import bulk
 from fireline.testing import csvin
 from fireline.testing.codes import codes
 from fireline.testing.pooling import decode
