@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy.orm import Session
 
 from fireline.auth.scope import Actor, system_actor
-from fireline.care import beds, service
+from fireline.care import beds, occupancy, service
 from fireline.care.schemas import AdmissionCreate, HospitalCreate
 from fireline.diseases import load_profiles
 from fireline.errors import NotFound, Problem
@@ -74,10 +74,8 @@ def test_admission_to_a_full_bed_type_is_refused(session: Session) -> None:
         now=NOW,
     )
     assert moved.transferred_from_id == stay.id and stay.outcome == "transferred"
-    rows = {
-        (r.bed_type): (r.beds, r.occupied) for r in service.occupancy(session, actor, tree["C1A"])
-    }
-    assert rows["icu"] == (3, 1)
+    found = occupancy.occupancy(session, actor.within(tree["C1A"]))
+    assert {r.bed_type: (r.beds, r.occupied) for r in found}["icu"] == (3, 1)
 
 
 def test_bed_demand_uses_the_profile(session: Session) -> None:

@@ -3,15 +3,38 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import Any
 
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
+from fireline.auth.scope import Actor, system_actor
+from fireline.clock import FrozenClock
+from fireline.context import Context
+from fireline.settings import Settings
 from tests.auth.factories import bearer, make_user
 from tests.places.factories import small_tree
 
 T0 = datetime(2026, 1, 2, 8, 0, tzinfo=UTC)
+# A disease only a deployment's folder knows (FIRELINE_DISEASE_DIR), with its own LOINC test.
+DEPLOYED, DEPLOYED_LOINC = "testpox", "99999-1"
+MINIMAL_PROFILE = Path(__file__).parents[1] / "diseases" / "data" / "minimal.yaml"
+
+
+def deployment_folder(folder: Path) -> Path:
+    """``folder`` holding the profile of :data:`DEPLOYED`, as a deployment would add it."""
+    test = (f'  - {{system: "http://loinc.org", code: "{DEPLOYED_LOINC}", '
+            'display: Test pox RNA, source: ref}\n')  # fmt: skip
+    text = MINIMAL_PROFILE.read_text(encoding="utf-8") + "lab_tests:\n" + test
+    (folder / f"{DEPLOYED}.yaml").write_text(text, encoding="utf-8")
+    return folder
+
+
+def context_of(actor: Actor | None = None, **settings: Any) -> Context:
+    """A service's context: ``actor`` (the system by default) at T0, the shipped profiles
+    plus any ``disease_dir`` given."""
+    return Context.build(actor or system_actor(), Settings(**settings), FrozenClock(T0))
 
 
 def lab_world(session: Session, client: TestClient) -> dict[str, Any]:
@@ -74,3 +97,28 @@ def scoped_records(session: Session, place: Any, person_id: int) -> dict[str, in
     session.flush()
     return {"sample_id": sample.id, "result_id": result.id, "message_id": message.id,
             "campaign_id": campaign.id}  # fmt: skip
+
+
+def add_result(session: Session, place: Any, barcode: str, outcome: str = "positive", *,
+               hours: int = 0, test_type: str = "pcr", site: str | None = None,
+               ct: float | None = None) -> Any:  # fmt: skip
+    """A person, a sample collected ``hours`` after T0 and its current result, in ``place``."""
+    from datetime import timedelta
+
+    from fireline.lab.models import LabResult, Sample
+    from fireline.people.models import Person
+
+    person = Person(name=f"Person {barcode}", jurisdiction_id=place.id)
+    session.add(person)
+    session.flush()
+    at = T0 + timedelta(hours=hours)
+    sample = Sample(barcode=barcode, person_id=person.id, disease="covid19", site=site,
+                    sample_type="swab", collected_at=at, jurisdiction_id=place.id)  # fmt: skip
+    session.add(sample)
+    session.flush()
+    result = LabResult(sample_id=sample.id, test_type=test_type, outcome=outcome,
+                       resulted_at=at + timedelta(hours=2), ct_value=ct,
+                       jurisdiction_id=place.id)  # fmt: skip
+    session.add(result)
+    session.flush()
+    return result

@@ -25,7 +25,7 @@ from fireline.testing.pooling import campaigns
 from fireline.testing.pooling.schemas import CampaignCreate, SiteCreate
 from tests.auth.factories import PASSWORD, make_user
 from tests.places.factories import by_code
-from tests.testing.factories import T0
+from tests.testing.factories import T0, context_of
 from tests.web.browser import launch_browser, require_chromium, serve
 
 pytestmark = pytest.mark.browser
@@ -44,7 +44,7 @@ def database(tmp_path: Path) -> Iterator[tuple[Engine, int]]:
         county = by_code(session, "330102")
         session.add_all(Person(name=f"Resident {i}", national_id=f"33010219800101{i:04d}",
                                jurisdiction_id=county.id) for i in range(MEMBERS))  # fmt: skip
-        made = campaigns.create_campaign(session, system_actor(), CampaignCreate(
+        made = campaigns.create_campaign(session, context_of(), CampaignCreate(
             name="Shangcheng round 1", disease="covid19", jurisdiction_code="330102",
             prevalence=0.0005, starts_on=date(2026, 1, 2)))  # fmt: skip
         campaigns.add_site(

@@ -14,6 +14,7 @@ from fireline.testing.pooling import campaigns
 from fireline.testing.pooling.schemas import CampaignCreate, SiteCreate
 from tests.cli_runner import run
 from tests.places.factories import small_tree
+from tests.testing.factories import DEPLOYED, DEPLOYED_LOINC, context_of, deployment_folder
 
 FHIR = Path(__file__).parent.parent / "data" / "fhir"
 CSV = (
@@ -31,7 +32,7 @@ def database(tmp_path: Path) -> Path:
     upgrade(engine)
     with transaction(session_factory(engine)) as session:
         small_tree(session)
-        made = campaigns.create_campaign(session, system_actor(), CampaignCreate(
+        made = campaigns.create_campaign(session, context_of(), CampaignCreate(
             name="Round one", disease="covid19", jurisdiction_code="C1A", prevalence=0.001,
             starts_on=date(2026, 1, 2)))  # fmt: skip
         campaigns.add_site(
@@ -75,9 +76,24 @@ def test_bad_files_fail_with_one_line(database: Path, tmp_path: Path) -> None:
     assert run(["testing", "import-results", str(broken)], database).exit_code == 1
 
 
+def test_import_results_knows_the_deployment_s_diseases(
+    database: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    file = tmp_path / "results.csv"
+    file.write_text(CSV.replace("covid19", DEPLOYED).replace("94500-6", DEPLOYED_LOINC)
+                    .replace(",positive,", ",negative,"))  # fmt: skip
+    refused = run(["testing", "import-results", str(file)], database)
+    assert refused.exit_code == 1 and "unknown disease 'testpox'" in refused.output
+    monkeypatch.setenv("FIRELINE_DISEASE_DIR", str(deployment_folder(tmp_path)))
+    found = run(["testing", "import-results", str(file)], database)
+    assert found.exit_code == 0, found.output
+    assert "1 new" in found.output
+
+
 def test_campaign_status(database: Path) -> None:
-    found = run(["testing", "campaign-status", "1"], database)
+    found = run(["testing", "campaign-status", "1", "--now", "2026-01-02T09:30+08:00"], database)
     assert found.exit_code == 0, found.output
     assert "campaign 1 'Round one'" in found.output and "site S1" in found.output
+    assert "2026-01-02 01:30" in found.output  # the --now instant, shown in UTC
     unknown = run(["testing", "campaign-status", "99"], database)
     assert unknown.exit_code == 1 and "campaign 99" in unknown.output

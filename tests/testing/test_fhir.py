@@ -15,7 +15,8 @@ from sqlalchemy.orm import Session
 
 from fireline.lab.models import LabResult, Sample
 from fireline.surveillance.models import Case
-from tests.testing.factories import lab_world
+from tests.auth.factories import bearer
+from tests.testing.factories import DEPLOYED, DEPLOYED_LOINC, deployment_folder, lab_world
 
 DATA = Path(__file__).parents[1] / "data" / "fhir"
 URL = "/api/v1/lab-results/fhir?jurisdiction=C1A"
@@ -100,3 +101,21 @@ def test_a_bundle_over_the_entry_limit_is_413_before_validation(
         "The Bundle has 3 entries; the limit is 2. Split it into smaller Bundles."}]  # fmt: skip
     assert session.scalar(select(func.count()).select_from(LabResult)) == 0
     assert send(client, w["lab"], bundle()).status_code == 200  # the default limit is higher
+
+
+def test_a_lab_test_of_a_deployment_disease_names_its_disease(
+    session: Session, client: TestClient, app_factory: Any, tmp_path: Path
+) -> None:
+    """A LOINC code only a deployment folder's profile lists is refused without the folder
+    and read as that profile's disease with it."""
+    w = lab_world(session, client)
+    body = copy.deepcopy(bundle())
+    body["entry"][2]["resource"]["code"]["coding"][0]["code"] = DEPLOYED_LOINC
+    refused = send(client, w["lab"], body)
+    assert refused.status_code == 422
+    assert refused.json()["errors"][0]["path"] == "Bundle.entry[2].resource.code.coding[0].code"
+    with TestClient(app_factory(disease_dir=deployment_folder(tmp_path))) as deployed:
+        stored = send(deployed, bearer(deployed, "lab"), body)
+    assert stored.status_code == 200, stored.text
+    assert session.scalars(select(Sample)).one().disease == DEPLOYED
+    assert session.scalars(select(LabResult)).one().code == DEPLOYED_LOINC

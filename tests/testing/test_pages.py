@@ -16,13 +16,15 @@ from fireline.people.models import Person
 from fireline.testing.pooling.models import Pool, RetestOrder, ScreeningCampaign
 from tests.auth.factories import make_user
 from tests.places.factories import small_tree
-from tests.testing.factories import T0, scoped_records
+from tests.testing.factories import DEPLOYED, T0, deployment_folder, scoped_records
 from tests.web.pages import log_in
 
 FHIR = Path(__file__).parent.parent / "data" / "fhir"
 
 
-def _client(session: Session, app_factory: Any) -> tuple[TestClient, dict[str, Any]]:
+def _client(
+    session: Session, app_factory: Any, **settings: Any
+) -> tuple[TestClient, dict[str, Any]]:
     tree = small_tree(session)
     for i in range(12):
         session.add(Person(name=f"Member {i}", national_id=f"ID{i:04d}",
@@ -30,7 +32,7 @@ def _client(session: Session, app_factory: Any) -> tuple[TestClient, dict[str, A
     session.commit()
     make_user(session, "lab", "lab", "C1A")
     make_user(session, "viewer", "viewer", "C1A")
-    app = app_factory()
+    app = app_factory(**settings)
     app.state.clock = FrozenClock(T0)
     return TestClient(app), tree
 
@@ -75,6 +77,10 @@ def test_a_campaign_from_set_up_to_scanned_tubes_and_positive_pool(
         board = client.get(f"/testing/campaigns/{cid}?lang=zh").text
         assert "核酸" in board or "混管" in board
         assert board.count('<td class="hold">') == 5 and "待复核" in board
+        assert client.get(f"/testing/campaigns/{cid}?status=negative").text.count(
+            '<td class="hold">') == 0  # fmt: skip
+        listed = client.get("/testing/campaigns").text
+        assert f'href="/testing/campaigns/{cid}"' in listed
     assert session.scalar(select(Pool.size).where(Pool.barcode == "TUBE-1")) == 5
     assert len(session.scalars(select(RetestOrder)).all()) == 5
 
@@ -154,3 +160,16 @@ def test_another_countys_records_are_not_found_and_forms_need_csrf(
         assert client.get("/testing/upload").status_code == 403
         assert client.get("/testing/samples").status_code == 403
         assert client.get("/testing/campaigns").status_code == 200
+
+
+def test_the_set_up_offers_and_previews_a_deployment_disease(
+    session: Session, app_factory: Any, tmp_path: Path
+) -> None:
+    client, _ = _client(session, app_factory, disease_dir=deployment_folder(tmp_path))
+    with client:
+        csrf = log_in(client, "lab")
+        form = client.get("/testing/campaigns/new")
+        assert f'value="{DEPLOYED}"' in form.text and "Test pox" in form.text
+        preview = _campaign(client, csrf, action="preview", disease=DEPLOYED)
+    assert preview.status_code == 200, preview.text
+    assert "Pool size 5" in preview.text  # the deployment profile's cap

@@ -115,7 +115,9 @@ def test_matrix_plate_decodes_to_the_intersection(session: Session, client: Test
     body = {"plate": "M1", "site_code": "S1", "members": members("m", 9)}
     made = client.post(f"/api/v1/campaigns/{cid}/plates", json=body, headers=w["lab"])
     assert made.status_code == 201, made.text
-    assert sorted(p["barcode"] for p in made.json()) == [
+    tubes = made.json()  # the envelope, every tube on its one page
+    assert (tubes["total"], tubes["offset"], tubes["next_offset"]) == (6, 0, None)
+    assert sorted(p["barcode"] for p in tubes["items"]) == [
         "M1-C1", "M1-C2", "M1-C3", "M1-R1", "M1-R2", "M1-R3"]
     rows = [(f"M1-R{i}", "positive" if i == 2 else "negative") for i in (1, 2, 3)]
     rows += [(f"M1-C{i}", "positive" if i == 3 else "negative") for i in (1, 2, 3)]

@@ -16,7 +16,7 @@ from fireline.clock import FrozenClock
 from fireline.zones.models import Zone
 from tests.auth.factories import bearer, make_user
 from tests.places.factories import small_tree
-from tests.zones.factories import COMPOUND, DAY, T0, days, resident, square
+from tests.zones.factories import COMPOUND, DAY, T0, days, draw, resident, square
 
 URL = "/api/v1/zones"
 
@@ -65,7 +65,8 @@ def test_a_zone_gets_its_residents_last_case_and_lift_date(api: TestClient) -> N
     people = api.get(f"{URL}/{zone['id']}/residents").json()
     assert people["count"] == 2 and len(people["person_ids"]) == 2
     listed = api.get(URL, params={"jurisdiction": "C1A"}).json()
-    assert [z["id"] for z in listed] == [zone["id"]]
+    assert [z["id"] for z in listed["items"]] == [zone["id"]]
+    assert (listed["total"], listed["next_offset"]) == (1, None)
 
 
 def test_an_open_polygon_is_422_and_nothing_is_stored(api: TestClient, session: Session) -> None:
@@ -162,3 +163,27 @@ def test_a_viewer_may_read_but_not_draw(api: TestClient, session: Session) -> No
         ).status_code
         == 403
     )
+
+
+def test_the_list_pages_filters_and_sorts_active_zones_first(
+    api: TestClient, session: Session, world: dict[str, Any]
+) -> None:
+    older = _draw(api, name="Older", drawn_on=str(DAY - days(3))).json()
+    newer = _draw(api, name="Newer").json()
+    lifted = draw(session, world["C1A"], name="Lifted", level="precaution")
+    lifted.status, lifted.lifted_on = "lifted", DAY
+    draw(session, world["C2A"], name="Elsewhere")  # another county: never listed
+    session.commit()
+
+    def names(**params: str) -> list[str]:
+        return [z["name"] for z in api.get(URL, params=params).json()["items"]]
+
+    assert names() == ["Newer", "Older", "Lifted"]
+    assert names(active="true") == ["Newer", "Older"]
+    assert names(status="lifted") == ["Lifted"]
+    assert names(sort="name", order="asc") == ["Lifted", "Newer", "Older"]
+    assert names(q="ew") == ["Newer"]
+    first = api.get(URL, params={"limit": 1}).json()
+    assert first["items"][0]["id"] == newer["id"] and first["next_offset"] == 1
+    assert first["total"] == 3 and older["id"] != newer["id"]
+    assert api.get(URL, params={"jurisdiction": "C2A"}).status_code == 404

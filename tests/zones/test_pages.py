@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from fireline.clock import FrozenClock
+from fireline.zones import views
 from fireline.zones.models import Zone
 from tests.auth.factories import make_user
 from tests.places.factories import small_tree
@@ -53,6 +54,22 @@ def test_the_list_shows_lift_dates_missing_items_and_the_map(
     assert [s["properties"]["level"] for s in shapes] == ["Sealed area"]
     zh = client.get("/zones?lang=zh").text
     assert "封控区" in zh and "防范区" in zh and "风险区域" in zh
+
+
+def test_the_list_filters_by_level_and_pages_with_the_filter_kept(
+    pages: tuple[TestClient, dict[str, Any]], session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    client, data = pages
+    for n in range(3):
+        draw(session, data["tree"]["C1A"], level="precaution", name=f"Extra {n}")
+    session.commit()
+    level = client.get("/zones?level=precaution").text
+    assert "Wensan Road" in level and "Extra 0" in level and "Wensan 88" not in level
+    monkeypatch.setattr(views, "PER_PAGE", 2)
+    first = client.get("/zones?level=precaution").text
+    assert 'rel="next"' in first and "level=precaution&amp;page=2" in first
+    second = client.get("/zones?level=precaution&page=2").text
+    assert second.count('data-zone="') == 2 and 'rel="prev"' in second
 
 
 def test_drawing_a_zone_and_refusing_an_open_outline(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import datetime
 from typing import Annotated, Literal
 
@@ -10,7 +9,7 @@ from fastapi import APIRouter, Depends
 
 from fireline.auth.deps import ApiActor
 from fireline.bounds import Id
-from fireline.care import service
+from fireline.care import occupancy, service
 from fireline.care.schemas import (
     AdmissionCreate,
     AdmissionRead,
@@ -23,45 +22,46 @@ from fireline.care.schemas import (
     TransferAdmission,
 )
 from fireline.db.deps import DbSession
-from fireline.diseases.schemas import DiseaseProfile
 from fireline.errors import NotFound
-from fireline.places.models import Jurisdiction
+from fireline.pagination import Page, make_page
 from fireline.quarantine import deps
+from fireline.web.deps import ApiContext, ApiListQuery
 
 router = APIRouter(prefix="/care", tags=["care"])
 Now = Annotated[datetime, Depends(deps.now)]
-Profiles = Annotated[Mapping[str, DiseaseProfile], Depends(deps.profiles)]
 
 
 @router.post("/hospitals", response_model=HospitalRead, status_code=201)
 def create_hospital(body: HospitalCreate, actor: ApiActor, session: DbSession) -> HospitalRead:
-    hospital = service.create_hospital(session, actor, body)
-    return service.hospitals(session, actor, None, None, hospital.id)[0]
+    made = service.create_hospital(session, actor, body)
+    return occupancy.hospital(session, actor, made.id)
 
 
-@router.get("/hospitals", response_model=list[HospitalRead])
+@router.get("/hospitals", response_model=Page[HospitalRead])
 def read_hospitals(
-    actor: ApiActor, session: DbSession, jurisdiction: str | None = None
-) -> list[HospitalRead]:
-    place = actor.jurisdiction(session, jurisdiction) if jurisdiction else None
-    return service.hospitals(session, actor, place, None)
+    context: ApiContext, session: DbSession, query: ApiListQuery,
+    jurisdiction: str | None = None,
+) -> Page[HospitalRead]:  # fmt: skip
+    """Hospitals in your subtree (or under ``jurisdiction``) with beds and occupancy; sort by
+    ``beds`` (default, the largest first) or ``name``; ``q`` searches the names."""
+    asked = context.within_code(session, jurisdiction)
+    rows, total = occupancy.list_hospitals(session, asked, query)
+    return make_page(rows, total, query)
 
 
 @router.get("/hospitals/{hospital_id:int}", response_model=HospitalRead)
 def read_hospital(hospital_id: Id, actor: ApiActor, session: DbSession) -> HospitalRead:
-    found = service.hospitals(session, actor, None, None, hospital_id)
-    if not found:
-        raise NotFound(f"hospital {hospital_id}")
-    return found[0]
+    return occupancy.hospital(session, actor, hospital_id)
 
 
-@router.get("/hospitals/{hospital_id:int}/admissions", response_model=list[AdmissionRead])
-def read_admissions(hospital_id: Id, actor: ApiActor, session: DbSession) -> list[AdmissionRead]:
-    """Patients in the hospital now (the read is audited)."""
-    return [
-        AdmissionRead.model_validate(a)
-        for a in service.admissions_page(session, actor, hospital_id)
-    ]
+@router.get("/hospitals/{hospital_id:int}/admissions", response_model=Page[AdmissionRead])
+def read_admissions(
+    hospital_id: Id, context: ApiContext, session: DbSession, query: ApiListQuery,
+    bed_type: Literal["general", "icu", "isolation"] | None = None, severity: str | None = None,
+) -> Page[AdmissionRead]:  # fmt: skip
+    """Patients in the hospital now, newest first (the read is audited)."""
+    rows, total = occupancy.list_admissions(session, context, hospital_id, query)
+    return make_page([AdmissionRead.model_validate(a) for a in rows], total, query)
 
 
 @router.post(
@@ -111,31 +111,31 @@ def transfer(
     return AdmissionRead.model_validate(stay)
 
 
-@router.get("/occupancy", response_model=list[OccupancyRow])
+@router.get("/occupancy", response_model=Page[OccupancyRow])
 def read_occupancy(
-    actor: ApiActor, session: DbSession, jurisdiction: str | None = None
-) -> list[OccupancyRow]:
-    place = actor.jurisdiction(session, jurisdiction) if jurisdiction else None
-    return service.occupancy(session, actor, place)
+    context: ApiContext, session: DbSession, query: ApiListQuery,
+    jurisdiction: str | None = None,
+) -> Page[OccupancyRow]:  # fmt: skip
+    """Beds and occupied beds per jurisdiction and bed type, in your subtree (or under
+    ``jurisdiction``), by jurisdiction then bed type."""
+    asked = context.within_code(session, jurisdiction)
+    rows, total = occupancy.occupancy_page(session, asked, query)
+    return make_page(rows, total, query)
 
 
 @router.get("/bed-demand", response_model=BedDemand)
 def read_bed_demand(
-    actor: ApiActor,
+    context: ApiContext,
     session: DbSession,
-    now: Now,
-    profiles: Profiles,
     jurisdiction: str | None = None,
     disease: str = "covid19",
     kind: Literal["hospital", "icu"] = "hospital",
 ) -> BedDemand:
     """Beds needed over the next 14 days and the day capacity runs out (docs/care.md);
     the jurisdiction defaults to your own."""
-    home = session.get(Jurisdiction, actor.jurisdiction_id)
-    code = jurisdiction or (home.code if home is not None else "")
-    place = actor.jurisdiction(session, code)
-    profile = profiles.get(disease)
+    place = service.place_for(session, context.actor, jurisdiction)
+    profile = context.profile(disease)
     if profile is None:
         raise NotFound(f"disease profile {disease}")
-    today = deps.local_day(session, now, place.id)
-    return service.bed_demand(session, actor, place, profile, today=today, kind=kind)
+    return service.bed_demand(session, context.actor, place, profile,
+                              today=context.today(place), kind=kind)  # fmt: skip

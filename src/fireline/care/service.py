@@ -1,8 +1,8 @@
 """Use cases of clinical care: hospitals and beds, admissions (severity, transfer,
-discharge with outcome), occupancy by hospital and jurisdiction, and bed demand.
+discharge with outcome), and bed demand. The lists (hospitals with their occupancy,
+admissions, occupancy by jurisdiction) are in ``care.occupancy``.
 
-Every read and write goes through the acting user's scope; occupancy is one grouped
-statement over the open stays (never hospital by hospital).
+Every read and write goes through the acting user's scope.
 """
 
 from __future__ import annotations
@@ -18,19 +18,13 @@ from fireline.analytics.rt import estimate_rt
 from fireline.auth import audit
 from fireline.auth.scope import Actor
 from fireline.care.beds import project_beds, project_cases
-from fireline.care.models import BED_TYPES, Admission, Hospital
-from fireline.care.schemas import (
-    AdmissionCreate,
-    BedCount,
-    BedDemand,
-    HospitalCreate,
-    HospitalRead,
-    OccupancyRow,
-)
+from fireline.care.models import Admission, Hospital
+from fireline.care.occupancy import occupancy
+from fireline.care.schemas import AdmissionCreate, BedDemand, HospitalCreate
 from fireline.diseases.schemas import DiseaseProfile
-from fireline.errors import Conflict, Problem
+from fireline.errors import Conflict, NotFound, Problem
 from fireline.people.models import Person
-from fireline.places.models import Jurisdiction, subtree_ids
+from fireline.places.models import Jurisdiction
 from fireline.surveillance.models import Case
 from fireline.surveillance.trends.service import daily_counts
 
@@ -52,6 +46,19 @@ def create_hospital(session: Session, actor: Actor, data: HospitalCreate) -> Hos
     session.flush()
     audit.record(session, actor, "create", "hospital", [hospital.id], jurisdiction_id=place.id)
     return hospital
+
+
+def place_for(session: Session, actor: Actor, code: str | None) -> Jurisdiction:
+    """The jurisdiction with ``code`` in scope (404 otherwise), or the actor's own."""
+    if code:
+        return actor.jurisdiction(session, code)
+    home = session.get(Jurisdiction, actor.jurisdiction_id) if actor.jurisdiction_id else None
+    if home is None:  # the system: the root
+        root = select(Jurisdiction).order_by(Jurisdiction.depth, Jurisdiction.id)
+        home = session.scalars(root).first()
+    if home is None:
+        raise NotFound("jurisdiction")
+    return home
 
 
 def get_hospital(session: Session, actor: Actor, hospital_id: int) -> Hospital:
@@ -200,81 +207,6 @@ def transfer(
     return admit(session, actor, hospital_id, data, now=now, transferred_from=stay.id)
 
 
-def _open_counts(
-    session: Session, actor: Actor, place: Jurisdiction | None
-) -> dict[tuple[int, str], int]:
-    statement = actor.restrict(
-        select(Admission.hospital_id, Admission.bed_type, func.count())
-        .where(Admission.discharged_at.is_(None))
-        .group_by(Admission.hospital_id, Admission.bed_type),
-        Admission,
-    )
-    if place is not None:
-        statement = statement.where(Admission.jurisdiction_id.in_(subtree_ids(place.path)))
-    return {(h, t): int(n) for h, t, n in session.execute(statement)}
-
-
-def hospitals(
-    session: Session,
-    actor: Actor,
-    place: Jurisdiction | None,
-    day_start: datetime | None,
-    hospital_id: int | None = None,
-) -> list[HospitalRead]:
-    """Hospitals in scope with beds and occupancy by type and today's admissions."""
-    actor.require("records:read")
-    statement = actor.restrict(select(Hospital), Hospital).order_by(Hospital.name, Hospital.id)
-    if place is not None:
-        statement = statement.where(Hospital.jurisdiction_id.in_(subtree_ids(place.path)))
-    if hospital_id is not None:
-        statement = statement.where(Hospital.id == hospital_id)
-    found = list(session.scalars(statement))
-    taken = _open_counts(session, actor, place)
-    today: dict[int, int] = {}
-    if day_start is not None:
-        today = dict(
-            session.execute(
-                actor.restrict(
-                    select(Admission.hospital_id, func.count())
-                    .where(Admission.admitted_at >= day_start)
-                    .group_by(Admission.hospital_id),
-                    Admission,
-                )
-            )
-            .tuples()
-            .all()
-        )
-    return [
-        HospitalRead(
-            id=h.id,
-            name=h.name,
-            jurisdiction_id=h.jurisdiction_id,
-            version=h.version,
-            admitted_today=int(today.get(h.id, 0)),
-            beds=[
-                BedCount(bed_type=t, beds=h.beds(t), occupied=taken.get((h.id, t), 0))
-                for t in BED_TYPES
-            ],
-        )
-        for h in found
-    ]
-
-
-def occupancy(session: Session, actor: Actor, place: Jurisdiction | None) -> list[OccupancyRow]:
-    """Beds and occupied beds per jurisdiction and bed type (two grouped statements)."""
-    rows = hospitals(session, actor, place, None)
-    table: dict[tuple[int, str], list[int]] = {}
-    for h in rows:
-        for b in h.beds:
-            cell = table.setdefault((h.jurisdiction_id, b.bed_type), [0, 0])
-            cell[0] += b.beds
-            cell[1] += b.occupied
-    return [
-        OccupancyRow(jurisdiction_id=j, bed_type=t, beds=v[0], occupied=v[1])
-        for (j, t), v in sorted(table.items())
-    ]
-
-
 def _rt(history: np.ndarray[Any, Any], profile: DiseaseProfile) -> tuple[float, str]:
     """The latest 7-day EpiEstim Rt mean, or 1 (flat) when the data are too thin."""
     si = profile.serial_interval
@@ -318,7 +250,7 @@ def bed_demand(
         HORIZON_DAYS,
     )
     types = ("icu",) if kind == "icu" else ("general", "isolation")
-    rows = [r for r in occupancy(session, actor, place) if r.bed_type in types]
+    rows = [r for r in occupancy(session, actor.within(place)) if r.bed_type in types]
     open_now, capacity = sum(r.occupied for r in rows), sum(r.beds for r in rows)
     result = project_beds(today - timedelta(days=1), cases, share, open_now, stay, capacity)
     return BedDemand(
@@ -334,19 +266,3 @@ def bed_demand(
         beds=result.beds,
         runs_out=result.runs_out,
     )
-
-
-def admissions_page(session: Session, actor: Actor, hospital_id: int) -> list[Admission]:
-    get_hospital(session, actor, hospital_id)
-    found = list(
-        session.scalars(
-            actor.restrict(
-                select(Admission)
-                .where(Admission.hospital_id == hospital_id, Admission.discharged_at.is_(None))
-                .order_by(Admission.admitted_at),
-                Admission,
-            )
-        )
-    )
-    audit.record(session, actor, "read", "admission", [a.id for a in found])
-    return found

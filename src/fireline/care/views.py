@@ -2,32 +2,43 @@
 
 from __future__ import annotations
 
-from zoneinfo import ZoneInfo
+from typing import Any, Final
+from urllib.parse import urlencode
 
 from fastapi import APIRouter
 from fastapi.responses import Response
 
-from fireline.care import service
+from fireline.care import occupancy, service
 from fireline.care.schemas import BedDemand
 from fireline.errors import Problem
-from fireline.quarantine import deps
 from fireline.web.deps import Page, PageContext
 
 router = APIRouter()
+PER_PAGE: Final = 50
 
 
 def _demand(page: Page, disease: str) -> BedDemand | None:
     assert page.session is not None and page.actor is not None
-    profile = deps.profiles(page.request).get(disease)
+    profile = page.context.profile(disease)
     if profile is None:
         return None
-    today = deps.now(page.request).astimezone(ZoneInfo(page.here.timezone)).date()
     try:
         return service.bed_demand(
-            page.session, page.actor, page.here, profile, today=today, kind="hospital"
+            page.session, page.actor, page.here, profile, today=page.today(), kind="hospital"
         )
     except Problem:
         return None
+
+
+def _hospitals(page: Page) -> dict[str, Any]:
+    """One page of the hospitals under the chosen jurisdiction, with the pager's figures."""
+    assert page.session is not None
+    query = page.list_query((), per_page=PER_PAGE)
+    rows, total = occupancy.list_hospitals(page.session, page.context, query)
+    kept = {k: v for k, v in page.request.query_params.items() if k in ("disease", "q", "sort")}
+    return {"hospitals": rows, "number": query.offset // PER_PAGE + 1,
+            "pages": max(1, -(-total // PER_PAGE)), "total": total,
+            "link": lambda n: f"?{urlencode({**kept, 'page': n})}"}  # fmt: skip
 
 
 @router.get("/care")
@@ -62,8 +73,8 @@ def care_page(page: PageContext, disease: str = "covid19") -> Response:
     return page.render(
         "care/hospitals.html",
         nav="care",
-        today=deps.now(page.request).date(),
-        hospitals=service.hospitals(page.session, page.actor, page.here, None),
+        today=page.today(),
         demand=demand,
         chart=chart,
+        **_hospitals(page),
     )

@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
-from sqlalchemy import select
 
-from fireline.auth import audit
 from fireline.auth.deps import ApiActor
-from fireline.bounds import Id, Instant
+from fireline.bounds import Day, Id, Instant
 from fireline.db.deps import DbSession
-from fireline.lab.models import LabMessage, LabResult, Sample
-from fireline.pagination import Page, PageParams, count, make_page, page_params
-from fireline.testing import csvin, samples
+from fireline.lab.models import LabMessage
+from fireline.pagination import Page, make_page
+from fireline.testing import csvin, labresults, samples
 from fireline.testing.fhir import parse as fhir
-from fireline.testing.results import Incoming, digest, ingest
+from fireline.testing.results import Incoming, digest, home_code, ingest
 from fireline.testing.schemas import (
     MessageReport,
     ResultDetail,
@@ -25,9 +23,11 @@ from fireline.testing.schemas import (
     SampleRead,
     Turnaround,
 )
+from fireline.web.deps import ApiContext, ApiListQuery
 
 router = APIRouter(tags=["testing"])
-Params = Annotated[PageParams, Depends(page_params)]
+Outcome = Literal["positive", "negative", "inconclusive"]
+TestType = Literal["pcr", "antigen", "antibody", "other"]
 
 
 async def request_body(request: Request) -> bytes:
@@ -50,10 +50,17 @@ def create_sample(body: SampleCreate, actor: ApiActor, session: DbSession) -> Sa
 
 
 @router.get("/samples", response_model=Page[SampleRead])
-def read_samples(actor: ApiActor, session: DbSession, params: Params,
-                 barcode: str | None = None) -> Page[SampleRead]:  # fmt: skip
-    found, total = samples.list_samples(session, actor, params, barcode)
-    return make_page([SampleRead.model_validate(s) for s in found], total, params)
+def read_samples(
+    context: ApiContext, session: DbSession, query: ApiListQuery,
+    jurisdiction: str | None = None, barcode: str | None = None, site: str | None = None,
+    disease: str | None = None, since: Day | None = None, until: Day | None = None,
+) -> Page[SampleRead]:  # fmt: skip
+    """Samples in your subtree (or under ``jurisdiction``), collected ``since`` .. ``until``
+    (days in the jurisdiction's time zone); sort by ``collected`` (default), ``received`` or
+    ``barcode``; ``q`` finds barcodes starting with it. The read is audited."""
+    asked = context.within_code(session, jurisdiction)
+    found, total = samples.list_samples(session, asked, query)
+    return make_page([SampleRead.model_validate(s) for s, _ in found], total, query)
 
 
 @router.get("/samples/{sample_id:int}", response_model=SampleRead)
@@ -62,19 +69,20 @@ def read_sample(sample_id: Id, actor: ApiActor, session: DbSession) -> SampleRea
 
 
 @router.post("/lab-results", response_model=MessageReport)
-def post_results(body: ResultMessage, request: Request, actor: ApiActor,
+def post_results(body: ResultMessage, context: ApiContext,
                  session: DbSession) -> MessageReport:  # fmt: skip
     """Results as JSON; the same ``message_id`` twice changes nothing."""
     items = [Incoming(f"results[{i}]", r) for i, r in enumerate(body.results)]
     content = body.model_dump_json(exclude={"source", "message_id"}).encode()
-    message, repeated = ingest(session, actor, source=body.source, message_id=body.message_id,
-                               fmt="api", content=content, items=items)  # fmt: skip
+    message, repeated = ingest(session, context, source=body.source,
+                               message_id=body.message_id, fmt="api", content=content,
+                               items=items)  # fmt: skip
     return report(message, repeated)
 
 
 @router.post("/lab-results/csv", response_model=MessageReport)
 def post_results_csv(
-    actor: ApiActor, session: DbSession,
+    context: ApiContext, session: DbSession,
     file: Annotated[UploadFile, File(description="CSV: barcode, disease, outcome, resulted_at...")],
     source: Annotated[str, Form(max_length=64)] = "csv",
     message_id: Annotated[str | None, Form(max_length=200)] = None,
@@ -82,7 +90,7 @@ def post_results_csv(
     """Results from a CSV file; the file's SHA-256 is its message id unless one is given."""
     content = file.file.read()
     items = csvin.parse(content)
-    message, repeated = ingest(session, actor, source=source,
+    message, repeated = ingest(session, context, source=source,
                                message_id=message_id or digest(content), fmt="csv",
                                content=content, items=items)  # fmt: skip
     return report(message, repeated)
@@ -90,69 +98,51 @@ def post_results_csv(
 
 @router.post("/lab-results/fhir", response_model=MessageReport)
 def post_results_fhir(
-    request: Request, actor: ApiActor, session: DbSession, content: RequestBody,
+    context: ApiContext, session: DbSession, content: RequestBody,
     source: Annotated[str, Query(max_length=64)] = "fhir",
     jurisdiction: Annotated[str | None, Query(description="for samples not on file")] = None,
 ) -> MessageReport:  # fmt: skip
     """A FHIR R4 Bundle (application/fhir+json) of Observations/DiagnosticReports."""
-    code = jurisdiction or _home_code(session, actor)
-    parsed = fhir.parse(content, code, max_entries=request.app.state.settings.fhir_max_entries)
-    message, repeated = ingest(session, actor, source=source,
+    code = jurisdiction or home_code(session, context.actor)
+    parsed = fhir.parse(content, code, context.profiles,
+                        max_entries=context.settings.fhir_max_entries)  # fmt: skip
+    message, repeated = ingest(session, context, source=source,
                                message_id=parsed.message_id or digest(content), fmt="fhir",
                                content=content, items=parsed.items)  # fmt: skip
     return report(message, repeated)
 
 
-def _home_code(session: DbSession, actor: ApiActor) -> str:
-    from fireline.places.models import Jurisdiction
-
-    place = session.get(Jurisdiction, actor.jurisdiction_id)
-    return place.code if place else ""
-
-
 @router.get("/lab-results", response_model=Page[ResultRead])
-def read_results(actor: ApiActor, session: DbSession, params: Params,
-                 outcome: str | None = None) -> Page[ResultRead]:  # fmt: skip
-    """Current results in your subtree, newest first."""
-    actor.require("records:read")
-    statement = actor.restrict(select(LabResult).where(LabResult.current.is_(True)), LabResult)
-    if outcome:
-        statement = statement.where(LabResult.outcome == outcome)
-    statement = statement.order_by(LabResult.resulted_at.desc(), LabResult.id.desc())
-    rows = list(session.scalars(statement.limit(params.limit).offset(params.offset)))
-    return make_page(
-        [ResultRead.model_validate(r) for r in rows], count(session, statement), params
-    )
+def read_results(
+    context: ApiContext, session: DbSession, query: ApiListQuery,
+    jurisdiction: str | None = None, outcome: Outcome | None = None,
+    test: TestType | None = None, disease: str | None = None, barcode: str | None = None,
+) -> Page[ResultRead]:  # fmt: skip
+    """Current results in your subtree (or under ``jurisdiction``), newest first; sort by
+    ``resulted`` (default) or ``ct``. ``barcode`` and ``q`` (a barcode's start) need
+    ``persons:read``. The read is audited."""
+    asked = context.within_code(session, jurisdiction)
+    rows, total = labresults.list_results(session, asked, query)
+    return make_page([ResultRead.model_validate(r.result) for r in rows], total, query)
 
 
-@router.get("/lab-results/turnaround", response_model=list[Turnaround])
-def read_turnaround(actor: ApiActor, session: DbSession,
-                    since: Instant | None = None) -> list[Turnaround]:  # fmt: skip
+@router.get("/lab-results/turnaround", response_model=Page[Turnaround])
+def read_turnaround(context: ApiContext, session: DbSession, query: ApiListQuery,
+                    since: Instant | None = None) -> Page[Turnaround]:  # fmt: skip
     """Median hours collection -> receipt -> result per lab and site."""
-    return samples.turnaround(session, actor, since)
+    rows, total = samples.turnaround(session, context.actor, since, query)
+    return make_page(rows, total, query)
 
 
 @router.get("/lab-results/{result_id:int}", response_model=ResultDetail)
 def read_result(result_id: Id, actor: ApiActor, session: DbSession) -> ResultDetail:
     """One result with every revision of it (amendments), oldest first."""
-    actor.require("persons:read")
-    result: LabResult = actor.get(session, LabResult, result_id, f"lab result {result_id}")
-    sample = session.get_one(Sample, result.sample_id)
-    history = [result]
-    if result.external_id is not None:
-        # Result ids are unique per jurisdiction: another county's revisions are not ours.
-        history = list(session.scalars(actor.restrict(select(LabResult).where(
-            LabResult.source == result.source, LabResult.external_id == result.external_id,
-            LabResult.jurisdiction_id == result.jurisdiction_id,
-        ), LabResult).order_by(LabResult.revision)))  # fmt: skip
-    audit.record(session, actor, "read", "lab_result", [result.id],
-                 jurisdiction_id=result.jurisdiction_id, persons=[sample.person_id])  # fmt: skip
-    return ResultDetail(**ResultRead.model_validate(result).model_dump(), barcode=sample.barcode,
-                        history=[ResultRead.model_validate(h) for h in history])  # fmt: skip
+    found = labresults.result_file(session, actor, result_id)
+    return ResultDetail(**ResultRead.model_validate(found.result).model_dump(),
+                        barcode=found.sample.barcode,
+                        history=[ResultRead.model_validate(h) for h in found.history])  # fmt: skip
 
 
 @router.get("/lab-messages/{message_id:int}", response_model=MessageReport)
 def read_message(message_id: Id, actor: ApiActor, session: DbSession) -> MessageReport:
-    actor.require("records:read")
-    found: LabMessage = actor.get(session, LabMessage, message_id, f"lab message {message_id}")
-    return report(found, False)
+    return report(labresults.get_message(session, actor, message_id), False)

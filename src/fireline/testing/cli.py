@@ -2,24 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC
 from pathlib import Path
 
 import typer
 from rich.markup import escape
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 
-from fireline.auth.scope import system_actor
-from fireline.console import fail, out
+from fireline.console import fail, instant_option, out
+from fireline.context import Context
 from fireline.db.connect import database_session
 from fireline.errors import Problem
-from fireline.places.models import Jurisdiction
 from fireline.settings import Settings
 from fireline.testing import csvin
 from fireline.testing.fhir import parse as fhir
 from fireline.testing.pooling.dashboard import dashboard
-from fireline.testing.results import digest, ingest
+from fireline.testing.results import digest, home_code, ingest
 
 app = typer.Typer(help="Testing: lab results and screening campaigns.", no_args_is_help=True)
 
@@ -42,22 +39,26 @@ def import_results(
     file: Path = typer.Argument(..., help="A CSV file of results or a FHIR R4 Bundle (JSON)"),
     source: str = typer.Option("", help="The sender (default: csv or fhir)"),
     jurisdiction: str = typer.Option("", help="For samples not on file (FHIR; default: root)"),
+    now: str | None = typer.Option(None, "--now", help="The instant to act at (default: now)"),
 ) -> None:
-    """Import lab results; the same file twice changes nothing, a bad file stores nothing."""
+    """Import lab results; the same file twice changes nothing, a bad file stores nothing.
+    Diseases are the deployment's (``FIRELINE_DISEASE_DIR``)."""
     try:
         content = file.read_bytes()
     except OSError as exc:
         fail(escape(f"cannot read {file}: {exc.strerror or exc}"))
     kind = "fhir" if _is_fhir(file, content) else "csv"
-    with database_session(Settings()) as session:
+    settings = Settings()
+    context = Context.for_command(settings, instant_option(now) if now else None)
+    with database_session(settings) as session:
         try:
-            code = jurisdiction or _root_code(session)
+            code = jurisdiction or home_code(session, context.actor)
             if kind == "fhir":
-                parsed = fhir.parse(content, code)
+                parsed = fhir.parse(content, code, context.profiles)
                 items, message_id = parsed.items, parsed.message_id or digest(content)
             else:
                 items, message_id = csvin.parse(content), digest(content)
-            message, repeated = ingest(session, system_actor(), source=source or kind,
+            message, repeated = ingest(session, context, source=source or kind,
                                        message_id=message_id, fmt=kind, content=content,
                                        items=items)  # fmt: skip
         except Problem as problem:
@@ -72,22 +73,22 @@ def import_results(
     out.print(f"{file.name} ({kind}): {said}")
 
 
-def _root_code(session: Session) -> str:
-    root = session.scalars(select(Jurisdiction.code).order_by(Jurisdiction.depth, Jurisdiction.id))
-    return root.first() or ""
-
-
 @app.command("campaign-status")
-def campaign_status(campaign_id: int = typer.Argument(..., help="The campaign's number")) -> None:
+def campaign_status(
+    campaign_id: int = typer.Argument(..., help="The campaign's number"),
+    now: str | None = typer.Option(None, "--now", help="The instant shown (default: now)"),
+) -> None:
     """A campaign's figures: sampled, pools, positive pools, retests, tests saved, by site."""
-    with database_session(Settings()) as session:
+    settings = Settings()
+    context = Context.for_command(settings, instant_option(now) if now else None)
+    with database_session(settings) as session:
         try:
-            d = dashboard(session, system_actor(), campaign_id)
+            d = dashboard(session, context.actor, campaign_id)
         except Problem as problem:
             fail(escape(problem.detail))
-    c = d.campaign
+    c, at = d.campaign, context.now().astimezone(UTC)
     out.print(f"campaign {c.id} {c.name!r}: {c.design} pools of {c.pool_size} ({c.chosen_by}), "
-              f"round {c.round_no}, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC")  # fmt: skip
+              f"round {c.round_no}, {at:%Y-%m-%d %H:%M} UTC")  # fmt: skip
     out.print(f"population {d.population:,}; sampled {d.sampled:,}; pools {d.pools:,} "
               f"({d.resulted_pools:,} resulted, {d.positive_pools:,} positive)")  # fmt: skip
     out.print(f"retests {d.retests:,} ({d.retests_open:,} open); positives {d.positives:,}; "

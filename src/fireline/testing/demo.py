@@ -14,13 +14,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from fireline.auth.scope import system_actor
+from fireline.clock import FrozenClock
+from fireline.context import Context
 from fireline.lab.models import Sample
 from fireline.people.models import Person
 from fireline.places.models import Jurisdiction
+from fireline.settings import Settings
 from fireline.surveillance.models import Case
 from fireline.testing.pooling import campaigns
-from fireline.testing.pooling.api import rows_table
-from fireline.testing.pooling.ingest import ingest_rows
+from fireline.testing.pooling.ingest import ingest_rows, rows_table
 from fireline.testing.pooling.models import (
     Pool,
     PoolMember,
@@ -40,9 +42,9 @@ SITES: Final = (("S1", "Hubin community centre", 600), ("S2", "Qingbo school gym
                 ("S3", "Wangjiang market square", 300))  # fmt: skip
 
 
-def _campaign(session: Session, day: date) -> ScreeningCampaign:
-    actor = system_actor()
-    made = campaigns.create_campaign(session, actor, CampaignCreate(
+def _campaign(session: Session, context: Context, day: date) -> ScreeningCampaign:
+    actor = context.actor
+    made = campaigns.create_campaign(session, context, CampaignCreate(
         name="Shangcheng screening, round 1", disease="covid19", jurisdiction_code=COUNTY,
         prevalence=0.0005, starts_on=day, hold_days=3))  # fmt: skip
     for code, name, capacity in SITES:
@@ -112,27 +114,31 @@ def _pool_results(session: Session, campaign: ScreeningCampaign, now: datetime,
     ingest_rows(session, system_actor(), table, batch="demo-round-1", now=now - timedelta(hours=3))
 
 
-def _retest_results(session: Session, campaign: ScreeningCampaign, now: datetime) -> None:
+def _retest_results(session: Session, context: Context, campaign: ScreeningCampaign) -> None:
     """Results for two thirds of the retests: the infected positive, the rest negative."""
     has_case = (Case.person_id == RetestOrder.person_id) & (Case.classification != "discarded")
     orders = session.execute(select(RetestOrder.id, Sample.barcode).join(
         Sample, Sample.id == RetestOrder.sample_id).where(
         RetestOrder.campaign_id == campaign.id).order_by(
         select(Case.id).where(has_case).exists().desc(), RetestOrder.id)).all()  # fmt: skip
+    resulted = context.now() - timedelta(hours=1)
     items = [Incoming(f"results[{i}]", ResultCreate(
         barcode=barcode, disease="covid19", outcome="positive" if i == 0 else "negative",
-        resulted_at=now - timedelta(hours=1), code_system="http://loinc.org", code="94500-6",
+        resulted_at=resulted, code_system="http://loinc.org", code="94500-6",
         external_id=f"demo-retest-{order_id}", ct_value=27.8 if i == 0 else None))
         for i, (order_id, barcode) in enumerate(orders[: len(orders) * 2 // 3])]  # fmt: skip
     if items:
-        ingest(session, system_actor(), source="demo-lab", message_id="demo-retests-1",
+        ingest(session, context, source="demo-lab", message_id="demo-retests-1",
                fmt="api", content=b"demo-retests-1", items=items)  # fmt: skip
 
 
-def add_screening(session: Session, today: date, now: datetime) -> int:
+def add_screening(
+    session: Session, today: date, now: datetime, settings: Settings | None = None
+) -> int:
     """The demo campaign over the seed county; returns the number of pool tubes.
 
-    Its results come in at 20:00 on ``today``, or by ``now`` if that is earlier."""
+    Its results come in at 20:00 on ``today``, or by ``now`` if that is earlier. Diseases
+    are those of ``settings`` (default: the environment's)."""
     county = session.scalars(select(Jurisdiction).where(Jurisdiction.code == COUNTY)).first()
     if county is None:
         return 0
@@ -143,10 +149,11 @@ def add_screening(session: Session, today: date, now: datetime) -> int:
     if not persons:
         return 0
     day = today
-    evening = datetime.combine(day, time(20), ZoneInfo("Asia/Shanghai")).astimezone(UTC)
+    evening = datetime.combine(day, time(20), ZoneInfo(county.timezone)).astimezone(UTC)
     now = min(evening, now)
-    campaign = _campaign(session, day)
+    context = Context.for_system(settings or Settings(), FrozenClock(now))
+    campaign = _campaign(session, context, day)
     _register(session, campaign, persons, day)
     _pool_results(session, campaign, now, len(persons) // SIZE)
-    _retest_results(session, campaign, now)
+    _retest_results(session, context, campaign)
     return len(persons) // SIZE

@@ -12,13 +12,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
+from datetime import datetime
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from fireline.auth.scope import Actor, system_actor
-from fireline.clock import SystemClock
-from fireline.diseases.loader import load_profiles
+from fireline.context import Context
+from fireline.diseases.schemas import DiseaseProfile
 from fireline.lab.models import LabMessage, LabResult, Sample
 from fireline.people.models import Person
 from fireline.places.models import Jurisdiction
@@ -44,29 +45,30 @@ def _writer(actor: Actor, session: Session, person: Person) -> Actor:
     return base if base.can("cases:write") else replace(base, role="investigator")
 
 
-def _classification(result: LabResult, disease: str) -> str | None:
+def _classification(result: LabResult, profile: DiseaseProfile | None) -> str | None:
     target = codes().classify.get(result.test_type)
-    profile = load_profiles().get(disease)
     if target is None or profile is None:
         return None
     known = {c.code for c in profile.classifications.items}
     return target if target in known else None
 
 
-def case_for(session: Session, actor: Actor, result: LabResult, sample: Sample) -> str | None:
+def case_for(
+    session: Session, context: Context, result: LabResult, sample: Sample
+) -> str | None:
     """'created', 'confirmed' (reclassified) or None; links the result to the case."""
-    target = _classification(result, sample.disease)
-    if target is None:
+    profile = context.profile(sample.disease)
+    target = _classification(result, profile)
+    if target is None or profile is None:
         return None
     person = session.get_one(Person, sample.person_id)
-    writer = _writer(actor, session, person)
+    writer = _writer(context.actor, session, person)
     existing = session.scalars(
         select(Case).where(Case.person_id == person.id, Case.disease == sample.disease,
                            Case.classification != "discarded").order_by(Case.id.desc())
     ).first()  # fmt: skip
     if existing is not None:
         result.case_id = existing.id
-        profile = load_profiles()[sample.disease]
         ahead = RANK.get(target, 0) > RANK.get(existing.classification, 0)
         if ahead and profile.can_transition(existing.classification, target):
             cases.reclassify(session, writer, existing.id, to=target, version=existing.version,
@@ -86,23 +88,25 @@ def case_for(session: Session, actor: Actor, result: LabResult, sample: Sample) 
 
 
 def apply(
-    session: Session, actor: Actor, stored: Sequence[tuple[LabResult, Sample]], message: LabMessage
+    session: Session, context: Context, stored: Sequence[tuple[LabResult, Sample]],
+    message: LabMessage,
 ) -> None:
     """Cases for positive results, then the retest orders these results answer."""
     for result, sample in stored:
         if result.outcome != "positive" or result.status == "preliminary":
             continue
-        done = case_for(session, actor, result, sample)
+        done = case_for(session, context, result, sample)
         message.cases_created += done == "created"
         message.cases_confirmed += done == "confirmed"
-    message.retests_closed += close_retests(session, stored)
+    message.retests_closed += close_retests(session, stored, context.now())
 
 
-def close_retests(session: Session, stored: Sequence[tuple[LabResult, Sample]]) -> int:
+def close_retests(
+    session: Session, stored: Sequence[tuple[LabResult, Sample]], now: datetime
+) -> int:
     """Close open retest orders answered by a single (non-pool) result of the person:
     negative releases the hold, positive converts it (the case was made above)."""
     closed = 0
-    now = SystemClock().now()
     for result, sample in stored:
         if result.outcome not in ("positive", "negative"):
             continue
@@ -121,7 +125,7 @@ def close_retests(session: Session, stored: Sequence[tuple[LabResult, Sample]]) 
     return closed
 
 
-def _end_hold(session: Session, order_id: int, result: LabResult, now: object) -> None:
+def _end_hold(session: Session, order_id: int, result: LabResult, now: datetime) -> None:
     negative = result.outcome == "negative"
     values: dict[str, object] = {
         "status": "released" if negative else "converted",

@@ -14,7 +14,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -22,7 +22,8 @@ from sqlalchemy.orm import Session
 
 from fireline.auth import audit
 from fireline.auth.scope import Actor
-from fireline.diseases.loader import load_profiles
+from fireline.context import Context
+from fireline.diseases.schemas import DiseaseProfile
 from fireline.errors import Conflict, Problem
 from fireline.lab.models import LabMessage, LabResult, Sample
 from fireline.places.models import Jurisdiction
@@ -38,6 +39,7 @@ from fireline.testing.samples import (
 from fireline.testing.schemas import ResultCreate
 
 Error = dict[str, str]
+Profiles = Mapping[str, DiseaseProfile]
 
 
 @dataclass(frozen=True)
@@ -52,10 +54,11 @@ def digest(content: bytes) -> str:
     return hashlib.sha256(content).hexdigest()
 
 
-def _check_code(item: Incoming, errors: list[Error]) -> str | None:
-    """The test type, from the LOINC code (codes.yaml) or as given."""
+def _check_code(item: Incoming, profiles: Profiles, errors: list[Error]) -> str | None:
+    """The test type, from the LOINC code (codes.yaml) or as given; the disease must be one
+    of the deployment's profiles."""
     data, path = item.data, item.path
-    profile = load_profiles().get(data.disease)
+    profile = profiles.get(data.disease)
     if profile is None:
         errors.append({"path": f"{path}.disease", "message": f"unknown disease {data.disease!r}"})
         return None
@@ -110,12 +113,14 @@ def _check_sample(
     return None
 
 
-def validate(session: Session, actor: Actor, items: Sequence[Incoming]) -> list[str]:
+def validate(
+    session: Session, actor: Actor, items: Sequence[Incoming], profiles: Profiles
+) -> list[str]:
     """The test type of each result; raises 422 with every problem found."""
     errors: list[Error] = []
     kinds = []
     for item in items:
-        kinds.append(_check_code(item, errors) or "other")
+        kinds.append(_check_code(item, profiles, errors) or "other")
         _check_ct(item, errors)
         _check_sample(session, actor, item, errors)
         if item.data.jurisdiction_code is not None:
@@ -223,7 +228,7 @@ def _known_message(
 
 def ingest(
     session: Session,
-    actor: Actor,
+    context: Context,
     *,
     source: str,
     message_id: str,
@@ -231,13 +236,15 @@ def ingest(
     content: bytes,
     items: Sequence[Incoming],
 ) -> tuple[LabMessage, bool]:
-    """Store a message's results; returns its report and whether it was a repeat."""
+    """Store a message's results as ``context.actor``; returns its report and whether it
+    was a repeat. Diseases are the deployment's (``context.profiles``)."""
+    actor = context.actor
     require_write(actor)
     sha = digest(content)
     known = _known_message(session, actor, source, message_id, sha)
     if known is not None:
         return known, True
-    kinds = validate(session, actor, items)
+    kinds = validate(session, actor, items, context.profiles)
     message = LabMessage(
         source=source,
         message_id=message_id,
@@ -249,7 +256,7 @@ def ingest(
     session.add(message)
     session.flush()
     stored = _store_items(session, actor, items, kinds, message)
-    positive.apply(session, actor, stored, message)
+    positive.apply(session, context, stored, message)
     audit.record(session, actor, "create", "lab_result", [r.id for r, _ in stored],
                  jurisdiction_id=message.jurisdiction_id, message=message.id)  # fmt: skip
     session.flush()
@@ -275,9 +282,21 @@ def _store_items(session: Session, actor: Actor, items: Sequence[Incoming], kind
     return stored
 
 
-def _home(session: Session, actor: Actor) -> int:
-    """The message's jurisdiction: the sender's home (the system actor's is the root)."""
+def _home_place(session: Session, actor: Actor) -> Jurisdiction | None:
+    """The sender's home jurisdiction (the system actor's is the root)."""
     if actor.jurisdiction_id:
-        return actor.jurisdiction_id
-    root = session.scalars(select(Jurisdiction.id).order_by(Jurisdiction.depth, Jurisdiction.id))
-    return int(root.first() or 0)
+        return session.get(Jurisdiction, actor.jurisdiction_id)
+    root = select(Jurisdiction).order_by(Jurisdiction.depth, Jurisdiction.id)
+    return session.scalars(root).first()
+
+
+def _home(session: Session, actor: Actor) -> int:
+    """The message's jurisdiction: the sender's home."""
+    place = _home_place(session, actor)
+    return place.id if place is not None else 0
+
+
+def home_code(session: Session, actor: Actor) -> str:
+    """Where the new samples of a FHIR Bundle go when the sender names no jurisdiction."""
+    place = _home_place(session, actor)
+    return place.code if place is not None else ""

@@ -9,16 +9,18 @@ from __future__ import annotations
 import statistics
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
 from fireline.auth import audit
 from fireline.auth.scope import Actor
+from fireline.context import DEFAULT_ZONE, Context
 from fireline.errors import Conflict, Problem
 from fireline.lab.models import LabResult, Sample
-from fireline.pagination import PageParams, count
+from fireline.listing import Filter, ListQuery, ListSpec, search_filter_sort_paginate
 from fireline.people.models import Person
 from fireline.people.service import PersonDetails, find_or_create, propose
 from fireline.people.values import SEX, phone_digits
@@ -110,23 +112,57 @@ def register_sample(session: Session, actor: Actor, data: SampleCreate) -> Sampl
     return sample
 
 
-def sample_query(actor: Actor, barcode: str | None = None) -> Select[tuple[Sample]]:
-    statement = actor.restrict(select(Sample), Sample)
-    if barcode:
-        statement = statement.where(Sample.barcode == barcode)
-    return statement.order_by(Sample.collected_at.desc(), Sample.id.desc())
+def local_zone(session: Session, actor: Actor) -> ZoneInfo:
+    """The time zone of the jurisdiction the actor acts in (the default for the system)."""
+    place = session.get(Jurisdiction, actor.jurisdiction_id) if actor.jurisdiction_id else None
+    return ZoneInfo(place.timezone if place is not None else DEFAULT_ZONE)
+
+
+def _collected(zone: ZoneInfo, *, until: bool) -> Filter:
+    """``since``/``until`` a ``YYYY-MM-DD`` day in ``zone``, both days included."""
+
+    def condition(text: str) -> ColumnElement[bool] | None:
+        try:
+            start = datetime.combine(date.fromisoformat(text), time(), zone)
+        except ValueError:
+            return None
+        if until:
+            return Sample.collected_at < start + timedelta(days=1)
+        return Sample.collected_at >= start
+
+    return condition
+
+
+def sample_list(zone: ZoneInfo) -> ListSpec:
+    """How the sample list answers: by barcode, site and collection days (in ``zone``)."""
+    return ListSpec(
+        sorts={"collected": (Sample.collected_at, Sample.id),
+               "received": (Sample.received_at, Sample.id), "barcode": (Sample.barcode,)},
+        default_sort="collected",
+        filters={"barcode": lambda v: Sample.barcode == v, "site": lambda v: Sample.site == v,
+                 "disease": lambda v: Sample.disease == v,
+                 "since": _collected(zone, until=False), "until": _collected(zone, until=True)},
+        search=lambda text: [Sample.barcode.startswith(text, autoescape=True)],
+    )  # fmt: skip
 
 
 def list_samples(
-    session: Session, actor: Actor, params: PageParams, barcode: str | None = None
-) -> tuple[list[Sample], int]:
+    session: Session, context: Context, query: ListQuery
+) -> tuple[list[tuple[Sample, Person]], int]:
+    """Samples with their persons in the context's scope, newest first by default; the
+    page and the API both list them here, and the read is audited."""
+    actor = context.actor
     actor.require("persons:read")
-    statement = sample_query(actor, barcode)
-    rows = list(session.scalars(statement.limit(params.limit).offset(params.offset)))
-    audit.record(session, actor, "read", "sample", [s.id for s in rows],
+    statement = actor.restrict(
+        select(Sample, Person).join(Person, Person.id == Sample.person_id), Sample
+    )
+    spec = sample_list(local_zone(session, actor))
+    found, total = search_filter_sort_paginate(session, statement, spec, query, scalars=False)
+    rows = [(sample, person) for sample, person in found]
+    audit.record(session, actor, "read", "sample", [s.id for s, _ in rows],
                  jurisdiction_id=actor.jurisdiction_id or None,
-                 persons=[s.person_id for s in rows])  # fmt: skip
-    return rows, count(session, statement)
+                 persons=[p.id for _, p in rows])  # fmt: skip
+    return rows, total
 
 
 def get_sample(session: Session, actor: Actor, sample_id: int) -> Sample:
@@ -148,8 +184,11 @@ def _median(values: list[float | None]) -> float | None:
     return round(statistics.median(present), 2) if present else None
 
 
-def turnaround(session: Session, actor: Actor, since: datetime | None = None) -> list[Turnaround]:
-    """Median hours from collection to receipt to result, per lab and site (current results)."""
+def turnaround(
+    session: Session, actor: Actor, since: datetime | None, query: ListQuery
+) -> tuple[list[Turnaround], int]:
+    """Median hours from collection to receipt to result, per lab and site (current results):
+    one page of the labs and sites, in their order, and how many there are."""
     actor.require("records:read")
     statement = actor.restrict(
         select(Sample.lab, Sample.site, Sample.collected_at, Sample.received_at,
@@ -165,16 +204,19 @@ def turnaround(session: Session, actor: Actor, since: datetime | None = None) ->
         groups[(lab, site)].append(
             (_hours(collected, received), _hours(received, resulted), _hours(collected, resulted))
         )
-    return [
-        Turnaround(
-            lab=lab,
-            site=site,
-            results=len(rows),
-            collect_to_receipt_h=_median([r[0] for r in rows]),
-            receipt_to_result_h=_median([r[1] for r in rows]),
-            collect_to_result_h=_median([r[2] for r in rows]),
-        )
-        for (lab, site), rows in sorted(
-            groups.items(), key=lambda kv: (kv[0][0] or "", kv[0][1] or "")
-        )
-    ]
+    ordered = sorted(groups.items(), key=lambda kv: (kv[0][0] or "", kv[0][1] or ""))
+    shown = ordered[query.offset : query.offset + query.limit]
+    return [_turnaround(lab, site, rows) for (lab, site), rows in shown], len(ordered)
+
+
+def _turnaround(
+    lab: str | None, site: str | None, rows: list[tuple[float | None, ...]]
+) -> Turnaround:
+    return Turnaround(
+        lab=lab,
+        site=site,
+        results=len(rows),
+        collect_to_receipt_h=_median([r[0] for r in rows]),
+        receipt_to_result_h=_median([r[1] for r in rows]),
+        collect_to_result_h=_median([r[2] for r in rows]),
+    )

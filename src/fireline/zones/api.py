@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
 
@@ -11,7 +11,9 @@ from fireline.auth.deps import ApiActor
 from fireline.auth.scope import Actor
 from fireline.bounds import Count, Id
 from fireline.db.deps import DbSession
+from fireline.pagination import Page, make_page
 from fireline.quarantine import deps
+from fireline.web.deps import ApiContext, ApiListQuery
 from fireline.zones import service
 from fireline.zones.levels import Levels, ZonesSettings, load_levels
 from fireline.zones.models import Zone
@@ -61,17 +63,20 @@ def detail(session: DbSession, zone: Zone, levels: Levels, today: date) -> ZoneD
     )
 
 
-@router.get("", response_model=list[ZoneDetail])
+@router.get("", response_model=Page[ZoneDetail])
 def list_zones(
-    actor: ApiActor, session: DbSession, now: Now, levels: LevelsDep,
+    context: ApiContext, session: DbSession, query: ApiListQuery, levels: LevelsDep,
     jurisdiction: str | None = None, active: bool = False,
-) -> list[ZoneDetail]:  # fmt: skip
-    """Zones in scope with their computed last case, earliest step-down or lift date and
-    what is missing."""
-    place = actor.jurisdiction(session, jurisdiction) if jurisdiction else None
-    zones = service.list_zones(session, actor, place, active_only=active)
-    return [detail(session, z, levels, local_today(session, now, z.jurisdiction_id))
-            for z in zones]  # fmt: skip
+    status: Literal["active", "lifted"] | None = None, level: str | None = None,
+) -> Page[ZoneDetail]:  # fmt: skip
+    """Zones in scope (or under ``jurisdiction``) with their computed last case, earliest
+    step-down or lift date and what is missing; active first, newest first. Sort by
+    ``drawn`` (default), ``level_since`` or ``name``; ``q`` searches the names."""
+    asked = context.within_code(session, jurisdiction)
+    zones, total = service.zone_list(session, asked, query)
+    now = context.now()
+    return make_page([detail(session, z, levels, local_today(session, now, z.jurisdiction_id))
+                      for z in zones], total, query)  # fmt: skip
 
 
 @router.post("", response_model=ZoneDetail, status_code=201)

@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from zoneinfo import ZoneInfo
-
 import typer
 from rich.table import Table
 
-from fireline.auth.scope import system_actor
-from fireline.console import fail, out
+from fireline.console import fail, instant_option, out
+from fireline.context import Context
 from fireline.db.connect import database_session
 from fireline.errors import Problem
-from fireline.places.models import Jurisdiction
 from fireline.settings import Settings
 from fireline.zones import service
 from fireline.zones.levels import LevelError, load_levels
@@ -35,25 +31,26 @@ def _short(missing: Missing) -> str:
 def list_zones(
     jurisdiction: str = typer.Option("", help="A jurisdiction code (default: everywhere)"),
     active: bool = typer.Option(False, "--active", help="Only zones not lifted"),
+    now: str | None = typer.Option(None, "--now", help="The instant to compute at (default: now)"),
 ) -> None:
     """Every zone: level, last case, the earliest step down or lift, and what is missing."""
     try:
         levels = load_levels()
     except LevelError as exc:
         fail(str(exc))
-    now = datetime.now(UTC)
+    settings = Settings()
+    context = Context.for_command(settings, instant_option(now) if now else None)
     table = Table("zone", "name", "jurisdiction", "level", "last case", "next", "earliest",
                   "missing")  # fmt: skip
-    with database_session(Settings()) as session:
-        actor = system_actor()
+    with database_session(settings) as session:
         try:
-            place = actor.jurisdiction(session, jurisdiction) if jurisdiction else None
+            asked = context.within_code(session, jurisdiction or None)
         except Problem as problem:
             fail(problem.detail)
-        zones = service.list_zones(session, actor, place, active_only=active)
+        zones = service.list_zones(session, asked.actor, active_only=active)
         for zone in zones:
-            where = session.get_one(Jurisdiction, zone.jurisdiction_id)
-            found = status(session, zone, levels, now.astimezone(ZoneInfo(where.timezone)).date())
+            where = service.place_of(session, zone)
+            found = status(session, zone, levels, context.today(where))
             if found is None:
                 table.add_row(str(zone.id), zone.name, where.code, "lifted", "-", "-",
                               str(zone.lifted_on), "-")  # fmt: skip

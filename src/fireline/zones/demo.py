@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from fireline.auth.scope import system_actor
 from fireline.people.models import Person
-from fireline.places.models import Jurisdiction, subtree_ids
+from fireline.places.models import Jurisdiction
 from fireline.surveillance.models import Case
 from fireline.zones import service
 from fireline.zones.levels import ZonesSettings, load_levels
@@ -36,7 +36,8 @@ def _case_address(session: Session, county: Jurisdiction, on_or_before: date) ->
     """The address and report day of the county's latest case reported by ``on_or_before``."""
     found = session.execute(
         select(Person.address, Case.date_reporting).join(Person, Person.id == Case.person_id)
-        .where(Person.jurisdiction_id.in_(subtree_ids(county.path)), Person.address.is_not(None),
+        .where(system_actor().within(county).covers(Person.jurisdiction_id),
+               Person.address.is_not(None),
                Case.classification.in_(COUNTED), Case.date_reporting <= on_or_before)
         .order_by(Case.date_reporting.desc(), Case.id.desc()).limit(1)
     ).first()  # fmt: skip

@@ -8,22 +8,39 @@ from the injectable clock, in the zone's jurisdiction's time zone.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterator
 from datetime import date
-from typing import Any
+from typing import Any, Final
 
-from sqlalchemy import select
+from sqlalchemy import case, select
 from sqlalchemy.orm import Session
 
 from fireline.auth import audit
 from fireline.auth.scope import Actor
+from fireline.context import Context
 from fireline.errors import Conflict, Problem
-from fireline.places.models import Jurisdiction, subtree_ids
+from fireline.listing import ListQuery, ListSpec, every_row, search_filter_sort_paginate
+from fireline.places.models import Jurisdiction
 from fireline.zones import geometry, status
 from fireline.zones.levels import Levels, ZonesSettings
 from fireline.zones.models import Zone, ZoneChange, ZoneRound
 from fireline.zones.schemas import RoundCreate, ZoneCreate, ZoneStatus, ZoneUpdate
 
 MIN_ADDRESS = 3  # shorter entries ("路") would match half a county
+YES: Final = ("true", "1", "yes", "on")
+# Active zones before lifted ones when the list runs newest first (the default).
+ACTIVE_FIRST: Final = case((Zone.status == "active", 1), else_=0)
+
+ZONE_LIST: Final = ListSpec(
+    sorts={"drawn": (ACTIVE_FIRST, Zone.drawn_on, Zone.id),
+           "level_since": (ACTIVE_FIRST, Zone.level_since, Zone.id),
+           "name": (Zone.name, Zone.id)},
+    default_sort="drawn",
+    filters={"active": lambda v: Zone.status == "active" if v.lower() in YES else None,
+             "status": lambda v: Zone.status == v if v in ("active", "lifted") else None,
+             "level": lambda v: Zone.level == v},
+    search=lambda text: [Zone.name.contains(text, autoescape=True)],
+)  # fmt: skip
 
 
 def normalise_addresses(entries: list[str]) -> list[str]:
@@ -99,19 +116,35 @@ def get_zone(session: Session, actor: Actor, zone_id: int) -> Zone:
     return found
 
 
-def list_zones(
-    session: Session, actor: Actor, place: Jurisdiction | None, *, active_only: bool = False
-) -> list[Zone]:
-    """Zones in scope (under ``place`` if given), active first, newest first."""
+def zone_list(session: Session, context: Context, query: ListQuery) -> tuple[list[Zone], int]:
+    """One page of the zones in the context's scope, active first and newest first by
+    default; the zone page and the API list them here (zones name no person)."""
+    context.actor.require("records:read")
+    statement = context.actor.restrict(select(Zone), Zone)
+    found, total = search_filter_sort_paginate(session, statement, ZONE_LIST, query)
+    return list(found), total
+
+
+def every_zone(session: Session, actor: Actor, query: ListQuery) -> Iterator[Zone]:
+    """Every zone :func:`zone_list` would list, in its order (a command's table)."""
     actor.require("records:read")
-    statement = actor.restrict(select(Zone), Zone).order_by(
-        Zone.status, Zone.drawn_on.desc(), Zone.id.desc()
-    )
-    if place is not None:
-        statement = statement.where(Zone.jurisdiction_id.in_(subtree_ids(place.path)))
-    if active_only:
-        statement = statement.where(Zone.status == "active")
-    return list(session.scalars(statement))
+    for (zone,) in every_row(session, actor.restrict(select(Zone), Zone), ZONE_LIST, query):
+        yield zone
+
+
+def list_zones(
+    session: Session, actor: Actor, place: Jurisdiction | None = None, *,
+    active_only: bool = False,
+) -> list[Zone]:  # fmt: skip
+    """Every zone in scope (under ``place`` if given), active first, newest first."""
+    narrowed = actor.within(place) if place is not None else actor
+    query = ListQuery(filters={"active": "true"} if active_only else {})
+    return list(every_zone(session, narrowed, query))
+
+
+def place_of(session: Session, zone: Zone) -> Jurisdiction:
+    """The jurisdiction a zone (read in scope) lies in."""
+    return session.get_one(Jurisdiction, zone.jurisdiction_id)
 
 
 def _writable(session: Session, actor: Actor, zone_id: int, version: int) -> Zone:

@@ -23,8 +23,9 @@ from typing import Any, Final
 from sqlalchemy import ColumnElement, and_, false, func, or_, select
 from sqlalchemy.orm import Session
 
+from fireline.auth.scope import system_actor
 from fireline.people.models import Person
-from fireline.places.models import Jurisdiction, subtree_ids
+from fireline.places.models import Jurisdiction
 from fireline.surveillance.models import Case
 from fireline.zones.levels import LevelRule, Levels, Rule
 from fireline.zones.models import Zone, ZoneChange, ZoneRound
@@ -40,9 +41,10 @@ def resident_filter(session: Session, zone: Zone) -> ColumnElement[bool]:
     entries = zone.addresses or []
     if not entries:
         return false()
-    path = session.get_one(Jurisdiction, zone.jurisdiction_id).path
+    # The zone's whole subtree, whoever reads the zone (it was read in their scope).
+    place = session.get_one(Jurisdiction, zone.jurisdiction_id)
     return and_(
-        Person.jurisdiction_id.in_(subtree_ids(path)),
+        system_actor().within(place).covers(Person.jurisdiction_id),
         Person.merged_into_id.is_(None),
         or_(*[Person.address.startswith(entry, autoescape=True) for entry in entries]),
     )

@@ -6,15 +6,15 @@ version they read; CSRF is checked by page_context."""
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, Final
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
-from sqlalchemy import or_, select
 
 from fireline.errors import Problem
+from fireline.jurisdictions.service import children
 from fireline.places.models import Jurisdiction
 from fireline.quarantine.views import common
 from fireline.web.deps import Page, PageContext, PostedForm
@@ -25,6 +25,8 @@ from fireline.zones.schemas import RoundCreate, ZoneCreate
 from fireline.zones.status import resident_count, status
 
 router = APIRouter()
+ZONE_FILTERS: Final = ("active", "status", "level")
+PER_PAGE: Final = 100
 
 
 def _rows(page: Page, zones: list[Any]) -> list[dict[str, Any]]:
@@ -33,22 +35,26 @@ def _rows(page: Page, zones: list[Any]) -> list[dict[str, Any]]:
              "residents": resident_count(session, z)} for z in zones]  # fmt: skip
 
 
+def _pager(page: Page, total: int, per_page: int) -> dict[str, Any]:
+    """The pager's figures, and the link to page ``n`` keeping the filters."""
+    query = page.list_query(ZONE_FILTERS, per_page=per_page)
+    kept = {name: query.value(name) for name in ZONE_FILTERS if query.value(name)}
+    return {"number": query.offset // per_page + 1, "pages": max(1, -(-total // per_page)),
+            "total": total, "link": lambda n: f"?{urlencode({**kept, 'page': n})}"}  # fmt: skip
+
+
 @router.get("/zones")
 def zones_page(page: PageContext) -> Response:
     session, actor = common.session_of(page), common.actor_of(page)
     levels = zone_levels(page.request)
-    zones = service.list_zones(session, actor, page.here)
-    seats = list(
-        session.scalars(
-            select(Jurisdiction).where(
-                or_(Jurisdiction.id == page.here.id, Jurisdiction.parent_id == page.here.id)
-            )
-        )
-    )
+    query = page.list_query(ZONE_FILTERS, per_page=PER_PAGE)
+    zones, total = service.zone_list(session, page.context, query)
+    seats = [page.here, *children(session, actor, page.here.code)]
     spec = charts.zone_map(zones, seats, levels, page.language, page.gettext("Level"))
     return page.render("zones/zones.html", nav="quarantine", subnav="zones",
                        today=common.today(page), rows=_rows(page, zones), levels=levels,
-                       spec=spec, can_write=actor.can("cases:write"))  # fmt: skip
+                       spec=spec, can_write=actor.can("cases:write"),
+                       paging=_pager(page, total, PER_PAGE))  # fmt: skip
 
 
 def _form_page(page: Page, status_code: int = 200, error: str | None = None,
@@ -104,7 +110,7 @@ def _detail(page: Page, zone_id: int, status_code: int = 200, error: str | None 
     session, actor = common.session_of(page), common.actor_of(page)
     zone = service.get_zone(session, actor, zone_id)
     levels = zone_levels(page.request)
-    place = session.get_one(Jurisdiction, zone.jurisdiction_id)
+    place = service.place_of(session, zone)
     row = _rows(page, [zone])[0]
     return page.render("zones/zone.html", status_code=status_code, nav="quarantine",
                        subnav="zones", today=common.today(page), zone=zone, place=place,

@@ -17,12 +17,13 @@ from __future__ import annotations
 
 import json
 import json.scanner
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import ValidationError
 
-from fireline.diseases.loader import load_profiles
+from fireline.diseases.schemas import DiseaseProfile
 from fireline.errors import Problem
 from fireline.interop.limits import DEFAULT_LIMITS
 from fireline.interop.messages import TOO_MANY_ENTRIES, ReadError
@@ -46,10 +47,12 @@ class Parsed:
 
 @dataclass
 class Context:
-    """The Bundle's resources by reference, the jurisdiction for new samples, the errors."""
+    """The Bundle's resources by reference, the jurisdiction for new samples, the
+    deployment's LOINC lab tests (code -> disease), the errors."""
 
     by_ref: dict[str, tuple[int, dict[str, Any]]]
     jurisdiction_code: str
+    tests: dict[str, str]
     errors: list[dict[str, str]] = field(default_factory=list)
 
     def error(self, path: str, message: str) -> None:
@@ -156,13 +159,20 @@ def _message_id(bundle: dict[str, Any]) -> str | None:
     return bundle.get("id")
 
 
+def lab_tests(profiles: Mapping[str, DiseaseProfile]) -> dict[str, str]:
+    """The LOINC codes of the profiles' lab tests, each with its disease."""
+    return {c.code: p.code for p in profiles.values() for c in p.lab_tests if c.system == LOINC}
+
+
 def parse(
-    content: bytes, jurisdiction_code: str, max_entries: int = DEFAULT_LIMITS.fhir_max_entries
+    content: bytes, jurisdiction_code: str, profiles: Mapping[str, DiseaseProfile],
+    max_entries: int = DEFAULT_LIMITS.fhir_max_entries,
 ) -> Parsed:
-    """Every result of the Bundle, or 422 with every problem and its path."""
+    """Every result of the Bundle, or 422 with every problem and its path; a result's code
+    names its disease among ``profiles`` (the deployment's)."""
     bundle = load(content, max_entries)
     entries = bundle.get("entry") or []
-    ctx = Context(_index(entries), jurisdiction_code)
+    ctx = Context(_index(entries), jurisdiction_code, lab_tests(profiles))
     parsed = Parsed(_message_id(bundle))
     cts = _ct_observations(entries)
     for i, entry in enumerate(entries):
@@ -205,8 +215,7 @@ def _ct_observations(entries: list[dict[str, Any]]) -> dict[str, list[dict[str, 
 def _loinc(ctx: Context, path: str, concept: dict[str, Any]) -> tuple[str, str] | None:
     """(code, disease) of the LOINC coding among a profile's lab tests."""
     codings = concept.get("coding") or []
-    tests = {c.code: p.code for p in load_profiles().values() for c in p.lab_tests
-             if c.system == LOINC}  # fmt: skip
+    tests = ctx.tests
     for j, coding in enumerate(codings):
         if coding.get("system") == LOINC and coding.get("code") in tests:
             return coding["code"], tests[coding["code"]]

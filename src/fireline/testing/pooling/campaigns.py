@@ -8,6 +8,8 @@ barcode on file for another person, a person already in a pool of this round.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
@@ -16,11 +18,12 @@ from sqlalchemy.orm import Session
 from fireline.analytics.pooling import choose_pool_size
 from fireline.auth import audit
 from fireline.auth.scope import Actor
+from fireline.context import Context
+from fireline.diseases.schemas import DiseaseProfile
 from fireline.errors import Conflict, NotFound, Problem
 from fireline.lab.models import Sample
 from fireline.people.models import Person
 from fireline.places.models import Jurisdiction
-from fireline.surveillance.service import profile_for
 from fireline.testing.pooling.models import (
     Pool,
     PoolMember,
@@ -42,13 +45,25 @@ from fireline.testing.samples import (
     sample_by_barcode,
 )
 from fireline.zones import service as zones
+from fireline.zones.models import Zone
 from fireline.zones.status import resident_count
 
 
-def create_campaign(session: Session, actor: Actor, data: CampaignCreate) -> ScreeningCampaign:
+def disease_profile(profiles: Mapping[str, DiseaseProfile], disease: str) -> DiseaseProfile:
+    """The deployment's profile of ``disease``, or 422 naming the known ones."""
+    if disease not in profiles:
+        raise Problem(422, f"unknown disease {disease!r}; known: {', '.join(sorted(profiles))}",
+                      errors=[{"path": "disease", "message": f"unknown disease {disease!r}"}])
+    return profiles[disease]
+
+
+def create_campaign(session: Session, context: Context, data: CampaignCreate) -> ScreeningCampaign:
+    """A campaign for one of the deployment's diseases (``context.profiles``), as
+    ``context.actor``."""
+    actor = context.actor
     require_write(actor)
     place = actor.jurisdiction(session, data.jurisdiction_code)
-    profile = profile_for(data.disease)
+    profile = disease_profile(context.profiles, data.disease)
     if data.pool_size is None and data.prevalence is None:
         raise Problem(422, "give the expected prevalence or a pool size", errors=[
             {"path": "prevalence", "message": "needed to choose the pool size"}])  # fmt: skip
@@ -91,6 +106,30 @@ def _target(session: Session, actor: Actor, data: CampaignCreate,
         raise Problem(422, f"zone {zone.id} {why}", errors=[
             {"path": "zone_id", "message": f"zone {zone.id} {why}"}])  # fmt: skip
     return zone.id, data.population or resident_count(session, zone)
+
+
+@dataclass(frozen=True)
+class ZoneTarget:
+    """A risk zone a campaign may screen: active, in scope, with its residents."""
+
+    zone: Zone
+    residents: int
+    jurisdiction_code: str
+
+
+def zone_target(session: Session, actor: Actor, zone_id: int | None) -> ZoneTarget | None:
+    """The zone with ``zone_id`` when it is active and in scope, else None (the set-up page
+    then offers a plain form)."""
+    if not zone_id:
+        return None
+    try:
+        zone = zones.get_zone(session, actor, zone_id)
+    except NotFound:
+        return None
+    if zone.status != "active":
+        return None
+    code = session.get_one(Jurisdiction, zone.jurisdiction_id).code
+    return ZoneTarget(zone, resident_count(session, zone), code)
 
 
 def get_campaign(session: Session, actor: Actor, campaign_id: int) -> ScreeningCampaign:

@@ -1,14 +1,18 @@
 """A campaign's figures: covered, sampled, resulted, positive pools, positives, by site and
 hour; the tests used against individual testing; the current round's progress and the
-closed rounds. Grouped counts in SQL, never per pool."""
+closed rounds. Grouped counts in SQL, never per pool. The board is what the dashboard
+page shows around them: the campaign's sites, its jurisdiction and its risk zone."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from sqlalchemy import Integer, case, cast, func, select
 from sqlalchemy.orm import Session
 
 from fireline.analytics.pooling import Design, choose_pool_size
 from fireline.auth.scope import Actor
+from fireline.places.models import Jurisdiction
 from fireline.testing.pooling import rounds
 from fireline.testing.pooling.campaigns import get_campaign
 from fireline.testing.pooling.models import (
@@ -19,6 +23,7 @@ from fireline.testing.pooling.models import (
     ScreeningCampaign,
     ScreeningSite,
 )
+from fireline.testing.pooling.scanning import sites_of
 from fireline.testing.pooling.schemas import (
     CampaignRead,
     Dashboard,
@@ -26,6 +31,7 @@ from fireline.testing.pooling.schemas import (
     RoundRead,
     SiteFigures,
 )
+from fireline.zones.models import Zone
 
 
 def _by_site(session: Session, campaign: ScreeningCampaign) -> list[SiteFigures]:
@@ -85,3 +91,24 @@ def dashboard(session: Session, actor: Actor, campaign_id: int) -> Dashboard:
         round=rounds.progress(session, campaign),
         rounds=[RoundRead.model_validate(r) for r in rounds.closed_rounds(session, campaign)],
     )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Board:
+    """A campaign's dashboard figures with what the page names around them."""
+
+    figures: Dashboard
+    campaign: ScreeningCampaign
+    sites: dict[str, ScreeningSite]  # by code
+    place: Jurisdiction
+    zone: Zone | None  # the risk zone a zone campaign screens
+
+
+def board(session: Session, actor: Actor, campaign_id: int) -> Board:
+    """The campaign in scope (404 otherwise) with its figures, sites, place and zone."""
+    figures = dashboard(session, actor, campaign_id)
+    campaign = get_campaign(session, actor, campaign_id)
+    sites = {s.code: s for s in sites_of(session, campaign)}
+    zone = session.get(Zone, campaign.zone_id) if campaign.zone_id else None
+    place = session.get_one(Jurisdiction, campaign.jurisdiction_id)
+    return Board(figures, campaign, sites, place, zone)

@@ -17,6 +17,7 @@ The reference day is 2.5 M pool tubes; nothing here loops over pools in Python.
 
 from __future__ import annotations
 
+import csv
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
@@ -29,6 +30,7 @@ from fireline.auth import audit
 from fireline.auth.scope import Actor
 from fireline.db import bulk
 from fireline.errors import Problem
+from fireline.testing import csvin
 from fireline.testing.codes import codes
 from fireline.testing.pooling import decode
 from fireline.testing.samples import require_write
@@ -205,3 +207,36 @@ def ingest_rows(
                  jurisdiction_id=actor.jurisdiction_id or None, batch=batch,
                  **report.as_dict())  # fmt: skip
     return report
+
+
+def rows_table(results: list[dict[str, object]]) -> pa.Table:
+    """Pool results as the staging table's columns (row numbers count from 0)."""
+    return pa.table({
+        "row_no": pa.array(range(len(results)), pa.int64()),
+        "barcode": pa.array([str(r["barcode"]) for r in results], pa.string()),
+        "outcome": pa.array([str(r["outcome"]) for r in results], pa.string()),
+        "ct_value": pa.array([r.get("ct_value") for r in results], pa.float64()),
+        "resulted_at": pa.array([r["resulted_at"] for r in results], pa.timestamp("us", "UTC")),
+        "external_id": pa.array([r.get("external_id") for r in results], pa.string()),
+    })  # fmt: skip
+
+
+def read_pool_csv(content: bytes) -> pa.Table:
+    """Pool results from a CSV file (barcode, outcome, ct_value, resulted_at, result_id), or
+    422 at the first bad line."""
+    reader = csv.DictReader(csvin.read_text(content))
+    results: list[dict[str, object]] = []
+    for line, row in enumerate(csvin.read_rows(reader), start=2):
+        try:
+            results.append({
+                "barcode": row["barcode"].strip(), "outcome": row["outcome"].strip(),
+                "ct_value": float(row["ct_value"]) if (row.get("ct_value") or "").strip() else None,
+                "resulted_at": datetime.fromisoformat(row["resulted_at"].strip()),
+                "external_id": (row.get("result_id") or "").strip() or None,
+            })  # fmt: skip
+        except (KeyError, ValueError, AttributeError) as exc:
+            raise Problem(422, f"line {line}: {exc}", errors=[{"path": f"line {line}",
+                          "message": str(exc)}]) from None  # fmt: skip
+    if not results:
+        raise Problem(422, "the file has no rows")
+    return rows_table(results)

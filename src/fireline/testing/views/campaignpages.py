@@ -14,23 +14,16 @@ from typing import Any, Final
 from fastapi import APIRouter
 from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
-from sqlalchemy import select
 
 from fireline.analytics.pooling import PoolChoice, choose_pool_size
-from fireline.diseases.loader import load_profiles
-from fireline.errors import NotFound, Problem
-from fireline.places.models import Jurisdiction
-from fireline.testing.pooling import campaigns
-from fireline.testing.pooling.models import TARGET_KINDS, ScreeningCampaign
+from fireline.errors import Problem
+from fireline.testing.pooling import campaigns, lists
+from fireline.testing.pooling.models import TARGET_KINDS
 from fireline.testing.pooling.schemas import CampaignCreate, SiteCreate
 from fireline.testing.samples import require_write
 from fireline.testing.views import common
-from fireline.web import landing
 from fireline.web.deps import Page, PageContext, PostedForm
 from fireline.web.i18n import N_
-from fireline.zones import service as zones
-from fireline.zones.models import Zone
-from fireline.zones.status import resident_count
 
 router = APIRouter()
 FIELDS: Final = ("name", "disease", "jurisdiction_code", "target_kind", "zone_id", "population",
@@ -42,19 +35,15 @@ PREFILLED: Final = ("name", "target_kind", "zone_id", "jurisdiction_code", "popu
 ZONE_LEFT_OUT: Final = N_("Risk zone %(zone)s is not among the active zones of your "
                           "jurisdictions, so the form does not target it.")  # fmt: skip
 ZONE_TARGET: Final = N_("Target: the %(n)s residents of risk zone %(zone)s (number %(id)s).")
+CAMPAIGN_FILTERS: Final = ("disease", "status", "target_kind", "design")
 
 
 @router.get("/testing/campaigns")
 def campaigns_page(page: PageContext) -> Response:
-    common.actor_of(page).require("records:read")
-    statement = landing.scoped(page, select(ScreeningCampaign), ScreeningCampaign)
-    rows, total, number, pages = common.paged(
-        page, statement.order_by(ScreeningCampaign.starts_on.desc(), ScreeningCampaign.id.desc())
-    )
-    found = [row[0] for row in rows]
-    places = common.places(common.session_of(page), [c.jurisdiction_id for c in found])
-    return page.render("testing/campaigns.html", **common.shared(page, "campaigns"), rows=found,
-                       total=total, number=number, pages=pages, places=places)  # fmt: skip
+    query = page.list_query(CAMPAIGN_FILTERS, per_page=common.PER_PAGE)
+    rows, total = lists.list_campaigns(common.session_of(page), page.context, query)
+    return page.render("testing/campaigns.html", **common.shared(page, "campaigns"), rows=rows,
+                       **common.pager(query, total))  # fmt: skip
 
 
 def _values(page: Page, source: dict[str, str]) -> dict[str, str]:
@@ -69,7 +58,7 @@ def _values(page: Page, source: dict[str, str]) -> dict[str, str]:
 
 
 def _render(page: Page, values: dict[str, str], status: int = 200, **extra: Any) -> Response:
-    profiles = load_profiles()
+    profiles = page.context.profiles
     names = {c: (p.names.zh if page.language == "zh" else p.names.en) for c, p in profiles.items()}
     return page.render("testing/campaign_new.html", status_code=status,
                        **common.shared(page, "new"), values=values, places=page.switcher_options(),
@@ -89,22 +78,18 @@ def _from_query(page: Page) -> dict[str, str]:
     return values
 
 
-def _zone(page: Page, values: dict[str, str]) -> Zone | None:
+def _zone(page: Page, values: dict[str, str]) -> campaigns.ZoneTarget | None:
     """The zone the query targets, in scope and active; None (and a plain form) otherwise."""
     wanted = common.form_int(values["zone_id"])
-    try:
-        zone = zones.get_zone(common.session_of(page), common.actor_of(page), wanted or 0)
-    except NotFound:
-        zone = None
-    if zone is None or zone.status != "active":
+    target = campaigns.zone_target(common.session_of(page), common.actor_of(page), wanted)
+    if target is None:
         values.update(target_kind="jurisdiction", zone_id="", population="")
         return None
-    session = common.session_of(page)
-    values.update(zone_id=str(zone.id), population=str(resident_count(session, zone)),
-                  jurisdiction_code=session.get_one(Jurisdiction, zone.jurisdiction_id).code,
+    values.update(zone_id=str(target.zone.id), population=str(target.residents),
+                  jurisdiction_code=target.jurisdiction_code,
                   name=values["name"] or page.gettext("Screening of %(zone)s") % {
-                      "zone": zone.name})  # fmt: skip
-    return zone
+                      "zone": target.zone.name})  # fmt: skip
+    return target
 
 
 @router.get("/testing/campaigns/new")
@@ -115,11 +100,11 @@ def new_campaign(page: PageContext) -> Response:
         values["zone_id"] = ""
         return _render(page, values)
     asked = values["zone_id"]
-    zone = _zone(page, values)
-    if zone is None:
+    target = _zone(page, values)
+    if target is None:
         return _render(page, values, warning=page.gettext(ZONE_LEFT_OUT) % {"zone": asked or "–"})
     return _render(page, values, info=page.gettext(ZONE_TARGET) % {
-        "n": values["population"], "zone": zone.name, "id": zone.id})  # fmt: skip
+        "n": values["population"], "zone": target.zone.name, "id": target.zone.id})  # fmt: skip
 
 
 def _percent(value: str) -> float | None:
@@ -155,8 +140,8 @@ def _sites(values: dict[str, str]) -> list[SiteCreate]:
     return sites
 
 
-def _preview(body: CampaignCreate) -> PoolChoice:
-    cap = load_profiles()[body.disease].max_pool_size
+def _preview(page: Page, body: CampaignCreate) -> PoolChoice:
+    cap = campaigns.disease_profile(page.context.profiles, body.disease).max_pool_size
     return choose_pool_size(body.prevalence or 0.0, cap, body.design, body.pool_size)
 
 
@@ -168,9 +153,9 @@ def create_campaign(page: PageContext, form: PostedForm) -> Response:
     try:
         body, sites = _body(values), _sites(values)
         if form.get("action") == "preview":
-            return _render(page, values, choice=_preview(body))
+            return _render(page, values, choice=_preview(page, body))
         with session.begin_nested():
-            made = campaigns.create_campaign(session, actor, body)
+            made = campaigns.create_campaign(session, common.whole_scope(page), body)
             for site in sites:
                 campaigns.add_site(session, actor, made.id, site)
     except ValidationError as exc:

@@ -1,23 +1,21 @@
 """What the testing pages share: the session, the actor, the clock, paging, page messages.
 
-Scope stays in one place: every statement goes through ``actor.restrict`` (directly, via
-``fireline.web.landing.scoped``, or in the services, which do the same).
+The pages query nothing themselves: the services read through the page's context (the
+actor narrowed to the jurisdiction shown), where scope is decided.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from dataclasses import replace
 from datetime import date, datetime
 from typing import Any, Final
-from zoneinfo import ZoneInfo
-
-from sqlalchemy import Select, func, select
-from sqlalchemy.orm import Session
 
 from fireline.auth.scope import Actor
+from fireline.context import Context
+from fireline.db.deps import Session
 from fireline.errors import Problem
-from fireline.places.models import Jurisdiction
+from fireline.listing import ListQuery
 from fireline.web.deps import Page
 from fireline.web.i18n import N_
 
@@ -48,14 +46,21 @@ def actor_of(page: Page) -> Actor:
     return page.actor
 
 
+def whole_scope(page: Page) -> Context:
+    """The request context over the user's whole scope, not only the jurisdiction the page
+    shows: a lab file or a campaign form may name any jurisdiction the user serves, and a
+    campaign's page is reached by its number whatever jurisdiction is chosen."""
+    return replace(page.context, actor=actor_of(page))
+
+
 def now(page: Page) -> datetime:
     """The app's injectable clock, never the wall clock."""
-    moment: datetime = page.request.app.state.clock.now()
-    return moment
+    return page.clock.now()
 
 
 def today(page: Page) -> date:
-    return now(page).astimezone(ZoneInfo(page.here.timezone)).date()
+    """Today in the chosen jurisdiction's time zone."""
+    return page.today()
 
 
 def shared(page: Page, subnav: str) -> dict[str, Any]:
@@ -68,16 +73,10 @@ def shared(page: Page, subnav: str) -> dict[str, Any]:
     }
 
 
-def page_number(page: Page) -> int:
-    return max(1, form_int(page.request.query_params.get("page")) or 1)
-
-
-def paged(page: Page, statement: Select[Any]) -> tuple[list[Any], int, int, int]:
-    """(rows, total, page number, pages) of a scoped statement."""
-    session, number = session_of(page), page_number(page)
-    total = int(session.scalar(select(func.count()).select_from(statement.subquery())) or 0)
-    rows = list(session.execute(statement.limit(PER_PAGE).offset((number - 1) * PER_PAGE)))
-    return rows, total, number, max(1, -(-total // PER_PAGE))
+def pager(query: ListQuery, total: int) -> dict[str, int]:
+    """What the pager shows: the total, this page's number and how many pages there are."""
+    return {"total": total, "number": query.offset // query.limit + 1,
+            "pages": max(1, -(-total // query.limit))}  # fmt: skip
 
 
 def form_int(value: object) -> int | None:
@@ -90,15 +89,6 @@ def form_float(value: object) -> float | None:
         return float(str(value or "").strip())
     except ValueError:
         return None
-
-
-def places(session: Session, ids: Iterable[int]) -> dict[int, Jurisdiction]:
-    """Jurisdictions by id (names are not personal data; ids come from scoped rows)."""
-    wanted = set(ids)
-    if not wanted:
-        return {}
-    found = session.scalars(select(Jurisdiction).where(Jurisdiction.id.in_(wanted)))
-    return {j.id: j for j in found}
 
 
 def problem_lines(page: Page, problem: Problem) -> list[tuple[str, str]]:

@@ -9,20 +9,13 @@ from typing import Any, Final
 
 from fastapi import APIRouter
 from fastapi.responses import RedirectResponse, Response
-from sqlalchemy import select
 
-from fireline.auth import audit
 from fireline.errors import Problem
-from fireline.lab.models import Sample
-from fireline.people.models import Person
-from fireline.quarantine.models import QuarantineOrder
-from fireline.testing.pooling import rounds
-from fireline.testing.pooling.dashboard import dashboard
-from fireline.testing.pooling.models import Pool, RetestOrder, ScreeningCampaign, ScreeningSite
+from fireline.testing.pooling import campaigns, lists, rounds
+from fireline.testing.pooling.dashboard import board
 from fireline.testing.views import common
 from fireline.web.deps import Page, PageContext, PostedForm
 from fireline.web.i18n import N_
-from fireline.zones.models import Zone
 
 router = APIRouter()
 RETEST_STATUSES: Final = ("open", "positive", "negative", "cancelled")
@@ -33,24 +26,14 @@ NOT_CLOSED: Final = N_(
 )
 
 
-def _retests(page: Page, campaign: ScreeningCampaign, status: str) -> dict[str, Any]:
-    actor = common.actor_of(page)
-    statement = (
-        select(RetestOrder, Person, Sample, Pool, QuarantineOrder)
-        .join(Person, Person.id == RetestOrder.person_id)
-        .join(Sample, Sample.id == RetestOrder.sample_id)
-        .join(Pool, Pool.id == RetestOrder.pool_id)
-        .outerjoin(QuarantineOrder, QuarantineOrder.id == RetestOrder.hold_order_id)
-        .where(RetestOrder.campaign_id == campaign.id)
-    )
-    if status in RETEST_STATUSES:
-        statement = statement.where(RetestOrder.status == status)
-    statement = actor.restrict(statement, RetestOrder).order_by(RetestOrder.id)
-    rows, total, number, pages = common.paged(page, statement)
-    audit.record(common.session_of(page), actor, "read", "retest_order",
-                 [r.id for r, *_ in rows], jurisdiction_id=campaign.jurisdiction_id,
-                 persons=[p.id for _, p, *_ in rows])  # fmt: skip
-    return {"retests": rows, "retest_total": total, "number": number, "pages": pages}
+def _retests(page: Page, campaign_id: int) -> dict[str, Any]:
+    """The members of positive pools (with ``persons:read``), paged, by status."""
+    query = page.list_query(("status",), per_page=common.PER_PAGE)
+    rows, total = lists.list_retests(common.session_of(page), common.whole_scope(page),
+                                     campaign_id, query)  # fmt: skip
+    shown = common.pager(query, total)
+    return {"retests": rows, "retest_total": total, "number": shown["number"],
+            "pages": shown["pages"]}  # fmt: skip
 
 
 @router.get("/testing/campaigns/{campaign_id}")
@@ -69,7 +52,7 @@ def close_round(campaign_id: int, page: PageContext, form: PostedForm) -> Respon
     except Problem as problem:
         if problem.status != 409:
             raise
-        round_no = session.get_one(ScreeningCampaign, campaign_id).round_no
+        round_no = campaigns.get_campaign(session, actor, campaign_id).round_no
         return _board(page, campaign_id, 409, page.gettext(NOT_CLOSED) % {"n": round_no})
     return RedirectResponse(f"/testing/campaigns/{campaign_id}?done=round_closed",
                             status_code=303)  # fmt: skip
@@ -77,21 +60,14 @@ def close_round(campaign_id: int, page: PageContext, form: PostedForm) -> Respon
 
 def _board(page: Page, campaign_id: int, status_code: int = 200,
            error: str | None = None) -> Response:  # fmt: skip
-    actor, session = common.actor_of(page), common.session_of(page)
-    figures = dashboard(session, actor, campaign_id)
-    campaign = session.get_one(ScreeningCampaign, campaign_id)
-    sites = {s.code: s for s in session.scalars(
-        select(ScreeningSite).where(ScreeningSite.campaign_id == campaign.id))}  # fmt: skip
+    actor = common.actor_of(page)
+    found = board(common.session_of(page), actor, campaign_id)
     status = page.request.query_params.get("status", "all")
-    retests: dict[str, Any] = {}
-    if actor.can("persons:read"):
-        retests = _retests(page, campaign, status)
+    retests = _retests(page, campaign_id) if actor.can("persons:read") else {}
     done = DONE.get(page.request.query_params.get("done", ""))
-    zone = session.get(Zone, campaign.zone_id) if campaign.zone_id else None  # named by it
     return page.render(
         "testing/dashboard.html", status_code=status_code, **common.shared(page, "campaigns"),
-        d=figures, campaign=campaign, sites=sites, status=status, statuses=RETEST_STATUSES,
-        notice=page.gettext(done) if done else None, error=error, zone=zone,
-        place=common.places(session, [campaign.jurisdiction_id])[campaign.jurisdiction_id],
-        **retests,
+        d=found.figures, campaign=found.campaign, sites=found.sites, status=status,
+        statuses=RETEST_STATUSES, notice=page.gettext(done) if done else None, error=error,
+        zone=found.zone, place=found.place, **retests,
     )  # fmt: skip

@@ -13,8 +13,7 @@ from starlette.datastructures import UploadFile
 from fireline.errors import Problem
 from fireline.testing import csvin
 from fireline.testing.fhir import parse as fhir
-from fireline.testing.pooling.api import read_pool_csv
-from fireline.testing.pooling.ingest import ingest_rows
+from fireline.testing.pooling.ingest import ingest_rows, read_pool_csv
 from fireline.testing.results import digest, ingest
 from fireline.testing.samples import require_write
 from fireline.testing.views import common
@@ -46,14 +45,14 @@ def _kind(asked: str, name: str, content: bytes) -> str:
 
 
 def _lab_results(page: Page, kind: str, name: str, content: bytes) -> dict[str, Any]:
-    session, actor = common.session_of(page), common.actor_of(page)
+    session, context = common.session_of(page), common.whole_scope(page)
     if kind == "fhir":
-        limit = page.state.settings.fhir_max_entries
-        parsed = fhir.parse(content, page.here.code, max_entries=limit)
+        limit = context.settings.fhir_max_entries
+        parsed = fhir.parse(content, page.here.code, context.profiles, max_entries=limit)
         items, message_id = parsed.items, parsed.message_id or digest(content)
     else:
         items, message_id = csvin.parse(content), digest(content)
-    message, repeated = ingest(session, actor, source=kind, message_id=message_id, fmt=kind,
+    message, repeated = ingest(session, context, source=kind, message_id=message_id, fmt=kind,
                                content=content, items=items)  # fmt: skip
     return {"message": message, "repeated": repeated}
 
