@@ -184,7 +184,10 @@ def _audit_failure(session: Session, username: str, reason: str) -> None:
 def issue_token(
     session: Session, user: User, *, kind: str, lifetime: timedelta, now: datetime | None = None
 ) -> IssuedToken:
-    """A new random token; only its digest is stored, so a database leak reveals none."""
+    """A new random token; only its digest is stored, so a database leak reveals none.
+
+    Log-ins expire by the wall clock, not the app's clock: a clock frozen or moved for
+    a demo or a replay must neither stretch nor cut a session (docs/security.md)."""
     now = now or datetime.now(UTC)
     token = secrets.token_urlsafe(32)
     csrf = secrets.token_urlsafe(24) if kind == "session" else None
@@ -209,7 +212,7 @@ def issue_token(
 def resolve_token(
     session: Session, token: str, *, kind: str, now: datetime | None = None
 ) -> AuthToken:
-    """The live token record, or InvalidToken."""
+    """The live token record, or InvalidToken (expiry by the wall clock, as issued)."""
     now = now or datetime.now(UTC)
     found = session.scalars(
         select(AuthToken).where(AuthToken.token_hash == _digest(token), AuthToken.kind == kind)
