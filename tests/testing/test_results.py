@@ -6,7 +6,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -178,8 +177,6 @@ def test_a_disease_the_deployment_adds_is_known_to_lab_results(
     assert session.scalars(select(Sample)).one().disease == DEPLOYED
 
 
-@pytest.mark.xfail(reason="the case is written by surveillance.service.create_case, which "
-                   "reads the shipped profiles only (fixed with the surveillance package)")
 def test_a_positive_pcr_of_a_deployment_disease_creates_its_case(
     session: Session, app_factory: Any, tmp_path: Path
 ) -> None:

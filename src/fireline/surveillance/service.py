@@ -21,7 +21,6 @@ from fireline.auth.models import User
 from fireline.auth.scope import Actor
 from fireline.clock import SystemClock
 from fireline.context import Context
-from fireline.diseases.loader import load_profiles
 from fireline.diseases.schemas import DiseaseProfile
 from fireline.errors import Conflict, Forbidden, Problem
 from fireline.people.models import Person
@@ -51,12 +50,6 @@ def known_profile(profiles: Mapping[str, DiseaseProfile], disease: str) -> Disea
     if profile is None:
         raise Problem(422, f"unknown disease {disease!r}; known: {', '.join(sorted(profiles))}")
     return profile
-
-
-def profile_for(disease: str) -> DiseaseProfile:
-    """Deprecated: the profile as the environment configures it; use :func:`known_profile`
-    with ``context.profiles`` (kept for testing's screening campaigns until they do)."""
-    return known_profile(load_profiles(Settings().disease_dir), disease)
 
 
 def check_classification(profile: DiseaseProfile, code: str) -> None:

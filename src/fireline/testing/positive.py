@@ -62,7 +62,7 @@ def case_for(
     if target is None or profile is None:
         return None
     person = session.get_one(Person, sample.person_id)
-    writer = _writer(context.actor, session, person)
+    writer = replace(context, actor=_writer(context.actor, session, person))
     existing = session.scalars(
         select(Case).where(Case.person_id == person.id, Case.disease == sample.disease,
                            Case.classification != "discarded").order_by(Case.id.desc())
