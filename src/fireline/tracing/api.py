@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request
-from sqlalchemy.orm import Session
+from fastapi import APIRouter, Query
 
 from fireline.auth.deps import ApiActor
-from fireline.auth.scope import Actor
 from fireline.bounds import INT64_MAX, Id, Int64
 from fireline.db.deps import DbSession
-from fireline.quarantine.deps import local_day
 from fireline.tracing import clusters, contacts, interviews, links
 from fireline.tracing.schemas import (
     ClusterRead,
@@ -26,25 +22,9 @@ from fireline.tracing.schemas import (
     LinkCreate,
     LinkRead,
 )
+from fireline.web.deps import ApiContext
 
 router = APIRouter(tags=["tracing"])
-
-
-def now(request: Request) -> datetime:
-    moment: datetime = request.app.state.clock.now()
-    return moment
-
-
-Now = Annotated[datetime, Depends(now)]
-
-
-def today(session: Session, actor: Actor, moment: datetime) -> date:
-    """Today in the actor's jurisdiction's time zone (UTC for the system actor)."""
-    return (
-        local_day(session, moment, actor.jurisdiction_id)
-        if actor.jurisdiction_id
-        else moment.date()
-    )
 
 
 @router.get("/cases/{case_id:int}/interview", response_model=InterviewRead)
@@ -55,10 +35,10 @@ def read_interview(case_id: Id, actor: ApiActor, session: DbSession) -> Intervie
 
 @router.patch("/cases/{case_id:int}/interview", response_model=InterviewRead)
 def update_interview(
-    case_id: Id, body: InterviewUpdate, actor: ApiActor, session: DbSession, moment: Now
+    case_id: Id, body: InterviewUpdate, context: ApiContext, session: DbSession
 ) -> InterviewRead:
     """Autosave: a stale ``version`` gets 409 and nothing is written."""
-    found = interviews.update_interview(session, actor, case_id, body, moment)
+    found = interviews.update_interview(session, context, case_id, body)
     return InterviewRead.model_validate(found)
 
 
@@ -84,10 +64,11 @@ def read_contacts(case_id: Id, actor: ApiActor, session: DbSession) -> list[Cont
 
 @router.post("/cases/{case_id:int}/contacts", response_model=ContactRead, status_code=201)
 def list_contact(
-    case_id: Id, body: ContactCreate, actor: ApiActor, session: DbSession, moment: Now
+    case_id: Id, body: ContactCreate, context: ApiContext, session: DbSession
 ) -> ContactRead:
-    """List a contact: the person is matched or created, a quarantine order is proposed."""
-    return contacts.list_contact(session, actor, case_id, body, today(session, actor, moment))
+    """List a contact: the person is matched or created, a quarantine order is proposed
+    (its dates from the deployment's profile of the case's disease)."""
+    return contacts.list_contact(session, context, case_id, body)
 
 
 @router.get("/cases/{case_id:int}/links", response_model=list[LinkRead])

@@ -7,16 +7,17 @@ isolated, it is the case's own person, or it is listed twice for the same case.
 
 from __future__ import annotations
 
-from datetime import date
-
 from sqlalchemy import and_, select
 from sqlalchemy.orm import Session, aliased
 
 from fireline.auth import audit
 from fireline.auth.scope import Actor
+from fireline.context import Context
+from fireline.diseases.schemas import DiseaseProfile
 from fireline.errors import Conflict, Problem
 from fireline.people.models import Person
 from fireline.people.service import PersonDetails, find_or_create
+from fireline.places.models import Jurisdiction
 from fireline.quarantine.models import QuarantineOrder
 from fireline.surveillance.intake.values import phone_digits
 from fireline.surveillance.models import Case
@@ -49,8 +50,7 @@ def person_for(
     return made.person, made.created
 
 
-def _check(session: Session, case: Case, data: ContactCreate) -> None:
-    profile = profile_of(case)
+def _check(session: Session, case: Case, profile: DiseaseProfile, data: ContactCreate) -> None:
     codes = [c.code for c in profile.contact_categories]
     if data.category not in codes:
         raise Problem(
@@ -74,13 +74,16 @@ def _check(session: Session, case: Case, data: ContactCreate) -> None:
 
 
 def list_contact(
-    session: Session, actor: Actor, case_id: int, data: ContactCreate, today: date
+    session: Session, context: Context, case_id: int, data: ContactCreate
 ) -> ContactRead:
-    """List one contact of a case and propose its quarantine order."""
+    """List one contact of a case and propose its quarantine order, dated from today in
+    the case's jurisdiction."""
+    actor = context.actor
     actor.require("cases:write")
     actor.require("persons:write")
     case = case_in_scope(session, actor, case_id)
-    _check(session, case, data)
+    profile = profile_of(case, context.profiles)
+    _check(session, case, profile, data)
     person, created = person_for(session, actor, data, case.jurisdiction_id)
     if person.id == case.person_id:
         raise Problem(422, "a case cannot be its own contact")
@@ -109,7 +112,8 @@ def list_contact(
         contact.category,
         contact.date_last_exposure,
     )
-    skipped = propose_orders(session, profile_of(case), [facts], today)
+    today = context.today(session.get_one(Jurisdiction, case.jurisdiction_id))
+    skipped = propose_orders(session, profile, [facts], today)
     links.link_contacts_who_became_cases(session, contact_ids=[contact.id])
     audit.record(
         session,

@@ -1,19 +1,22 @@
 """The case interview: opened on first read, autosaved with its version, and exposures.
 
-The form's symptoms and contact categories come from the case's disease profile
-(docs/architecture.md, "Disease profiles"); nothing here names a disease.
+The form's symptoms and contact categories come from the case's disease profile as the
+deployment loads it (``Context.profiles``, docs/architecture.md, "Disease profiles"):
+a disease a deployment folder adds is interviewed like a shipped one, and nothing here
+names a disease.
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from collections.abc import Mapping
+from datetime import date
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from fireline.auth import audit
 from fireline.auth.scope import Actor
-from fireline.diseases.loader import load_profiles
+from fireline.context import Context
 from fireline.diseases.schemas import DiseaseProfile
 from fireline.errors import Conflict, Problem
 from fireline.places.models import Venue
@@ -28,8 +31,8 @@ def case_in_scope(session: Session, actor: Actor, case_id: int) -> Case:
     return found
 
 
-def profile_of(case: Case) -> DiseaseProfile:
-    profiles = load_profiles()
+def profile_of(case: Case, profiles: Mapping[str, DiseaseProfile]) -> DiseaseProfile:
+    """The case's disease profile among the deployment's ``profiles``."""
     if case.disease not in profiles:
         raise Problem(422, f"case {case.id} has a disease without a profile: {case.disease}")
     return profiles[case.disease]
@@ -66,9 +69,10 @@ def interview_for(session: Session, actor: Actor, case_id: int) -> tuple[Case, I
 
 
 def update_interview(
-    session: Session, actor: Actor, case_id: int, data: InterviewUpdate, now: datetime
+    session: Session, context: Context, case_id: int, data: InterviewUpdate
 ) -> Interview:
     """Apply the sent answers; a stale version is refused so no answer is overwritten."""
+    actor = context.actor
     actor.require("cases:write")
     case, interview = interview_for(session, actor, case_id)
     if interview.version != data.version:
@@ -76,7 +80,7 @@ def update_interview(
             f"the interview is at version {interview.version}, not {data.version}; reload it"
         )
     if data.symptoms is not None:
-        known = {s.code for s in profile_of(case).symptoms.items}
+        known = {s.code for s in profile_of(case, context.profiles).symptoms.items}
         unknown = sorted(set(data.symptoms) - known)
         if unknown:
             raise Problem(422, f"unknown symptoms for {case.disease}: {', '.join(unknown)}")
@@ -86,7 +90,7 @@ def update_interview(
             setattr(interview, field, getattr(data, field))
     if data.status is not None and data.status != interview.status:
         interview.status = data.status
-        interview.completed_at = now if data.status == "completed" else None
+        interview.completed_at = context.now() if data.status == "completed" else None
     session.flush()
     audit.record(
         session,

@@ -25,7 +25,7 @@ router = APIRouter()
 def _interview_page(page: Page, case_id: int) -> Response:
     assert page.session is not None and page.actor is not None
     case, interview = interviews.interview_for(page.session, page.actor, case_id)
-    profile = interviews.profile_of(case)
+    profile = interviews.profile_of(case, page.context.profiles)
     return page.render(
         "tracing/interview.html",
         nav="investigation",
@@ -57,9 +57,7 @@ def autosave(case_id: int, page: PageContext, request: Request, form: PostedForm
     }
     try:
         data = InterviewUpdate.model_validate(values)
-        saved = interviews.update_interview(
-            page.session, page.actor, case_id, data, page.request.app.state.clock.now()
-        )
+        saved = interviews.update_interview(page.session, page.context, case_id, data)
     except Conflict:
         return page.render("tracing/_saved.html", status_code=409, version=None, stale=True)
     except (ValidationError, Problem) as exc:
@@ -101,7 +99,7 @@ def add_contact(
                 "source_contact_id": source_contact_id or None,
             }
         )
-        contacts.list_contact(page.session, page.actor, case_id, data, page.today())
+        contacts.list_contact(page.session, page.context, case_id, data)
     except (ValidationError, ValueError) as exc:
         error = str(exc.errors()[0]["msg"]) if isinstance(exc, ValidationError) else str(exc)
     except Problem as exc:
