@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from fireline.auth import audit
 from fireline.auth.scope import Actor
 from fireline.errors import Conflict
-from fireline.places.models import Jurisdiction, subtree_ids
+from fireline.places.models import Jurisdiction
 from fireline.quarantine.models import FacilityRoom, QuarantineFacility, QuarantineOrder
 from fireline.quarantine.schemas import FacilityCreate, FacilityRead, RoomRead
 
@@ -49,11 +49,10 @@ def _in(day: date) -> Any:
 
 
 def _facilities(actor: Actor, place: Jurisdiction | None) -> Select[Any]:
-    statement = actor.restrict(select(QuarantineFacility), QuarantineFacility).where(
+    narrowed = actor.within(place) if place is not None else actor
+    statement = narrowed.restrict(select(QuarantineFacility), QuarantineFacility).where(
         QuarantineFacility.active.is_(True)
     )
-    if place is not None:
-        statement = statement.where(QuarantineFacility.jurisdiction_id.in_(subtree_ids(place.path)))
     return statement.order_by(QuarantineFacility.name, QuarantineFacility.id)
 
 

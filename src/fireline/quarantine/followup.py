@@ -145,8 +145,14 @@ def staff_report(
 def history(
     session: Session, actor: Actor, order_id: int, params: PageParams
 ) -> tuple[list[FollowUp], int]:
+    """A page of an order's reports, newest first (health data: the read is audited)."""
     order = get_order(session, actor, order_id)
     statement = actor.restrict(
         select(FollowUp).where(FollowUp.order_id == order.id), FollowUp
     ).order_by(FollowUp.at.desc(), FollowUp.id.desc())
-    return fetch_page(session, statement, params)
+    found, total = fetch_page(session, statement, params)
+    audit.record(
+        session, actor, "read", "follow_up", [f.id for f in found],
+        jurisdiction_id=order.jurisdiction_id, order=order.id,
+    )  # fmt: skip
+    return found, total

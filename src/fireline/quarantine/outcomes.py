@@ -18,7 +18,7 @@ from fireline.db.sqlfn import write
 from fireline.errors import NotFound, Problem
 from fireline.pagination import PageParams, count, fetch_page
 from fireline.people.models import Person
-from fireline.places.models import Jurisdiction, subtree_ids
+from fireline.places.models import Jurisdiction
 from fireline.quarantine.models import OrderTransfer, QuarantineOrder
 from fireline.quarantine.orders import check_active, check_version, get_order
 from fireline.surveillance.models import Case
@@ -163,10 +163,8 @@ def transfer(
 def _directed(statement: S, actor: Actor, direction: str, place: Jurisdiction | None) -> S:
     """Transfers out of (or into) the actor's subtree, and of the chosen place when given."""
     side = OrderTransfer.jurisdiction_id if direction == "out" else OrderTransfer.to_jurisdiction_id
-    statement = statement.where(side.in_(actor.jurisdiction_ids()))
-    if place is not None:
-        statement = statement.where(side.in_(subtree_ids(place.path)))
-    return statement
+    narrowed = actor.within(place) if place is not None else actor
+    return statement.where(narrowed.covers(side))
 
 
 def transfers(
@@ -196,7 +194,7 @@ class TransferRow:
 
 def _rows(actor: Actor) -> Select[tuple[OrderTransfer, Jurisdiction, Jurisdiction, Any, Any]]:
     source, target = aliased(Jurisdiction), aliased(Jurisdiction)
-    visible = Q.jurisdiction_id.in_(actor.jurisdiction_ids())
+    visible = actor.covers(Q.jurisdiction_id)
     # Blanked in SQL, so a name outside the reader's scope never leaves the database.
     named = visible if actor.can("persons:read") else false()
     return (

@@ -31,7 +31,7 @@ from fireline.db.sqlfn import write
 from fireline.errors import Conflict, NotFound, Problem
 from fireline.pagination import PageParams, count
 from fireline.people.models import Person
-from fireline.places.models import Jurisdiction, subtree_ids
+from fireline.places.models import Jurisdiction
 from fireline.quarantine import plans
 from fireline.quarantine.models import PROPOSED, QuarantineFacility, QuarantineOrder
 from fireline.quarantine.schemas import ProposalDecisions, ProposalRead
@@ -41,10 +41,7 @@ Q = QuarantineOrder
 
 
 def _in_place(statement: Select[Any], actor: Actor, place: Jurisdiction | None) -> Select[Any]:
-    statement = actor.restrict(statement, Q)
-    if place is not None:
-        statement = statement.where(Q.jurisdiction_id.in_(subtree_ids(place.path)))
-    return statement
+    return (actor.within(place) if place is not None else actor).restrict(statement, Q)
 
 
 def waiting(session: Session, actor: Actor, place: Jurisdiction | None) -> int:
@@ -64,7 +61,7 @@ def _active_order(actor: Actor) -> Any:
             other.person_id == Q.person_id,
             other.status == "active",
             other.purpose == "quarantine",
-            other.jurisdiction_id.in_(actor.jurisdiction_ids()),
+            actor.covers(other.jurisdiction_id),
         )
         .scalar_subquery()
     )

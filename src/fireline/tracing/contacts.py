@@ -146,7 +146,7 @@ def contacts_of(
             and_(
                 own.person_id == Contact.person_id,
                 own.disease == case.disease,
-                own.jurisdiction_id.in_(actor.jurisdiction_ids()),
+                actor.covers(own.jurisdiction_id),
             ),
         )
         .outerjoin(order, and_(order.contact_id == Contact.id, order.status != "cancelled"))

@@ -113,7 +113,7 @@ def test_queue_per_case_and_per_jurisdiction(session: Session, world: dict[str, 
     actor = system_actor()
     by_case = service.proposals_query(actor, case_id=world["case"].id)
     assert service.list_proposals(session, actor, by_case, limit=2, offset=0)[1] == 3
-    elsewhere = service.proposals_query(actor, jurisdiction_path=world["tree"]["C2"].path)
+    elsewhere = service.proposals_query(actor, place=world["tree"]["C2"])
     assert service.list_proposals(session, actor, elsewhere, limit=50, offset=0)[1] == 0
 
 

@@ -7,7 +7,7 @@ through the actor's scope (docs/architecture.md, "Scope in one place").
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
@@ -22,7 +22,7 @@ from fireline.auth import audit
 from fireline.auth.scope import Actor
 from fireline.diseases.schemas import DiseaseProfile
 from fireline.errors import Conflict, NotFound, Problem
-from fireline.places.models import Jurisdiction
+from fireline.places.models import Jurisdiction, Venue
 from fireline.surveillance.models import Case
 from fireline.tracing.venues import duckdb as duckdb_engine
 from fireline.tracing.venues.export import export_check_ins
@@ -84,7 +84,7 @@ def _check_category(profile: DiseaseProfile, rule: ExposureRule) -> None:
 def index_cases(
     session: Session,
     actor: Actor,
-    profiles: dict[str, DiseaseProfile],
+    profiles: Mapping[str, DiseaseProfile],
     rule: ExposureRule,
     *,
     case_ids: Sequence[int] | None = None,
@@ -98,11 +98,9 @@ def index_cases(
     )
     if case_ids is not None:
         statement = statement.where(Case.id.in_(list(case_ids)))
-    if jurisdiction_code is not None:
-        path = actor.jurisdiction(session, jurisdiction_code).path
-        statement = statement.where(Jurisdiction.path >= path, Jurisdiction.path < path + "~")
+    scope = actor.within_code(session, jurisdiction_code)
     found = []
-    for case, zone in session.execute(actor.restrict(statement, Case)).all():
+    for case, zone in session.execute(scope.restrict(statement, Case)).all():
         profile = profiles.get(case.disease)
         if profile is None:
             raise Problem(422, f"case {case.id}: no disease profile {case.disease!r}")
@@ -151,7 +149,7 @@ def _exposures_from_database(
 def propose_exposures(
     session: Session,
     actor: Actor,
-    profiles: dict[str, DiseaseProfile],
+    profiles: Mapping[str, DiseaseProfile],
     rule: ExposureRule,
     *,
     case_ids: Sequence[int] | None = None,
@@ -204,23 +202,20 @@ def proposals_query(
     *,
     case_id: int | None = None,
     status: str | None = "proposed",
-    jurisdiction_path: str | None = None,
+    place: Jurisdiction | None = None,
 ) -> Select[tuple[ProposedContact]]:
-    """Proposals in scope, per case or per jurisdiction subtree, oldest case first."""
+    """Proposals in scope, per case or under ``place``, oldest case first."""
     statement = select(ProposedContact)
     if case_id is not None:
         statement = statement.where(ProposedContact.case_id == case_id)
     if status is not None:
         statement = statement.where(ProposedContact.status == status)
-    if jurisdiction_path is not None:
-        subtree = select(Jurisdiction.id).where(
-            Jurisdiction.path >= jurisdiction_path, Jurisdiction.path < jurisdiction_path + "~"
-        )
-        statement = statement.where(ProposedContact.jurisdiction_id.in_(subtree))
     statement = statement.order_by(
         ProposedContact.case_id, ProposedContact.exposure_start, ProposedContact.id
     )
-    return actor.restrict(statement, ProposedContact)
+    return (actor.within(place) if place is not None else actor).restrict(
+        statement, ProposedContact
+    )
 
 
 def list_proposals(
@@ -237,6 +232,14 @@ def list_proposals(
     total = session.scalar(select(func.count()).select_from(statement.order_by(None).subquery()))
     audit.record(session, actor, "read", "proposed_contacts", [p.id for p in rows])
     return rows, int(total or 0)
+
+
+def venues_by_id(session: Session, actor: Actor, ids: set[int]) -> dict[int, Venue]:
+    """The venues in scope among ``ids`` (those a page of proposals names)."""
+    if not ids:
+        return {}
+    statement = actor.restrict(select(Venue).where(Venue.id.in_(sorted(ids))), Venue)
+    return {v.id: v for v in session.scalars(statement)}
 
 
 @dataclass

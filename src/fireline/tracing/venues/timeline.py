@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -48,7 +49,7 @@ def _utc(value: datetime) -> datetime:
 def venue_timeline(
     session: Session,
     actor: Actor,
-    profiles: dict[str, DiseaseProfile],
+    profiles: Mapping[str, DiseaseProfile],
     venue_id: int,
     *,
     case_id: int | None = None,
@@ -93,7 +94,7 @@ def venue_timeline(
 
 
 def _case_window(
-    session: Session, actor: Actor, profiles: dict[str, DiseaseProfile], case_id: int
+    session: Session, actor: Actor, profiles: Mapping[str, DiseaseProfile], case_id: int
 ) -> tuple[tuple[datetime, datetime], int]:
     """The case's infectious window (days in its jurisdiction's zone, as proposals use)."""
     case: Case = actor.get(session, Case, case_id, f"case {case_id}")
