@@ -9,20 +9,24 @@ from fastapi import APIRouter, Query
 from fireline.auth.deps import ApiActor
 from fireline.bounds import INT64_MAX, Id, Int64
 from fireline.db.deps import DbSession
+from fireline.pagination import Page, make_page
 from fireline.tracing import clusters, contacts, interviews, links
 from fireline.tracing.schemas import (
+    Certainty,
     ClusterRead,
     ContactCreate,
     ContactRead,
     ExposureCreate,
+    ExposureKind,
     ExposureRead,
     GraphRead,
     InterviewRead,
     InterviewUpdate,
     LinkCreate,
     LinkRead,
+    Setting,
 )
-from fireline.web.deps import ApiContext
+from fireline.web.deps import ApiContext, ApiListQuery
 
 router = APIRouter(tags=["tracing"])
 
@@ -42,11 +46,14 @@ def update_interview(
     return InterviewRead.model_validate(found)
 
 
-@router.get("/cases/{case_id:int}/exposures", response_model=list[ExposureRead])
-def read_exposures(case_id: Id, actor: ApiActor, session: DbSession) -> list[ExposureRead]:
-    return [
-        ExposureRead.model_validate(e) for e in interviews.list_exposures(session, actor, case_id)
-    ]
+@router.get("/cases/{case_id:int}/exposures", response_model=Page[ExposureRead])
+def read_exposures(
+    case_id: Id, actor: ApiActor, session: DbSession, query: ApiListQuery,
+    kind: ExposureKind | None = None,
+) -> Page[ExposureRead]:
+    """The case's exposures, in the order they happened (``sort``: starts, ends, kind)."""
+    found, total = interviews.list_exposures(session, actor, case_id, query)
+    return make_page([ExposureRead.model_validate(e) for e in found], total, query)
 
 
 @router.post("/cases/{case_id:int}/exposures", response_model=ExposureRead, status_code=201)
@@ -56,10 +63,15 @@ def add_exposure(
     return ExposureRead.model_validate(interviews.add_exposure(session, actor, case_id, body))
 
 
-@router.get("/cases/{case_id:int}/contacts", response_model=list[ContactRead])
-def read_contacts(case_id: Id, actor: ApiActor, session: DbSession) -> list[ContactRead]:
-    """Contacts and contacts of contacts, with their proposed quarantine orders."""
-    return contacts.contacts_of(session, actor, case_id)
+@router.get("/cases/{case_id:int}/contacts", response_model=Page[ContactRead])
+def read_contacts(
+    case_id: Id, actor: ApiActor, session: DbSession, query: ApiListQuery,
+    category: str | None = None, setting: Setting | None = None,
+) -> Page[ContactRead]:
+    """Contacts, then contacts of contacts, with their proposed quarantine orders
+    (``q`` searches names; ``sort``: listed, name, category, last_exposure)."""
+    found, total = contacts.contacts_of(session, actor, case_id, query)
+    return make_page(found, total, query)
 
 
 @router.post("/cases/{case_id:int}/contacts", response_model=ContactRead, status_code=201)
@@ -71,9 +83,14 @@ def list_contact(
     return contacts.list_contact(session, context, case_id, body)
 
 
-@router.get("/cases/{case_id:int}/links", response_model=list[LinkRead])
-def read_links(case_id: Id, actor: ApiActor, session: DbSession) -> list[LinkRead]:
-    return [LinkRead.model_validate(x) for x in links.list_links(session, actor, case_id)]
+@router.get("/cases/{case_id:int}/links", response_model=Page[LinkRead])
+def read_links(
+    case_id: Id, actor: ApiActor, session: DbSession, query: ApiListQuery,
+    certainty: Certainty | None = None, source: str | None = None,
+) -> Page[LinkRead]:
+    """The links in and out of the case, in the order they were recorded."""
+    found, total = links.list_links(session, actor, case_id, query)
+    return make_page([LinkRead.model_validate(x) for x in found], total, query)
 
 
 @router.post("/tracing/links", response_model=LinkRead, status_code=201)
@@ -82,15 +99,19 @@ def add_link(body: LinkCreate, actor: ApiActor, session: DbSession) -> LinkRead:
     return LinkRead.model_validate(links.add_link(session, actor, body))
 
 
-@router.get("/tracing/clusters", response_model=list[ClusterRead])
+@router.get("/tracing/clusters", response_model=Page[ClusterRead])
 def read_clusters(
     actor: ApiActor,
     session: DbSession,
+    query: ApiListQuery,
     disease: str | None = None,
     min_size: Annotated[int, Query(ge=1, le=INT64_MAX)] = 2,
-) -> list[ClusterRead]:
-    """Clusters over infector links and shared venue exposures, largest first."""
-    return clusters.cluster_list(clusters.load_chains(session, actor, disease), min_size)
+) -> Page[ClusterRead]:
+    """Clusters over infector links and shared venue exposures, largest first (``sort``:
+    size, depth, first_onset, last_onset, cluster)."""
+    chains = clusters.load_chains(session, actor, disease)
+    found, total = clusters.list_clusters(chains, query, min_size)
+    return make_page(found, total, query)
 
 
 @router.get("/tracing/clusters/{cluster}/graph", response_model=GraphRead)

@@ -9,6 +9,7 @@ names a disease.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import date
 
 from sqlalchemy import func, select
@@ -19,6 +20,7 @@ from fireline.auth.scope import Actor
 from fireline.context import Context
 from fireline.diseases.schemas import DiseaseProfile
 from fireline.errors import Conflict, Problem
+from fireline.listing import ListQuery, ListSpec, search_filter_sort_paginate
 from fireline.places.models import Venue
 from fireline.quarantine.models import QuarantineOrder
 from fireline.surveillance.models import Case
@@ -138,8 +140,26 @@ def add_exposure(session: Session, actor: Actor, case_id: int, data: ExposureCre
     return exposure
 
 
-def list_exposures(session: Session, actor: Actor, case_id: int) -> list[Exposure]:
+EXPOSURES = ListSpec(
+    sorts={
+        "starts": (Exposure.starts_at, Exposure.id),
+        "ends": (Exposure.ends_at, Exposure.id),
+        "kind": (Exposure.kind, Exposure.starts_at, Exposure.id),
+    },
+    default_sort="starts",
+    filters={"kind": lambda v: Exposure.kind == v},
+    search=lambda text: [Exposure.description.contains(text, autoescape=True)],
+)
+
+
+def list_exposures(
+    session: Session, actor: Actor, case_id: int, query: ListQuery
+) -> tuple[list[Exposure], int]:
+    """A page of the case's exposures and how many; unless the reader chose a sort, in
+    the order they happened."""
     actor.require("cases:read")
     case = case_in_scope(session, actor, case_id)
-    statement = select(Exposure).where(Exposure.case_id == case.id).order_by(Exposure.starts_at)
-    return list(session.scalars(actor.restrict(statement, Exposure)))
+    statement = actor.restrict(select(Exposure).where(Exposure.case_id == case.id), Exposure)
+    if not query.sort:
+        query = replace(query, sort="starts", descending=False)
+    return search_filter_sort_paginate(session, statement, EXPOSURES, query)

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, File, UploadFile
+from fastapi import APIRouter, File, UploadFile
 
 from fireline.auth.deps import ApiActor
 from fireline.bounds import Id
 from fireline.db.deps import DbSession
-from fireline.pagination import Page, PageParams, make_page, page_params
+from fireline.pagination import Page, make_page
 from fireline.tracing.venues import ingest, service
 from fireline.tracing.venues.schemas import (
     DecisionRead,
@@ -21,7 +21,7 @@ from fireline.tracing.venues.schemas import (
     VisitRead,
 )
 from fireline.tracing.venues.timeline import venue_timeline
-from fireline.web.deps import ApiContext
+from fireline.web.deps import ApiContext, ApiListQuery
 
 router = APIRouter(tags=["venue exposures"])
 
@@ -57,20 +57,16 @@ def propose_for_case(
 def read_proposals(
     actor: ApiActor,
     session: DbSession,
-    params: Annotated[PageParams, Depends(page_params)],
+    query: ApiListQuery,
     case_id: Id | None = None,
-    status: str | None = "proposed",
+    status: Literal["proposed", "confirmed", "rejected", "all"] = "proposed",
     jurisdiction: str | None = None,
 ) -> Page[ProposalRead]:
-    """The review queue, per case or per jurisdiction subtree (default: the user's)."""
+    """The review queue, per case or per jurisdiction subtree (default: the user's), oldest
+    case first (``sort``: case, exposure, minutes)."""
     place = actor.jurisdiction(session, jurisdiction) if jurisdiction else None
-    statement = service.proposals_query(
-        actor, case_id=case_id, status=status or None, place=place
-    )
-    rows, total = service.list_proposals(
-        session, actor, statement, limit=params.limit, offset=params.offset
-    )
-    return make_page([ProposalRead.model_validate(r) for r in rows], total, params)
+    rows, total = service.list_proposals(session, actor, query, place)
+    return make_page([ProposalRead.model_validate(r) for r in rows], total, query)
 
 
 @router.post("/proposed-contacts/decisions", response_model=DecisionRead)
@@ -80,15 +76,21 @@ def decide(body: DecisionRequest, context: ApiContext, session: DbSession) -> De
     return DecisionRead(**report.__dict__)
 
 
-@router.get("/venues/{venue_id:int}/visits", response_model=list[VisitRead])
+@router.get("/venues/{venue_id:int}/visits", response_model=Page[VisitRead])
 def read_visits(
-    venue_id: Id, context: ApiContext, session: DbSession, case_id: Id | None = None
-) -> list[VisitRead]:
-    """Visits at a venue during a case's infectious window (or the last day)."""
+    venue_id: Id,
+    context: ApiContext,
+    session: DbSession,
+    query: ApiListQuery,
+    case_id: Id | None = None,
+) -> Page[VisitRead]:
+    """Visits at a venue during a case's infectious window (or the last day), in time
+    order (``sort``: checked_in, person)."""
     timeline = venue_timeline(
-        session, context.actor, context.profiles, venue_id, case_id=case_id, now=context.now()
+        session, context.actor, context.profiles, venue_id, query, case_id=case_id,
+        now=context.now(),
     )
-    return [
+    visits = [
         VisitRead(
             person_id=v.person_id,
             checked_in_at=v.start,
@@ -97,3 +99,4 @@ def read_visits(
         )
         for v in timeline.visits
     ]
+    return make_page(visits, timeline.total, query)

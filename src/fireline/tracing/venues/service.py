@@ -8,20 +8,21 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 import pyarrow as pa
-from sqlalchemy import Select, func, select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
 from fireline.auth import audit
 from fireline.auth.scope import Actor
 from fireline.diseases.schemas import DiseaseProfile
 from fireline.errors import Conflict, NotFound, Problem
+from fireline.listing import ListQuery, ListSpec, search_filter_sort_paginate
 from fireline.places.models import Jurisdiction, Venue
 from fireline.surveillance.models import Case
 from fireline.tracing.venues import duckdb as duckdb_engine
@@ -197,41 +198,46 @@ def _new_ids(session: Session, rows: list[dict[str, Any]]) -> list[int]:
     return sorted(i for i, c, p, v in session.execute(statement) if (c, p, v) in keys)
 
 
-def proposals_query(
-    actor: Actor,
-    *,
-    case_id: int | None = None,
-    status: str | None = "proposed",
-    place: Jurisdiction | None = None,
-) -> Select[tuple[ProposedContact]]:
-    """Proposals in scope, per case or under ``place``, oldest case first."""
-    statement = select(ProposedContact)
-    if case_id is not None:
-        statement = statement.where(ProposedContact.case_id == case_id)
-    if status is not None:
-        statement = statement.where(ProposedContact.status == status)
-    statement = statement.order_by(
-        ProposedContact.case_id, ProposedContact.exposure_start, ProposedContact.id
-    )
-    return (actor.within(place) if place is not None else actor).restrict(
-        statement, ProposedContact
-    )
+def _whole_number(text: str) -> int | None:
+    return int(text) if text.isdigit() and len(text) < 19 else None
+
+
+def _case_filter(text: str) -> ColumnElement[bool] | None:
+    case_id = _whole_number(text)
+    return None if case_id is None else ProposedContact.case_id == case_id
+
+
+def _status_filter(text: str) -> ColumnElement[bool] | None:
+    return None if text == "all" else ProposedContact.status == text
+
+
+PROPOSALS = ListSpec(
+    sorts={
+        "case": (ProposedContact.case_id, ProposedContact.exposure_start, ProposedContact.id),
+        "exposure": (ProposedContact.exposure_start, ProposedContact.id),
+        "minutes": (ProposedContact.overlap_minutes, ProposedContact.id),
+    },
+    default_sort="case",
+    filters={"case_id": _case_filter, "status": _status_filter},
+)
 
 
 def list_proposals(
-    session: Session,
-    actor: Actor,
-    statement: Select[tuple[ProposedContact]],
-    *,
-    limit: int,
-    offset: int,
+    session: Session, actor: Actor, query: ListQuery, place: Jurisdiction | None = None
 ) -> tuple[list[ProposedContact], int]:
-    """One page of proposals and the total; the read of personal data is audited."""
+    """A page of the proposals in scope (under ``place`` when given) and how many; by
+    default those still to decide (``status``: proposed, confirmed, rejected or all),
+    oldest case first. The read of personal data is audited."""
     actor.require("persons:read")
-    rows = list(session.scalars(statement.limit(limit).offset(offset)))
-    total = session.scalar(select(func.count()).select_from(statement.order_by(None).subquery()))
+    if not query.value("status"):
+        query = replace(query, filters={**query.filters, "status": "proposed"})
+    if not query.sort:
+        query = replace(query, sort="case", descending=False)
+    scope = actor.within(place) if place is not None else actor
+    statement = scope.restrict(select(ProposedContact), ProposedContact)
+    rows, total = search_filter_sort_paginate(session, statement, PROPOSALS, query)
     audit.record(session, actor, "read", "proposed_contacts", [p.id for p in rows])
-    return rows, int(total or 0)
+    return rows, total
 
 
 def venues_by_id(session: Session, actor: Actor, ids: set[int]) -> dict[int, Venue]:

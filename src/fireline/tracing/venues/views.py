@@ -3,6 +3,7 @@ visits timeline around a case's infectious window."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Annotated, Final
 
@@ -10,8 +11,9 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from fireline.errors import Conflict, Problem
+from fireline.listing import ListQuery
 from fireline.tracing.venues import service
-from fireline.tracing.venues.timeline import Timeline, venue_timeline
+from fireline.tracing.venues.timeline import MAX_VISITS, Timeline, venue_timeline
 from fireline.web.deps import PageContext
 
 router = APIRouter()
@@ -30,9 +32,9 @@ def queue_page(page: PageContext, request: Request) -> Response:
     assert page.session is not None and page.actor is not None
     case_id = _int(request.query_params.get("case"))
     number = _int(request.query_params.get("page"), 1) or 1
-    statement = service.proposals_query(page.actor, case_id=case_id, place=page.here)
-    rows, total = service.list_proposals(page.session, page.actor, statement,
-                                         limit=PER_PAGE, offset=(number - 1) * PER_PAGE)
+    query = replace(page.list_query((), per_page=PER_PAGE),
+                    filters={"case_id": str(case_id or "")})  # fmt: skip
+    rows, total = service.list_proposals(page.session, page.actor, query, page.here)
     return page.render(
         "tracing.venues/queue.html", nav="investigation", today=page.today(), rows=rows,
         total=total, number=number, pages=max(1, -(-total // PER_PAGE)), case_id=case_id,
@@ -89,8 +91,8 @@ def venue_page(venue_id: int, page: PageContext, request: Request) -> Response:
     case_id = _int(request.query_params.get("case"))
     context = page.context
     timeline = venue_timeline(
-        page.session, context.actor, context.profiles, venue_id, case_id=case_id,
-        now=context.now(),
+        page.session, context.actor, context.profiles, venue_id,
+        ListQuery(limit=MAX_VISITS, descending=False), case_id=case_id, now=context.now(),
     )
     since, until, bars = _bars(timeline)
     return page.render(
