@@ -11,7 +11,7 @@ from fireline.auth.deps import ApiActor
 from fireline.bounds import Count, Id
 from fireline.db.deps import DbSession
 from fireline.errors import NotFound
-from fireline.pagination import Page, PageParams, make_page, page_params
+from fireline.pagination import Page, make_page
 from fireline.quarantine import (
     deps,
     detail,
@@ -23,7 +23,7 @@ from fireline.quarantine import (
     proposals,
 )
 from fireline.quarantine.days import chosen_place, today_in
-from fireline.quarantine.release import release_flags
+from fireline.quarantine.release import list_release_flags
 from fireline.quarantine.schemas import (
     CloseRequest,
     ConvertRequest,
@@ -35,6 +35,7 @@ from fireline.quarantine.schemas import (
     FollowUpRead,
     IsolationCreate,
     IssuedToken,
+    Kind,
     OrderCreate,
     OrderDetail,
     OrderRead,
@@ -49,12 +50,11 @@ from fireline.quarantine.schemas import (
 )
 from fireline.quarantine.settings import QuarantineSettings
 from fireline.quarantine.tokens import expiry_day
-from fireline.web.deps import ApiContext
+from fireline.web.deps import ApiContext, ApiListQuery
 
 router = APIRouter(prefix="/quarantine", tags=["quarantine"])
 
 Settings = Annotated[QuarantineSettings, Depends(deps.settings)]
-Params = Annotated[PageParams, Depends(page_params)]
 WhichList = Literal["all", "to_contact", "test_due", "non_reporting", "symptomatic", "flagged"]
 
 
@@ -82,15 +82,22 @@ def create_isolation(body: IsolationCreate, context: ApiContext, session: DbSess
 
 @router.get("/proposals", response_model=Page[ProposalRead])
 def read_proposals(
-    context: ApiContext, session: DbSession, params: Params, jurisdiction: str | None = None
+    context: ApiContext,
+    session: DbSession,
+    query: ApiListQuery,
+    jurisdiction: str | None = None,
+    disease: str | None = None,
+    category: str | None = None,
+    kind: Kind | None = None,
 ) -> Page[ProposalRead]:
     """Orders proposed by tracing for listed contacts, waiting for a decision, longest
-    waiting first (under ``jurisdiction``, else the whole scope)."""
+    waiting first (under ``jurisdiction``, else the whole scope; ``q`` searches names;
+    ``sort``: waiting, end, last_exposure, name)."""
     place = chosen_place(session, context.actor, jurisdiction)
     found, total = proposals.list_proposals(
-        session, context.actor, place, params, now=context.now(), today=context.today(place)
+        session, context.actor, place, query, now=context.now(), today=context.today(place)
     )
-    return make_page(found, total, params)
+    return make_page(found, total, query)
 
 
 @router.post("/proposals/decisions", response_model=ProposalDecisionRead)
@@ -110,15 +117,16 @@ def decide_proposals(
 def list_orders(
     actor: ApiActor,
     session: DbSession,
-    params: Params,
+    query: ApiListQuery,
     status: str | None = None,
     purpose: Literal["quarantine", "isolation"] | None = None,
+    kind: Kind | None = None,
+    disease: str | None = None,
     facility_id: Id | None = None,
 ) -> Page[OrderRead]:
-    found, total = orders.list_orders(
-        session, actor, params, status=status, purpose=purpose, facility_id=facility_id
-    )
-    return make_page([OrderRead.model_validate(o) for o in found], total, params)
+    """Orders in scope, newest first (``sort``: issued, start, end)."""
+    found, total = orders.list_orders(session, actor, query)
+    return make_page([OrderRead.model_validate(o) for o in found], total, query)
 
 
 @router.get("/orders/{order_id:int}", response_model=OrderDetail)
@@ -214,10 +222,15 @@ def issue_link(
 
 @router.get("/orders/{order_id:int}/follow-ups", response_model=Page[FollowUpRead])
 def read_follow_ups(
-    order_id: Id, actor: ApiActor, session: DbSession, params: Params
+    order_id: Id,
+    actor: ApiActor,
+    session: DbSession,
+    query: ApiListQuery,
+    channel: Literal["staff", "self"] | None = None,
 ) -> Page[FollowUpRead]:
-    found, total = followup.history(session, actor, order_id, params)
-    return make_page([FollowUpRead.model_validate(f) for f in found], total, params)
+    """The order's reports, newest first (``sort``: at, day)."""
+    found, total = followup.history(session, actor, order_id, query)
+    return make_page([FollowUpRead.model_validate(f) for f in found], total, query)
 
 
 @router.post("/orders/{order_id:int}/follow-ups", response_model=FollowUpRead, status_code=201)
@@ -257,24 +270,30 @@ def due(
     return DueList(day=day, summary=counts, items=rows, total=total, limit=limit, offset=offset)
 
 
-@router.get("/release-flags", response_model=list[ReleaseFlag])
+@router.get("/release-flags", response_model=Page[ReleaseFlag])
 def read_release_flags(
-    context: ApiContext, session: DbSession, jurisdiction: str | None = None
-) -> list[ReleaseFlag]:
-    """Cases in isolation whose release rule is met: for a person to review."""
+    context: ApiContext, session: DbSession, query: ApiListQuery, jurisdiction: str | None = None
+) -> Page[ReleaseFlag]:
+    """Cases in isolation whose release rule is met, isolated longest first: for a person
+    to review."""
     place = chosen_place(session, context.actor, jurisdiction)
-    return release_flags(
-        session, context.actor, place, now=context.now(), today=context.today(place),
+    found, total = list_release_flags(
+        session, context.actor, place, query, now=context.now(), today=context.today(place),
         profiles=context.profiles,
     )  # fmt: skip
+    return make_page(found, total, query)
 
 
 @router.get("/transfers", response_model=Page[TransferRead])
 def read_transfers(
-    actor: ApiActor, session: DbSession, params: Params, direction: Literal["in", "out"] = "in"
+    actor: ApiActor,
+    session: DbSession,
+    query: ApiListQuery,
+    direction: Literal["in", "out"] = "in",
 ) -> Page[TransferRead]:
-    found, total = outcomes.transfers(session, actor, direction, params)
-    return make_page([TransferRead.model_validate(t) for t in found], total, params)
+    """Transfers into (or out of) the user's jurisdiction, newest first."""
+    found, total = outcomes.transfer_rows(session, actor, direction, query)
+    return make_page([TransferRead.model_validate(t.transfer) for t in found], total, query)
 
 
 @router.post("/facilities", response_model=FacilityRead, status_code=201)
@@ -284,12 +303,17 @@ def create_facility(body: FacilityCreate, context: ApiContext, session: DbSessio
     return facilities.occupancy(session, context.actor, None, day, facility.id)[0]
 
 
-@router.get("/facilities", response_model=list[FacilityRead])
+@router.get("/facilities", response_model=Page[FacilityRead])
 def read_facilities(
-    context: ApiContext, session: DbSession, jurisdiction: str | None = None
-) -> list[FacilityRead]:
+    context: ApiContext, session: DbSession, query: ApiListQuery, jurisdiction: str | None = None
+) -> Page[FacilityRead]:
+    """Open facilities with their rooms and today's occupancy, by name (``q`` searches
+    names and addresses)."""
     place = chosen_place(session, context.actor, jurisdiction)
-    return facilities.occupancy(session, context.actor, place, context.today(place))
+    found, total = facilities.list_facilities(
+        session, context.actor, place, context.today(place), query
+    )
+    return make_page(found, total, query)
 
 
 @router.get("/facilities/{facility_id:int}", response_model=FacilityRead)

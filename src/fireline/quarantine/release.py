@@ -25,6 +25,7 @@ from fireline.diseases.release import LabResult as Result
 from fireline.diseases.release import ReleaseFacts
 from fireline.diseases.schemas import DiseaseProfile
 from fireline.lab.models import LabResult, Sample
+from fireline.listing import ListQuery
 from fireline.places.models import Jurisdiction
 from fireline.quarantine.models import QuarantineOrder
 from fireline.quarantine.schemas import ReleaseFlag
@@ -109,3 +110,22 @@ def release_flags(
                 )
             )
     return flagged
+
+
+def list_release_flags(
+    session: Session,
+    actor: Actor,
+    place: Jurisdiction | None,
+    query: ListQuery,
+    *,
+    now: datetime,
+    today: date,
+    profiles: Mapping[str, DiseaseProfile],
+) -> tuple[list[ReleaseFlag], int]:
+    """A page of the release flags and how many: isolated longest first, or (``sort``
+    ``isolated``) in the order asked. The rule is evaluated in memory, so the page is cut
+    from every flag."""
+    flagged = release_flags(session, actor, place, now=now, today=today, profiles=profiles)
+    if query.sort == "isolated" and query.descending:
+        flagged.reverse()
+    return flagged[query.offset : query.offset + query.limit], len(flagged)

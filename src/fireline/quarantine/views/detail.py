@@ -11,7 +11,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from fireline.errors import Problem
-from fireline.pagination import PageParams
+from fireline.listing import ListQuery
 from fireline.quarantine import detail, duelist, facilities, followup, orders, outcomes, plans
 from fireline.quarantine.models import QuarantineOrder
 from fireline.quarantine.schemas import FollowUpCreate
@@ -21,6 +21,7 @@ from fireline.web.deps import Page, PageContext, PostedForm
 
 router = APIRouter()
 ACTIONS = ("convert", "release", "link")
+HISTORY_SHOWN = 100  # the latest reports; the API pages through all of them
 
 
 def render_detail(
@@ -34,7 +35,7 @@ def render_detail(
     session, actor = common.session_of(page), common.actor_of(page)
     order = orders.get_order(session, actor, order_id)
     person = detail.person_under(session, actor, order)
-    history, _ = followup.history(session, actor, order.id, PageParams(limit=100, offset=0))
+    history, _ = followup.history(session, actor, order.id, ListQuery(limit=HISTORY_SHOWN))
     f = duelist.flags(
         common.today(page), common.now(page), common.settings_of(page).non_reporting_hours
     )
