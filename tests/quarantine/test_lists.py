@@ -95,5 +95,7 @@ def test_transfers_and_release_flags_pages(client: TestClient, session: Session)
     assert [t["order_id"] for t in arrived["items"]] == [order]
     assert _page(client, "ann", "/transfers", direction="out")["total"] == 1
     assert _page(client, "ann", "/transfers")["total"] == 0
+    due = api(client, "bob", "GET", "/quarantine/due", params={"limit": 1}).json()
+    assert set(due) >= ENVELOPE and (due["total"], due["next_offset"]) == (1, None)
     flags = _page(client, "ann", "/release-flags")
     assert (flags["items"], flags["total"], flags["next_offset"]) == ([], 0, None)

@@ -11,7 +11,7 @@ from fireline.auth.deps import ApiActor
 from fireline.bounds import Count, Id
 from fireline.db.deps import DbSession
 from fireline.errors import NotFound
-from fireline.pagination import Page, make_page
+from fireline.pagination import Page, PageParams, make_page
 from fireline.quarantine import (
     deps,
     detail,
@@ -267,7 +267,11 @@ def due(
     rows, total = duelist.due_rows(
         session, actor, place, f, which=which, assignee_id=assignee_id, limit=limit, offset=offset
     )
-    return DueList(day=day, summary=counts, items=rows, total=total, limit=limit, offset=offset)
+    page = make_page(rows, total, PageParams(limit=limit, offset=offset))
+    return DueList(
+        day=day, summary=counts, items=rows, total=total, limit=limit, offset=offset,
+        next_offset=page.next_offset,
+    )  # fmt: skip
 
 
 @router.get("/release-flags", response_model=Page[ReleaseFlag])
