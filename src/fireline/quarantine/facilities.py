@@ -82,8 +82,8 @@ FACILITIES = ListSpec(
     sorts={"name": (QuarantineFacility.name, QuarantineFacility.id)},
     default_sort="name",
     search=lambda text: [
-        QuarantineFacility.name.contains(text, autoescape=True),
-        QuarantineFacility.address.contains(text, autoescape=True),
+        QuarantineFacility.name.icontains(text, autoescape=True),
+        QuarantineFacility.address.icontains(text, autoescape=True),
     ],
 )
 

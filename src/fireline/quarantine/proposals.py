@@ -111,7 +111,7 @@ QUEUE = ListSpec(
         "category": lambda v: Q.category == v,
         "kind": lambda v: Q.kind == v,
     },
-    search=lambda text: [Person.name.contains(text, autoescape=True)],
+    search=lambda text: [Person.name.icontains(text, autoescape=True)],
 )
 
 

@@ -152,7 +152,7 @@ CONTACTS = ListSpec(
         "category": lambda v: Contact.category == v,
         "setting": lambda v: Contact.setting == v,
     },
-    search=lambda text: [Person.name.contains(text, autoescape=True)],
+    search=lambda text: [Person.name.icontains(text, autoescape=True)],
 )
 
 

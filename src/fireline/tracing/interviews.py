@@ -148,7 +148,7 @@ EXPOSURES = ListSpec(
     },
     default_sort="starts",
     filters={"kind": lambda v: Exposure.kind == v},
-    search=lambda text: [Exposure.description.contains(text, autoescape=True)],
+    search=lambda text: [Exposure.description.icontains(text, autoescape=True)],
 )
 
 
