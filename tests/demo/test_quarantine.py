@@ -13,7 +13,7 @@ from fireline.care.models import Admission
 from fireline.demo.quarantine import PROPOSALS
 from fireline.demo.service import demo_context, load_demo
 from fireline.diseases import load_profiles
-from fireline.pagination import PageParams
+from fireline.listing import ListQuery
 from fireline.quarantine import duelist, facilities, proposals
 from fireline.quarantine.models import FollowUp, QuarantineOrder
 from fireline.quarantine.release import release_flags
@@ -46,7 +46,7 @@ def test_the_demo_holds_follows_isolates_admits_and_zones(session: Session) -> N
     open_stays = select(func.count()).where(Admission.discharged_at.is_(None))
     assert (session.scalar(open_stays) or 0) > 0
     county = by_code(session, "330102")
-    queue, waiting = proposals.list_proposals(session, actor, county, PageParams(), now=NOW,
+    queue, waiting = proposals.list_proposals(session, actor, county, ListQuery(), now=NOW,
                                               today=TODAY)  # fmt: skip
     assert 0 < waiting <= PROPOSALS and waiting == proposals.waiting(session, actor, None)
     assert not any(p.ended for p in queue)

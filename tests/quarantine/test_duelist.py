@@ -10,9 +10,10 @@ from sqlalchemy.orm import Session
 from fireline.auth.scope import system_actor
 from fireline.diseases import load_profiles
 from fireline.lab.models import LabResult, Sample
+from fireline.listing import ListQuery
 from fireline.quarantine import duelist, followup, orders
 from fireline.quarantine.models import QuarantineOrder
-from fireline.quarantine.release import release_flags
+from fireline.quarantine.release import list_release_flags, release_flags
 from fireline.quarantine.schemas import FollowUpCreate, OrderUpdate
 from fireline.quarantine.settings import QuarantineSettings
 from tests.places.factories import small_tree
@@ -126,3 +127,40 @@ def test_release_flag_appears_when_the_rule_is_met_and_not_before(session: Sessi
     )
     assert flagged(T0 + timedelta(days=6)) == []
     assert flagged(datetime(2026, 3, 9, 3, tzinfo=UTC)) == [order.id]
+
+
+def _releasable(session: Session, place, start_day: int) -> int:  # type: ignore[no-untyped-def]
+    """An isolation in ``place``, begun ``start_day`` days after DAY, whose rule is met by
+    day 10 (fever-free, two negative tests, symptoms improved)."""
+    began = T0 + timedelta(days=start_day)
+    order = isolate(session, place, onset=began.date(), start=began.date())
+    _report(session, order, began + timedelta(days=1), temperature=36.5)
+    _negative(session, order, began + timedelta(days=2, minutes=start_day))
+    _negative(session, order, began + timedelta(days=3, minutes=start_day))
+    order = orders.update_order(
+        session, system_actor(), order.id,
+        OrderUpdate(version=order.version, clinical=["respiratory_symptoms_improved"]),
+        profiles=load_profiles(),
+    )  # fmt: skip
+    return order.id
+
+
+def test_release_flags_come_in_pages_under_the_chosen_place(session: Session) -> None:
+    tree = small_tree(session)
+    first = _releasable(session, tree["C1A"], 0)
+    second = _releasable(session, tree["C1B"], 1)
+    _releasable(session, tree["C2A"], 2)
+    at = T0 + timedelta(days=10)
+
+    def page(place, query: ListQuery) -> tuple[list[int], int]:  # type: ignore[no-untyped-def]
+        found, total = list_release_flags(
+            session, system_actor(), place, query, now=at, today=at.date(),
+            profiles=load_profiles(),
+        )  # fmt: skip
+        return [f.order_id for f in found], total
+
+    assert page(tree["C1"], ListQuery()) == ([first, second], 2)  # isolated longest first
+    assert page(tree["C1"], ListQuery(limit=1, offset=1)) == ([second], 2)
+    assert page(tree["C1"], ListQuery(sort="isolated")) == ([second, first], 2)
+    assert page(None, ListQuery())[1] == 3
+    assert page(tree["C2B"], ListQuery()) == ([], 0)

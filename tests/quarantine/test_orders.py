@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from fireline.auth.scope import Actor, system_actor
 from fireline.diseases import load_profiles
 from fireline.errors import Problem
-from fireline.pagination import PageParams
+from fireline.listing import ListQuery
 from fireline.quarantine import facilities, followup, orders, outcomes, plans
 from fireline.quarantine.models import QuarantineOrder
 from fireline.quarantine.schemas import FacilityCreate, FollowUpCreate, OrderCreate, RoomIn
@@ -219,7 +219,7 @@ def test_transfer_lines_name_the_person_only_where_the_order_now_is(session: Ses
     def actor(code: str, role: str = "investigator") -> Actor:
         return Actor(None, code, role, tree[code].id, tree[code].path)
 
-    every = PageParams(limit=10, offset=0)
+    every = ListQuery(limit=10)
     sent, _ = outcomes.transfer_rows(session, actor("C1A"), "out", every)
     assert [(r.transfer.order_id, r.name, r.status) for r in sent] == [(order.id, None, None)]
     got, total = outcomes.transfer_rows(session, actor("C2A"), "in", every)

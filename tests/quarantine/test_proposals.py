@@ -15,7 +15,7 @@ from fireline.auth.scope import Actor, system_actor
 from fireline.auth.service import actor_for
 from fireline.diseases import load_profiles
 from fireline.errors import Problem
-from fireline.pagination import PageParams
+from fireline.listing import ListQuery
 from fireline.places.models import Jurisdiction
 from fireline.quarantine import duelist, facilities, orders, proposals
 from fireline.quarantine.models import QuarantineOrder
@@ -25,7 +25,7 @@ from tests.places.factories import small_tree
 from tests.quarantine.factories import T0, propose, quarantine
 
 DAY = T0.date()
-FIRST = PageParams(limit=50, offset=0)
+FIRST = ListQuery()
 
 
 def county(place: Jurisdiction) -> Actor:

@@ -75,8 +75,10 @@ def test_listing_a_contact_proposes_a_quarantine_order(
     secondary = api(client, "ann", "POST", f"/cases/{cid}/contacts", json=second).json()
     assert secondary["order"]["kind"] == "home" and secondary["order"]["end_date"] == "2024-03-11"
     listed = api(client, "ann", "GET", f"/cases/{cid}/contacts").json()
-    assert [c["person_name"] for c in listed] == ["Zhao Li", "Qian Er"]
-    assert listed[1]["source_contact_id"] == contact["id"]
+    assert (listed["total"], listed["limit"], listed["offset"], listed["next_offset"]) == (
+        2, 50, 0, None)
+    assert [c["person_name"] for c in listed["items"]] == ["Zhao Li", "Qian Er"]
+    assert listed["items"][1]["source_contact_id"] == contact["id"]
 
 
 def counts(session: Session) -> tuple[int, int, int]:
@@ -118,7 +120,7 @@ def test_a_case_listed_as_contact_is_linked(client: TestClient, session: Session
     body = contact_body("x", person=None, person_id=other["person"]["id"])
     made = api(client, "ann", "POST", f"/cases/{index}/contacts", json=body).json()
     assert made["person_case_id"] == other["id"]
-    links = api(client, "ann", "GET", f"/cases/{other['id']}/links").json()
+    links = api(client, "ann", "GET", f"/cases/{other['id']}/links").json()["items"]
     assert [(x["infector_case_id"], x["infectee_case_id"], x["source"]) for x in links] == [
         (index, other["id"], "contact")
     ]
@@ -170,7 +172,7 @@ def test_clusters_and_graph(client: TestClient) -> None:
             "/tracing/links",
             json={"infector_case_id": x, "infectee_case_id": y},
         )
-    found = api(client, "ann", "GET", "/tracing/clusters").json()
+    found = api(client, "ann", "GET", "/tracing/clusters").json()["items"]
     assert [(x["size"], x["depth"], x["root_case_ids"]) for x in found] == [(3, 1, [a])]
     graph = api(client, "ann", "GET", f"/tracing/clusters/{found[0]['cluster']}/graph").json()
     assert {n["id"]: n["generation"] for n in graph["nodes"]} == {a: 0, b: 1, c: 1}
@@ -186,7 +188,7 @@ def test_clusters_of_a_disease_without_cases(client: TestClient) -> None:
     assert api(client, "ann", "POST", "/tracing/links", json=link).status_code == 201
     for disease in ("measles", "no-such-disease"):
         found = api(client, "ann", "GET", "/tracing/clusters", params={"disease": disease})
-        assert found.status_code == 200 and found.json() == []
+        assert found.status_code == 200 and found.json()["items"] == []
         graph = api(client, "ann", "GET", "/tracing/clusters/1/graph", params={"disease": disease})
         assert graph.status_code == 404
 
@@ -196,4 +198,4 @@ def test_another_county_sees_nothing(client: TestClient) -> None:
     api(client, "ann", "POST", f"/cases/{cid}/contacts", json=contact_body("Zhou Ba"))
     for path in (f"/cases/{cid}/interview", f"/cases/{cid}/contacts", f"/cases/{cid}/links"):
         assert api(client, "bob", "GET", path).status_code == 404, path
-    assert api(client, "bob", "GET", "/tracing/clusters").json() == []
+    assert api(client, "bob", "GET", "/tracing/clusters").json()["total"] == 0

@@ -23,7 +23,7 @@ from fireline.auth import audit
 from fireline.auth.scope import Actor
 from fireline.db.sqlfn import day_diff
 from fireline.people.models import Person
-from fireline.places.models import Jurisdiction, subtree_ids
+from fireline.places.models import Jurisdiction
 from fireline.quarantine.models import QuarantineOrder
 from fireline.quarantine.plans import MAX_TEST_DAY
 from fireline.quarantine.schemas import DueRow, DueSummary
@@ -71,10 +71,9 @@ def _count(condition: ColumnElement[bool]) -> Any:
 
 
 def _scoped(actor: Actor, place: Jurisdiction | None, statement: Select[Any]) -> Select[Any]:
-    statement = actor.restrict(statement, Q)
-    if place is not None:
-        statement = statement.where(Q.jurisdiction_id.in_(subtree_ids(place.path)))
-    return statement
+    """Orders under ``place`` (a jurisdiction in scope), else the actor's whole subtree."""
+    narrowed = actor.within(place) if place is not None else actor
+    return narrowed.restrict(statement, Q)
 
 
 def summary_columns(f: Flags) -> list[Any]:

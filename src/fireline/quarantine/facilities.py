@@ -6,6 +6,7 @@ grouped statement per question (never room by room).
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -15,7 +16,8 @@ from sqlalchemy.orm import Session
 from fireline.auth import audit
 from fireline.auth.scope import Actor
 from fireline.errors import Conflict
-from fireline.places.models import Jurisdiction, subtree_ids
+from fireline.listing import ListQuery, ListSpec, search_filter_sort_paginate
+from fireline.places.models import Jurisdiction
 from fireline.quarantine.models import FacilityRoom, QuarantineFacility, QuarantineOrder
 from fireline.quarantine.schemas import FacilityCreate, FacilityRead, RoomRead
 
@@ -49,12 +51,10 @@ def _in(day: date) -> Any:
 
 
 def _facilities(actor: Actor, place: Jurisdiction | None) -> Select[Any]:
-    statement = actor.restrict(select(QuarantineFacility), QuarantineFacility).where(
+    narrowed = actor.within(place) if place is not None else actor
+    return narrowed.restrict(select(QuarantineFacility), QuarantineFacility).where(
         QuarantineFacility.active.is_(True)
     )
-    if place is not None:
-        statement = statement.where(QuarantineFacility.jurisdiction_id.in_(subtree_ids(place.path)))
-    return statement.order_by(QuarantineFacility.name, QuarantineFacility.id)
 
 
 def _room_counts(session: Session, ids: list[int], day: date) -> dict[int, int]:
@@ -78,6 +78,30 @@ def _moves(session: Session, ids: list[int], day: date) -> dict[int, tuple[int, 
     return {f: (int(a or 0), int(d or 0)) for f, a, d in rows}
 
 
+FACILITIES = ListSpec(
+    sorts={"name": (QuarantineFacility.name, QuarantineFacility.id)},
+    default_sort="name",
+    search=lambda text: [
+        QuarantineFacility.name.icontains(text, autoescape=True),
+        QuarantineFacility.address.icontains(text, autoescape=True),
+    ],
+)
+
+
+def list_facilities(
+    session: Session, actor: Actor, place: Jurisdiction | None, day: date, query: ListQuery
+) -> tuple[list[FacilityRead], int]:
+    """A page of the open facilities under ``place`` (else the whole scope), by name
+    unless the reader chose otherwise, with their rooms, occupancy and moves on ``day``."""
+    actor.require("records:read")
+    if not query.sort:
+        query = replace(query, sort="name", descending=False)
+    found, total = search_filter_sort_paginate(
+        session, _facilities(actor, place), FACILITIES, query
+    )
+    return _boards(session, found, day), total
+
+
 def occupancy(
     session: Session,
     actor: Actor,
@@ -85,12 +109,19 @@ def occupancy(
     day: date,
     facility_id: int | None = None,
 ) -> list[FacilityRead]:
-    """Every facility in scope with its rooms, capacity, occupancy and today's moves."""
+    """Every open facility in scope (or the one ``facility_id``), by name, with its rooms,
+    capacity, occupancy and today's moves: the rooms an order may be placed in."""
     actor.require("records:read")
     statement = _facilities(actor, place)
     if facility_id is not None:
         statement = statement.where(QuarantineFacility.id == facility_id)
-    facilities = list(session.scalars(statement))
+    ordered = statement.order_by(QuarantineFacility.name, QuarantineFacility.id)
+    return _boards(session, list(session.scalars(ordered)), day)
+
+
+def _boards(
+    session: Session, facilities: list[QuarantineFacility], day: date
+) -> list[FacilityRead]:
     ids = [f.id for f in facilities]
     if not ids:
         return []

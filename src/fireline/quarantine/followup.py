@@ -17,7 +17,7 @@ from fireline.auth import audit
 from fireline.auth.scope import Actor
 from fireline.diseases.schemas import DiseaseProfile
 from fireline.errors import Problem
-from fireline.pagination import PageParams, fetch_page
+from fireline.listing import ListQuery, ListSpec, search_filter_sort_paginate
 from fireline.quarantine.models import FollowUp, QuarantineOrder
 from fireline.quarantine.orders import Profiles, check_active, get_order, profile
 from fireline.quarantine.schemas import FollowUpCreate
@@ -142,11 +142,23 @@ def staff_report(
     )
 
 
+FOLLOW_UPS = ListSpec(
+    sorts={"at": (FollowUp.at, FollowUp.id), "day": (FollowUp.day, FollowUp.at, FollowUp.id)},
+    default_sort="at",
+    filters={"channel": lambda v: FollowUp.channel == v},
+)
+
+
 def history(
-    session: Session, actor: Actor, order_id: int, params: PageParams
+    session: Session, actor: Actor, order_id: int, query: ListQuery
 ) -> tuple[list[FollowUp], int]:
+    """A page of an order's reports, newest first unless the reader chose otherwise, and
+    how many (health data: the read is audited)."""
     order = get_order(session, actor, order_id)
-    statement = actor.restrict(
-        select(FollowUp).where(FollowUp.order_id == order.id), FollowUp
-    ).order_by(FollowUp.at.desc(), FollowUp.id.desc())
-    return fetch_page(session, statement, params)
+    statement = actor.restrict(select(FollowUp).where(FollowUp.order_id == order.id), FollowUp)
+    found, total = search_filter_sort_paginate(session, statement, FOLLOW_UPS, query)
+    audit.record(
+        session, actor, "read", "follow_up", [f.id for f in found],
+        jurisdiction_id=order.jurisdiction_id, order=order.id,
+    )  # fmt: skip
+    return found, total

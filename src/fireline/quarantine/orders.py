@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date, timedelta
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from fireline.auth import audit
@@ -18,7 +18,7 @@ from fireline.auth.models import User
 from fireline.auth.scope import Actor
 from fireline.diseases.schemas import DiseaseProfile
 from fireline.errors import Conflict, NotFound, Problem
-from fireline.pagination import PageParams, fetch_page
+from fireline.listing import ListQuery, ListSpec, search_filter_sort_paginate
 from fireline.people.models import Person
 from fireline.quarantine import plans, tokens
 from fireline.quarantine.models import FacilityRoom, QuarantineOrder
@@ -233,26 +233,36 @@ def _place(session: Session, actor: Actor, order: QuarantineOrder, room_id: int 
     order.room_id, order.facility_id, order.kind = room.id, room.facility_id, "facility"
 
 
+def _facility_filter(text: str) -> ColumnElement[bool] | None:
+    if not text.isdigit() or len(text) > 18:
+        return None  # not an id: no filter, as for any value that means nothing here
+    return QuarantineOrder.facility_id == int(text)
+
+
+ORDERS = ListSpec(
+    sorts={
+        "issued": (QuarantineOrder.id,),
+        "start": (QuarantineOrder.start_date, QuarantineOrder.id),
+        "end": (QuarantineOrder.end_date, QuarantineOrder.id),
+    },
+    default_sort="issued",
+    filters={
+        "status": lambda v: QuarantineOrder.status == v,
+        "purpose": lambda v: QuarantineOrder.purpose == v,
+        "kind": lambda v: QuarantineOrder.kind == v,
+        "disease": lambda v: QuarantineOrder.disease == v,
+        "facility_id": _facility_filter,
+    },
+)
+
+
 def list_orders(
-    session: Session,
-    actor: Actor,
-    params: PageParams,
-    *,
-    status: str | None = None,
-    purpose: str | None = None,
-    facility_id: int | None = None,
+    session: Session, actor: Actor, query: ListQuery
 ) -> tuple[list[QuarantineOrder], int]:
+    """A page of the orders in scope, newest first unless the reader chose a sort."""
     actor.require("records:read")
-    statement: Select[tuple[QuarantineOrder]] = actor.restrict(
-        select(QuarantineOrder), QuarantineOrder
-    ).order_by(QuarantineOrder.id.desc())
-    if status:
-        statement = statement.where(QuarantineOrder.status == status)
-    if purpose:
-        statement = statement.where(QuarantineOrder.purpose == purpose)
-    if facility_id is not None:
-        statement = statement.where(QuarantineOrder.facility_id == facility_id)
-    return fetch_page(session, statement, params)
+    statement = actor.restrict(select(QuarantineOrder), QuarantineOrder)
+    return search_filter_sort_paginate(session, statement, ORDERS, query)
 
 
 def update_order(

@@ -9,16 +9,16 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, case, false, select, update
+from sqlalchemy import Select, case, false, func, select, update
 from sqlalchemy.orm import Session, aliased
 
 from fireline.auth import audit
 from fireline.auth.scope import Actor
 from fireline.db.sqlfn import write
 from fireline.errors import NotFound, Problem
-from fireline.pagination import PageParams, count, fetch_page
+from fireline.listing import ListQuery, ListSpec, search_filter_sort_paginate
 from fireline.people.models import Person
-from fireline.places.models import Jurisdiction, subtree_ids
+from fireline.places.models import Jurisdiction
 from fireline.quarantine.models import OrderTransfer, QuarantineOrder
 from fireline.quarantine.orders import check_active, check_version, get_order
 from fireline.surveillance.models import Case
@@ -163,23 +163,17 @@ def transfer(
 def _directed(statement: S, actor: Actor, direction: str, place: Jurisdiction | None) -> S:
     """Transfers out of (or into) the actor's subtree, and of the chosen place when given."""
     side = OrderTransfer.jurisdiction_id if direction == "out" else OrderTransfer.to_jurisdiction_id
-    statement = statement.where(side.in_(actor.jurisdiction_ids()))
-    if place is not None:
-        statement = statement.where(side.in_(subtree_ids(place.path)))
-    return statement
+    narrowed = actor.within(place) if place is not None else actor
+    return statement.where(narrowed.covers(side))
 
 
-def transfers(
-    session: Session,
-    actor: Actor,
-    direction: str,
-    params: PageParams,
-    place: Jurisdiction | None = None,
-) -> tuple[list[OrderTransfer], int]:
-    """Transfers out of the actor's subtree, or into it."""
+def transfer_count(
+    session: Session, actor: Actor, direction: str, place: Jurisdiction | None = None
+) -> int:
+    """How many transfers went out of (or came into) the subtree: a figure, no names."""
     actor.require("records:read")
-    statement = select(OrderTransfer).order_by(OrderTransfer.at.desc(), OrderTransfer.id.desc())
-    return fetch_page(session, _directed(statement, actor, direction, place), params)
+    statement = select(func.count()).select_from(OrderTransfer)
+    return int(session.scalar(_directed(statement, actor, direction, place)) or 0)
 
 
 @dataclass(frozen=True)
@@ -196,7 +190,7 @@ class TransferRow:
 
 def _rows(actor: Actor) -> Select[tuple[OrderTransfer, Jurisdiction, Jurisdiction, Any, Any]]:
     source, target = aliased(Jurisdiction), aliased(Jurisdiction)
-    visible = Q.jurisdiction_id.in_(actor.jurisdiction_ids())
+    visible = actor.covers(Q.jurisdiction_id)
     # Blanked in SQL, so a name outside the reader's scope never leaves the database.
     named = visible if actor.can("persons:read") else false()
     return (
@@ -211,25 +205,30 @@ def _rows(actor: Actor) -> Select[tuple[OrderTransfer, Jurisdiction, Jurisdictio
         .join(Person, Person.id == Q.person_id)
         .join(source, source.id == OrderTransfer.jurisdiction_id)
         .join(target, target.id == OrderTransfer.to_jurisdiction_id)
-        .order_by(OrderTransfer.at.desc(), OrderTransfer.id.desc())
     )
+
+
+TRANSFERS = ListSpec(
+    sorts={"at": (OrderTransfer.at, OrderTransfer.id)},
+    default_sort="at",
+)
 
 
 def transfer_rows(
     session: Session,
     actor: Actor,
     direction: str,
-    params: PageParams,
+    query: ListQuery,
     place: Jurisdiction | None = None,
 ) -> tuple[list[TransferRow], int]:
-    """One page of the transfers in or out, for the transfers page. Names are personal
-    data: the orders whose name is shown are audited as read."""
+    """One page of the transfers out of the subtree (or into it), newest first, and how
+    many. Names are personal data: the orders whose name is read are audited."""
     actor.require("records:read")
     statement = _directed(_rows(actor), actor, direction, place)
-    found = [
-        TransferRow(*row)
-        for row in session.execute(statement.limit(params.limit).offset(params.offset))
-    ]
+    rows, total = search_filter_sort_paginate(
+        session, statement, TRANSFERS, query, scalars=False
+    )
+    found = [TransferRow(*row) for row in rows]
     shown = [r.transfer.order_id for r in found if r.name is not None]
     if shown:
         audit.record(
@@ -241,16 +240,15 @@ def transfer_rows(
             jurisdiction_id=place.id if place else None,
             list=f"transfers_{direction}",
         )
-    return found, count(session, statement)
+    return found, total
 
 
 def order_transfers(session: Session, actor: Actor, order_id: int) -> list[TransferRow]:
     """Every move of an order the actor may read, newest first: its history travels with it."""
     get_order(session, actor, order_id)
-    return [
-        TransferRow(*row)
-        for row in session.execute(_rows(actor).where(OrderTransfer.order_id == order_id))
-    ]
+    statement = _rows(actor).where(OrderTransfer.order_id == order_id)
+    newest = statement.order_by(OrderTransfer.at.desc(), OrderTransfer.id.desc())
+    return [TransferRow(*row) for row in session.execute(newest)]
 
 
 def transfer_targets(session: Session, actor: Actor) -> list[Jurisdiction]:

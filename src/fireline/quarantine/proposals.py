@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -29,9 +30,9 @@ from fireline.auth import audit
 from fireline.auth.scope import Actor
 from fireline.db.sqlfn import write
 from fireline.errors import Conflict, NotFound, Problem
-from fireline.pagination import PageParams, count
+from fireline.listing import ListQuery, ListSpec, search_filter_sort_paginate
 from fireline.people.models import Person
-from fireline.places.models import Jurisdiction, subtree_ids
+from fireline.places.models import Jurisdiction
 from fireline.quarantine import plans
 from fireline.quarantine.models import PROPOSED, QuarantineFacility, QuarantineOrder
 from fireline.quarantine.schemas import ProposalDecisions, ProposalRead
@@ -41,10 +42,7 @@ Q = QuarantineOrder
 
 
 def _in_place(statement: Select[Any], actor: Actor, place: Jurisdiction | None) -> Select[Any]:
-    statement = actor.restrict(statement, Q)
-    if place is not None:
-        statement = statement.where(Q.jurisdiction_id.in_(subtree_ids(place.path)))
-    return statement
+    return (actor.within(place) if place is not None else actor).restrict(statement, Q)
 
 
 def waiting(session: Session, actor: Actor, place: Jurisdiction | None) -> int:
@@ -64,7 +62,7 @@ def _active_order(actor: Actor) -> Any:
             other.person_id == Q.person_id,
             other.status == "active",
             other.purpose == "quarantine",
-            other.jurisdiction_id.in_(actor.jurisdiction_ids()),
+            actor.covers(other.jurisdiction_id),
         )
         .scalar_subquery()
     )
@@ -74,7 +72,7 @@ def _aware(value: datetime) -> datetime:
     return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
 
 
-def _read(row: Row[Any], now: datetime, today: date) -> ProposalRead:
+def _read(row: Sequence[Any], now: datetime, today: date) -> ProposalRead:
     order, name, phone, case_id, active_id = row
     proposed_at = _aware(order.created_at)
     return ProposalRead(
@@ -100,16 +98,34 @@ def _read(row: Row[Any], now: datetime, today: date) -> ProposalRead:
     )
 
 
+QUEUE = ListSpec(
+    sorts={
+        "waiting": (Q.created_at, Q.id),
+        "end": (Q.end_date, Q.id),
+        "last_exposure": (Q.last_exposure, Q.id),
+        "name": (Person.name, Q.id),
+    },
+    default_sort="waiting",
+    filters={
+        "disease": lambda v: Q.disease == v,
+        "category": lambda v: Q.category == v,
+        "kind": lambda v: Q.kind == v,
+    },
+    search=lambda text: [Person.name.icontains(text, autoescape=True)],
+)
+
+
 def list_proposals(
     session: Session,
     actor: Actor,
     place: Jurisdiction | None,
-    params: PageParams,
+    query: ListQuery,
     *,
     now: datetime,
     today: date,
 ) -> tuple[list[ProposalRead], int]:
-    """A page of the queue, longest waiting first. Reads personal data: audited."""
+    """A page of the queue, longest waiting first unless the reader chose a sort, and how
+    many wait. Reads personal data: audited."""
     actor.require("persons:read")
     statement = (
         select(
@@ -120,10 +136,12 @@ def list_proposals(
         .outerjoin(Contact, Contact.id == Q.contact_id)
         .where(Q.status == PROPOSED)
     )  # fmt: skip
-    statement = _in_place(statement, actor, place)
-    total = count(session, statement)
-    page = statement.order_by(Q.created_at, Q.id).limit(params.limit).offset(params.offset)
-    found = [_read(row, now, today) for row in session.execute(page)]
+    if not query.sort:
+        query = replace(query, sort="waiting", descending=False)
+    rows, total = search_filter_sort_paginate(
+        session, _in_place(statement, actor, place), QUEUE, query, scalars=False
+    )
+    found = [_read(row, now, today) for row in rows]
     if found:
         audit.record(
             session,

@@ -25,7 +25,8 @@ from fireline.diseases.release import LabResult as Result
 from fireline.diseases.release import ReleaseFacts
 from fireline.diseases.schemas import DiseaseProfile
 from fireline.lab.models import LabResult, Sample
-from fireline.places.models import Jurisdiction, subtree_ids
+from fireline.listing import ListQuery
+from fireline.places.models import Jurisdiction
 from fireline.quarantine.models import QuarantineOrder
 from fireline.quarantine.schemas import ReleaseFlag
 from fireline.surveillance.models import Case
@@ -88,9 +89,7 @@ def release_flags(
         .where(or_(Q.review_after.is_(None), Q.review_after <= today))
         .order_by(Q.start_date, Q.id)
     )
-    statement = actor.restrict(statement, Q)
-    if place is not None:
-        statement = statement.where(Q.jurisdiction_id.in_(subtree_ids(place.path)))
+    statement = (actor.within(place) if place is not None else actor).restrict(statement, Q)
     rows = session.execute(statement).all()
     people = statement.with_only_columns(Q.person_id).order_by(None)
     tests = _tests(session, people) if rows else {}
@@ -111,3 +110,22 @@ def release_flags(
                 )
             )
     return flagged
+
+
+def list_release_flags(
+    session: Session,
+    actor: Actor,
+    place: Jurisdiction | None,
+    query: ListQuery,
+    *,
+    now: datetime,
+    today: date,
+    profiles: Mapping[str, DiseaseProfile],
+) -> tuple[list[ReleaseFlag], int]:
+    """A page of the release flags and how many: isolated longest first, or (``sort``
+    ``isolated``) in the order asked. The rule is evaluated in memory, so the page is cut
+    from every flag."""
+    flagged = release_flags(session, actor, place, now=now, today=today, profiles=profiles)
+    if query.sort == "isolated" and query.descending:
+        flagged.reverse()
+    return flagged[query.offset : query.offset + query.limit], len(flagged)

@@ -190,12 +190,16 @@ class DueSummary(BaseModel):
 
 
 class DueList(BaseModel):
+    """The page envelope (items, total, limit, offset, next_offset) with the day and the
+    figures of the whole list."""
+
     day: date
     summary: DueSummary
     items: list[DueRow]
     total: Int64
     limit: Int64
     offset: Int64
+    next_offset: Int64 | None
 
 
 class ReleaseFlag(BaseModel):

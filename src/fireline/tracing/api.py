@@ -2,49 +2,33 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request
-from sqlalchemy.orm import Session
+from fastapi import APIRouter, Query
 
 from fireline.auth.deps import ApiActor
-from fireline.auth.scope import Actor
 from fireline.bounds import INT64_MAX, Id, Int64
 from fireline.db.deps import DbSession
-from fireline.quarantine.deps import local_day
+from fireline.pagination import Page, make_page
 from fireline.tracing import clusters, contacts, interviews, links
 from fireline.tracing.schemas import (
+    Certainty,
     ClusterRead,
     ContactCreate,
     ContactRead,
     ExposureCreate,
+    ExposureKind,
     ExposureRead,
     GraphRead,
     InterviewRead,
     InterviewUpdate,
     LinkCreate,
     LinkRead,
+    Setting,
 )
+from fireline.web.deps import ApiContext, ApiListQuery
 
 router = APIRouter(tags=["tracing"])
-
-
-def now(request: Request) -> datetime:
-    moment: datetime = request.app.state.clock.now()
-    return moment
-
-
-Now = Annotated[datetime, Depends(now)]
-
-
-def today(session: Session, actor: Actor, moment: datetime) -> date:
-    """Today in the actor's jurisdiction's time zone (UTC for the system actor)."""
-    return (
-        local_day(session, moment, actor.jurisdiction_id)
-        if actor.jurisdiction_id
-        else moment.date()
-    )
 
 
 @router.get("/cases/{case_id:int}/interview", response_model=InterviewRead)
@@ -55,18 +39,21 @@ def read_interview(case_id: Id, actor: ApiActor, session: DbSession) -> Intervie
 
 @router.patch("/cases/{case_id:int}/interview", response_model=InterviewRead)
 def update_interview(
-    case_id: Id, body: InterviewUpdate, actor: ApiActor, session: DbSession, moment: Now
+    case_id: Id, body: InterviewUpdate, context: ApiContext, session: DbSession
 ) -> InterviewRead:
     """Autosave: a stale ``version`` gets 409 and nothing is written."""
-    found = interviews.update_interview(session, actor, case_id, body, moment)
+    found = interviews.update_interview(session, context, case_id, body)
     return InterviewRead.model_validate(found)
 
 
-@router.get("/cases/{case_id:int}/exposures", response_model=list[ExposureRead])
-def read_exposures(case_id: Id, actor: ApiActor, session: DbSession) -> list[ExposureRead]:
-    return [
-        ExposureRead.model_validate(e) for e in interviews.list_exposures(session, actor, case_id)
-    ]
+@router.get("/cases/{case_id:int}/exposures", response_model=Page[ExposureRead])
+def read_exposures(
+    case_id: Id, actor: ApiActor, session: DbSession, query: ApiListQuery,
+    kind: ExposureKind | None = None,
+) -> Page[ExposureRead]:
+    """The case's exposures, in the order they happened (``sort``: starts, ends, kind)."""
+    found, total = interviews.list_exposures(session, actor, case_id, query)
+    return make_page([ExposureRead.model_validate(e) for e in found], total, query)
 
 
 @router.post("/cases/{case_id:int}/exposures", response_model=ExposureRead, status_code=201)
@@ -76,23 +63,34 @@ def add_exposure(
     return ExposureRead.model_validate(interviews.add_exposure(session, actor, case_id, body))
 
 
-@router.get("/cases/{case_id:int}/contacts", response_model=list[ContactRead])
-def read_contacts(case_id: Id, actor: ApiActor, session: DbSession) -> list[ContactRead]:
-    """Contacts and contacts of contacts, with their proposed quarantine orders."""
-    return contacts.contacts_of(session, actor, case_id)
+@router.get("/cases/{case_id:int}/contacts", response_model=Page[ContactRead])
+def read_contacts(
+    case_id: Id, actor: ApiActor, session: DbSession, query: ApiListQuery,
+    category: str | None = None, setting: Setting | None = None,
+) -> Page[ContactRead]:
+    """Contacts, then contacts of contacts, with their proposed quarantine orders
+    (``q`` searches names; ``sort``: listed, name, category, last_exposure)."""
+    found, total = contacts.contacts_of(session, actor, case_id, query)
+    return make_page(found, total, query)
 
 
 @router.post("/cases/{case_id:int}/contacts", response_model=ContactRead, status_code=201)
 def list_contact(
-    case_id: Id, body: ContactCreate, actor: ApiActor, session: DbSession, moment: Now
+    case_id: Id, body: ContactCreate, context: ApiContext, session: DbSession
 ) -> ContactRead:
-    """List a contact: the person is matched or created, a quarantine order is proposed."""
-    return contacts.list_contact(session, actor, case_id, body, today(session, actor, moment))
+    """List a contact: the person is matched or created, a quarantine order is proposed
+    (its dates from the deployment's profile of the case's disease)."""
+    return contacts.list_contact(session, context, case_id, body)
 
 
-@router.get("/cases/{case_id:int}/links", response_model=list[LinkRead])
-def read_links(case_id: Id, actor: ApiActor, session: DbSession) -> list[LinkRead]:
-    return [LinkRead.model_validate(x) for x in links.list_links(session, actor, case_id)]
+@router.get("/cases/{case_id:int}/links", response_model=Page[LinkRead])
+def read_links(
+    case_id: Id, actor: ApiActor, session: DbSession, query: ApiListQuery,
+    certainty: Certainty | None = None, source: str | None = None,
+) -> Page[LinkRead]:
+    """The links in and out of the case, in the order they were recorded."""
+    found, total = links.list_links(session, actor, case_id, query)
+    return make_page([LinkRead.model_validate(x) for x in found], total, query)
 
 
 @router.post("/tracing/links", response_model=LinkRead, status_code=201)
@@ -101,15 +99,19 @@ def add_link(body: LinkCreate, actor: ApiActor, session: DbSession) -> LinkRead:
     return LinkRead.model_validate(links.add_link(session, actor, body))
 
 
-@router.get("/tracing/clusters", response_model=list[ClusterRead])
+@router.get("/tracing/clusters", response_model=Page[ClusterRead])
 def read_clusters(
     actor: ApiActor,
     session: DbSession,
+    query: ApiListQuery,
     disease: str | None = None,
     min_size: Annotated[int, Query(ge=1, le=INT64_MAX)] = 2,
-) -> list[ClusterRead]:
-    """Clusters over infector links and shared venue exposures, largest first."""
-    return clusters.cluster_list(clusters.load_chains(session, actor, disease), min_size)
+) -> Page[ClusterRead]:
+    """Clusters over infector links and shared venue exposures, largest first (``sort``:
+    size, depth, first_onset, last_onset, cluster)."""
+    chains = clusters.load_chains(session, actor, disease)
+    found, total = clusters.list_clusters(chains, query, min_size)
+    return make_page(found, total, query)
 
 
 @router.get("/tracing/clusters/{cluster}/graph", response_model=GraphRead)

@@ -9,7 +9,7 @@ the page for minutes at 5,000 nodes (``python -m bench graph``, docs/benchmarks.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -22,6 +22,7 @@ from fireline.analytics._types import IntArray
 from fireline.analytics.chains import ChainTable, chain_table
 from fireline.auth.scope import Actor
 from fireline.errors import NotFound
+from fireline.listing import ListQuery
 from fireline.surveillance.models import Case
 from fireline.tracing.models import Exposure, TransmissionLink
 from fireline.tracing.schemas import ClusterRead, GraphNode, GraphRead
@@ -114,6 +115,28 @@ def cluster_list(chains: Chains, min_size: int = 2) -> list[ClusterRead]:
             )
         )
     return out
+
+
+# Clusters are computed in memory (no SQL to sort them), so their sort keys are functions;
+# ties fall to the cluster number.
+CLUSTER_SORTS: dict[str, Callable[[ClusterRead], Any]] = {
+    "size": lambda c: (c.size, -c.cluster),
+    "depth": lambda c: (c.depth, c.size, -c.cluster),
+    "first_onset": lambda c: (c.first_onset or date.min, -c.cluster),
+    "last_onset": lambda c: (c.last_onset or date.min, -c.cluster),
+    "cluster": lambda c: c.cluster,
+}
+
+
+def list_clusters(
+    chains: Chains, query: ListQuery, min_size: int = 2
+) -> tuple[list[ClusterRead], int]:
+    """A page of the clusters of at least ``min_size`` cases, largest first unless the
+    reader chose another sort, and how many there are."""
+    found = cluster_list(chains, min_size)
+    key = CLUSTER_SORTS.get(query.sort, CLUSTER_SORTS["size"])
+    found.sort(key=key, reverse=query.descending)
+    return found[query.offset : query.offset + query.limit], len(found)
 
 
 def _day(days: float) -> date:

@@ -7,17 +7,22 @@ isolated, it is the case's own person, or it is listed twice for the same case.
 
 from __future__ import annotations
 
-from datetime import date
+from dataclasses import replace
+from typing import Any
 
-from sqlalchemy import and_, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, aliased
 
 from fireline.auth import audit
 from fireline.auth.scope import Actor
+from fireline.context import Context
+from fireline.diseases.schemas import DiseaseProfile
 from fireline.errors import Conflict, Problem
+from fireline.listing import ListQuery, ListSpec, search_filter_sort_paginate
 from fireline.people.models import Person
 from fireline.people.service import PersonDetails, find_or_create
 from fireline.people.values import phone_digits
+from fireline.places.models import Jurisdiction
 from fireline.quarantine.models import QuarantineOrder
 from fireline.surveillance.models import Case
 from fireline.tracing import links
@@ -49,8 +54,7 @@ def person_for(
     return made.person, made.created
 
 
-def _check(session: Session, case: Case, data: ContactCreate) -> None:
-    profile = profile_of(case)
+def _check(session: Session, case: Case, profile: DiseaseProfile, data: ContactCreate) -> None:
     codes = [c.code for c in profile.contact_categories]
     if data.category not in codes:
         raise Problem(
@@ -74,13 +78,16 @@ def _check(session: Session, case: Case, data: ContactCreate) -> None:
 
 
 def list_contact(
-    session: Session, actor: Actor, case_id: int, data: ContactCreate, today: date
+    session: Session, context: Context, case_id: int, data: ContactCreate
 ) -> ContactRead:
-    """List one contact of a case and propose its quarantine order."""
+    """List one contact of a case and propose its quarantine order, dated from today in
+    the case's jurisdiction."""
+    actor = context.actor
     actor.require("cases:write")
     actor.require("persons:write")
     case = case_in_scope(session, actor, case_id)
-    _check(session, case, data)
+    profile = profile_of(case, context.profiles)
+    _check(session, case, profile, data)
     person, created = person_for(session, actor, data, case.jurisdiction_id)
     if person.id == case.person_id:
         raise Problem(422, "a case cannot be its own contact")
@@ -109,7 +116,8 @@ def list_contact(
         contact.category,
         contact.date_last_exposure,
     )
-    skipped = propose_orders(session, profile_of(case), [facts], today)
+    today = context.today(session.get_one(Jurisdiction, case.jurisdiction_id))
+    skipped = propose_orders(session, profile, [facts], today)
     links.link_contacts_who_became_cases(session, contact_ids=[contact.id])
     audit.record(
         session,
@@ -122,68 +130,107 @@ def list_contact(
         person=person.id,
         person_created=created,
     )
-    read = contacts_of(session, actor, case.id, contact_id=contact.id)[0]
+    read = contact_of(session, actor, case, contact.id)
     return read.model_copy(update={"order_note": skipped.get(contact.id)})
 
 
+def _in_listed_order(query: ListQuery) -> ListQuery:
+    """Unless the reader chose a sort, the order they were listed in: contacts first,
+    then contacts of contacts."""
+    return query if query.sort else replace(query, sort="listed", descending=False)
+
+
+CONTACTS = ListSpec(
+    sorts={
+        "listed": (Contact.source_contact_id.is_not(None), Contact.id),
+        "name": (Person.name, Contact.id),
+        "category": (Contact.category, Contact.id),
+        "last_exposure": (Contact.date_last_exposure, Contact.id),
+    },
+    default_sort="listed",
+    filters={
+        "category": lambda v: Contact.category == v,
+        "setting": lambda v: Contact.setting == v,
+    },
+    search=lambda text: [Person.name.icontains(text, autoescape=True)],
+)
+
+
+def _rows(actor: Actor, case: Case) -> Select[Any]:
+    """A row per contact of the case: the contact, the person's name, the person's own
+    case of the disease in scope (the first) and the contact's order (the latest not
+    cancelled)."""
+    own = (
+        select(func.min(Case.id))
+        .where(
+            Case.person_id == Contact.person_id,
+            Case.disease == case.disease,
+            actor.covers(Case.jurisdiction_id),
+        )
+        .scalar_subquery()
+    )
+    other = aliased(QuarantineOrder)
+    latest = (
+        select(func.max(other.id))
+        .where(other.contact_id == Contact.id, other.status != "cancelled")
+        .scalar_subquery()
+    )
+    statement = (
+        select(Contact, Person.name, own, QuarantineOrder)
+        .join(Person, Person.id == Contact.person_id)
+        .outerjoin(QuarantineOrder, QuarantineOrder.id == latest)
+        .where(Contact.case_id == case.id)
+    )
+    return actor.restrict(statement, Contact)
+
+
 def contacts_of(
-    session: Session, actor: Actor, case_id: int, contact_id: int | None = None
-) -> list[ContactRead]:
-    """A case's contacts (both tiers) with their person, own case and proposed order."""
+    session: Session, actor: Actor, case_id: int, query: ListQuery
+) -> tuple[list[ContactRead], int]:
+    """A page of a case's contacts (both tiers) with their person, own case and proposed
+    order, and how many there are. Personal data: the read is audited."""
     actor.require("persons:read")
     case = case_in_scope(session, actor, case_id)
-    own = aliased(Case)
-    order = QuarantineOrder
-    statement = (
-        select(Contact, Person.name, own.id, order)
-        .join(Person, Person.id == Contact.person_id)
-        .outerjoin(
-            own,
-            and_(
-                own.person_id == Contact.person_id,
-                own.disease == case.disease,
-                own.jurisdiction_id.in_(actor.jurisdiction_ids()),
-            ),
-        )
-        .outerjoin(order, and_(order.contact_id == Contact.id, order.status != "cancelled"))
-        .where(Contact.case_id == case.id)
-        .order_by(Contact.source_contact_id.is_not(None), Contact.id)
+    rows, total = search_filter_sort_paginate(
+        session, _rows(actor, case), CONTACTS, _in_listed_order(query), scalars=False
     )
-    if contact_id is not None:
-        statement = statement.where(Contact.id == contact_id)
-    rows = session.execute(actor.restrict(statement, Contact)).all()
+    _audit_read(session, actor, case, [row[0].id for row in rows])
+    return [_read(*row) for row in rows], total
+
+
+def contact_of(session: Session, actor: Actor, case: Case, contact_id: int) -> ContactRead:
+    """One contact of a case, as the list shows it (audited)."""
+    row = session.execute(_rows(actor, case).where(Contact.id == contact_id)).one()
+    _audit_read(session, actor, case, [contact_id])
+    return _read(*row)
+
+
+def _audit_read(session: Session, actor: Actor, case: Case, ids: list[int]) -> None:
     audit.record(
-        session,
-        actor,
-        "read",
-        "contact",
-        [r[0].id for r in rows],
-        jurisdiction_id=case.jurisdiction_id,
-        case=case.id,
+        session, actor, "read", "contact", ids, jurisdiction_id=case.jurisdiction_id, case=case.id
     )
-    seen: dict[int, ContactRead] = {}
-    for contact, name, own_case, o in rows:
-        if contact.id in seen:
-            continue
-        proposed = (
-            None
-            if o is None
-            else ProposedOrder(
-                id=o.id, kind=o.kind, start_date=o.start_date, end_date=o.end_date, status=o.status
-            )
-        )
-        seen[contact.id] = ContactRead(
-            id=contact.id,
-            case_id=contact.case_id,
-            person_id=contact.person_id,
-            person_name=name,
-            category=contact.category,
-            setting=contact.setting,
-            relation=contact.relation,
-            date_first_exposure=contact.date_first_exposure,
-            date_last_exposure=contact.date_last_exposure,
-            source_contact_id=contact.source_contact_id,
-            person_case_id=own_case,
-            order=proposed,
-        )
-    return list(seen.values())
+
+
+def _read(
+    contact: Contact, name: str, own_case: int | None, order: QuarantineOrder | None
+) -> ContactRead:
+    proposed = None
+    if order is not None:
+        proposed = ProposedOrder(
+            id=order.id, kind=order.kind, start_date=order.start_date, end_date=order.end_date,
+            status=order.status,
+        )  # fmt: skip
+    return ContactRead(
+        id=contact.id,
+        case_id=contact.case_id,
+        person_id=contact.person_id,
+        person_name=name,
+        category=contact.category,
+        setting=contact.setting,
+        relation=contact.relation,
+        date_first_exposure=contact.date_first_exposure,
+        date_last_exposure=contact.date_last_exposure,
+        source_contact_id=contact.source_contact_id,
+        person_case_id=own_case,
+        order=proposed,
+    )

@@ -1,21 +1,26 @@
 """The case interview: opened on first read, autosaved with its version, and exposures.
 
-The form's symptoms and contact categories come from the case's disease profile
-(docs/architecture.md, "Disease profiles"); nothing here names a disease.
+The form's symptoms and contact categories come from the case's disease profile as the
+deployment loads it (``Context.profiles``, docs/architecture.md, "Disease profiles"):
+a disease a deployment folder adds is interviewed like a shipped one, and nothing here
+names a disease.
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from collections.abc import Mapping
+from dataclasses import replace
+from datetime import date
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from fireline.auth import audit
 from fireline.auth.scope import Actor
-from fireline.diseases.loader import load_profiles
+from fireline.context import Context
 from fireline.diseases.schemas import DiseaseProfile
 from fireline.errors import Conflict, Problem
+from fireline.listing import ListQuery, ListSpec, search_filter_sort_paginate
 from fireline.places.models import Venue
 from fireline.quarantine.models import QuarantineOrder
 from fireline.surveillance.models import Case
@@ -28,8 +33,8 @@ def case_in_scope(session: Session, actor: Actor, case_id: int) -> Case:
     return found
 
 
-def profile_of(case: Case) -> DiseaseProfile:
-    profiles = load_profiles()
+def profile_of(case: Case, profiles: Mapping[str, DiseaseProfile]) -> DiseaseProfile:
+    """The case's disease profile among the deployment's ``profiles``."""
     if case.disease not in profiles:
         raise Problem(422, f"case {case.id} has a disease without a profile: {case.disease}")
     return profiles[case.disease]
@@ -66,9 +71,10 @@ def interview_for(session: Session, actor: Actor, case_id: int) -> tuple[Case, I
 
 
 def update_interview(
-    session: Session, actor: Actor, case_id: int, data: InterviewUpdate, now: datetime
+    session: Session, context: Context, case_id: int, data: InterviewUpdate
 ) -> Interview:
     """Apply the sent answers; a stale version is refused so no answer is overwritten."""
+    actor = context.actor
     actor.require("cases:write")
     case, interview = interview_for(session, actor, case_id)
     if interview.version != data.version:
@@ -76,7 +82,7 @@ def update_interview(
             f"the interview is at version {interview.version}, not {data.version}; reload it"
         )
     if data.symptoms is not None:
-        known = {s.code for s in profile_of(case).symptoms.items}
+        known = {s.code for s in profile_of(case, context.profiles).symptoms.items}
         unknown = sorted(set(data.symptoms) - known)
         if unknown:
             raise Problem(422, f"unknown symptoms for {case.disease}: {', '.join(unknown)}")
@@ -86,7 +92,7 @@ def update_interview(
             setattr(interview, field, getattr(data, field))
     if data.status is not None and data.status != interview.status:
         interview.status = data.status
-        interview.completed_at = now if data.status == "completed" else None
+        interview.completed_at = context.now() if data.status == "completed" else None
     session.flush()
     audit.record(
         session,
@@ -134,8 +140,26 @@ def add_exposure(session: Session, actor: Actor, case_id: int, data: ExposureCre
     return exposure
 
 
-def list_exposures(session: Session, actor: Actor, case_id: int) -> list[Exposure]:
+EXPOSURES = ListSpec(
+    sorts={
+        "starts": (Exposure.starts_at, Exposure.id),
+        "ends": (Exposure.ends_at, Exposure.id),
+        "kind": (Exposure.kind, Exposure.starts_at, Exposure.id),
+    },
+    default_sort="starts",
+    filters={"kind": lambda v: Exposure.kind == v},
+    search=lambda text: [Exposure.description.icontains(text, autoescape=True)],
+)
+
+
+def list_exposures(
+    session: Session, actor: Actor, case_id: int, query: ListQuery
+) -> tuple[list[Exposure], int]:
+    """A page of the case's exposures and how many; unless the reader chose a sort, in
+    the order they happened."""
     actor.require("cases:read")
     case = case_in_scope(session, actor, case_id)
-    statement = select(Exposure).where(Exposure.case_id == case.id).order_by(Exposure.starts_at)
-    return list(session.scalars(actor.restrict(statement, Exposure)))
+    statement = actor.restrict(select(Exposure).where(Exposure.case_id == case.id), Exposure)
+    if not query.sort:
+        query = replace(query, sort="starts", descending=False)
+    return search_filter_sort_paginate(session, statement, EXPOSURES, query)

@@ -7,6 +7,7 @@ cycle (the infectee is already an ancestor of the infector) is refused with the 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 from sqlalchemy import and_, exists, func, insert, literal, select
 from sqlalchemy.orm import Session, aliased
@@ -14,6 +15,7 @@ from sqlalchemy.orm import Session, aliased
 from fireline.auth import audit
 from fireline.auth.scope import Actor
 from fireline.errors import Conflict, Problem
+from fireline.listing import ListQuery, ListSpec, search_filter_sort_paginate
 from fireline.surveillance.models import Case
 from fireline.tracing.models import Contact, TransmissionLink
 from fireline.tracing.schemas import LinkCreate
@@ -131,12 +133,27 @@ def link_contacts_who_became_cases(
     return len(rows)
 
 
-def list_links(session: Session, actor: Actor, case_id: int) -> list[TransmissionLink]:
-    """The links in and out of one case."""
+LINKS = ListSpec(
+    sorts={"recorded": (TransmissionLink.id,)},
+    default_sort="recorded",
+    filters={
+        "certainty": lambda v: TransmissionLink.certainty == v,
+        "source": lambda v: TransmissionLink.source == v,
+    },
+)
+
+
+def list_links(
+    session: Session, actor: Actor, case_id: int, query: ListQuery
+) -> tuple[list[TransmissionLink], int]:
+    """A page of the links in and out of one case, in the order they were recorded unless
+    the reader chose otherwise, and how many."""
     actor.require("cases:read")
     actor.get(session, Case, case_id, f"case {case_id}")
     either = (TransmissionLink.infector_case_id == case_id) | (
         TransmissionLink.infectee_case_id == case_id
     )
-    statement = select(TransmissionLink).where(either).order_by(TransmissionLink.id)
-    return list(session.scalars(actor.restrict(statement, TransmissionLink)))
+    statement = actor.restrict(select(TransmissionLink).where(either), TransmissionLink)
+    if not query.sort:
+        query = replace(query, sort="recorded", descending=False)
+    return search_filter_sort_paginate(session, statement, LINKS, query)

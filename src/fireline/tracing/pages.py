@@ -8,24 +8,38 @@ Cytoscape only draws, which keeps 5,000 nodes usable.
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any, Final
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 from pydantic import ValidationError
 
 from fireline.errors import Conflict, Problem
+from fireline.listing import ListQuery
+from fireline.pagination import MAX_LIMIT
 from fireline.tracing import clusters, contacts, interviews
 from fireline.tracing.schemas import SETTINGS, ContactCreate, InterviewUpdate
 from fireline.web.deps import Page, PageContext, PostedForm
 
 router = APIRouter()
+# The interview shows a case's whole contact list (the API pages it); past this many the
+# page says how many more there are.
+CONTACTS_SHOWN: Final = MAX_LIMIT
+CLUSTERS_SHOWN: Final = 500
+
+
+def _contacts(page: Page, case_id: int) -> dict[str, Any]:
+    """The contact list and its total, as the contact table shows them."""
+    assert page.session is not None and page.actor is not None
+    query = ListQuery(limit=CONTACTS_SHOWN, descending=False)
+    rows, total = contacts.contacts_of(page.session, page.actor, case_id, query)
+    return {"contacts": rows, "contacts_total": total}
 
 
 def _interview_page(page: Page, case_id: int) -> Response:
     assert page.session is not None and page.actor is not None
     case, interview = interviews.interview_for(page.session, page.actor, case_id)
-    profile = interviews.profile_of(case)
+    profile = interviews.profile_of(case, page.context.profiles)
     return page.render(
         "tracing/interview.html",
         nav="investigation",
@@ -34,7 +48,7 @@ def _interview_page(page: Page, case_id: int) -> Response:
         profile=profile,
         settings=SETTINGS,
         today=page.today(),
-        contacts=contacts.contacts_of(page.session, page.actor, case.id),
+        **_contacts(page, case.id),
         can_write=page.actor.can("cases:write"),
     )
 
@@ -57,9 +71,7 @@ def autosave(case_id: int, page: PageContext, request: Request, form: PostedForm
     }
     try:
         data = InterviewUpdate.model_validate(values)
-        saved = interviews.update_interview(
-            page.session, page.actor, case_id, data, page.request.app.state.clock.now()
-        )
+        saved = interviews.update_interview(page.session, page.context, case_id, data)
     except Conflict:
         return page.render("tracing/_saved.html", status_code=409, version=None, stale=True)
     except (ValidationError, Problem) as exc:
@@ -101,33 +113,34 @@ def add_contact(
                 "source_contact_id": source_contact_id or None,
             }
         )
-        contacts.list_contact(page.session, page.actor, case_id, data, page.today())
+        contacts.list_contact(page.session, page.context, case_id, data)
     except (ValidationError, ValueError) as exc:
         error = str(exc.errors()[0]["msg"]) if isinstance(exc, ValidationError) else str(exc)
     except Problem as exc:
         page.session.rollback()
         error = exc.detail
-    rows = contacts.contacts_of(page.session, page.actor, case_id)
     return page.render(
         "tracing/_contacts.html",
         status_code=422 if error else 200,
-        contacts=rows,
+        **_contacts(page, case_id),
         error=error,
         case_id=case_id,
     )
 
 
 @router.get("/investigation/clusters")
-def cluster_page(page: PageContext, request: Request) -> Response:
+def cluster_page(page: PageContext) -> Response:
     assert page.session is not None and page.actor is not None
-    disease = request.query_params.get("disease") or None
-    found = clusters.cluster_list(clusters.load_chains(page.session, page.actor, disease))
+    query = page.list_query(("disease",), per_page=CLUSTERS_SHOWN)
+    disease = query.value("disease") or None
+    chains = clusters.load_chains(page.session, page.actor, disease)
+    found, total = clusters.list_clusters(chains, query)
     return page.render(
         "tracing/clusters.html",
         nav="investigation",
         today=page.today(),
-        clusters=found[:500],
-        total=len(found),
+        clusters=found,
+        total=total,
         disease=disease,
     )
 

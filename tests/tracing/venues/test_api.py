@@ -53,8 +53,13 @@ def test_visits_around_the_case(client: TestClient, world: dict[str, Any]) -> No
     headers = bearer(client, "tracer")
     url = f"/api/v1/venues/{world['venue'].id}/visits?case_id={world['case'].id}"
     visits = client.get(url, headers=headers).json()
-    assert len(visits) == 5
-    assert [v["is_case"] for v in visits].count(True) == 1
+    assert (visits["total"], visits["next_offset"]) == (5, None)
+    assert [v["is_case"] for v in visits["items"]].count(True) == 1
+    starts = [v["checked_in_at"] for v in visits["items"]]
+    assert starts == sorted(starts)
+    second = client.get(f"{url}&limit=2&offset=2", headers=headers).json()
+    assert [v["checked_in_at"] for v in second["items"]] == starts[2:4]
+    assert second["next_offset"] == 4
 
 
 def test_bad_log_is_problem_json_with_lines(client: TestClient, world: dict[str, Any]) -> None:

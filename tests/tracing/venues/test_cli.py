@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from fireline.db.engine import make_engine, session_factory, transaction
 from fireline.db.migrate import upgrade
+from fireline.tracing.venues.models import ProposedContact
 from tests.cli_runner import run
 from tests.tracing.venues.factories import DAY_START, random_check_ins, venue_world
 
@@ -50,6 +53,19 @@ def test_propose_and_export(database: tuple[Path, dict[str, int]], tmp_path: Pat
     target = tmp_path / "out.parquet"
     assert run(["venues", "export", str(target)], path).exit_code == 0
     assert pq.read_table(target).num_rows == 5
+
+
+def test_propose_as_at_a_given_instant(database: tuple[Path, dict[str, int]]) -> None:
+    path, ids = database
+    case = ["venues", "propose", "--case", str(ids["case"])]
+    bad = run([*case, "--now", "yesterday"], path)
+    assert bad.exit_code == 1 and "--now 'yesterday' is not an ISO 8601 instant" in bad.output
+    assert run([*case, "--now", "2026-11-10T09:00:00+08:00"], path).exit_code == 0
+    engine = make_engine(f"sqlite:///{path}")
+    with session_factory(engine)() as session:
+        stamps = set(session.scalars(select(ProposedContact.created_at)))
+    engine.dispose()
+    assert stamps == {datetime(2026, 11, 10, 1, 0, tzinfo=UTC)}
 
 
 def test_find_prints_sorted_csv(tmp_path: Path, session: Session) -> None:

@@ -13,6 +13,7 @@ from fireline.auth.models import AuditEvent
 from fireline.auth.scope import Actor, system_actor
 from fireline.diseases.loader import load_profiles
 from fireline.errors import Conflict, NotFound, Problem
+from fireline.listing import ListQuery
 from fireline.tracing.models import Contact
 from fireline.tracing.venues import service
 from fireline.tracing.venues.demo import propose_demo_exposures
@@ -103,18 +104,23 @@ def test_another_county_cannot_see_or_decide(session: Session, world: dict[str, 
         service.decide(session, county, ids, "confirm", now=NOW)
     with pytest.raises(NotFound):
         _propose(session, world, ExposureRule(), actor=county)
-    rows, total = service.list_proposals(session, county, service.proposals_query(county),
-                                         limit=50, offset=0)
-    assert (rows, total) == ([], 0)
+    assert service.list_proposals(session, county, ListQuery()) == ([], 0)
 
 
 def test_queue_per_case_and_per_jurisdiction(session: Session, world: dict[str, Any]) -> None:
     _propose(session, world, ExposureRule())
     actor = system_actor()
-    by_case = service.proposals_query(actor, case_id=world["case"].id)
-    assert service.list_proposals(session, actor, by_case, limit=2, offset=0)[1] == 3
-    elsewhere = service.proposals_query(actor, jurisdiction_path=world["tree"]["C2"].path)
-    assert service.list_proposals(session, actor, elsewhere, limit=50, offset=0)[1] == 0
+    by_case = ListQuery(filters={"case_id": str(world["case"].id)}, limit=2)
+    rows, total = service.list_proposals(session, actor, by_case)
+    assert total == 3 and len(rows) == 2
+    assert [p.exposure_start for p in rows] == sorted(p.exposure_start for p in rows)
+    assert service.list_proposals(session, actor, ListQuery(), world["tree"]["C2"])[1] == 0
+    assert service.list_proposals(session, actor, ListQuery(), world["tree"]["C1"])[1] == 3
+    decided = ListQuery(filters={"status": "confirmed"})
+    assert service.list_proposals(session, actor, decided)[1] == 0
+    every = ListQuery(filters={"status": "all"}, sort="minutes", descending=True)
+    minutes = [p.overlap_minutes for p in service.list_proposals(session, actor, every)[0]]
+    assert len(minutes) == 3 and minutes == sorted(minutes, reverse=True)
 
 
 def test_the_demo_function_proposes_for_every_case(

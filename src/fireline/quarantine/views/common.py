@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
-
-from sqlalchemy.orm import Session
 
 from fireline.auth.scope import Actor
+from fireline.db.deps import Session
 from fireline.diseases.schemas import DiseaseProfile
 from fireline.quarantine import deps, proposals
 from fireline.quarantine.settings import QuarantineSettings
@@ -27,15 +25,17 @@ def actor_of(page: Page) -> Actor:
 
 def now(page: Page) -> datetime:
     """The app's injectable clock, never the wall clock."""
-    return deps.now(page.request)
+    return page.clock.now()
 
 
 def today(page: Page) -> date:
-    return now(page).astimezone(ZoneInfo(page.here.timezone)).date()
+    """Today in the chosen jurisdiction's time zone."""
+    return page.today()
 
 
 def profiles_of(page: Page) -> Mapping[str, DiseaseProfile]:
-    return deps.profiles(page.request)
+    """The deployment's disease profiles (``FIRELINE_DISEASE_DIR``)."""
+    return page.context.profiles
 
 
 def settings_of(page: Page) -> QuarantineSettings:

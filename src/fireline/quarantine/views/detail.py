@@ -10,11 +10,9 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
-from fireline.auth import audit
 from fireline.errors import Problem
-from fireline.pagination import PageParams
-from fireline.people.models import Person
-from fireline.quarantine import duelist, facilities, followup, orders, outcomes, plans
+from fireline.listing import ListQuery
+from fireline.quarantine import detail, duelist, facilities, followup, orders, outcomes, plans
 from fireline.quarantine.models import QuarantineOrder
 from fireline.quarantine.schemas import FollowUpCreate
 from fireline.quarantine.views import common
@@ -23,6 +21,7 @@ from fireline.web.deps import Page, PageContext, PostedForm
 
 router = APIRouter()
 ACTIONS = ("convert", "release", "link")
+HISTORY_SHOWN = 100  # the latest reports; the API pages through all of them
 
 
 def render_detail(
@@ -35,8 +34,8 @@ def render_detail(
 ) -> Response:
     session, actor = common.session_of(page), common.actor_of(page)
     order = orders.get_order(session, actor, order_id)
-    person = _person(page, order)
-    history, _ = followup.history(session, actor, order.id, PageParams(limit=100, offset=0))
+    person = detail.person_under(session, actor, order)
+    history, _ = followup.history(session, actor, order.id, ListQuery(limit=HISTORY_SHOWN))
     f = duelist.flags(
         common.today(page), common.now(page), common.settings_of(page).non_reporting_hours
     )
@@ -59,22 +58,6 @@ def render_detail(
         waiting=common.waiting(page),
         **_forms(page, order),
     )
-
-
-def _person(page: Page, order: QuarantineOrder) -> Person:
-    """The person under the order; personal data, so the read is audited."""
-    session = common.session_of(page)
-    person = session.get_one(Person, order.person_id)
-    audit.record(
-        session,
-        common.actor_of(page),
-        "read",
-        "quarantine_order",
-        [order.id],
-        jurisdiction_id=order.jurisdiction_id,
-        person=person.id,
-    )
-    return person
 
 
 def _forms(page: Page, order: QuarantineOrder) -> dict[str, Any]:

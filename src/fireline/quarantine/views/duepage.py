@@ -8,15 +8,16 @@ from typing import Final
 from fastapi import APIRouter
 from fastapi.responses import Response
 
-from fireline.pagination import PageParams
+from fireline.listing import ListQuery
 from fireline.quarantine import duelist, outcomes
-from fireline.quarantine.release import release_flags
+from fireline.quarantine.release import list_release_flags
 from fireline.quarantine.views import common
 from fireline.web.deps import PageContext
 from fireline.web.i18n import N_
 
 router = APIRouter()
 PAGE_SIZE: Final = 50
+FLAGS_SHOWN: Final = 50  # the isolated longest; the API pages through all of them
 LISTS: Final = {
     "all": N_("Everyone due today"),
     "to_contact": N_("To contact"),
@@ -43,10 +44,10 @@ def due_page(page: PageContext, list: str = "all", mine: bool = False, offset: i
         limit=PAGE_SIZE,
         offset=max(offset, 0),
     )
-    flags = release_flags(
-        session, actor, page.here, now=now, today=day, profiles=common.profiles_of(page)
-    )
-    first = PageParams(limit=5, offset=0)
+    flags, flagged = list_release_flags(
+        session, actor, page.here, ListQuery(limit=FLAGS_SHOWN), now=now, today=day,
+        profiles=common.profiles_of(page),
+    )  # fmt: skip
     return page.render(
         "quarantine/due.html",
         nav="quarantine",
@@ -61,7 +62,8 @@ def due_page(page: PageContext, list: str = "all", mine: bool = False, offset: i
         offset=offset,
         page_size=PAGE_SIZE,
         flags=flags,
-        transfers_in=outcomes.transfers(session, actor, "in", first, page.here)[1],
-        transfers_out=outcomes.transfers(session, actor, "out", first, page.here)[1],
+        flagged=flagged,
+        transfers_in=outcomes.transfer_count(session, actor, "in", page.here),
+        transfers_out=outcomes.transfer_count(session, actor, "out", page.here),
         waiting=common.waiting(page),
     )

@@ -16,7 +16,6 @@ from pydantic import ValidationError
 from starlette.datastructures import FormData
 
 from fireline.errors import Problem
-from fireline.pagination import PageParams
 from fireline.quarantine import facilities, proposals
 from fireline.quarantine.schemas import ProposalDecisions
 from fireline.quarantine.views import common
@@ -38,11 +37,11 @@ REFUSALS: Final = {
 
 def render_queue(page: Page, *, status: int = 200, error: str | None = None) -> Response:
     session, actor = common.session_of(page), common.actor_of(page)
-    number = max(common.form_int(page.request.query_params.get("page")) or 1, 1)
     day = common.today(page)
-    params = PageParams(limit=PAGE_SIZE, offset=(number - 1) * PAGE_SIZE)
+    query = page.list_query(("disease", "category", "kind"), per_page=PAGE_SIZE)
+    number = query.offset // PAGE_SIZE + 1
     rows, total = proposals.list_proposals(
-        session, actor, page.here, params, now=common.now(page), today=day
+        session, actor, page.here, query, now=common.now(page), today=day
     )
     can_decide = actor.can("cases:write")
     return page.render(

@@ -11,15 +11,17 @@ same for real and forged links. The page shows no personal data.
 from __future__ import annotations
 
 import contextlib
+from dataclasses import dataclass
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from fireline.auth.scope import Actor
+from fireline.context import Context
 from fireline.db.deps import DbSession
 from fireline.errors import Problem
-from fireline.people.models import Person
-from fireline.quarantine import deps, followup, tokens
+from fireline.places.models import Jurisdiction
+from fireline.quarantine import deps, detail, followup, tokens
 from fireline.quarantine.models import QuarantineOrder
 from fireline.quarantine.schemas import FollowUpCreate
 from fireline.web import i18n
@@ -28,49 +30,59 @@ from fireline.web.deps import Page, PostedForm, PublicPage
 router = APIRouter()
 
 
-def _open(request: Request, session: DbSession, token: str) -> tuple[QuarantineOrder, Actor]:
+@dataclass(frozen=True)
+class Link:
+    """An open self-report link: its order, the order's place, and the context the report
+    is recorded in (a viewer of that place, the app's clock, the deployment's profiles)."""
+
+    order: QuarantineOrder
+    place: Jurisdiction
+    context: Context
+
+
+def _open(page: Page, session: DbSession, token: str) -> Link:
+    request = page.request
     limiter = deps.limiter(request)
     client = request.client.host if request.client else "unknown"
     unusable = f"bad-links:{client}"
     limiter.check(unusable)
     limiter.hit(f"link:{tokens.digest(token)[:16]}")
     try:
-        order, place = tokens.resolve(session, token, deps.now(request))
+        order, place = tokens.resolve(session, token, page.clock.now())
     except tokens.InvalidLink:
         with contextlib.suppress(tokens.TooManyRequests):
             limiter.hit(unusable)
         raise
     actor = Actor(None, "self-report", "viewer", place.id, place.path)
-    return order, actor
+    return Link(order, place, Context.build(actor, page.state.settings, page.clock))
 
 
 def _language(page: Page, session: DbSession, order: QuarantineOrder) -> None:
     """The person's language unless the page was asked for another."""
     if page.request.query_params.get("lang"):
         return
-    chosen = i18n.normalise(session.get_one(Person, order.person_id).language)
+    chosen = i18n.normalise(detail.person_language(session, order))
     if chosen:
         page.language = chosen
 
 
 def _render(
     page: Page,
-    session: DbSession,
-    order: QuarantineOrder | None,
+    link: Link | None,
     *,
     status: int = 200,
     sent: bool = False,
     error: str | None = None,
 ) -> Response:
     symptoms: list[tuple[str, str]] = []
-    if order is not None:
-        profile = deps.profiles(page.request).get(order.disease or "")
+    if link is not None:
+        profile = link.context.profile(link.order.disease or "")
         items = profile.symptoms.items if profile else ()
         symptoms = [(s.code, s.names.zh if page.language == "zh" else s.names.en) for s in items]
     return page.render(
         "quarantine/selfreport.html",
         status_code=status,
-        order=order,
+        order=link.order if link else None,
         symptoms=symptoms,
         sent=sent,
         error=error,
@@ -79,23 +91,18 @@ def _render(
 
 def _refused(page: Page, session: DbSession, problem: Problem) -> Response:
     session.rollback()
-    return _render(
-        page,
-        session,
-        None,
-        status=problem.status,
-        error="busy" if problem.status == 429 else "invalid",
-    )
+    error = "busy" if problem.status == 429 else "invalid"
+    return _render(page, None, status=problem.status, error=error)
 
 
 @router.get("/r/{token}")
 def self_report_page(token: str, page: PublicPage, session: DbSession) -> Response:
     try:
-        order, _ = _open(page.request, session, token)
+        link = _open(page, session, token)
     except Problem as problem:
         return _refused(page, session, problem)
-    _language(page, session, order)
-    return _render(page, session, order)
+    _language(page, session, link.order)
+    return _render(page, link)
 
 
 @router.post("/r/{token}")
@@ -103,28 +110,27 @@ def self_report(
     token: str, page: PublicPage, session: DbSession, request: Request, form: PostedForm
 ) -> Response:
     try:
-        order, actor = _open(request, session, token)
+        link = _open(page, session, token)
     except Problem as problem:
         return _refused(page, session, problem)
-    _language(page, session, order)
+    _language(page, session, link.order)
     temperature = str(form.get("temperature") or "").strip()
     try:
         body = FollowUpCreate(
             temperature=float(temperature) if temperature else None,
             symptoms=[str(s) for s in form.getlist("symptoms")],
         )
-        day = deps.local_day(session, deps.now(request), order.jurisdiction_id)
         followup.record(
             session,
-            actor,
-            order,
+            link.context.actor,
+            link.order,
             body,
             channel="self",
-            now=deps.now(request),
-            day=day,
-            profiles=deps.profiles(request),
+            now=link.context.now(),
+            day=link.context.today(link.place),
+            profiles=link.context.profiles,
             settings=deps.settings(request),
         )
     except (Problem, ValueError):
-        return _render(page, session, order, status=422, error="form")
-    return _render(page, session, order, sent=True)
+        return _render(page, link, status=422, error="form")
+    return _render(page, link, sent=True)

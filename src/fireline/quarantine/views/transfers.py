@@ -9,7 +9,7 @@ from typing import Final
 from fastapi import APIRouter
 from fastapi.responses import Response
 
-from fireline.pagination import PageParams
+from fireline.listing import ListQuery
 from fireline.quarantine import outcomes
 from fireline.quarantine.views import common
 from fireline.web.deps import PageContext
@@ -26,7 +26,7 @@ def transfers_page(
     offsets = {"in": max(offset_in, 0), "out": max(offset_out, 0)}
     lists = {
         direction: outcomes.transfer_rows(
-            session, actor, direction, PageParams(limit=PAGE_SIZE, offset=offset), page.here
+            session, actor, direction, ListQuery(limit=PAGE_SIZE, offset=offset), page.here
         )
         for direction, offset in offsets.items()
     }

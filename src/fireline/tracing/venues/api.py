@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, File, Request, UploadFile
+from fastapi import APIRouter, File, UploadFile
 
 from fireline.auth.deps import ApiActor
 from fireline.bounds import Id
 from fireline.db.deps import DbSession
-from fireline.diseases.loader import load_profiles
-from fireline.diseases.schemas import DiseaseProfile
-from fireline.pagination import Page, PageParams, make_page, page_params
+from fireline.pagination import Page, make_page
 from fireline.tracing.venues import ingest, service
 from fireline.tracing.venues.schemas import (
     DecisionRead,
@@ -24,17 +21,9 @@ from fireline.tracing.venues.schemas import (
     VisitRead,
 )
 from fireline.tracing.venues.timeline import venue_timeline
+from fireline.web.deps import ApiContext, ApiListQuery
 
 router = APIRouter(tags=["venue exposures"])
-
-
-def _profiles(request: Request) -> dict[str, DiseaseProfile]:
-    return load_profiles(request.app.state.settings.disease_dir)
-
-
-def _now(request: Request) -> datetime:
-    now: datetime = request.app.state.clock.now()
-    return now
 
 
 @router.post("/check-ins/imports", response_model=ImportRead, status_code=201)
@@ -49,17 +38,17 @@ def import_check_ins(
 
 @router.post("/cases/{case_id:int}/venue-exposures", response_model=ProposeReport)
 def propose_for_case(
-    case_id: Id, body: ProposeRequest, request: Request, actor: ApiActor, session: DbSession
+    case_id: Id, body: ProposeRequest, context: ApiContext, session: DbSession
 ) -> ProposeReport:
     """Find who shared a venue with the case while infectious; store them as proposals."""
     report = service.propose_exposures(
         session,
-        actor,
-        _profiles(request),
+        context.actor,
+        context.profiles,
         body.rule(),
         case_ids=[case_id],
         engine=body.engine,
-        now=_now(request),
+        now=context.now(),
     )
     return ProposeReport(**report.__dict__)
 
@@ -68,44 +57,40 @@ def propose_for_case(
 def read_proposals(
     actor: ApiActor,
     session: DbSession,
-    params: Annotated[PageParams, Depends(page_params)],
+    query: ApiListQuery,
     case_id: Id | None = None,
-    status: str | None = "proposed",
+    status: Literal["proposed", "confirmed", "rejected", "all"] = "proposed",
     jurisdiction: str | None = None,
 ) -> Page[ProposalRead]:
-    """The review queue, per case or per jurisdiction subtree (default: the user's)."""
-    path = actor.jurisdiction(session, jurisdiction).path if jurisdiction else None
-    statement = service.proposals_query(
-        actor, case_id=case_id, status=status or None, jurisdiction_path=path
-    )
-    rows, total = service.list_proposals(
-        session, actor, statement, limit=params.limit, offset=params.offset
-    )
-    return make_page([ProposalRead.model_validate(r) for r in rows], total, params)
+    """The review queue, per case or per jurisdiction subtree (default: the user's), oldest
+    case first (``sort``: case, exposure, minutes)."""
+    place = actor.jurisdiction(session, jurisdiction) if jurisdiction else None
+    rows, total = service.list_proposals(session, actor, query, place)
+    return make_page([ProposalRead.model_validate(r) for r in rows], total, query)
 
 
 @router.post("/proposed-contacts/decisions", response_model=DecisionRead)
-def decide(
-    body: DecisionRequest, request: Request, actor: ApiActor, session: DbSession
-) -> DecisionRead:
+def decide(body: DecisionRequest, context: ApiContext, session: DbSession) -> DecisionRead:
     """Confirm (list as contacts with the rule's category) or reject, all or none."""
-    report = service.decide(session, actor, body.ids, body.decision, now=_now(request))
+    report = service.decide(session, context.actor, body.ids, body.decision, now=context.now())
     return DecisionRead(**report.__dict__)
 
 
-@router.get("/venues/{venue_id:int}/visits", response_model=list[VisitRead])
+@router.get("/venues/{venue_id:int}/visits", response_model=Page[VisitRead])
 def read_visits(
     venue_id: Id,
-    request: Request,
-    actor: ApiActor,
+    context: ApiContext,
     session: DbSession,
+    query: ApiListQuery,
     case_id: Id | None = None,
-) -> list[VisitRead]:
-    """Visits at a venue during a case's infectious window (or the last day)."""
+) -> Page[VisitRead]:
+    """Visits at a venue during a case's infectious window (or the last day), in time
+    order (``sort``: checked_in, person)."""
     timeline = venue_timeline(
-        session, actor, _profiles(request), venue_id, case_id=case_id, now=_now(request)
+        session, context.actor, context.profiles, venue_id, query, case_id=case_id,
+        now=context.now(),
     )
-    return [
+    visits = [
         VisitRead(
             person_id=v.person_id,
             checked_in_at=v.start,
@@ -114,3 +99,4 @@ def read_visits(
         )
         for v in timeline.visits
     ]
+    return make_page(visits, timeline.total, query)

@@ -10,9 +10,10 @@ import pyarrow.csv as pacsv
 import typer
 
 from fireline.auth.scope import system_actor
-from fireline.console import err, fail, out
+from fireline.clock import FrozenClock
+from fireline.console import err, fail, instant_option, out
+from fireline.context import Context
 from fireline.db.connect import database_session
-from fireline.diseases.loader import load_profiles
 from fireline.settings import Settings
 from fireline.tracing.venues import ingest, service
 from fireline.tracing.venues.export import export_check_ins
@@ -59,6 +60,7 @@ def propose_command(
     round_to: int = typer.Option(0, "--round", help="Round such ends up to N minutes"),
     padding: int = typer.Option(0, help="Minutes added before and after each case visit"),
     min_overlap: int = typer.Option(0, help="Shortest shared minutes that count"),
+    now: str | None = typer.Option(None, help="Propose as at this instant (default: now)"),
 ) -> None:
     """Propose contacts from venue visits that overlap the cases' infectious windows."""
     if engine not in ENGINES:
@@ -67,16 +69,17 @@ def propose_command(
         fail("give --case or --jurisdiction")
     settings = Settings()
     rule = _rule(category, stay, round_to, padding, min_overlap)
+    context = Context.for_system(settings, FrozenClock(instant_option(now)))
     with database_session(settings) as session:
         report = service.propose_exposures(
             session,
-            system_actor(),
-            load_profiles(settings.disease_dir),
+            context.actor,
+            context.profiles,
             rule,
             case_ids=case or None,
             jurisdiction_code=jurisdiction,
             engine="spark" if engine == "spark" else "duckdb",
-            now=datetime.now(UTC),
+            now=context.now(),
         )
     out.print(
         f"{report.cases} cases, {report.exposures} exposures found,"

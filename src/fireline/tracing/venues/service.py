@@ -7,22 +7,23 @@ through the actor's scope (docs/architecture.md, "Scope in one place").
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 import pyarrow as pa
-from sqlalchemy import Select, func, select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
 from fireline.auth import audit
 from fireline.auth.scope import Actor
 from fireline.diseases.schemas import DiseaseProfile
 from fireline.errors import Conflict, NotFound, Problem
-from fireline.places.models import Jurisdiction
+from fireline.listing import ListQuery, ListSpec, search_filter_sort_paginate
+from fireline.places.models import Jurisdiction, Venue
 from fireline.surveillance.models import Case
 from fireline.tracing.venues import duckdb as duckdb_engine
 from fireline.tracing.venues.export import export_check_ins
@@ -84,7 +85,7 @@ def _check_category(profile: DiseaseProfile, rule: ExposureRule) -> None:
 def index_cases(
     session: Session,
     actor: Actor,
-    profiles: dict[str, DiseaseProfile],
+    profiles: Mapping[str, DiseaseProfile],
     rule: ExposureRule,
     *,
     case_ids: Sequence[int] | None = None,
@@ -98,11 +99,9 @@ def index_cases(
     )
     if case_ids is not None:
         statement = statement.where(Case.id.in_(list(case_ids)))
-    if jurisdiction_code is not None:
-        path = actor.jurisdiction(session, jurisdiction_code).path
-        statement = statement.where(Jurisdiction.path >= path, Jurisdiction.path < path + "~")
+    scope = actor.within_code(session, jurisdiction_code)
     found = []
-    for case, zone in session.execute(actor.restrict(statement, Case)).all():
+    for case, zone in session.execute(scope.restrict(statement, Case)).all():
         profile = profiles.get(case.disease)
         if profile is None:
             raise Problem(422, f"case {case.id}: no disease profile {case.disease!r}")
@@ -151,7 +150,7 @@ def _exposures_from_database(
 def propose_exposures(
     session: Session,
     actor: Actor,
-    profiles: dict[str, DiseaseProfile],
+    profiles: Mapping[str, DiseaseProfile],
     rule: ExposureRule,
     *,
     case_ids: Sequence[int] | None = None,
@@ -199,44 +198,54 @@ def _new_ids(session: Session, rows: list[dict[str, Any]]) -> list[int]:
     return sorted(i for i, c, p, v in session.execute(statement) if (c, p, v) in keys)
 
 
-def proposals_query(
-    actor: Actor,
-    *,
-    case_id: int | None = None,
-    status: str | None = "proposed",
-    jurisdiction_path: str | None = None,
-) -> Select[tuple[ProposedContact]]:
-    """Proposals in scope, per case or per jurisdiction subtree, oldest case first."""
-    statement = select(ProposedContact)
-    if case_id is not None:
-        statement = statement.where(ProposedContact.case_id == case_id)
-    if status is not None:
-        statement = statement.where(ProposedContact.status == status)
-    if jurisdiction_path is not None:
-        subtree = select(Jurisdiction.id).where(
-            Jurisdiction.path >= jurisdiction_path, Jurisdiction.path < jurisdiction_path + "~"
-        )
-        statement = statement.where(ProposedContact.jurisdiction_id.in_(subtree))
-    statement = statement.order_by(
-        ProposedContact.case_id, ProposedContact.exposure_start, ProposedContact.id
-    )
-    return actor.restrict(statement, ProposedContact)
+def _whole_number(text: str) -> int | None:
+    return int(text) if text.isdigit() and len(text) < 19 else None
+
+
+def _case_filter(text: str) -> ColumnElement[bool] | None:
+    case_id = _whole_number(text)
+    return None if case_id is None else ProposedContact.case_id == case_id
+
+
+def _status_filter(text: str) -> ColumnElement[bool] | None:
+    return None if text == "all" else ProposedContact.status == text
+
+
+PROPOSALS = ListSpec(
+    sorts={
+        "case": (ProposedContact.case_id, ProposedContact.exposure_start, ProposedContact.id),
+        "exposure": (ProposedContact.exposure_start, ProposedContact.id),
+        "minutes": (ProposedContact.overlap_minutes, ProposedContact.id),
+    },
+    default_sort="case",
+    filters={"case_id": _case_filter, "status": _status_filter},
+)
 
 
 def list_proposals(
-    session: Session,
-    actor: Actor,
-    statement: Select[tuple[ProposedContact]],
-    *,
-    limit: int,
-    offset: int,
+    session: Session, actor: Actor, query: ListQuery, place: Jurisdiction | None = None
 ) -> tuple[list[ProposedContact], int]:
-    """One page of proposals and the total; the read of personal data is audited."""
+    """A page of the proposals in scope (under ``place`` when given) and how many; by
+    default those still to decide (``status``: proposed, confirmed, rejected or all),
+    oldest case first. The read of personal data is audited."""
     actor.require("persons:read")
-    rows = list(session.scalars(statement.limit(limit).offset(offset)))
-    total = session.scalar(select(func.count()).select_from(statement.order_by(None).subquery()))
+    if not query.value("status"):
+        query = replace(query, filters={**query.filters, "status": "proposed"})
+    if not query.sort:
+        query = replace(query, sort="case", descending=False)
+    scope = actor.within(place) if place is not None else actor
+    statement = scope.restrict(select(ProposedContact), ProposedContact)
+    rows, total = search_filter_sort_paginate(session, statement, PROPOSALS, query)
     audit.record(session, actor, "read", "proposed_contacts", [p.id for p in rows])
-    return rows, int(total or 0)
+    return rows, total
+
+
+def venues_by_id(session: Session, actor: Actor, ids: set[int]) -> dict[int, Venue]:
+    """The venues in scope among ``ids`` (those a page of proposals names)."""
+    if not ids:
+        return {}
+    statement = actor.restrict(select(Venue).where(Venue.id.in_(sorted(ids))), Venue)
+    return {v.id: v for v in session.scalars(statement)}
 
 
 @dataclass

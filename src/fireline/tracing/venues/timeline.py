@@ -1,8 +1,10 @@
-"""A venue's visits around a case's infectious window, for the venue page and API."""
+"""A venue's visits around a case's infectious window, for the venue page and API: one
+list (``fireline.listing``), the page asks for its first ``MAX_VISITS``."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
@@ -12,6 +14,7 @@ from fireline.auth import audit
 from fireline.auth.scope import Actor
 from fireline.diseases.schemas import DiseaseProfile
 from fireline.errors import Problem
+from fireline.listing import ListQuery, ListSpec, search_filter_sort_paginate
 from fireline.places.models import Jurisdiction, Venue
 from fireline.surveillance.models import Case
 from fireline.tracing.venues.models import CheckIn
@@ -19,6 +22,13 @@ from fireline.tracing.venues.rules import ExposureRule
 from fireline.tracing.venues.service import infectious_window
 
 MAX_VISITS = 500  # a page, not an export: the busiest hours of a venue fit
+VISITS = ListSpec(
+    sorts={
+        "checked_in": (CheckIn.checked_in_at, CheckIn.id),
+        "person": (CheckIn.person_id, CheckIn.checked_in_at, CheckIn.id),
+    },
+    default_sort="checked_in",
+)
 
 
 @dataclass(frozen=True)
@@ -38,7 +48,11 @@ class Timeline:
     since: datetime
     until: datetime
     visits: list[Visit]
-    truncated: bool
+    total: int  # visits in the span; ``visits`` holds the page asked for
+
+    @property
+    def truncated(self) -> bool:
+        return self.total > len(self.visits)
 
 
 def _utc(value: datetime) -> datetime:
@@ -48,14 +62,16 @@ def _utc(value: datetime) -> datetime:
 def venue_timeline(
     session: Session,
     actor: Actor,
-    profiles: dict[str, DiseaseProfile],
+    profiles: Mapping[str, DiseaseProfile],
     venue_id: int,
+    query: ListQuery,
     *,
     case_id: int | None = None,
     rule: ExposureRule | None = None,
     now: datetime,
 ) -> Timeline:
-    """Visits at the venue during the case's window (else the last day), case's marked."""
+    """A page of the visits at the venue during the case's window (else the last day),
+    the case's own marked; in time order unless the reader chose another sort."""
     actor.require("persons:read")
     rule = rule or ExposureRule()
     venue: Venue = actor.get(session, Venue, venue_id, f"venue {venue_id}")
@@ -68,32 +84,30 @@ def venue_timeline(
     window, person = (None, None) if case_id is None else _case_window(
         session, actor, profiles, case_id)
     since, until = window or (now - timedelta(days=1), now)
-    statement = (
-        select(CheckIn)
-        .where(
-            CheckIn.venue_id == venue.id,
-            CheckIn.checked_in_at >= since - rule.stay_us * timedelta(microseconds=1),
-            CheckIn.checked_in_at < until,
-        )
-        .order_by(CheckIn.checked_in_at, CheckIn.id)
-        .limit(MAX_VISITS + 1)
+    # Check-ins carry the venue's jurisdiction: the venue in scope holds them all.
+    statement = select(CheckIn).where(
+        CheckIn.venue_id == venue.id,
+        CheckIn.checked_in_at >= since - rule.stay_us * timedelta(microseconds=1),
+        CheckIn.checked_in_at < until,
     )
-    rows = list(session.scalars(statement))
-    visits = [_visit(r, rule, person) for r in rows[:MAX_VISITS]]
+    if not query.sort:
+        query = replace(query, sort="checked_in", descending=False)
+    rows, total = search_filter_sort_paginate(session, statement, VISITS, query)
     audit.record(
         session,
         actor,
         "read",
         "check_ins",
-        [r.id for r in rows[:MAX_VISITS]],
+        [r.id for r in rows],
         venue_id=venue.id,
         case_id=case_id,
     )
-    return Timeline(venue, zone, window, since, until, visits, len(rows) > MAX_VISITS)
+    visits = [_visit(r, rule, person) for r in rows]
+    return Timeline(venue, zone, window, since, until, visits, total)
 
 
 def _case_window(
-    session: Session, actor: Actor, profiles: dict[str, DiseaseProfile], case_id: int
+    session: Session, actor: Actor, profiles: Mapping[str, DiseaseProfile], case_id: int
 ) -> tuple[tuple[datetime, datetime], int]:
     """The case's infectious window (days in its jurisdiction's zone, as proposals use)."""
     case: Case = actor.get(session, Case, case_id, f"case {case_id}")

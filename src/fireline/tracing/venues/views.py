@@ -3,20 +3,18 @@ visits timeline around a case's infectious window."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Annotated, Final
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
-from sqlalchemy import select
 
-from fireline.diseases.loader import load_profiles
 from fireline.errors import Conflict, Problem
-from fireline.places.models import Venue
+from fireline.listing import ListQuery
 from fireline.tracing.venues import service
-from fireline.tracing.venues.models import ProposedContact
-from fireline.tracing.venues.timeline import Timeline, venue_timeline
-from fireline.web.deps import Page, PageContext
+from fireline.tracing.venues.timeline import MAX_VISITS, Timeline, venue_timeline
+from fireline.web.deps import PageContext
 
 router = APIRouter()
 PER_PAGE: Final = 50
@@ -28,28 +26,20 @@ def _int(value: str | None, default: int | None = None) -> int | None:
     return int(value) if value and value.isdigit() else default
 
 
-def _venues(page: Page, rows: list[ProposedContact]) -> dict[int, Venue]:
-    assert page.session is not None
-    ids = {r.venue_id for r in rows}
-    if not ids:
-        return {}
-    return {v.id: v for v in page.session.scalars(select(Venue).where(Venue.id.in_(ids)))}
-
-
 @router.get(QUEUE)
 def queue_page(page: PageContext, request: Request) -> Response:
     """Proposals waiting for a decision in the chosen jurisdiction, or for one case."""
     assert page.session is not None and page.actor is not None
     case_id = _int(request.query_params.get("case"))
     number = _int(request.query_params.get("page"), 1) or 1
-    statement = service.proposals_query(page.actor, case_id=case_id,
-                                        jurisdiction_path=page.here.path)
-    rows, total = service.list_proposals(page.session, page.actor, statement,
-                                         limit=PER_PAGE, offset=(number - 1) * PER_PAGE)
+    query = replace(page.list_query((), per_page=PER_PAGE),
+                    filters={"case_id": str(case_id or "")})  # fmt: skip
+    rows, total = service.list_proposals(page.session, page.actor, query, page.here)
     return page.render(
         "tracing.venues/queue.html", nav="investigation", today=page.today(), rows=rows,
         total=total, number=number, pages=max(1, -(-total // PER_PAGE)), case_id=case_id,
-        venues=_venues(page, rows), can_decide=page.actor.can("cases:write"),
+        venues=service.venues_by_id(page.session, page.actor, {r.venue_id for r in rows}),
+        can_decide=page.actor.can("cases:write"),
         done=request.query_params.get("done"), done_n=_int(request.query_params.get("n"), 0),
     )
 
@@ -69,7 +59,7 @@ def decide_page(
         raise Problem(400, page.gettext("Select at least one proposed contact."))
     try:
         report = service.decide(page.session, page.actor, ids, decision,  # type: ignore[arg-type]
-                                now=page.request.app.state.clock.now())
+                                now=page.clock.now())
     except Conflict as exc:
         raise Problem(409, page.gettext(
             "Someone else decided on some of these in the meantime. Nothing was changed."
@@ -99,9 +89,10 @@ def venue_page(venue_id: int, page: PageContext, request: Request) -> Response:
     """Who was at the venue, as bars on a time axis; the case's own visits stand out."""
     assert page.session is not None and page.actor is not None
     case_id = _int(request.query_params.get("case"))
+    context = page.context
     timeline = venue_timeline(
-        page.session, page.actor, load_profiles(page.state.settings.disease_dir), venue_id,
-        case_id=case_id, now=page.request.app.state.clock.now(),
+        page.session, context.actor, context.profiles, venue_id,
+        ListQuery(limit=MAX_VISITS, descending=False), case_id=case_id, now=context.now(),
     )
     since, until, bars = _bars(timeline)
     return page.render(

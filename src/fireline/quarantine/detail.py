@@ -1,0 +1,51 @@
+"""One order as its reader sees it: the person under it (personal data, so the read is
+audited), its test days and today's flags."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from fireline.auth import audit
+from fireline.auth.scope import Actor
+from fireline.context import Context
+from fireline.people.models import Person
+from fireline.quarantine import duelist, plans
+from fireline.quarantine.days import today_in
+from fireline.quarantine.models import QuarantineOrder
+from fireline.quarantine.orders import get_order
+from fireline.quarantine.schemas import OrderDetail, OrderRead
+
+
+def order_detail(
+    session: Session, context: Context, order_id: int, non_reporting_hours: float
+) -> OrderDetail:
+    """An order with its test dates and its flags today in the order's jurisdiction."""
+    actor = context.actor
+    order = get_order(session, actor, order_id)
+    day = today_in(session, context, order.jurisdiction_id)
+    flags = duelist.flags(day, context.now(), non_reporting_hours)
+    audit.record(
+        session, actor, "read", "quarantine_order", [order.id],
+        jurisdiction_id=order.jurisdiction_id,
+    )  # fmt: skip
+    return OrderDetail(
+        **OrderRead.model_validate(order).model_dump(),
+        test_dates=plans.test_dates(order.last_exposure, order.test_mask),
+        flags=duelist.order_flags(session, order.id, flags),
+    )
+
+
+def person_under(session: Session, actor: Actor, order: QuarantineOrder) -> Person:
+    """The person under an order the actor has read (``get_order``); audited."""
+    person = session.get_one(Person, order.person_id)
+    audit.record(
+        session, actor, "read", "quarantine_order", [order.id],
+        jurisdiction_id=order.jurisdiction_id, person=person.id,
+    )  # fmt: skip
+    return person
+
+
+def person_language(session: Session, order: QuarantineOrder) -> str | None:
+    """The language the person under an order asked for, for the self-report page (the
+    page shows nothing else of the person)."""
+    return session.get_one(Person, order.person_id).language
