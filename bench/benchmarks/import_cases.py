@@ -235,15 +235,16 @@ def county_codes(engine: Engine) -> dict[str, int]:
 
 
 def fireline_import(engine: Engine, path: Path) -> float:
-    from fireline.auth.scope import system_actor
+    from fireline.context import Context
     from fireline.db.engine import session_factory, transaction
+    from fireline.settings import Settings
     from fireline.surveillance.intake.batches import ImportOptions, import_file
 
     started = time.perf_counter()
     with transaction(session_factory(engine)) as session:
         batch = import_file(
             session,
-            system_actor(),
+            Context.for_command(Settings()),
             filename=path.name,
             content=path.read_bytes(),
             options=ImportOptions(disease="covid19"),

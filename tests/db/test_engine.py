@@ -31,6 +31,7 @@ from fireline.surveillance.intake.batches import ImportOptions
 from fireline.surveillance.models import Case, ImportBatch
 from tests.places.factories import small_tree
 from tests.surveillance.intake.factories import EN_HEADER, GOOD_EN, csv_bytes
+from tests.surveillance.profiles import acting
 
 
 def test_plain_postgres_url_uses_psycopg3() -> None:
@@ -162,7 +163,7 @@ def test_an_import_is_validated_outside_the_write_lock_and_invisible_until_loade
     actor = system_actor()
     with lock_held(sqlite), transaction(session_factory(sqlite, reading=True)) as session:
         prepared = batches.prepare_file(  # reading only: it can neither write nor wait
-            session, actor, filename="cases.csv", content=content, options=options
+            session, acting(actor), filename="cases.csv", content=content, options=options
         )
         assert session.scalar(select(func.count()).select_from(ImportBatch)) == 0
     assert prepared.validated is not None
@@ -170,7 +171,7 @@ def test_an_import_is_validated_outside_the_write_lock_and_invisible_until_loade
     assert cases(sqlite) == 0
     with transaction(session_factory(sqlite)) as session:
         batch = batches.import_file(
-            session, actor, filename="cases.csv", content=content, options=options,
+            session, acting(actor), filename="cases.csv", content=content, options=options,
             prepared=prepared,
         )
     assert batch.status == "committed"

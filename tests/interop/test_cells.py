@@ -20,6 +20,7 @@ from fireline.web.setup import page_routers
 from tests.auth.factories import bearer, make_user
 from tests.places.factories import small_tree
 from tests.surveillance.intake.factories import EN_HEADER, csv_bytes
+from tests.surveillance.profiles import acting
 from tests.surveillance.views.factories import add_case
 from tests.web.pages import log_in
 
@@ -80,7 +81,8 @@ def world(session: Session) -> dict[str, Any]:
     add_case(session, tree["C1A"], HOSTILE, external_id=HOSTILE_ID)
     actor = Actor(None, "importer", "investigator", tree["C1A"].id, tree["C1A"].path)
     bad = f"A9,{HOSTILE_ID},,female,1980-01-01,,C1A,{HOSTILE_DATE},2024-03-03,confirmed"
-    batch = import_file(session, actor, filename="bad.csv", content=csv_bytes(EN_HEADER, [bad]),
+    batch = import_file(session, acting(actor), filename="bad.csv",
+                        content=csv_bytes(EN_HEADER, [bad]),
                         options=ImportOptions(disease="covid19"))
     session.commit()
     make_user(session, "county", "investigator", "C1A")

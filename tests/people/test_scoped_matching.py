@@ -24,6 +24,7 @@ from fireline.surveillance.intake.batches import ImportOptions
 from tests.auth.factories import bearer, make_user
 from tests.surveillance.cases.factories import county_world, post_case
 from tests.surveillance.intake.factories import EN_HEADER, csv_bytes
+from tests.surveillance.profiles import acting
 from tests.testing.factories import result
 from tests.tracing.factories import api, contact_body, frozen_client
 from tests.web.pages import log_in
@@ -163,7 +164,7 @@ def test_bulk_import_never_reuses_another_countys_person(session: Session) -> No
     session.flush()
     actor = Actor(None, "ann", "investigator", tree["C1A"].id, tree["C1A"].path)
     row = f"B1,Somebody,{OTHER['national_id']},male,1949-12-31,,C1A,2024-03-01,2024-03-03,confirmed"
-    batch = batches.import_file(session, actor, filename="cases.csv",
+    batch = batches.import_file(session, acting(actor), filename="cases.csv",
                                 content=csv_bytes(EN_HEADER, [row]),
                                 options=ImportOptions(disease="covid19"))  # fmt: skip
     assert batch.status == "committed"

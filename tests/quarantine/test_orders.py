@@ -10,6 +10,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from fireline.auth.scope import Actor, system_actor
+from fireline.clock import FrozenClock
+from fireline.context import Context
 from fireline.diseases import load_profiles
 from fireline.errors import Problem
 from fireline.listing import ListQuery
@@ -17,6 +19,7 @@ from fireline.quarantine import facilities, followup, orders, outcomes, plans
 from fireline.quarantine.models import QuarantineOrder
 from fireline.quarantine.schemas import FacilityCreate, FollowUpCreate, OrderCreate, RoomIn
 from fireline.quarantine.settings import QuarantineSettings
+from fireline.settings import Settings
 from fireline.surveillance.models import Case
 from tests.places.factories import small_tree
 from tests.quarantine.factories import T0, add_case, add_contact, quarantine
@@ -136,11 +139,10 @@ def test_symptomatic_contact_becomes_a_suspected_case_with_the_onset(session: Se
     assert order.last_report_symptomatic and order.onset_date == DAY + timedelta(days=2)
     done, case = outcomes.convert(
         session,
-        system_actor(),
+        Context.for_system(Settings(), FrozenClock(T0)),
         order.id,
         version=order.version,
         onset=None,
-        now=T0,
         today=DAY + timedelta(days=2),
     )
     assert done.status == "converted" and done.converted_case_id == case.id

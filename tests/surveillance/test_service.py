@@ -14,6 +14,7 @@ from fireline.auth.scope import Actor
 from fireline.auth.service import actor_for
 from fireline.errors import NotFound
 from fireline.surveillance import service
+from tests.surveillance.profiles import acting
 from tests.surveillance.views.factories import world
 
 
@@ -47,7 +48,7 @@ def test_cases_by_disease_counts_the_scope_only(session: Session, data: dict[str
 def test_the_history_names_who_moved_the_case(session: Session, data: dict[str, Any]) -> None:
     ann = actor(session, "ann")
     case = data["cases"]["ann2"]
-    service.reclassify(session, ann, case.id, to="confirmed", version=case.version)
+    service.reclassify(session, acting(ann), case.id, to="confirmed", version=case.version)
     lines = service.history_with_usernames(session, case)
     assert [(e.to_classification, who) for e, who in lines] == [
         ("suspected", ""), ("confirmed", "ann")]

@@ -17,6 +17,7 @@ from fireline.clock import FrozenClock
 from fireline.places.models import Jurisdiction
 from fireline.surveillance.intake.batches import ImportOptions, import_file
 from tests.auth.factories import bearer
+from tests.surveillance.profiles import acting
 
 OUTBREAKS = Path(__file__).resolve().parent.parent / "data" / "outbreaks"
 NOW = datetime(2024, 3, 5, 2, 0, tzinfo=UTC)
@@ -78,7 +79,7 @@ def import_reference(
     actor = Actor(None, "importer", "admin", place.id, place.path)
     batch = import_file(
         session,
-        actor,
+        acting(actor),
         filename=name,
         content=out.getvalue().encode(),
         options=ImportOptions(disease=disease, source=source),

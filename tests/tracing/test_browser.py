@@ -24,6 +24,7 @@ from fireline.tracing.links import add_link
 from fireline.tracing.schemas import LinkCreate
 from tests.auth.factories import PASSWORD, make_user
 from tests.places.factories import by_code
+from tests.surveillance.profiles import acting
 from tests.web.browser import launch_browser, require_chromium, serve
 
 pytestmark = pytest.mark.browser
@@ -45,7 +46,7 @@ def database(tmp_path: Path) -> Iterator[tuple[Engine, list[int]]]:
         for i in range(4):
             case, _ = create_case(
                 session,
-                actor,
+                acting(actor),
                 CaseCreate(
                     disease="covid19",
                     jurisdiction_code="330102",

@@ -10,6 +10,7 @@ from fireline.surveillance.service import create_case
 from fireline.tracing.demo import add_interviews, interview_count
 from fireline.tracing.models import Interview
 from tests.places.factories import small_tree
+from tests.surveillance.profiles import acting
 
 
 def test_every_case_gets_one_interview(session: Session) -> None:
@@ -18,7 +19,7 @@ def test_every_case_gets_one_interview(session: Session) -> None:
     for i, onset in enumerate(["2024-03-01", None]):
         create_case(
             session,
-            actor,
+            acting(actor),
             CaseCreate(
                 disease="covid19",
                 jurisdiction_code="C1A",

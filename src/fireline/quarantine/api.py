@@ -185,11 +185,10 @@ def convert(
     """The person becomes a suspected case; ``converted_case_id`` names it."""
     order, _ = outcomes.convert(
         session,
-        context.actor,
+        context,
         order_id,
         version=body.version,
         onset=body.date_onset,
-        now=context.now(),
         today=_today(session, context),
     )
     return OrderRead.model_validate(order)

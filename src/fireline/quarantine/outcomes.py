@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, aliased
 
 from fireline.auth import audit
 from fireline.auth.scope import Actor
+from fireline.context import Context
 from fireline.db.sqlfn import write
 from fireline.errors import NotFound, Problem
 from fireline.listing import ListQuery, ListSpec, search_filter_sort_paginate
@@ -70,15 +71,16 @@ def release(
 
 def convert(
     session: Session,
-    actor: Actor,
+    context: Context,
     order_id: int,
     *,
     version: int,
     onset: date | None,
-    now: datetime,
     today: date,
 ) -> tuple[QuarantineOrder, Case]:
-    """One action: the person becomes a suspected case with the onset from the reports."""
+    """One action: the person becomes a suspected case with the onset from the reports
+    (a case of the deployment's disease profile, at the context's clock)."""
+    actor, now = context.actor, context.now()
     actor.require("cases:write")
     order = get_order(session, actor, order_id)
     check_version(order, version)
@@ -97,7 +99,7 @@ def convert(
         date_reporting=today,
         date_onset=onset,
     )
-    new_case, _ = create_case(session, actor, data)
+    new_case, _ = create_case(session, context, data)
     _close(order, actor, "converted", f"suspected case {new_case.id}", now, today)
     order.converted_case_id = new_case.id
     session.flush()

@@ -19,7 +19,6 @@ from sqlalchemy.orm import Session
 from fireline.auth import audit
 from fireline.auth.models import User
 from fireline.auth.scope import Actor
-from fireline.clock import SystemClock
 from fireline.context import Context
 from fireline.diseases.schemas import DiseaseProfile
 from fireline.errors import Conflict, Forbidden, Problem
@@ -27,21 +26,10 @@ from fireline.people.models import Person
 from fireline.people.service import Found, PersonDetails, find_or_create
 from fireline.people.values import SEX, phone_digits
 from fireline.places.models import Jurisdiction
-from fireline.settings import Settings
 from fireline.surveillance.caselist import can_read_cases, shows_persons
 from fireline.surveillance.intake.values import OUTCOME_CODES
 from fireline.surveillance.models import Case, ClassificationChange
 from fireline.surveillance.schemas import CaseCreate, CaseDates, CaseUpdate, PersonIn
-
-
-def context_of(who: Actor | Context) -> Context:
-    """The context a use case runs in. A bare ``Actor`` comes from callers not yet handed a
-    context (quarantine's conversion, testing's positive results): they get the profiles
-    and the clock the environment configures, as ``fireline serve`` would, until they
-    pass their own context."""
-    if isinstance(who, Context):
-        return who
-    return Context.build(who, Settings(), SystemClock())
 
 
 def known_profile(profiles: Mapping[str, DiseaseProfile], disease: str) -> DiseaseProfile:
@@ -67,10 +55,9 @@ def _check_values(values: CaseDates, onset: date | None, reporting: date | None)
         raise Problem(422, "the onset date is after the report date")
 
 
-def create_case(session: Session, who: Actor | Context, data: CaseCreate) -> tuple[Case, int]:
+def create_case(session: Session, context: Context, data: CaseCreate) -> tuple[Case, int]:
     """A new case of a disease the deployment's profiles know, and the number of
     person-match proposals it raised."""
-    context = context_of(who)
     actor = context.actor
     actor.require("cases:write")
     profile = known_profile(context.profiles, data.disease)
@@ -279,7 +266,7 @@ def update_case(session: Session, actor: Actor, case_id: int, data: CaseUpdate) 
 
 def reclassify(
     session: Session,
-    who: Actor | Context,
+    context: Context,
     case_id: int,
     *,
     to: str,
@@ -289,7 +276,6 @@ def reclassify(
 ) -> Case:
     """Move a case along its disease profile's transitions, recording who and when; a
     confirmation is dated today in the case's jurisdiction unless a date is given."""
-    context = context_of(who)
     actor = context.actor
     actor.require("cases:write")
     case: Case = actor.get(session, Case, case_id, f"case {case_id}")

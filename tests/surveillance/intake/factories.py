@@ -14,6 +14,7 @@ from fireline.people.models import PersonMatch
 from fireline.places.models import Jurisdiction
 from fireline.surveillance.intake.batches import ImportOptions, import_file
 from fireline.surveillance.models import Case
+from tests.surveillance.profiles import acting
 
 EN_HEADER = (
     "id,name,national_id,gender,birth_date,phone,location,date_onset,date_reporting,classification"
@@ -57,7 +58,7 @@ def import_lookalike(session: Session, place: Jurisdiction, name: str) -> dict[s
     row = f"L1,{name},,female,1980-05-17,13800000000,{place.code},2024-03-01,2024-03-02,suspected"
     batch = import_file(
         session,
-        actor,
+        acting(actor),
         filename="lookalike.csv",
         content=csv_bytes(EN_HEADER, [row]),
         options=ImportOptions(disease="covid19", source="test"),

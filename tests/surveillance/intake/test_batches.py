@@ -24,6 +24,7 @@ from tests.surveillance.intake.factories import (
     csv_bytes,
     xlsx_bytes,
 )
+from tests.surveillance.profiles import acting
 
 COVID = ImportOptions(disease="covid19", source="test")
 
@@ -43,7 +44,7 @@ def run(
 ) -> ImportBatch:
     return batches.import_file(
         session,
-        actor,
+        acting(actor),
         filename=name,
         content=content,
         options=options,
@@ -96,7 +97,7 @@ def test_imported_case_history_names_the_importer(session: Session) -> None:
     batch = run(session, actor, csv_bytes(EN_HEADER, GOOD_EN))
     case = session.scalars(select(Case).where(Case.external_id == "A2")).one()
     assert (case.created_by, case.import_batch_id) == (user.id, batch.id)
-    reclassify(session, actor, case.id, to="confirmed", version=case.version, reason="PCR")
+    reclassify(session, acting(actor), case.id, to="confirmed", version=case.version, reason="PCR")
     lines = [
         (h.from_classification, h.to_classification, h.user_id) for h in history(session, case)
     ]
@@ -272,14 +273,14 @@ def test_two_steps_validate_then_commit(session: Session) -> None:
     actor = county(session)
     rows = [*GOOD_EN, "B9,Nowhere,,male,,,XX9,,2024-03-03,"]
     batch = batches.start_import(
-        session, actor, filename="x.csv", content=csv_bytes(EN_HEADER, rows), options=COVID
+        session, acting(actor), filename="x.csv", content=csv_bytes(EN_HEADER, rows), options=COVID
     )
     assert (batch.status, batch.total_rows, batch.bad_rows) == ("validated", 3, 1)
     assert cases(session) == 0
     with pytest.raises(Problem) as refused:
-        batches.commit_import(session, actor, batch.id)
+        batches.commit_import(session, acting(actor), batch.id)
     assert refused.value.status == 422
-    done = batches.commit_import(session, actor, batch.id, good_rows_only=True)
+    done = batches.commit_import(session, acting(actor), batch.id, good_rows_only=True)
     assert done.status == "committed" and cases(session) == 2
     assert "line,column,value,message,severity\n4,location,XX9," in batches.report_csv(
         session, actor, batch.id

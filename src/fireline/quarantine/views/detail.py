@@ -5,6 +5,7 @@ sends the version it read; CSRF is checked by page_context."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -132,9 +133,10 @@ def act(order_id: int, page: PageContext, request: Request, form: PostedForm) ->
     try:
         with session.begin_nested():  # a refusal after a flush leaves nothing behind
             if action == "convert":
-                outcomes.convert(
-                    session, actor, order_id, version=version, onset=None, now=now, today=day
-                )
+                # by its number: the user's whole scope, not the chosen jurisdiction
+                whole_scope = replace(page.context, actor=actor)
+                outcomes.convert(session, whole_scope, order_id, version=version, onset=None,
+                                 today=day)
             elif action == "release":
                 reason = str(form.get("reason") or "").strip()[:500] or "released after review"
                 outcomes.release(

@@ -6,9 +6,8 @@ validates again against the database as it is now and loads the rows, all or non
 unless the user asks for the good rows only. ``import_file`` does both in one go
 (the CLI and the benchmark). A batch is visible in the importing user's subtree.
 
-The functions that check a disease take the request's ``Context`` (an ``Actor`` alone
-still works: see ``service.context_of``), so a disease the deployment's folder adds
-(``FIRELINE_DISEASE_DIR``) is known to the import as to the rest.
+The functions that check a disease take the request's ``Context``, so a disease the
+deployment's folder adds (``FIRELINE_DISEASE_DIR``) is known to the import as to the rest.
 """
 
 from __future__ import annotations
@@ -37,7 +36,7 @@ from fireline.surveillance.intake.mappings import find_mapping, home_jurisdictio
 from fireline.surveillance.intake.validate import Context as RowChecks
 from fireline.surveillance.intake.validate import Validated, distinct_codes, validate
 from fireline.surveillance.models import ImportBatch, ImportProblem
-from fireline.surveillance.service import check_classification, context_of, known_profile
+from fireline.surveillance.service import check_classification, known_profile
 
 
 @dataclass
@@ -74,11 +73,10 @@ def _new_batch(
 
 
 def start_import(
-    session: Session, who: Actor | Context, *, filename: str, content: bytes,
+    session: Session, context: Context, *, filename: str, content: bytes,
     options: ImportOptions,
 ) -> ImportBatch:
     """Validate a file into a new batch with its report (nothing else is stored)."""
-    context = context_of(who)
     actor = context.actor
     batch = _new_batch(session, context, filename, options, content)
     _run(session, context, batch, content, _explicit(session, actor, options), commit=False,
@@ -98,7 +96,7 @@ def start_import(
 
 def import_file(
     session: Session,
-    who: Actor | Context,
+    context: Context,
     *,
     filename: str,
     content: bytes,
@@ -109,7 +107,6 @@ def import_file(
     """Validate and load in one pass and one transaction; with bad rows the batch is
     ``refused`` (its report kept, no case stored) unless ``good_rows_only``. With
     ``prepared`` (``prepare_file``), the file is not read and validated again."""
-    context = context_of(who)
     batch = _new_batch(session, context, filename, options, None)
     explicit = {} if prepared else _explicit(session, context.actor, options)
     _run(
@@ -128,14 +125,13 @@ def import_file(
 
 def remap(
     session: Session,
-    who: Actor | Context,
+    context: Context,
     batch_id: int,
     *,
     mapping: dict[str, str],
     mapping_name: str | None = None,
 ) -> ImportBatch:
     """Validate an uncommitted batch again with another column mapping (the wizard's step 2)."""
-    context = context_of(who)
     actor = context.actor
     batch = _open_batch(session, actor, batch_id)
     options = ImportOptions(batch.disease, mapping=mapping, mapping_name=mapping_name)
@@ -145,10 +141,9 @@ def remap(
 
 
 def commit_import(
-    session: Session, who: Actor | Context, batch_id: int, *, good_rows_only: bool = False
+    session: Session, context: Context, batch_id: int, *, good_rows_only: bool = False
 ) -> ImportBatch:
     """Load a validated batch; with bad rows refuse (422) unless ``good_rows_only``."""
-    context = context_of(who)
     batch = _open_batch(session, context.actor, batch_id)
     content = _content(batch)
     _run(
@@ -225,12 +220,11 @@ class Prepared:
 
 
 def prepare_file(
-    session: Session, who: Actor | Context, *, filename: str, content: bytes,
+    session: Session, context: Context, *, filename: str, content: bytes,
     options: ImportOptions,
 ) -> Prepared:
     """Read, map and validate a file. It only reads the database, so the CLI runs it
     before its write transaction and holds SQLite's write lock only to load."""
-    context = context_of(who)
     context.actor.require("cases:write")
     profile = known_profile(context.profiles, options.disease)
     check_classification(profile, options.default_classification)
