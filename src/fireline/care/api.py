@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Annotated, Literal
+from typing import Literal
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter
 
 from fireline.auth.deps import ApiActor
 from fireline.bounds import Id
@@ -24,11 +23,10 @@ from fireline.care.schemas import (
 from fireline.db.deps import DbSession
 from fireline.errors import NotFound
 from fireline.pagination import Page, make_page
-from fireline.quarantine import deps
-from fireline.web.deps import ApiContext, ApiListQuery
+from fireline.web.deps import ApiContext, ApiListQuery, AppNow
 
 router = APIRouter(prefix="/care", tags=["care"])
-Now = Annotated[datetime, Depends(deps.now)]
+Now = AppNow
 
 
 @router.post("/hospitals", response_model=HospitalRead, status_code=201)

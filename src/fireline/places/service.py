@@ -3,6 +3,7 @@ actor may see of it is :mod:`fireline.jurisdictions.service`."""
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -26,3 +27,10 @@ def root_timezone(session: Session) -> ZoneInfo:
         select(Jurisdiction.timezone).order_by(Jurisdiction.depth, Jurisdiction.id).limit(1)
     ).first()
     return ZoneInfo(zone or "UTC")
+
+
+def local_day(session: Session, moment: datetime, jurisdiction_id: int) -> date:
+    """The calendar day of ``moment`` in a jurisdiction's time zone (docs/architecture.md,
+    "Time")."""
+    place = session.get_one(Jurisdiction, jurisdiction_id)
+    return moment.astimezone(ZoneInfo(place.timezone)).date()

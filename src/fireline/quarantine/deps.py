@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import datetime
 
 from fastapi import Request
-from sqlalchemy.orm import Session
 
 from fireline.diseases.loader import load_profiles
 from fireline.diseases.schemas import DiseaseProfile
-from fireline.places.models import Jurisdiction
 from fireline.quarantine.settings import QuarantineSettings
 from fireline.quarantine.tokens import RateLimiter
 
@@ -42,10 +39,3 @@ def limiter(request: Request) -> RateLimiter:
         state.self_report_limiter = RateLimiter(config.report_limit, config.report_window_seconds)
     found: RateLimiter = state.self_report_limiter
     return found
-
-
-def local_day(session: Session, moment: datetime, jurisdiction_id: int) -> date:
-    """The calendar day of ``moment`` in a jurisdiction's time zone (docs/architecture.md,
-    "Time")."""
-    place = session.get_one(Jurisdiction, jurisdiction_id)
-    return moment.astimezone(ZoneInfo(place.timezone)).date()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Annotated, Any, Final
 
 from fastapi import Depends, Request
@@ -246,6 +246,39 @@ def page_context(
 
 
 PageContext = Annotated[Page, Depends(page_context)]
+
+
+def request_now(request: Request) -> datetime:
+    """Now by the app's one clock (``app.state.clock``), for a route that needs only that."""
+    moment: datetime = request.app.state.clock.now()
+    return moment
+
+
+AppNow = Annotated[datetime, Depends(request_now)]
+
+
+def session_of(page: Page) -> Session:
+    """The request's session (every page behind ``page_context`` has one)."""
+    assert page.session is not None
+    return page.session
+
+
+def actor_of(page: Page) -> Actor:
+    """The signed-in user, over the whole scope (not narrowed to the chosen jurisdiction)."""
+    assert page.actor is not None
+    return page.actor
+
+
+def whole_scope(page: Page) -> Context:
+    """The request context over the user's whole scope: a record opened by its number,
+    or a form that may name any jurisdiction the user serves."""
+    return Context.build(actor_of(page), page.state.settings, page.clock)
+
+
+def form_int(value: object) -> int | None:
+    """A form field holding a non-negative whole number, else None (a refusal to show)."""
+    text = str(value or "").strip()
+    return int(text) if text.isdigit() else None
 
 _NOBODY = Actor(None, "anonymous", "viewer", 0, "/")
 

@@ -12,8 +12,8 @@ from fireline.auth.scope import Actor
 from fireline.bounds import Count, Id
 from fireline.db.deps import DbSession
 from fireline.pagination import Page, make_page
-from fireline.quarantine import deps
-from fireline.web.deps import ApiContext, ApiListQuery
+from fireline.places.service import local_day
+from fireline.web.deps import ApiContext, ApiListQuery, AppNow
 from fireline.zones import service
 from fireline.zones.levels import Levels, ZonesSettings, load_levels
 from fireline.zones.models import Zone
@@ -45,13 +45,13 @@ def zone_levels(request: Request) -> Levels:
     return load_levels(zone_settings(request))
 
 
-Now = Annotated[datetime, Depends(deps.now)]
+Now = AppNow
 Settings = Annotated[ZonesSettings, Depends(zone_settings)]
 LevelsDep = Annotated[Levels, Depends(zone_levels)]
 
 
 def local_today(session: DbSession, now: datetime, jurisdiction_id: Id) -> date:
-    return deps.local_day(session, now, jurisdiction_id) if jurisdiction_id else now.date()
+    return local_day(session, now, jurisdiction_id) if jurisdiction_id else now.date()
 
 
 def detail(session: DbSession, zone: Zone, levels: Levels, today: date) -> ZoneDetail:

@@ -16,8 +16,7 @@ from pydantic import ValidationError
 from fireline.errors import Problem
 from fireline.jurisdictions.service import children
 from fireline.places.models import Jurisdiction
-from fireline.quarantine.views import common
-from fireline.web.deps import Page, PageContext, PostedForm
+from fireline.web.deps import Page, PageContext, PostedForm, actor_of, form_int, session_of
 from fireline.zones import charts, service
 from fireline.zones.api import zone_levels, zone_settings
 from fireline.zones.models import Zone
@@ -30,7 +29,7 @@ PER_PAGE: Final = 100
 
 
 def _rows(page: Page, zones: list[Any]) -> list[dict[str, Any]]:
-    session, levels, day = common.session_of(page), zone_levels(page.request), common.today(page)
+    session, levels, day = session_of(page), zone_levels(page.request), page.today()
     return [{"zone": z, "computed": status(session, z, levels, day),
              "residents": resident_count(session, z)} for z in zones]  # fmt: skip
 
@@ -45,14 +44,14 @@ def _pager(page: Page, total: int, per_page: int) -> dict[str, Any]:
 
 @router.get("/zones")
 def zones_page(page: PageContext) -> Response:
-    session, actor = common.session_of(page), common.actor_of(page)
+    session, actor = session_of(page), actor_of(page)
     levels = zone_levels(page.request)
     query = page.list_query(ZONE_FILTERS, per_page=PER_PAGE)
     zones, total = service.zone_list(session, page.context, query)
     seats = [page.here, *children(session, actor, page.here.code)]
     spec = charts.zone_map(zones, seats, levels, page.language, page.gettext("Level"))
     return page.render("zones/zones.html", nav="quarantine", subnav="zones",
-                       today=common.today(page), rows=_rows(page, zones), levels=levels,
+                       today=page.today(), rows=_rows(page, zones), levels=levels,
                        spec=spec, can_write=actor.can("cases:write"),
                        paging=_pager(page, total, PER_PAGE))  # fmt: skip
 
@@ -60,7 +59,7 @@ def zones_page(page: PageContext) -> Response:
 def _form_page(page: Page, status_code: int = 200, error: str | None = None,
                values: dict[str, str] | None = None) -> Response:  # fmt: skip
     return page.render("zones/zone_new.html", status_code=status_code, nav="quarantine",
-                       subnav="zones", today=common.today(page),
+                       subnav="zones", today=page.today(),
                        levels=zone_levels(page.request), error=error,
                        values=values or {})  # fmt: skip
 
@@ -86,8 +85,8 @@ def create_zone(page: PageContext, request: Request, posted: PostedForm) -> Resp
     form = {k: str(v) for k, v in posted.items() if k != "csrf_token"}
     try:
         zone = service.create_zone(
-            common.session_of(page), common.actor_of(page), _body(page, form),
-            today=common.today(page), levels=zone_levels(request),
+            session_of(page), actor_of(page), _body(page, form),
+            today=page.today(), levels=zone_levels(request),
             settings=zone_settings(request))  # fmt: skip
     except (Problem, ValidationError) as exc:
         detail = exc.detail if isinstance(exc, Problem) else exc.errors()[0]["msg"]
@@ -98,7 +97,7 @@ def create_zone(page: PageContext, request: Request, posted: PostedForm) -> Resp
 def _screen_url(page: Page, zone: Zone, place: Jurisdiction, residents: int) -> str | None:
     """The campaign set-up page, prefilled for this zone's residents (a link to the testing
     pages: zones imports nothing from testing; the set-up page checks the zone again)."""
-    if zone.status != "active" or not residents or not common.actor_of(page).can("samples:write"):
+    if zone.status != "active" or not residents or not actor_of(page).can("samples:write"):
         return None
     query = {"target_kind": "zone", "zone_id": zone.id, "jurisdiction_code": place.code,
              "population": residents,
@@ -107,13 +106,13 @@ def _screen_url(page: Page, zone: Zone, place: Jurisdiction, residents: int) -> 
 
 
 def _detail(page: Page, zone_id: int, status_code: int = 200, error: str | None = None) -> Response:
-    session, actor = common.session_of(page), common.actor_of(page)
+    session, actor = session_of(page), actor_of(page)
     zone = service.get_zone(session, actor, zone_id)
     levels = zone_levels(page.request)
     place = service.place_of(session, zone)
     row = _rows(page, [zone])[0]
     return page.render("zones/zone.html", status_code=status_code, nav="quarantine",
-                       subnav="zones", today=common.today(page), zone=zone, place=place,
+                       subnav="zones", today=page.today(), zone=zone, place=place,
                        row=row, levels=levels,
                        screen_url=_screen_url(page, zone, place, row["residents"]),
                        rounds=service.rounds(session, zone), error=error,
@@ -130,14 +129,14 @@ def zone_page(zone_id: int, page: PageContext) -> Response:
 
 @router.post("/zones/{zone_id}/action")
 def act(zone_id: int, page: PageContext, request: Request, form: PostedForm) -> Response:
-    session, actor, day = common.session_of(page), common.actor_of(page), common.today(page)
+    session, actor, day = session_of(page), actor_of(page), page.today()
     levels, action = zone_levels(request), str(form.get("action") or "")
-    version = common.form_int(form.get("version")) or 0
+    version = form_int(form.get("version")) or 0
     try:
         if action == "round":
             body = RoundCreate.model_validate(
                 {"day": str(form.get("day") or day), "result": str(form.get("result")),
-                 "tested": common.form_int(form.get("tested"))}
+                 "tested": form_int(form.get("tested"))}
             )  # fmt: skip
             service.add_round(session, actor, zone_id, body)
         elif action in ("step_down", "lift"):

@@ -5,22 +5,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date, datetime
 
-from fireline.auth.scope import Actor
-from fireline.db.deps import Session
 from fireline.diseases.schemas import DiseaseProfile
 from fireline.quarantine import deps, proposals
 from fireline.quarantine.settings import QuarantineSettings
 from fireline.web.deps import Page
-
-
-def session_of(page: Page) -> Session:
-    assert page.session is not None
-    return page.session
-
-
-def actor_of(page: Page) -> Actor:
-    assert page.actor is not None
-    return page.actor
+from fireline.web.deps import actor_of as actor_of
+from fireline.web.deps import form_int as form_int
+from fireline.web.deps import session_of as session_of  # re-exported for this package's views
 
 
 def now(page: Page) -> datetime:
@@ -49,11 +40,6 @@ def symptom_names(page: Page, disease: str | None) -> dict[str, str]:
     return {
         s.code: s.names.zh if page.language == "zh" else s.names.en for s in profile.symptoms.items
     }
-
-
-def form_int(value: object) -> int | None:
-    text = str(value or "").strip()
-    return int(text) if text.isdigit() else None
 
 
 def waiting(page: Page) -> int:

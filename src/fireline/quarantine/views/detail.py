@@ -5,7 +5,6 @@ sends the version it read; CSRF is checked by page_context."""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -18,7 +17,7 @@ from fireline.quarantine.models import QuarantineOrder
 from fireline.quarantine.schemas import FollowUpCreate
 from fireline.quarantine.views import common
 from fireline.quarantine.views.orderforms import NOT_SAVED, Message, problem_message
-from fireline.web.deps import Page, PageContext, PostedForm
+from fireline.web.deps import Page, PageContext, PostedForm, whole_scope
 
 router = APIRouter()
 ACTIONS = ("convert", "release", "link")
@@ -134,9 +133,8 @@ def act(order_id: int, page: PageContext, request: Request, form: PostedForm) ->
         with session.begin_nested():  # a refusal after a flush leaves nothing behind
             if action == "convert":
                 # by its number: the user's whole scope, not the chosen jurisdiction
-                whole_scope = replace(page.context, actor=actor)
-                outcomes.convert(session, whole_scope, order_id, version=version, onset=None,
-                                 today=day)
+                outcomes.convert(session, whole_scope(page), order_id, version=version,
+                                 onset=None, today=day)
             elif action == "release":
                 reason = str(form.get("reason") or "").strip()[:500] or "released after review"
                 outcomes.release(

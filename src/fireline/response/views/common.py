@@ -11,9 +11,7 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any, Final
 
-from fireline.auth.scope import Actor
 from fireline.context import Context
-from fireline.db.deps import Session
 from fireline.diseases.schemas import DiseaseProfile
 from fireline.errors import Problem
 from fireline.listing import ListQuery
@@ -22,6 +20,9 @@ from fireline.response import deps, inbox, names
 from fireline.response.lights import utc
 from fireline.response.settings import ResponseSettings
 from fireline.web.deps import Page
+from fireline.web.deps import actor_of as actor_of
+from fireline.web.deps import form_int as form_int
+from fireline.web.deps import session_of as session_of  # re-exported for this package's views
 from fireline.web.i18n import N_
 
 # Labels of the coded values the pages show; msgids are translated in the templates.
@@ -56,16 +57,6 @@ NOT_OPEN: Final = N_("This task is no longer open: it was completed or cancelled
 ALREADY_CLOSED: Final = N_("This response is already closed.")
 NOT_FOUND: Final = N_("Not found in your jurisdiction.")
 NOT_VALID: Final = N_("This could not be saved: %(detail)s")
-
-
-def session_of(page: Page) -> Session:
-    assert page.session is not None
-    return page.session
-
-
-def actor_of(page: Page) -> Actor:
-    assert page.actor is not None
-    return page.actor
 
 
 def context_of(page: Page) -> Context:
@@ -146,11 +137,6 @@ def problem_message(problem: Problem) -> Message:
         return NOT_FOUND, {}
     # The services' 422 details name fields and codes, which read the same in both languages.
     return NOT_VALID, {"detail": detail}
-
-
-def form_int(value: object) -> int | None:
-    text = str(value or "").strip()
-    return int(text) if text.isdigit() else None
 
 
 def page_numbers(query: ListQuery, total: int) -> dict[str, int]:

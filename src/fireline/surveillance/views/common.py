@@ -13,28 +13,19 @@ from typing import Final
 from fastapi import Request
 
 from fireline.auth.scope import Actor
-from fireline.db.deps import Session
 from fireline.diseases.schemas import DiseaseProfile
 from fireline.errors import Forbidden
 from fireline.surveillance import service
 from fireline.surveillance.caselist import can_read_cases
 from fireline.web.deps import Page
+from fireline.web.deps import actor_of as actor_of
+from fireline.web.deps import session_of as session_of  # re-exported for this package's views
 
 # The periods offered by the dashboard, in days ending today.
 PERIODS: Final = (28, 56, 90, 180, 365)
 DEFAULT_PERIOD: Final = 90
 # Cases that count for incidence, Rt and growth (trends/service.py says why).
 COUNTED: Final = ("confirmed", "probable")
-
-
-def session_of(page: Page) -> Session:
-    assert page.session is not None
-    return page.session
-
-
-def actor_of(page: Page) -> Actor:
-    assert page.actor is not None
-    return page.actor
 
 
 def require_case_pages(actor: Actor) -> None:

@@ -7,16 +7,16 @@ actor narrowed to the jurisdiction shown), where scope is decided.
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 from datetime import date, datetime
 from typing import Any, Final
 
-from fireline.auth.scope import Actor
-from fireline.context import Context
-from fireline.db.deps import Session
 from fireline.errors import Problem
 from fireline.listing import ListQuery
 from fireline.web.deps import Page
+from fireline.web.deps import actor_of as actor_of
+from fireline.web.deps import form_int as form_int
+from fireline.web.deps import session_of as session_of
+from fireline.web.deps import whole_scope as whole_scope  # re-exported for this package's views
 from fireline.web.i18n import N_
 
 PER_PAGE: Final = 50
@@ -34,23 +34,6 @@ KNOWN: Final = (
      N_("Sample %(code)s is registered to another person.")),
     (re.compile(r"no pool tube (\S+) is registered"), N_("No pool tube %(code)s is registered.")),
 )  # fmt: skip
-
-
-def session_of(page: Page) -> Session:
-    assert page.session is not None
-    return page.session
-
-
-def actor_of(page: Page) -> Actor:
-    assert page.actor is not None
-    return page.actor
-
-
-def whole_scope(page: Page) -> Context:
-    """The request context over the user's whole scope, not only the jurisdiction the page
-    shows: a lab file or a campaign form may name any jurisdiction the user serves, and a
-    campaign's page is reached by its number whatever jurisdiction is chosen."""
-    return replace(page.context, actor=actor_of(page))
 
 
 def now(page: Page) -> datetime:
@@ -77,11 +60,6 @@ def pager(query: ListQuery, total: int) -> dict[str, int]:
     """What the pager shows: the total, this page's number and how many pages there are."""
     return {"total": total, "number": query.offset // query.limit + 1,
             "pages": max(1, -(-total // query.limit))}  # fmt: skip
-
-
-def form_int(value: object) -> int | None:
-    text = str(value or "").strip()
-    return int(text) if text.isdigit() else None
 
 
 def form_float(value: object) -> float | None:
