@@ -25,8 +25,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: unknown benchmark {args.name!r}; see --list", file=sys.stderr)
         return 2
     measurement = benchmarks[args.name].run(args.scale)
-    print(json.dumps({**measurement.as_dict(args.name, args.scale), "machine": describe()},
-                     ensure_ascii=False))
+    print(
+        json.dumps(
+            {**measurement.as_dict(args.name, args.scale), "machine": describe()},
+            ensure_ascii=False,
+        )
+    )
     return 0
 
 

@@ -11,6 +11,7 @@ import sys
 
 STEPS: list[tuple[str, list[str]]] = [
     ("ruff", [sys.executable, "-m", "ruff", "check", "src", "tests", "bench", "scripts"]),
+    ("format", [sys.executable, "-m", "ruff", "format", "--check", "src", "tests", "bench", "scripts"]),
     ("mypy", [sys.executable, "-m", "mypy"]),
     # .importlinter: packages depend downwards only, no cycles, no SQL in pages or routes
     ("import-linter", [os.path.join(os.path.dirname(sys.executable), "lint-imports")]),
@@ -19,7 +20,8 @@ STEPS: list[tuple[str, list[str]]] = [
         [
             *(sys.executable, "-m", "pytest", "-n", os.environ.get("FIRELINE_TEST_WORKERS", "2")),
             "--durations=40",  # the slowest tests, in the CI log, to keep the suite fast
-            "--cov", "--cov-report=",  # measured here, reported by the next step
+            "--cov",
+            "--cov-report=",  # measured here, reported by the next step
         ],
     ),
     # Line and branch coverage of src/fireline by the suite (in-process code only: the

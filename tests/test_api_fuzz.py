@@ -47,9 +47,7 @@ CHECKS = (
 )
 # File uploads (CSV/XLSX/FHIR bodies) are hardened on their own (issue #12, uploads);
 # POST /cases/{id}/venue-exposures can start Apache Spark, which is not for a fuzzer.
-SKIPPED = (
-    r"^/api/v1/cases/\{case_id\}/venue-exposures$",
-)
+SKIPPED = (r"^/api/v1/cases/\{case_id\}/venue-exposures$",)
 MAX_EXAMPLES = 3
 
 

@@ -35,9 +35,14 @@ def test_no_api_route_answers_a_bare_list(app_factory: Any) -> None:
 
 
 def test_every_paged_route_takes_the_list_parameters(app_factory: Any) -> None:
-    paged = [(path, operation) for path, operation, schema in _operations(app_factory)
-             if set(schema.get("properties", {})) >= ENVELOPE]
+    paged = [
+        (path, operation)
+        for path, operation, schema in _operations(app_factory)
+        if set(schema.get("properties", {})) >= ENVELOPE
+    ]
     assert len(paged) >= 40
-    missing = {path: sorted(LIST_PARAMETERS - {p["name"] for p in op.get("parameters", [])})
-               for path, op in paged}
+    missing = {
+        path: sorted(LIST_PARAMETERS - {p["name"] for p in op.get("parameters", [])})
+        for path, op in paged
+    }
     assert {path: names for path, names in missing.items() if names} == {}

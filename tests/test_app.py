@@ -56,8 +56,11 @@ async def race(app: FastAPI, headers: dict[str, str], body: bytes) -> tuple[list
         app.router.lifespan_context(app),
         httpx.AsyncClient(transport=transport, base_url="http://testserver") as http,
     ):
-        upload = asyncio.create_task(http.post(URL, content=body, headers={
-            **headers, "content-type": "application/fhir+json"}))  # fmt: skip
+        upload = asyncio.create_task(
+            http.post(
+                URL, content=body, headers={**headers, "content-type": "application/fhir+json"}
+            )
+        )
         await asyncio.sleep(0.3)  # the upload has been read and is being parsed
         waits: list[float] = []
         while not upload.done():

@@ -36,8 +36,11 @@ def test_a_page_upload_over_the_limit_is_a_page_in_the_users_language(
     lab_world(session, client)
     with TestClient(app_factory(max_upload_mb=1)) as small:
         csrf = log_in(small, "lab")
-        page = small.post("/testing/upload?lang=zh", data={"csrf_token": csrf, "kind": "csv"},
-                          files={"file": ("big.csv", b"x" * (2 * MB), "text/csv")})  # fmt: skip
+        page = small.post(
+            "/testing/upload?lang=zh",
+            data={"csrf_token": csrf, "kind": "csv"},
+            files={"file": ("big.csv", b"x" * (2 * MB), "text/csv")},
+        )
         assert page.status_code == 413
         assert page.headers["content-type"].startswith("text/html")
         assert "文件过大" in page.text

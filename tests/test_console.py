@@ -24,9 +24,7 @@ def test_fail_is_one_line_on_stderr_and_the_exit_code(capsys: pytest.CaptureFixt
 
 
 @pytest.mark.parametrize("message", ["cannot read cases [march].csv", "a stray [/] tag"])
-def test_fail_prints_brackets_as_they_are(
-    capsys: pytest.CaptureFixture[str], message: str
-) -> None:
+def test_fail_prints_brackets_as_they_are(capsys: pytest.CaptureFixture[str], message: str) -> None:
     with pytest.raises(typer.Exit):
         fail(message)
     assert capsys.readouterr().err == f"error: {message}\n"

@@ -41,9 +41,7 @@ def test_within_narrows_every_restricted_query(session: Session) -> None:
     context = Context.build(_actor(tree["C1"]), Settings(), FrozenClock(LATE))
     narrowed = context.within_code(session, "C1A")
     assert narrowed.actor.jurisdiction_id == tree["C1A"].id
-    seen = session.scalars(
-        narrowed.actor.restrict(select(Jurisdiction.code), Jurisdiction)
-    ).all()
+    seen = session.scalars(narrowed.actor.restrict(select(Jurisdiction.code), Jurisdiction)).all()
     assert seen == ["C1A"]
     assert context.within_code(session, None) == context
 

@@ -137,6 +137,7 @@ def test_every_operation_documents_its_problem_documents(api: Any) -> None:
 
 # ---- A database outage ------------------------------------------------------------
 
+
 def _assert_clean_outage(api: httpx.Response, page: httpx.Response, zh: httpx.Response) -> None:
     assert api.status_code == 503 and api.headers["content-type"] == "application/problem+json"
     body = api.json()
@@ -194,16 +195,23 @@ def _outage(admin: Engine, database: str, down: bool) -> None:
         connection.execute(text(f'ALTER DATABASE "{database}" WITH ALLOW_CONNECTIONS {allow}'))
         if down:
             connection.execute(
-                text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                     "WHERE datname = :name AND pid <> pg_backend_pid()"),
+                text(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                    "WHERE datname = :name AND pid <> pg_backend_pid()"
+                ),
                 {"name": database},
             )
 
 
 def _case(worker: int, n: int) -> dict[str, object]:
-    return {"disease": "covid19", "jurisdiction_code": "C1A", "source": "outage-test",
-            "external_id": f"W{worker}-{n}", "date_reporting": date.today().isoformat(),
-            "person": {"name": f"Worker {worker} case {n}"}}
+    return {
+        "disease": "covid19",
+        "jurisdiction_code": "C1A",
+        "source": "outage-test",
+        "external_id": f"W{worker}-{n}",
+        "date_reporting": date.today().isoformat(),
+        "person": {"name": f"Worker {worker} case {n}"},
+    }
 
 
 class Worker(threading.Thread):
@@ -225,8 +233,10 @@ class Worker(threading.Thread):
                     self.statuses[response.status_code] += 1
                     if response.status_code in (201, 409):
                         break
-                    if response.status_code != 503 or "problem+json" not in response.headers[
-                            "content-type"]:
+                    if (
+                        response.status_code != 503
+                        or "problem+json" not in response.headers["content-type"]
+                    ):
                         self.bad.append(f"{response.status_code} {response.text[:200]}")
                         return
                     time.sleep(0.05)
@@ -348,7 +358,8 @@ def request(connection: socket.socket, path: str) -> bytes:
         head += chunk
     headers, _, body = head.partition(b"\r\n\r\n")
     length = next(
-        int(line.split(b":")[1]) for line in headers.split(b"\r\n")
+        int(line.split(b":")[1])
+        for line in headers.split(b"\r\n")
         if line.lower().startswith(b"content-length:")
     )
     while len(body) < length:

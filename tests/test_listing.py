@@ -28,7 +28,9 @@ def _codes(session: Session, query: ListQuery) -> tuple[list[str], int]:
 def test_filter_search_sort_and_page(session: Session) -> None:
     small_tree(session)
     assert _codes(session, ListQuery(filters={"level": "county"}, descending=False)) == (
-        ["C1A", "C1B", "C2A", "C2B"], 4)
+        ["C1A", "C1B", "C2A", "C2B"],
+        4,
+    )
     assert _codes(session, ListQuery(q="C2", descending=True)) == (["C2B", "C2A", "C2"], 3)
     second = ListQuery(filters={"level": "county"}, descending=False, limit=3).with_page(2)
     assert _codes(session, second) == (["C2B"], 4)
@@ -36,8 +38,9 @@ def test_filter_search_sort_and_page(session: Session) -> None:
 
 def test_unknown_values_mean_no_filter_and_the_default_sort(session: Session) -> None:
     small_tree(session)
-    codes, total = _codes(session, ListQuery(filters={"level": "planet"}, sort="nonsense",
-                                             descending=False))
+    codes, total = _codes(
+        session, ListQuery(filters={"level": "planet"}, sort="nonsense", descending=False)
+    )
     assert total == 7 and codes[0] == "C1"
     assert _codes(session, ListQuery(q="100%_", descending=False)) == ([], 0)
 
@@ -54,6 +57,12 @@ def test_limits_are_clamped_and_the_envelope_says_where_next(session: Session) -
 
 def test_the_export_streams_every_matching_row_in_order(session: Session) -> None:
     small_tree(session)
-    rows = list(every_row(session, select(Jurisdiction.code), SPEC,
-                          ListQuery(filters={"level": "county"}, descending=True)))
+    rows = list(
+        every_row(
+            session,
+            select(Jurisdiction.code),
+            SPEC,
+            ListQuery(filters={"level": "county"}, descending=True),
+        )
+    )
     assert rows == [("C2B",), ("C2A",), ("C1B",), ("C1A",)]

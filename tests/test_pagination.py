@@ -36,9 +36,15 @@ def test_defaults_and_the_edges_of_the_parameters(client: TestClient) -> None:
 
 @pytest.mark.parametrize(
     "query",
-    [{"limit": 0}, {"limit": MAX_LIMIT + 1}, {"offset": -1}, {"offset": INT64_MAX + 1},
-     {"limit": "ten"}, {"offset": "1.5"}],
-)  # fmt: skip
+    [
+        {"limit": 0},
+        {"limit": MAX_LIMIT + 1},
+        {"offset": -1},
+        {"offset": INT64_MAX + 1},
+        {"limit": "ten"},
+        {"offset": "1.5"},
+    ],
+)
 def test_parameters_out_of_range_are_refused(client: TestClient, query: dict[str, Any]) -> None:
     assert client.get("/items", params=query).status_code == 422
 
@@ -81,5 +87,9 @@ def test_the_envelope_says_where_the_next_page_starts(
 ) -> None:
     page = make_page(items, total, PageParams(limit=2, offset=offset))
     assert page.model_dump() == {
-        "items": items, "total": total, "limit": 2, "offset": offset, "next_offset": next_offset,
-    }  # fmt: skip
+        "items": items,
+        "total": total,
+        "limit": 2,
+        "offset": offset,
+        "next_offset": next_offset,
+    }

@@ -167,10 +167,23 @@ def simulated_line_list(workdir: Path, database: Path) -> None:
     assert result.exit_code == 0, result.output
     persons = {p["id"]: p for p in csv_rows(sim / "persons.csv")}
     cases = csv_rows(sim / "cases.csv")
-    person_tags = {"name": "name", "national_id": "national_id", "gender": "sex",
-                   "birth_date": "birth_date", "phone": "phone", "address": "address"}  # fmt: skip
-    case_tags = ("date_onset", "date_reporting", "date_confirmation", "classification",
-                 "imported", "outcome", "date_outcome")  # fmt: skip
+    person_tags = {
+        "name": "name",
+        "national_id": "national_id",
+        "gender": "sex",
+        "birth_date": "birth_date",
+        "phone": "phone",
+        "address": "address",
+    }
+    case_tags = (
+        "date_onset",
+        "date_reporting",
+        "date_confirmation",
+        "classification",
+        "imported",
+        "outcome",
+        "date_outcome",
+    )
     line_list = [
         {
             "id": case["external_id"],
@@ -339,8 +352,10 @@ def imports_the_cases(step: Step) -> None:
     rows = len(csv_rows(Path(step.args[2])))
     assert step.number(r"(\d+) cases created") == rows == step.added("cases")
     assert step.number(r"(\d+) bad rows") == 0
-    source = step.sql("SELECT COUNT(*) FROM cases WHERE source = 'file' AND disease = ?",
-                      option(step.args, "--disease"))  # fmt: skip
+    source = step.sql(
+        "SELECT COUNT(*) FROM cases WHERE source = 'file' AND disease = ?",
+        option(step.args, "--disease"),
+    )
     assert source == [(rows,)]
 
 

@@ -29,8 +29,9 @@ def test_serve_runs_web_workers_and_no_jobs(tmp_path: Path) -> None:
         add_case(session, small_tree(session)["C1A"])  # a sweep would open its response
     env = {**os.environ, "FIRELINE_DATABASE_URL": f"sqlite:///{path}"}
     command = [sys.executable, "-m", "fireline", "serve", "--workers", "2", "--port", str(port)]
-    server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL,
-                              stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     try:
         wait_until(lambda: healthy(port), 180)
         wait_until(lambda: len(children(server.pid)) >= 2, 60)  # two web workers (and no more)

@@ -57,9 +57,11 @@ def test_the_admin_guide_lists_every_setting_and_no_other() -> None:
 
 def test_each_documented_default_is_the_default() -> None:
     documented = _documented()
-    wrong = {name: (documented[name], _shown(value))
-             for name, value in _variables().items()
-             if name in documented and documented[name] != _shown(value)}
+    wrong = {
+        name: (documented[name], _shown(value))
+        for name, value in _variables().items()
+        if name in documented and documented[name] != _shown(value)
+    }
     assert wrong == {}
 
 
@@ -67,8 +69,14 @@ def test_each_documented_default_is_the_default() -> None:
 def test_every_setting_is_read_somewhere(cls: type[BaseSettings]) -> None:
     """Each field is read as ``.name`` somewhere in the code (its declaration,
     ``name: type = ...``, does not count)."""
-    sources = [p.read_text("utf-8") for p in (ROOT / "src" / "fireline").rglob("*.py")
-               if "migrations" not in p.parts]
-    unread = [name for name in cls.model_fields
-              if not any(re.search(rf"\.{name}\b", text) for text in sources)]
+    sources = [
+        p.read_text("utf-8")
+        for p in (ROOT / "src" / "fireline").rglob("*.py")
+        if "migrations" not in p.parts
+    ]
+    unread = [
+        name
+        for name in cls.model_fields
+        if not any(re.search(rf"\.{name}\b", text) for text in sources)
+    ]
     assert unread == []

@@ -30,9 +30,13 @@ print(json.dumps(sorted(Base.metadata.tables)))
 
 def tables_after(code: str) -> list[str]:
     done = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True,
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
         env={"PYTHONPATH": str(SRC), "PATH": "/usr/bin:/bin"},
-    )  # fmt: skip
+    )
     names: list[str] = json.loads(done.stdout)
     return names
 

@@ -22,8 +22,14 @@ if TYPE_CHECKING:
 
 CHROMIUM = "/usr/bin/chromium"
 # Headless, software-rendered, nothing on the network but the app.
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 @contextmanager
@@ -31,8 +37,10 @@ def chromium() -> Iterator[Browser]:
     """Debian's headless Chromium (or ``FIRELINE_CHROMIUM``) through Playwright."""
     path = Path(os.environ.get("FIRELINE_CHROMIUM") or CHROMIUM)
     if not (path.is_file() and os.access(path, os.X_OK)):
-        raise SystemExit(f"Chromium not found at {path}: install Debian's chromium package "
-                         "or set FIRELINE_CHROMIUM")
+        raise SystemExit(
+            f"Chromium not found at {path}: install Debian's chromium package "
+            "or set FIRELINE_CHROMIUM"
+        )
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
@@ -51,8 +59,9 @@ def served(app: Any, timeout: float = 15.0) -> Iterator[str]:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = int(probe.getsockname()[1])
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port,
-                                           log_level="warning", lifespan="on"))
+    server = uvicorn.Server(
+        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
+    )
     thread = threading.Thread(target=server.run, name="bench-uvicorn", daemon=True)
     thread.start()
     deadline = time.monotonic() + timeout

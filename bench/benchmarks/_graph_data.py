@@ -62,8 +62,10 @@ def onsets(infector: IntArray, rng: np.random.Generator) -> list[date | None]:
     for case in range(1, len(infector)):
         day[case] = day[infector[case]] + int(gaps[case])
     unknown = rng.random(len(infector)) < UNKNOWN_ONSET
-    return [None if u else FIRST_ONSET + timedelta(days=int(d))
-            for d, u in zip(day, unknown, strict=True)]
+    return [
+        None if u else FIRST_ONSET + timedelta(days=int(d))
+        for d, u in zip(day, unknown, strict=True)
+    ]
 
 
 def _rows(n: int, place: int, seed: int = 7) -> tuple[list[dict[str, Any]], ...]:
@@ -72,16 +74,42 @@ def _rows(n: int, place: int, seed: int = 7) -> tuple[list[dict[str, Any]], ...]
     onset = onsets(infector, rng)
     classes = rng.choice(len(CLASSES), size=n, p=SHARES)
     now = datetime.now(UTC)
-    people = [{"id": i + 1, "jurisdiction_id": place, "name": f"Case {i + 1}",
-               "created_at": now, "updated_at": now} for i in range(n)]
-    cases = [{"id": i + 1, "jurisdiction_id": place, "person_id": i + 1, "disease": "covid19",
-              "source": "bench", "external_id": f"graph-{i + 1}",
-              "classification": CLASSES[classes[i]], "date_onset": onset[i],
-              "date_reporting": (onset[i] or FIRST_ONSET) + timedelta(days=2),
-              "created_at": now, "updated_at": now} for i in range(n)]
-    links = [{"jurisdiction_id": place, "infector_case_id": int(infector[i]) + 1,
-              "infectee_case_id": i + 1, "certainty": "probable", "source": "import"}
-             for i in range(1, n)]
+    people = [
+        {
+            "id": i + 1,
+            "jurisdiction_id": place,
+            "name": f"Case {i + 1}",
+            "created_at": now,
+            "updated_at": now,
+        }
+        for i in range(n)
+    ]
+    cases = [
+        {
+            "id": i + 1,
+            "jurisdiction_id": place,
+            "person_id": i + 1,
+            "disease": "covid19",
+            "source": "bench",
+            "external_id": f"graph-{i + 1}",
+            "classification": CLASSES[classes[i]],
+            "date_onset": onset[i],
+            "date_reporting": (onset[i] or FIRST_ONSET) + timedelta(days=2),
+            "created_at": now,
+            "updated_at": now,
+        }
+        for i in range(n)
+    ]
+    links = [
+        {
+            "jurisdiction_id": place,
+            "infector_case_id": int(infector[i]) + 1,
+            "infectee_case_id": i + 1,
+            "certainty": "probable",
+            "source": "import",
+        }
+        for i in range(1, n)
+    ]
     return people, cases, links
 
 
@@ -92,8 +120,14 @@ def build(path: Path, n: int) -> tuple[Engine, Actor, int]:
     with transaction(session_factory(engine)) as session:
         import_jurisdictions(session, system_actor(), bundled_divisions())
         place = session.scalars(select(Jurisdiction).where(Jurisdiction.code == COUNTY)).one()
-        create_user(session, system_actor(), username=USERNAME, password=PASSWORD,
-                    role="investigator", jurisdiction_code=COUNTY)
+        create_user(
+            session,
+            system_actor(),
+            username=USERNAME,
+            password=PASSWORD,
+            role="investigator",
+            jurisdiction_code=COUNTY,
+        )
         people, cases, links = _rows(n, place.id)
         for model, rows in ((Person, people), (Case, cases), (TransmissionLink, links)):
             session.execute(insert(model), rows)

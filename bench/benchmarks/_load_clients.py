@@ -20,9 +20,21 @@ import numpy as np
 
 # Pages a logged-in user clicks through (GET, no path parameters), plus a case's page.
 PAGES = (
-    "/", "/surveillance", "/surveillance/cases", "/surveillance/imports", "/response",
-    "/response/list", "/response/league", "/investigation", "/investigation/clusters",
-    "/testing", "/testing/samples", "/testing/results", "/quarantine", "/care", "/zones",
+    "/",
+    "/surveillance",
+    "/surveillance/cases",
+    "/surveillance/imports",
+    "/response",
+    "/response/list",
+    "/response/league",
+    "/investigation",
+    "/investigation/clusters",
+    "/testing",
+    "/testing/samples",
+    "/testing/results",
+    "/quarantine",
+    "/care",
+    "/zones",
     "/people/matches",
 )
 PASSWORD = "fireline-demo"  # the demo logins' password (``fireline demo``)
@@ -93,8 +105,15 @@ async def api_token(tally: Tally, client: httpx.AsyncClient, username: str) -> s
     return token
 
 
-async def reader(base: str, username: str, cases: list[int], persons: list[int],
-                 deadline: float, tally: Tally, seed: int) -> None:
+async def reader(
+    base: str,
+    username: str,
+    cases: list[int],
+    persons: list[int],
+    deadline: float,
+    tally: Tally,
+    seed: int,
+) -> None:
     """Log in (form and token), then read audited personal data; log in again every
     fourth round. Every answer expected is 200 (303 for the form's log-in)."""
     rng = random.Random(seed)
@@ -107,14 +126,16 @@ async def reader(base: str, username: str, cases: list[int], persons: list[int],
                 await page_login(tally, client, username)
                 token = await api_token(tally, client, username) or token
             headers = {"Authorization": f"Bearer {token}"} if token else {}
-            await tally.call(client, "GET", f"/api/v1/persons/{rng.choice(persons)}", 200,
-                             headers=headers)
+            await tally.call(
+                client, "GET", f"/api/v1/persons/{rng.choice(persons)}", 200, headers=headers
+            )
             await tally.call(client, "GET", f"/surveillance/cases/{rng.choice(cases)}", 200)
             round_no += 1
 
 
-async def clicker(base: str, username: str, cases: list[int], deadline: float,
-                  tally: Tally, seed: int) -> None:
+async def clicker(
+    base: str, username: str, cases: list[int], deadline: float, tally: Tally, seed: int
+) -> None:
     """A user on the pages: log in, then open pages and cases at random until the deadline."""
     rng = random.Random(seed)
     async with _client(base) as client:
@@ -126,22 +147,26 @@ async def clicker(base: str, username: str, cases: list[int], deadline: float,
             await tally.call(client, "GET", path, 200)
 
 
-async def readers(base: str, users: list[str], cases: list[int], persons: list[int],
-                  clients: int, seconds: float) -> Tally:
+async def readers(
+    base: str, users: list[str], cases: list[int], persons: list[int], clients: int, seconds: float
+) -> Tally:
     tally = Tally()
     deadline = time.monotonic() + seconds
-    await asyncio.gather(*(
-        reader(base, users[i % len(users)], cases, persons, deadline, tally, i)
-        for i in range(clients)
-    ))
+    await asyncio.gather(
+        *(
+            reader(base, users[i % len(users)], cases, persons, deadline, tally, i)
+            for i in range(clients)
+        )
+    )
     return tally
 
 
-async def clickers(base: str, users: list[str], cases: list[int], clients: int,
-                   seconds: float) -> Tally:
+async def clickers(
+    base: str, users: list[str], cases: list[int], clients: int, seconds: float
+) -> Tally:
     tally = Tally()
     deadline = time.monotonic() + seconds
-    await asyncio.gather(*(
-        clicker(base, users[i % len(users)], cases, deadline, tally, i) for i in range(clients)
-    ))
+    await asyncio.gather(
+        *(clicker(base, users[i % len(users)], cases, deadline, tally, i) for i in range(clients))
+    )
     return tally

@@ -47,8 +47,13 @@ SCALES = {  # readers, import rows, seconds (quiet, import, pages), page users, 
     "small": (30, 5_000, (5, 10, 15), 50, 500),
     "full": (30, 20_000, (10, 30, 60), 50, 2_000),
 }
-READERS = ("admin", "hangzhou-epidemiologist", "shangcheng-epidemiologist",
-           "hangzhou-investigator", "shangcheng-investigator")
+READERS = (
+    "admin",
+    "hangzhou-epidemiologist",
+    "shangcheng-epidemiologist",
+    "hangzhou-investigator",
+    "shangcheng-investigator",
+)
 CLICKERS = ("admin", "hangzhou-epidemiologist", "shangcheng-epidemiologist")
 SEED_COUNTY = "330102"  # the demo outbreak starts here: in every reader's scope
 
@@ -73,8 +78,9 @@ def served(url: str, log: Path) -> Iterator[str]:
     """``fireline serve`` in a subprocess on a free local port; yields the base URL."""
     port = _free_port()
     with log.open("wb") as sink:
-        server = fireline("serve", "--port", str(port), env=_env(url), stdout=sink,
-                          stderr=subprocess.STDOUT)
+        server = fireline(
+            "serve", "--port", str(port), env=_env(url), stdout=sink, stderr=subprocess.STDOUT
+        )
         base = f"http://127.0.0.1:{port}"
         try:
             try:
@@ -108,10 +114,13 @@ def _ids(url: str) -> tuple[list[int], list[int]]:
 
     engine = make_engine(url)
     with engine.connect() as connection:
-        rows = connection.execute(text(
-            "SELECT c.id, c.person_id FROM cases c JOIN jurisdictions j "
-            "ON j.id = c.jurisdiction_id WHERE j.path LIKE :p ORDER BY c.id LIMIT 500"
-        ), {"p": f"%/{SEED_COUNTY}/%"}).all()
+        rows = connection.execute(
+            text(
+                "SELECT c.id, c.person_id FROM cases c JOIN jurisdictions j "
+                "ON j.id = c.jurisdiction_id WHERE j.path LIKE :p ORDER BY c.id LIMIT 500"
+            ),
+            {"p": f"%/{SEED_COUNTY}/%"},
+        ).all()
     engine.dispose()
     return [int(r[0]) for r in rows], [int(r[1]) for r in rows]
 
@@ -129,16 +138,32 @@ class Importer:
             began = time.perf_counter()
             source = f"bench-{len(self.runs)}"
             with self.log.open("ab") as sink:
-                process = fireline("cases", "import", str(self.path), "--disease", "covid19",
-                                   "--source", source, env=self.env, stdout=sink,
-                                   stderr=subprocess.STDOUT)
+                process = fireline(
+                    "cases",
+                    "import",
+                    str(self.path),
+                    "--disease",
+                    "covid19",
+                    "--source",
+                    source,
+                    env=self.env,
+                    stdout=sink,
+                    stderr=subprocess.STDOUT,
+                )
                 code = await asyncio.to_thread(process.wait)
             self.runs.append({"seconds": round(time.perf_counter() - began, 1), "exit": code})
 
 
-async def _import_phase(base: str, url: str, csv: Path, folder: Path, users: list[str],
-                        ids: tuple[list[int], list[int]], clients: int,
-                        seconds: float) -> dict[str, Any]:
+async def _import_phase(
+    base: str,
+    url: str,
+    csv: Path,
+    folder: Path,
+    users: list[str],
+    ids: tuple[list[int], list[int]],
+    clients: int,
+    seconds: float,
+) -> dict[str, Any]:
     importer = Importer(url, csv, folder / "import.log")
     task = asyncio.create_task(importer.loop())
     await asyncio.sleep(1.0)  # the import is past its start-up and reading the file
@@ -152,27 +177,40 @@ def measure(database: str, scale: str, folder: Path) -> dict[str, Any]:
     clients, rows, (quiet_s, import_s, pages_s), page_users, demo_cases = SCALES[scale]
     with _database(database, folder) as url:
         began = time.perf_counter()
-        demo = fireline("demo", "--no-serve", "--cases", str(demo_cases), env=_env(url),
-                        stdout=subprocess.DEVNULL)
+        demo = fireline(
+            "demo",
+            "--no-serve",
+            "--cases",
+            str(demo_cases),
+            env=_env(url),
+            stdout=subprocess.DEVNULL,
+        )
         if demo.wait() != 0:
             raise RuntimeError("fireline demo failed")
         ids = _ids(url)
         csv = folder / f"import_{rows}.csv"
         write_csv(generate(rows, [SEED_COUNTY, "330105", "330106"]), csv)
-        result: dict[str, Any] = {"database": database, "setup_s": round(
-            time.perf_counter() - began, 1)}
+        result: dict[str, Any] = {
+            "database": database,
+            "setup_s": round(time.perf_counter() - began, 1),
+        }
         log = folder / f"serve_{database}.log"
         with served(url, log) as base:
             readers = list(READERS)
-            result["quiet"] = asyncio.run(load.readers(base, readers, *ids, clients,
-                                                       quiet_s)).summary()
-            result["import"] = asyncio.run(_import_phase(base, url, csv, folder, readers, ids,
-                                                         clients, import_s))
-            result["pages"] = asyncio.run(load.clickers(base, list(CLICKERS), ids[0],
-                                                        page_users, pages_s)).summary()
+            result["quiet"] = asyncio.run(
+                load.readers(base, readers, *ids, clients, quiet_s)
+            ).summary()
+            result["import"] = asyncio.run(
+                _import_phase(base, url, csv, folder, readers, ids, clients, import_s)
+            )
+            result["pages"] = asyncio.run(
+                load.clickers(base, list(CLICKERS), ids[0], page_users, pages_s)
+            ).summary()
         server_log = log.read_text(errors="replace")
-        result["server_log"] = {"tracebacks": server_log.count("Traceback"),
-                                "database_is_locked": server_log.count("database is locked")}
+        result["server_log"] = {
+            "tracebacks": server_log.count("Traceback"),
+            "database_is_locked": server_log.count("database is locked"),
+        }
     return result
 
 
@@ -195,9 +233,12 @@ def run(scale: str) -> Measurement:
         with tempfile.TemporaryDirectory() as folder:
             results[database] = measure(database, scale, Path(folder))
     sqlite = results["sqlite"]
-    return Measurement(sqlite["import"]["p95_ms"] / 1000,
-                       "p95 latency of the same readers with no import running",
-                       sqlite["quiet"]["p95_ms"] / 1000, results)
+    return Measurement(
+        sqlite["import"]["p95_ms"] / 1000,
+        "p95 latency of the same readers with no import running",
+        sqlite["quiet"]["p95_ms"] / 1000,
+        results,
+    )
 
 
 def main(argv: list[str] | None = None) -> None:

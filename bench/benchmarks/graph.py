@@ -74,15 +74,19 @@ def server_side(engine: Any, actor: Any) -> tuple[int, dict[str, float]]:
     began = time.perf_counter()
     clusters.tree_layout(members, t.generation, parent_of)
     layout = time.perf_counter() - began
-    return cluster, {"load_chains_s": round(loaded, 4), "graph_s": round(graphed, 4),
-                     "tree_layout_s": round(layout, 4)}
+    return cluster, {
+        "load_chains_s": round(loaded, 4),
+        "graph_s": round(graphed, 4),
+        "tree_layout_s": round(layout, 4),
+    }
 
 
 def api_figures(base: str, cluster: int) -> dict[str, Any]:
     """The graph API through HTTP with a bearer token: median time and bytes."""
     with httpx.Client(base_url=base, timeout=60) as client:
-        token = client.post("/api/v1/auth/token",
-                            json={"username": USERNAME, "password": PASSWORD}).json()
+        token = client.post(
+            "/api/v1/auth/token", json={"username": USERNAME, "password": PASSWORD}
+        ).json()
         headers = {"Authorization": f"Bearer {token['access_token']}"}
         times, size = [], 0
         for _ in range(REPEATS):
@@ -97,8 +101,9 @@ def api_figures(base: str, cluster: int) -> dict[str, Any]:
 def draw(page: Any, url: str, nodes: int, timeout_s: float = 120.0) -> float:
     """Navigation start to the first painted frame with all nodes, in seconds."""
     page.goto(url, wait_until="commit")
-    page.wait_for_selector(f"#chain-graph[data-rendered='{nodes}']", state="attached",
-                           timeout=timeout_s * 1000)
+    page.wait_for_selector(
+        f"#chain-graph[data-rendered='{nodes}']", state="attached", timeout=timeout_s * 1000
+    )
     ms = page.evaluate("performance.getEntriesByName('chain-drawn')[0].startTime")
     return float(ms) / 1000
 
@@ -173,9 +178,16 @@ def browser_figures(base: str, url: str, nodes: int) -> dict[str, Any]:
         cose, cose_heap = cose_figures(page, url, nodes)
         context.close()
         assert not errors, errors
-    return {"draws_s": draws, "timeline_s": timeline, "tree_s": tree,
-            "redraw_s": frame, "heap_mib": heap, "cose_s": cose, "cose_heap_mib": cose_heap,
-            "page_bytes": page_bytes}
+    return {
+        "draws_s": draws,
+        "timeline_s": timeline,
+        "tree_s": tree,
+        "redraw_s": frame,
+        "heap_mib": heap,
+        "cose_s": cose,
+        "cose_heap_mib": cose_heap,
+        "page_bytes": page_bytes,
+    }
 
 
 def run(scale: str) -> Measurement:
@@ -193,18 +205,29 @@ def run(scale: str) -> Measurement:
     figure = statistics.median(shown["draws_s"])
     toggle_s = statistics.median(shown["timeline_s"])
     cose = shown["cose_s"]
-    return Measurement(figure, "the same page laid out by Cytoscape's cose in the browser",
-                       COSE_TIMEOUT_S if cose is None else cose, {
-        "cose_finished": cose is not None,  # if not, the baseline is the timeout: a floor
-        "cases": n, "links": links, "cluster": cluster, "county": COUNTY,
-        "draws_s": [round(d, 3) for d in shown["draws_s"]],
-        "timeline_toggles_s": [round(t, 3) for t in shown["timeline_s"]],
-        "tree_toggles_s": [round(t, 3) for t in shown["tree_s"]],
-        "redraw_s": round(shown["redraw_s"], 4),
-        "heap_mib": shown["heap_mib"], "cose_heap_mib": shown["cose_heap_mib"],
-        **server, **api, "page_bytes": shown["page_bytes"],
-        "target_draw_s": TARGET_DRAW_S, "target_toggle_s": TARGET_TOGGLE_S,
-        "load_avg_1m": [round(load_before, 2), round(os.getloadavg()[0], 2)],
-        "timeline_toggle_s": round(toggle_s, 3),
-        "within_target": figure < TARGET_DRAW_S and toggle_s < TARGET_TOGGLE_S,
-    })
+    return Measurement(
+        figure,
+        "the same page laid out by Cytoscape's cose in the browser",
+        COSE_TIMEOUT_S if cose is None else cose,
+        {
+            "cose_finished": cose is not None,  # if not, the baseline is the timeout: a floor
+            "cases": n,
+            "links": links,
+            "cluster": cluster,
+            "county": COUNTY,
+            "draws_s": [round(d, 3) for d in shown["draws_s"]],
+            "timeline_toggles_s": [round(t, 3) for t in shown["timeline_s"]],
+            "tree_toggles_s": [round(t, 3) for t in shown["tree_s"]],
+            "redraw_s": round(shown["redraw_s"], 4),
+            "heap_mib": shown["heap_mib"],
+            "cose_heap_mib": shown["cose_heap_mib"],
+            **server,
+            **api,
+            "page_bytes": shown["page_bytes"],
+            "target_draw_s": TARGET_DRAW_S,
+            "target_toggle_s": TARGET_TOGGLE_S,
+            "load_avg_1m": [round(load_before, 2), round(os.getloadavg()[0], 2)],
+            "timeline_toggle_s": round(toggle_s, 3),
+            "within_target": figure < TARGET_DRAW_S and toggle_s < TARGET_TOGGLE_S,
+        },
+    )

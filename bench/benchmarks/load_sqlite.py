@@ -55,10 +55,17 @@ def run(scale: str) -> Measurement:
         statements = _statements(outbreak, codes)
         baseline = timed(lambda: _executemany(Path(folder) / "floor.db", statements))
     rows = outbreak.counts()
-    return Measurement(figure, "sqlite3 executemany of the same rows, prepared beforehand",
-                       baseline, {"cases": cases, "rows": rows,
-                                  "rows_total": sum(rows.values()),
-                                  "rows_per_s": round(sum(rows.values()) / figure)})
+    return Measurement(
+        figure,
+        "sqlite3 executemany of the same rows, prepared beforehand",
+        baseline,
+        {
+            "cases": cases,
+            "rows": rows,
+            "rows_total": sum(rows.values()),
+            "rows_per_s": round(sum(rows.values()) / figure),
+        },
+    )
 
 
 def _statements(outbreak: Outbreak, codes: dict[str, int]) -> list[tuple[str, list[Any]]]:
@@ -67,8 +74,10 @@ def _statements(outbreak: Outbreak, codes: dict[str, int]) -> list[tuple[str, li
     statements = []
     for name, table in outbreak.tables().items():
         prepared = prepare(name, table, offsets, codes, now)
-        sql = (f"INSERT INTO {name} ({', '.join(prepared.column_names)}) "
-               f"VALUES ({', '.join('?' * prepared.num_columns)})")
+        sql = (
+            f"INSERT INTO {name} ({', '.join(prepared.column_names)}) "
+            f"VALUES ({', '.join('?' * prepared.num_columns)})"
+        )
         rows = [row for batch in sqlite_rows(prepared) for row in batch]
         statements.append((sql, rows))
     return statements

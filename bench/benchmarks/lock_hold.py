@@ -75,8 +75,9 @@ def measure(rows: int, folder: Path) -> dict[str, Any]:
     began = time.perf_counter()
     with timed_holds() as holds:
         try:
-            build("cases")(["cases", "import", str(csv), "--disease", "covid19"],
-                           standalone_mode=False)
+            build("cases")(
+                ["cases", "import", str(csv), "--disease", "covid19"], standalone_mode=False
+            )
         finally:
             command_s = time.perf_counter() - began
     return {
@@ -91,8 +92,9 @@ def measure(rows: int, folder: Path) -> dict[str, Any]:
 def run(scale: str) -> Measurement:
     with tempfile.TemporaryDirectory() as folder:
         result = measure(SCALES[scale], Path(folder))
-    return Measurement(result["longest_hold_s"], "the whole import command",
-                       result["command_s"], result)
+    return Measurement(
+        result["longest_hold_s"], "the whole import command", result["command_s"], result
+    )
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -64,14 +64,18 @@ class User(threading.Thread):
                 time.sleep(0.05)
 
     def _write(self, client: httpx.Client, n: int) -> None:
-        body = {"disease": "covid19", "jurisdiction_code": self.county, "source": SOURCE,
-                "external_id": f"U{self.number}-{n}", "date_reporting": date.today().isoformat(),
-                "person": {"name": f"Bench user {self.number} case {n}"}}
+        body = {
+            "disease": "covid19",
+            "jurisdiction_code": self.county,
+            "source": SOURCE,
+            "external_id": f"U{self.number}-{n}",
+            "date_reporting": date.today().isoformat(),
+            "person": {"name": f"Bench user {self.number} case {n}"},
+        }
         while self._call(client, "POST", "/api/v1/cases", body) not in (201, 409):
             time.sleep(0.2)
 
-    def _call(self, client: httpx.Client, method: str, url: str,
-              body: object = None) -> int:
+    def _call(self, client: httpx.Client, method: str, url: str, body: object = None) -> int:
         try:
             response = client.request(method, url, json=body)
         except httpx.HTTPError as exc:
@@ -93,8 +97,11 @@ def cluster_restart(engine: Engine) -> None:
     installed = sorted(os.listdir("/etc/postgresql")) if os.path.isdir("/etc/postgresql") else []
     default = f"{installed[-1] if installed else '15'} main"
     version, name = os.environ.get("FIRELINE_BENCH_PG_CLUSTER", default).split()
-    subprocess.run(["pg_ctlcluster", "--skip-systemctl-redirect", version, name, "restart"],
-                   check=True, timeout=120)
+    subprocess.run(
+        ["pg_ctlcluster", "--skip-systemctl-redirect", version, name, "restart"],
+        check=True,
+        timeout=120,
+    )
 
 
 def _users(engine: Engine, base: str, cases: int) -> list[User]:
@@ -105,13 +112,20 @@ def _users(engine: Engine, base: str, cases: int) -> list[User]:
     county = next(iter(county_codes(engine)))
     with transaction(session_factory(engine)) as session:
         for i in range(USERS):
-            create_user(session, system_actor(), username=f"bench{i}", password=PASSWORD,
-                        role="investigator", jurisdiction_code=county)
+            create_user(
+                session,
+                system_actor(),
+                username=f"bench{i}",
+                password=PASSWORD,
+                role="investigator",
+                jurisdiction_code=county,
+            )
     users = []
     with httpx.Client(base_url=base, timeout=60) as client:
         for i in range(USERS):
-            token = client.post("/api/v1/auth/token",
-                                json={"username": f"bench{i}", "password": PASSWORD})
+            token = client.post(
+                "/api/v1/auth/token", json={"username": f"bench{i}", "password": PASSWORD}
+            )
             token.raise_for_status()
             users.append(User(base, token.json()["access_token"], i, county, cases))
     return users
@@ -121,8 +135,11 @@ def _cases(engine: Engine) -> tuple[int, int]:
     from fireline.surveillance.models import Case
 
     with engine.connect() as connection:
-        rows = connection.execute(select(Case.external_id, func.count()).where(
-            Case.source == SOURCE).group_by(Case.external_id)).all()
+        rows = connection.execute(
+            select(Case.external_id, func.count())
+            .where(Case.source == SOURCE)
+            .group_by(Case.external_id)
+        ).all()
     return len(rows), sum(int(n) for _, n in rows)
 
 
@@ -131,10 +148,13 @@ def measure(scale: str, restart: Callable[[Engine], None]) -> Measurement:
     from fireline.settings import Settings
 
     cases = CASES_EACH[scale]
-    with tempfile.TemporaryDirectory() as folder, \
-            fresh_database("postgresql", Path(folder)) as engine:
-        app = create_app(Settings(database_url=str(engine.url.render_as_string(False))),
-                         engine=engine)
+    with (
+        tempfile.TemporaryDirectory() as folder,
+        fresh_database("postgresql", Path(folder)) as engine,
+    ):
+        app = create_app(
+            Settings(database_url=str(engine.url.render_as_string(False))), engine=engine
+        )
         with served(app) as base:
             users = _users(engine, base, cases)
             for user in users:
@@ -150,12 +170,21 @@ def measure(scale: str, restart: Callable[[Engine], None]) -> Measurement:
     refused = (max(refusals) - min(refusals)) if refusals else 0.0
     statuses = sum((u.statuses for u in users), Counter[int]())
     failures = [f for u in users for f in u.failures]
-    return Measurement(refused, "the cluster restart itself", restarted, {
-        "users": USERS, "writes_expected": USERS * cases, "cases_distinct": distinct,
-        "cases_total": total, "statuses": dict(sorted(statuses.items())),
-        "failures": len(failures), "failure_examples": sorted(set(failures))[:5],
-        "still_running": sum(u.is_alive() for u in users),
-    })
+    return Measurement(
+        refused,
+        "the cluster restart itself",
+        restarted,
+        {
+            "users": USERS,
+            "writes_expected": USERS * cases,
+            "cases_distinct": distinct,
+            "cases_total": total,
+            "statuses": dict(sorted(statuses.items())),
+            "failures": len(failures),
+            "failure_examples": sorted(set(failures))[:5],
+            "still_running": sum(u.is_alive() for u in users),
+        },
+    )
 
 
 def broken_promises(found: dict[str, object]) -> list[str]:

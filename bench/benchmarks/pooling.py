@@ -80,8 +80,12 @@ def setup(engine: Engine, samples: int) -> None:
         for statement in SETUP:
             c.execute(text(statement), {"n": samples, "pools": samples // POOL})
         for name in ("persons", "samples", "pools", "pool_members", "jurisdictions"):
-            c.execute(text(f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), "
-                           f"(SELECT max(id) FROM {name}))"))  # fmt: skip
+            c.execute(
+                text(
+                    f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), "
+                    f"(SELECT max(id) FROM {name}))"
+                )
+            )
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as c:
         c.execute(text("VACUUM ANALYZE"))
 
@@ -96,16 +100,21 @@ def positives(samples: int, seed: int = 6) -> np.ndarray:
 def result_rows(pools: np.ndarray, positive: np.ndarray) -> pa.Table:
     outcome = np.full(pools.size, "negative", dtype=object)
     outcome[np.isin(pools, positive)] = "positive"
-    return pa.table({
-        "row_no": pa.array(np.arange(pools.size, dtype=np.int64)),
-        "barcode": pa.array(np.char.add("P", (pools + 1).astype(str)).astype(object)),
-        "outcome": pa.array(outcome, pa.string()),
-        "ct_value": pa.array(np.where(outcome == "positive", 28.0, np.nan), pa.float64(),
-                             from_pandas=True),
-        "resulted_at": pa.array(np.full(pools.size, np.datetime64(NOW.replace(tzinfo=None), "us")),
-                                pa.timestamp("us", "UTC")),
-        "external_id": pa.nulls(pools.size, pa.string()),
-    })  # fmt: skip
+    return pa.table(
+        {
+            "row_no": pa.array(np.arange(pools.size, dtype=np.int64)),
+            "barcode": pa.array(np.char.add("P", (pools + 1).astype(str)).astype(object)),
+            "outcome": pa.array(outcome, pa.string()),
+            "ct_value": pa.array(
+                np.where(outcome == "positive", 28.0, np.nan), pa.float64(), from_pandas=True
+            ),
+            "resulted_at": pa.array(
+                np.full(pools.size, np.datetime64(NOW.replace(tzinfo=None), "us")),
+                pa.timestamp("us", "UTC"),
+            ),
+            "external_id": pa.nulls(pools.size, pa.string()),
+        }
+    )
 
 
 def figure(engine: Engine, rows: pa.Table) -> tuple[float, dict[str, int]]:
@@ -129,19 +138,40 @@ def baseline(engine: Engine, rows: pa.Table) -> float:
             rows.column("barcode").to_pylist(), rows.column("outcome").to_pylist(), strict=True
         ):
             pool = session.scalars(select(Pool).where(Pool.barcode == barcode)).one()
-            session.add(PoolResult(pool_id=pool.id, campaign_id=1, outcome=outcome,
-                                   resulted_at=NOW, jurisdiction_id=1))  # fmt: skip
+            session.add(
+                PoolResult(
+                    pool_id=pool.id,
+                    campaign_id=1,
+                    outcome=outcome,
+                    resulted_at=NOW,
+                    jurisdiction_id=1,
+                )
+            )
             if outcome != "positive":
                 continue
             for m in session.scalars(select(PoolMember).where(PoolMember.pool_id == pool.id)):
-                hold = QuarantineOrder(person_id=m.person_id, kind="home", status="active",
-                                       start_date=NOW.date(), end_date=date(2026, 1, 5),
-                                       source="screening", jurisdiction_id=1)  # fmt: skip
+                hold = QuarantineOrder(
+                    person_id=m.person_id,
+                    kind="home",
+                    status="active",
+                    start_date=NOW.date(),
+                    end_date=date(2026, 1, 5),
+                    source="screening",
+                    jurisdiction_id=1,
+                )
                 session.add(hold)
                 session.flush()
-                session.add(RetestOrder(campaign_id=1, round_no=1, pool_id=pool.id,
-                                        person_id=m.person_id, sample_id=m.sample_id,
-                                        hold_order_id=hold.id, jurisdiction_id=1))  # fmt: skip
+                session.add(
+                    RetestOrder(
+                        campaign_id=1,
+                        round_no=1,
+                        pool_id=pool.id,
+                        person_id=m.person_id,
+                        sample_id=m.sample_id,
+                        hold_order_id=hold.id,
+                        jurisdiction_id=1,
+                    )
+                )
         session.flush()
     return time.perf_counter() - began
 
@@ -153,10 +183,18 @@ def symgt_check(engine: Engine, pools: int) -> dict[str, Any]:
     except ImportError:
         return {"symgt": "not installed"}
     with engine.connect() as c:
-        status = dict(c.execute(text("SELECT pool_id, outcome FROM pool_results WHERE pool_id "
-                                     "<= :p"), {"p": pools}).tuples().all())  # fmt: skip
-        ours = set(c.execute(text("SELECT sample_id FROM retest_orders WHERE pool_id <= :p"),
-                             {"p": pools}).scalars())  # fmt: skip
+        status = dict(
+            c.execute(
+                text("SELECT pool_id, outcome FROM pool_results WHERE pool_id <= :p"), {"p": pools}
+            )
+            .tuples()
+            .all()
+        )
+        ours = set(
+            c.execute(
+                text("SELECT sample_id FROM retest_orders WHERE pool_id <= :p"), {"p": pools}
+            ).scalars()
+        )
     multfn = np.zeros(POOL + 1, dtype=np.int64)
     multfn[POOL] = pools
     matrix = grouptest_array(multfn)  # pools x samples, pool i holds samples 10i..10i+9
@@ -186,9 +224,21 @@ def run_samples(samples: int) -> Measurement:
         loop_s = baseline(engine, result_rows(loop_pools, positive))
         check = symgt_check(engine, min(2_000, n_pools))
     scaled = loop_s * n_pools / max(subset, 1)
-    print(f"setup {setup_s:.1f} s; bulk {figure_s:.2f} s for {main_pools.size:,} pools; "
-          f"per-pool loop {loop_s:.2f} s for {subset:,} pools = {scaled:.1f} s scaled to "
-          f"{n_pools:,}; ratio {figure_s / scaled:.3f}; {report}; {check}")  # fmt: skip
-    return Measurement(figure_s, f"per-pool Python loop on {subset} pools, scaled", scaled, {
-        "samples": samples, "pools": n_pools, "setup_s": round(setup_s, 1),
-        "loop_subset_s": round(loop_s, 2), **report, **check})  # fmt: skip
+    print(
+        f"setup {setup_s:.1f} s; bulk {figure_s:.2f} s for {main_pools.size:,} pools; "
+        f"per-pool loop {loop_s:.2f} s for {subset:,} pools = {scaled:.1f} s scaled to "
+        f"{n_pools:,}; ratio {figure_s / scaled:.3f}; {report}; {check}"
+    )
+    return Measurement(
+        figure_s,
+        f"per-pool Python loop on {subset} pools, scaled",
+        scaled,
+        {
+            "samples": samples,
+            "pools": n_pools,
+            "setup_s": round(setup_s, 1),
+            "loop_subset_s": round(loop_s, 2),
+            **report,
+            **check,
+        },
+    )

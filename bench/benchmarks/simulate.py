@@ -40,10 +40,18 @@ def run(scale: str) -> Measurement:
         random = {name: random_like(t) for name, t in outbreak.tables().items()}
         baseline = timed(lambda: write_tables(random, Path(folder) / "floor"))
     rows = outbreak.counts()
-    return Measurement(figure, "write random columns of the same shape to Parquet", baseline, {
-        "cases": cases, "rows": rows, "rows_total": sum(rows.values()),
-        "target_s": TARGET_S, "within_target": figure < TARGET_S,
-    })
+    return Measurement(
+        figure,
+        "write random columns of the same shape to Parquet",
+        baseline,
+        {
+            "cases": cases,
+            "rows": rows,
+            "rows_total": sum(rows.values()),
+            "target_s": TARGET_S,
+            "within_target": figure < TARGET_S,
+        },
+    )
 
 
 def write_tables(tables: dict[str, pa.Table], folder: Path) -> None:
@@ -53,8 +61,7 @@ def write_tables(tables: dict[str, pa.Table], folder: Path) -> None:
     from concurrent.futures import ThreadPoolExecutor
 
     with ThreadPoolExecutor(max_workers=2) as pool:
-        list(pool.map(lambda kv: write_parquet(folder / f"{kv[0]}.parquet", kv[1]),
-                      tables.items()))
+        list(pool.map(lambda kv: write_parquet(folder / f"{kv[0]}.parquet", kv[1]), tables.items()))
 
 
 def random_like(table: pa.Table) -> pa.Table:
@@ -71,16 +78,24 @@ def random_like(table: pa.Table) -> pa.Table:
                 table.column(field.name).chunk(0).dictionary if rows else pa.array([""]),
             )
         elif pa.types.is_string(kind):
-            width = max(1, int(np.mean([len(s) for s in table.column(field.name)
-                                        .slice(0, 1000).to_pylist() if s] or [8])))
-            columns[field.name] = fixed([(rng.integers(0, 10**min(width, 18), rows), width)])
+            width = max(
+                1,
+                int(
+                    np.mean(
+                        [len(s) for s in table.column(field.name).slice(0, 1000).to_pylist() if s]
+                        or [8]
+                    )
+                ),
+            )
+            columns[field.name] = fixed([(rng.integers(0, 10 ** min(width, 18), rows), width)])
         elif pa.types.is_boolean(kind):
             columns[field.name] = pa.array(rng.random(rows) < 0.5)
         elif pa.types.is_floating(kind):
             columns[field.name] = pa.array(rng.random(rows))
         else:  # integers, dates and timestamps: random integers cast to the type
             base = pa.int32() if pa.types.is_date32(kind) else pa.int64()
-            values = rng.integers(0, 20_000, rows) * (86_400_000_000 if
-                                                      pa.types.is_timestamp(kind) else 1)
+            values = rng.integers(0, 20_000, rows) * (
+                86_400_000_000 if pa.types.is_timestamp(kind) else 1
+            )
             columns[field.name] = pa.array(values).cast(base).cast(kind)
     return pa.table(columns)

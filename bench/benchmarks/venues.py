@@ -70,8 +70,16 @@ def generate(folder: Path, rows: int, files: int) -> list[Path]:
     step = rows // files
     for number in range(files):
         path = folder / f"check_ins_{number:03d}.parquet"
-        con.execute(GENERATE.format(persons=PERSONS, venues=venues, day=day, path=path,
-                                    start=number * step, stop=(number + 1) * step))
+        con.execute(
+            GENERATE.format(
+                persons=PERSONS,
+                venues=venues,
+                day=day,
+                path=path,
+                start=number * step,
+                stop=(number + 1) * step,
+            )
+        )
         paths.append(path)
     con.close()
     return paths
@@ -87,9 +95,9 @@ def index_cases(files: list[Path], cases: int) -> pa.Table:
     ).fetchall()
     con.close()
     start = int(DAY.timestamp()) * MICROS
-    return index_table([
-        (n + 1, int(p), start, start + 86_400 * MICROS) for n, (p,) in enumerate(found)
-    ])
+    return index_table(
+        [(n + 1, int(p), start, start + 86_400 * MICROS) for n, (p,) in enumerate(found)]
+    )
 
 
 def _visits_frame(files: list[Path], rule: ExposureRule) -> pd.DataFrame:
@@ -98,8 +106,14 @@ def _visits_frame(files: list[Path], rule: ExposureRule) -> pd.DataFrame:
     start = pc.cast(table.column("checked_in_at"), pa.int64())
     end = pc.cast(table.column("checked_out_at"), pa.int64())
     end = pc.coalesce(end, pc.add(start, pa.scalar(rule.stay_us)))
-    return pa.table({"person_id": table.column("person_id"), "venue_id": table.column("venue_id"),
-                     "s": start, "e": end}).to_pandas()
+    return pa.table(
+        {
+            "person_id": table.column("person_id"),
+            "venue_id": table.column("venue_id"),
+            "s": start,
+            "e": end,
+        }
+    ).to_pandas()
 
 
 def pandas_exposures(files: list[Path], index: pa.Table, rule: ExposureRule) -> pd.DataFrame:
@@ -107,19 +121,27 @@ def pandas_exposures(files: list[Path], index: pa.Table, rule: ExposureRule) -> 
     visits = _visits_frame(files, rule)
     cases = visits.merge(index.to_pandas(), on="person_id")
     cases = cases[(cases.s < cases.window_end_us) & (cases.e > cases.window_start_us)]
-    cases = pd.DataFrame({
-        "case_id": cases.case_id, "case_p": cases.person_id, "venue_id": cases.venue_id,
-        "cs": cases[["s", "window_start_us"]].max(axis=1) - rule.padding_us,
-        "ce": cases[["e", "window_end_us"]].min(axis=1) + rule.padding_us,
-    })
+    cases = pd.DataFrame(
+        {
+            "case_id": cases.case_id,
+            "case_p": cases.person_id,
+            "venue_id": cases.venue_id,
+            "cs": cases[["s", "window_start_us"]].max(axis=1) - rule.padding_us,
+            "ce": cases[["e", "window_end_us"]].min(axis=1) + rule.padding_us,
+        }
+    )
     pairs = visits.merge(cases, on="venue_id")
     pairs = pairs[(pairs.s < pairs.ce) & (pairs.e > pairs.cs) & (pairs.person_id != pairs.case_p)]
     pairs = pairs.assign(os=pairs[["s", "cs"]].max(axis=1), oe=pairs[["e", "ce"]].min(axis=1))
     pairs = pairs.assign(ov=pairs.oe - pairs.os)
     pairs = pairs[pairs.ov >= rule.min_overlap_us]
     grouped = pairs.groupby(["case_id", "person_id", "venue_id"], as_index=False)
-    return grouped.agg(exposure_start_us=("os", "min"), exposure_end_us=("oe", "max"),
-                       overlap_us=("ov", "max"), visits=("ov", "size"))
+    return grouped.agg(
+        exposure_start_us=("os", "min"),
+        exposure_end_us=("oe", "max"),
+        overlap_us=("ov", "max"),
+        visits=("ov", "size"),
+    )
 
 
 def _proposals_db(folder: Path) -> Any:
@@ -140,8 +162,12 @@ def _find_and_propose(files: list[Path], index: pa.Table, db: Any) -> dict[str, 
         cases = {int(c): 1 for c in index.column("case_id").to_pylist()}
         rows = store_proposals(connection, exposures, cases, RULE, datetime.now(UTC))
         connection.commit()
-    return {"exposures": exposures.num_rows, "proposed": len(rows), "find_s": round(found_s, 3),
-            "store_s": round(time.perf_counter() - began - found_s, 3)}
+    return {
+        "exposures": exposures.num_rows,
+        "proposed": len(rows),
+        "find_s": round(found_s, 3),
+        "store_s": round(time.perf_counter() - began - found_s, 3),
+    }
 
 
 def run(scale: str) -> Measurement:
@@ -167,20 +193,33 @@ def _measure(scale: str, folder: Path) -> Measurement:
     figure = timed(lambda: counts.update(_find_and_propose(files, index, db)))
     subset = files[:SUBSET_FILES]
     duck_subset: list[pa.Table] = []
-    duck_s = min(timed(lambda: duck_subset.append(engine.find_exposures(subset, index, RULE)))
-                 for _ in range(REPEATS))
+    duck_s = min(
+        timed(lambda: duck_subset.append(engine.find_exposures(subset, index, RULE)))
+        for _ in range(REPEATS)
+    )
     frames: list[pd.DataFrame] = []
-    pandas_s = min(timed(lambda: frames.append(pandas_exposures(subset, index, RULE)))
-                   for _ in range(REPEATS))
+    pandas_s = min(
+        timed(lambda: frames.append(pandas_exposures(subset, index, RULE))) for _ in range(REPEATS)
+    )
     same = canonical_csv(duck_subset[0]) == canonical_csv(pa.Table.from_pandas(frames[0]))
     subset_rows = ROWS[scale] // FILES[scale] * min(SUBSET_FILES, FILES[scale])
-    return Measurement(figure, "plain DuckDB scan of the 4 columns read (the floor)", floor, {
-        "check_ins": ROWS[scale], "index_cases": index.num_rows, **counts,
-        "generate_s": round(generated, 1), "files_mib": _mib(files),
-        "subset_check_ins": subset_rows, "subset_duckdb_s": round(duck_s, 3),
-        "subset_pandas_s": round(pandas_s, 3), "pandas_over_duckdb": round(pandas_s / duck_s, 1),
-        "subset_results_identical": same,
-    })
+    return Measurement(
+        figure,
+        "plain DuckDB scan of the 4 columns read (the floor)",
+        floor,
+        {
+            "check_ins": ROWS[scale],
+            "index_cases": index.num_rows,
+            **counts,
+            "generate_s": round(generated, 1),
+            "files_mib": _mib(files),
+            "subset_check_ins": subset_rows,
+            "subset_duckdb_s": round(duck_s, 3),
+            "subset_pandas_s": round(pandas_s, 3),
+            "pandas_over_duckdb": round(pandas_s / duck_s, 1),
+            "subset_results_identical": same,
+        },
+    )
 
 
 def _mib(paths: list[Path]) -> int:

@@ -37,8 +37,12 @@ class Context:
     def build(cls, actor: Actor, settings: Settings, clock: Clock) -> Context:
         """The context for ``actor``, with the profiles as the deployment configures them
         (``FIRELINE_DISEASE_DIR``; the loader caches them per folder)."""
-        return cls(actor=actor, clock=clock, settings=settings,
-                   profiles=load_profiles(settings.disease_dir))
+        return cls(
+            actor=actor,
+            clock=clock,
+            settings=settings,
+            profiles=load_profiles(settings.disease_dir),
+        )
 
     @classmethod
     def for_system(cls, settings: Settings, clock: Clock) -> Context:

@@ -82,8 +82,12 @@ class ListSpec:
 
 
 def search_filter_sort_paginate(
-    session: Session, statement: Select[Any], spec: ListSpec, query: ListQuery,
-    *, scalars: bool = True,
+    session: Session,
+    statement: Select[Any],
+    spec: ListSpec,
+    query: ListQuery,
+    *,
+    scalars: bool = True,
 ) -> tuple[list[Any], int]:
     """One page of the rows (the first column's objects with ``scalars``, else tuples)
     and the total matching, counted by the database."""
@@ -114,8 +118,9 @@ def api_list_query(
     parameters, which the route declares so that the API description shows them."""
     reserved = {"q", "sort", "order", "limit", "offset"}
     filters = {k: v for k, v in request.query_params.items() if k not in reserved}
-    return ListQuery(filters=filters, q=q, sort=sort, descending=order == "desc",
-                     limit=limit, offset=offset)
+    return ListQuery(
+        filters=filters, q=q, sort=sort, descending=order == "desc", limit=limit, offset=offset
+    )
 
 
 ApiListQuery = Annotated[ListQuery, Depends(api_list_query)]

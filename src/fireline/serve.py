@@ -19,18 +19,32 @@ def serve(
     """Serve the pages and the JSON API (run `fireline worker` beside it for the jobs)."""
     settings = Settings()
     engine = open_engine(settings)
-    out.print(f"Fireline on http://{host}:{port} (database: {engine.dialect.name}, "
-              f"{workers} web worker{'s' if workers > 1 else ''})")
+    out.print(
+        f"Fireline on http://{host}:{port} (database: {engine.dialect.name}, "
+        f"{workers} web worker{'s' if workers > 1 else ''})"
+    )
     # No access log: a request line carries its path and query (a name searched for, a
     # self-report link's token), and logs never hold personal data.
     if workers == 1:
-        uvicorn.run(create_app(settings, engine=engine), host=host, port=port, log_level="info",
-                    access_log=False)  # fmt: skip
+        uvicorn.run(
+            create_app(settings, engine=engine),
+            host=host,
+            port=port,
+            log_level="info",
+            access_log=False,
+        )
         return
     engine.dispose()
     # Several processes need the app by name: each builds its own from FIRELINE_*.
-    uvicorn.run("fireline.app:create_app", factory=True, workers=workers, host=host, port=port,
-                log_level="info", access_log=False)
+    uvicorn.run(
+        "fireline.app:create_app",
+        factory=True,
+        workers=workers,
+        host=host,
+        port=port,
+        log_level="info",
+        access_log=False,
+    )
 
 
 def register(app: typer.Typer) -> None:

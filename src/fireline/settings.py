@@ -37,19 +37,23 @@ class Settings(BaseSettings):
         "jurisdiction's time zone.",
     )
     max_upload_mb: int = Field(
-        default=DEFAULT_MAX_UPLOAD_MB, ge=1,
+        default=DEFAULT_MAX_UPLOAD_MB,
+        ge=1,
         description="Largest request body (an upload with its form), in MB; larger gets 413.",
     )
     xlsx_max_ratio: int = Field(
-        default=DEFAULT_LIMITS.xlsx_max_ratio, ge=1,
+        default=DEFAULT_LIMITS.xlsx_max_ratio,
+        ge=1,
         description="An XLSX unpacking to more than this many times its size is refused.",
     )
     xlsx_max_unpacked_mb: int = Field(
-        default=DEFAULT_LIMITS.xlsx_max_unpacked // MB, ge=1,
+        default=DEFAULT_LIMITS.xlsx_max_unpacked // MB,
+        ge=1,
         description="An XLSX unpacking to more than this many MB is refused.",
     )
     fhir_max_entries: int = Field(
-        default=DEFAULT_LIMITS.fhir_max_entries, ge=1,
+        default=DEFAULT_LIMITS.fhir_max_entries,
+        ge=1,
         description="A FHIR Bundle with more entries is refused before it is validated.",
     )
     disease_dir: Path | None = Field(

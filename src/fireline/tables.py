@@ -33,4 +33,3 @@ __all__ = [
     "worker_models",
     "zone_models",
 ]
-

@@ -96,5 +96,3 @@ def test_ebola_generations_agree_with_the_column_within_each_chain() -> None:
             continue
         members = offset[(t.cluster == cluster) & linked]
         assert np.all(members == members[0]), cluster
-
-

@@ -26,9 +26,13 @@ def rows(text: str) -> list[dict[str, str]]:
 def test_rt_non_parametric_matches_epiestim() -> None:
     result = runner.invoke(
         app,
-        ["rt", str(EPIESTIM / "Flu2009_incidence.csv"), "--si-distr",
-         str(EPIESTIM / "Flu2009_si_distr.csv")],
-    )  # fmt: skip
+        [
+            "rt",
+            str(EPIESTIM / "Flu2009_incidence.csv"),
+            "--si-distr",
+            str(EPIESTIM / "Flu2009_si_distr.csv"),
+        ],
+    )
     assert result.exit_code == 0, result.stderr
     out = rows(result.stdout)
     ref = read_csv(EPIESTIM / "reference_estimate_R_example1.csv")
@@ -57,16 +61,24 @@ def test_rt_local_imported_to_file(tmp_path: Path) -> None:
 def test_aberration_farrington_matches_reference(tmp_path: Path) -> None:
     result = runner.invoke(
         app,
-        ["aberration", str(SURVEILLANCE / "vignette_sim_pointsource_observed.csv"),
-         "--method", "farrington", "--alpha", "0.01"],
-    )  # fmt: skip
+        [
+            "aberration",
+            str(SURVEILLANCE / "vignette_sim_pointsource_observed.csv"),
+            "--method",
+            "farrington",
+            "--alpha",
+            "0.01",
+        ],
+    )
     assert result.exit_code == 0, result.stderr
     out = {int(r["t"]): r for r in rows(result.stdout)}
     ref = read_csv(SURVEILLANCE / "vignette_sim_pointsource_algo_outputs_t300_400.csv")
     for t, upper, alarm in zip(
-        column(ref, "t"), column(ref, "farrington_a001_upperbound"),
-        column(ref, "farrington_a001_alarm"), strict=True,
-    ):  # fmt: skip
+        column(ref, "t"),
+        column(ref, "farrington_a001_upperbound"),
+        column(ref, "farrington_a001_alarm"),
+        strict=True,
+    ):
         assert float(out[int(t)]["threshold"]) == pytest.approx(upper, abs=1e-6)
         assert out[int(t)]["alarm"] == str(int(alarm))
 

@@ -48,7 +48,11 @@ def test_matrix_formula_matches_a_simulation() -> None:
 
 def test_decoding() -> None:
     assert decode_dorfman(np.array([False, True]), np.array([0, 0, 1, 1])).tolist() == [
-        False, False, True, True]
+        False,
+        False,
+        True,
+        True,
+    ]
     rows = np.array([[False, True, False]])
     cols = np.array([[False, False, True]])
     assert np.argwhere(decode_matrix(rows, cols)[0]).tolist() == [[1, 2]]

@@ -97,7 +97,6 @@ def test_fft_and_direct_convolution_agree() -> None:
     np.testing.assert_allclose(lam[:, 1:], naive[:, 1:], rtol=1e-9, atol=1e-9)
 
 
-
 def test_short_si_direct_convolution_agrees_with_the_sum() -> None:
     # Up to six non-zero lags take the shifted multiply-add path of _conv, not the FFT;
     # one SI row per series as well as one row for all.

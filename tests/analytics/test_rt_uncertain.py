@@ -23,10 +23,17 @@ def test_example4_uncertain_si_within_monte_carlo_error() -> None:
     # mean) of our average. With 225 statistics a true method gives |z| > 4.5
     # with probability ~1.5e-3 in all. Measured max |z|: about 1.5.
     kw: dict[str, Any] = {
-        "mean_si": 2.6, "std_mean_si": 1.0, "min_mean_si": 1.0, "max_mean_si": 4.2,
-        "std_si": 1.5, "std_std_si": 0.5, "min_std_si": 0.5, "max_std_si": 2.5,
-        "n1": 100, "n2": 100,
-    }  # fmt: skip
+        "mean_si": 2.6,
+        "std_mean_si": 1.0,
+        "min_mean_si": 1.0,
+        "max_mean_si": 4.2,
+        "std_si": 1.5,
+        "std_std_si": 0.5,
+        "min_std_si": 0.5,
+        "max_std_si": 2.5,
+        "n1": 100,
+        "n2": 100,
+    }
     runs = [estimate_rt_uncertain_si(column(FLU, "I"), seed=s, **kw) for s in range(30)]
     ref = read_csv(EPIESTIM / "reference_estimate_R_example4.csv")
     np.testing.assert_array_equal(runs[0].t_start, column(ref, "t_start"))
@@ -39,10 +46,17 @@ def test_example4_uncertain_si_within_monte_carlo_error() -> None:
 
 def test_uncertain_si_is_reproducible_with_a_seed() -> None:
     kw: dict[str, Any] = {
-        "mean_si": 2.6, "std_mean_si": 1.0, "min_mean_si": 1.0, "max_mean_si": 4.2,
-        "std_si": 1.5, "std_std_si": 0.5, "min_std_si": 0.5, "max_std_si": 2.5,
-        "n1": 20, "n2": 20,
-    }  # fmt: skip
+        "mean_si": 2.6,
+        "std_mean_si": 1.0,
+        "min_mean_si": 1.0,
+        "max_mean_si": 4.2,
+        "std_si": 1.5,
+        "std_std_si": 0.5,
+        "min_std_si": 0.5,
+        "max_std_si": 2.5,
+        "n1": 20,
+        "n2": 20,
+    }
     a = estimate_rt_uncertain_si(column(FLU, "I"), seed=7, **kw)
     b = estimate_rt_uncertain_si(column(FLU, "I"), seed=7, **kw)
     np.testing.assert_array_equal(a.mean, b.mean)
@@ -70,10 +84,17 @@ def test_a_certain_si_agrees_with_the_parametric_posterior() -> None:
     incid = column(FLU, "I")
     exact = estimate_rt(incid, si_mean=2.6, si_sd=1.5)
     kw: dict[str, Any] = {
-        "mean_si": 2.6, "std_mean_si": 0.0, "min_mean_si": 1.0, "max_mean_si": 4.2,
-        "std_si": 1.5, "std_std_si": 0.0, "min_std_si": 0.5, "max_std_si": 2.5,
-        "n1": 10, "n2": 1000,
-    }  # fmt: skip
+        "mean_si": 2.6,
+        "std_mean_si": 0.0,
+        "min_mean_si": 1.0,
+        "max_mean_si": 4.2,
+        "std_si": 1.5,
+        "std_std_si": 0.0,
+        "min_std_si": 0.5,
+        "max_std_si": 2.5,
+        "n1": 10,
+        "n2": 1000,
+    }
     res = estimate_rt_uncertain_si(incid, seed=5, **kw)
     np.testing.assert_array_equal(res.t_start, exact.t_start)
     np.testing.assert_array_equal(res.t_end, exact.t_end)
@@ -84,10 +105,18 @@ def test_a_certain_si_agrees_with_the_parametric_posterior() -> None:
 
 def test_windows_can_be_given_and_must_be_valid() -> None:
     kw: dict[str, Any] = {
-        "mean_si": 2.6, "std_mean_si": 1.0, "min_mean_si": 1.0, "max_mean_si": 4.2,
-        "std_si": 1.5, "std_std_si": 0.5, "min_std_si": 0.5, "max_std_si": 2.5,
-        "n1": 5, "n2": 5, "seed": 1,
-    }  # fmt: skip
+        "mean_si": 2.6,
+        "std_mean_si": 1.0,
+        "min_mean_si": 1.0,
+        "max_mean_si": 4.2,
+        "std_si": 1.5,
+        "std_std_si": 0.5,
+        "min_std_si": 0.5,
+        "max_std_si": 2.5,
+        "n1": 5,
+        "n2": 5,
+        "seed": 1,
+    }
     incid = column(FLU, "I")
     res = estimate_rt_uncertain_si(incid, t_start=[10, 20], t_end=[16, 30], **kw)
     assert res.t_start.tolist() == [10, 20] and res.t_end.tolist() == [16, 30]

@@ -136,9 +136,16 @@ def test_audit_filters_and_order(session: Session, client: TestClient) -> None:
     small_tree(session)
     make_user(session, "boss", "admin", "C1")
     headers = bearer(client, "boss")
-    created = client.post("/api/v1/users", headers=headers, json={
-        "username": "newbie", "password": "a-long-enough-phrase-9", "role": "viewer",
-        "jurisdiction_code": "C1B"})  # fmt: skip
+    created = client.post(
+        "/api/v1/users",
+        headers=headers,
+        json={
+            "username": "newbie",
+            "password": "a-long-enough-phrase-9",
+            "role": "viewer",
+            "jurisdiction_code": "C1B",
+        },
+    )
     assert created.status_code == 201, created.text
     found = client.get("/api/v1/audit?action=create&entity=user", headers=headers).json()
     assert found["total"] >= 1 and {e["action"] for e in found["items"]} == {"create"}

@@ -39,8 +39,18 @@ from tests.surveillance.intake.factories import EN_HEADER, csv_bytes
 from tests.testing.factories import T0, result
 
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-TABLES = (Person, Case, Contact, Sample, LabMessage, LabResult, QuarantineOrder, Venue, Pool,
-          PoolResult)
+TABLES = (
+    Person,
+    Case,
+    Contact,
+    Sample,
+    LabMessage,
+    LabResult,
+    QuarantineOrder,
+    Venue,
+    Pool,
+    PoolResult,
+)
 Route = Callable[[TestClient, dict[str, str], dict[str, Any], int], list[str]]
 Answer = list[tuple[int, Any]]
 
@@ -64,8 +74,14 @@ def other_person(draw: st.DrawFn) -> dict[str, Any]:
 
 
 def _campaign(session: Session, place: int) -> ScreeningSite:
-    campaign = ScreeningCampaign(name="Screen", disease="covid19", target_kind="jurisdiction",
-                                 pool_size=5, starts_on=T0.date(), jurisdiction_id=place)
+    campaign = ScreeningCampaign(
+        name="Screen",
+        disease="covid19",
+        target_kind="jurisdiction",
+        pool_size=5,
+        starts_on=T0.date(),
+        jurisdiction_id=place,
+    )
     session.add(campaign)
     session.flush()
     site = ScreeningSite(campaign_id=campaign.id, code="S1", name="Gym", jurisdiction_id=place)
@@ -85,27 +101,70 @@ def _add_records(
         venue = Venue(jurisdiction_id=place, code=f"THEIRS-V{i}", name="Their", kind="shop")
         session.add_all([person, venue])
         session.flush()
-        case, later = (Case(person_id=person.id, jurisdiction_id=place, disease="covid19",
-                            classification="confirmed", date_reporting=date(2024, 3, 3),
-                            source="feed", external_id=f"THEIRS-{key}{i}")
-                       for key in "CD")  # fmt: skip
-        sample = Sample(barcode=f"THEIRS-{i}", person_id=person.id, disease="covid19",
-                        sample_type="nasopharyngeal_swab", collected_at=T0,
-                        jurisdiction_id=place)  # fmt: skip
-        pool = Pool(barcode=f"THEIRS-T{i}", campaign_id=site.campaign_id, site_id=site.id,
-                    round_no=1, size=1, collected_at=T0, jurisdiction_id=place)  # fmt: skip
-        message = LabMessage(source="lab", message_id=f"THEIRS-M{i}", format="api",
-                             sha256="0" * 64, jurisdiction_id=place)  # fmt: skip
+        case, later = (
+            Case(
+                person_id=person.id,
+                jurisdiction_id=place,
+                disease="covid19",
+                classification="confirmed",
+                date_reporting=date(2024, 3, 3),
+                source="feed",
+                external_id=f"THEIRS-{key}{i}",
+            )
+            for key in "CD"
+        )
+        sample = Sample(
+            barcode=f"THEIRS-{i}",
+            person_id=person.id,
+            disease="covid19",
+            sample_type="nasopharyngeal_swab",
+            collected_at=T0,
+            jurisdiction_id=place,
+        )
+        pool = Pool(
+            barcode=f"THEIRS-T{i}",
+            campaign_id=site.campaign_id,
+            site_id=site.id,
+            round_no=1,
+            size=1,
+            collected_at=T0,
+            jurisdiction_id=place,
+        )
+        message = LabMessage(
+            source="lab",
+            message_id=f"THEIRS-M{i}",
+            format="api",
+            sha256="0" * 64,
+            jurisdiction_id=place,
+        )
         session.add_all([case, later, sample, pool, message])
         session.flush()
-        session.add(LabResult(sample_id=sample.id, test_type="pcr", outcome="positive",
-                              resulted_at=T0, source="lab", external_id=f"THEIRS-R{i}",
-                              message_id=message.id, jurisdiction_id=place))  # fmt: skip
-        made.append({**fields, "person_id": person.id, "case_id": case.id,
-                     "barcode": sample.barcode, "tube": pool.barcode, "venue_id": venue.id,
-                     "external_id": case.external_id,
-                     "import_id": later.external_id, "message_id": message.message_id,
-                     "result_id": f"THEIRS-R{i}"})  # fmt: skip
+        session.add(
+            LabResult(
+                sample_id=sample.id,
+                test_type="pcr",
+                outcome="positive",
+                resulted_at=T0,
+                source="lab",
+                external_id=f"THEIRS-R{i}",
+                message_id=message.id,
+                jurisdiction_id=place,
+            )
+        )
+        made.append(
+            {
+                **fields,
+                "person_id": person.id,
+                "case_id": case.id,
+                "barcode": sample.barcode,
+                "tube": pool.barcode,
+                "venue_id": venue.id,
+                "external_id": case.external_id,
+                "import_id": later.external_id,
+                "message_id": message.message_id,
+                "result_id": f"THEIRS-R{i}",
+            }
+        )
     return made
 
 
@@ -127,58 +186,149 @@ def _post(client: TestClient, headers: dict[str, str], path: str, **kw: Any) -> 
 
 
 def _case(**over: Any) -> dict[str, Any]:
-    return {"disease": "covid19", "jurisdiction_code": "C1A", "classification": "suspected",
-            "date_reporting": "2024-03-05", **over}  # fmt: skip
+    return {
+        "disease": "covid19",
+        "jurisdiction_code": "C1A",
+        "classification": "suspected",
+        "date_reporting": "2024-03-05",
+        **over,
+    }
 
 
 def _contact(**person: Any) -> dict[str, Any]:
-    return {"category": "close", "setting": "household", "date_first_exposure": "2024-03-01",
-            "date_last_exposure": "2024-03-04", **person}  # fmt: skip
+    return {
+        "category": "close",
+        "setting": "household",
+        "date_first_exposure": "2024-03-01",
+        "date_last_exposure": "2024-03-04",
+        **person,
+    }
 
 
 def _sample(barcode: str, **person: Any) -> dict[str, Any]:
-    return {"barcode": barcode, "disease": "covid19", "sample_type": "nasopharyngeal_swab",
-            "collected_at": "2024-03-04T08:00:00+00:00", "jurisdiction_code": "C1A",
-            **person}  # fmt: skip
+    return {
+        "barcode": barcode,
+        "disease": "covid19",
+        "sample_type": "nasopharyngeal_swab",
+        "collected_at": "2024-03-04T08:00:00+00:00",
+        "jurisdiction_code": "C1A",
+        **person,
+    }
 
 
 def _import(client: TestClient, headers: dict[str, str], p: dict[str, Any], _: int) -> list[str]:
     row = f"N{p['person_id']},Typed Name,{p['national_id']},female,,,C1A,,2024-03-03,confirmed"
     files = {"file": ("cases.csv", csv_bytes(EN_HEADER, [row]), "text/csv")}
-    upload = client.post("/api/v1/case-imports", headers=headers, files=files,
-                         data={"disease": "covid19", "source": f"t{p['person_id']}"})  # fmt: skip
+    upload = client.post(
+        "/api/v1/case-imports",
+        headers=headers,
+        files=files,
+        data={"disease": "covid19", "source": f"t{p['person_id']}"},
+    )
     assert upload.status_code == 201, upload.text
-    done = client.post(f"/api/v1/case-imports/{upload.json()['id']}/commit", headers=headers,
-                       json={})  # fmt: skip
+    done = client.post(
+        f"/api/v1/case-imports/{upload.json()['id']}/commit", headers=headers, json={}
+    )
     return [upload.text, done.text]
 
 
 # (what the C1A user typed of theirs, the route)
 ROUTES: list[tuple[tuple[str, ...], Route]] = [
-    (("national_id",), lambda c, h, p, _: _post(c, h, "/cases", json=_case(
-        person={"name": "Typed Name", "national_id": p["national_id"]}))),
+    (
+        ("national_id",),
+        lambda c, h, p, _: _post(
+            c,
+            h,
+            "/cases",
+            json=_case(person={"name": "Typed Name", "national_id": p["national_id"]}),
+        ),
+    ),
     ((), lambda c, h, p, _: _post(c, h, "/cases", json=_case(person_id=p["person_id"]))),
-    ((), lambda c, h, p, _: _post(c, h, f"/cases/{p['case_id']}/classification",
-                                  json={"to": "discarded", "version": 1})),
-    ((), lambda c, h, p, _: _post(c, h, f"/cases/{p['case_id']}/contacts",
-                                  json=_contact(person={"name": "Typed Name"}))),
-    (("name", "phone"), lambda c, h, p, own: _post(c, h, f"/cases/{own}/contacts", json=_contact(
-        person={"name": p["name"], "phone": p["phone"]}))),
-    (("national_id",), lambda c, h, p, own: _post(c, h, f"/cases/{own}/contacts", json=_contact(
-        person={"name": "Typed Name", "national_id": p["national_id"]}))),
-    ((), lambda c, h, p, own: _post(c, h, f"/cases/{own}/contacts",
-                                    json=_contact(person_id=p["person_id"]))),
-    (("national_id",), lambda c, h, p, _: _post(c, h, "/samples", json=_sample(
-        p["barcode"], person={"name": "Typed Name", "national_id": p["national_id"]}))),
-    ((), lambda c, h, p, _: _post(c, h, "/samples", json=_sample("MINE-X",
-                                                                 person_id=p["person_id"]))),
-    ((), lambda c, h, p, _: _post(c, h, "/lab-results", json={
-        "source": "lab", "message_id": f"a{p['barcode']}", "results": [result(p["barcode"])]})),
-    (("national_id",), lambda c, h, p, _: _post(c, h, "/lab-results", json={
-        "source": "lab", "message_id": f"b{p['barcode']}", "results": [result(
-            p["barcode"], person={"name": "Typed Name", "national_id": p["national_id"]})]})),
+    (
+        (),
+        lambda c, h, p, _: _post(
+            c, h, f"/cases/{p['case_id']}/classification", json={"to": "discarded", "version": 1}
+        ),
+    ),
+    (
+        (),
+        lambda c, h, p, _: _post(
+            c, h, f"/cases/{p['case_id']}/contacts", json=_contact(person={"name": "Typed Name"})
+        ),
+    ),
+    (
+        ("name", "phone"),
+        lambda c, h, p, own: _post(
+            c,
+            h,
+            f"/cases/{own}/contacts",
+            json=_contact(person={"name": p["name"], "phone": p["phone"]}),
+        ),
+    ),
+    (
+        ("national_id",),
+        lambda c, h, p, own: _post(
+            c,
+            h,
+            f"/cases/{own}/contacts",
+            json=_contact(person={"name": "Typed Name", "national_id": p["national_id"]}),
+        ),
+    ),
+    (
+        (),
+        lambda c, h, p, own: _post(
+            c, h, f"/cases/{own}/contacts", json=_contact(person_id=p["person_id"])
+        ),
+    ),
+    (
+        ("national_id",),
+        lambda c, h, p, _: _post(
+            c,
+            h,
+            "/samples",
+            json=_sample(
+                p["barcode"], person={"name": "Typed Name", "national_id": p["national_id"]}
+            ),
+        ),
+    ),
+    (
+        (),
+        lambda c, h, p, _: _post(
+            c, h, "/samples", json=_sample("MINE-X", person_id=p["person_id"])
+        ),
+    ),
+    (
+        (),
+        lambda c, h, p, _: _post(
+            c,
+            h,
+            "/lab-results",
+            json={
+                "source": "lab",
+                "message_id": f"a{p['barcode']}",
+                "results": [result(p["barcode"])],
+            },
+        ),
+    ),
+    (
+        ("national_id",),
+        lambda c, h, p, _: _post(
+            c,
+            h,
+            "/lab-results",
+            json={
+                "source": "lab",
+                "message_id": f"b{p['barcode']}",
+                "results": [
+                    result(
+                        p["barcode"], person={"name": "Typed Name", "national_id": p["national_id"]}
+                    )
+                ],
+            },
+        ),
+    ),
     (("national_id",), _import),
-]  # fmt: skip
+]
 
 
 def _answer(response: Any) -> tuple[int, Any]:
@@ -189,8 +339,12 @@ def _answer(response: Any) -> tuple[int, Any]:
 def _imported(client: TestClient, headers: dict[str, str], ref: str, _: dict[str, int]) -> Answer:
     row = f"{ref},Typed Name,,female,,,C1A,,2024-03-03,confirmed"
     files = {"file": (f"{ref}.csv", csv_bytes(EN_HEADER, [row]), "text/csv")}
-    upload = client.post("/api/v1/case-imports", headers=headers, files=files,
-                         data={"disease": "covid19", "source": "feed"})  # fmt: skip
+    upload = client.post(
+        "/api/v1/case-imports",
+        headers=headers,
+        files=files,
+        data={"disease": "covid19", "source": "feed"},
+    )
     batch = f"/api/v1/case-imports/{upload.json().get('id')}"
     done = client.post(f"{batch}/commit", headers=headers, json={})
     problems = client.get(f"{batch}/problems", headers=headers)
@@ -215,28 +369,87 @@ def _in(path: str, body: Callable[[Any, dict[str, int]], dict[str, Any]]) -> Any
 # reference that exists nowhere, and the two answers must be the same. Results come
 # before registration: a tube registered here is then ours, rightly found.
 REF_ROUTES: list[tuple[str, Callable[..., Answer]]] = [
-    ("tube", _in("/pool-results", lambda ref, _: {"batch": f"b{ref}", "results": [
-        {"barcode": ref, "outcome": "negative", "resulted_at": T0.isoformat()}]})),
-    ("tube", _in("/campaigns/{campaign}/pools", lambda ref, _: {
-        "barcode": ref, "site_code": "S1", "collected_at": T0.isoformat(),
-        "members": [{"barcode": f"M{ref}", "person": {"name": "Typed Name"}}]})),
-    ("external_id", _in("/cases", lambda ref, _: _case(
-        source="feed", external_id=ref, person={"name": "Typed Name"}))),
+    (
+        "tube",
+        _in(
+            "/pool-results",
+            lambda ref, _: {
+                "batch": f"b{ref}",
+                "results": [{"barcode": ref, "outcome": "negative", "resulted_at": T0.isoformat()}],
+            },
+        ),
+    ),
+    (
+        "tube",
+        _in(
+            "/campaigns/{campaign}/pools",
+            lambda ref, _: {
+                "barcode": ref,
+                "site_code": "S1",
+                "collected_at": T0.isoformat(),
+                "members": [{"barcode": f"M{ref}", "person": {"name": "Typed Name"}}],
+            },
+        ),
+    ),
+    (
+        "external_id",
+        _in(
+            "/cases",
+            lambda ref, _: _case(source="feed", external_id=ref, person={"name": "Typed Name"}),
+        ),
+    ),
     ("import_id", _imported),
     ("person_id", _checked_in),
-    ("venue_id", _in("/cases/{case}/exposures", lambda ref, _: {
-        "kind": "place", "description": "Market", "venue_id": ref,
-        "starts_at": "2024-03-01T08:00:00+00:00", "ends_at": "2024-03-01T09:00:00+00:00"})),
-    ("message_id", _in("/lab-results", lambda ref, _: {
-        "source": "lab", "message_id": ref, "results": [result(
-            f"R{ref}", person={"name": "Typed Name"})]})),
-    ("result_id", _in("/lab-results", lambda ref, _: {
-        "source": "lab", "message_id": f"m{ref}", "results": [result(
-            f"R{ref}", external_id=ref, person={"name": "Typed Name"})]})),
-    ("user_id", _in("/quarantine/orders", lambda ref, own: {
-        "person_id": own["person"], "source": "travel", "disease": "covid19",
-        "start_date": "2024-03-05", "end_date": "2024-03-19", "assignee_id": ref})),
-]  # fmt: skip
+    (
+        "venue_id",
+        _in(
+            "/cases/{case}/exposures",
+            lambda ref, _: {
+                "kind": "place",
+                "description": "Market",
+                "venue_id": ref,
+                "starts_at": "2024-03-01T08:00:00+00:00",
+                "ends_at": "2024-03-01T09:00:00+00:00",
+            },
+        ),
+    ),
+    (
+        "message_id",
+        _in(
+            "/lab-results",
+            lambda ref, _: {
+                "source": "lab",
+                "message_id": ref,
+                "results": [result(f"R{ref}", person={"name": "Typed Name"})],
+            },
+        ),
+    ),
+    (
+        "result_id",
+        _in(
+            "/lab-results",
+            lambda ref, _: {
+                "source": "lab",
+                "message_id": f"m{ref}",
+                "results": [result(f"R{ref}", external_id=ref, person={"name": "Typed Name"})],
+            },
+        ),
+    ),
+    (
+        "user_id",
+        _in(
+            "/quarantine/orders",
+            lambda ref, own: {
+                "person_id": own["person"],
+                "source": "travel",
+                "disease": "covid19",
+                "start_date": "2024-03-05",
+                "end_date": "2024-03-19",
+                "assignee_id": ref,
+            },
+        ),
+    ),
+]
 
 
 def _normal(answers: Answer, ref: Any) -> Answer:
@@ -264,9 +477,10 @@ def _assert_as_if_nonexistent(
         fresh = 10**9 + n if isinstance(person[key], int) else f"NEW-{person[key]}-{n}"
         theirs = route(client, headers, person[key], own)
         _assert_unrevealed([str(body) for _, body in theirs], person, ())
-        assert _normal(theirs, person[key]) == _normal(
-            route(client, headers, fresh, own), fresh
-        ), (key, theirs)
+        assert _normal(theirs, person[key]) == _normal(route(client, headers, fresh, own), fresh), (
+            key,
+            theirs,
+        )
 
 
 def _assert_unrevealed(bodies: list[str], person: dict[str, Any], typed: tuple[str, ...]) -> None:
@@ -290,8 +504,9 @@ def test_write_routes_leave_the_other_county_unchanged_and_unrevealed(
         their_user = make_user(session, "theirs", "investigator", "C1B").id
         other = tree["C1B"].id
     headers = bearer(client, "own")
-    made = client.post("/api/v1/cases", headers=headers,
-                       json=_case(person={"name": "Own Index"})).json()  # fmt: skip
+    made = client.post(
+        "/api/v1/cases", headers=headers, json=_case(person={"name": "Own Index"})
+    ).json()
     own = {"case": made["id"], "person": made["person_id"], "campaign": own_campaign}
 
     @settings(
@@ -301,7 +516,7 @@ def test_write_routes_leave_the_other_county_unchanged_and_unrevealed(
         suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
     )
     @given(st.lists(other_person(), min_size=1, max_size=2, unique_by=lambda p: p["national_id"]))
-    def check(people: list[dict[str, Any]]) -> None:  # fmt: skip
+    def check(people: list[dict[str, Any]]) -> None:
         savepoint = connection.begin_nested()
         try:
             with sessions() as session:

@@ -107,8 +107,12 @@ def test_create_user_validates_and_audits(session: Session) -> None:
 
 def test_find_users_pages_the_subtree_with_filters_search_and_sort(session: Session) -> None:
     small_tree(session)
-    for name, role, place in (("ann", "investigator", "C1A"), ("bob", "viewer", "C1B"),
-                              ("cat", "investigator", "C2A"), ("boss", "admin", "C1")):
+    for name, role, place in (
+        ("ann", "investigator", "C1A"),
+        ("bob", "viewer", "C1B"),
+        ("cat", "investigator", "C2A"),
+        ("boss", "admin", "C1"),
+    ):
         make_user(session, name, role, place)
     boss = actor_for(session.scalars(select(User).where(User.username == "boss")).one())
 
@@ -124,7 +128,14 @@ def test_find_users_pages_the_subtree_with_filters_search_and_sort(session: Sess
     found, total = find_users(session, boss, ListQuery(limit=1, offset=1))
     assert total == 3 and [u.username for u in found] == ["bob"]
     with pytest.raises(Forbidden):
-        find_users(session, actor_for(session.scalars(select(User).where(
-            User.username == "ann")).one()), ListQuery())  # fmt: skip
+        find_users(
+            session,
+            actor_for(session.scalars(select(User).where(User.username == "ann")).one()),
+            ListQuery(),
+        )
     assert [u.username for u in list_users(session, system_actor())] == [
-        "ann", "bob", "boss", "cat"]  # fmt: skip
+        "ann",
+        "bob",
+        "boss",
+        "cat",
+    ]

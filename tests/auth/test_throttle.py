@@ -66,9 +66,7 @@ def test_a_right_password_ends_the_run_of_failures(session: Session, client: Tes
     assert _try(client, "ann", "wrong-guess-again") == 401  # counting starts anew
 
 
-def test_an_unknown_account_is_locked_like_a_real_one(
-    session: Session, client: TestClient
-) -> None:
+def test_an_unknown_account_is_locked_like_a_real_one(session: Session, client: TestClient) -> None:
     """Otherwise the lock would tell which user names exist."""
     small_tree(session)
     _frozen(client)
@@ -76,9 +74,7 @@ def test_an_unknown_account_is_locked_like_a_real_one(
     assert codes == [401] * 5 + [429]
 
 
-def test_one_address_guessing_many_accounts_is_locked(
-    session: Session, client: TestClient
-) -> None:
+def test_one_address_guessing_many_accounts_is_locked(session: Session, client: TestClient) -> None:
     small_tree(session)
     make_user(session, "ann", "investigator", "C1A")
     _frozen(client)
@@ -116,9 +112,7 @@ def test_failed_log_in_is_audited_in_the_accounts_jurisdiction(
     assert failed_logins("other-admin") == []
 
 
-def test_an_unknown_name_is_audited_without_the_name(
-    session: Session, client: TestClient
-) -> None:
+def test_an_unknown_name_is_audited_without_the_name(session: Session, client: TestClient) -> None:
     small_tree(session)
     _try(client, "my-secret-password", "wrong-guess-again")
     row = session.scalars(select(AuditEvent).where(AuditEvent.action == "login_failed")).one()

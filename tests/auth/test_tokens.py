@@ -115,9 +115,7 @@ def test_the_account_page_lists_and_revokes_tokens(client: TestClient, people: N
     assert client.get("/api/v1/users/me", headers=api).status_code == 401
 
 
-def test_the_account_page_refuses_a_revoke_without_csrf(
-    client: TestClient, people: None
-) -> None:
+def test_the_account_page_refuses_a_revoke_without_csrf(client: TestClient, people: None) -> None:
     api = bearer(client, "ann")
     log_in(client, "ann")
     api_id = min(_ids(client, api))

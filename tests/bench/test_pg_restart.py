@@ -17,8 +17,13 @@ def _simulated_restart(engine: Engine) -> None:
     admin = admin_engine()
     with admin.connect() as connection:
         connection.execute(text(f'ALTER DATABASE "{name}" WITH ALLOW_CONNECTIONS false'))
-        connection.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                                "WHERE datname = :n AND pid <> pg_backend_pid()"), {"n": name})
+        connection.execute(
+            text(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = :n AND pid <> pg_backend_pid()"
+            ),
+            {"n": name},
+        )
         time.sleep(1.5)
         connection.execute(text(f'ALTER DATABASE "{name}" WITH ALLOW_CONNECTIONS true'))
     admin.dispose()
@@ -39,7 +44,10 @@ def test_users_see_503s_then_every_case_exactly_once(monkeypatch: pytest.MonkeyP
 
 def test_a_lost_case_is_a_broken_promise() -> None:
     found: dict[str, object] = {
-        "cases_distinct": 79, "cases_total": 79, "writes_expected": 80,
-        "failures": 0, "still_running": 0,
+        "cases_distinct": 79,
+        "cases_total": 79,
+        "writes_expected": 80,
+        "failures": 0,
+        "still_running": 0,
     }
     assert pg_restart.broken_promises(found) == ["a case was lost or written twice"]

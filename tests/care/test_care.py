@@ -100,8 +100,13 @@ def test_admission_naming_another_countys_case_is_a_missing_case(session: Sessio
         session, system_actor(), HospitalCreate(name="H", jurisdiction_code="C1A", beds_icu=2)
     )
     own, other = make_person(session, tree["C1A"], "A"), make_person(session, tree["C1B"], "B")
-    theirs = Case(person_id=other.id, jurisdiction_id=tree["C1B"].id, disease="covid19",
-                  classification="confirmed", date_reporting=date(2026, 2, 28))  # fmt: skip
+    theirs = Case(
+        person_id=other.id,
+        jurisdiction_id=tree["C1B"].id,
+        disease="covid19",
+        classification="confirmed",
+        date_reporting=date(2026, 2, 28),
+    )
     session.add(theirs)
     session.flush()
     county = Actor(None, "county", "admin", tree["C1A"].id, tree["C1A"].path)

@@ -30,15 +30,22 @@ def world(session: Session) -> dict[str, Any]:
     patient in Large's intensive care."""
     tree = small_tree(session)
     made = {}
-    for name, code, beds in (("Small", "C1A", 3), ("Large", "C1A", 12), ("Harbour", "C1B", 5),
-                             ("Elsewhere", "C2A", 1)):  # fmt: skip
-        body = HospitalCreate(name=name, jurisdiction_code=code, beds_general=beds - 1,
-                              beds_icu=1)  # fmt: skip
+    for name, code, beds in (
+        ("Small", "C1A", 3),
+        ("Large", "C1A", 12),
+        ("Harbour", "C1B", 5),
+        ("Elsewhere", "C2A", 1),
+    ):
+        body = HospitalCreate(name=name, jurisdiction_code=code, beds_general=beds - 1, beds_icu=1)
         made[name] = service.create_hospital(session, system_actor(), body)
     patient = make_person(session, tree["C1A"], "Ann")
-    service.admit(session, system_actor(), made["Large"].id,
-                  AdmissionCreate(person_id=patient.id, bed_type="icu", severity="critical"),
-                  now=NOW)  # fmt: skip
+    service.admit(
+        session,
+        system_actor(),
+        made["Large"].id,
+        AdmissionCreate(person_id=patient.id, bed_type="icu", severity="critical"),
+        now=NOW,
+    )
     session.commit()
     return {"tree": tree, "hospitals": made, "patient": patient}
 
@@ -59,8 +66,11 @@ def test_hospitals_by_scope_largest_first_with_occupancy(session: Session, world
     assert _names(session, _as(tree["C1"]), sort="name", descending=False)[0][0] == "Harbour"
     assert _names(session, _as(tree["C1"]), q="arb") == (["Harbour"], 1)
     rows, _ = occupancy.list_hospitals(session, context_of(_as(tree["C1A"])), ListQuery(limit=1))
-    assert {b.bed_type: b.occupied for b in rows[0].beds} == {"general": 0, "icu": 1,
-                                                              "isolation": 0}  # fmt: skip
+    assert {b.bed_type: b.occupied for b in rows[0].beds} == {
+        "general": 0,
+        "icu": 1,
+        "isolation": 0,
+    }
 
 
 def test_occupancy_rows_of_the_narrowed_scope(session: Session, world: Any) -> None:
@@ -87,8 +97,9 @@ def test_the_routes_answer_with_the_envelope(
     large = world["hospitals"]["Large"].id
     patients = client.get(f"/api/v1/care/hospitals/{large}/admissions", headers=headers).json()
     assert patients["total"] == 1 and patients["items"][0]["person_id"] == world["patient"].id
-    event = session.scalars(select(AuditEvent).where(AuditEvent.entity == "admission",
-                                                     AuditEvent.action == "read")).first()
+    event = session.scalars(
+        select(AuditEvent).where(AuditEvent.entity == "admission", AuditEvent.action == "read")
+    ).first()
     assert event is not None and event.detail["persons"] == [world["patient"].id]
     far = bearer(client, "far")
     assert client.get(f"/api/v1/care/hospitals/{large}/admissions", headers=far).status_code == 404

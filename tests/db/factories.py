@@ -95,8 +95,10 @@ def own_engine(backend: str, tmp_path: Path) -> Iterator[Engine]:
     template = make_url(_template(backend))
     with empty_database(backend, tmp_path, template=template.database) as url:
         if backend == "sqlite":
-            source, copy = sqlite3.connect(str(template.database)), sqlite3.connect(
-                str(make_url(url).database))
+            source, copy = (
+                sqlite3.connect(str(template.database)),
+                sqlite3.connect(str(make_url(url).database)),
+            )
             with copy:
                 source.backup(copy)
             copy.close()
@@ -114,8 +116,9 @@ def _kill(connection: Any) -> None:
     if connection.dialect.name == "postgresql":
         admin = admin_engine()
         with admin.connect() as other:
-            other.execute(text("SELECT pg_terminate_backend(:pid)"),
-                          {"pid": dbapi.info.backend_pid})
+            other.execute(
+                text("SELECT pg_terminate_backend(:pid)"), {"pid": dbapi.info.backend_pid}
+            )
         admin.dispose()
     else:
         dbapi.close()
@@ -148,8 +151,10 @@ def table_counts(engine: Engine) -> dict[str, int]:
 
     names = [n for n in inspect(engine).get_table_names() if n != "alembic_version"]
     with engine.connect() as connection:
-        return {n: int(connection.execute(text(f'SELECT count(*) FROM "{n}"')).scalar_one())
-                for n in sorted(names)}
+        return {
+            n: int(connection.execute(text(f'SELECT count(*) FROM "{n}"')).scalar_one())
+            for n in sorted(names)
+        }
 
 
 def resumed_equals_uninterrupted(
@@ -179,7 +184,10 @@ def resumed_equals_uninterrupted(
             job(session_factory(broken))
             job(session_factory(broken))
         expected, found = table_counts(clean), table_counts(broken)
-        differ = {n: (expected[n], found[n]) for n in expected
-                  if expected[n] != found[n] and n not in committed_before_the_kill}
+        differ = {
+            n: (expected[n], found[n])
+            for n in expected
+            if expected[n] != found[n] and n not in committed_before_the_kill
+        }
         assert not differ, f"rows (uninterrupted, resumed) differ: {differ}"
         return expected

@@ -179,8 +179,11 @@ def test_the_password_is_not_on_the_command_line(
 def test_a_failing_client_program_gives_its_first_line(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    fake_tool(tmp_path, "pg_restore", "echo 'pg_restore: error: connection failed' >&2\n"
-              "echo 'detail nobody reads' >&2\nexit 1")  # fmt: skip
+    fake_tool(
+        tmp_path,
+        "pg_restore",
+        "echo 'pg_restore: error: connection failed' >&2\necho 'detail nobody reads' >&2\nexit 1",
+    )
     monkeypatch.setenv("PATH", str(tmp_path / "bin"))
     archive = tmp_path / "dump.backup"
     archive.write_bytes(PG_DUMP_MAGIC + b"\x01\x0e\x00")

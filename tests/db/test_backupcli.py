@@ -48,8 +48,10 @@ def test_backup_and_restore_say_what_they_did(tmp_path: Path) -> None:
         try:
             names = inspect(engine).get_table_names()
             with engine.connect() as connection:
-                rows = sum(connection.execute(text(f'SELECT count(*) FROM "{n}"')).scalar_one()
-                           for n in names)  # fmt: skip
+                rows = sum(
+                    connection.execute(text(f'SELECT count(*) FROM "{n}"')).scalar_one()
+                    for n in names
+                )
         finally:
             engine.dispose()
     assert restored.returncode == 0, restored.stderr

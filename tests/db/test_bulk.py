@@ -41,18 +41,28 @@ DDL = (
 
 def probe(name: str) -> Table:
     return Table(
-        name, MetaData(),
-        Column("pos", BigInteger), Column("n", BigInteger), Column("s", Text),
-        Column("d", Date), Column("at", UTCDateTime()), Column("flag", Boolean),
-        Column("code", Text), Column("batch", BigInteger), Column("note", Text),
-        Column("made", UTCDateTime()), Column("day", Date), Column("ok", Boolean),
-        Column("ratio", Float), Column("unset", Text),
-    )  # fmt: skip
+        name,
+        MetaData(),
+        Column("pos", BigInteger),
+        Column("n", BigInteger),
+        Column("s", Text),
+        Column("d", Date),
+        Column("at", UTCDateTime()),
+        Column("flag", Boolean),
+        Column("code", Text),
+        Column("batch", BigInteger),
+        Column("note", Text),
+        Column("made", UTCDateTime()),
+        Column("day", Date),
+        Column("ok", Boolean),
+        Column("ratio", Float),
+        Column("unset", Text),
+    )
 
 
 # Text that CSV (the COPY path) must quote: separators, quotes, line breaks, an empty
 # string beside a NULL, and text that merely looks like a number or a NULL.
-TEXTS = ['plain', 'comma, inside', 'say "hi"', "line\nbreak", "", None, "张三", "NULL", "0042"]
+TEXTS = ["plain", "comma, inside", 'say "hi"', "line\nbreak", "", None, "张三", "NULL", "0042"]
 ROWS: list[dict[str, Any]] = [
     {
         "pos": i,
@@ -66,26 +76,34 @@ ROWS: list[dict[str, Any]] = [
     for i, s in enumerate(TEXTS)
 ]
 CONSTANTS: dict[str, Any] = {
-    "batch": 7, "note": "O'Brien's batch", "made": datetime(2026, 3, 1, 2, 0, 0, 5, tzinfo=UTC),
-    "day": date(2024, 2, 29), "ok": True, "ratio": 0.25, "unset": None,
-}  # fmt: skip
+    "batch": 7,
+    "note": "O'Brien's batch",
+    "made": datetime(2026, 3, 1, 2, 0, 0, 5, tzinfo=UTC),
+    "day": date(2024, 2, 29),
+    "ok": True,
+    "ratio": 0.25,
+    "unset": None,
+}
 
 
 def arrow_rows(rows: Sequence[dict[str, Any]]) -> pa.Table:
     """The rows as the importers hand them over: typed columns, codes dictionary-encoded."""
-    return pa.table({
-        "pos": pa.array([r["pos"] for r in rows], pa.int64()),
-        "n": pa.array([r["n"] for r in rows], pa.int64()),
-        "s": pa.array([r["s"] for r in rows], pa.string()),
-        "d": pa.array([r["d"] for r in rows], pa.date32()),
-        "at": pa.array([r["at"] for r in rows], pa.timestamp("us", tz="UTC")),
-        "flag": pa.array([r["flag"] for r in rows], pa.bool_()),
-        "code": pa.array([r["code"] for r in rows], pa.string()).dictionary_encode(),
-    })  # fmt: skip
+    return pa.table(
+        {
+            "pos": pa.array([r["pos"] for r in rows], pa.int64()),
+            "n": pa.array([r["n"] for r in rows], pa.int64()),
+            "s": pa.array([r["s"] for r in rows], pa.string()),
+            "d": pa.array([r["d"] for r in rows], pa.date32()),
+            "at": pa.array([r["at"] for r in rows], pa.timestamp("us", tz="UTC")),
+            "flag": pa.array([r["flag"] for r in rows], pa.bool_()),
+            "code": pa.array([r["code"] for r in rows], pa.string()).dictionary_encode(),
+        }
+    )
 
 
-def both(session: Session, rows: pa.Table, reference: list[dict[str, Any]],
-         constants: dict[str, Any]) -> tuple[Table, Table]:  # fmt: skip
+def both(
+    session: Session, rows: pa.Table, reference: list[dict[str, Any]], constants: dict[str, Any]
+) -> tuple[Table, Table]:
     """Write through bulk into one stage and through SQLAlchemy into another."""
     ours, theirs = probe("bulk_probe"), probe("core_probe")
     for table in (ours, theirs):
@@ -171,8 +189,9 @@ def test_bulk_settings_apply_inside_and_are_restored(session: Session) -> None:
     connection = bulk.driver_connection(session)
 
     def pragmas() -> dict[str, int]:
-        return {k: connection.execute(f"PRAGMA {k}").fetchone()[0]
-                for k in bulk.SQLITE_IMPORT_PRAGMAS}  # fmt: skip
+        return {
+            k: connection.execute(f"PRAGMA {k}").fetchone()[0] for k in bulk.SQLITE_IMPORT_PRAGMAS
+        }
 
     before = pragmas()
     with bulk.bulk_settings(session):

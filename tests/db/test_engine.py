@@ -171,7 +171,11 @@ def test_an_import_is_validated_outside_the_write_lock_and_invisible_until_loade
     assert cases(sqlite) == 0
     with transaction(session_factory(sqlite)) as session:
         batch = batches.import_file(
-            session, acting(actor), filename="cases.csv", content=content, options=options,
+            session,
+            acting(actor),
+            filename="cases.csv",
+            content=content,
+            options=options,
             prepared=prepared,
         )
     assert batch.status == "committed"

@@ -91,9 +91,7 @@ def test_simulate_to_files(tmp_path: Path, database: Path) -> None:
         (["--cases", "10", "--start", "yesterday", "--out", "{tmp}"], "--start must be a date"),
     ],
 )
-def test_simulate_bad_input(
-    tmp_path: Path, database: Path, args: list[str], message: str
-) -> None:
+def test_simulate_bad_input(tmp_path: Path, database: Path, args: list[str], message: str) -> None:
     result = run("simulate", *(a.replace("{tmp}", str(tmp_path)) for a in args))
     assert result.exit_code == 1
     assert message in result.output
@@ -138,8 +136,11 @@ def _response_opened(path: Path, case_id: int) -> bool:
 
 def test_demo_serves_with_a_worker_that_opens_responses(tmp_path: Path) -> None:
     path, port = tmp_path / "demo.db", free_port()
-    env = {**os.environ, "FIRELINE_DATABASE_URL": f"sqlite:///{path}",
-           "FIRELINE_RESPONSE_SWEEP_SECONDS": "2"}
+    env = {
+        **os.environ,
+        "FIRELINE_DATABASE_URL": f"sqlite:///{path}",
+        "FIRELINE_RESPONSE_SWEEP_SECONDS": "2",
+    }
     command = [sys.executable, "-m", "fireline", "demo", "--cases", "50", "--port", str(port)]
     demo = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:

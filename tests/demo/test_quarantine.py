@@ -40,14 +40,16 @@ def test_the_demo_holds_follows_isolates_admits_and_zones(session: Session) -> N
     f = duelist.flags(TODAY, NOW, 24)
     counts = duelist.summary(session, actor, None, f, None)
     assert counts.symptomatic > 0 and counts.non_reporting > 0, counts
-    flags = release_flags(session, actor, None, now=datetime.now(UTC), today=TODAY,
-                          profiles=load_profiles())  # fmt: skip
+    flags = release_flags(
+        session, actor, None, now=datetime.now(UTC), today=TODAY, profiles=load_profiles()
+    )
     assert len(flags) >= 1
     open_stays = select(func.count()).where(Admission.discharged_at.is_(None))
     assert (session.scalar(open_stays) or 0) > 0
     county = by_code(session, "330102")
-    queue, waiting = proposals.list_proposals(session, actor, county, ListQuery(), now=NOW,
-                                              today=TODAY)  # fmt: skip
+    queue, waiting = proposals.list_proposals(
+        session, actor, county, ListQuery(), now=NOW, today=TODAY
+    )
     assert 0 < waiting <= PROPOSALS and waiting == proposals.waiting(session, actor, None)
     assert not any(p.ended for p in queue)
     ids = [p.order_id for p in queue]

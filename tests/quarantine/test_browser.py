@@ -50,14 +50,23 @@ def database(tmp_path: Path) -> Iterator[tuple[Engine, dict[str, Any]]]:
         order = quarantine(session, tree["C1A"], last=DAY, today=DAY, name="Ann Contact")
         _, token = orders.issue_token(session, system_actor(), order.id, version=order.version)
         person = make_person(session, tree["C1A"], "Mo Measles")
-        case = Case(person_id=person.id, jurisdiction_id=tree["C1A"].id, disease="measles",
-                    classification="confirmed", date_reporting=DAY - timedelta(days=3),
-                    date_onset=DAY - timedelta(days=4))  # fmt: skip
+        case = Case(
+            person_id=person.id,
+            jurisdiction_id=tree["C1A"].id,
+            disease="measles",
+            classification="confirmed",
+            date_reporting=DAY - timedelta(days=3),
+            date_onset=DAY - timedelta(days=4),
+        )
         session.add(case)
         session.flush()
         isolation = orders.create_isolation(
-            session, system_actor(), IsolationCreate(case_id=case.id, start_date=DAY),
-            profiles=load_profiles(), today=DAY)  # fmt: skip
+            session,
+            system_actor(),
+            IsolationCreate(case_id=case.id, start_date=DAY),
+            profiles=load_profiles(),
+            today=DAY,
+        )
         session.commit()
         make_user(session, "tracer", "investigator", "C1A")
         ids = {"order": order.id, "token": token, "isolation": isolation.id}
@@ -165,8 +174,9 @@ def test_extending_an_order_from_its_page_shows_the_new_end_date(
 
 def _index_case(engine: Engine, today: Any) -> int:
     with session_factory(engine)() as session:
-        case = add_case(session, by_code(session, "C1A"), onset=today - timedelta(days=3),
-                        name="Index Case")  # fmt: skip
+        case = add_case(
+            session, by_code(session, "C1A"), onset=today - timedelta(days=3), name="Index Case"
+        )
         session.commit()
         return case.id
 

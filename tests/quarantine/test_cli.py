@@ -25,8 +25,9 @@ def database(tmp_path: Path) -> Path:
     with transaction(session_factory(engine)) as session:
         tree = small_tree(session)
         today = date.today()
-        quarantine(session, tree["C1A"], last=today - timedelta(days=1), today=today,
-                   name="Ann Secret")  # fmt: skip
+        quarantine(
+            session, tree["C1A"], last=today - timedelta(days=1), today=today, name="Ann Secret"
+        )
         done = quarantine(session, tree["C1B"], last=LAST, today=LAST, name="Bo Done")
         order = session.get_one(QuarantineOrder, done.id)
         order.last_report_at, order.last_report_on = order.created_at, order.end_date
@@ -43,8 +44,10 @@ def test_due_prints_counts_and_orders_without_names(database: Path) -> None:
 
 
 def test_complete_closes_the_finished_clean_orders(database: Path) -> None:
-    assert "not a date" in run_process(["quarantine", "complete", "--date", "soon"],
-                                       f"sqlite:///{database}").stderr  # fmt: skip
+    assert (
+        "not a date"
+        in run_process(["quarantine", "complete", "--date", "soon"], f"sqlite:///{database}").stderr
+    )
     first = run(["quarantine", "complete"], database)
     assert first.exit_code == 0 and first.output.startswith("1 quarantine orders completed")
     again = run(["quarantine", "complete", "--date", str(date.today())], database)

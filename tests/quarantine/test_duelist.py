@@ -138,10 +138,12 @@ def _releasable(session: Session, place, start_day: int) -> int:  # type: ignore
     _negative(session, order, began + timedelta(days=2, minutes=start_day))
     _negative(session, order, began + timedelta(days=3, minutes=start_day))
     order = orders.update_order(
-        session, system_actor(), order.id,
+        session,
+        system_actor(),
+        order.id,
         OrderUpdate(version=order.version, clinical=["respiratory_symptoms_improved"]),
         profiles=load_profiles(),
-    )  # fmt: skip
+    )
     return order.id
 
 
@@ -154,9 +156,14 @@ def test_release_flags_come_in_pages_under_the_chosen_place(session: Session) ->
 
     def page(place, query: ListQuery) -> tuple[list[int], int]:  # type: ignore[no-untyped-def]
         found, total = list_release_flags(
-            session, system_actor(), place, query, now=at, today=at.date(),
+            session,
+            system_actor(),
+            place,
+            query,
+            now=at,
+            today=at.date(),
             profiles=load_profiles(),
-        )  # fmt: skip
+        )
         return [f.order_id for f in found], total
 
     assert page(tree["C1"], ListQuery()) == ([first, second], 2)  # isolated longest first

@@ -59,8 +59,13 @@ def test_orders_page_filter_and_sort(client: TestClient, session: Session) -> No
 def test_follow_ups_page_newest_first(client: TestClient, session: Session) -> None:
     (order,) = _orders(session, "C1A", DAY - timedelta(days=1))
     for temperature in (36.5, 37.0):
-        sent = api(client, "ann", "POST", f"/quarantine/orders/{order}/follow-ups",
-                   json={"temperature": temperature})  # fmt: skip
+        sent = api(
+            client,
+            "ann",
+            "POST",
+            f"/quarantine/orders/{order}/follow-ups",
+            json={"temperature": temperature},
+        )
         assert sent.status_code == 201, sent.text
     history = _page(client, "ann", f"/orders/{order}/follow-ups")
     assert [f["temperature"] for f in history["items"]] == [37.0, 36.5]
@@ -71,8 +76,11 @@ def test_follow_ups_page_newest_first(client: TestClient, session: Session) -> N
 
 
 def test_facilities_page_in_scope(client: TestClient) -> None:
-    for user, county, name in (("ann", "C1A", "Hotel B"), ("ann", "C1A", "Hotel A"),
-                               ("bob", "C2A", "Far Hotel")):
+    for user, county, name in (
+        ("ann", "C1A", "Hotel B"),
+        ("ann", "C1A", "Hotel A"),
+        ("bob", "C2A", "Far Hotel"),
+    ):
         body = {"name": name, "jurisdiction_code": county, "rooms": [{"code": "1", "capacity": 2}]}
         made = api(client, user, "POST", "/quarantine/facilities", json=body)
         assert made.status_code == 201, made.text
@@ -80,7 +88,8 @@ def test_facilities_page_in_scope(client: TestClient) -> None:
     assert [f["name"] for f in mine["items"]] == ["Hotel A", "Hotel B"]  # by name
     assert mine["items"][0]["capacity"] == 2
     assert [f["name"] for f in _page(client, "ann", "/facilities", q="hotel b")["items"]] == [
-        "Hotel B"]
+        "Hotel B"
+    ]
     assert [f["name"] for f in _page(client, "bob", "/facilities")["items"]] == ["Far Hotel"]
     refused = api(client, "bob", "GET", "/quarantine/facilities", params={"jurisdiction": "C1A"})
     assert refused.status_code == 404
@@ -88,8 +97,13 @@ def test_facilities_page_in_scope(client: TestClient) -> None:
 
 def test_transfers_and_release_flags_pages(client: TestClient, session: Session) -> None:
     (order,) = _orders(session, "C1A", DAY - timedelta(days=1))
-    moved = api(client, "ann", "POST", f"/quarantine/orders/{order}/transfer",
-                json={"version": 1, "to_jurisdiction_code": "C2A"})  # fmt: skip
+    moved = api(
+        client,
+        "ann",
+        "POST",
+        f"/quarantine/orders/{order}/transfer",
+        json={"version": 1, "to_jurisdiction_code": "C2A"},
+    )
     assert moved.status_code == 200, moved.text
     arrived = _page(client, "bob", "/transfers")
     assert [t["order_id"] for t in arrived["items"]] == [order]

@@ -106,8 +106,11 @@ def test_the_queue_confirms_the_selected_orders_and_says_how_many(
         queue = client.get("/quarantine/proposals?j=C1A&lang=zh")
         assert "待确认的隔离令" in queue.text and 'id="proposals-waiting"' in queue.text
         assert "Ann Proposed" in queue.text and "Zed Elsewhere" not in queue.text
-        form = {"csrf_token": csrf_from(queue.text), "decision": "confirm",
-                "pick": [f"{ann.id}:{ann.version}"]}  # fmt: skip
+        form = {
+            "csrf_token": csrf_from(queue.text),
+            "decision": "confirm",
+            "pick": [f"{ann.id}:{ann.version}"],
+        }
         sent = client.post("/quarantine/proposals/decisions", data=form, follow_redirects=False)
         assert sent.status_code == 303
         after = client.get(sent.headers["location"] + "&lang=en").text

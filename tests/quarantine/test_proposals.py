@@ -102,8 +102,9 @@ def test_an_order_decided_already_fails_the_batch(session: Session) -> None:
     actor = county(tree["C1A"])
     a = propose(session, tree["C1A"], last=DAY, today=DAY, name="A")
     b = propose(session, tree["C1A"], last=DAY, today=DAY, name="B")
-    proposals.decide(session, actor, decisions("cancel", a, reason="not a contact"), now=T0,
-                     today=DAY)  # fmt: skip
+    proposals.decide(
+        session, actor, decisions("cancel", a, reason="not a contact"), now=T0, today=DAY
+    )
     with pytest.raises(Problem) as caught:
         proposals.decide(session, actor, decisions("confirm", b, a), now=T0, today=DAY)
     assert caught.value.status == 409 and "already cancelled" in caught.value.detail
@@ -115,8 +116,9 @@ def test_another_countys_proposal_is_not_found_and_nothing_changes(session: Sess
     mine = propose(session, tree["C1A"], last=DAY, today=DAY, name="Mine")
     theirs = propose(session, tree["C2A"], last=DAY, today=DAY, name="Theirs")
     with pytest.raises(Problem) as caught:
-        proposals.decide(session, county(tree["C1A"]), decisions("confirm", mine, theirs),
-                         now=T0, today=DAY)  # fmt: skip
+        proposals.decide(
+            session, county(tree["C1A"]), decisions("confirm", mine, theirs), now=T0, today=DAY
+        )
     assert caught.value.status == 404
     assert statuses(session, mine, theirs) == [("proposed", 1), ("proposed", 1)]
     viewer = Actor(None, "v", "viewer", tree["C1A"].id, tree["C1A"].path)
@@ -136,13 +138,16 @@ def test_cancel_needs_a_reason_and_keeps_it(session: Session) -> None:
         )
     user = make_user(session, "tracer", "investigator", "C1A")
     actor = actor_for(user)
-    proposals.decide(session, actor, decisions("cancel", a, reason=" moved away "), now=T0,
-                     today=DAY)  # fmt: skip
+    proposals.decide(
+        session, actor, decisions("cancel", a, reason=" moved away "), now=T0, today=DAY
+    )
     session.expire_all()
     cancelled = session.get_one(QuarantineOrder, a.id)
     assert (cancelled.status, cancelled.close_reason, cancelled.closed_by) == (
-        "cancelled", "moved away", user.id,
-    )  # fmt: skip
+        "cancelled",
+        "moved away",
+        user.id,
+    )
 
 
 def test_a_period_already_over_cannot_be_confirmed(session: Session) -> None:
@@ -160,9 +165,10 @@ def test_a_period_already_over_cannot_be_confirmed(session: Session) -> None:
 def test_confirming_into_a_facility_counts_on_its_board(session: Session) -> None:
     tree = small_tree(session)
     hotel = facilities.create_facility(
-        session, system_actor(),
+        session,
+        system_actor(),
         FacilityCreate(name="Hotel", jurisdiction_code="C1A", rooms=[RoomIn(code="1", capacity=2)]),
-    )  # fmt: skip
+    )
     a = propose(session, tree["C1A"], last=DAY - timedelta(days=1), today=DAY)
     body = decisions("confirm", a, kind="facility", facility_id=hotel.id)
     proposals.decide(session, county(tree["C1A"]), body, now=T0, today=DAY)
@@ -178,9 +184,12 @@ def test_a_confirmed_contact_order_does_not_stop_isolating_the_case(session: Ses
     proposals.decide(session, system_actor(), decisions("confirm", a), now=T0, today=DAY)
     assert a.case_id is not None  # tracing names the index case on the contact's order
     isolation = orders.create_isolation(
-        session, system_actor(), IsolationCreate(case_id=a.case_id), profiles=load_profiles(),
+        session,
+        system_actor(),
+        IsolationCreate(case_id=a.case_id),
+        profiles=load_profiles(),
         today=DAY,
-    )  # fmt: skip
+    )
     assert isolation.purpose == "isolation" and isolation.status == "active"
 
 

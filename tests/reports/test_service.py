@@ -44,7 +44,9 @@ def test_counts_are_of_the_subtree_asked(session: Session, tree: dict[str, Juris
 def test_a_county_cannot_ask_for_another(session: Session, tree: dict[str, Jurisdiction]) -> None:
     mine = county(tree["C1A"])
     assert service.mechanism_counts(session, mine, "C1A", TODAY).cases_by_classification == {
-        "confirmed": 1, "suspected": 1}
+        "confirmed": 1,
+        "suspected": 1,
+    }
     with pytest.raises(NotFound):
         service.mechanism_counts(session, mine, "C2B", TODAY)
     with pytest.raises(NotFound):
@@ -61,6 +63,7 @@ def test_children_and_the_epicurve(session: Session, tree: dict[str, Jurisdictio
     population = tree["C1"].population
     assert population is not None
     assert children[0].incidence_per_100k == round(100_000 / population, 2)
-    rows = service.epicurve_rows(session, system_actor(), "C1", TODAY - timedelta(days=1), TODAY,
-                                 ("confirmed", "suspected"))  # fmt: skip
+    rows = service.epicurve_rows(
+        session, system_actor(), "C1", TODAY - timedelta(days=1), TODAY, ("confirmed", "suspected")
+    )
     assert rows == [(TODAY - timedelta(days=1), "suspected", 1), (TODAY, "confirmed", 1)]

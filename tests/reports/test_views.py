@@ -14,7 +14,12 @@ from tests.places.factories import small_tree
 from tests.web.pages import add_case, log_in, switcher_codes
 
 MECHANISM_PAGES = (
-    "/surveillance", "/response", "/investigation", "/testing", "/quarantine", "/care",
+    "/surveillance",
+    "/response",
+    "/investigation",
+    "/testing",
+    "/quarantine",
+    "/care",
 )
 
 
@@ -89,7 +94,8 @@ def test_epicurve_data_is_grouped_and_scoped(
     log_in(client, "county")
     rows = client.get("/epicurve.json").json()
     assert sorted((r["classification"], r["cases"]) for r in rows) == [
-        ("confirmed", 1), ("suspected", 1)
+        ("confirmed", 1),
+        ("suspected", 1),
     ]
     log_in(client, "province")
     rows = client.get("/epicurve.json?j=P&lang=zh").json()

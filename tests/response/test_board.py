@@ -49,11 +49,13 @@ def test_diseases_of_responses_in_scope_only(session: Session) -> None:
 
 def test_completion_is_stamped_by_the_contexts_clock(session: Session) -> None:
     world = two_counties(session)
-    task = session.scalars(select(ResponseTask).where(
-        ResponseTask.response_id == world["C1A"])).first()  # fmt: skip
+    task = session.scalars(
+        select(ResponseTask).where(ResponseTask.response_id == world["C1A"])
+    ).first()
     assert task is not None
-    done = boards.complete_task(session, context_at(LATER), task.id, version=task.version,
-                                note="admitted")  # fmt: skip
+    done = boards.complete_task(
+        session, context_at(LATER), task.id, version=task.version, note="admitted"
+    )
     assert done.completed_at is not None
     assert done.completed_at.replace(tzinfo=None) == LATER.replace(tzinfo=None)
     read = boards.get_task(session, context_at(LATER), task.id, settings())

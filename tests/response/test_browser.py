@@ -55,8 +55,9 @@ def build(database: Engine, clock: FrozenClock) -> FastAPI:
 
 def sweep_now(app: FastAPI) -> None:
     """What `fireline serve` runs every minute, at the app's clock."""
-    run_once(app.state.sessions, app.state.clock.now(), app.state.settings,
-             app.state.response_settings)  # fmt: skip
+    run_once(
+        app.state.sessions, app.state.clock.now(), app.state.settings, app.state.response_settings
+    )
 
 
 def log_in(page: Any, base: str, username: str) -> None:

@@ -83,8 +83,15 @@ def test_a_proposed_order_is_no_quarantine_until_it_is_confirmed(session: Sessio
     _sweep(session, 0)
     listed = T0 + timedelta(hours=1)
     contact = add_contact(session, case, listed_at=listed)
-    order = add_order(session, contact.person_id, contact.jurisdiction_id, start=listed.date(),
-                      entered=listed, contact_id=contact.id, status="proposed")  # fmt: skip
+    order = add_order(
+        session,
+        contact.person_id,
+        contact.jurisdiction_id,
+        start=listed.date(),
+        entered=listed,
+        contact_id=contact.id,
+        status="proposed",
+    )
     _sweep(session, 2)
     assert _tasks(session)["quarantine"].status == "open"
     confirmed = T0 + timedelta(hours=20)

@@ -42,7 +42,8 @@ def test_unread_filter_mark_read_and_count(session: Session) -> None:
     found, _ = inbox.escalations(session, city, ListQuery())
     note = inbox.mark_read(session, city, found[0].notification.id)
     assert note.read_at is not None and note.read_at.replace(tzinfo=None) == LATER.replace(
-        tzinfo=None)  # the context's clock, not the wall clock
+        tzinfo=None
+    )  # the context's clock, not the wall clock
     assert inbox.unread_count(session, city) == 1
     for unread in ("1", "true"):
         left, total = inbox.escalations(session, city, ListQuery(filters={"unread": unread}))

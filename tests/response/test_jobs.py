@@ -32,9 +32,14 @@ def _sweep_at(hours: int):  # type: ignore[no-untyped-def]
 
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_an_interrupted_sweep_resumes_without_duplicates(backend: str, tmp_path: Path) -> None:
-    counts = resumed_equals_uninterrupted(backend, tmp_path, _cases, [
-        (_sweep_at(0), r"INSERT INTO response_tasks"),  # opening: tasks after responses
-        (_sweep_at(3), r"INSERT INTO response_notifications"),  # escalation
-    ])
+    counts = resumed_equals_uninterrupted(
+        backend,
+        tmp_path,
+        _cases,
+        [
+            (_sweep_at(0), r"INSERT INTO response_tasks"),  # opening: tasks after responses
+            (_sweep_at(3), r"INSERT INTO response_notifications"),  # escalation
+        ],
+    )
     assert counts["responses"] == 3 and counts["response_tasks"] == 24
     assert counts["response_notifications"] == 6

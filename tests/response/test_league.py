@@ -165,8 +165,15 @@ def test_a_proposed_order_is_no_quarantine_in_the_shares(
     contact_person = make_person(session, place)
     a1 = add_case(session, place, reported=date(2026, 3, 2), entered=_at(2))
     k = add_contact(session, a1, listed_at=_at(2, 12), person=contact_person)
-    add_order(session, k.person_id, place.id, start=date(2026, 3, 2), entered=_at(2, 12),
-              contact_id=k.id, status=status)  # fmt: skip
+    add_order(
+        session,
+        k.person_id,
+        place.id,
+        start=date(2026, 3, 2),
+        entered=_at(2, 12),
+        contact_id=k.id,
+        status=status,
+    )
     add_case(session, place, reported=date(2026, 3, 4), entered=_at(4), person=contact_person)
     rows = {r.code: r for r in league_table(session, tree["C1"], START, END, NOW, 0.8)}
     values = _values(rows["C1A"])

@@ -17,7 +17,9 @@ def test_places_and_staff_names(session: Session) -> None:
     bob = make_user(session, "bob", "viewer", "C1A")
     assert names.places(session, []) == {}
     assert {j.code for j in names.places(session, {tree["C1"].id, tree["P"].id}).values()} == {
-        "C1", "P"}  # fmt: skip
+        "C1",
+        "P",
+    }
     assert names.staff_names(session, [ann.id, bob.id, None]) == {ann.id: "Ann Li", bob.id: "bob"}
 
 

@@ -45,8 +45,9 @@ def test_open_and_overdue_task_counts_at_the_contexts_clock(session: Session) ->
 def test_status_filter_search_and_sort(session: Session) -> None:
     world = two_counties(session)
     province = _within(session, "P")
-    closed = service.close_response(session, province, world["C2A"], summary="Ward 3 sealed",
-                                    version=1)  # fmt: skip
+    closed = service.close_response(
+        session, province, world["C2A"], summary="Ward 3 sealed", version=1
+    )
     assert _ids(session, "P", filters={"status": "open"}) == [world["C1A"]]
     assert _ids(session, "P", filters={"status": "closed"}) == [closed.id]
     assert len(_ids(session, "P", filters={"status": "all"})) == 2

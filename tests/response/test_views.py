@@ -155,16 +155,18 @@ def test_assign_and_out_of_scope_task(
 ) -> None:
     token = log_in(web, "county")
     task = task_of(session, world["own"], "interview")
-    county = session.scalars(select(ResponseTask.id).where(
-        ResponseTask.response_id == world["other"])).first()  # fmt: skip
+    county = session.scalars(
+        select(ResponseTask.id).where(ResponseTask.response_id == world["other"])
+    ).first()
     assigned = web.post(
         f"/response/tasks/{task.id}/assign",
         data={"version": str(task.version), "team": "Team 3", "csrf_token": token},
     )
     assert assigned.status_code == 200 and "The task is assigned." in assigned.text
     assert "Team 3" in assigned.text
-    foreign = web.post(f"/response/tasks/{county}/assign",
-                       data={"version": "1", "team": "x", "csrf_token": token})  # fmt: skip
+    foreign = web.post(
+        f"/response/tasks/{county}/assign", data={"version": "1", "team": "x", "csrf_token": token}
+    )
     assert foreign.status_code == 404
 
 
@@ -177,8 +179,9 @@ def test_close_needs_a_summary_and_the_current_version(
     assert empty.status_code == 422 and "Write a summary" in empty.text
     stale = web.post(url, data={"version": "7", "summary": "done", "csrf_token": token})
     assert stale.status_code == 409 and "Someone else changed" in stale.text
-    closed = web.post(url, data={"version": "1", "summary": "All contacts under quarantine.",
-                                 "csrf_token": token})  # fmt: skip
+    closed = web.post(
+        url, data={"version": "1", "summary": "All contacts under quarantine.", "csrf_token": token}
+    )
     assert closed.status_code == 200 and "All contacts under quarantine." in closed.text
     assert "Cancelled" in closed.text and 'action="/response/tasks/' not in closed.text
     again = web.post(url, data={"version": "2", "summary": "x", "csrf_token": token})
@@ -190,8 +193,13 @@ def test_open_a_response_by_hand(web: TestClient, world: dict[str, Any]) -> None
     token = log_in(web, "county")
     form = zh(web, "/response/new")
     assert "启动应急响应" in form and 'value="C1A"' in form
-    body = {"jurisdiction_code": "C1A", "disease": "covid19", "trigger": "cluster",
-            "level": "III", "csrf_token": token}  # fmt: skip
+    body = {
+        "jurisdiction_code": "C1A",
+        "disease": "covid19",
+        "trigger": "cluster",
+        "level": "III",
+        "csrf_token": token,
+    }
     opened = web.post("/response/new", data=body, follow_redirects=False)
     assert opened.status_code == 303, opened.text
     page = web.get(opened.headers["location"]).text
@@ -249,8 +257,11 @@ def test_notifications_and_mark_read(
     html = web.get("/response/notifications?unread=1").text
     assert "2 escalations" in html and "Place C1A is late; escalated to Place C1" in html
     assert "督办通知" in zh(web, "/response/notifications")
-    note = session.scalars(select(ResponseNotification).where(
-        ResponseNotification.jurisdiction_id == world["tree"]["C1"].id)).first()  # fmt: skip
+    note = session.scalars(
+        select(ResponseNotification).where(
+            ResponseNotification.jurisdiction_id == world["tree"]["C1"].id
+        )
+    ).first()
     assert note is not None
     url = f"/response/notifications/{note.id}/read"
     assert web.post(url, data={"unread": "1"}).status_code == 403

@@ -33,9 +33,15 @@ def closed_contact(
     contact = add_contact(session, index, listed_at=NOW - timedelta(days=90), person=person)
     for days in closed_days_ago:
         ended = (NOW - timedelta(days=days or 0)).date()
-        order = add_order(session, person.id, place.id, start=ended - timedelta(days=7),
-                          entered=NOW - timedelta(days=90), contact_id=contact.id,
-                          status="active" if days is None else "completed")
+        order = add_order(
+            session,
+            person.id,
+            place.id,
+            start=ended - timedelta(days=7),
+            entered=NOW - timedelta(days=90),
+            contact_id=contact.id,
+            status="active" if days is None else "completed",
+        )
         order.disease = disease
         if days is not None and with_closed_at:
             order.closed_at = NOW - timedelta(days=days)
@@ -57,10 +63,12 @@ def retention_world(session: Session) -> dict[str, Person]:
         "ill": ill,
         "mixed": closed_contact(session, index, place, "Mixed Contact", [40, 5]),
         "unknown": closed_contact(session, index, place, "No Disease", [100], disease=None),
-        "ebola_recent": closed_contact(session, index, place, "Ebola Recent", [35],
-                                       disease="ebola"),
-        "ebola_planned": closed_contact(session, index, place, "Ebola Planned", [50],
-                                        disease="ebola", with_closed_at=False),
+        "ebola_recent": closed_contact(
+            session, index, place, "Ebola Recent", [35], disease="ebola"
+        ),
+        "ebola_planned": closed_contact(
+            session, index, place, "Ebola Planned", [50], disease="ebola", with_closed_at=False
+        ),
     }
     session.commit()
     return people

@@ -22,15 +22,20 @@ def test_the_job_counts_then_purges(sessions: sessionmaker[Session]) -> None:
     assert run_once(sessions, context_at(NOW)).pseudonymised == 2
     assert run_once(sessions, context_at(NOW)).eligible == 0
     with sessions() as session:
-        runs = session.scalars(select(AuditEvent.detail).where(
-            AuditEvent.action == "retention_purge").order_by(AuditEvent.id)).all()
+        runs = session.scalars(
+            select(AuditEvent.detail)
+            .where(AuditEvent.action == "retention_purge")
+            .order_by(AuditEvent.id)
+        ).all()
     assert [(r["dry_run"], r["eligible"]) for r in runs] == [(True, 2), (False, 2), (True, 0)]
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_an_interrupted_purge_resumes(backend: str, tmp_path: Path) -> None:
     counts = resumed_equals_uninterrupted(
-        backend, tmp_path, retention_world,
+        backend,
+        tmp_path,
+        retention_world,
         [(lambda sessions: run_once(sessions, context_at(NOW)), r"^\s*UPDATE persons")],
         committed_before_the_kill=("audit_events",),  # the killed run's dry run stays
     )

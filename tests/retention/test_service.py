@@ -29,8 +29,10 @@ DUE = {"old", "ebola_planned"}
 def test_the_shipped_profiles_carry_a_cited_rule() -> None:
     rules = retention_rules(load_profiles())
     assert rules == {"covid19": 28, "ebola": 42, "influenza": 14, "measles": 42, "mpox": 42}
-    assert all("sara_alert_purge" in (p.retention.source if p.retention else ())
-               for p in load_profiles().values())
+    assert all(
+        "sara_alert_purge" in (p.retention.source if p.retention else ())
+        for p in load_profiles().values()
+    )
 
 
 def test_dry_run_counts_and_changes_nothing(session: Session) -> None:
@@ -67,8 +69,9 @@ def test_every_run_is_audited_with_counts_never_names(session: Session) -> None:
     events = session.scalars(
         select(AuditEvent).where(AuditEvent.action == "retention_purge").order_by(AuditEvent.id)
     ).all()
-    assert [(e.detail["dry_run"], e.detail["eligible"], e.detail["pseudonymised"])
-            for e in events] == [(True, 2, 0), (False, 2, 2)]
+    assert [
+        (e.detail["dry_run"], e.detail["eligible"], e.detail["pseudonymised"]) for e in events
+    ] == [(True, 2, 0), (False, 2, 2)]
     text = json.dumps([e.detail for e in events]) + str([e.entity_ids for e in events])
     assert not any(p.name.split()[0] in text for p in people.values())
     assert "1101051949" not in text and "13800000000" not in text

@@ -68,8 +68,11 @@ def test_strings_from_words() -> None:
     assert picked.to_pylist() == ["gamma", "alpha", "gamma", "beta"]
     assert take(words, index).to_pylist() == ["gamma", "alpha", "gamma", "beta"]
     assert join(take(words, index), "-", constant("x", 4)).to_pylist() == [
-        "gamma-x", "alpha-x", "gamma-x", "beta-x",
-    ]  # fmt: skip
+        "gamma-x",
+        "alpha-x",
+        "gamma-x",
+        "beta-x",
+    ]
 
 
 def test_uniform_int_includes_both_ends() -> None:

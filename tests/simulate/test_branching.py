@@ -30,12 +30,9 @@ def test_trim_keeps_the_tree_whole() -> None:
 
 
 def test_infectors_come_first_with_a_serial_interval_of_a_day_or_more() -> None:
-    tree = branching.grow(DiseaseParams(), from_table(small_tree()), 800,
-                          np.random.default_rng(1))
+    tree = branching.grow(DiseaseParams(), from_table(small_tree()), 800, np.random.default_rng(1))
     child = np.flatnonzero(tree.parent >= 0)
     assert (tree.parent[child] < child).all()
     assert (tree.onset[child] - tree.onset[tree.parent[child]] >= 1.0 - 1e-9).all()
     days = np.floor(tree.onset)
     assert (days[child] >= days[tree.parent[child]] + 1).all()
-
-

@@ -23,8 +23,7 @@ from tests.simulate.trees import province, small_tree
 
 def test_kernel_rows_are_probabilities_that_favour_home_and_city() -> None:
     geography = from_table(province(), "330102")
-    kernel = movement_kernel(geography.population, geography.lat, geography.lon,
-                             geography.parents)
+    kernel = movement_kernel(geography.population, geography.lat, geography.lon, geography.parents)
     assert np.allclose(kernel.sum(axis=1), 1.0)
     home = geography.seed_index
     same_city = [i for i, p in enumerate(geography.parents) if p == "330100" and i != home]
@@ -60,10 +59,16 @@ def test_unusable_tables_raise_geography_error(
 
 
 def test_missing_numbers_get_defaults() -> None:
-    table = pa.table({
-        "code": ["A", "B"], "parent_code": [None, None], "level": ["county", "county"],
-        "population": [None, 0], "lat": [float("nan"), 10.0], "lon": [None, 20.0],
-    })  # fmt: skip
+    table = pa.table(
+        {
+            "code": ["A", "B"],
+            "parent_code": [None, None],
+            "level": ["county", "county"],
+            "population": [None, 0],
+            "lat": [float("nan"), 10.0],
+            "lon": [None, 20.0],
+        }
+    )
     geography = from_table(table)
     assert geography.population.tolist() == [1.0, 1.0]  # unknown or empty: one person
     assert geography.lat.tolist() == [0.0, 10.0] and geography.lon.tolist() == [0.0, 20.0]
@@ -102,8 +107,7 @@ def test_kernel_is_gravity_times_city_pull() -> None:
 
 def test_moves_follow_the_kernel_rows() -> None:
     geography = from_table(small_tree())
-    kernel = movement_kernel(geography.population, geography.lat, geography.lon,
-                             geography.parents)  # fmt: skip
+    kernel = movement_kernel(geography.population, geography.lat, geography.lon, geography.parents)
     rng = np.random.default_rng(8)
     n = 40_000
     for origin in range(geography.size):
@@ -115,10 +119,16 @@ def test_moves_follow_the_kernel_rows() -> None:
 
 def test_mixed_origins_in_one_call_stay_in_their_rows() -> None:
     # One leaf per city, with no pull at all between cities: far apart and tiny.
-    table = pa.table({
-        "code": ["A", "B"], "parent_code": ["X", "Y"], "level": ["county", "county"],
-        "population": [1, 1], "lat": [0.0, 0.0], "lon": [0.0, 180.0],
-    })  # fmt: skip
+    table = pa.table(
+        {
+            "code": ["A", "B"],
+            "parent_code": ["X", "Y"],
+            "level": ["county", "county"],
+            "population": [1, 1],
+            "lat": [0.0, 0.0],
+            "lon": [0.0, 180.0],
+        }
+    )
     geography = from_table(table)
     origin = np.tile(np.array([0, 1], dtype=np.int64), 5000)
     drawn = geography.move(origin, np.random.default_rng(3))

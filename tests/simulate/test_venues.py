@@ -37,5 +37,6 @@ def test_venue_contacts_overlap_their_case_at_the_venue(outbreak: Outbreak) -> N
         assert any(
             a["venue_id"] == b["venue_id"]
             and abs(a["checked_in_at"] - b["checked_in_at"]) <= timedelta(minutes=30)
-            for a in case_visits for b in mine
+            for a in case_visits
+            for b in mine
         )

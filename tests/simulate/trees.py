@@ -11,14 +11,24 @@ from fireline.jurisdictions.importer import bundled_divisions
 def small_tree() -> pa.Table:
     """Province P; cities C1 and C2 with two counties each (the leaves)."""
     codes = ["P", "C1", "C1A", "C1B", "C2", "C2A", "C2B"]
-    return pa.table({
-        "code": codes,
-        "parent_code": [None, "P", "C1", "C1", "P", "C2", "C2"],
-        "level": ["province", "city", "county", "county", "city", "county", "county"],
-        "population": [4_000_000, 2_000_000, 1_000_000, 1_000_000, 2_000_000, 1_000_000, 500_000],
-        "lat": [30.0, 30.0, 30.0, 30.1, 29.0, 29.0, 29.1],
-        "lon": [120.0, 120.0, 120.0, 120.1, 121.0, 121.0, 121.1],
-    })
+    return pa.table(
+        {
+            "code": codes,
+            "parent_code": [None, "P", "C1", "C1", "P", "C2", "C2"],
+            "level": ["province", "city", "county", "county", "city", "county", "county"],
+            "population": [
+                4_000_000,
+                2_000_000,
+                1_000_000,
+                1_000_000,
+                2_000_000,
+                1_000_000,
+                500_000,
+            ],
+            "lat": [30.0, 30.0, 30.0, 30.1, 29.0, 29.0, 29.1],
+            "lon": [120.0, 120.0, 120.0, 120.1, 121.0, 121.0, 121.1],
+        }
+    )
 
 
 def province() -> pa.Table:

@@ -39,14 +39,20 @@ LINE_LIST = (
 @pytest.fixture
 def database(tmp_path: Path) -> Iterator[Engine]:
     """Zhejiang's divisions, a wave in two Hangzhou districts and one Ningbo district."""
-    engine = make_engine(f"sqlite:///{tmp_path / 'browser.db'}",
-                         connect_args={"check_same_thread": False})
+    engine = make_engine(
+        f"sqlite:///{tmp_path / 'browser.db'}", connect_args={"check_same_thread": False}
+    )
     upgrade(engine)
     with session_factory(engine)() as session:
         import_jurisdictions(session, system_actor(), bundled_divisions())
         for code, scale in (("330102", 1), ("330106", 2), ("330203", 1)):
-            add_daily_cases(session, by_code(session, code), date.today(),
-                            [n * scale for n in WAVE], onset_lag=2)
+            add_daily_cases(
+                session,
+                by_code(session, code),
+                date.today(),
+                [n * scale for n in WAVE],
+                onset_lag=2,
+            )
         session.commit()
         make_user(session, "province", "admin", "330000")
         make_user(session, "county", "investigator", "330102")
@@ -77,8 +83,11 @@ def test_import_wizard_end_to_end(database: Engine, tmp_path: Path) -> None:
         errors = watch(page)
         log_in(page, base, "county")
         page.goto(f"{base}/surveillance/imports?lang=zh")
-        upload: FilePayload = {"name": "病例一览表.csv", "mimeType": "text/csv",
-                               "buffer": LINE_LIST.encode("gb18030")}
+        upload: FilePayload = {
+            "name": "病例一览表.csv",
+            "mimeType": "text/csv",
+            "buffer": LINE_LIST.encode("gb18030"),
+        }
         page.set_input_files("#file", files=[upload])
         page.click("#upload-form button[type=submit]")
         page.wait_for_url("**/mapping")
@@ -115,7 +124,8 @@ def test_dashboard_drill_down(database: Engine, tmp_path: Path) -> None:
         assert page.locator("#jurisdiction-switcher").input_value() == "330100"
         page.wait_for_selector("#incidence-map svg", timeout=10_000)
         circle = page.locator(
-            "#incidence-map svg [aria-roledescription=circle][aria-label*='Xihu']")
+            "#incidence-map svg [aria-roledescription=circle][aria-label*='Xihu']"
+        )
         with page.expect_navigation():  # city → county, by the map
             circle.first.click(force=True)
         assert "j=330106" in page.url

@@ -95,10 +95,14 @@ def test_sorts_and_pages(session: Session, data: dict[str, Any]) -> None:
     for descending in (True, False):  # the case without an onset goes last both ways
         query = ListQuery(sort="onset", descending=descending)
         assert ids(caselist.list_cases(session, county, query)[0]) == [
-            cases["ann1"].id, cases["ann2"].id]
+            cases["ann1"].id,
+            cases["ann2"].id,
+        ]
     by_report = ListQuery(sort="reported", descending=False)
     assert ids(caselist.list_cases(session, county, by_report)[0]) == [
-        cases["ann2"].id, cases["ann1"].id]
+        cases["ann2"].id,
+        cases["ann1"].id,
+    ]
     province = context(session, "prov")
     second, total = caselist.list_cases(session, province, ListQuery(limit=50, offset=50))
     assert len(second) == 50 and total == 133
@@ -108,7 +112,8 @@ def test_one_audit_event_per_page_that_shows_names(session: Session, data: dict[
     rows, _ = caselist.list_cases(session, context(session, "ann"), ListQuery(q="张"))
     [event] = reads(session)
     assert event.entity_ids == ids(rows) and event.detail["persons"] == [
-        r.case.person_id for r in rows]
+        r.case.person_id for r in rows
+    ]
     assert event.detail["filters"] == {"searched": "yes"}  # never the text: it may be a name
 
 

@@ -51,4 +51,6 @@ def test_the_history_names_who_moved_the_case(session: Session, data: dict[str, 
     service.reclassify(session, acting(ann), case.id, to="confirmed", version=case.version)
     lines = service.history_with_usernames(session, case)
     assert [(e.to_classification, who) for e, who in lines] == [
-        ("suspected", ""), ("confirmed", "ann")]
+        ("suspected", ""),
+        ("confirmed", "ann"),
+    ]

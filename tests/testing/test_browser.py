@@ -42,11 +42,25 @@ def database(tmp_path: Path) -> Iterator[tuple[Engine, int]]:
     with session_factory(engine)() as session:
         import_jurisdictions(session, system_actor(), bundled_divisions())
         county = by_code(session, "330102")
-        session.add_all(Person(name=f"Resident {i}", national_id=f"33010219800101{i:04d}",
-                               jurisdiction_id=county.id) for i in range(MEMBERS))  # fmt: skip
-        made = campaigns.create_campaign(session, context_of(), CampaignCreate(
-            name="Shangcheng round 1", disease="covid19", jurisdiction_code="330102",
-            prevalence=0.0005, starts_on=date(2026, 1, 2)))  # fmt: skip
+        session.add_all(
+            Person(
+                name=f"Resident {i}",
+                national_id=f"33010219800101{i:04d}",
+                jurisdiction_id=county.id,
+            )
+            for i in range(MEMBERS)
+        )
+        made = campaigns.create_campaign(
+            session,
+            context_of(),
+            CampaignCreate(
+                name="Shangcheng round 1",
+                disease="covid19",
+                jurisdiction_code="330102",
+                prevalence=0.0005,
+                starts_on=date(2026, 1, 2),
+            ),
+        )
         campaigns.add_site(
             session,
             system_actor(),
@@ -110,8 +124,10 @@ def test_a_scanned_positive_pool_puts_its_members_under_hold(
         page.screenshot(path=str(tmp_path / "scan-en.png"), full_page=True)
 
         csv = tmp_path / "pools.csv"
-        csv.write_text("barcode,outcome,ct_value,resulted_at\n"
-                       "POOL-0001,positive,31.2,2026-01-02T10:00:00+00:00\n")  # fmt: skip
+        csv.write_text(
+            "barcode,outcome,ct_value,resulted_at\n"
+            "POOL-0001,positive,31.2,2026-01-02T10:00:00+00:00\n"
+        )
         page.goto(f"{base}/testing/upload")
         page.set_input_files("#file", str(csv))
         page.check("#kind-pools")

@@ -38,9 +38,15 @@ def database(tmp_path: Path) -> Iterator[tuple[Engine, int]]:
     with session_factory(engine)() as session:
         import_jurisdictions(session, system_actor(), bundled_divisions())
         county = by_code(session, "330102")
-        session.add_all(Person(name=f"Resident {i}", national_id=f"33010219800101{i:04d}",
-                               address=f"{COMPOUND}{i + 1}幢101室", jurisdiction_id=county.id)
-                        for i in range(RESIDENTS))  # fmt: skip
+        session.add_all(
+            Person(
+                name=f"Resident {i}",
+                national_id=f"33010219800101{i:04d}",
+                address=f"{COMPOUND}{i + 1}幢101室",
+                jurisdiction_id=county.id,
+            )
+            for i in range(RESIDENTS)
+        )
         session.flush()
         zone = draw(session, county, drawn=T0.date() - timedelta(days=10), name="Wensan 88")
         session.commit()
@@ -82,8 +88,9 @@ def test_a_zone_is_screened_and_its_negative_round_recorded(
         board = page.url.split("/scan")[0]
 
         csv = tmp_path / "pools.csv"
-        csv.write_text("barcode,outcome,ct_value,resulted_at\n"
-                       "ZONE-0001,negative,,2026-01-02T10:00:00+00:00\n")  # fmt: skip
+        csv.write_text(
+            "barcode,outcome,ct_value,resulted_at\nZONE-0001,negative,,2026-01-02T10:00:00+00:00\n"
+        )
         page.goto(f"{base}/testing/upload")
         page.set_input_files("#file", str(csv))
         page.check("#kind-pools")

@@ -19,8 +19,14 @@ from tests.zones.factories import draw
 
 
 def _body(**values: object) -> CampaignCreate:
-    base = {"name": "Zone round", "disease": "covid19", "jurisdiction_code": "C1A",
-            "target_kind": "zone", "prevalence": 0.01, "starts_on": date(2026, 1, 2)}  # fmt: skip
+    base = {
+        "name": "Zone round",
+        "disease": "covid19",
+        "jurisdiction_code": "C1A",
+        "target_kind": "zone",
+        "prevalence": 0.01,
+        "starts_on": date(2026, 1, 2),
+    }
     return CampaignCreate.model_validate({**base, **values})
 
 

@@ -32,9 +32,17 @@ def database(tmp_path: Path) -> Path:
     upgrade(engine)
     with transaction(session_factory(engine)) as session:
         small_tree(session)
-        made = campaigns.create_campaign(session, context_of(), CampaignCreate(
-            name="Round one", disease="covid19", jurisdiction_code="C1A", prevalence=0.001,
-            starts_on=date(2026, 1, 2)))  # fmt: skip
+        made = campaigns.create_campaign(
+            session,
+            context_of(),
+            CampaignCreate(
+                name="Round one",
+                disease="covid19",
+                jurisdiction_code="C1A",
+                prevalence=0.001,
+                starts_on=date(2026, 1, 2),
+            ),
+        )
         campaigns.add_site(
             session,
             system_actor(),
@@ -80,8 +88,11 @@ def test_import_results_knows_the_deployment_s_diseases(
     database: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     file = tmp_path / "results.csv"
-    file.write_text(CSV.replace("covid19", DEPLOYED).replace("94500-6", DEPLOYED_LOINC)
-                    .replace(",positive,", ",negative,"))  # fmt: skip
+    file.write_text(
+        CSV.replace("covid19", DEPLOYED)
+        .replace("94500-6", DEPLOYED_LOINC)
+        .replace(",positive,", ",negative,")
+    )
     refused = run(["testing", "import-results", str(file)], database)
     assert refused.exit_code == 1 and "unknown disease 'testpox'" in refused.output
     monkeypatch.setenv("FIRELINE_DISEASE_DIR", str(deployment_folder(tmp_path)))

@@ -20,10 +20,20 @@ def test_the_demo_screens_the_seed_county(session: Session) -> None:
     assert pools > 0 and session.scalar(select(func.count(PoolResult.id))) == pools
     positive = session.scalar(select(func.count()).where(PoolResult.outcome == "positive"))
     assert positive == 3
-    statuses = dict(session.execute(select(RetestOrder.status, func.count()).group_by(
-        RetestOrder.status)).tuples().all())  # fmt: skip
+    statuses = dict(
+        session.execute(select(RetestOrder.status, func.count()).group_by(RetestOrder.status))
+        .tuples()
+        .all()
+    )
     assert statuses["open"] > 0 and statuses["negative"] > 0 and statuses["positive"] == 1
     screening = QuarantineOrder.source == "screening"
-    holds = dict(session.execute(select(QuarantineOrder.status, func.count()).where(
-        screening).group_by(QuarantineOrder.status)).tuples().all())  # fmt: skip
+    holds = dict(
+        session.execute(
+            select(QuarantineOrder.status, func.count())
+            .where(screening)
+            .group_by(QuarantineOrder.status)
+        )
+        .tuples()
+        .all()
+    )
     assert holds["active"] == statuses["open"] and holds["released"] == statuses["negative"]

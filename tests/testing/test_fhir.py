@@ -27,8 +27,9 @@ def bundle(name: str = "covid_positive_bundle.json") -> dict[str, Any]:
 
 
 def send(client: TestClient, headers: dict[str, str], body: dict[str, Any]) -> Any:
-    return client.post(URL, content=json.dumps(body), headers={
-        **headers, "content-type": "application/fhir+json"})  # fmt: skip
+    return client.post(
+        URL, content=json.dumps(body), headers={**headers, "content-type": "application/fhir+json"}
+    )
 
 
 def test_positive_bundle_makes_a_case_and_is_idempotent(
@@ -70,12 +71,15 @@ def _not_fhir(b: dict[str, Any]) -> None:
     b["entry"][2]["resource"]["status"] = 7
 
 
-@pytest.mark.parametrize(("edit", "path"), [
-    (_wrong_system, "Bundle.entry[2].resource.code.coding[0].system"),
-    (_no_subject, "Bundle.entry[2].resource.subject"),
-    (_ct_out_of_range, "Bundle.entry[2].resource.component[0].valueQuantity.value"),
-    (_not_fhir, "Bundle.entry[2].resource.status"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("edit", "path"),
+    [
+        (_wrong_system, "Bundle.entry[2].resource.code.coding[0].system"),
+        (_no_subject, "Bundle.entry[2].resource.subject"),
+        (_ct_out_of_range, "Bundle.entry[2].resource.component[0].valueQuantity.value"),
+        (_not_fhir, "Bundle.entry[2].resource.status"),
+    ],
+)
 def test_non_conformant_bundles_are_refused_with_the_path(
     session: Session, client: TestClient, edit: Any, path: str
 ) -> None:
@@ -97,8 +101,12 @@ def test_a_bundle_over_the_entry_limit_is_413_before_validation(
         refused = send(limited, w["lab"], bundle())  # three entries
     assert refused.status_code == 413
     assert refused.headers["content-type"] == "application/problem+json"
-    assert refused.json()["errors"] == [{"path": "Bundle.entry", "message":
-        "The Bundle has 3 entries; the limit is 2. Split it into smaller Bundles."}]  # fmt: skip
+    assert refused.json()["errors"] == [
+        {
+            "path": "Bundle.entry",
+            "message": "The Bundle has 3 entries; the limit is 2. Split it into smaller Bundles.",
+        }
+    ]
     assert session.scalar(select(func.count()).select_from(LabResult)) == 0
     assert send(client, w["lab"], bundle()).status_code == 200  # the default limit is higher
 

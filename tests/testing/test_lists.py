@@ -20,8 +20,14 @@ from tests.testing.test_pools import pool_results, register
 
 
 def _campaign(session: Session, place: Any, name: str, day: int, **extra: Any) -> None:
-    values = {"disease": "covid19", "target_kind": "jurisdiction", "pool_size": 10,
-              "starts_on": date(2026, 1, day), "jurisdiction_id": place.id, **extra}  # fmt: skip
+    values = {
+        "disease": "covid19",
+        "target_kind": "jurisdiction",
+        "pool_size": 10,
+        "starts_on": date(2026, 1, day),
+        "jurisdiction_id": place.id,
+        **extra,
+    }
     session.add(ScreeningCampaign(name=name, **values))
     session.flush()
 

@@ -27,8 +27,9 @@ def _client(
 ) -> tuple[TestClient, dict[str, Any]]:
     tree = small_tree(session)
     for i in range(12):
-        session.add(Person(name=f"Member {i}", national_id=f"ID{i:04d}",
-                           jurisdiction_id=tree["C1A"].id))  # fmt: skip
+        session.add(
+            Person(name=f"Member {i}", national_id=f"ID{i:04d}", jurisdiction_id=tree["C1A"].id)
+        )
     session.commit()
     make_user(session, "lab", "lab", "C1A")
     make_user(session, "viewer", "viewer", "C1A")
@@ -38,10 +39,18 @@ def _client(
 
 
 def _campaign(client: TestClient, csrf: str, **extra: str) -> Any:
-    form = {"csrf_token": csrf, "name": "Round one", "disease": "covid19",
-            "jurisdiction_code": "C1A", "prevalence": "0.05", "design": "dorfman",
-            "starts_on": "2026-01-02", "sites": "S1, School gym, 600\nS2, Market, 300",
-            "action": "create", **extra}  # fmt: skip
+    form = {
+        "csrf_token": csrf,
+        "name": "Round one",
+        "disease": "covid19",
+        "jurisdiction_code": "C1A",
+        "prevalence": "0.05",
+        "design": "dorfman",
+        "starts_on": "2026-01-02",
+        "sites": "S1, School gym, 600\nS2, Market, 300",
+        "action": "create",
+        **extra,
+    }
     return client.post("/testing/campaigns/new", data=form, follow_redirects=False)
 
 
@@ -71,14 +80,19 @@ def test_a_campaign_from_set_up_to_scanned_tubes_and_positive_pool(
         taken = _scan(client, csrf, cid, "TUBE-1", ["ID0007", "SW-7"])
         assert taken.status_code == 409 and "Tube TUBE-1 is already registered" in taken.text
         csv = b"barcode,outcome,ct_value,resulted_at\nTUBE-1,positive,31.5,2026-01-02T12:00Z\n"
-        up = client.post("/testing/upload", data={"csrf_token": csrf, "kind": "pools"},
-                         files={"file": ("pools.csv", csv, "text/csv")})  # fmt: skip
+        up = client.post(
+            "/testing/upload",
+            data={"csrf_token": csrf, "kind": "pools"},
+            files={"file": ("pools.csv", csv, "text/csv")},
+        )
         assert up.status_code == 200 and 'id="report"' in up.text, up.text
         board = client.get(f"/testing/campaigns/{cid}?lang=zh").text
         assert "核酸" in board or "混管" in board
         assert board.count('<td class="hold">') == 5 and "待复核" in board
-        assert client.get(f"/testing/campaigns/{cid}?status=negative").text.count(
-            '<td class="hold">') == 0  # fmt: skip
+        assert (
+            client.get(f"/testing/campaigns/{cid}?status=negative").text.count('<td class="hold">')
+            == 0
+        )
         listed = client.get("/testing/campaigns").text
         assert f'href="/testing/campaigns/{cid}"' in listed
     assert session.scalar(select(Pool.size).where(Pool.barcode == "TUBE-1")) == 5
@@ -113,8 +127,9 @@ def test_a_valid_fhir_bundle_shows_its_report_then_the_result_with_history(
     session: Session, app_factory: Any
 ) -> None:
     client, _ = _client(session, app_factory)
-    good = [p for p in sorted(FHIR.glob("*.json")) if "positive" in p.name] or \
-        sorted(FHIR.glob("*.json"))  # fmt: skip
+    good = [p for p in sorted(FHIR.glob("*.json")) if "positive" in p.name] or sorted(
+        FHIR.glob("*.json")
+    )
     with client:
         csrf = log_in(client, "lab")
         up = client.post(
@@ -151,8 +166,12 @@ def test_another_countys_records_are_not_found_and_forms_need_csrf(
         assert client.get(f"/testing/campaigns/{ids['campaign_id']}/scan").status_code == 404
         assert "scope-C2A" not in client.get("/testing/samples").text
         assert _campaign(client, "forged").status_code == 403
-        assert session.scalar(select(ScreeningCampaign.id).where(
-            ScreeningCampaign.name == "Round one")) is None  # fmt: skip
+        assert (
+            session.scalar(
+                select(ScreeningCampaign.id).where(ScreeningCampaign.name == "Round one")
+            )
+            is None
+        )
         bad = _campaign(client, csrf, prevalence="", pool_size="", sites="S1")
         assert bad.status_code == 422 and 'id="form-errors"' in bad.text
     with client:

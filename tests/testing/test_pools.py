@@ -16,16 +16,21 @@ from tests.auth.factories import bearer, make_user
 from tests.testing.factories import T0, campaign, lab_world, members, result
 
 
-def register(client: TestClient, headers: dict[str, str], cid: int, tube: str,
-             people: list[dict[str, Any]]) -> Any:  # fmt: skip
+def register(
+    client: TestClient, headers: dict[str, str], cid: int, tube: str, people: list[dict[str, Any]]
+) -> Any:
     body = {"barcode": tube, "site_code": "S1", "members": people}
     return client.post(f"/api/v1/campaigns/{cid}/pools", json=body, headers=headers)
 
 
 def pool_results(client: TestClient, headers: dict[str, str], *rows: tuple[str, str]) -> Any:
-    body = {"batch": "plate-1", "results": [
-        {"barcode": b, "outcome": o, "resulted_at": T0.isoformat(), "ct_value": 30.0}
-        for b, o in rows]}  # fmt: skip
+    body = {
+        "batch": "plate-1",
+        "results": [
+            {"barcode": b, "outcome": o, "resulted_at": T0.isoformat(), "ct_value": 30.0}
+            for b, o in rows
+        ],
+    }
     return client.post("/api/v1/pool-results", json=body, headers=headers)
 
 
@@ -36,9 +41,17 @@ def test_pool_size_comes_from_prevalence_capped_by_the_profile(
     assert campaign(client, w["lab"])["pool_size"] == 10  # optimum 45 at 0.05%, capped at 10
     hand = campaign(client, w["lab"], name="By hand", pool_size=5, prevalence=None)
     assert hand["pool_size"] == 5 and hand["chosen_by"] == "hand"
-    too_big = client.post("/api/v1/campaigns", headers=w["lab"], json={
-        "name": "x", "disease": "covid19", "jurisdiction_code": "C1A", "pool_size": 20,
-        "starts_on": "2026-01-02"})  # fmt: skip
+    too_big = client.post(
+        "/api/v1/campaigns",
+        headers=w["lab"],
+        json={
+            "name": "x",
+            "disease": "covid19",
+            "jurisdiction_code": "C1A",
+            "pool_size": 20,
+            "starts_on": "2026-01-02",
+        },
+    )
     assert too_big.status_code == 422
 
 
@@ -51,9 +64,15 @@ def test_positive_pool_holds_members_and_orders_retests(
     assert register(client, w["lab"], cid, "P2", members("b", 10)).status_code == 201
     report = pool_results(client, w["lab"], ("P1", "positive"), ("P2", "negative"))
     assert report.status_code == 200, report.text
-    assert report.json() | {"rows": 2} == {"rows": 2, "stored": 2, "unchanged": 0,
-                                          "positive_pools": 1, "candidates": 10, "holds": 10,
-                                          "retests": 10}  # fmt: skip
+    assert report.json() | {"rows": 2} == {
+        "rows": 2,
+        "stored": 2,
+        "unchanged": 0,
+        "positive_pools": 1,
+        "candidates": 10,
+        "holds": 10,
+        "retests": 10,
+    }
     again = pool_results(client, w["lab"], ("P1", "positive"), ("P2", "negative")).json()
     assert again["unchanged"] == 2 and again["retests"] == 0
     holds = session.scalars(select(QuarantineOrder)).all()
@@ -61,10 +80,14 @@ def test_positive_pool_holds_members_and_orders_retests(
     orders = session.scalars(select(RetestOrder)).all()
     assert len(orders) == 10 and all(o.hold_order_id for o in orders)
     # single retests: one negative releases its hold, one positive becomes a case
-    body = {"source": "lab-a", "message_id": "retests", "results": [
-        result("RT-neg", "negative", person={"name": "Member a 0", "national_id": "IDa0000"}),
-        result("RT-pos", "positive", person={"name": "Member a 1", "national_id": "IDa0001"}),
-    ]}  # fmt: skip
+    body = {
+        "source": "lab-a",
+        "message_id": "retests",
+        "results": [
+            result("RT-neg", "negative", person={"name": "Member a 0", "national_id": "IDa0000"}),
+            result("RT-pos", "positive", person={"name": "Member a 1", "national_id": "IDa0001"}),
+        ],
+    }
     done = client.post("/api/v1/lab-results", json=body, headers=w["lab"]).json()
     assert done["retests_closed"] == 2 and done["cases_created"] == 1
     session.expire_all()
@@ -96,11 +119,14 @@ def test_bad_pool_results_store_nothing(session: Session, client: TestClient) ->
     w = lab_world(session, client)
     cid = campaign(client, w["lab"])["id"]
     register(client, w["lab"], cid, "P1", members("a", 3))
-    body = {"batch": "b", "results": [
-        {"barcode": "P1", "outcome": "positive", "resulted_at": T0.isoformat(), "ct_value": 30},
-        {"barcode": "NOPE", "outcome": "negative", "resulted_at": T0.isoformat()},
-        {"barcode": "P1", "outcome": "positive", "resulted_at": T0.isoformat(), "ct_value": 99},
-    ]}  # fmt: skip
+    body = {
+        "batch": "b",
+        "results": [
+            {"barcode": "P1", "outcome": "positive", "resulted_at": T0.isoformat(), "ct_value": 30},
+            {"barcode": "NOPE", "outcome": "negative", "resulted_at": T0.isoformat()},
+            {"barcode": "P1", "outcome": "positive", "resulted_at": T0.isoformat(), "ct_value": 99},
+        ],
+    }
     response = client.post("/api/v1/pool-results", json=body, headers=w["lab"])
     assert response.status_code == 422
     paths = {e["path"] for e in response.json()["errors"]}
@@ -118,7 +144,13 @@ def test_matrix_plate_decodes_to_the_intersection(session: Session, client: Test
     tubes = made.json()  # the envelope, every tube on its one page
     assert (tubes["total"], tubes["offset"], tubes["next_offset"]) == (6, 0, None)
     assert sorted(p["barcode"] for p in tubes["items"]) == [
-        "M1-C1", "M1-C2", "M1-C3", "M1-R1", "M1-R2", "M1-R3"]
+        "M1-C1",
+        "M1-C2",
+        "M1-C3",
+        "M1-R1",
+        "M1-R2",
+        "M1-R3",
+    ]
     rows = [(f"M1-R{i}", "positive" if i == 2 else "negative") for i in (1, 2, 3)]
     rows += [(f"M1-C{i}", "positive" if i == 3 else "negative") for i in (1, 2, 3)]
     report = pool_results(client, w["lab"], *rows).json()

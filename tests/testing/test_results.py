@@ -33,8 +33,12 @@ def test_positive_creates_a_confirmed_case_and_repeat_is_a_no_op(
     session: Session, client: TestClient
 ) -> None:
     w = lab_world(session, client)
-    item = result("B1", external_id="R1", person=person("Ann", "N0001"),
-                  targets=[{"gene": "N", "ct": 24.5}, {"gene": "ORF1ab", "ct": 26.0}])
+    item = result(
+        "B1",
+        external_id="R1",
+        person=person("Ann", "N0001"),
+        targets=[{"gene": "N", "ct": 24.5}, {"gene": "ORF1ab", "ct": 26.0}],
+    )
     first = post(client, w["lab"], "M1", item)
     assert first.status_code == 200, first.text
     assert first.json()["results_created"] == 1 and first.json()["cases_created"] == 1
@@ -51,12 +55,17 @@ def test_amended_result_is_a_new_revision_with_history(
     session: Session, client: TestClient
 ) -> None:
     w = lab_world(session, client)
-    post(client, w["lab"], "M1", result("B1", "negative", external_id="R1",
-                                        person=person("Ann", "N0001")))
+    post(
+        client,
+        w["lab"],
+        "M1",
+        result("B1", "negative", external_id="R1", person=person("Ann", "N0001")),
+    )
     same = post(client, w["lab"], "M2", result("B1", "negative", external_id="R1"))
     assert same.json()["results_unchanged"] == 1
-    amended = post(client, w["lab"], "M3", result("B1", "positive", external_id="R1",
-                                                  status="amended"))
+    amended = post(
+        client, w["lab"], "M3", result("B1", "positive", external_id="R1", status="amended")
+    )
     assert amended.json()["results_amended"] == 1 and amended.json()["cases_created"] == 1
     current = session.scalars(select(LabResult).where(LabResult.current.is_(True))).one()
     detail = client.get(f"/api/v1/lab-results/{current.id}", headers=w["boss"]).json()
@@ -72,14 +81,29 @@ def test_a_result_id_another_county_used_is_a_new_result_here(
     w = lab_world(session, client)
     make_user(session, "lab-b", "lab", "C1B")
     lab_b = bearer(client, "lab-b")
-    post(client, lab_b, "M1", result("B1", "positive", external_id="R1", jurisdiction_code="C1B",
-                                     person=person("Bea", "N0002")))  # fmt: skip
-    ours = post(client, w["lab"], "M1", result("B1", "negative", external_id="R1",
-                                               person=person("Ann", "N0001")))  # fmt: skip
+    post(
+        client,
+        lab_b,
+        "M1",
+        result(
+            "B1",
+            "positive",
+            external_id="R1",
+            jurisdiction_code="C1B",
+            person=person("Bea", "N0002"),
+        ),
+    )
+    ours = post(
+        client,
+        w["lab"],
+        "M1",
+        result("B1", "negative", external_id="R1", person=person("Ann", "N0001")),
+    )
     assert ours.status_code == 200, ours.text
     assert (ours.json()["results_created"], ours.json()["results_amended"]) == (1, 0)
-    stored = session.execute(select(LabResult.jurisdiction_id, LabResult.revision,
-                                    LabResult.current)).all()  # fmt: skip
+    stored = session.execute(
+        select(LabResult.jurisdiction_id, LabResult.revision, LabResult.current)
+    ).all()
     places = w["tree"]["C1A"].id, w["tree"]["C1B"].id
     assert sorted(stored) == sorted([(places[0], 1, True), (places[1], 1, True)])
     mine = session.scalar(select(LabResult.id).where(LabResult.jurisdiction_id == places[0]))
@@ -127,10 +151,12 @@ def test_same_message_id_with_other_content_is_a_conflict(
 
 def test_csv_results(session: Session, client: TestClient) -> None:
     w = lab_world(session, client)
-    text = ("barcode,disease,outcome,resulted_at,loinc,result_id,ct_N,jurisdiction_code,"
-            "sample_type,collected_at,name,national_id\n"
-            "C1,covid19,positive,2026-01-02T08:00:00+00:00,94500-6,R9,22.1,C1A,"
-            "nasopharyngeal_swab,2026-01-02T01:00:00+00:00,Dee,N9\n")  # fmt: skip
+    text = (
+        "barcode,disease,outcome,resulted_at,loinc,result_id,ct_N,jurisdiction_code,"
+        "sample_type,collected_at,name,national_id\n"
+        "C1,covid19,positive,2026-01-02T08:00:00+00:00,94500-6,R9,22.1,C1A,"
+        "nasopharyngeal_swab,2026-01-02T01:00:00+00:00,Dee,N9\n"
+    )
     files = {"file": ("results.csv", text.encode(), "text/csv")}
     first = client.post("/api/v1/lab-results/csv", files=files, headers=w["lab"])
     assert first.status_code == 200, first.text
@@ -138,8 +164,11 @@ def test_csv_results(session: Session, client: TestClient) -> None:
     again = client.post("/api/v1/lab-results/csv", files=files, headers=w["lab"])
     assert again.json()["repeated"] is True
     bad = text.replace("22.1", "-3")
-    refused = client.post("/api/v1/lab-results/csv", headers=w["lab"],
-                          files={"file": ("b.csv", bad.encode(), "text/csv")})  # fmt: skip
+    refused = client.post(
+        "/api/v1/lab-results/csv",
+        headers=w["lab"],
+        files={"file": ("b.csv", bad.encode(), "text/csv")},
+    )
     assert refused.status_code == 422
     assert refused.json()["errors"][0]["path"] == "line 2.targets[0].ct"
 
@@ -148,9 +177,14 @@ def test_sample_registration_refuses_a_duplicate_barcode(
     session: Session, client: TestClient
 ) -> None:
     w = lab_world(session, client)
-    body = {"barcode": "S1", "disease": "covid19", "sample_type": "nasopharyngeal_swab",
-            "collected_at": "2026-01-02T01:00:00+00:00", "jurisdiction_code": "C1A",
-            "person": person("Ann", "N1")}  # fmt: skip
+    body = {
+        "barcode": "S1",
+        "disease": "covid19",
+        "sample_type": "nasopharyngeal_swab",
+        "collected_at": "2026-01-02T01:00:00+00:00",
+        "jurisdiction_code": "C1A",
+        "person": person("Ann", "N1"),
+    }
     assert client.post("/api/v1/samples", json=body, headers=w["lab"]).status_code == 201
     assert client.post("/api/v1/samples", json=body, headers=w["lab"]).status_code == 409
     listed = client.get("/api/v1/samples", headers=w["lab"]).json()
@@ -163,8 +197,9 @@ def test_a_disease_the_deployment_adds_is_known_to_lab_results(
     """FIRELINE_DISEASE_DIR's diseases are checked against (their LOINC tests too), and
     an app without the folder still refuses them."""
     w = lab_world(session, client)
-    item = result("BX1", "negative", disease=DEPLOYED, code=DEPLOYED_LOINC,
-                  person=person("Ann", "N0001"))  # fmt: skip
+    item = result(
+        "BX1", "negative", disease=DEPLOYED, code=DEPLOYED_LOINC, person=person("Ann", "N0001")
+    )
     refused = post(client, w["lab"], "M1", item)
     assert refused.status_code == 422 and "unknown disease 'testpox'" in refused.text
     with TestClient(app_factory(disease_dir=deployment_folder(tmp_path))) as deployed:
@@ -182,8 +217,14 @@ def test_a_positive_pcr_of_a_deployment_disease_creates_its_case(
 ) -> None:
     with TestClient(app_factory(disease_dir=deployment_folder(tmp_path))) as deployed:
         w = lab_world(session, deployed)
-        item = result("BX1", disease=DEPLOYED, code=None, code_system=None, test_type="pcr",
-                      person=person("Ann", "N0001"))  # fmt: skip
+        item = result(
+            "BX1",
+            disease=DEPLOYED,
+            code=None,
+            code_system=None,
+            test_type="pcr",
+            person=person("Ann", "N0001"),
+        )
         sent = post(deployed, w["lab"], "M1", item)
     assert sent.status_code == 200, sent.text
     assert sent.json()["cases_created"] == 1

@@ -31,18 +31,28 @@ def zone_world(session: Session, client: TestClient, n: int = 6) -> dict[str, An
     return w
 
 
-def tube(client: TestClient, headers: dict[str, str], cid: int, barcode: str,
-         people: list[int]) -> None:  # fmt: skip
+def tube(
+    client: TestClient, headers: dict[str, str], cid: int, barcode: str, people: list[int]
+) -> None:
     members = [{"barcode": f"{barcode}-{p}", "person_id": p} for p in people]
-    body = {"barcode": barcode, "site_code": "S1", "members": members,
-            "collected_at": DAY7.isoformat()}  # fmt: skip
+    body = {
+        "barcode": barcode,
+        "site_code": "S1",
+        "members": members,
+        "collected_at": DAY7.isoformat(),
+    }
     made = client.post(f"/api/v1/campaigns/{cid}/pools", json=body, headers=headers)
     assert made.status_code == 201, made.text
 
 
 def pool_results(client: TestClient, headers: dict[str, str], *rows: tuple[str, str]) -> Any:
-    body = {"batch": "b1", "results": [{"barcode": b, "outcome": o,
-            "resulted_at": (DAY7 + timedelta(hours=8)).isoformat()} for b, o in rows]}  # fmt: skip
+    body = {
+        "batch": "b1",
+        "results": [
+            {"barcode": b, "outcome": o, "resulted_at": (DAY7 + timedelta(hours=8)).isoformat()}
+            for b, o in rows
+        ],
+    }
     found = client.post("/api/v1/pool-results", json=body, headers=headers)
     assert found.status_code == 200, found.text
     return found.json()
@@ -50,14 +60,16 @@ def pool_results(client: TestClient, headers: dict[str, str], *rows: tuple[str, 
 
 def close(client: TestClient, headers: dict[str, str], cid: int) -> Any:
     version = client.get(f"/api/v1/campaigns/{cid}", headers=headers).json()["campaign"]["version"]
-    return client.post(f"/api/v1/campaigns/{cid}/close-round", json={"version": version},
-                       headers=headers)  # fmt: skip
+    return client.post(
+        f"/api/v1/campaigns/{cid}/close-round", json={"version": version}, headers=headers
+    )
 
 
 def zone_campaign(client: TestClient, w: dict[str, Any]) -> tuple[int, list[int]]:
     """A zone campaign in pools of 3 over the residents; its id and the residents' ids."""
-    made = campaign(client, w["lab"], target_kind="zone", zone_id=w["zone"], pool_size=3,
-                    prevalence=None)  # fmt: skip
+    made = campaign(
+        client, w["lab"], target_kind="zone", zone_id=w["zone"], pool_size=3, prevalence=None
+    )
     assert made["population"] == 6 and made["zone_id"] == w["zone"]
     ids = client.get(f"/api/v1/zones/{w['zone']}/residents", headers=w["boss"]).json()
     return made["id"], ids["person_ids"]
@@ -79,26 +91,47 @@ def test_a_negative_round_is_recorded_on_the_zone_once(
     assert early.status_code == 409 and "2 of 2 pool tubes await" in early.json()["detail"]
     pool_results(client, w["lab"], ("Z1", "negative"))
     board = client.get(f"/api/v1/campaigns/{cid}", headers=w["lab"]).json()["round"]
-    assert board | {"ready": None} == {"round_no": 1, "pools": 2, "resulted_pools": 1,
-                                       "retests_open": 0, "sampled": 5, "zone_residents": 6,
-                                       "residents_sampled": 5, "ready": None}  # fmt: skip
+    assert board | {"ready": None} == {
+        "round_no": 1,
+        "pools": 2,
+        "resulted_pools": 1,
+        "retests_open": 0,
+        "sampled": 5,
+        "zone_residents": 6,
+        "residents_sampled": 5,
+        "ready": None,
+    }
     pool_results(client, w["lab"], ("Z2", "negative"))
     closed = close(client, w["lab"], cid)
     assert closed.status_code == 201, closed.text
     assert closed.json() | {"id": 0, "closed_at": ""} == {
-        "id": 0, "campaign_id": cid, "round_no": 1, "result": "negative", "tested": 5,
-        "first_day": "2026-03-07", "last_day": "2026-03-07",
-        "zone_round_id": closed.json()["zone_round_id"], "closed_at": ""}  # fmt: skip
+        "id": 0,
+        "campaign_id": cid,
+        "round_no": 1,
+        "result": "negative",
+        "tested": 5,
+        "first_day": "2026-03-07",
+        "last_day": "2026-03-07",
+        "zone_round_id": closed.json()["zone_round_id"],
+        "closed_at": "",
+    }
     found = zone(client, w)
-    assert found["rounds"] == [{"id": closed.json()["zone_round_id"], "zone_id": w["zone"],
-                                "day": "2026-03-07", "result": "negative",
-                                "tested": 5}]  # fmt: skip
+    assert found["rounds"] == [
+        {
+            "id": closed.json()["zone_round_id"],
+            "zone_id": w["zone"],
+            "day": "2026-03-07",
+            "result": "negative",
+            "tested": 5,
+        }
+    ]
     assert "screening_round" not in [m["code"] for m in found["computed"]["missing"]]
     assert found["computed"]["earliest"] == "2026-03-08"
     # the same results again, and a second close: nothing more is recorded
     assert pool_results(client, w["lab"], ("Z1", "negative"), ("Z2", "negative"))["stored"] == 0
-    stale = client.post(f"/api/v1/campaigns/{cid}/close-round", json={"version": 1},
-                        headers=w["lab"])  # fmt: skip
+    stale = client.post(
+        f"/api/v1/campaigns/{cid}/close-round", json={"version": 1}, headers=w["lab"]
+    )
     assert stale.status_code == 409 and "version" in stale.json()["detail"]
     empty = close(client, w["lab"], cid)
     assert empty.status_code == 409 and "round 2 may not close yet" in empty.json()["detail"]
@@ -116,18 +149,27 @@ def test_a_positive_retest_records_a_positive_round(session: Session, client: Te
     waiting = close(client, w["lab"], cid)
     assert waiting.status_code == 409 and "3 single retests await" in waiting.json()["detail"]
     later = (DAY7 + timedelta(days=1)).isoformat()
-    body = {"source": "lab-a", "message_id": "retests", "results": [
-        result(f"RT-{i}", "positive" if i == 0 else "negative", collected_at=later,
-               resulted_at=later, person={"name": f"Res {i}", "national_id": f"R{i}"})
-        for i in range(3)]}  # fmt: skip
+    body = {
+        "source": "lab-a",
+        "message_id": "retests",
+        "results": [
+            result(
+                f"RT-{i}",
+                "positive" if i == 0 else "negative",
+                collected_at=later,
+                resulted_at=later,
+                person={"name": f"Res {i}", "national_id": f"R{i}"},
+            )
+            for i in range(3)
+        ],
+    }
     done = client.post("/api/v1/lab-results", json=body, headers=w["lab"])
     assert done.status_code in (200, 201) and done.json()["retests_closed"] == 3, done.text
     closed = close(client, w["lab"], cid)
     assert closed.status_code == 201, closed.text
     assert closed.json()["result"] == "positive" and closed.json()["tested"] == 6
     rounds = zone(client, w)["rounds"]
-    assert [(r["result"], r["day"], r["tested"]) for r in rounds] == [
-        ("positive", "2026-03-07", 6)]  # fmt: skip
+    assert [(r["result"], r["day"], r["tested"]) for r in rounds] == [("positive", "2026-03-07", 6)]
 
 
 def test_an_inconclusive_tube_closes_the_round_without_a_zone_round(
@@ -148,8 +190,13 @@ def test_a_zone_target_is_checked(session: Session, client: TestClient) -> None:
     w = zone_world(session, client)
     other = draw(session, w["tree"]["C2A"], name="Elsewhere")
     session.commit()
-    body = {"name": "x", "disease": "covid19", "jurisdiction_code": "C1A", "pool_size": 5,
-            "starts_on": "2026-03-07"}  # fmt: skip
+    body = {
+        "name": "x",
+        "disease": "covid19",
+        "jurisdiction_code": "C1A",
+        "pool_size": 5,
+        "starts_on": "2026-03-07",
+    }
 
     def post(**extra: Any) -> Any:
         return client.post("/api/v1/campaigns", json=body | extra, headers=w["lab"])
@@ -158,8 +205,11 @@ def test_a_zone_target_is_checked(session: Session, client: TestClient) -> None:
     assert post(zone_id=w["zone"]).status_code == 422  # a zone id without a zone target
     assert post(target_kind="zone", zone_id=other.id).status_code == 404
     make_user(session, "city", "admin", "C1")
-    county_b = client.post("/api/v1/campaigns", headers=bearer(client, "city"), json=body | {
-        "target_kind": "zone", "zone_id": w["zone"], "jurisdiction_code": "C1B"})  # fmt: skip
+    county_b = client.post(
+        "/api/v1/campaigns",
+        headers=bearer(client, "city"),
+        json=body | {"target_kind": "zone", "zone_id": w["zone"], "jurisdiction_code": "C1B"},
+    )
     assert county_b.status_code == 422 and "lies outside Place C1B" in county_b.text
     given = post(target_kind="zone", zone_id=w["zone"], population=40)
     assert given.status_code == 201 and given.json()["population"] == 40

@@ -21,8 +21,11 @@ def test_an_id_card_names_the_person_of_the_next_scan(session: Session) -> None:
     add_result(session, tree["C1A"], "KNOWN-1")
     add_result(session, tree["C2A"], "THEIRS-1")
     lab = Actor(None, "lab", "lab", tree["C1A"].id, tree["C1A"].path)
-    members = members_from_scans(session, lab, ["KNOWN-1", "id0001", "NEW-1", "ID0002",
-                                                "THEIRS-1"])  # fmt: skip
+    members = members_from_scans(session, lab, ["KNOWN-1", "id0001", "NEW-1", "ID0002", "THEIRS-1"])
     assert [(m.barcode, m.person_id) for m in members] == [
-        ("KNOWN-1", None), ("NEW-1", ann.id), ("ID0002", None), ("THEIRS-1", None)]
+        ("KNOWN-1", None),
+        ("NEW-1", ann.id),
+        ("ID0002", None),
+        ("THEIRS-1", None),
+    ]
     assert site_tubes(session, None) == ([], 0)

@@ -31,9 +31,14 @@ def _world(session: Session, app_factory: Any) -> tuple[TestClient, dict[str, in
     the clock, a zone in C2A, and a lab user in C1A."""
     tree = small_tree(session)
     for i in range(4):
-        session.add(Person(name=f"Member {i}", national_id=f"ID{i:04d}",
-                           address=f"{COMPOUND}{i + 1}幢",
-                           jurisdiction_id=tree["C1A"].id))  # fmt: skip
+        session.add(
+            Person(
+                name=f"Member {i}",
+                national_id=f"ID{i:04d}",
+                address=f"{COMPOUND}{i + 1}幢",
+                jurisdiction_id=tree["C1A"].id,
+            )
+        )
     session.flush()
     zone = draw(session, tree["C1A"], drawn=T0.date() - timedelta(days=10), name="Wensan 88")
     other = draw(session, tree["C2A"], name="Elsewhere")
@@ -54,8 +59,13 @@ def test_the_form_is_prefilled_from_a_zone_and_ignores_a_bad_one(
     session: Session, app_factory: Any
 ) -> None:
     client, ids = _world(session, app_factory)
-    query = {"target_kind": "zone", "zone_id": ids["zone"], "jurisdiction_code": "C2A",
-             "population": "999", "name": ""}  # fmt: skip
+    query = {
+        "target_kind": "zone",
+        "zone_id": ids["zone"],
+        "jurisdiction_code": "C2A",
+        "population": "999",
+        "name": "",
+    }
     with client:
         log_in(client, "lab")
         form = client.get(f"{NEW}?{urlencode(query)}")
@@ -82,10 +92,20 @@ def test_the_form_is_prefilled_from_a_zone_and_ignores_a_bad_one(
 
 def _round_one(client: TestClient, csrf: str, zone_id: int) -> int:
     """A zone campaign from the form, one tube of the four residents, resulted negative."""
-    form = {"csrf_token": csrf, "name": "Wensan round", "disease": "covid19",
-            "jurisdiction_code": "C1A", "target_kind": "zone", "zone_id": str(zone_id),
-            "population": "4", "pool_size": "5", "design": "dorfman", "starts_on": "2026-01-02",
-            "sites": "S1, Gate, 300", "action": "create"}  # fmt: skip
+    form = {
+        "csrf_token": csrf,
+        "name": "Wensan round",
+        "disease": "covid19",
+        "jurisdiction_code": "C1A",
+        "target_kind": "zone",
+        "zone_id": str(zone_id),
+        "population": "4",
+        "pool_size": "5",
+        "design": "dorfman",
+        "starts_on": "2026-01-02",
+        "sites": "S1, Gate, 300",
+        "action": "create",
+    }
     made = client.post(NEW, data=form, follow_redirects=False)
     assert made.status_code == 303, made.text
     cid = int(made.headers["location"].split("/")[-1].split("?")[0])
@@ -106,28 +126,36 @@ def test_closing_a_round_on_the_dashboard_records_it_on_the_zone(
         assert 'id="close-round" aria-describedby="close-hint" disabled' in waiting
         assert "1 pool tubes still await their result" in waiting
         assert "4 of 4" in waiting and "the residents of risk zone Wensan 88" in waiting
-        early = client.post(f"/testing/campaigns/{cid}/close-round",
-                            data={"csrf_token": csrf, "version": "1"})  # fmt: skip
+        early = client.post(
+            f"/testing/campaigns/{cid}/close-round", data={"csrf_token": csrf, "version": "1"}
+        )
         assert early.status_code == 409 and "Round 1 was not closed" in early.text
         csv = b"barcode,outcome,ct_value,resulted_at\nT1,negative,,2026-01-02T12:00Z\n"
-        up = client.post("/testing/upload", data={"csrf_token": csrf, "kind": "pools"},
-                         files={"file": ("pools.csv", csv, "text/csv")})  # fmt: skip
+        up = client.post(
+            "/testing/upload",
+            data={"csrf_token": csrf, "kind": "pools"},
+            files={"file": ("pools.csv", csv, "text/csv")},
+        )
         assert up.status_code == 200, up.text
         ready = client.get(f"/testing/campaigns/{cid}?lang=zh").text
         assert "结束第 1 轮" in ready and "记为该风险区的一轮核酸筛查" in ready
         assert 'aria-describedby="close-hint" disabled' not in ready
-        closed = client.post(f"/testing/campaigns/{cid}/close-round",
-                             data={"csrf_token": csrf, "version": "1"},
-                             follow_redirects=False)  # fmt: skip
+        closed = client.post(
+            f"/testing/campaigns/{cid}/close-round",
+            data={"csrf_token": csrf, "version": "1"},
+            follow_redirects=False,
+        )
         assert closed.status_code == 303, closed.text
         board = client.get(closed.headers["location"] + "&lang=en").text
         assert "The round was closed." in board and "Round 2" in board
         assert '<td class="round-result">Negative</td>' in board
         assert "Recorded on Wensan 88" in board
-        again = client.post(f"/testing/campaigns/{cid}/close-round",
-                            data={"csrf_token": csrf, "version": "1"})  # fmt: skip
+        again = client.post(
+            f"/testing/campaigns/{cid}/close-round", data={"csrf_token": csrf, "version": "1"}
+        )
         assert again.status_code == 409
     rounds = session.scalars(select(ZoneRound)).all()
     assert [(r.zone_id, r.result, r.tested, r.day) for r in rounds] == [
-        (ids["zone"], "negative", 4, T0.date())]  # fmt: skip
+        (ids["zone"], "negative", 4, T0.date())
+    ]
     assert session.scalar(select(ScreeningCampaign.round_no)) == 2

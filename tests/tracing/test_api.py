@@ -76,7 +76,11 @@ def test_listing_a_contact_proposes_a_quarantine_order(
     assert secondary["order"]["kind"] == "home" and secondary["order"]["end_date"] == "2024-03-11"
     listed = api(client, "ann", "GET", f"/cases/{cid}/contacts").json()
     assert (listed["total"], listed["limit"], listed["offset"], listed["next_offset"]) == (
-        2, 50, 0, None)
+        2,
+        50,
+        0,
+        None,
+    )
     assert [c["person_name"] for c in listed["items"]] == ["Zhao Li", "Qian Er"]
     assert listed["items"][1]["source_contact_id"] == contact["id"]
 

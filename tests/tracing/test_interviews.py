@@ -65,8 +65,13 @@ def test_the_interview_knows_a_disease_the_deployment_adds(
     saved = api(client, "ann", "PATCH", f"/cases/{cid}/interview", json=body)
     assert saved.status_code == 200, saved.text
     assert saved.json()["symptoms"] == ["pox_spots"]
-    cough = api(client, "ann", "PATCH", f"/cases/{cid}/interview",
-                json={"version": 2, "symptoms": ["cough"]})  # fmt: skip
+    cough = api(
+        client,
+        "ann",
+        "PATCH",
+        f"/cases/{cid}/interview",
+        json={"version": 2, "symptoms": ["cough"]},
+    )
     assert cough.status_code == 422 and "cough" in cough.json()["detail"]
 
 
@@ -80,7 +85,9 @@ def test_contacts_follow_the_deployment_profile(client: TestClient, session: Ses
     # testpox's rule: 7 days in a facility and 3 at home from the last exposure (03-04).
     order = made.json()["order"]
     assert (order["kind"], order["start_date"], order["end_date"]) == (
-        "facility", "2024-03-05", "2024-03-14",
+        "facility",
+        "2024-03-05",
+        "2024-03-14",
     )
 
 

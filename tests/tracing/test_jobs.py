@@ -45,7 +45,9 @@ def test_an_interrupted_linking_run_resumes_without_duplicate_links(
     backend: str, tmp_path: Path
 ) -> None:
     counts = resumed_equals_uninterrupted(
-        backend, tmp_path, _contacts_who_became_cases,
+        backend,
+        tmp_path,
+        _contacts_who_became_cases,
         [(run_once, r"INSERT INTO transmission_links")],
     )
     assert counts["transmission_links"] == 3

@@ -36,8 +36,9 @@ def _names(page: dict[str, Any]) -> list[str]:
 def test_contacts_page_filter_search_and_sort(client: TestClient) -> None:
     cid = int(post_case(client, "ann")["id"])
     first = None
-    for i, (name, last) in enumerate((("Zhao Li", "2024-03-04"), ("Qian Er", "2024-03-02"),
-                                      ("Sun San", "2024-03-03"))):
+    for i, (name, last) in enumerate(
+        (("Zhao Li", "2024-03-04"), ("Qian Er", "2024-03-02"), ("Sun San", "2024-03-03"))
+    ):
         body = contact_body(name, last=last, setting="work" if i else "household")
         if first is not None:
             body.update(category="secondary_close", source_contact_id=first)
@@ -53,14 +54,18 @@ def test_contacts_page_filter_search_and_sort(client: TestClient) -> None:
     by_exposure = _contacts(client, cid, sort="last_exposure", order="asc")
     assert _names(by_exposure) == ["Qian Er", "Sun San", "Zhao Li"]
     assert _names(_contacts(client, cid, sort="name", order="desc")) == [
-        "Zhao Li", "Sun San", "Qian Er"]
+        "Zhao Li",
+        "Sun San",
+        "Qian Er",
+    ]
 
 
 def test_a_contact_shows_its_latest_order_once(client: TestClient) -> None:
     cid = int(post_case(client, "ann")["id"])
     made = api(client, "ann", "POST", f"/cases/{cid}/contacts", json=contact_body("Zhao Li"))
-    issued = api(client, "ann", "POST", "/quarantine/orders",
-                 json={"contact_id": made.json()["id"]})  # fmt: skip
+    issued = api(
+        client, "ann", "POST", "/quarantine/orders", json={"contact_id": made.json()["id"]}
+    )
     assert issued.status_code == 201, issued.text
     listed = _contacts(client, cid)
     assert listed["total"] == 1 and len(listed["items"]) == 1  # two orders, one row
@@ -69,10 +74,16 @@ def test_a_contact_shows_its_latest_order_once(client: TestClient) -> None:
 
 def test_exposures_and_links_answer_with_the_envelope(client: TestClient) -> None:
     a, b = (int(post_case(client, "ann")["id"]) for _ in range(2))
-    for starts, kind in (("2024-03-01T10:00:00+08:00", "event"),
-                         ("2024-02-28T09:00:00+08:00", "place")):
-        body = {"kind": kind, "description": f"a {kind}", "starts_at": starts,
-                "ends_at": "2024-03-01T12:00:00+08:00"}
+    for starts, kind in (
+        ("2024-03-01T10:00:00+08:00", "event"),
+        ("2024-02-28T09:00:00+08:00", "place"),
+    ):
+        body = {
+            "kind": kind,
+            "description": f"a {kind}",
+            "starts_at": starts,
+            "ends_at": "2024-03-01T12:00:00+08:00",
+        }
         assert api(client, "ann", "POST", f"/cases/{a}/exposures", json=body).status_code == 201
     exposures = api(client, "ann", "GET", f"/cases/{a}/exposures").json()
     assert exposures["total"] == 2 and exposures["next_offset"] is None

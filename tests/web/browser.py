@@ -22,6 +22,7 @@ from bench.benchmarks._browser import chromium, served
 if TYPE_CHECKING:
     from playwright.sync_api import Browser
 
+
 def chromium_path() -> Path:
     return Path(os.environ.get("FIRELINE_CHROMIUM") or DEFAULT_CHROMIUM)
 

@@ -25,7 +25,8 @@ def csrf_from(html: str) -> str:
 def log_in(client: TestClient, username: str, password: str = PASSWORD) -> str:
     """Log in through the form; returns the session's CSRF token from the overview page."""
     response = client.post(
-        "/login", data={"username": username, "password": password, "next": "/"},
+        "/login",
+        data={"username": username, "password": password, "next": "/"},
         follow_redirects=False,
     )
     assert response.status_code == 303, response.text
@@ -43,8 +44,11 @@ def add_case(session: Session, place: Jurisdiction, classification: str, reporte
     session.add(person)
     session.flush()
     case = Case(
-        jurisdiction_id=place.id, person_id=person.id, disease="covid19",
-        classification=classification, date_reporting=reported,
+        jurisdiction_id=place.id,
+        person_id=person.id,
+        disease="covid19",
+        classification=classification,
+        date_reporting=reported,
     )
     session.add(case)
     session.flush()

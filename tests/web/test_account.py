@@ -21,7 +21,8 @@ def user(session: Session) -> str:
 
 def post_login(client: TestClient, password: str, next_url: str = "/") -> object:
     return client.post(
-        "/login", data={"username": "ana", "password": password, "next": next_url},
+        "/login",
+        data={"username": "ana", "password": password, "next": next_url},
         follow_redirects=False,
     )
 
@@ -42,7 +43,8 @@ def test_demo_mode_lists_the_demo_logins(app_factory) -> None:  # type: ignore[n
 
 def test_login_sets_a_session_cookie_and_redirects(client: TestClient, user: str) -> None:
     response = client.post(
-        "/login", data={"username": user, "password": PASSWORD, "next": "/testing"},
+        "/login",
+        data={"username": user, "password": PASSWORD, "next": "/testing"},
         follow_redirects=False,
     )
     assert response.status_code == 303
@@ -66,7 +68,8 @@ def test_wrong_credentials_say_nothing_about_which_part(
     client: TestClient, user: str, username: str
 ) -> None:
     response = client.post(
-        "/login", data={"username": username, "password": "wrong-password"},
+        "/login",
+        data={"username": username, "password": "wrong-password"},
         follow_redirects=False,
     )
     assert response.status_code == 401
@@ -89,7 +92,8 @@ def test_next_is_only_a_local_path(
     client: TestClient, user: str, asked: str, expected: str
 ) -> None:
     response = client.post(
-        "/login", data={"username": user, "password": PASSWORD, "next": asked},
+        "/login",
+        data={"username": user, "password": PASSWORD, "next": asked},
         follow_redirects=False,
     )
     assert response.headers["location"] == expected
@@ -151,7 +155,9 @@ def test_a_log_in_posted_from_another_site_is_refused(
     """Login CSRF (OWASP CSRF Prevention Cheat Sheet): a page elsewhere must not log the
     browser in to an account of the attacker's choosing."""
     response = client.post(
-        "/login", data={"username": user, "password": PASSWORD}, headers=headers,
+        "/login",
+        data={"username": user, "password": PASSWORD},
+        headers=headers,
         follow_redirects=False,
     )
     assert response.status_code == 403
@@ -162,7 +168,8 @@ def test_a_log_in_posted_from_another_site_is_refused(
 
 def test_a_log_in_from_this_site_passes(client: TestClient, user: str) -> None:
     response = client.post(
-        "/login", data={"username": user, "password": PASSWORD},
+        "/login",
+        data={"username": user, "password": PASSWORD},
         headers={"origin": "http://testserver", "sec-fetch-site": "same-origin"},
         follow_redirects=False,
     )
@@ -173,7 +180,8 @@ def test_the_log_in_form_says_when_the_account_is_locked(client: TestClient, use
     for _ in range(5):
         assert post_login(client, "wrong-guess-again").status_code == 401  # type: ignore[attr-defined]
     locked = client.post(
-        "/login", data={"username": user, "password": PASSWORD},
+        "/login",
+        data={"username": user, "password": PASSWORD},
         follow_redirects=False,
     )
     assert locked.status_code == 429 and "retry-after" in locked.headers

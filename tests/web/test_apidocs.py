@@ -29,8 +29,9 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture
 def database(tmp_path: Path) -> Iterator[Engine]:
-    engine = make_engine(f"sqlite:///{tmp_path / 'docs.db'}",
-                         connect_args={"check_same_thread": False})  # fmt: skip
+    engine = make_engine(
+        f"sqlite:///{tmp_path / 'docs.db'}", connect_args={"check_same_thread": False}
+    )
     upgrade(engine)
     with session_factory(engine)() as session:
         import_jurisdictions(session, system_actor(), bundled_divisions())

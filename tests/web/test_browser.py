@@ -27,8 +27,9 @@ pytestmark = pytest.mark.browser
 @pytest.fixture
 def database(tmp_path: Path) -> Iterator[Engine]:
     """A fresh migrated SQLite file with Zhejiang's divisions, two users and a few cases."""
-    engine = make_engine(f"sqlite:///{tmp_path / 'browser.db'}",
-                         connect_args={"check_same_thread": False})
+    engine = make_engine(
+        f"sqlite:///{tmp_path / 'browser.db'}", connect_args={"check_same_thread": False}
+    )
     upgrade(engine)
     with session_factory(engine)() as session:
         import_jurisdictions(session, system_actor(), bundled_divisions())

@@ -77,6 +77,7 @@ def test_no_page_reads_the_wall_clock(client: TestClient) -> None:
     """The machine's date (years before the frozen one) shows on no page."""
     wall = datetime.now(UTC).date()
     days = {(wall + timedelta(days=d)).isoformat() for d in (-1, 0, 1)}
-    found = {path: sorted(day for day in days if day in html)
-             for path, html in crawl(client).items()}
+    found = {
+        path: sorted(day for day in days if day in html) for path, html in crawl(client).items()
+    }
     assert not {path: hits for path, hits in found.items() if hits}

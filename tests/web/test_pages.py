@@ -97,8 +97,11 @@ def test_vendor_files_are_used_when_built(client: TestClient, app: FastAPI, tmp_
 def test_every_mechanism_is_in_the_navigation(client: TestClient) -> None:
     html = client.get("/").text
     for href, label in [
-        ("/surveillance", "Surveillance"), ("/response", "Response"),
-        ("/investigation", "Investigation"), ("/testing", "Testing"),
-        ("/quarantine", "Quarantine"), ("/care", "Care"),
+        ("/surveillance", "Surveillance"),
+        ("/response", "Response"),
+        ("/investigation", "Investigation"),
+        ("/testing", "Testing"),
+        ("/quarantine", "Quarantine"),
+        ("/care", "Care"),
     ]:
         assert f'href="{href}"' in html and label in html

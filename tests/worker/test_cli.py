@@ -77,10 +77,19 @@ def test_list_shows_daily_times_in_the_root_time_zone(database: Path) -> None:
 
 
 def _start_worker(database_url: str) -> subprocess.Popen[str]:
-    env = {**os.environ, "FIRELINE_DATABASE_URL": database_url,
-           "FIRELINE_RESPONSE_SWEEP_SECONDS": "2", "COLUMNS": "200"}
-    return subprocess.Popen([sys.executable, "-m", "fireline", "worker"], env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    env = {
+        **os.environ,
+        "FIRELINE_DATABASE_URL": database_url,
+        "FIRELINE_RESPONSE_SWEEP_SECONDS": "2",
+        "COLUMNS": "200",
+    }
+    return subprocess.Popen(
+        [sys.executable, "-m", "fireline", "worker"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
 
 
 def _sweeps(engine: Engine) -> list[JobRun]:

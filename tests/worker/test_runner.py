@@ -59,8 +59,9 @@ def test_a_job_runs_once_when_two_workers_race(
         assert release.wait(30)
         return "done"
 
-    first = threading.Thread(target=run_job, args=(job, slow, context(engine)),
-                             kwargs={"period": MINUTE})
+    first = threading.Thread(
+        target=run_job, args=(job, slow, context(engine)), kwargs={"period": MINUTE}
+    )
     first.start()
     assert started.wait(30)
     try:
@@ -120,9 +121,7 @@ def test_a_failure_is_recorded_without_its_message(
     assert run_job(job, lambda _: "ok", context(engine), period=MINUTE).status == "succeeded"
 
 
-def test_a_run_killed_mid_way_leaves_its_slot_to_the_next_worker(
-    engine: Engine, job: str
-) -> None:
+def test_a_run_killed_mid_way_leaves_its_slot_to_the_next_worker(engine: Engine, job: str) -> None:
     """A killed worker leaves its row 'running'; the slot is checked under the lock, so
     such a row is a dead run and the job runs again in the same slot."""
     with sessions_of(engine)() as session, session.begin():

@@ -38,7 +38,10 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 def test_the_table_has_every_job(engine: Engine) -> None:
     names = [job.name for job in JOBS]
     assert names == [
-        "daily-signals", "response-sweep", "case-linking", "quarantine-completion",
+        "daily-signals",
+        "response-sweep",
+        "case-linking",
+        "quarantine-completion",
         "retention-purge",
     ]
     scheduler = build_scheduler(context(engine), SHANGHAI)
@@ -127,7 +130,8 @@ def test_the_response_sweep_runs_at_the_workers_clock(
     add_case(session, small_tree(session)["C1A"])
     session.commit()
     assert response_sweep(context(engine, sessions, FrozenClock(T0))).startswith(
-        "1 responses opened")  # fmt: skip
+        "1 responses opened"
+    )
     opened = session.scalars(select(Response.opened_at)).one()
     assert opened.replace(tzinfo=UTC) == T0
 

@@ -23,36 +23,61 @@ COMPOUND = "文三路88号"
 
 def square(lon: float = 120.0, lat: float = 30.0, size: float = 0.01) -> dict[str, Any]:
     """A closed square (counter-clockwise) with its south-west corner at (lon, lat)."""
-    ring = [[lon, lat], [lon + size, lat], [lon + size, lat + size], [lon, lat + size],
-            [lon, lat]]  # fmt: skip
+    ring = [[lon, lat], [lon + size, lat], [lon + size, lat + size], [lon, lat + size], [lon, lat]]
     return {"type": "Polygon", "coordinates": [ring]}
 
 
 def resident(
-    session: Session, place: Jurisdiction, address: str, *, name: str = "Zone Resident",
-    case_on: date | None = None, classification: str = "confirmed",
-) -> Person:  # fmt: skip
+    session: Session,
+    place: Jurisdiction,
+    address: str,
+    *,
+    name: str = "Zone Resident",
+    case_on: date | None = None,
+    classification: str = "confirmed",
+) -> Person:
     person = Person(name=name, address=address, jurisdiction_id=place.id)
     session.add(person)
     session.flush()
     if case_on is not None:
-        session.add(Case(person_id=person.id, jurisdiction_id=place.id, disease="covid19",
-                         classification=classification, date_reporting=case_on))  # fmt: skip
+        session.add(
+            Case(
+                person_id=person.id,
+                jurisdiction_id=place.id,
+                disease="covid19",
+                classification=classification,
+                date_reporting=case_on,
+            )
+        )
         session.flush()
     return person
 
 
 def draw(
-    session: Session, place: Jurisdiction, *, level: str = "sealed", drawn: date = DAY,
-    addresses: list[str] | None = None, outline: dict[str, Any] | None = None,
+    session: Session,
+    place: Jurisdiction,
+    *,
+    level: str = "sealed",
+    drawn: date = DAY,
+    addresses: list[str] | None = None,
+    outline: dict[str, Any] | None = None,
     name: str = "Compound",
-) -> Zone:  # fmt: skip
+) -> Zone:
     return service.create_zone(
-        session, system_actor(),
-        ZoneCreate(name=name, jurisdiction_code=place.code, level=level, geometry=outline,
-                   addresses=[COMPOUND] if addresses is None else addresses, drawn_on=drawn),
-        today=drawn, levels=load_levels(), settings=ZonesSettings(),
-    )  # fmt: skip
+        session,
+        system_actor(),
+        ZoneCreate(
+            name=name,
+            jurisdiction_code=place.code,
+            level=level,
+            geometry=outline,
+            addresses=[COMPOUND] if addresses is None else addresses,
+            drawn_on=drawn,
+        ),
+        today=drawn,
+        levels=load_levels(),
+        settings=ZonesSettings(),
+    )
 
 
 def days(n: int) -> timedelta:

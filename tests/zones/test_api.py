@@ -48,8 +48,14 @@ def api(world: dict[str, Any], app_factory, clock: FrozenClock) -> Iterator[Test
 
 
 def _draw(api: TestClient, **given: Any) -> Any:
-    body = {"name": "Wensan 88", "jurisdiction_code": "C1A", "level": "sealed",
-            "addresses": [COMPOUND], "geometry": square(), **given}  # fmt: skip
+    body = {
+        "name": "Wensan 88",
+        "jurisdiction_code": "C1A",
+        "level": "sealed",
+        "addresses": [COMPOUND],
+        "geometry": square(),
+        **given,
+    }
     return api.post(URL, json=body)
 
 

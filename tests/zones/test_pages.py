@@ -148,8 +148,12 @@ def test_the_detail_links_to_a_campaign_over_the_residents(
     assert "Screen the zone's residents (1)" in page
     link = html.unescape(page.split('id="zone-screen" href="', 1)[1].split('"', 1)[0])
     assert parse_qs(urlsplit(link).query) == {
-        "target_kind": ["zone"], "zone_id": [str(world["zone"])], "jurisdiction_code": ["C1A"],
-        "population": ["1"], "name": ["Screening of Wensan 88"]}  # fmt: skip
+        "target_kind": ["zone"],
+        "zone_id": [str(world["zone"])],
+        "jurisdiction_code": ["C1A"],
+        "population": ["1"],
+        "name": ["Screening of Wensan 88"],
+    }
     form = client.get(link)
     assert form.status_code == 200 and 'value="zone" checked' in form.text
     assert "筛查本区居民（1 人）" in client.get(f"{url}?lang=zh").text

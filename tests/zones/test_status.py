@@ -15,14 +15,23 @@ D = date(2026, 3, 1)
 
 
 def _zone(level: str = "sealed", addresses: list[str] | None = None) -> Zone:
-    return Zone(level=level, level_since=D, drawn_on=D, status="active",
-                addresses=["文三路88号"] if addresses is None else addresses)  # fmt: skip
+    return Zone(
+        level=level,
+        level_since=D,
+        drawn_on=D,
+        status="active",
+        addresses=["文三路88号"] if addresses is None else addresses,
+    )
 
 
 def _facts(**given: object) -> Facts:
-    base: dict[str, object] = {"last_case": None, "last_positive_round": None,
-                               "last_negative_round": None, "stepped_down": False,
-                               "higher_zones": 0}  # fmt: skip
+    base: dict[str, object] = {
+        "last_case": None,
+        "last_positive_round": None,
+        "last_negative_round": None,
+        "stepped_down": False,
+        "higher_zones": 0,
+    }
     return Facts(**{**base, **given})  # type: ignore[arg-type]
 
 
@@ -69,8 +78,10 @@ def test_an_outline_without_addresses_says_it_finds_no_residents_but_does_not_bl
 
 
 def test_levels_are_read_from_a_deployment_file(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    text = ('{"levels": [{"code": "high", "names": {"en": "High", "zh": "高风险区"}, '
-            '"clean_days": 5, "screening_round": false}]}')  # fmt: skip
+    text = (
+        '{"levels": [{"code": "high", "names": {"en": "High", "zh": "高风险区"}, '
+        '"clean_days": 5, "screening_round": false}]}'
+    )
     custom = parse_levels(text, str(tmp_path / "levels.json"))
     assert isinstance(custom, Levels) and custom.below("high") is None
     with pytest.raises(LevelError):

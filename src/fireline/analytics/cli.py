@@ -309,8 +309,14 @@ def pool_size(
     except ValueError as exc:
         raise _fail(str(exc)) from None
     header = ["design", "prevalence", "max_k", "pool_size", "tests_per_person", "saving"]
-    row = [choice.design, prevalence, max_k, choice.pool_size,
-           round(choice.tests_per_person, 6), round(choice.saving, 6)]  # fmt: skip
+    row = [
+        choice.design,
+        prevalence,
+        max_k,
+        choice.pool_size,
+        round(choice.tests_per_person, 6),
+        round(choice.saving, 6),
+    ]
     _write(header, [row], None)
 
 

@@ -49,15 +49,17 @@ def user_read(user: User) -> UserRead:
     )
 
 
-def checked_token_request(
-    body: TokenRequest, request: Request, reading: ReadSession
-) -> LogInCheck:
+def checked_token_request(body: TokenRequest, request: Request, reading: ReadSession) -> LogInCheck:
     """The password checked before ``create_token``'s write session queues for SQLite's
     write lock (``db.deps.write_gate``): the hash takes long on purpose."""
     try:
-        return check_log_in(reading, body.username, body.password,
-                            address=client_address(request),
-                            now=request.app.state.clock.now())  # fmt: skip
+        return check_log_in(
+            reading,
+            body.username,
+            body.password,
+            address=client_address(request),
+            now=request.app.state.clock.now(),
+        )
     finally:
         reading.close()
 
@@ -83,17 +85,18 @@ def create_token(
     return TokenRead(access_token=issued.token, expires_at=issued.expires_at)
 
 
-def _tokens_page(session: Session, actor: Actor, user_id: int,
-                 query: ListQuery) -> Page[TokenInfo]:  # fmt: skip
+def _tokens_page(session: Session, actor: Actor, user_id: int, query: ListQuery) -> Page[TokenInfo]:
     found, total = tokens.find_tokens(session, actor, user_id, query)
     return make_page([TokenInfo.model_validate(t) for t in found], total, query)
 
 
 @router.get("/auth/tokens", response_model=Page[TokenInfo])
 def read_my_tokens(
-    actor: ApiActor, session: DbSession, query: ApiListQuery,
+    actor: ApiActor,
+    session: DbSession,
+    query: ApiListQuery,
     kind: Literal["session", "api"] | None = None,
-) -> Page[TokenInfo]:  # fmt: skip
+) -> Page[TokenInfo]:
     """Your page sessions and API tokens, newest first (sort: ``created``, ``expires``);
     their values are never stored or shown."""
     assert actor.user_id is not None
@@ -102,9 +105,12 @@ def read_my_tokens(
 
 @router.get("/users/{user_id:int}/tokens", response_model=Page[TokenInfo])
 def read_user_tokens(
-    user_id: Id, actor: ApiActor, session: DbSession, query: ApiListQuery,
+    user_id: Id,
+    actor: ApiActor,
+    session: DbSession,
+    query: ApiListQuery,
     kind: Literal["session", "api"] | None = None,
-) -> Page[TokenInfo]:  # fmt: skip
+) -> Page[TokenInfo]:
     """A user's sessions and tokens (administrators, for users in their subtree)."""
     return _tokens_page(session, actor, user_id, query)
 
@@ -123,9 +129,12 @@ def read_me(actor: ApiActor, session: DbSession) -> UserRead:
 
 @router.get("/users", response_model=Page[UserRead])
 def read_users(
-    actor: ApiActor, session: DbSession, query: ApiListQuery,
-    role: str | None = None, active: bool | None = None,
-) -> Page[UserRead]:  # fmt: skip
+    actor: ApiActor,
+    session: DbSession,
+    query: ApiListQuery,
+    role: str | None = None,
+    active: bool | None = None,
+) -> Page[UserRead]:
     """Users whose home jurisdiction is in your subtree (administrators only), newest
     first (sort: ``created``, ``username``, ``role``; ``q``: user or full name)."""
     found, total = find_users(session, actor, query)
@@ -140,9 +149,12 @@ def add_user(body: UserCreate, actor: ApiActor, session: DbSession) -> UserRead:
 
 @router.get("/audit", response_model=Page[AuditEventRead])
 def read_audit(
-    actor: ApiActor, session: DbSession, query: ApiListQuery,
-    action: str | None = None, entity: str | None = None,
-) -> Page[AuditEventRead]:  # fmt: skip
+    actor: ApiActor,
+    session: DbSession,
+    query: ApiListQuery,
+    action: str | None = None,
+    entity: str | None = None,
+) -> Page[AuditEventRead]:
     """The audit events in your subtree (administrators only), newest first (sort: ``id``,
     ``at``; filters ``action`` and ``entity``)."""
     events, total = audit.recent(session, actor, query)

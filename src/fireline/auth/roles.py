@@ -22,8 +22,14 @@ PERMISSIONS: Final[dict[str, frozenset[str]]] = {
     ),
     "epidemiologist": frozenset({"persons:read", "cases:read", "cases:write", "records:read"}),
     "investigator": frozenset(
-        {"persons:read", "persons:write", "cases:read", "cases:write", "records:read",
-         "samples:write"}
+        {
+            "persons:read",
+            "persons:write",
+            "cases:read",
+            "cases:write",
+            "records:read",
+            "samples:write",
+        }
     ),
     # Samples, pool tubes and lab results ("samples:write"): the lab's own work.
     "lab": frozenset({"persons:read", "records:read", "samples:write"}),

@@ -244,13 +244,18 @@ def _active(text: str) -> ColumnElement[bool] | None:
 
 def _search_users(text: str) -> list[ColumnElement[bool]]:
     words = text.lower()
-    return [func.lower(User.username).contains(words, autoescape=True),
-            func.lower(User.full_name).contains(words, autoescape=True)]  # fmt: skip
+    return [
+        func.lower(User.username).contains(words, autoescape=True),
+        func.lower(User.full_name).contains(words, autoescape=True),
+    ]
 
 
 USERS: Final = ListSpec(
-    sorts={"username": (User.username,), "created": (User.created_at, User.id),
-           "role": (User.role, User.username)},
+    sorts={
+        "username": (User.username,),
+        "created": (User.created_at, User.id),
+        "role": (User.role, User.username),
+    },
     default_sort="created",
     filters={"role": _role, "active": _active},
     search=_search_users,

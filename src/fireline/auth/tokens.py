@@ -33,8 +33,10 @@ def _kind(text: str) -> ColumnElement[bool] | None:
 
 
 TOKENS: Final = ListSpec(
-    sorts={"created": (AuthToken.created_at, AuthToken.id),
-           "expires": (AuthToken.expires_at, AuthToken.id)},
+    sorts={
+        "created": (AuthToken.created_at, AuthToken.id),
+        "expires": (AuthToken.expires_at, AuthToken.id),
+    },
     default_sort="created",
     filters={"kind": _kind},
 )
@@ -69,23 +71,39 @@ def revoke(session: Session, actor: Actor, token_id: int) -> AuthToken:
     session.delete(token)
     session.flush()
     audit.record(
-        session, actor, "revoke", "token", [token.id],
-        jurisdiction_id=token.user.jurisdiction_id, user=token.user_id, kind=token.kind,
-    )  # fmt: skip
+        session,
+        actor,
+        "revoke",
+        "token",
+        [token.id],
+        jurisdiction_id=token.user.jurisdiction_id,
+        user=token.user_id,
+        kind=token.kind,
+    )
     return token
 
 
 def revoke_all(session: Session, actor: Actor, user_id: int, *, kind: str) -> int:
     """Delete every token of one kind of a user; how many there were."""
     user = _held_by(session, actor, user_id)
-    gone = session.execute(
-        delete(AuthToken)
-        .where(AuthToken.user_id == user.id, AuthToken.kind == kind)
-        .returning(AuthToken.id)
-    ).scalars().all()
+    gone = (
+        session.execute(
+            delete(AuthToken)
+            .where(AuthToken.user_id == user.id, AuthToken.kind == kind)
+            .returning(AuthToken.id)
+        )
+        .scalars()
+        .all()
+    )
     if gone:
         audit.record(
-            session, actor, "revoke", "token", gone,
-            jurisdiction_id=user.jurisdiction_id, user=user.id, kind=kind,
-        )  # fmt: skip
+            session,
+            actor,
+            "revoke",
+            "token",
+            gone,
+            jurisdiction_id=user.jurisdiction_id,
+            user=user.id,
+            kind=kind,
+        )
     return len(gone)

@@ -37,9 +37,11 @@ def create_hospital(body: HospitalCreate, actor: ApiActor, session: DbSession) -
 
 @router.get("/hospitals", response_model=Page[HospitalRead])
 def read_hospitals(
-    context: ApiContext, session: DbSession, query: ApiListQuery,
+    context: ApiContext,
+    session: DbSession,
+    query: ApiListQuery,
     jurisdiction: str | None = None,
-) -> Page[HospitalRead]:  # fmt: skip
+) -> Page[HospitalRead]:
     """Hospitals in your subtree (or under ``jurisdiction``) with beds and occupancy; sort by
     ``beds`` (default, the largest first) or ``name``; ``q`` searches the names."""
     asked = context.within_code(session, jurisdiction)
@@ -54,9 +56,13 @@ def read_hospital(hospital_id: Id, actor: ApiActor, session: DbSession) -> Hospi
 
 @router.get("/hospitals/{hospital_id:int}/admissions", response_model=Page[AdmissionRead])
 def read_admissions(
-    hospital_id: Id, context: ApiContext, session: DbSession, query: ApiListQuery,
-    bed_type: Literal["general", "icu", "isolation"] | None = None, severity: str | None = None,
-) -> Page[AdmissionRead]:  # fmt: skip
+    hospital_id: Id,
+    context: ApiContext,
+    session: DbSession,
+    query: ApiListQuery,
+    bed_type: Literal["general", "icu", "isolation"] | None = None,
+    severity: str | None = None,
+) -> Page[AdmissionRead]:
     """Patients in the hospital now, newest first (the read is audited)."""
     rows, total = occupancy.list_admissions(session, context, hospital_id, query)
     return make_page([AdmissionRead.model_validate(a) for a in rows], total, query)
@@ -111,9 +117,11 @@ def transfer(
 
 @router.get("/occupancy", response_model=Page[OccupancyRow])
 def read_occupancy(
-    context: ApiContext, session: DbSession, query: ApiListQuery,
+    context: ApiContext,
+    session: DbSession,
+    query: ApiListQuery,
     jurisdiction: str | None = None,
-) -> Page[OccupancyRow]:  # fmt: skip
+) -> Page[OccupancyRow]:
     """Beds and occupied beds per jurisdiction and bed type, in your subtree (or under
     ``jurisdiction``), by jurisdiction then bed type."""
     asked = context.within_code(session, jurisdiction)
@@ -135,5 +143,6 @@ def read_bed_demand(
     profile = context.profile(disease)
     if profile is None:
         raise NotFound(f"disease profile {disease}")
-    return service.bed_demand(session, context.actor, place, profile,
-                              today=context.today(place), kind=kind)  # fmt: skip
+    return service.bed_demand(
+        session, context.actor, place, profile, today=context.today(place), kind=kind
+    )

@@ -33,33 +33,58 @@ def _hospitals(session: Session) -> None:
     for city in cities.all():
         people = city.population or 1_000_000
         for name, share in HOSPITALS:
-            service.create_hospital(session, actor, HospitalCreate(
-                name=f"{city.name_en} {name}", jurisdiction_code=city.code,
-                beds_general=round(share * people / 20_000),
-                beds_icu=max(2, round(share * people / 200_000)),
-                beds_isolation=max(4, round(share * people / 100_000))))  # fmt: skip
+            service.create_hospital(
+                session,
+                actor,
+                HospitalCreate(
+                    name=f"{city.name_en} {name}",
+                    jurisdiction_code=city.code,
+                    beds_general=round(share * people / 20_000),
+                    beds_icu=max(2, round(share * people / 200_000)),
+                    beds_isolation=max(4, round(share * people / 100_000)),
+                ),
+            )
 
 
 def _admit(session: Session, day: date) -> None:
     """The day's admissions: to the first hospital of the case's county's parent city."""
     county = aliased(Jurisdiction)
-    first = (select(func.min(Hospital.id)).where(Hospital.jurisdiction_id == county.parent_id)
-             .scalar_subquery())  # fmt: skip
+    first = (
+        select(func.min(Hospital.id))
+        .where(Hospital.jurisdiction_id == county.parent_id)
+        .scalar_subquery()
+    )
     at = datetime.combine(day, time(15), ZoneInfo("Asia/Shanghai")).astimezone(UTC)
     key = Case.id // ADMITTED_SHARE  # the admitted ids are all multiples of the share
-    severity = case((key % 20 == 0, "critical"), (key % 7 == 0, "severe"),
-                    (key % 3 == 0, "moderate"), else_="mild")  # fmt: skip
+    severity = case(
+        (key % 20 == 0, "critical"),
+        (key % 7 == 0, "severe"),
+        (key % 3 == 0, "moderate"),
+        else_="mild",
+    )
     bed = case((key % 20 == 0, "icu"), (key % 7 == 0, "isolation"), else_="general")
     rows = (
-        select(first, Case.person_id, Case.id, bed, severity, literal(at), county.parent_id,
-               literal(1))
+        select(
+            first, Case.person_id, Case.id, bed, severity, literal(at), county.parent_id, literal(1)
+        )
         .join(county, county.id == Case.jurisdiction_id)
-        .where(Case.classification == "confirmed", Case.date_reporting == day,
-               Case.id % ADMITTED_SHARE == 0,
-               exists().where(Hospital.jurisdiction_id == county.parent_id))
-    )  # fmt: skip
-    columns = ["hospital_id", "person_id", "case_id", "bed_type", "severity", "admitted_at",
-               "jurisdiction_id", "version"]  # fmt: skip
+        .where(
+            Case.classification == "confirmed",
+            Case.date_reporting == day,
+            Case.id % ADMITTED_SHARE == 0,
+            exists().where(Hospital.jurisdiction_id == county.parent_id),
+        )
+    )
+    columns = [
+        "hospital_id",
+        "person_id",
+        "case_id",
+        "bed_type",
+        "severity",
+        "admitted_at",
+        "jurisdiction_id",
+        "version",
+    ]
     session.execute(insert(Admission).from_select(columns, rows))
 
 
@@ -70,7 +95,8 @@ def add_hospitals(session: Session, today: date, now: datetime) -> None:
         _admit(session, today - timedelta(days=back))
     cutoff = datetime.combine(today - timedelta(days=10), time(), ZoneInfo("Asia/Shanghai"))
     session.execute(
-        update(Admission).where(Admission.admitted_at < cutoff, Admission.severity == "mild")
+        update(Admission)
+        .where(Admission.admitted_at < cutoff, Admission.severity == "mild")
         .values(discharged_at=now - timedelta(hours=6), outcome="recovered")
         .execution_options(synchronize_session=False)
-    )  # fmt: skip
+    )

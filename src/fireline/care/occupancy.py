@@ -30,9 +30,11 @@ HOSPITAL_LIST: Final = ListSpec(
 ADMISSION_LIST: Final = ListSpec(
     sorts={"admitted": (Admission.admitted_at, Admission.id)},
     default_sort="admitted",
-    filters={"bed_type": lambda v: Admission.bed_type == v if v in BED_TYPES else None,
-             "severity": lambda v: Admission.severity == v},
-)  # fmt: skip
+    filters={
+        "bed_type": lambda v: Admission.bed_type == v if v in BED_TYPES else None,
+        "severity": lambda v: Admission.severity == v,
+    },
+)
 
 
 def _open_counts(
@@ -71,13 +73,18 @@ def with_beds(
     today = _admitted_since(session, actor, ids, day_start)
     return [
         HospitalRead(
-            id=h.id, name=h.name, jurisdiction_id=h.jurisdiction_id, version=h.version,
+            id=h.id,
+            name=h.name,
+            jurisdiction_id=h.jurisdiction_id,
+            version=h.version,
             admitted_today=today.get(h.id, 0),
-            beds=[BedCount(bed_type=t, beds=h.beds(t), occupied=taken.get((h.id, t), 0))
-                  for t in BED_TYPES],
+            beds=[
+                BedCount(bed_type=t, beds=h.beds(t), occupied=taken.get((h.id, t), 0))
+                for t in BED_TYPES
+            ],
         )
         for h in found
-    ]  # fmt: skip
+    ]
 
 
 def list_hospitals(
@@ -132,12 +139,19 @@ def list_admissions(
     actor.require("records:read")
     found: Hospital = actor.get(session, Hospital, hospital_id, f"hospital {hospital_id}")
     statement = actor.restrict(
-        select(Admission).where(Admission.hospital_id == found.id,
-                                Admission.discharged_at.is_(None)),
+        select(Admission).where(
+            Admission.hospital_id == found.id, Admission.discharged_at.is_(None)
+        ),
         Admission,
-    )  # fmt: skip
+    )
     rows, total = search_filter_sort_paginate(session, statement, ADMISSION_LIST, query)
-    audit.record(session, actor, "read", "admission", [a.id for a in rows],
-                 jurisdiction_id=found.jurisdiction_id,
-                 persons=[a.person_id for a in rows])  # fmt: skip
+    audit.record(
+        session,
+        actor,
+        "read",
+        "admission",
+        [a.id for a in rows],
+        jurisdiction_id=found.jurisdiction_id,
+        persons=[a.person_id for a in rows],
+    )
     return list(rows), total

@@ -36,9 +36,13 @@ def _hospitals(page: Page) -> dict[str, Any]:
     query = page.list_query((), per_page=PER_PAGE)
     rows, total = occupancy.list_hospitals(page.session, page.context, query)
     kept = {k: v for k, v in page.request.query_params.items() if k in ("disease", "q", "sort")}
-    return {"hospitals": rows, "number": query.offset // PER_PAGE + 1,
-            "pages": max(1, -(-total // PER_PAGE)), "total": total,
-            "link": lambda n: f"?{urlencode({**kept, 'page': n})}"}  # fmt: skip
+    return {
+        "hospitals": rows,
+        "number": query.offset // PER_PAGE + 1,
+        "pages": max(1, -(-total // PER_PAGE)),
+        "total": total,
+        "link": lambda n: f"?{urlencode({**kept, 'page': n})}",
+    }
 
 
 @router.get("/care")

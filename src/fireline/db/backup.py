@@ -60,8 +60,10 @@ def _libpq(url: URL) -> tuple[str, dict[str, str]]:
 def _tool(name: str) -> str:
     found = shutil.which(name)
     if found is None:
-        raise BackupError(f"{name} is not on PATH: install the PostgreSQL client programs "
-                          "of the server's major version (Debian: postgresql-client)")
+        raise BackupError(
+            f"{name} is not on PATH: install the PostgreSQL client programs "
+            "of the server's major version (Debian: postgresql-client)"
+        )
     return found
 
 
@@ -79,8 +81,17 @@ def backup(engine: Engine, target: Path) -> None:
         _sqlite_copy(_sqlite_path(engine), target)
         return
     url, env = _libpq(engine.url)
-    _run([_tool("pg_dump"), "--format=custom", "--no-owner", "--no-privileges",
-          f"--file={target}", f"--dbname={url}"], env)
+    _run(
+        [
+            _tool("pg_dump"),
+            "--format=custom",
+            "--no-owner",
+            "--no-privileges",
+            f"--file={target}",
+            f"--dbname={url}",
+        ],
+        env,
+    )
 
 
 def _sqlite_copy(origin: Path | str, destination: Path | str) -> None:
@@ -118,9 +129,19 @@ def restore(engine: Engine, source: Path, *, force: bool = False) -> None:
         _sqlite_copy(source, _sqlite_path(engine))
         return
     url, env = _libpq(engine.url)
-    _run([_tool("pg_restore"), "--no-owner", "--no-privileges", "--single-transaction",
-          "--exit-on-error", *(["--clean", "--if-exists"] if force else []),
-          f"--dbname={url}", str(source)], env)
+    _run(
+        [
+            _tool("pg_restore"),
+            "--no-owner",
+            "--no-privileges",
+            "--single-transaction",
+            "--exit-on-error",
+            *(["--clean", "--if-exists"] if force else []),
+            f"--dbname={url}",
+            str(source),
+        ],
+        env,
+    )
 
 
 def fingerprint(engine: Engine) -> dict[str, TablePrint]:
@@ -133,7 +154,8 @@ def fingerprint(engine: Engine) -> dict[str, TablePrint]:
             order = list(table.primary_key.columns) or list(table.columns)
             digest, rows = hashlib.md5(usedforsecurity=False), 0
             result = connection.execution_options(stream_results=True, yield_per=5000).execute(
-                select(table).order_by(*order))
+                select(table).order_by(*order)
+            )
             for row in result:
                 digest.update(repr(tuple(row)).encode())
                 rows += 1
@@ -144,5 +166,7 @@ def fingerprint(engine: Engine) -> dict[str, TablePrint]:
 def row_counts(engine: Engine) -> dict[str, int]:
     """Rows per table, for the one-line summary a restore prints."""
     with engine.connect() as connection:
-        return {name: int(connection.execute(text(f'SELECT count(*) FROM "{name}"')).scalar_one())
-                for name in sorted(inspect(engine).get_table_names())}
+        return {
+            name: int(connection.execute(text(f'SELECT count(*) FROM "{name}"')).scalar_one())
+            for name in sorted(inspect(engine).get_table_names())
+        }

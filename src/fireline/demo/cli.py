@@ -57,8 +57,10 @@ def demo(
         context = Context.for_command(settings)
         report = load_demo(session, context, cases=cases, seed=seed, reset=reset)
     if report.loaded:
-        out.print(f"demo loaded: {report.rows.get('cases', 0):,} cases from {report.start} "
-                  f"to {report.as_of}")
+        out.print(
+            f"demo loaded: {report.rows.get('cases', 0):,} cases from {report.start} "
+            f"to {report.as_of}"
+        )
     else:
         out.print("the demo is already loaded: nothing to do (use --reset to load it again)")
     out.print(logins_table(report.logins))
@@ -84,8 +86,13 @@ def _serve(settings: Settings, engine: Engine, host: str, port: int) -> None:
 
     out.print(f"Fireline demo on http://{host}:{port} (with a worker for the jobs)")
     with worker_process(settings.database_url):
-        uvicorn.run(create_app(settings, engine=engine), host=host, port=port, log_level="info",
-                    access_log=False)  # fmt: skip
+        uvicorn.run(
+            create_app(settings, engine=engine),
+            host=host,
+            port=port,
+            log_level="info",
+            access_log=False,
+        )
 
 
 def simulate_command(
@@ -118,7 +125,11 @@ def _parse_date(value: str | None) -> date | None:
 
 
 def _run(
-    jurisdictions: pa.Table, cases: int, seed: int, seed_county: str | None, start: date | None,
+    jurisdictions: pa.Table,
+    cases: int,
+    seed: int,
+    seed_county: str | None,
+    start: date | None,
     step: Callable[[str], None],
 ) -> Outbreak:
     from fireline.context import Context
@@ -126,14 +137,25 @@ def _run(
 
     today = Context.for_command(Settings()).today()  # in the province, as the server sees it
     try:
-        return simulate(jurisdictions, cases, seed=seed, seed_county=seed_county, start=start,
-                        end=None if start else today, progress=step)
+        return simulate(
+            jurisdictions,
+            cases,
+            seed=seed,
+            seed_county=seed_county,
+            start=start,
+            end=None if start else today,
+            progress=step,
+        )
     except (GeographyError, ValueError) as exc:
         fail(str(exc))
 
 
 def _to_files(
-    cases: int, seed: int, seed_county: str | None, folder: Path, file_format: str,
+    cases: int,
+    seed: int,
+    seed_county: str | None,
+    folder: Path,
+    file_format: str,
     start: date | None,
 ) -> None:
     from fireline.demo.jurisdictions import from_csv
@@ -167,8 +189,10 @@ def _to_database(cases: int, seed: int, seed_county: str | None, start: date | N
     with progress_bar("simulating") as step, transaction(session_factory(engine)) as session:
         tree = from_database(session)
         if tree.num_rows == 0:
-            fail("the database has no jurisdictions: run `fireline jurisdictions import FILE` "
-                 "or `fireline demo` first")
+            fail(
+                "the database has no jurisdictions: run `fireline jurisdictions import FILE` "
+                "or `fireline demo` first"
+            )
         outbreak = _run(tree, cases, seed, seed_county, start, step)
         step("loading into the database")
         load_outbreak(session, outbreak)
@@ -183,15 +207,22 @@ def _migrated(settings: Settings) -> Engine:
 
 def _summary(outbreak: Outbreak) -> str:
     counts = outbreak.counts()
-    return (f"{counts['cases']:,} cases, {counts['contacts']:,} contacts, "
-            f"{counts['persons']:,} people, from {outbreak.start} to {outbreak.as_of}")
+    return (
+        f"{counts['cases']:,} cases, {counts['contacts']:,} contacts, "
+        f"{counts['persons']:,} people, from {outbreak.start} to {outbreak.as_of}"
+    )
 
 
 @contextmanager
 def progress_bar(title: str) -> Iterator[Callable[[str], None]]:
     """A bar on stderr that advances one step per stage the work reports."""
-    with Progress(TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(),
-                  console=err, transient=True) as progress:
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+    ) as progress:
         task = progress.add_task(title, total=STAGES + 1)
 
         def step(stage: str) -> None:

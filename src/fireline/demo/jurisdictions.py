@@ -15,18 +15,24 @@ from fireline.places.models import Jurisdiction
 def from_database(target: Session | Connection) -> pa.Table:
     """Every jurisdiction in tree order (by path), so the first leaf is stable."""
     statement = select(
-        Jurisdiction.code, Jurisdiction.path, Jurisdiction.level, Jurisdiction.population,
-        Jurisdiction.lat, Jurisdiction.lon,
+        Jurisdiction.code,
+        Jurisdiction.path,
+        Jurisdiction.level,
+        Jurisdiction.population,
+        Jurisdiction.lat,
+        Jurisdiction.lon,
     ).order_by(Jurisdiction.path)
     rows = list(target.execute(statement))
-    return pa.table({
-        "code": pa.array([r.code for r in rows], type=pa.string()),
-        "parent_code": pa.array([_parent(r.path) for r in rows], type=pa.string()),
-        "level": pa.array([r.level for r in rows], type=pa.string()),
-        "population": pa.array([r.population for r in rows], type=pa.int64()),
-        "lat": pa.array([r.lat for r in rows], type=pa.float64()),
-        "lon": pa.array([r.lon for r in rows], type=pa.float64()),
-    })
+    return pa.table(
+        {
+            "code": pa.array([r.code for r in rows], type=pa.string()),
+            "parent_code": pa.array([_parent(r.path) for r in rows], type=pa.string()),
+            "level": pa.array([r.level for r in rows], type=pa.string()),
+            "population": pa.array([r.population for r in rows], type=pa.int64()),
+            "lat": pa.array([r.lat for r in rows], type=pa.float64()),
+            "lon": pa.array([r.lon for r in rows], type=pa.float64()),
+        }
+    )
 
 
 def _parent(path: str) -> str | None:

@@ -37,8 +37,11 @@ REFERENCES: dict[str, dict[str, str]] = {
     "quarantine_orders": {"person_id": "persons", "contact_id": "contacts"},
 }
 # Columns made from the row's id: (column, prefix, width), as the simulator makes them.
-CODED = {"venues": ("code", "SV", 6), "samples": ("barcode", "SB", 10),
-         "cases": ("external_id", "SIM-", 8)}
+CODED = {
+    "venues": ("code", "SV", 6),
+    "samples": ("barcode", "SB", 10),
+    "cases": ("external_id", "SIM-", 8),
+}
 # Values for columns the simulator does not produce.
 FIXED = {"cases": {"source": "simulate"}, "transmission_links": {"certainty": "probable"}}
 BATCH_ROWS = 100_000
@@ -80,7 +83,10 @@ def _max_id(connection: Connection, name: str) -> int:
 
 
 def prepare(
-    name: str, table: pa.Table, offsets: dict[str, int], jurisdictions: dict[str, int],
+    name: str,
+    table: pa.Table,
+    offsets: dict[str, int],
+    jurisdictions: dict[str, int],
     now: datetime,
 ) -> pa.Table:
     """The outbreak table with ids shifted, jurisdiction ids and the database's columns."""
@@ -93,11 +99,13 @@ def prepare(
         column, prefix, width = CODED[name]
         ids = table.column("id").to_numpy()
         width = max(width, len(str(int(ids.max(initial=0)))))
-        table = table.set_column(table.column_names.index(column), column,
-                                 coded(prefix, ids, width))
+        table = table.set_column(
+            table.column_names.index(column), column, coded(prefix, ids, width)
+        )
     index = table.column_names.index("jurisdiction_code")
-    table = table.set_column(index, "jurisdiction_id",
-                             _jurisdiction_ids(table.column(index), jurisdictions))
+    table = table.set_column(
+        index, "jurisdiction_id", _jurisdiction_ids(table.column(index), jurisdictions)
+    )
     return _complete(name, _not_after(table, now), now)
 
 
@@ -202,7 +210,9 @@ def _sqlite_column(column: pa.Array) -> pa.Array:
 def _advance_sequences(connection: Connection) -> None:
     """COPY with explicit ids leaves the id sequences behind; move them past the max."""
     for name in TABLES:
-        connection.execute(text(
-            f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), "
-            f"(SELECT COALESCE(MAX(id), 0) + 1 FROM {name}), false)"
-        ))
+        connection.execute(
+            text(
+                f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), "
+                f"(SELECT COALESCE(MAX(id), 0) + 1 FROM {name}), false)"
+            )
+        )

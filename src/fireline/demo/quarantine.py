@@ -54,20 +54,26 @@ def fill_orders(session: Session, profiles: Mapping[str, DiseaseProfile]) -> Non
     test days of each (disease, category) rule."""
     of_contact = Contact.id == Q.contact_id
     session.execute(
-        update(Q).where(Q.contact_id.is_not(None), Q.disease.is_(None)).values(
-            disease=select(Case.disease).join(Contact, Contact.case_id == Case.id)
-            .where(of_contact).scalar_subquery(),
+        update(Q)
+        .where(Q.contact_id.is_not(None), Q.disease.is_(None))
+        .values(
+            disease=select(Case.disease)
+            .join(Contact, Contact.case_id == Case.id)
+            .where(of_contact)
+            .scalar_subquery(),
             category=select(Contact.category).where(of_contact).scalar_subquery(),
             last_exposure=select(Contact.date_last_exposure).where(of_contact).scalar_subquery(),
-        ).execution_options(synchronize_session=False)
-    )  # fmt: skip
+        )
+        .execution_options(synchronize_session=False)
+    )
     for profile in profiles.values():
         for category in profile.contact_categories:
             session.execute(
-                update(Q).where(Q.disease == profile.code, Q.category == category.code)
+                update(Q)
+                .where(Q.disease == profile.code, Q.category == category.code)
                 .values(test_mask=plans.test_mask(category.test_days))
                 .execution_options(synchronize_session=False)
-            )  # fmt: skip
+            )
 
 
 def leave_proposals(session: Session, county: Jurisdiction, today: date) -> int:
@@ -75,16 +81,27 @@ def leave_proposals(session: Session, county: Jurisdiction, today: date) -> int:
     ``proposed``, proposed when their contact was listed (at the tail of the wave the
     newest may be a few days old); called before the follow-ups and the rooms, which are
     for active orders only."""
-    newest = list(session.scalars(
-        select(Q.id).where(Q.status == "active", Q.purpose == "quarantine",
-                           Q.contact_id.is_not(None), Q.end_date >= today,
-                           Q.jurisdiction_id.in_(subtree_ids(county.path)))
-        .order_by(Q.start_date.desc(), Q.id.desc()).limit(PROPOSALS)))  # fmt: skip
+    newest = list(
+        session.scalars(
+            select(Q.id)
+            .where(
+                Q.status == "active",
+                Q.purpose == "quarantine",
+                Q.contact_id.is_not(None),
+                Q.end_date >= today,
+                Q.jurisdiction_id.in_(subtree_ids(county.path)),
+            )
+            .order_by(Q.start_date.desc(), Q.id.desc())
+            .limit(PROPOSALS)
+        )
+    )
     listed = select(Contact.listed_at).where(Contact.id == Q.contact_id).scalar_subquery()
     session.execute(
-        update(Q).where(Q.id.in_(newest)).values(status="proposed", created_at=listed)
+        update(Q)
+        .where(Q.id.in_(newest))
+        .values(status="proposed", created_at=listed)
         .execution_options(synchronize_session=False)
-    )  # fmt: skip
+    )
     return len(newest)
 
 
@@ -119,10 +136,23 @@ def _reports(session: Session, day: date, at: datetime, back: int, ill: bool) ->
     symptoms = _json(session, '["fever", "cough"]' if ill else "[]")
     flag = true() if ill else false()
     rows = select(
-        Q.id, Q.jurisdiction_id, literal(at), literal(day), literal("self"), true(),
-        temperature, flag, symptoms, flag,
-    ).where(Q.status == "active", Q.purpose == "quarantine", Q.start_date <= day,
-            Q.end_date >= day, (Q.id + back) % 17 != 0)  # fmt: skip
+        Q.id,
+        Q.jurisdiction_id,
+        literal(at),
+        literal(day),
+        literal("self"),
+        true(),
+        temperature,
+        flag,
+        symptoms,
+        flag,
+    ).where(
+        Q.status == "active",
+        Q.purpose == "quarantine",
+        Q.start_date <= day,
+        Q.end_date >= day,
+        (Q.id + back) % 17 != 0,
+    )
     if back <= 1:
         rows = rows.where(Q.id % 29 != 0)  # stopped reporting two days ago
     if back == 0:
@@ -147,16 +177,21 @@ def _last_reports(session: Session, today: date) -> None:
     mine = FollowUp.order_id == Q.id
     last = select(FollowUp.symptomatic).where(mine).order_by(FollowUp.at.desc(), FollowUp.id.desc())
     session.execute(
-        update(Q).where(Q.status == "active", Q.purpose == "quarantine").values(
+        update(Q)
+        .where(Q.status == "active", Q.purpose == "quarantine")
+        .values(
             last_report_at=select(func.max(FollowUp.at)).where(mine).scalar_subquery(),
             last_report_on=select(func.max(FollowUp.day)).where(mine).scalar_subquery(),
             last_report_symptomatic=func.coalesce(last.limit(1).scalar_subquery(), false()),
-        ).execution_options(synchronize_session=False)
-    )  # fmt: skip
+        )
+        .execution_options(synchronize_session=False)
+    )
     session.execute(
-        update(Q).where(Q.status == "active", Q.last_report_symptomatic.is_(True))
-        .values(onset_date=today).execution_options(synchronize_session=False)
-    )  # fmt: skip
+        update(Q)
+        .where(Q.status == "active", Q.last_report_symptomatic.is_(True))
+        .values(onset_date=today)
+        .execution_options(synchronize_session=False)
+    )
 
 
 def isolate_recent_cases(session: Session, today: date) -> None:
@@ -164,17 +199,39 @@ def isolate_recent_cases(session: Session, today: date) -> None:
     INSERT ... SELECT per report day (the end is the 60-day review horizon)."""
     from fireline.quarantine.orders import ISOLATION_HORIZON_DAYS
 
-    columns = ["person_id", "case_id", "jurisdiction_id", "kind", "status", "purpose", "source",
-               "disease", "start_date", "end_date", "test_mask", "last_report_symptomatic",
-               "version"]  # fmt: skip
+    columns = [
+        "person_id",
+        "case_id",
+        "jurisdiction_id",
+        "kind",
+        "status",
+        "purpose",
+        "source",
+        "disease",
+        "start_date",
+        "end_date",
+        "test_mask",
+        "last_report_symptomatic",
+        "version",
+    ]
     for back in range(ISOLATION_DAYS):
         day = today - timedelta(days=back)
         end = day + timedelta(days=ISOLATION_HORIZON_DAYS)
         rows = select(
-            Case.person_id, Case.id, Case.jurisdiction_id, literal("facility"), literal("active"),
-            literal("isolation"), literal("case"), Case.disease, literal(day), literal(end),
-            literal(0), false(), literal(1),
-        ).where(Case.classification == "confirmed", Case.date_reporting == day)  # fmt: skip
+            Case.person_id,
+            Case.id,
+            Case.jurisdiction_id,
+            literal("facility"),
+            literal("active"),
+            literal("isolation"),
+            literal("case"),
+            Case.disease,
+            literal(day),
+            literal(end),
+            literal(0),
+            false(),
+            literal(1),
+        ).where(Case.classification == "confirmed", Case.date_reporting == day)
         session.execute(insert(Q).from_select(columns, rows))
 
 
@@ -182,32 +239,57 @@ def ready_for_review(session: Session, now: datetime) -> int:
     """The oldest isolations meet the COVID-19 release rule (NHC diagnosis plan 9: 72 h
     fever-free, symptoms improved, two negative tests 24 h apart): fever-free for four
     days, the sign-off, and two negative PCR results on samples of the last two days."""
-    oldest = list(session.scalars(
-        select(Q).where(Q.purpose == "isolation", Q.status == "active", Q.disease == "covid19")
-        .order_by(Q.start_date, Q.id).limit(READY_FOR_REVIEW)))  # fmt: skip
+    oldest = list(
+        session.scalars(
+            select(Q)
+            .where(Q.purpose == "isolation", Q.status == "active", Q.disease == "covid19")
+            .order_by(Q.start_date, Q.id)
+            .limit(READY_FOR_REVIEW)
+        )
+    )
     for order in oldest:
         order.fever_free_since = now - timedelta(days=4)
         order.clinical = ["respiratory_symptoms_improved"]
         for back in (2, 1):
             taken = now - timedelta(days=back)
-            sample = Sample(barcode=f"DEMO-REL-{order.id}-{back}", person_id=order.person_id,
-                            disease="covid19", sample_type="nasopharyngeal_swab",
-                            collected_at=taken, jurisdiction_id=order.jurisdiction_id)  # fmt: skip
+            sample = Sample(
+                barcode=f"DEMO-REL-{order.id}-{back}",
+                person_id=order.person_id,
+                disease="covid19",
+                sample_type="nasopharyngeal_swab",
+                collected_at=taken,
+                jurisdiction_id=order.jurisdiction_id,
+            )
             session.add(sample)
             session.flush()
-            session.add(LabResult(sample_id=sample.id, test_type="pcr", outcome="negative",
-                                  ct_value=None, resulted_at=taken + timedelta(hours=6),
-                                  jurisdiction_id=order.jurisdiction_id))  # fmt: skip
+            session.add(
+                LabResult(
+                    sample_id=sample.id,
+                    test_type="pcr",
+                    outcome="negative",
+                    ct_value=None,
+                    resulted_at=taken + timedelta(hours=6),
+                    jurisdiction_id=order.jurisdiction_id,
+                )
+            )
     session.flush()
     return len(oldest)
 
 
 def open_facility(session: Session, county: Jurisdiction) -> None:
     """A quarantine hotel in the seed county; its rooms take the county's facility orders."""
-    made = facilities.create_facility(session, system_actor(), FacilityCreate(
-        name="Hubin quarantine hotel", address="湖滨路1号", jurisdiction_code=county.code,
-        rooms=[RoomIn(code=f"{100 * (n // 10 + 1) + n % 10 + 1}", capacity=2)
-               for n in range(ROOMS)]))  # fmt: skip
+    made = facilities.create_facility(
+        session,
+        system_actor(),
+        FacilityCreate(
+            name="Hubin quarantine hotel",
+            address="湖滨路1号",
+            jurisdiction_code=county.code,
+            rooms=[
+                RoomIn(code=f"{100 * (n // 10 + 1) + n % 10 + 1}", capacity=2) for n in range(ROOMS)
+            ],
+        ),
+    )
     rooms = list(
         session.scalars(
             select(FacilityRoom.id)
@@ -215,17 +297,28 @@ def open_facility(session: Session, county: Jurisdiction) -> None:
             .order_by(FacilityRoom.id)
         )
     )
-    guests = list(session.scalars(
-        select(Q.id).where(Q.status == "active", Q.kind == "facility", Q.purpose == "quarantine",
-                           Q.jurisdiction_id.in_(subtree_ids(county.path)))
-        .order_by(Q.id).limit(2 * len(rooms) - 3)))  # fmt: skip
+    guests = list(
+        session.scalars(
+            select(Q.id)
+            .where(
+                Q.status == "active",
+                Q.kind == "facility",
+                Q.purpose == "quarantine",
+                Q.jurisdiction_id.in_(subtree_ids(county.path)),
+            )
+            .order_by(Q.id)
+            .limit(2 * len(rooms) - 3)
+        )
+    )
     for n, room in enumerate(rooms):  # two guests a room, the last rooms left free
         pair = guests[2 * n : 2 * n + 2]
         if pair:
             session.execute(
-                update(Q).where(Q.id.in_(pair)).values(facility_id=made.id, room_id=room)
+                update(Q)
+                .where(Q.id.in_(pair))
+                .values(facility_id=made.id, room_id=room)
                 .execution_options(synchronize_session=False)
-            )  # fmt: skip
+            )
 
 
 def add_isolation_care_zones(session: Session, context: Context, county_code: str) -> None:

@@ -13,17 +13,21 @@ from fireline.translatable import N_
 
 EMPTY: Final = N_("The file is empty or has no header line.")
 DUPLICATE_HEADER: Final = N_("The header “%(name)s” appears twice.")
-HEADER_LINE_BREAK: Final = N_("The header line is not valid CSV: a quote is left open, or a "
-                              "header holds a line break.")  # fmt: skip
+HEADER_LINE_BREAK: Final = N_(
+    "The header line is not valid CSV: a quote is left open, or a header holds a line break."
+)
 NOT_TEXT: Final = N_("The file is not text (it holds binary data); upload a CSV or XLSX file.")
-NOT_UTF16: Final = N_("The file looks like UTF-16 (%(encoding)s) but is not valid UTF-16 "
-                      "text; save it as UTF-8 and upload it again.")  # fmt: skip
+NOT_UTF16: Final = N_(
+    "The file looks like UTF-16 (%(encoding)s) but is not valid UTF-16 "
+    "text; save it as UTF-8 and upload it again."
+)
 WRONG_ENCODING: Final = N_(
     "The file is not UTF-8, UTF-16 or GB18030 text: it looks like %(encoding)s. Save it as "
     "UTF-8 (“CSV UTF-8”) and upload it again."
 )
-NOT_CSV: Final = N_("The file could not be read as CSV: a line is longer than %(size)s MB or "
-                    "the file is not CSV.")  # fmt: skip
+NOT_CSV: Final = N_(
+    "The file could not be read as CSV: a line is longer than %(size)s MB or the file is not CSV."
+)
 NOT_A_WORKBOOK: Final = N_("The file is not a readable XLSX workbook.")
 EMPTY_SHEET: Final = N_("The workbook's first sheet is empty.")
 TOO_BIG_UNPACKED: Final = N_(
@@ -31,8 +35,9 @@ TOO_BIG_UNPACKED: Final = N_(
     "%(limit)s MB and %(max_ratio)s times. Split it or save it as CSV."
 )
 
-TOO_MANY_ENTRIES: Final = N_("The Bundle has %(entries)s entries; the limit is %(limit)s. "
-                             "Split it into smaller Bundles.")  # fmt: skip
+TOO_MANY_ENTRIES: Final = N_(
+    "The Bundle has %(entries)s entries; the limit is %(limit)s. Split it into smaller Bundles."
+)
 
 
 class ReadError(ValueError):

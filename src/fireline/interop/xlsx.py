@@ -55,9 +55,13 @@ def check_archive(data: bytes, limits: FileLimits = DEFAULT_LIMITS) -> None:
     unpacked = sum(member.file_size for member in members)
     ratio = unpacked / max(len(data), 1)
     if unpacked > limits.xlsx_max_unpacked or ratio > limits.xlsx_max_ratio:
-        raise ReadError(TOO_BIG_UNPACKED, unpacked=round(unpacked / MB),
-                        ratio=round(ratio), limit=limits.xlsx_max_unpacked // MB,
-                        max_ratio=limits.xlsx_max_ratio)  # fmt: skip
+        raise ReadError(
+            TOO_BIG_UNPACKED,
+            unpacked=round(unpacked / MB),
+            ratio=round(ratio),
+            limit=limits.xlsx_max_unpacked // MB,
+            max_ratio=limits.xlsx_max_ratio,
+        )
 
 
 def read_xlsx(data: bytes, limits: FileLimits = DEFAULT_LIMITS) -> TextTable:

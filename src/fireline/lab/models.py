@@ -65,8 +65,9 @@ class LabMessage(InJurisdiction, Timestamped, Base):
     # result id another county used answers as a new one (OWASP API Security Top 10
     # 2023, API1 "Broken Object Level Authorization").
     __table_args__ = (
-        UniqueConstraint("source", "message_id", "jurisdiction_id",
-                         name="uq_lab_messages_source_jurisdiction"),
+        UniqueConstraint(
+            "source", "message_id", "jurisdiction_id", name="uq_lab_messages_source_jurisdiction"
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -91,7 +92,10 @@ class LabResult(InJurisdiction, Timestamped, Base):
     __tablename__ = "lab_results"
     __table_args__ = (
         UniqueConstraint(  # per jurisdiction, as a message's key (above)
-            "source", "external_id", "revision", "jurisdiction_id",
+            "source",
+            "external_id",
+            "revision",
+            "jurisdiction_id",
             name="uq_lab_results_source_jurisdiction",
         ),
         Index("ix_lab_results_resulted_at", "resulted_at"),

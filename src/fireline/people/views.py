@@ -42,9 +42,16 @@ def match_queue(page: PageContext, request: Request) -> Response:
     params = PageParams(limit=PER_PAGE, offset=(number - 1) * PER_PAGE)
     rows, total = service.list_matches(page.session, page.actor, params)
     return page.render(
-        "people/matches.html", nav="surveillance", subnav="matches", today=page.today(),
-        rows=rows, total=total, number=number, pages=max(1, -(-total // PER_PAGE)),
-        places=_places(page, rows), can_decide=page.actor.can("persons:write"),
+        "people/matches.html",
+        nav="surveillance",
+        subnav="matches",
+        today=page.today(),
+        rows=rows,
+        total=total,
+        number=number,
+        pages=max(1, -(-total // PER_PAGE)),
+        places=_places(page, rows),
+        can_decide=page.actor.can("persons:write"),
     )
 
 
@@ -74,7 +81,13 @@ def decide(
         return RedirectResponse("/people/matches", status_code=303)
     match, keep, duplicate = service.get_match(page.session, page.actor, match_id)
     return page.render(
-        "people/_match.html", status_code=status, match=match, keep=keep, duplicate=duplicate,
-        places=_places(page, [(match, keep, duplicate)]), can_decide=False,
-        message=page.gettext(message) if message else None, decided=True,
+        "people/_match.html",
+        status_code=status,
+        match=match,
+        keep=keep,
+        duplicate=duplicate,
+        places=_places(page, [(match, keep, duplicate)]),
+        can_decide=False,
+        message=page.gettext(message) if message else None,
+        decided=True,
     )

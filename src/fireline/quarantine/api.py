@@ -148,9 +148,7 @@ def change_order(
 
 
 @router.post("/orders/{order_id:int}/extend", response_model=OrderRead)
-def extend(
-    order_id: Id, body: ExtendRequest, context: ApiContext, session: DbSession
-) -> OrderRead:
+def extend(order_id: Id, body: ExtendRequest, context: ApiContext, session: DbSession) -> OrderRead:
     order = orders.extend_order(
         session,
         context.actor,
@@ -163,9 +161,7 @@ def extend(
 
 
 @router.post("/orders/{order_id:int}/release", response_model=OrderRead)
-def release(
-    order_id: Id, body: CloseRequest, context: ApiContext, session: DbSession
-) -> OrderRead:
+def release(order_id: Id, body: CloseRequest, context: ApiContext, session: DbSession) -> OrderRead:
     order = outcomes.release(
         session,
         context.actor,
@@ -211,9 +207,7 @@ def transfer(
 
 
 @router.post("/orders/{order_id:int}/link", response_model=IssuedToken)
-def issue_link(
-    order_id: Id, body: VersionBody, actor: ApiActor, session: DbSession
-) -> IssuedToken:
+def issue_link(order_id: Id, body: VersionBody, actor: ApiActor, session: DbSession) -> IssuedToken:
     """A new self-report link (shown once; the previous link stops working)."""
     order, token = orders.issue_token(session, actor, order_id, version=body.version)
     return IssuedToken(token=token, path=f"/r/{token}", expires_on=expiry_day(order))
@@ -239,10 +233,15 @@ def add_follow_up(
     """A report by staff, dated today in the order's jurisdiction."""
     order = orders.get_order(session, context.actor, order_id)
     entry = followup.staff_report(
-        session, context.actor, order_id, body, now=context.now(),
-        day=today_in(session, context, order.jurisdiction_id), profiles=context.profiles,
+        session,
+        context.actor,
+        order_id,
+        body,
+        now=context.now(),
+        day=today_in(session, context, order.jurisdiction_id),
+        profiles=context.profiles,
         settings=settings,
-    )  # fmt: skip
+    )
     return FollowUpRead.model_validate(entry)
 
 
@@ -268,9 +267,14 @@ def due(
     )
     page = make_page(rows, total, PageParams(limit=limit, offset=offset))
     return DueList(
-        day=day, summary=counts, items=rows, total=total, limit=limit, offset=offset,
+        day=day,
+        summary=counts,
+        items=rows,
+        total=total,
+        limit=limit,
+        offset=offset,
         next_offset=page.next_offset,
-    )  # fmt: skip
+    )
 
 
 @router.get("/release-flags", response_model=Page[ReleaseFlag])
@@ -281,9 +285,14 @@ def read_release_flags(
     to review."""
     place = chosen_place(session, context.actor, jurisdiction)
     found, total = list_release_flags(
-        session, context.actor, place, query, now=context.now(), today=context.today(place),
+        session,
+        context.actor,
+        place,
+        query,
+        now=context.now(),
+        today=context.today(place),
         profiles=context.profiles,
-    )  # fmt: skip
+    )
     return make_page(found, total, query)
 
 

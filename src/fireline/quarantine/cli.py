@@ -41,11 +41,14 @@ def due(
         )
         f = duelist.flags(day, now, QuarantineSettings().non_reporting_hours)
         counts = duelist.summary(session, actor, place, f, None)
-        rows, total = duelist.due_rows(session, actor, place, f, which="all",
-                                       assignee_id=None, limit=limit, offset=0)  # fmt: skip
-    out.print(f"{day}: {counts.active} active, {counts.to_contact} to contact, "
-              f"{counts.test_due} test due, {counts.non_reporting} not reporting, "
-              f"{counts.symptomatic} symptomatic; {total} due")  # fmt: skip
+        rows, total = duelist.due_rows(
+            session, actor, place, f, which="all", assignee_id=None, limit=limit, offset=0
+        )
+    out.print(
+        f"{day}: {counts.active} active, {counts.to_contact} to contact, "
+        f"{counts.test_due} test due, {counts.non_reporting} not reporting, "
+        f"{counts.symptomatic} symptomatic; {total} due"
+    )
     if rows:
         table = Table("order", "kind", "ends", "flags")
         for row in rows:

@@ -25,9 +25,13 @@ def order_detail(
     day = today_in(session, context, order.jurisdiction_id)
     flags = duelist.flags(day, context.now(), non_reporting_hours)
     audit.record(
-        session, actor, "read", "quarantine_order", [order.id],
+        session,
+        actor,
+        "read",
+        "quarantine_order",
+        [order.id],
         jurisdiction_id=order.jurisdiction_id,
-    )  # fmt: skip
+    )
     return OrderDetail(
         **OrderRead.model_validate(order).model_dump(),
         test_dates=plans.test_dates(order.last_exposure, order.test_mask),
@@ -39,9 +43,14 @@ def person_under(session: Session, actor: Actor, order: QuarantineOrder) -> Pers
     """The person under an order the actor has read (``get_order``); audited."""
     person = session.get_one(Person, order.person_id)
     audit.record(
-        session, actor, "read", "quarantine_order", [order.id],
-        jurisdiction_id=order.jurisdiction_id, person=person.id,
-    )  # fmt: skip
+        session,
+        actor,
+        "read",
+        "quarantine_order",
+        [order.id],
+        jurisdiction_id=order.jurisdiction_id,
+        person=person.id,
+    )
     return person
 
 

@@ -158,7 +158,12 @@ def history(
     statement = actor.restrict(select(FollowUp).where(FollowUp.order_id == order.id), FollowUp)
     found, total = search_filter_sort_paginate(session, statement, FOLLOW_UPS, query)
     audit.record(
-        session, actor, "read", "follow_up", [f.id for f in found],
-        jurisdiction_id=order.jurisdiction_id, order=order.id,
-    )  # fmt: skip
+        session,
+        actor,
+        "read",
+        "follow_up",
+        [f.id for f in found],
+        jurisdiction_id=order.jurisdiction_id,
+        order=order.id,
+    )
     return found, total

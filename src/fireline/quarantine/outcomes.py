@@ -227,9 +227,7 @@ def transfer_rows(
     many. Names are personal data: the orders whose name is read are audited."""
     actor.require("records:read")
     statement = _directed(_rows(actor), actor, direction, place)
-    rows, total = search_filter_sort_paginate(
-        session, statement, TRANSFERS, query, scalars=False
-    )
+    rows, total = search_filter_sort_paginate(session, statement, TRANSFERS, query, scalars=False)
     found = [TransferRow(*row) for row in rows]
     shown = [r.transfer.order_id for r in found if r.name is not None]
     if shown:

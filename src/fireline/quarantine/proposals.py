@@ -129,13 +129,16 @@ def list_proposals(
     actor.require("persons:read")
     statement = (
         select(
-            Q, Person.name, Person.phone, func.coalesce(Q.case_id, Contact.case_id),
+            Q,
+            Person.name,
+            Person.phone,
+            func.coalesce(Q.case_id, Contact.case_id),
             _active_order(actor),
         )
         .join(Person, Person.id == Q.person_id)
         .outerjoin(Contact, Contact.id == Q.contact_id)
         .where(Q.status == PROPOSED)
-    )  # fmt: skip
+    )
     if not query.sort:
         query = replace(query, sort="waiting", descending=False)
     rows, total = search_filter_sort_paginate(

@@ -44,8 +44,9 @@ def mechanism_counts(session: Session, actor: Actor, code: str, today: date) -> 
         cases_by_classification={c: int(n) for c, n in rows},
         cases_last_7_days=_count(session, here, Case, Case.date_reporting > today - timedelta(7)),
         contacts=_count(session, here, Contact),
-        quarantine_active=_count(session, here, QuarantineOrder,
-                                 QuarantineOrder.status == "active"),
+        quarantine_active=_count(
+            session, here, QuarantineOrder, QuarantineOrder.status == "active"
+        ),
         samples=_count(session, here, Sample),
         positive_results=_count(session, here, LabResult, LabResult.outcome == "positive"),
         venues=_count(session, here, Venue),
@@ -76,15 +77,18 @@ def active_confirmed(session: Session, actor: Actor, code: str) -> int:
 
 
 def epicurve_rows(
-    session: Session, actor: Actor, code: str, start: date, end: date,
+    session: Session,
+    actor: Actor,
+    code: str,
+    start: date,
+    end: date,
     classifications: tuple[str, ...],
 ) -> list[tuple[date, str, int]]:
     """Cases of every disease per reporting day and classification from ``start`` to
     ``end``, one grouped query over the subtree."""
     statement = (
         select(Case.date_reporting, Case.classification, func.count())
-        .where(Case.date_reporting.between(start, end),
-               Case.classification.in_(classifications))
+        .where(Case.date_reporting.between(start, end), Case.classification.in_(classifications))
         .group_by(Case.date_reporting, Case.classification)
         .order_by(Case.date_reporting)
     )

@@ -78,21 +78,34 @@ def epicurve_spec(page: Page, today: date) -> dict[str, Any]:
         "mark": {"type": "bar", "tooltip": True},
         "encoding": {
             "x": {
-                "field": "date", "type": "temporal", "timeUnit": "yearmonthdate",
+                "field": "date",
+                "type": "temporal",
+                "timeUnit": "yearmonthdate",
                 "title": page.gettext("Date of report"),
                 "scale": {"domain": [start.isoformat(), (today + timedelta(days=1)).isoformat()]},
                 "axis": {"format": "%m-%d", "labelAngle": 0, "tickCount": 10},
             },
-            "y": {"field": "cases", "type": "quantitative", "aggregate": "sum",
-                  "title": page.gettext("Cases"), "axis": {"tickMinStep": 1}},
+            "y": {
+                "field": "cases",
+                "type": "quantitative",
+                "aggregate": "sum",
+                "title": page.gettext("Cases"),
+                "axis": {"tickMinStep": 1},
+            },
             "color": {
-                "field": "label", "type": "nominal", "title": None,
-                "scale": {"domain": [labels[c] for c, _ in EPICURVE_CLASSES],
-                          "range": [colour for _, colour in EPICURVE_CLASSES]},
+                "field": "label",
+                "type": "nominal",
+                "title": None,
+                "scale": {
+                    "domain": [labels[c] for c, _ in EPICURVE_CLASSES],
+                    "range": [colour for _, colour in EPICURVE_CLASSES],
+                },
                 "legend": {"orient": "top"},
             },
             "order": {"field": "classification"},
         },
-        "config": {"font": "system-ui, 'Noto Sans CJK SC', 'WenQuanYi Micro Hei', sans-serif",
-                   "view": {"stroke": None}},
+        "config": {
+            "font": "system-ui, 'Noto Sans CJK SC', 'WenQuanYi Micro Hei', sans-serif",
+            "view": {"stroke": None},
+        },
     }

@@ -71,10 +71,13 @@ def read_responses(
     ``opened``, ``closed``, ``level``; ``q``: a response number or words of its summary)."""
     found, total = list_responses(session, context, query)
     items = [
-        ResponseListed(**ResponseRead.model_validate(r.response).model_dump(),
-                       open_tasks=r.open_tasks, overdue_tasks=r.overdue_tasks)
+        ResponseListed(
+            **ResponseRead.model_validate(r.response).model_dump(),
+            open_tasks=r.open_tasks,
+            overdue_tasks=r.overdue_tasks,
+        )
         for r in found
-    ]  # fmt: skip
+    ]
     return make_page(items, total, query)
 
 
@@ -117,13 +120,19 @@ def read_league(
 ) -> LeagueRead | HttpResponse:
     """The children of a jurisdiction (or its descendants at ``level``, e.g. every county of a
     province) ranked on each indicator, for ``start``..``end`` (default: the last 7 days)."""
-    found = league_of(session, context, settings.target_share, code=jurisdiction,
-                      start=start, end=end, level=level)  # fmt: skip
+    found = league_of(
+        session,
+        context,
+        settings.target_share,
+        code=jurisdiction,
+        start=start,
+        end=end,
+        level=level,
+    )
     if format != "json":
         name = f"league-{found.place.code}-{found.start}-{found.end}.{format}"
         return _league_file(found.rows, name, format)
-    return _league_json(found.rows, found.place.code, found.start, found.end,
-                        settings.target_share)  # fmt: skip
+    return _league_json(found.rows, found.place.code, found.start, found.end, settings.target_share)
 
 
 def _league_file(table: list[LeagueRow], name: str, format: str) -> HttpResponse:
@@ -207,14 +216,17 @@ def read_timeline(
     """What happened, oldest first: opening, cases joining, tasks done, escalations,
     changes (one page of ``limit`` entries from ``offset``)."""
     entries = service.timeline(session, context, response_id)
-    return make_page(entries[query.offset:query.offset + query.limit], len(entries), query)
+    return make_page(entries[query.offset : query.offset + query.limit], len(entries), query)
 
 
 @router.patch("/responses/{response_id:int}", response_model=ResponseRead)
 def change_response(
-    response_id: Id, body: ResponseUpdate, context: ApiContext, session: DbSession,
+    response_id: Id,
+    body: ResponseUpdate,
+    context: ApiContext,
+    session: DbSession,
     settings: Settings,
-) -> ResponseRead:  # fmt: skip
+) -> ResponseRead:
     """Change the level, the lead or the 7-1-7 dates; send the version you read."""
     response = service.update_response(session, context, response_id, body, settings)
     return ResponseRead.model_validate(response)
@@ -224,8 +236,9 @@ def change_response(
 def close(
     response_id: Id, body: ResponseClose, context: ApiContext, session: DbSession
 ) -> ResponseRead:
-    response = service.close_response(session, context, response_id, summary=body.summary,
-                                      version=body.version)  # fmt: skip
+    response = service.close_response(
+        session, context, response_id, summary=body.summary, version=body.version
+    )
     return ResponseRead.model_validate(response)
 
 
@@ -239,8 +252,14 @@ def assign(
     task_id: Id, body: TaskUpdate, context: ApiContext, session: DbSession, settings: Settings
 ) -> TaskRead:
     """Assign a task to a person or a team."""
-    boards.assign_task(session, context, task_id, version=body.version,
-                       user_id=body.assignee_user_id, team=body.assignee_team)  # fmt: skip
+    boards.assign_task(
+        session,
+        context,
+        task_id,
+        version=body.version,
+        user_id=body.assignee_user_id,
+        team=body.assignee_team,
+    )
     return boards.get_task(session, context, task_id, settings)
 
 

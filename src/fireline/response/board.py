@@ -183,8 +183,9 @@ def _load(session: Session, context: Context, task_id: int, version: int) -> Res
     return task
 
 
-def _event(session: Session, context: Context, task: ResponseTask, kind: str,
-           detail: str | None = None) -> None:  # fmt: skip
+def _event(
+    session: Session, context: Context, task: ResponseTask, kind: str, detail: str | None = None
+) -> None:
     session.add(
         ResponseEvent(
             response_id=task.response_id,
@@ -196,8 +197,14 @@ def _event(session: Session, context: Context, task: ResponseTask, kind: str,
             detail=detail,
         )
     )
-    audit.record(session, context.actor, kind, "response_task", [task.id],
-                 jurisdiction_id=task.jurisdiction_id)  # fmt: skip
+    audit.record(
+        session,
+        context.actor,
+        kind,
+        "response_task",
+        [task.id],
+        jurisdiction_id=task.jurisdiction_id,
+    )
 
 
 def assign_task(

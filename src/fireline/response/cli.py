@@ -43,8 +43,9 @@ def sweep_command(
     settings = Settings()
     context = _context(settings, now)
     with database_session(settings) as session:
-        found = sweep(session, context.now(), profiles=context.profiles,
-                      settings=ResponseSettings())  # fmt: skip
+        found = sweep(
+            session, context.now(), profiles=context.profiles, settings=ResponseSettings()
+        )
     out.print(
         f"{found.responses} responses opened, {found.cases_joined} cases joined, "
         f"{found.tasks} tasks created, {found.completed} completed by evidence, "
@@ -62,8 +63,9 @@ def board_command(
     settings = Settings()
     context = _context(settings, now)
     with database_session(settings) as session:
-        found = boards.board(session, context, jurisdiction, ResponseSettings(),
-                             boards.BoardFilter(), limit)  # fmt: skip
+        found = boards.board(
+            session, context, jurisdiction, ResponseSettings(), boards.BoardFilter(), limit
+        )
     table = Table("task", "response", "type", "due (UTC)", "light", "step")
     for task in found.tasks:
         due = task.due_at.strftime("%Y-%m-%d %H:%M")
@@ -92,8 +94,15 @@ def league_command(
     context = _context(settings, now)
     try:
         with database_session(settings) as session:
-            table = league_of(session, context, ResponseSettings().target_share,
-                              code=jurisdiction, start=first, end=last, level=level).rows
+            table = league_of(
+                session,
+                context,
+                ResponseSettings().target_share,
+                code=jurisdiction,
+                start=first,
+                end=last,
+                level=level,
+            ).rows
     except Problem as refused:
         fail(refused.detail or "the league table could not be made")
     if output is not None:

@@ -54,8 +54,7 @@ def escalations(
         .join(Response, Response.id == Note.response_id)
     )
     statement = context.actor.restrict(statement, Note)
-    rows, total = search_filter_sort_paginate(session, statement, ESCALATIONS, query,
-                                              scalars=False)  # fmt: skip
+    rows, total = search_filter_sort_paginate(session, statement, ESCALATIONS, query, scalars=False)
     return [Escalation(note, task, str(disease)) for note, task, disease in rows], total
 
 

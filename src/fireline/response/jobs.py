@@ -65,4 +65,3 @@ def deliver(sessions: sessionmaker[Session], now: datetime, settings: ResponseSe
                 send_email(session, now, settings)
         except OSError as exc:
             log.warning("response e-mail failed: %s", type(exc).__name__)
-

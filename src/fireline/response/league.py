@@ -149,9 +149,12 @@ def _case_columns() -> list[Any]:
 
 
 CASE_KEYS = (
-    "reported_24h", "interviewed_24h", "cases_known_contacts", "cases_in_quarantine",
+    "reported_24h",
+    "interviewed_24h",
+    "cases_known_contacts",
+    "cases_in_quarantine",
     "cases_unlinked",
-)  # fmt: skip
+)
 
 
 def _case_counts(session: Session, children: Any, start: date, end: date) -> dict[str, Counts]:
@@ -361,8 +364,11 @@ def league_of(
     own) for ``start``..``end``, by default the 7 days to today in that jurisdiction."""
     actor = context.actor
     actor.require("records:read")
-    place: Jurisdiction = (actor.jurisdiction(session, code) if code else
-                           actor.get(session, Jurisdiction, actor.jurisdiction_id, "jurisdiction"))
+    place: Jurisdiction = (
+        actor.jurisdiction(session, code)
+        if code
+        else actor.get(session, Jurisdiction, actor.jurisdiction_id, "jurisdiction")
+    )
     end = end or context.today(place)
     start = start or end - timedelta(days=6)
     if start > end:

@@ -61,8 +61,9 @@ def open_light(now: datetime) -> ColumnElement[str]:
     """The traffic light of an open task at ``now``: it reads no ``status``, so a count over
     open tasks is an index-only scan of ``ix_response_tasks_open_lights``."""
     task = ResponseTask
-    return case((task.due_at <= utc(now), "red"), (task.yellow_at <= utc(now), "yellow"),
-                else_="green")  # fmt: skip
+    return case(
+        (task.due_at <= utc(now), "red"), (task.yellow_at <= utc(now), "yellow"), else_="green"
+    )
 
 
 def light(now: datetime) -> ColumnElement[str]:

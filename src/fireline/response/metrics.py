@@ -152,8 +152,19 @@ def timelines(session: Session, *where: Any) -> dict[int, tuple[int, Timeline]]:
 
 
 def _timeline(row: Iterable[Any]) -> Timeline:
-    (set_emergence, set_detection, set_notification, onset, sample, reported, signal,
-     notified, has_notify, still_open, last_done) = row  # fmt: skip
+    (
+        set_emergence,
+        set_detection,
+        set_notification,
+        onset,
+        sample,
+        reported,
+        signal,
+        notified,
+        has_notify,
+        still_open,
+        last_done,
+    ) = row
     detection = _earliest(sample, reported) or as_date(signal)
     notification = as_date(notified) if has_notify else as_date(reported)
     return Timeline(

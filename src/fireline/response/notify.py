@@ -116,8 +116,11 @@ def send_webhooks(
     sent: list[int] = []
     for message in _pending(session, now, ResponseNotification.webhook_at):
         try:
-            reply = client.post(settings.webhook_url, json=message.payload,
-                                headers={IDEMPOTENCY_KEY: idempotency_key(message)})
+            reply = client.post(
+                settings.webhook_url,
+                json=message.payload,
+                headers={IDEMPOTENCY_KEY: idempotency_key(message)},
+            )
             reply.raise_for_status()
         except httpx.HTTPError as exc:
             log.warning("response webhook failed: %s", type(exc).__name__)

@@ -77,9 +77,17 @@ def _open_for_cases(session: Session, source: Select[Any], level: str, now: date
         _now(now),
     )
     columns = [
-        "jurisdiction_id", "disease", "trigger", "case_id", "level", "status", "opened_at",
-        "version", "created_at", "updated_at",
-    ]  # fmt: skip
+        "jurisdiction_id",
+        "disease",
+        "trigger",
+        "case_id",
+        "level",
+        "status",
+        "opened_at",
+        "version",
+        "created_at",
+        "updated_at",
+    ]
     return write_big(session, insert(Response).from_select(columns, opened), "responses")
 
 
@@ -208,9 +216,17 @@ def _open_for_alerts(session: Session, disease: str, level: str, now: datetime) 
         ~exists().where(Response.alert_id == Alert.id),
     )
     columns = [
-        "jurisdiction_id", "disease", "trigger", "alert_id", "level", "status", "opened_at",
-        "version", "created_at", "updated_at",
-    ]  # fmt: skip
+        "jurisdiction_id",
+        "disease",
+        "trigger",
+        "alert_id",
+        "level",
+        "status",
+        "opened_at",
+        "version",
+        "created_at",
+        "updated_at",
+    ]
     return write(session, insert(Response).from_select(columns, source))
 
 

@@ -40,10 +40,27 @@ from fireline.response.models import RESPONSE_TRIGGERS, Response, ResponseCase, 
 from fireline.surveillance.models import Case, ClassificationChange
 
 COLUMNS = [
-    "jurisdiction_id", "response_id", "case_id", "playbook_id", "type", "name_en", "name_zh",
-    "level", "owner_id", "parent_id", "grandparent_id", "depends_on", "started_at", "due_at",
-    "yellow_at", "due_hours", "status", "version", "created_at", "updated_at",
-]  # fmt: skip
+    "jurisdiction_id",
+    "response_id",
+    "case_id",
+    "playbook_id",
+    "type",
+    "name_en",
+    "name_zh",
+    "level",
+    "owner_id",
+    "parent_id",
+    "grandparent_id",
+    "depends_on",
+    "started_at",
+    "due_at",
+    "yellow_at",
+    "due_hours",
+    "status",
+    "version",
+    "created_at",
+    "updated_at",
+]
 
 
 def confirmed_at(case: Any = Case) -> ColumnElement[datetime]:

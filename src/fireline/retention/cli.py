@@ -17,7 +17,8 @@ app = typer.Typer(help="Keep identifiers no longer than needed.", no_args_is_hel
 @app.command()
 def purge(
     apply: bool = typer.Option(
-        False, "--apply/--dry-run",
+        False,
+        "--apply/--dry-run",
         help="Pseudonymise now; the default only counts (both are audited).",
     ),
     now: str | None = typer.Option(None, help="As of this instant (default: now)"),

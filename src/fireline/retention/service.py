@@ -73,9 +73,12 @@ def _blocking_orders(person: Any, rules: dict[str, int], now: datetime) -> Any:
     expired = [
         and_(
             order.disease == disease,
-            or_(order.closed_at < now - timedelta(days=days),
-                and_(order.closed_at.is_(None),
-                     order.end_date < (now - timedelta(days=days)).date())),
+            or_(
+                order.closed_at < now - timedelta(days=days),
+                and_(
+                    order.closed_at.is_(None), order.end_date < (now - timedelta(days=days)).date()
+                ),
+            ),
         )
         for disease, days in rules.items()
     ]
@@ -94,8 +97,12 @@ def _eligible(actor: Actor, rules: dict[str, int], now: datetime) -> Any:
         ~exists(select(Case.id).where(Case.person_id == person.id)),
         exists(select(QuarantineOrder.id).where(QuarantineOrder.person_id == person.id)),
         ~exists(_blocking_orders(person, rules, now)),
-        or_(person.name != _pseudonym(person), person.national_id.is_not(None),
-            person.phone.is_not(None), person.address.is_not(None)),
+        or_(
+            person.name != _pseudonym(person),
+            person.national_id.is_not(None),
+            person.phone.is_not(None),
+            person.address.is_not(None),
+        ),
     )
     return actor.restrict(statement, person)
 
@@ -108,14 +115,35 @@ def purge_closed_contacts(session: Session, context: Context, *, dry_run: bool) 
     now = context.now().astimezone(UTC)
     rules = retention_rules(context.profiles)
     eligible = _eligible(actor, rules, now) if rules else None
-    count = 0 if eligible is None else int(
-        session.scalar(select(func.count()).select_from(eligible.subquery())) or 0)
+    count = (
+        0
+        if eligible is None
+        else int(session.scalar(select(func.count()).select_from(eligible.subquery())) or 0)
+    )
     done = 0
     if eligible is not None and count and not dry_run:
-        done = write(session, update(Person).where(Person.id.in_(eligible)).values(
-            name=_pseudonym(Person), national_id=None, phone=None, address=None,
-            birth_date=_year_only(session), version=Person.version + 1,
-        ))
-    audit.record(session, actor, "retention_purge", "person", dry_run=dry_run,
-                 eligible=count, pseudonymised=done, rules=rules, now=now.isoformat())
+        done = write(
+            session,
+            update(Person)
+            .where(Person.id.in_(eligible))
+            .values(
+                name=_pseudonym(Person),
+                national_id=None,
+                phone=None,
+                address=None,
+                birth_date=_year_only(session),
+                version=Person.version + 1,
+            ),
+        )
+    audit.record(
+        session,
+        actor,
+        "retention_purge",
+        "person",
+        dry_run=dry_run,
+        eligible=count,
+        pseudonymised=done,
+        rules=rules,
+        now=now.isoformat(),
+    )
     return PurgeSummary(count, done, dry_run, rules)

@@ -11,6 +11,12 @@ from fireline.simulate.outbreak import TABLES, Outbreak, simulate
 from fireline.simulate.params import MAX_CASES, MIN_CASES, DiseaseParams
 
 __all__ = [
-    "MAX_CASES", "MIN_CASES", "TABLES", "DiseaseParams", "GeographyError", "Outbreak",
-    "simulate", "write",
+    "MAX_CASES",
+    "MIN_CASES",
+    "TABLES",
+    "DiseaseParams",
+    "GeographyError",
+    "Outbreak",
+    "simulate",
+    "write",
 ]

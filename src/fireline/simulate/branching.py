@@ -136,8 +136,13 @@ def _offspring(
 
 
 def _grow_chains(
-    growth: _Growth, ids: IntArray, params: DiseaseParams, control_day: float,
-    geography: Geography, rng: np.random.Generator, cap: int,
+    growth: _Growth,
+    ids: IntArray,
+    params: DiseaseParams,
+    control_day: float,
+    geography: Geography,
+    rng: np.random.Generator,
+    cap: int,
 ) -> None:
     """Run the chains from the cases ``ids`` generation by generation until they end."""
     shape, scale = gamma_shape_scale(params.serial_interval_mean, params.serial_interval_sd)
@@ -162,8 +167,13 @@ def _grow_chains(
 
 
 def _add_roots(
-    growth: _Growth, count: int, params: DiseaseParams, geography: Geography,
-    rng: np.random.Generator, *, first: bool,
+    growth: _Growth,
+    count: int,
+    params: DiseaseParams,
+    geography: Geography,
+    rng: np.random.Generator,
+    *,
+    first: bool,
 ) -> IntArray:
     onset = rng.uniform(0.0, float(params.import_days), count)
     if first:
@@ -173,9 +183,7 @@ def _add_roots(
     return growth.add(onset, leaf, minus, np.zeros(count, dtype=np.int64))
 
 
-def grow(
-    params: DiseaseParams, geography: Geography, cases: int, rng: np.random.Generator
-) -> Tree:
+def grow(params: DiseaseParams, geography: Geography, cases: int, rng: np.random.Generator) -> Tree:
     """A tree of exactly ``cases`` cases (see the module docstring)."""
     roots = max(1, round(params.share_imported * cases))
     control_day = calibrate_control_day(params, cases, roots)
@@ -191,8 +199,10 @@ def grow(
     if growth.total < cases:  # chains kept dying out: the rest arrive as imports
         _add_roots(growth, cases - growth.total, params, geography, rng, first=False)
     tree = Tree(
-        np.concatenate(growth.onset), np.concatenate(growth.leaf),
-        np.concatenate(growth.parent), np.concatenate(growth.generation),
+        np.concatenate(growth.onset),
+        np.concatenate(growth.leaf),
+        np.concatenate(growth.parent),
+        np.concatenate(growth.generation),
     )
     return in_onset_order(trim(tree, cases, rng))
 

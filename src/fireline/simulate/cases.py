@@ -82,8 +82,13 @@ def as_of_day(line: Timeline) -> int:
 
 
 def cases_table(
-    start: date, line: Timeline, tree: Tree, params: DiseaseParams, leaf_codes: list[str],
-    confirmation: IntArray, rng: np.random.Generator,
+    start: date,
+    line: Timeline,
+    tree: Tree,
+    params: DiseaseParams,
+    leaf_codes: list[str],
+    confirmation: IntArray,
+    rng: np.random.Generator,
 ) -> pa.Table:
     count = tree.size
     last_day = as_of_day(line)
@@ -94,20 +99,22 @@ def cases_table(
     )
     has_outcome = is_case & (line.classification != SUSPECTED) & (outcome_day <= last_day)
     outcome = pick(["recovered", "died"], died.astype(np.int64))
-    return pa.table({
-        "id": ids(count),
-        "person_id": ids(count),
-        "disease": constant(params.disease, count),
-        "external_id": coded("SIM-", np.arange(1, count + 1), 8),
-        "classification": pick(CLASSIFICATIONS, line.classification),
-        "date_onset": dates(start, line.onset, line.symptomatic),
-        "date_reporting": dates(start, line.report),
-        "date_confirmation": dates(start, confirmation, line.classification == CONFIRMED),
-        "imported": pa.array(tree.parent < 0),
-        "outcome": _masked(outcome, has_outcome),
-        "date_outcome": dates(start, outcome_day, has_outcome),
-        "jurisdiction_code": pick(leaf_codes, tree.leaf),
-    })
+    return pa.table(
+        {
+            "id": ids(count),
+            "person_id": ids(count),
+            "disease": constant(params.disease, count),
+            "external_id": coded("SIM-", np.arange(1, count + 1), 8),
+            "classification": pick(CLASSIFICATIONS, line.classification),
+            "date_onset": dates(start, line.onset, line.symptomatic),
+            "date_reporting": dates(start, line.report),
+            "date_confirmation": dates(start, confirmation, line.classification == CONFIRMED),
+            "imported": pa.array(tree.parent < 0),
+            "outcome": _masked(outcome, has_outcome),
+            "date_outcome": dates(start, outcome_day, has_outcome),
+            "jurisdiction_code": pick(leaf_codes, tree.leaf),
+        }
+    )
 
 
 def _masked(values: pa.Array, valid: BoolArray) -> pa.Array:
@@ -117,8 +124,10 @@ def _masked(values: pa.Array, valid: BoolArray) -> pa.Array:
 def links_table(tree: Tree, line: Timeline, leaf_codes: list[str]) -> pa.Table:
     """Infector → infectee for every infectee that is a case (not discarded)."""
     rows = np.flatnonzero((tree.parent >= 0) & (line.classification != DISCARDED))
-    return pa.table({
-        "infector_case_id": pa.array(tree.parent[rows] + 1),
-        "infectee_case_id": pa.array(rows + 1),
-        "jurisdiction_code": pick(leaf_codes, tree.leaf[rows]),
-    })
+    return pa.table(
+        {
+            "infector_case_id": pa.array(tree.parent[rows] + 1),
+            "infectee_case_id": pa.array(rows + 1),
+            "jurisdiction_code": pick(leaf_codes, tree.leaf[rows]),
+        }
+    )

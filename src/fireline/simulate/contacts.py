@@ -30,11 +30,13 @@ SETTINGS = ["household", "work", "school", "venue", "transport", "health_care"]
 INFECTEE_CATEGORY = np.array([0.80, 0.15, 0.05])
 OTHER_CATEGORY = np.array([0.35, 0.35, 0.30])
 # Shares of settings per category (rows follow CATEGORIES, columns SETTINGS).
-SETTING_SHARES = np.array([
-    [0.50, 0.20, 0.10, 0.10, 0.05, 0.05],
-    [0.10, 0.30, 0.10, 0.30, 0.20, 0.00],
-    [0.00, 0.00, 0.00, 0.60, 0.30, 0.10],
-])
+SETTING_SHARES = np.array(
+    [
+        [0.50, 0.20, 0.10, 0.10, 0.05, 0.05],
+        [0.10, 0.30, 0.10, 0.30, 0.20, 0.00],
+        [0.00, 0.00, 0.00, 0.60, 0.30, 0.10],
+    ]
+)
 VENUE = SETTINGS.index("venue")
 
 
@@ -106,17 +108,19 @@ def _settings(category: IntArray, rng: np.random.Generator) -> IntArray:
 
 
 def contacts_table(start: date, contacts: Contacts, leaf_codes: list[str]) -> pa.Table:
-    return pa.table({
-        "id": ids(contacts.size),
-        "case_id": pa.array(contacts.case + 1),
-        "person_id": pa.array(contacts.person + 1),
-        "category": pick(CATEGORIES, contacts.category),
-        "setting": pick(SETTINGS, contacts.setting),
-        "date_first_exposure": dates(start, contacts.first),
-        "date_last_exposure": dates(start, contacts.last),
-        "listed_at": instants(start, contacts.listed),
-        "jurisdiction_code": pick(leaf_codes, contacts.leaf),
-    })
+    return pa.table(
+        {
+            "id": ids(contacts.size),
+            "case_id": pa.array(contacts.case + 1),
+            "person_id": pa.array(contacts.person + 1),
+            "category": pick(CATEGORIES, contacts.category),
+            "setting": pick(SETTINGS, contacts.setting),
+            "date_first_exposure": dates(start, contacts.first),
+            "date_last_exposure": dates(start, contacts.last),
+            "listed_at": instants(start, contacts.listed),
+            "jurisdiction_code": pick(leaf_codes, contacts.leaf),
+        }
+    )
 
 
 def quarantined(contacts: Contacts, params: DiseaseParams) -> IntArray:
@@ -135,13 +139,15 @@ def quarantine_table(
     kinds = [params.quarantine_kind.get(c, "home") for c in CATEGORIES]
     end = contacts.last[rows] + days[category]
     begin = np.minimum(np.floor(contacts.listed[rows]).astype(np.int64), end)
-    return pa.table({
-        "id": ids(rows.size),
-        "person_id": pa.array(contacts.person[rows] + 1),
-        "contact_id": pa.array(rows + 1),
-        "kind": pick(kinds, category),
-        "status": pick(["completed", "active"], (end >= last_day).astype(np.int64)),
-        "start_date": dates(start, begin),
-        "end_date": dates(start, end),
-        "jurisdiction_code": pick(leaf_codes, contacts.leaf[rows]),
-    })
+    return pa.table(
+        {
+            "id": ids(rows.size),
+            "person_id": pa.array(contacts.person[rows] + 1),
+            "contact_id": pa.array(rows + 1),
+            "kind": pick(kinds, category),
+            "status": pick(["completed", "active"], (end >= last_day).astype(np.int64)),
+            "start_date": dates(start, begin),
+            "end_date": dates(start, end),
+            "jurisdiction_code": pick(leaf_codes, contacts.leaf[rows]),
+        }
+    )

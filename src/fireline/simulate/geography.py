@@ -102,7 +102,12 @@ def from_table(table: pa.Table, seed_code: str | None = None) -> Geography:
     cumulative[:, -1] = 1.0
     cumulative += np.arange(len(leaves))[:, None]
     return Geography(
-        leaf_codes, leaf_parents, np.maximum(population, 1.0), lat, lon, seed_index,
+        leaf_codes,
+        leaf_parents,
+        np.maximum(population, 1.0),
+        lat,
+        lon,
+        seed_index,
         cumulative.ravel(),
     )
 

@@ -37,8 +37,14 @@ class Labs:
 
 
 def draw(
-    start: date, line: Timeline, leaf: IntArray, contacts: Contacts, params: DiseaseParams,
-    last_day: int, codes: list[str], rng: np.random.Generator,
+    start: date,
+    line: Timeline,
+    leaf: IntArray,
+    contacts: Contacts,
+    params: DiseaseParams,
+    last_day: int,
+    codes: list[str],
+    rng: np.random.Generator,
 ) -> Labs:
     cases = line.report.size
     tested = quarantined(contacts, params)
@@ -50,15 +56,17 @@ def draw(
     collected = np.minimum(taken + rng.uniform(0.05, 0.5, person.size), end - 2 * HOUR)
     resulted = np.minimum(collected + rng.uniform(3, 20, person.size) * HOUR, end)
     outcome = np.concatenate([_case_outcomes(line), np.full(tested.size, 1)])
-    samples = pa.table({
-        "id": ids(person.size),
-        "barcode": coded("SB", np.arange(1, person.size + 1), 10),
-        "person_id": pa.array(person + 1),
-        "disease": constant(params.disease, person.size),
-        "sample_type": pick(SAMPLE_TYPES, (rng.random(person.size) < 0.3).astype(np.int64)),
-        "collected_at": instants(start, collected),
-        "jurisdiction_code": pick(codes, where),
-    })
+    samples = pa.table(
+        {
+            "id": ids(person.size),
+            "barcode": coded("SB", np.arange(1, person.size + 1), 10),
+            "person_id": pa.array(person + 1),
+            "disease": constant(params.disease, person.size),
+            "sample_type": pick(SAMPLE_TYPES, (rng.random(person.size) < 0.3).astype(np.int64)),
+            "collected_at": instants(start, collected),
+            "jurisdiction_code": pick(codes, where),
+        }
+    )
     results = _results(start, outcome, resulted, where, codes, rng)
     return Labs(samples, results, np.floor(resulted[:cases]).astype(np.int64))
 
@@ -72,18 +80,24 @@ def _case_outcomes(line: Timeline) -> IntArray:
 
 
 def _results(
-    start: date, outcome: IntArray, resulted: FloatArray, where: IntArray, codes: list[str],
+    start: date,
+    outcome: IntArray,
+    resulted: FloatArray,
+    where: IntArray,
+    codes: list[str],
     rng: np.random.Generator,
 ) -> pa.Table:
     rows = np.flatnonzero(outcome >= 0)
     ct = np.round(np.clip(rng.normal(24.0, 5.0, rows.size), *CT_RANGE), 1)
     positive = outcome[rows] == 0
-    return pa.table({
-        "id": ids(rows.size),
-        "sample_id": pa.array(rows + 1),
-        "test_type": constant("pcr", rows.size),
-        "outcome": pick(OUTCOMES, outcome[rows]),
-        "ct_value": pa.array(ct, mask=~positive),
-        "resulted_at": instants(start, resulted[rows]),
-        "jurisdiction_code": pick(codes, where[rows]),
-    })
+    return pa.table(
+        {
+            "id": ids(rows.size),
+            "sample_id": pa.array(rows + 1),
+            "test_type": constant("pcr", rows.size),
+            "outcome": pick(OUTCOMES, outcome[rows]),
+            "ct_value": pa.array(ct, mask=~positive),
+            "resulted_at": instants(start, resulted[rows]),
+            "jurisdiction_code": pick(codes, where[rows]),
+        }
+    )

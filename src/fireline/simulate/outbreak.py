@@ -24,8 +24,15 @@ Progress = Callable[[str], None]
 
 # Load order: every table after the tables its ids point to.
 TABLES = (
-    "persons", "venues", "cases", "transmission_links", "contacts", "check_ins",
-    "samples", "lab_results", "quarantine_orders",
+    "persons",
+    "venues",
+    "cases",
+    "transmission_links",
+    "contacts",
+    "check_ins",
+    "samples",
+    "lab_results",
+    "quarantine_orders",
 )
 DEFAULT_START = date(2026, 1, 1)
 STREAMS = ("tree", "cases", "contacts", "people", "venues", "labs")
@@ -92,8 +99,9 @@ def simulate(
     last_day = cases.as_of_day(line)
     if end is not None:
         start = end - timedelta(days=last_day)
-    return _tables(_Run(geography, tree, line, params, start or DEFAULT_START, last_day,
-                        seed, streams, step))
+    return _tables(
+        _Run(geography, tree, line, params, start or DEFAULT_START, last_day, seed, streams, step)
+    )
 
 
 def _streams(seed: int) -> list[np.random.Generator]:
@@ -128,20 +136,28 @@ def _tables(run: _Run) -> Outbreak:
         start, placed, codes, tree.leaf, line, listed, person_leaf, run.params, run.last_day, rng
     )
     run.step("samples and results")
-    lab = labs.draw(start, line, tree.leaf, listed, run.params, run.last_day, codes,
-                    run.streams["labs"])
+    lab = labs.draw(
+        start, line, tree.leaf, listed, run.params, run.last_day, codes, run.streams["labs"]
+    )
     run.step("cases and quarantine orders")
     case_table = cases.cases_table(
         start, line, tree, run.params, codes, lab.confirmation, run.streams["cases"]
     )
     return Outbreak(
-        persons=persons, venues=venue_table, cases=case_table,
+        persons=persons,
+        venues=venue_table,
+        cases=case_table,
         transmission_links=cases.links_table(tree, line, codes),
         contacts=contacts.contacts_table(start, listed, codes),
-        check_ins=check_ins, samples=lab.samples, lab_results=lab.results,
+        check_ins=check_ins,
+        samples=lab.samples,
+        lab_results=lab.results,
         quarantine_orders=contacts.quarantine_table(start, listed, run.params, run.last_day, codes),
-        start=start, as_of=start + timedelta(days=run.last_day), seed=run.seed,
-        seed_county=codes[run.geography.seed_index], params=run.params,
+        start=start,
+        as_of=start + timedelta(days=run.last_day),
+        seed=run.seed,
+        seed_county=codes[run.geography.seed_index],
+        params=run.params,
     )
 
 

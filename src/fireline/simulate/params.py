@@ -63,14 +63,20 @@ class DiseaseParams:
     def validate(self) -> None:
         """Raise ValueError with one clear line if the parameters cannot work."""
         checks = [
-            (self.serial_interval_mean > 0 and self.serial_interval_sd > 0,
-             "serial interval mean and sd must be positive"),
-            (self.incubation_mean > 0 and self.incubation_sd > 0,
-             "incubation mean and sd must be positive"),
+            (
+                self.serial_interval_mean > 0 and self.serial_interval_sd > 0,
+                "serial interval mean and sd must be positive",
+            ),
+            (
+                self.incubation_mean > 0 and self.incubation_sd > 0,
+                "incubation mean and sd must be positive",
+            ),
             (self.r0 > 0, "R0 must be positive"),
             (0 <= self.control_effect <= 1, "control effect must be between 0 and 1"),
-            (self.r0 * (1 - self.control_effect) < 1,
-             "R0 * (1 - control effect) must be below 1 so that the wave ends"),
+            (
+                self.r0 * (1 - self.control_effect) < 1,
+                "R0 * (1 - control effect) must be below 1 so that the wave ends",
+            ),
             (self.dispersion_k > 0, "dispersion k must be positive"),
             (0 <= self.share_imported <= 1, "share imported must be between 0 and 1"),
             (0 <= self.share_asymptomatic <= 1, "share asymptomatic must be between 0 and 1"),

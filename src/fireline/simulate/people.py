@@ -20,8 +20,7 @@ IntArray = npt.NDArray[np.int64]
 
 # The most common surnames and a few dozen given-name characters.
 SURNAMES = list(
-    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余"
-    "杜叶程苏魏"
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程苏魏"
 )
 GIVEN = list(
     "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍红建文辉力永健世广志义兴良"
@@ -30,9 +29,26 @@ GIVEN = list(
     "旭鹏泽晨辰士以家致树德行时泰盛雄琛钧冠策腾楠榕风航弘"
 )
 STREETS = [
-    "解放路", "中山路", "人民路", "建设路", "和平路", "新华路", "文化路", "胜利路", "青年路",
-    "朝阳路", "学院路", "环城路", "滨江路", "湖滨路", "延安路", "庆春路", "凤起路", "江南大道",
-    "钱江路", "西溪路",
+    "解放路",
+    "中山路",
+    "人民路",
+    "建设路",
+    "和平路",
+    "新华路",
+    "文化路",
+    "胜利路",
+    "青年路",
+    "朝阳路",
+    "学院路",
+    "环城路",
+    "滨江路",
+    "湖滨路",
+    "延安路",
+    "庆春路",
+    "凤起路",
+    "江南大道",
+    "钱江路",
+    "西溪路",
 ]
 SEXES = ["female", "male"]  # GB 11643: an odd sequence number is a man
 ID_WEIGHTS = np.array([7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2], dtype=np.int64)
@@ -49,16 +65,18 @@ def persons(
     age = uniform_int(rng, 0, MAX_AGE_DAYS, count)
     birth_day = -age
     sequence = uniform_int(rng, 0, 999, count)
-    return pa.table({
-        "id": ids(count),
-        "national_id": national_ids(start, leaf_index, age, sequence),
-        "name": names(rng, count),
-        "sex": pick(SEXES, sequence % 2),
-        "birth_date": dates(start, birth_day),
-        "phone": fixed(["100", (uniform_int(rng, 0, 99_999_999, count), 8)]),
-        "address": addresses(rng, count),
-        "jurisdiction_code": pick(leaf_codes, leaf_index),
-    })
+    return pa.table(
+        {
+            "id": ids(count),
+            "national_id": national_ids(start, leaf_index, age, sequence),
+            "name": names(rng, count),
+            "sex": pick(SEXES, sequence % 2),
+            "birth_date": dates(start, birth_day),
+            "phone": fixed(["100", (uniform_int(rng, 0, 99_999_999, count), 8)]),
+            "address": addresses(rng, count),
+            "jurisdiction_code": pick(leaf_codes, leaf_index),
+        }
+    )
 
 
 def ymd(start: date, days: IntArray) -> IntArray:
@@ -86,8 +104,10 @@ def addresses(rng: np.random.Generator, count: int) -> pa.Array:
     text = [
         f"{STREETS[s]}{n}号{b}幢{r}室"
         for s, n, b, r in zip(
-            street.tolist(), uniform_int(rng, 1, 999, pool).tolist(),
-            uniform_int(rng, 1, 30, pool).tolist(), uniform_int(rng, 101, 2604, pool).tolist(),
+            street.tolist(),
+            uniform_int(rng, 1, 999, pool).tolist(),
+            uniform_int(rng, 1, 30, pool).tolist(),
+            uniform_int(rng, 101, 2604, pool).tolist(),
             strict=True,
         )
     ]

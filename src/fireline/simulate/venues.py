@@ -25,7 +25,14 @@ IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
 
 KINDS = [
-    "restaurant", "market", "supermarket", "gym", "cinema", "school", "hospital", "bus_station",
+    "restaurant",
+    "market",
+    "supermarket",
+    "gym",
+    "cinema",
+    "school",
+    "hospital",
+    "bus_station",
 ]
 KIND_NAMES = ["餐厅", "农贸市场", "超市", "健身房", "电影院", "学校", "医院", "汽车站"]
 MINUTE = 1 / 1440
@@ -59,15 +66,17 @@ def venues_table(venues: Venues, geography: Geography, rng: np.random.Generator)
     kind = rng.integers(0, len(KINDS), size)
     number = np.arange(1, size + 1, dtype=np.int64)
     code = coded("SV", number, 6)
-    return pa.table({
-        "id": ids(size),
-        "code": code,
-        "name": join(take(KIND_NAMES, kind), " ", code),
-        "kind": pick(KINDS, kind),
-        "lat": pa.array(geography.lat[venues.leaf] + rng.normal(0, SEAT_SPREAD_DEGREES, size)),
-        "lon": pa.array(geography.lon[venues.leaf] + rng.normal(0, SEAT_SPREAD_DEGREES, size)),
-        "jurisdiction_code": pick(geography.codes, venues.leaf),
-    })
+    return pa.table(
+        {
+            "id": ids(size),
+            "code": code,
+            "name": join(take(KIND_NAMES, kind), " ", code),
+            "kind": pick(KINDS, kind),
+            "lat": pa.array(geography.lat[venues.leaf] + rng.normal(0, SEAT_SPREAD_DEGREES, size)),
+            "lon": pa.array(geography.lon[venues.leaf] + rng.normal(0, SEAT_SPREAD_DEGREES, size)),
+            "jurisdiction_code": pick(geography.codes, venues.leaf),
+        }
+    )
 
 
 @dataclass
@@ -83,8 +92,15 @@ class _Visits:
 
 
 def check_ins_table(
-    start: date, venues: Venues, codes: list[str], case_leaf: IntArray, line: Timeline,
-    contacts: Contacts, person_leaf: IntArray, params: DiseaseParams, last_day: int,
+    start: date,
+    venues: Venues,
+    codes: list[str],
+    case_leaf: IntArray,
+    line: Timeline,
+    contacts: Contacts,
+    person_leaf: IntArray,
+    params: DiseaseParams,
+    last_day: int,
     rng: np.random.Generator,
 ) -> pa.Table:
     visits = _Visits([], [], [])
@@ -95,13 +111,19 @@ def check_ins_table(
     _venue_exposures(visits, venues, case_leaf, contacts, rng)
     background = rng.poisson(params.background_check_ins_per_case * case_leaf.size)
     person = rng.integers(0, person_leaf.size, background)
-    visits.add(venues.pick_in(person_leaf[person], rng), person,
-               _daytime(uniform_int(rng, 0, last_day, background), rng))
+    visits.add(
+        venues.pick_in(person_leaf[person], rng),
+        person,
+        _daytime(uniform_int(rng, 0, last_day, background), rng),
+    )
     return _table(start, visits, venues, codes, last_day, rng)
 
 
 def _venue_exposures(
-    visits: _Visits, venues: Venues, case_leaf: IntArray, contacts: Contacts,
+    visits: _Visits,
+    venues: Venues,
+    case_leaf: IntArray,
+    contacts: Contacts,
     rng: np.random.Generator,
 ) -> None:
     """Infector and contact at the same venue, arriving within 30 minutes of each other."""
@@ -118,7 +140,11 @@ def _daytime(day: IntArray, rng: np.random.Generator) -> FloatArray:
 
 
 def _table(
-    start: date, visits: _Visits, venues: Venues, codes: list[str], last_day: int,
+    start: date,
+    visits: _Visits,
+    venues: Venues,
+    codes: list[str],
+    last_day: int,
     rng: np.random.Generator,
 ) -> pa.Table:
     venue = np.concatenate(visits.venue)
@@ -126,11 +152,13 @@ def _table(
     arrive = np.clip(np.concatenate(visits.start), 0, last_day + OPEN_HOURS / 24)
     stay = uniform_int(rng, 20, 150, venue.size) * MINUTE
     left = rng.random(venue.size) >= SHARE_NOT_CHECKED_OUT
-    return pa.table({
-        "id": ids(venue.size),
-        "venue_id": pa.array(venue + 1),
-        "person_id": pa.array(person + 1),
-        "checked_in_at": instants(start, arrive),
-        "checked_out_at": instants(start, arrive + stay, left),
-        "jurisdiction_code": pick(codes, venues.leaf[venue]),
-    })
+    return pa.table(
+        {
+            "id": ids(venue.size),
+            "venue_id": pa.array(venue + 1),
+            "person_id": pa.array(person + 1),
+            "checked_in_at": instants(start, arrive),
+            "checked_out_at": instants(start, arrive + stay, left),
+            "jurisdiction_code": pick(codes, venues.leaf[venue]),
+        }
+    )

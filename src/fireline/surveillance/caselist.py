@@ -31,12 +31,31 @@ from fireline.people.models import Person
 from fireline.places.models import Jurisdiction
 from fireline.surveillance.models import CLASSIFICATIONS, Case
 
-FILTERS: Final = ("classification", "disease", "reported_from", "reported_to", "imported",
-                  "area", "batch")
+FILTERS: Final = (
+    "classification",
+    "disease",
+    "reported_from",
+    "reported_to",
+    "imported",
+    "area",
+    "batch",
+)
 DEFAULT_SORT: Final = "reported"
 # The epiverse linelist tag names (tags_names()), then Fireline's own columns.
-LINELIST: Final = ("id", "date_onset", "date_reporting", "date_outcome", "gender", "age",
-                   "location", "outcome", "classification", "disease", "external_id", "imported")
+LINELIST: Final = (
+    "id",
+    "date_onset",
+    "date_reporting",
+    "date_outcome",
+    "gender",
+    "age",
+    "location",
+    "outcome",
+    "classification",
+    "disease",
+    "external_id",
+    "imported",
+)
 
 
 class NullsLast:
@@ -167,9 +186,7 @@ def _asked(query: ListQuery) -> dict[str, str]:
     return {**asked, "searched": "yes"} if query.q.strip() else asked
 
 
-def list_cases(
-    session: Session, context: Context, query: ListQuery
-) -> tuple[list[CaseRow], int]:
+def list_cases(session: Session, context: Context, query: ListQuery) -> tuple[list[CaseRow], int]:
     """One page of the cases in the context's scope and the total; a page that shows
     names is a read of personal data, audited with the persons read."""
     actor = context.actor
@@ -182,9 +199,14 @@ def list_cases(
     rows = [_row(r) for r in found]
     if persons and rows:
         audit.record(
-            session, actor, "read", "case", [r.case.id for r in rows],
+            session,
+            actor,
+            "read",
+            "case",
+            [r.case.id for r in rows],
             jurisdiction_id=actor.jurisdiction_id or None,
-            persons=[r.case.person_id for r in rows], filters=_asked(query),
+            persons=[r.case.person_id for r in rows],
+            filters=_asked(query),
         )
     return rows, total
 
@@ -198,12 +220,23 @@ def age_at(birth: date | None, day: date) -> int | None:
 def _line(row: CaseRow, names: bool) -> list[Any]:
     case = row.case
     age = age_at(row.birth_date, case.date_onset or case.date_reporting)
-    return inert_row([
-        case.id, case.date_onset or "", case.date_reporting, case.date_outcome or "",
-        row.sex or "", "" if age is None else age, row.place.code, case.outcome or "",
-        case.classification, case.disease, case.external_id or "",
-        "true" if case.imported else "false", *((row.name,) if names else ()),
-    ])
+    return inert_row(
+        [
+            case.id,
+            case.date_onset or "",
+            case.date_reporting,
+            case.date_outcome or "",
+            row.sex or "",
+            "" if age is None else age,
+            row.place.code,
+            case.outcome or "",
+            case.classification,
+            case.disease,
+            case.external_id or "",
+            "true" if case.imported else "false",
+            *((row.name,) if names else ()),
+        ]
+    )
 
 
 def export_csv(session: Session, context: Context, query: ListQuery, *, names: bool) -> str:
@@ -225,7 +258,13 @@ def export_csv(session: Session, context: Context, query: ListQuery, *, names: b
         writer.writerow(_line(row, names))
     shown: dict[str, Any] = {"persons": person_ids, "names": names} if persons else {}
     audit.record(
-        session, actor, "export", "case", case_ids,
-        jurisdiction_id=actor.jurisdiction_id or None, filters=_asked(query), **shown,
+        session,
+        actor,
+        "export",
+        "case",
+        case_ids,
+        jurisdiction_id=actor.jurisdiction_id or None,
+        filters=_asked(query),
+        **shown,
     )
     return buffer.getvalue()

@@ -112,9 +112,7 @@ def _refuse_known_external_id(
         raise Conflict(f"{source} case {external_id} was reported already")
 
 
-def _person_for(
-    session: Session, actor: Actor, data: CaseCreate, place: Jurisdiction
-) -> Found:
+def _person_for(session: Session, actor: Actor, data: CaseCreate, place: Jurisdiction) -> Found:
     """The person in scope by id, the person in scope with the same national ID, or a new one
     (see ``people.service.find_or_create``: never a person outside the actor's subtree)."""
     if data.person_id is not None:
@@ -162,8 +160,15 @@ def case_for_reading(session: Session, actor: Actor, case_id: int) -> tuple[Case
     if not shows_persons(actor):
         return case, None
     person = session.get_one(Person, case.person_id)
-    audit.record(session, actor, "read", "case", [case.id], jurisdiction_id=case.jurisdiction_id,
-                 persons=[person.id])
+    audit.record(
+        session,
+        actor,
+        "read",
+        "case",
+        [case.id],
+        jurisdiction_id=case.jurisdiction_id,
+        persons=[person.id],
+    )
     return case, person
 
 

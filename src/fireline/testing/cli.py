@@ -58,9 +58,15 @@ def import_results(
                 items, message_id = parsed.items, parsed.message_id or digest(content)
             else:
                 items, message_id = csvin.parse(content), digest(content)
-            message, repeated = ingest(session, context, source=source or kind,
-                                       message_id=message_id, fmt=kind, content=content,
-                                       items=items)  # fmt: skip
+            message, repeated = ingest(
+                session,
+                context,
+                source=source or kind,
+                message_id=message_id,
+                fmt=kind,
+                content=content,
+                items=items,
+            )
         except Problem as problem:
             session.rollback()
             fail(escape(f"{file.name}: {_first_error(problem)}"))
@@ -87,13 +93,21 @@ def campaign_status(
         except Problem as problem:
             fail(escape(problem.detail))
     c, at = d.campaign, context.now().astimezone(UTC)
-    out.print(f"campaign {c.id} {c.name!r}: {c.design} pools of {c.pool_size} ({c.chosen_by}), "
-              f"round {c.round_no}, {at:%Y-%m-%d %H:%M} UTC")  # fmt: skip
-    out.print(f"population {d.population:,}; sampled {d.sampled:,}; pools {d.pools:,} "
-              f"({d.resulted_pools:,} resulted, {d.positive_pools:,} positive)")  # fmt: skip
-    out.print(f"retests {d.retests:,} ({d.retests_open:,} open); positives {d.positives:,}; "
-              f"tests used {d.tests_used:,}, saved {d.tests_saved:,} vs single tests "
-              f"(expected {d.expected_tests_per_person:.3f} per person)")  # fmt: skip
+    out.print(
+        f"campaign {c.id} {c.name!r}: {c.design} pools of {c.pool_size} ({c.chosen_by}), "
+        f"round {c.round_no}, {at:%Y-%m-%d %H:%M} UTC"
+    )
+    out.print(
+        f"population {d.population:,}; sampled {d.sampled:,}; pools {d.pools:,} "
+        f"({d.resulted_pools:,} resulted, {d.positive_pools:,} positive)"
+    )
+    out.print(
+        f"retests {d.retests:,} ({d.retests_open:,} open); positives {d.positives:,}; "
+        f"tests used {d.tests_used:,}, saved {d.tests_saved:,} vs single tests "
+        f"(expected {d.expected_tests_per_person:.3f} per person)"
+    )
     for s in d.by_site:
-        out.print(f"  site {s.site}: {s.pools:,} pools, {s.sampled:,} sampled, "
-                  f"{s.resulted_pools:,} resulted, {s.positive_pools:,} positive")  # fmt: skip
+        out.print(
+            f"  site {s.site}: {s.pools:,} pools, {s.sampled:,} sampled, "
+            f"{s.resulted_pools:,} resulted, {s.positive_pools:,} positive"
+        )

@@ -31,8 +31,11 @@ class Codes:
 
 
 def _pairs(table: dict[str, dict[str, str]]) -> dict[tuple[str, str], str]:
-    return {(system, str(code)): value for system, codes in table.items()
-            for code, value in codes.items()}  # fmt: skip
+    return {
+        (system, str(code)): value
+        for system, codes in table.items()
+        for code, value in codes.items()
+    }
 
 
 @functools.cache

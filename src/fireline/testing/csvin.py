@@ -25,8 +25,19 @@ from fireline.testing.results import Incoming
 from fireline.testing.schemas import PersonRef, ResultCreate, Target
 
 REQUIRED = ("barcode", "disease", "outcome", "resulted_at")
-PLAIN = ("test_type", "status", "lab", "jurisdiction_code", "sample_type", "collected_at",
-         "received_at", "disease", "outcome", "resulted_at", "barcode")  # fmt: skip
+PLAIN = (
+    "test_type",
+    "status",
+    "lab",
+    "jurisdiction_code",
+    "sample_type",
+    "collected_at",
+    "received_at",
+    "disease",
+    "outcome",
+    "resulted_at",
+    "barcode",
+)
 PERSON = ("name", "national_id", "sex", "birth_date", "phone")
 
 
@@ -39,8 +50,9 @@ def _row_data(row: dict[str, str]) -> dict[str, Any]:
         data["external_id"] = value["result_id"]
     if value.get("ct"):
         data["ct_value"] = value["ct"]
-    data["targets"] = [Target(gene=k[3:], ct=float(v)) for k, v in value.items()
-                       if k.startswith("ct_") and v]  # fmt: skip
+    data["targets"] = [
+        Target(gene=k[3:], ct=float(v)) for k, v in value.items() if k.startswith("ct_") and v
+    ]
     if value.get("name"):
         data["person"] = PersonRef(**{k: value[k] for k in PERSON if value.get(k)})
     return data
@@ -52,9 +64,11 @@ def parse(content: bytes) -> list[Incoming]:
     headers = [h.strip() for h in reader.fieldnames or []]
     missing = [h for h in REQUIRED if h not in headers]
     if missing:
-        raise Problem(422, f"the file has no column {', '.join(missing)}",
-                      errors=[{"path": "line 1", "message": f"missing column {h}"}
-                              for h in missing])  # fmt: skip
+        raise Problem(
+            422,
+            f"the file has no column {', '.join(missing)}",
+            errors=[{"path": "line 1", "message": f"missing column {h}"} for h in missing],
+        )
     reader.fieldnames = headers
     items, errors = [], []
     for line, row in enumerate(read_rows(reader), start=2):
@@ -63,8 +77,9 @@ def parse(content: bytes) -> list[Incoming]:
         except (ValidationError, ValueError) as exc:
             errors.extend(_errors(line, exc))
     if errors:
-        raise Problem(422, f"{len(errors)} problem(s) in the file; nothing was stored",
-                      errors=errors)  # fmt: skip
+        raise Problem(
+            422, f"{len(errors)} problem(s) in the file; nothing was stored", errors=errors
+        )
     if not items:
         raise Problem(422, "the file has no rows")
     return items
@@ -84,12 +99,17 @@ def read_rows(reader: csv.DictReader[str]) -> list[dict[str, str]]:
         return list(reader)
     except csv.Error:
         where = f"line {reader.line_num}"
-        raise Problem(422, f"{where}: the line is not valid CSV",
-                      errors=[{"path": where, "message": "not valid CSV"}]) from None  # fmt: skip
+        raise Problem(
+            422,
+            f"{where}: the line is not valid CSV",
+            errors=[{"path": where, "message": "not valid CSV"}],
+        ) from None
 
 
 def _errors(line: int, exc: Exception) -> list[dict[str, str]]:
     if isinstance(exc, ValidationError):
-        return [{"path": f"line {line}." + ".".join(str(p) for p in e["loc"]), "message": e["msg"]}
-                for e in exc.errors()]  # fmt: skip
+        return [
+            {"path": f"line {line}." + ".".join(str(p) for p in e["loc"]), "message": e["msg"]}
+            for e in exc.errors()
+        ]
     return [{"path": f"line {line}", "message": str(exc)}]

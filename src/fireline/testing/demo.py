@@ -38,15 +38,27 @@ COUNTY: Final = "330102"
 POOLS: Final = 200
 SIZE: Final = 10
 POSITIVE_POOLS: Final = 3
-SITES: Final = (("S1", "Hubin community centre", 600), ("S2", "Qingbo school gym", 450),
-                ("S3", "Wangjiang market square", 300))  # fmt: skip
+SITES: Final = (
+    ("S1", "Hubin community centre", 600),
+    ("S2", "Qingbo school gym", 450),
+    ("S3", "Wangjiang market square", 300),
+)
 
 
 def _campaign(session: Session, context: Context, day: date) -> ScreeningCampaign:
     actor = context.actor
-    made = campaigns.create_campaign(session, context, CampaignCreate(
-        name="Shangcheng screening, round 1", disease="covid19", jurisdiction_code=COUNTY,
-        prevalence=0.0005, starts_on=day, hold_days=3))  # fmt: skip
+    made = campaigns.create_campaign(
+        session,
+        context,
+        CampaignCreate(
+            name="Shangcheng screening, round 1",
+            disease="covid19",
+            jurisdiction_code=COUNTY,
+            prevalence=0.0005,
+            starts_on=day,
+            hold_days=3,
+        ),
+    )
     for code, name, capacity in SITES:
         campaigns.add_site(
             session, actor, made.id, SiteCreate(code=code, name=name, capacity_per_hour=capacity)
@@ -60,27 +72,53 @@ def _collected(day: date, pool: int) -> datetime:
     return (local + timedelta(minutes=pool * 480 // POOLS)).astimezone(UTC)
 
 
-def _register(session: Session, campaign: ScreeningCampaign, persons: list[int],
-              day: date) -> None:  # fmt: skip
-    sites = session.scalars(select(ScreeningSite.id).where(
-        ScreeningSite.campaign_id == campaign.id).order_by(
-        ScreeningSite.code)).all()  # fmt: skip
-    samples = [Sample(barcode=f"DM{campaign.id}-{i:06d}", person_id=p, disease="covid19",
-                      sample_type="oropharyngeal_swab", collected_at=_collected(day, i // SIZE),
-                      site=f"S{(i // SIZE) % len(SITES) + 1}", lab="Hangzhou CDC lab",
-                      jurisdiction_id=campaign.jurisdiction_id)
-               for i, p in enumerate(persons)]  # fmt: skip
+def _register(session: Session, campaign: ScreeningCampaign, persons: list[int], day: date) -> None:
+    sites = session.scalars(
+        select(ScreeningSite.id)
+        .where(ScreeningSite.campaign_id == campaign.id)
+        .order_by(ScreeningSite.code)
+    ).all()
+    samples = [
+        Sample(
+            barcode=f"DM{campaign.id}-{i:06d}",
+            person_id=p,
+            disease="covid19",
+            sample_type="oropharyngeal_swab",
+            collected_at=_collected(day, i // SIZE),
+            site=f"S{(i // SIZE) % len(SITES) + 1}",
+            lab="Hangzhou CDC lab",
+            jurisdiction_id=campaign.jurisdiction_id,
+        )
+        for i, p in enumerate(persons)
+    ]
     session.add_all(samples)
-    pools = [Pool(barcode=f"DP{campaign.id}-{n:05d}", campaign_id=campaign.id,
-                  site_id=sites[n % len(sites)], round_no=1, axis="pool", size=SIZE,
-                  collected_at=_collected(day, n), jurisdiction_id=campaign.jurisdiction_id)
-             for n in range(len(persons) // SIZE)]  # fmt: skip
+    pools = [
+        Pool(
+            barcode=f"DP{campaign.id}-{n:05d}",
+            campaign_id=campaign.id,
+            site_id=sites[n % len(sites)],
+            round_no=1,
+            axis="pool",
+            size=SIZE,
+            collected_at=_collected(day, n),
+            jurisdiction_id=campaign.jurisdiction_id,
+        )
+        for n in range(len(persons) // SIZE)
+    ]
     session.add_all(pools)
     session.flush()
-    session.add_all(PoolMember(pool_id=pools[i // SIZE].id, sample_id=s.id, person_id=s.person_id,
-                               campaign_id=campaign.id, round_no=1, axis="pool",
-                               jurisdiction_id=campaign.jurisdiction_id)
-                    for i, s in enumerate(samples))  # fmt: skip
+    session.add_all(
+        PoolMember(
+            pool_id=pools[i // SIZE].id,
+            sample_id=s.id,
+            person_id=s.person_id,
+            campaign_id=campaign.id,
+            round_no=1,
+            axis="pool",
+            jurisdiction_id=campaign.jurisdiction_id,
+        )
+        for i, s in enumerate(samples)
+    )
     session.flush()
 
 
@@ -102,14 +140,18 @@ def _positive_pools(session: Session, campaign: ScreeningCampaign) -> set[str]:
     return set(found) or {f"DP{campaign.id}-{n:05d}" for n in range(POSITIVE_POOLS)}
 
 
-def _pool_results(session: Session, campaign: ScreeningCampaign, now: datetime,
-                  pools: int) -> None:  # fmt: skip
+def _pool_results(session: Session, campaign: ScreeningCampaign, now: datetime, pools: int) -> None:
     positive = _positive_pools(session, campaign)
-    rows: list[dict[str, object]] = [{"barcode": f"DP{campaign.id}-{n:05d}",
-             "outcome": "positive" if f"DP{campaign.id}-{n:05d}" in positive else "negative",
-             "ct_value": 29.5 + n % 5 if f"DP{campaign.id}-{n:05d}" in positive else None,
-             "resulted_at": now - timedelta(hours=4), "external_id": None}
-            for n in range(pools)]  # fmt: skip
+    rows: list[dict[str, object]] = [
+        {
+            "barcode": f"DP{campaign.id}-{n:05d}",
+            "outcome": "positive" if f"DP{campaign.id}-{n:05d}" in positive else "negative",
+            "ct_value": 29.5 + n % 5 if f"DP{campaign.id}-{n:05d}" in positive else None,
+            "resulted_at": now - timedelta(hours=4),
+            "external_id": None,
+        }
+        for n in range(pools)
+    ]
     table: pa.Table = rows_table(rows)
     ingest_rows(session, system_actor(), table, batch="demo-round-1", now=now - timedelta(hours=3))
 
@@ -117,19 +159,39 @@ def _pool_results(session: Session, campaign: ScreeningCampaign, now: datetime,
 def _retest_results(session: Session, context: Context, campaign: ScreeningCampaign) -> None:
     """Results for two thirds of the retests: the infected positive, the rest negative."""
     has_case = (Case.person_id == RetestOrder.person_id) & (Case.classification != "discarded")
-    orders = session.execute(select(RetestOrder.id, Sample.barcode).join(
-        Sample, Sample.id == RetestOrder.sample_id).where(
-        RetestOrder.campaign_id == campaign.id).order_by(
-        select(Case.id).where(has_case).exists().desc(), RetestOrder.id)).all()  # fmt: skip
+    orders = session.execute(
+        select(RetestOrder.id, Sample.barcode)
+        .join(Sample, Sample.id == RetestOrder.sample_id)
+        .where(RetestOrder.campaign_id == campaign.id)
+        .order_by(select(Case.id).where(has_case).exists().desc(), RetestOrder.id)
+    ).all()
     resulted = context.now() - timedelta(hours=1)
-    items = [Incoming(f"results[{i}]", ResultCreate(
-        barcode=barcode, disease="covid19", outcome="positive" if i == 0 else "negative",
-        resulted_at=resulted, code_system="http://loinc.org", code="94500-6",
-        external_id=f"demo-retest-{order_id}", ct_value=27.8 if i == 0 else None))
-        for i, (order_id, barcode) in enumerate(orders[: len(orders) * 2 // 3])]  # fmt: skip
+    items = [
+        Incoming(
+            f"results[{i}]",
+            ResultCreate(
+                barcode=barcode,
+                disease="covid19",
+                outcome="positive" if i == 0 else "negative",
+                resulted_at=resulted,
+                code_system="http://loinc.org",
+                code="94500-6",
+                external_id=f"demo-retest-{order_id}",
+                ct_value=27.8 if i == 0 else None,
+            ),
+        )
+        for i, (order_id, barcode) in enumerate(orders[: len(orders) * 2 // 3])
+    ]
     if items:
-        ingest(session, context, source="demo-lab", message_id="demo-retests-1",
-               fmt="api", content=b"demo-retests-1", items=items)  # fmt: skip
+        ingest(
+            session,
+            context,
+            source="demo-lab",
+            message_id="demo-retests-1",
+            fmt="api",
+            content=b"demo-retests-1",
+            items=items,
+        )
 
 
 def add_screening(
@@ -142,9 +204,14 @@ def add_screening(
     county = session.scalars(select(Jurisdiction).where(Jurisdiction.code == COUNTY)).first()
     if county is None:
         return 0
-    persons = list(session.scalars(select(Person.id).where(
-        Person.jurisdiction_id == county.id, Person.merged_into_id.is_(None)).order_by(
-        Person.id).limit(POOLS * SIZE)))  # fmt: skip
+    persons = list(
+        session.scalars(
+            select(Person.id)
+            .where(Person.jurisdiction_id == county.id, Person.merged_into_id.is_(None))
+            .order_by(Person.id)
+            .limit(POOLS * SIZE)
+        )
+    )
     persons = persons[: len(persons) // SIZE * SIZE]
     if not persons:
         return 0

@@ -31,15 +31,19 @@ PERSONAL_FILTERS: Final = ("barcode",)
 NO_CT: Final = 100.0
 
 RESULT_LIST: Final = ListSpec(
-    sorts={"resulted": (LabResult.resulted_at, LabResult.id),
-           "ct": (func.coalesce(LabResult.ct_value, NO_CT), LabResult.id)},
+    sorts={
+        "resulted": (LabResult.resulted_at, LabResult.id),
+        "ct": (func.coalesce(LabResult.ct_value, NO_CT), LabResult.id),
+    },
     default_sort="resulted",
-    filters={"outcome": lambda v: LabResult.outcome == v if v in OUTCOMES else None,
-             "test": lambda v: LabResult.test_type == v if v in TEST_TYPES else None,
-             "disease": lambda v: Sample.disease == v,
-             "barcode": lambda v: Sample.barcode == v},
+    filters={
+        "outcome": lambda v: LabResult.outcome == v if v in OUTCOMES else None,
+        "test": lambda v: LabResult.test_type == v if v in TEST_TYPES else None,
+        "disease": lambda v: Sample.disease == v,
+        "barcode": lambda v: Sample.barcode == v,
+    },
     search=lambda text: [Sample.barcode.startswith(text, autoescape=True)],
-)  # fmt: skip
+)
 
 
 class ResultRow(NamedTuple):
@@ -70,12 +74,19 @@ def list_results(
         LabResult,
     )
     asked = query if named else _without_personal_filters(query)
-    found, total = search_filter_sort_paginate(session, statement, RESULT_LIST, asked,
-                                               scalars=False)  # fmt: skip
+    found, total = search_filter_sort_paginate(
+        session, statement, RESULT_LIST, asked, scalars=False
+    )
     rows = [ResultRow(r, s, p if named else None) for r, s, p in found]
-    audit.record(session, actor, "read", "lab_result", [row.result.id for row in rows],
-                 jurisdiction_id=actor.jurisdiction_id or None,
-                 persons=[row.person.id for row in rows if row.person is not None])  # fmt: skip
+    audit.record(
+        session,
+        actor,
+        "read",
+        "lab_result",
+        [row.result.id for row in rows],
+        jurisdiction_id=actor.jurisdiction_id or None,
+        persons=[row.person.id for row in rows if row.person is not None],
+    )
     return rows, total
 
 
@@ -97,9 +108,10 @@ def revisions(session: Session, actor: Actor, result: LabResult) -> list[LabResu
     if result.external_id is None:
         return [result]
     statement = select(LabResult).where(
-        LabResult.source == result.source, LabResult.external_id == result.external_id,
+        LabResult.source == result.source,
+        LabResult.external_id == result.external_id,
         LabResult.jurisdiction_id == result.jurisdiction_id,
-    )  # fmt: skip
+    )
     return list(session.scalars(actor.restrict(statement, LabResult).order_by(LabResult.revision)))
 
 
@@ -111,8 +123,15 @@ def result_file(session: Session, actor: Actor, result_id: int) -> ResultFile:
     person = session.get_one(Person, sample.person_id)
     case = session.get(Case, result.case_id) if result.case_id else None
     place = session.get_one(Jurisdiction, sample.jurisdiction_id)
-    audit.record(session, actor, "read", "lab_result", [result.id],
-                 jurisdiction_id=result.jurisdiction_id, persons=[person.id])  # fmt: skip
+    audit.record(
+        session,
+        actor,
+        "read",
+        "lab_result",
+        [result.id],
+        jurisdiction_id=result.jurisdiction_id,
+        persons=[person.id],
+    )
     return ResultFile(result, sample, person, case, place, revisions(session, actor, result))
 
 

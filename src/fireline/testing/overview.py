@@ -79,9 +79,10 @@ def overview(session: Session, context: Context) -> Overview:
         samples_24h=_count(session, actor, Sample, Sample.collected_at >= since),
         results=_count(session, actor, LabResult, current),
         positives=_count(session, actor, LabResult, current, positive),
-        positives_24h=_count(session, actor, LabResult, current, positive,
-                             LabResult.resulted_at >= since),
+        positives_24h=_count(
+            session, actor, LabResult, current, positive, LabResult.resulted_at >= since
+        ),
         tests=tests,
         outcomes=outcomes,
         latest=latest_positives(session, actor),
-    )  # fmt: skip
+    )

@@ -53,9 +53,7 @@ def _classification(result: LabResult, profile: DiseaseProfile | None) -> str | 
     return target if target in known else None
 
 
-def case_for(
-    session: Session, context: Context, result: LabResult, sample: Sample
-) -> str | None:
+def case_for(session: Session, context: Context, result: LabResult, sample: Sample) -> str | None:
     """'created', 'confirmed' (reclassified) or None; links the result to the case."""
     profile = context.profile(sample.disease)
     target = _classification(result, profile)
@@ -64,31 +62,52 @@ def case_for(
     person = session.get_one(Person, sample.person_id)
     writer = replace(context, actor=_writer(context.actor, session, person))
     existing = session.scalars(
-        select(Case).where(Case.person_id == person.id, Case.disease == sample.disease,
-                           Case.classification != "discarded").order_by(Case.id.desc())
-    ).first()  # fmt: skip
+        select(Case)
+        .where(
+            Case.person_id == person.id,
+            Case.disease == sample.disease,
+            Case.classification != "discarded",
+        )
+        .order_by(Case.id.desc())
+    ).first()
     if existing is not None:
         result.case_id = existing.id
         ahead = RANK.get(target, 0) > RANK.get(existing.classification, 0)
         if ahead and profile.can_transition(existing.classification, target):
-            cases.reclassify(session, writer, existing.id, to=target, version=existing.version,
-                             reason=f"lab result {result.id}",
-                             date_confirmation=result.resulted_at.date())  # fmt: skip
+            cases.reclassify(
+                session,
+                writer,
+                existing.id,
+                to=target,
+                version=existing.version,
+                reason=f"lab result {result.id}",
+                date_confirmation=result.resulted_at.date(),
+            )
             return "confirmed"
         return None
     place = session.get_one(Jurisdiction, person.jurisdiction_id)
-    case, _ = cases.create_case(session, writer, CaseCreate(
-        disease=sample.disease, jurisdiction_code=place.code, classification=target,
-        date_reporting=result.resulted_at.date(), person_id=person.id, source="lab",
-        external_id=f"lab-result-{result.id}",
-        date_confirmation=result.resulted_at.date() if target == "confirmed" else None,
-    ))  # fmt: skip
+    case, _ = cases.create_case(
+        session,
+        writer,
+        CaseCreate(
+            disease=sample.disease,
+            jurisdiction_code=place.code,
+            classification=target,
+            date_reporting=result.resulted_at.date(),
+            person_id=person.id,
+            source="lab",
+            external_id=f"lab-result-{result.id}",
+            date_confirmation=result.resulted_at.date() if target == "confirmed" else None,
+        ),
+    )
     result.case_id = case.id
     return "created"
 
 
 def apply(
-    session: Session, context: Context, stored: Sequence[tuple[LabResult, Sample]],
+    session: Session,
+    context: Context,
+    stored: Sequence[tuple[LabResult, Sample]],
     message: LabMessage,
 ) -> None:
     """Cases for positive results, then the retest orders these results answer."""
@@ -113,9 +132,12 @@ def close_retests(
         orders = session.scalars(
             select(RetestOrder)
             .join(ScreeningCampaign, ScreeningCampaign.id == RetestOrder.campaign_id)
-            .where(RetestOrder.person_id == sample.person_id, RetestOrder.status == "open",
-                   ScreeningCampaign.disease == sample.disease)
-        ).all()  # fmt: skip
+            .where(
+                RetestOrder.person_id == sample.person_id,
+                RetestOrder.status == "open",
+                ScreeningCampaign.disease == sample.disease,
+            )
+        ).all()
         for order in orders:
             order.status, order.result_id, order.closed_at = result.outcome, result.id, now
             closed += 1

@@ -67,13 +67,22 @@ def _check_code(item: Incoming, profiles: Profiles, errors: list[Error]) -> str 
             errors.append({"path": f"{path}.code", "message": "give a LOINC code or a test_type"})
         return data.test_type
     if data.code_system != LOINC:
-        errors.append({"path": f"{path}.code_system", "message":
-                       f"the code system must be {LOINC}, not {data.code_system!r}"})  # fmt: skip
+        errors.append(
+            {
+                "path": f"{path}.code_system",
+                "message": f"the code system must be {LOINC}, not {data.code_system!r}",
+            }
+        )
         return None
     known = {c.code for c in profile.lab_tests if c.system == LOINC}
     if data.code not in known:
-        errors.append({"path": f"{path}.code", "message": f"LOINC {data.code} is not a lab test "
-                       f"of {data.disease} (known: {', '.join(sorted(known))})"})  # fmt: skip
+        errors.append(
+            {
+                "path": f"{path}.code",
+                "message": f"LOINC {data.code} is not a lab test "
+                f"of {data.disease} (known: {', '.join(sorted(known))})",
+            }
+        )
         return None
     kind = codes().test_type(LOINC, data.code) or "other"
     if data.test_type is not None and data.test_type != kind:
@@ -102,14 +111,26 @@ def _check_sample(
     sample = sample_by_barcode(session, actor, data.barcode)
     if sample is not None:
         if sample.disease != data.disease:
-            errors.append({"path": f"{path}.disease", "message":
-                           f"sample {data.barcode} was taken for {sample.disease}"})  # fmt: skip
+            errors.append(
+                {
+                    "path": f"{path}.disease",
+                    "message": f"sample {data.barcode} was taken for {sample.disease}",
+                }
+            )
         return sample
-    missing = [n for n in ("jurisdiction_code", "sample_type", "collected_at", "person")
-               if getattr(data, n) is None]  # fmt: skip
+    missing = [
+        n
+        for n in ("jurisdiction_code", "sample_type", "collected_at", "person")
+        if getattr(data, n) is None
+    ]
     if missing:
-        errors.append({"path": f"{path}.{missing[0]}", "message": f"sample {data.barcode} is "
-                       f"not on file; give {', '.join(missing)} to register it"})  # fmt: skip
+        errors.append(
+            {
+                "path": f"{path}.{missing[0]}",
+                "message": f"sample {data.barcode} is "
+                f"not on file; give {', '.join(missing)} to register it",
+            }
+        )
     return None
 
 
@@ -136,8 +157,9 @@ def validate(
                     }
                 )
     if errors:
-        raise Problem(422, f"{len(errors)} problem(s) in the message; nothing was stored",
-                      errors=errors)  # fmt: skip
+        raise Problem(
+            422, f"{len(errors)} problem(s) in the message; nothing was stored", errors=errors
+        )
     return kinds
 
 
@@ -149,10 +171,15 @@ def _sample_for(session: Session, actor: Actor, data: ResultCreate, tally: Perso
     place = actor.jurisdiction(session, data.jurisdiction_code)
     person = person_for(session, actor, place, data.person, tally)
     sample = Sample(
-        barcode=data.barcode, person_id=person.id, disease=data.disease,
-        sample_type=data.sample_type, collected_at=data.collected_at, lab=data.lab,
-        received_at=data.received_at, jurisdiction_id=place.id,
-    )  # fmt: skip
+        barcode=data.barcode,
+        person_id=person.id,
+        disease=data.disease,
+        sample_type=data.sample_type,
+        collected_at=data.collected_at,
+        lab=data.lab,
+        received_at=data.received_at,
+        jurisdiction_id=place.id,
+    )
     session.add(sample)
     session.flush()
     return sample
@@ -186,26 +213,44 @@ def _store(
     if data.external_id is not None:
         # Only a result in the actor's subtree, and in the sample's own jurisdiction (the
         # key's scope), is amended: a city user's result for county A never retires B's.
-        previous = session.scalars(actor.restrict(
-            select(LabResult).where(LabResult.source == source,
-                                    LabResult.external_id == data.external_id,
-                                    LabResult.jurisdiction_id == sample.jurisdiction_id,
-                                    LabResult.current.is_(True)).order_by(LabResult.id),
-            LabResult)).first()  # fmt: skip
-        if previous is not None and _content(previous, previous.test_type, previous.targets) == \
-                _content(data, kind, targets):  # fmt: skip
+        previous = session.scalars(
+            actor.restrict(
+                select(LabResult)
+                .where(
+                    LabResult.source == source,
+                    LabResult.external_id == data.external_id,
+                    LabResult.jurisdiction_id == sample.jurisdiction_id,
+                    LabResult.current.is_(True),
+                )
+                .order_by(LabResult.id),
+                LabResult,
+            )
+        ).first()
+        if previous is not None and _content(
+            previous, previous.test_type, previous.targets
+        ) == _content(data, kind, targets):
             return None
     if previous is not None:
         previous.current = False
     result = LabResult(
-        sample_id=sample.id, test_type=kind, outcome=data.outcome,
+        sample_id=sample.id,
+        test_type=kind,
+        outcome=data.outcome,
         ct_value=data.ct_value if data.ct_value is not None else _lowest(targets),
-        resulted_at=data.resulted_at, source=source, external_id=data.external_id,
-        revision=previous.revision + 1 if previous else 1, current=True, status=data.status,
-        code_system=data.code_system, code=data.code, targets=targets,
-        lab=data.lab or sample.lab, message_id=message.id, created_by=actor.user_id,
+        resulted_at=data.resulted_at,
+        source=source,
+        external_id=data.external_id,
+        revision=previous.revision + 1 if previous else 1,
+        current=True,
+        status=data.status,
+        code_system=data.code_system,
+        code=data.code,
+        targets=targets,
+        lab=data.lab or sample.lab,
+        message_id=message.id,
+        created_by=actor.user_id,
         jurisdiction_id=sample.jurisdiction_id,
-    )  # fmt: skip
+    )
     session.add(result)
     session.flush()
     return result
@@ -221,8 +266,10 @@ def _known_message(
     )
     known = session.scalars(actor.restrict(statement.order_by(LabMessage.id), LabMessage)).first()
     if known is not None and known.sha256 != sha:
-        raise Conflict(f"{source} message {message_id} was received before with other content; "
-                       "send changes in a new message")  # fmt: skip
+        raise Conflict(
+            f"{source} message {message_id} was received before with other content; "
+            "send changes in a new message"
+        )
     return known
 
 
@@ -257,14 +304,22 @@ def ingest(
     session.flush()
     stored = _store_items(session, actor, items, kinds, message)
     positive.apply(session, context, stored, message)
-    audit.record(session, actor, "create", "lab_result", [r.id for r, _ in stored],
-                 jurisdiction_id=message.jurisdiction_id, message=message.id)  # fmt: skip
+    audit.record(
+        session,
+        actor,
+        "create",
+        "lab_result",
+        [r.id for r, _ in stored],
+        jurisdiction_id=message.jurisdiction_id,
+        message=message.id,
+    )
     session.flush()
     return message, False
 
 
-def _store_items(session: Session, actor: Actor, items: Sequence[Incoming], kinds: list[str],
-                 message: LabMessage) -> list[tuple[LabResult, Sample]]:  # fmt: skip
+def _store_items(
+    session: Session, actor: Actor, items: Sequence[Incoming], kinds: list[str], message: LabMessage
+) -> list[tuple[LabResult, Sample]]:
     """Store each result (registering unknown samples); count what changed on ``message``."""
     tally = PersonTally()
     stored: list[tuple[LabResult, Sample]] = []

@@ -97,18 +97,28 @@ def register_sample(session: Session, actor: Actor, data: SampleCreate) -> Sampl
     elif data.person is not None:
         person = person_for(session, actor, place, data.person, tally)
     else:
-        raise Problem(422, "give person_id or person", errors=[{"path": "person", "message":
-                      "a sample needs the person it was taken from"}])  # fmt: skip
+        raise Problem(
+            422,
+            "give person_id or person",
+            errors=[{"path": "person", "message": "a sample needs the person it was taken from"}],
+        )
     sample = Sample(
-        barcode=data.barcode, person_id=person.id, disease=data.disease,
-        sample_type=data.sample_type, collected_at=data.collected_at, site=data.site,
-        lab=data.lab, received_at=data.received_at, jurisdiction_id=place.id,
-    )  # fmt: skip
+        barcode=data.barcode,
+        person_id=person.id,
+        disease=data.disease,
+        sample_type=data.sample_type,
+        collected_at=data.collected_at,
+        site=data.site,
+        lab=data.lab,
+        received_at=data.received_at,
+        jurisdiction_id=place.id,
+    )
     session.add(sample)
     session.flush()
     propose_new(session, actor, tally)
-    audit.record(session, actor, "create", "sample", [sample.id], jurisdiction_id=place.id,
-                 person=person.id)  # fmt: skip
+    audit.record(
+        session, actor, "create", "sample", [sample.id], jurisdiction_id=place.id, person=person.id
+    )
     return sample
 
 
@@ -136,14 +146,21 @@ def _collected(zone: ZoneInfo, *, until: bool) -> Filter:
 def sample_list(zone: ZoneInfo) -> ListSpec:
     """How the sample list answers: by barcode, site and collection days (in ``zone``)."""
     return ListSpec(
-        sorts={"collected": (Sample.collected_at, Sample.id),
-               "received": (Sample.received_at, Sample.id), "barcode": (Sample.barcode,)},
+        sorts={
+            "collected": (Sample.collected_at, Sample.id),
+            "received": (Sample.received_at, Sample.id),
+            "barcode": (Sample.barcode,),
+        },
         default_sort="collected",
-        filters={"barcode": lambda v: Sample.barcode == v, "site": lambda v: Sample.site == v,
-                 "disease": lambda v: Sample.disease == v,
-                 "since": _collected(zone, until=False), "until": _collected(zone, until=True)},
+        filters={
+            "barcode": lambda v: Sample.barcode == v,
+            "site": lambda v: Sample.site == v,
+            "disease": lambda v: Sample.disease == v,
+            "since": _collected(zone, until=False),
+            "until": _collected(zone, until=True),
+        },
         search=lambda text: [Sample.barcode.startswith(text, autoescape=True)],
-    )  # fmt: skip
+    )
 
 
 def list_samples(
@@ -159,17 +176,30 @@ def list_samples(
     spec = sample_list(local_zone(session, actor))
     found, total = search_filter_sort_paginate(session, statement, spec, query, scalars=False)
     rows = [(sample, person) for sample, person in found]
-    audit.record(session, actor, "read", "sample", [s.id for s, _ in rows],
-                 jurisdiction_id=actor.jurisdiction_id or None,
-                 persons=[p.id for _, p in rows])  # fmt: skip
+    audit.record(
+        session,
+        actor,
+        "read",
+        "sample",
+        [s.id for s, _ in rows],
+        jurisdiction_id=actor.jurisdiction_id or None,
+        persons=[p.id for _, p in rows],
+    )
     return rows, total
 
 
 def get_sample(session: Session, actor: Actor, sample_id: int) -> Sample:
     actor.require("persons:read")
     sample: Sample = actor.get(session, Sample, sample_id, f"sample {sample_id}")
-    audit.record(session, actor, "read", "sample", [sample.id],
-                 jurisdiction_id=sample.jurisdiction_id, persons=[sample.person_id])  # fmt: skip
+    audit.record(
+        session,
+        actor,
+        "read",
+        "sample",
+        [sample.id],
+        jurisdiction_id=sample.jurisdiction_id,
+        persons=[sample.person_id],
+    )
     return sample
 
 
@@ -191,12 +221,13 @@ def turnaround(
     one page of the labs and sites, in their order, and how many there are."""
     actor.require("records:read")
     statement = actor.restrict(
-        select(Sample.lab, Sample.site, Sample.collected_at, Sample.received_at,
-               LabResult.resulted_at)
+        select(
+            Sample.lab, Sample.site, Sample.collected_at, Sample.received_at, LabResult.resulted_at
+        )
         .join(Sample, Sample.id == LabResult.sample_id)
         .where(LabResult.current.is_(True)),
         LabResult,
-    )  # fmt: skip
+    )
     if since is not None:
         statement = statement.where(LabResult.resulted_at >= since)
     groups: dict[tuple[str | None, str | None], list[tuple[float | None, ...]]] = defaultdict(list)

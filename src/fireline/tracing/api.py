@@ -48,7 +48,10 @@ def update_interview(
 
 @router.get("/cases/{case_id:int}/exposures", response_model=Page[ExposureRead])
 def read_exposures(
-    case_id: Id, actor: ApiActor, session: DbSession, query: ApiListQuery,
+    case_id: Id,
+    actor: ApiActor,
+    session: DbSession,
+    query: ApiListQuery,
     kind: ExposureKind | None = None,
 ) -> Page[ExposureRead]:
     """The case's exposures, in the order they happened (``sort``: starts, ends, kind)."""
@@ -65,8 +68,12 @@ def add_exposure(
 
 @router.get("/cases/{case_id:int}/contacts", response_model=Page[ContactRead])
 def read_contacts(
-    case_id: Id, actor: ApiActor, session: DbSession, query: ApiListQuery,
-    category: str | None = None, setting: Setting | None = None,
+    case_id: Id,
+    actor: ApiActor,
+    session: DbSession,
+    query: ApiListQuery,
+    category: str | None = None,
+    setting: Setting | None = None,
 ) -> Page[ContactRead]:
     """Contacts, then contacts of contacts, with their proposed quarantine orders
     (``q`` searches names; ``sort``: listed, name, category, last_exposure)."""
@@ -85,8 +92,12 @@ def list_contact(
 
 @router.get("/cases/{case_id:int}/links", response_model=Page[LinkRead])
 def read_links(
-    case_id: Id, actor: ApiActor, session: DbSession, query: ApiListQuery,
-    certainty: Certainty | None = None, source: str | None = None,
+    case_id: Id,
+    actor: ApiActor,
+    session: DbSession,
+    query: ApiListQuery,
+    certainty: Certainty | None = None,
+    source: str | None = None,
 ) -> Page[LinkRead]:
     """The links in and out of the case, in the order they were recorded."""
     found, total = links.list_links(session, actor, case_id, query)

@@ -217,9 +217,12 @@ def _read(
     proposed = None
     if order is not None:
         proposed = ProposedOrder(
-            id=order.id, kind=order.kind, start_date=order.start_date, end_date=order.end_date,
+            id=order.id,
+            kind=order.kind,
+            start_date=order.start_date,
+            end_date=order.end_date,
             status=order.status,
-        )  # fmt: skip
+        )
     return ContactRead(
         id=contact.id,
         case_id=contact.case_id,

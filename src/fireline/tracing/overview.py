@@ -48,13 +48,19 @@ def investigation(
         since=since,
         contacts=_number(session, contacts),
         recent=_number(session, contacts.where(Contact.date_last_exposure >= since)),
-        traced=_number(session, here.restrict(
-            select(func.count(distinct(Contact.case_id))).select_from(Contact), Contact)),
-        links=_number(session, here.restrict(
-            select(func.count()).select_from(TransmissionLink), TransmissionLink)),
+        traced=_number(
+            session,
+            here.restrict(
+                select(func.count(distinct(Contact.case_id))).select_from(Contact), Contact
+            ),
+        ),
+        links=_number(
+            session,
+            here.restrict(select(func.count()).select_from(TransmissionLink), TransmissionLink),
+        ),
         categories=by_category(session, here, since),
         areas=contacts_by_area(session, here, place),
-    )  # fmt: skip
+    )
 
 
 def by_category(session: Session, actor: Actor, since: date) -> list[tuple[str, int, int]]:

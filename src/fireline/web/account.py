@@ -67,8 +67,14 @@ def same_origin(request: Request) -> bool:
     return urlsplit(origin).netloc == request.url.netloc
 
 
-def _login_form(page: PublicPage, next_url: str, *, refusal: str | None = None,
-                username: str = "", status_code: int = 200) -> Response:
+def _login_form(
+    page: PublicPage,
+    next_url: str,
+    *,
+    refusal: str | None = None,
+    username: str = "",
+    status_code: int = 200,
+) -> Response:
     settings = page.state.settings
     return page.render(
         "web/login.html",
@@ -104,8 +110,13 @@ def checked_log_in(
     if not same_origin(request):
         return None
     try:
-        return check_log_in(reading, username.strip(), password, address=client_address(request),
-                            now=request.app.state.clock.now())  # fmt: skip
+        return check_log_in(
+            reading,
+            username.strip(),
+            password,
+            address=client_address(request),
+            now=request.app.state.clock.now(),
+        )
     finally:
         reading.close()
 
@@ -120,17 +131,20 @@ def login(
 ) -> Response:
     settings = page.state.settings
     if checked is None:
-        return _login_form(page, safe_next(next), refusal="origin", username=username,
-                           status_code=403)  # fmt: skip
+        return _login_form(
+            page, safe_next(next), refusal="origin", username=username, status_code=403
+        )
     try:
         user = record_log_in(session, checked)
     except InvalidCredentials:
         # One message for an unknown user and a wrong password alike.
-        return _login_form(page, safe_next(next), refusal="password", username=username,
-                           status_code=401)  # fmt: skip
+        return _login_form(
+            page, safe_next(next), refusal="password", username=username, status_code=401
+        )
     except TooManyAttempts as refused:
-        response = _login_form(page, safe_next(next), refusal="locked", username=username,
-                               status_code=429)  # fmt: skip
+        response = _login_form(
+            page, safe_next(next), refusal="locked", username=username, status_code=429
+        )
         response.headers.update(refused.headers or {})
         return response
     issued = issue_token(
@@ -167,7 +181,10 @@ def logout(
             tokens.revoke_all(session, actor, token.user_id, kind="api")
         revoke_token(session, request.cookies[SESSION_COOKIE])
     response.delete_cookie(
-        SESSION_COOKIE, path="/", httponly=True, samesite="lax",
+        SESSION_COOKIE,
+        path="/",
+        httponly=True,
+        samesite="lax",
         secure=page.state.settings.secure_cookies,
     )
     return response
@@ -178,8 +195,9 @@ def account_page(page: PageContext, session: DbSession) -> Response:
     return _account(page, session)
 
 
-def _account(page: PageContext, session: DbSession, *, status_code: int = 200,
-             revoked: bool = False) -> Response:
+def _account(
+    page: PageContext, session: DbSession, *, status_code: int = 200, revoked: bool = False
+) -> Response:
     actor, user = page.actor, page.user
     assert actor is not None and user is not None and actor.user_id is not None
     current = session_token(page.request, session)

@@ -154,8 +154,10 @@ class Page:
             number = 1
         query = ListQuery(
             filters={name: params.get(name, "") for name in filters},
-            q=params.get("q", ""), sort=params.get("sort", ""),
-            descending=params.get("order") != "asc", limit=per_page,
+            q=params.get("q", ""),
+            sort=params.get("sort", ""),
+            descending=params.get("order") != "asc",
+            limit=per_page,
         )
         return query.with_page(number)
 
@@ -181,7 +183,10 @@ class Page:
         )
         for name, value in self.cookies.items():
             response.set_cookie(
-                name, value, max_age=PREFERENCE_MAX_AGE, samesite="lax",
+                name,
+                value,
+                max_age=PREFERENCE_MAX_AGE,
+                samesite="lax",
                 secure=self.state.settings.secure_cookies,
             )
         return response
@@ -210,8 +215,9 @@ def public_page(request: Request, state: Annotated[WebState, Depends(web_state)]
     return page
 
 
-def choose_jurisdiction(request: Request, session: Session, actor: Actor, home: Jurisdiction,
-                        page: Page) -> Jurisdiction:
+def choose_jurisdiction(
+    request: Request, session: Session, actor: Actor, home: Jurisdiction, page: Page
+) -> Jurisdiction:
     """``?j=`` must be in scope (else 404); a stale cookie falls back to the home jurisdiction."""
     asked = request.query_params.get(JURISDICTION_PARAM)
     if asked:
@@ -236,7 +242,11 @@ def page_context(
     user = token.user
     actor = actor_for(user)
     page = Page(
-        request=request, state=state, actor=actor, user=user, session=session,
+        request=request,
+        state=state,
+        actor=actor,
+        user=user,
+        session=session,
         csrf_token=token.csrf_token or "",
         language=request_language(request, state, user.language),
     )
@@ -279,6 +289,7 @@ def form_int(value: object) -> int | None:
     """A form field holding a non-negative whole number, else None (a refusal to show)."""
     text = str(value or "").strip()
     return int(text) if text.isdigit() else None
+
 
 _NOBODY = Actor(None, "anonymous", "viewer", 0, "/")
 

@@ -34,8 +34,7 @@ MESSAGES: Final = {
     403: (
         N_("Not allowed"),
         N_(
-            "Your role does not allow this, or the form has expired. "
-            "Reload the page and try again."
+            "Your role does not allow this, or the form has expired. Reload the page and try again."
         ),
     ),
     404: (
@@ -48,8 +47,10 @@ MESSAGES: Final = {
     ),
     413: (
         N_("File too large"),
-        N_("The file is larger than this server accepts. Split it into smaller files, "
-           "or ask an administrator about the upload limit."),
+        N_(
+            "The file is larger than this server accepts. Split it into smaller files, "
+            "or ask an administrator about the upload limit."
+        ),
     ),
     503: (
         N_("Service unavailable"),

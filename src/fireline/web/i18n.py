@@ -29,8 +29,6 @@ BABEL_LOCALES: Final = {"en": "en", "zh": "zh_Hans_CN"}
 HTML_LANG: Final = {"en": "en", "zh": "zh-CN"}
 
 
-
-
 def compile_catalogue(po_path: Path) -> Translations:
     """Read a ``.po`` file and compile it to an in-memory ``Translations``."""
     with po_path.open("rb") as handle:

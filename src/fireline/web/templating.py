@@ -20,7 +20,11 @@ PACKAGE_ROOT: Final = Path(__file__).parent.parent
 STATIC_DIR: Final = Path(__file__).parent / "static"
 # What scripts/build_vendor.mjs copies; a page needs all of them for charts and htmx.
 VENDOR_FILES: Final = (
-    "htmx.min.js", "vega.min.js", "vega-lite.min.js", "vega-embed.min.js", "cytoscape.min.js",
+    "htmx.min.js",
+    "vega.min.js",
+    "vega-lite.min.js",
+    "vega-embed.min.js",
+    "cytoscape.min.js",
 )
 
 

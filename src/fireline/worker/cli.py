@@ -84,8 +84,10 @@ def _run_forever(context: JobContext, zone: tzinfo) -> None:
     scheduler = build_scheduler(context, zone)
     # SIGTERM (systemd, docker stop) stops like Ctrl-C: running jobs finish first.
     signal.signal(signal.SIGTERM, signal.default_int_handler)
-    out.print(f"fireline worker: {len(JOBS)} jobs, times in {zone} "
-              f"(database: {context.engine.dialect.name})")
+    out.print(
+        f"fireline worker: {len(JOBS)} jobs, times in {zone} "
+        f"(database: {context.engine.dialect.name})"
+    )
     try:
         scheduler.start()
     except KeyboardInterrupt:

@@ -54,8 +54,9 @@ class JobContext:
 
     def context(self) -> Context:
         """The request context a job hands to services, built as pages and commands do."""
-        return Context(actor=system_actor(), clock=self.clock, settings=self.settings,
-                       profiles=self.profiles)
+        return Context(
+            actor=system_actor(), clock=self.clock, settings=self.settings, profiles=self.profiles
+        )
 
     @classmethod
     def build(cls, settings: Settings, engine: Engine, clock: Clock | None = None) -> JobContext:

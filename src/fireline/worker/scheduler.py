@@ -81,16 +81,36 @@ def retention_purge(context: JobContext) -> str:
 
 
 JOBS: tuple[Job, ...] = (
-    Job("daily-signals", Daily(lambda c: c.settings.signals_time), daily_signals,
-        "aberration detection on the daily case counts; raises alerts"),
-    Job("response-sweep", Every(lambda c: c.responses.sweep_seconds), response_sweep,
-        "opens responses for confirmed cases, completes and escalates tasks"),
-    Job("case-linking", Every(lambda c: tracing_jobs.EVERY_SECONDS), case_linking,
-        "links contacts who became cases to their infector"),
-    Job("quarantine-completion", Daily(lambda c: c.quarantine.completion_time),
-        quarantine_completion, "closes quarantines whose period ended with a clean report"),
-    Job("retention-purge", Daily(lambda c: c.quarantine.completion_time), retention_purge,
-        "pseudonymises contacts whose quarantine closed past their profile's retention"),
+    Job(
+        "daily-signals",
+        Daily(lambda c: c.settings.signals_time),
+        daily_signals,
+        "aberration detection on the daily case counts; raises alerts",
+    ),
+    Job(
+        "response-sweep",
+        Every(lambda c: c.responses.sweep_seconds),
+        response_sweep,
+        "opens responses for confirmed cases, completes and escalates tasks",
+    ),
+    Job(
+        "case-linking",
+        Every(lambda c: tracing_jobs.EVERY_SECONDS),
+        case_linking,
+        "links contacts who became cases to their infector",
+    ),
+    Job(
+        "quarantine-completion",
+        Daily(lambda c: c.quarantine.completion_time),
+        quarantine_completion,
+        "closes quarantines whose period ended with a clean report",
+    ),
+    Job(
+        "retention-purge",
+        Daily(lambda c: c.quarantine.completion_time),
+        retention_purge,
+        "pseudonymises contacts whose quarantine closed past their profile's retention",
+    ),
 )
 
 

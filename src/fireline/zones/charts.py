@@ -32,9 +32,13 @@ def _features(zones: list[Zone], levels: Levels, language: str) -> list[dict[str
         except GeometryError:
             continue  # stored outlines were checked; an old bad row is left off the map
         level = levels.get(zone.level).name(language) if zone.level in levels.codes else zone.level
-        features.append({"type": "Feature", "geometry": shape,
-                         "properties": {"name": zone.name, "level": level,
-                                        "href": f"/zones/{zone.id}"}})  # fmt: skip
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": shape,
+                "properties": {"name": zone.name, "level": level, "href": f"/zones/{zone.id}"},
+            }
+        )
     return features
 
 
@@ -43,37 +47,71 @@ def zone_map(
 ) -> dict[str, Any] | None:
     """Outlines coloured by level over the seats; None when there is nothing to place."""
     features = _features(zones, levels, language)
-    points = [{"name": s.name(language), "lat": s.lat, "lon": s.lon}
-              for s in seats if s.lat is not None and s.lon is not None]  # fmt: skip
+    points = [
+        {"name": s.name(language), "lat": s.lat, "lon": s.lon}
+        for s in seats
+        if s.lat is not None and s.lon is not None
+    ]
     if not features and len(points) < 2:
         return None
-    colour = {"field": "properties.level", "type": "nominal", "title": title,
-              "scale": {"domain": [lv.name(language) for lv in levels.levels],
-                        "range": [lv.colour for lv in levels.levels]}}  # fmt: skip
+    colour = {
+        "field": "properties.level",
+        "type": "nominal",
+        "title": title,
+        "scale": {
+            "domain": [lv.name(language) for lv in levels.levels],
+            "range": [lv.colour for lv in levels.levels],
+        },
+    }
     layers: list[dict[str, Any]] = []
     if features:
-        layers.append({
-            "data": {"values": features, "format": {"type": "json"}},
-            "mark": {"type": "geoshape", "stroke": "#1b2430", "strokeWidth": 0.8,
-                     "opacity": 0.75, "cursor": "pointer", "tooltip": True},
-            "encoding": {"color": colour, "href": {"field": "properties.href"},
-                         "tooltip": [{"field": "properties.name", "title": "Zone"},
-                                     {"field": "properties.level", "title": title}]},
-        })  # fmt: skip
+        layers.append(
+            {
+                "data": {"values": features, "format": {"type": "json"}},
+                "mark": {
+                    "type": "geoshape",
+                    "stroke": "#1b2430",
+                    "strokeWidth": 0.8,
+                    "opacity": 0.75,
+                    "cursor": "pointer",
+                    "tooltip": True,
+                },
+                "encoding": {
+                    "color": colour,
+                    "href": {"field": "properties.href"},
+                    "tooltip": [
+                        {"field": "properties.name", "title": "Zone"},
+                        {"field": "properties.level", "title": title},
+                    ],
+                },
+            }
+        )
     if points:
-        where = {"longitude": {"field": "lon", "type": "quantitative"},
-                 "latitude": {"field": "lat", "type": "quantitative"}}  # fmt: skip
+        where = {
+            "longitude": {"field": "lon", "type": "quantitative"},
+            "latitude": {"field": "lat", "type": "quantitative"},
+        }
         layers += [
-            {"data": {"values": points}, "mark": {"type": "circle", "color": "#1d5fa8",
-                                                  "size": 40, "tooltip": True},
-             "encoding": {**where, "tooltip": {"field": "name"}}},
-            {"data": {"values": points},
-             "mark": {"type": "text", "dy": -10, "fontSize": 10, "color": "#344054"},
-             "encoding": {**where, "text": {"field": "name"}}},
-        ]  # fmt: skip
+            {
+                "data": {"values": points},
+                "mark": {"type": "circle", "color": "#1d5fa8", "size": 40, "tooltip": True},
+                "encoding": {**where, "tooltip": {"field": "name"}},
+            },
+            {
+                "data": {"values": points},
+                "mark": {"type": "text", "dy": -10, "fontSize": 10, "color": "#344054"},
+                "encoding": {**where, "text": {"field": "name"}},
+            },
+        ]
     return {
-        "$schema": SCHEMA, "width": "container", "height": 360,
-        "projection": {"type": "mercator"}, "layer": layers,
-        "config": {"font": FONT, "view": {"stroke": None},
-                   "legend": {"orient": "bottom", "direction": "horizontal"}},
-    }  # fmt: skip
+        "$schema": SCHEMA,
+        "width": "container",
+        "height": 360,
+        "projection": {"type": "mercator"},
+        "layer": layers,
+        "config": {
+            "font": FONT,
+            "view": {"stroke": None},
+            "legend": {"orient": "bottom", "direction": "horizontal"},
+        },
+    }

@@ -40,8 +40,9 @@ def list_zones(
         fail(str(exc))
     settings = Settings()
     context = Context.for_command(settings, instant_option(now) if now else None)
-    table = Table("zone", "name", "jurisdiction", "level", "last case", "next", "earliest",
-                  "missing")  # fmt: skip
+    table = Table(
+        "zone", "name", "jurisdiction", "level", "last case", "next", "earliest", "missing"
+    )
     with database_session(settings) as session:
         try:
             asked = context.within_code(session, jurisdiction or None)
@@ -52,14 +53,27 @@ def list_zones(
             where = service.place_of(session, zone)
             found = status(session, zone, levels, context.today(where))
             if found is None:
-                table.add_row(str(zone.id), zone.name, where.code, "lifted", "-", "-",
-                              str(zone.lifted_on), "-")  # fmt: skip
+                table.add_row(
+                    str(zone.id),
+                    zone.name,
+                    where.code,
+                    "lifted",
+                    "-",
+                    "-",
+                    str(zone.lifted_on),
+                    "-",
+                )
                 continue
             table.add_row(
-                str(zone.id), zone.name, where.code, zone.level, str(found.last_case or "-"),
-                found.next_level or "lift", str(found.earliest),
+                str(zone.id),
+                zone.name,
+                where.code,
+                zone.level,
+                str(found.last_case or "-"),
+                found.next_level or "lift",
+                str(found.earliest),
                 "; ".join(_short(m) for m in found.missing) or "nothing",
-            )  # fmt: skip
+            )
     if not zones:
         out.print("no zones")
         return

@@ -35,12 +35,17 @@ def _square(lat: float, lon: float, east: float, north: float, size: float) -> d
 def _case_address(session: Session, county: Jurisdiction, on_or_before: date) -> tuple[str, date]:
     """The address and report day of the county's latest case reported by ``on_or_before``."""
     found = session.execute(
-        select(Person.address, Case.date_reporting).join(Person, Person.id == Case.person_id)
-        .where(system_actor().within(county).covers(Person.jurisdiction_id),
-               Person.address.is_not(None),
-               Case.classification.in_(COUNTED), Case.date_reporting <= on_or_before)
-        .order_by(Case.date_reporting.desc(), Case.id.desc()).limit(1)
-    ).first()  # fmt: skip
+        select(Person.address, Case.date_reporting)
+        .join(Person, Person.id == Case.person_id)
+        .where(
+            system_actor().within(county).covers(Person.jurisdiction_id),
+            Person.address.is_not(None),
+            Case.classification.in_(COUNTED),
+            Case.date_reporting <= on_or_before,
+        )
+        .order_by(Case.date_reporting.desc(), Case.id.desc())
+        .limit(1)
+    ).first()
     return (str(found[0]), found[1]) if found else ("湖滨路1号", on_or_before)
 
 
@@ -60,10 +65,21 @@ def add_zones(session: Session, county: Jurisdiction, today: date) -> None:
         ),
     ]
     for level, address, on, outline in drawn:
-        zone = service.create_zone(session, actor, ZoneCreate(
-            name=address, jurisdiction_code=county.code,
-            level=level, geometry=outline, addresses=[address], drawn_on=on),
-            today=today, levels=levels, settings=settings)  # fmt: skip
+        zone = service.create_zone(
+            session,
+            actor,
+            ZoneCreate(
+                name=address,
+                jurisdiction_code=county.code,
+                level=level,
+                geometry=outline,
+                addresses=[address],
+                drawn_on=on,
+            ),
+            today=today,
+            levels=levels,
+            settings=settings,
+        )
         if level == "controlled":
             round_day = min(on + timedelta(days=7), today)  # day 7 of the clean days
             service.add_round(

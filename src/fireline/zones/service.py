@@ -32,15 +32,19 @@ YES: Final = ("true", "1", "yes", "on")
 ACTIVE_FIRST: Final = case((Zone.status == "active", 1), else_=0)
 
 ZONE_LIST: Final = ListSpec(
-    sorts={"drawn": (ACTIVE_FIRST, Zone.drawn_on, Zone.id),
-           "level_since": (ACTIVE_FIRST, Zone.level_since, Zone.id),
-           "name": (Zone.name, Zone.id)},
+    sorts={
+        "drawn": (ACTIVE_FIRST, Zone.drawn_on, Zone.id),
+        "level_since": (ACTIVE_FIRST, Zone.level_since, Zone.id),
+        "name": (Zone.name, Zone.id),
+    },
     default_sort="drawn",
-    filters={"active": lambda v: Zone.status == "active" if v.lower() in YES else None,
-             "status": lambda v: Zone.status == v if v in ("active", "lifted") else None,
-             "level": lambda v: Zone.level == v},
+    filters={
+        "active": lambda v: Zone.status == "active" if v.lower() in YES else None,
+        "status": lambda v: Zone.status == v if v in ("active", "lifted") else None,
+        "level": lambda v: Zone.level == v,
+    },
     search=lambda text: [Zone.name.contains(text, autoescape=True)],
-)  # fmt: skip
+)
 
 
 def normalise_addresses(entries: list[str]) -> list[str]:
@@ -82,9 +86,14 @@ def _level(levels: Levels, code: str) -> str:
 
 
 def create_zone(
-    session: Session, actor: Actor, data: ZoneCreate, *, today: date,
-    levels: Levels, settings: ZonesSettings,
-) -> Zone:  # fmt: skip
+    session: Session,
+    actor: Actor,
+    data: ZoneCreate,
+    *,
+    today: date,
+    levels: Levels,
+    settings: ZonesSettings,
+) -> Zone:
     actor.require("cases:write")
     place = actor.jurisdiction(session, data.jurisdiction_code)
     level = _level(levels, data.level)
@@ -93,21 +102,34 @@ def create_zone(
     if outline is None and not addresses:
         raise Problem(422, "give an outline (GeoJSON Polygon or MultiPolygon) or addresses")
     drawn = data.drawn_on or today
-    zone = Zone(name=data.name.strip(), level=level, geometry=outline, addresses=addresses or None,
-                jurisdiction_id=place.id, drawn_on=drawn, level_since=drawn)  # fmt: skip
+    zone = Zone(
+        name=data.name.strip(),
+        level=level,
+        geometry=outline,
+        addresses=addresses or None,
+        jurisdiction_id=place.id,
+        drawn_on=drawn,
+        level_since=drawn,
+    )
     session.add(zone)
     session.flush()
     _change(session, actor, zone, None, level)
-    audit.record(session, actor, "create", "zone", [zone.id], jurisdiction_id=place.id,
-                 level=level)  # fmt: skip
+    audit.record(session, actor, "create", "zone", [zone.id], jurisdiction_id=place.id, level=level)
     return zone
 
 
 def _change(
     session: Session, actor: Actor, zone: Zone, before: str | None, after: str | None
 ) -> None:
-    session.add(ZoneChange(zone_id=zone.id, jurisdiction_id=zone.jurisdiction_id,
-                           from_level=before, to_level=after, user_id=actor.user_id))  # fmt: skip
+    session.add(
+        ZoneChange(
+            zone_id=zone.id,
+            jurisdiction_id=zone.jurisdiction_id,
+            from_level=before,
+            to_level=after,
+            user_id=actor.user_id,
+        )
+    )
 
 
 def get_zone(session: Session, actor: Actor, zone_id: int) -> Zone:
@@ -133,9 +155,12 @@ def every_zone(session: Session, actor: Actor, query: ListQuery) -> Iterator[Zon
 
 
 def list_zones(
-    session: Session, actor: Actor, place: Jurisdiction | None = None, *,
+    session: Session,
+    actor: Actor,
+    place: Jurisdiction | None = None,
+    *,
     active_only: bool = False,
-) -> list[Zone]:  # fmt: skip
+) -> list[Zone]:
     """Every zone in scope (under ``place`` if given), active first, newest first."""
     narrowed = actor.within(place) if place is not None else actor
     query = ListQuery(filters={"active": "true"} if active_only else {})
@@ -158,9 +183,15 @@ def _writable(session: Session, actor: Actor, zone_id: int, version: int) -> Zon
 
 
 def update_zone(
-    session: Session, actor: Actor, zone_id: int, data: ZoneUpdate, *, today: date,
-    levels: Levels, settings: ZonesSettings,
-) -> Zone:  # fmt: skip
+    session: Session,
+    actor: Actor,
+    zone_id: int,
+    data: ZoneUpdate,
+    *,
+    today: date,
+    levels: Levels,
+    settings: ZonesSettings,
+) -> Zone:
     """Rename, redraw, change the addresses, or raise the level (restarting its count)."""
     zone = _writable(session, actor, zone_id, data.version)
     place = session.get_one(Jurisdiction, zone.jurisdiction_id)
@@ -187,12 +218,24 @@ def add_round(session: Session, actor: Actor, zone_id: int, data: RoundCreate) -
     """A screening round over the zone's residents and its overall result."""
     actor.require("cases:write")
     zone = get_zone(session, actor, zone_id)
-    entry = ZoneRound(zone_id=zone.id, jurisdiction_id=zone.jurisdiction_id, day=data.day,
-                      result=data.result, tested=data.tested)  # fmt: skip
+    entry = ZoneRound(
+        zone_id=zone.id,
+        jurisdiction_id=zone.jurisdiction_id,
+        day=data.day,
+        result=data.result,
+        tested=data.tested,
+    )
     session.add(entry)
     session.flush()
-    audit.record(session, actor, "create", "zone_round", [entry.id],
-                 jurisdiction_id=zone.jurisdiction_id, zone=zone.id)  # fmt: skip
+    audit.record(
+        session,
+        actor,
+        "create",
+        "zone_round",
+        [entry.id],
+        jurisdiction_id=zone.jurisdiction_id,
+        zone=zone.id,
+    )
     return entry
 
 
@@ -221,8 +264,15 @@ def step_down(
     _change(session, actor, zone, zone.level, found.next_level)
     zone.level, zone.level_since = found.next_level, today
     session.flush()
-    audit.record(session, actor, "step_down", "zone", [zone.id],
-                 jurisdiction_id=zone.jurisdiction_id, level=zone.level)  # fmt: skip
+    audit.record(
+        session,
+        actor,
+        "step_down",
+        "zone",
+        [zone.id],
+        jurisdiction_id=zone.jurisdiction_id,
+        level=zone.level,
+    )
     return zone
 
 
@@ -249,6 +299,13 @@ def zone_residents(
     actor.require("persons:read")
     zone = get_zone(session, actor, zone_id)
     ids, total = status.residents(session, zone, limit=limit, offset=offset)
-    audit.record(session, actor, "read", "zone_residents", [zone.id],
-                 jurisdiction_id=zone.jurisdiction_id, count=len(ids))  # fmt: skip
+    audit.record(
+        session,
+        actor,
+        "read",
+        "zone_residents",
+        [zone.id],
+        jurisdiction_id=zone.jurisdiction_id,
+        count=len(ids),
+    )
     return ids, total

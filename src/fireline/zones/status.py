@@ -178,7 +178,7 @@ def _blocking(
                 message=f"{known.higher_zones} higher zones still active here",
             )
         )
-    return missing  # fmt: skip
+    return missing
 
 
 def compute(zone: Zone, known: Facts, levels: Levels, today: date) -> ZoneStatus:
@@ -191,10 +191,13 @@ def compute(zone: Zone, known: Facts, levels: Levels, today: date) -> ZoneStatus
     if not zone.addresses:  # said, but it does not hold the zone back
         missing.append(Missing(code="no_residents_known", message=NO_RESIDENTS))
     return ZoneStatus(
-        last_case=known.last_case, clean_since=start,
-        earliest=start + timedelta(days=rule.clean_days), next_level=levels.below(zone.level),
-        ready=not blocking, missing=missing,
-    )  # fmt: skip
+        last_case=known.last_case,
+        clean_since=start,
+        earliest=start + timedelta(days=rule.clean_days),
+        next_level=levels.below(zone.level),
+        ready=not blocking,
+        missing=missing,
+    )
 
 
 def status(session: Session, zone: Zone, levels: Levels, today: date) -> ZoneStatus | None:

@@ -30,16 +30,26 @@ PER_PAGE: Final = 100
 
 def _rows(page: Page, zones: list[Any]) -> list[dict[str, Any]]:
     session, levels, day = session_of(page), zone_levels(page.request), page.today()
-    return [{"zone": z, "computed": status(session, z, levels, day),
-             "residents": resident_count(session, z)} for z in zones]  # fmt: skip
+    return [
+        {
+            "zone": z,
+            "computed": status(session, z, levels, day),
+            "residents": resident_count(session, z),
+        }
+        for z in zones
+    ]
 
 
 def _pager(page: Page, total: int, per_page: int) -> dict[str, Any]:
     """The pager's figures, and the link to page ``n`` keeping the filters."""
     query = page.list_query(ZONE_FILTERS, per_page=per_page)
     kept = {name: query.value(name) for name in ZONE_FILTERS if query.value(name)}
-    return {"number": query.offset // per_page + 1, "pages": max(1, -(-total // per_page)),
-            "total": total, "link": lambda n: f"?{urlencode({**kept, 'page': n})}"}  # fmt: skip
+    return {
+        "number": query.offset // per_page + 1,
+        "pages": max(1, -(-total // per_page)),
+        "total": total,
+        "link": lambda n: f"?{urlencode({**kept, 'page': n})}",
+    }
 
 
 @router.get("/zones")
@@ -50,18 +60,35 @@ def zones_page(page: PageContext) -> Response:
     zones, total = service.zone_list(session, page.context, query)
     seats = [page.here, *children(session, actor, page.here.code)]
     spec = charts.zone_map(zones, seats, levels, page.language, page.gettext("Level"))
-    return page.render("zones/zones.html", nav="quarantine", subnav="zones",
-                       today=page.today(), rows=_rows(page, zones), levels=levels,
-                       spec=spec, can_write=actor.can("cases:write"),
-                       paging=_pager(page, total, PER_PAGE))  # fmt: skip
+    return page.render(
+        "zones/zones.html",
+        nav="quarantine",
+        subnav="zones",
+        today=page.today(),
+        rows=_rows(page, zones),
+        levels=levels,
+        spec=spec,
+        can_write=actor.can("cases:write"),
+        paging=_pager(page, total, PER_PAGE),
+    )
 
 
-def _form_page(page: Page, status_code: int = 200, error: str | None = None,
-               values: dict[str, str] | None = None) -> Response:  # fmt: skip
-    return page.render("zones/zone_new.html", status_code=status_code, nav="quarantine",
-                       subnav="zones", today=page.today(),
-                       levels=zone_levels(page.request), error=error,
-                       values=values or {})  # fmt: skip
+def _form_page(
+    page: Page,
+    status_code: int = 200,
+    error: str | None = None,
+    values: dict[str, str] | None = None,
+) -> Response:
+    return page.render(
+        "zones/zone_new.html",
+        status_code=status_code,
+        nav="quarantine",
+        subnav="zones",
+        today=page.today(),
+        levels=zone_levels(page.request),
+        error=error,
+        values=values or {},
+    )
 
 
 @router.get("/zones/new")
@@ -75,9 +102,13 @@ def _body(page: Page, form: dict[str, str]) -> ZoneCreate:
         geometry = json.loads(outline) if outline else None
     except json.JSONDecodeError as exc:
         raise Problem(422, f"the outline is not JSON: {exc.msg} (line {exc.lineno})") from None
-    return ZoneCreate(name=form.get("name", ""), jurisdiction_code=page.here.code,
-                      level=form.get("level", ""), geometry=geometry,
-                      addresses=form.get("addresses", "").splitlines())  # fmt: skip
+    return ZoneCreate(
+        name=form.get("name", ""),
+        jurisdiction_code=page.here.code,
+        level=form.get("level", ""),
+        geometry=geometry,
+        addresses=form.get("addresses", "").splitlines(),
+    )
 
 
 @router.post("/zones/new")
@@ -85,9 +116,13 @@ def create_zone(page: PageContext, request: Request, posted: PostedForm) -> Resp
     form = {k: str(v) for k, v in posted.items() if k != "csrf_token"}
     try:
         zone = service.create_zone(
-            session_of(page), actor_of(page), _body(page, form),
-            today=page.today(), levels=zone_levels(request),
-            settings=zone_settings(request))  # fmt: skip
+            session_of(page),
+            actor_of(page),
+            _body(page, form),
+            today=page.today(),
+            levels=zone_levels(request),
+            settings=zone_settings(request),
+        )
     except (Problem, ValidationError) as exc:
         detail = exc.detail if isinstance(exc, Problem) else exc.errors()[0]["msg"]
         return _form_page(page, 422, detail, form)  # checks run before anything is added
@@ -99,9 +134,13 @@ def _screen_url(page: Page, zone: Zone, place: Jurisdiction, residents: int) -> 
     pages: zones imports nothing from testing; the set-up page checks the zone again)."""
     if zone.status != "active" or not residents or not actor_of(page).can("samples:write"):
         return None
-    query = {"target_kind": "zone", "zone_id": zone.id, "jurisdiction_code": place.code,
-             "population": residents,
-             "name": page.gettext("Screening of %(zone)s") % {"zone": zone.name}}  # fmt: skip
+    query = {
+        "target_kind": "zone",
+        "zone_id": zone.id,
+        "jurisdiction_code": place.code,
+        "population": residents,
+        "name": page.gettext("Screening of %(zone)s") % {"zone": zone.name},
+    }
     return f"/testing/campaigns/new?{urlencode(query)}"
 
 
@@ -111,15 +150,23 @@ def _detail(page: Page, zone_id: int, status_code: int = 200, error: str | None 
     levels = zone_levels(page.request)
     place = service.place_of(session, zone)
     row = _rows(page, [zone])[0]
-    return page.render("zones/zone.html", status_code=status_code, nav="quarantine",
-                       subnav="zones", today=page.today(), zone=zone, place=place,
-                       row=row, levels=levels,
-                       screen_url=_screen_url(page, zone, place, row["residents"]),
-                       rounds=service.rounds(session, zone), error=error,
-                       spec=charts.zone_map([zone], [place], levels, page.language,
-                                            page.gettext("Level")),
-                       can_write=actor.can("cases:write"),
-                       done=page.request.query_params.get("done"))  # fmt: skip
+    return page.render(
+        "zones/zone.html",
+        status_code=status_code,
+        nav="quarantine",
+        subnav="zones",
+        today=page.today(),
+        zone=zone,
+        place=place,
+        row=row,
+        levels=levels,
+        screen_url=_screen_url(page, zone, place, row["residents"]),
+        rounds=service.rounds(session, zone),
+        error=error,
+        spec=charts.zone_map([zone], [place], levels, page.language, page.gettext("Level")),
+        can_write=actor.can("cases:write"),
+        done=page.request.query_params.get("done"),
+    )
 
 
 @router.get("/zones/{zone_id}")
@@ -135,9 +182,12 @@ def act(zone_id: int, page: PageContext, request: Request, form: PostedForm) -> 
     try:
         if action == "round":
             body = RoundCreate.model_validate(
-                {"day": str(form.get("day") or day), "result": str(form.get("result")),
-                 "tested": form_int(form.get("tested"))}
-            )  # fmt: skip
+                {
+                    "day": str(form.get("day") or day),
+                    "result": str(form.get("result")),
+                    "tested": form_int(form.get("tested")),
+                }
+            )
             service.add_round(session, actor, zone_id, body)
         elif action in ("step_down", "lift"):
             move = service.step_down if action == "step_down" else service.lift

@@ -37,9 +37,7 @@ def _links(session: Session, count: int) -> list[str]:
     return links
 
 
-def test_guests_sharing_one_address_are_not_locked_out(
-    session: Session, app_factory: Any
-) -> None:
+def test_guests_sharing_one_address_are_not_locked_out(session: Session, app_factory: Any) -> None:
     links = _links(session, 3)
     with _client(app_factory) as client:
         for token in links:  # together well over the limit, from one address

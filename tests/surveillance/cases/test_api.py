@@ -199,8 +199,9 @@ def test_a_disease_the_deployment_folder_adds_is_reported_and_reclassified(
     session: Session, client: TestClient, app_factory: Any, tmp_path: Path
 ) -> None:
     county_world(session)
-    refused = client.post("/api/v1/cases", json=case_body(disease=ADDED),
-                          headers=bearer(client, "ann"))  # fmt: skip
+    refused = client.post(
+        "/api/v1/cases", json=case_body(disease=ADDED), headers=bearer(client, "ann")
+    )
     assert refused.status_code == 422  # the shipped profiles do not know it
     with TestClient(app_factory(disease_dir=deployment_folder(tmp_path))) as deployed:
         headers = bearer(deployed, "ann")

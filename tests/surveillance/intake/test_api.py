@@ -24,13 +24,19 @@ URL = "/api/v1/case-imports"
 
 
 def post(client: TestClient, headers: dict[str, str], content: bytes, name: str) -> Any:
-    return client.post(URL, headers=headers, data={"disease": "covid19"},
-                       files={"file": (name, content, "text/csv")})  # fmt: skip
+    return client.post(
+        URL,
+        headers=headers,
+        data={"disease": "covid19"},
+        files={"file": (name, content, "text/csv")},
+    )
 
 
 def stored(session: Session) -> tuple[int | None, int | None]:
-    return (session.scalar(select(func.count()).select_from(ImportBatch)),
-            session.scalar(select(func.count()).select_from(Case)))  # fmt: skip
+    return (
+        session.scalar(select(func.count()).select_from(ImportBatch)),
+        session.scalar(select(func.count()).select_from(Case)),
+    )
 
 
 @pytest.mark.parametrize(
@@ -83,8 +89,9 @@ def test_a_disease_the_deployment_folder_adds_is_imported(
     form = {"disease": ADDED, "default_classification": "suspected"}
     with TestClient(app_factory(disease_dir=deployment_folder(tmp_path))) as deployed:
         headers = bearer(deployed, "prov")
-        started = deployed.post(URL, headers=headers, data=form,
-                                files={"file": ("pox.csv", content, "text/csv")})  # fmt: skip
+        started = deployed.post(
+            URL, headers=headers, data=form, files={"file": ("pox.csv", content, "text/csv")}
+        )
         assert started.status_code == 201, started.text
         assert started.json()["bad_rows"] == 0
         done = deployed.post(f"{URL}/{started.json()['id']}/commit", json={}, headers=headers)
@@ -104,8 +111,9 @@ def test_fields_mappings_and_imports_answer_with_the_envelope(
     assert len(fields["items"]) == 3 and fields["total"] > 3 and fields["next_offset"] == 3
     assert fields["items"][0]["name"] and fields["items"][0]["headers"]
     for name in ("nndrs", "clinic"):
-        saved = client.post("/api/v1/case-mappings", json={"name": name, "columns": {}},
-                            headers=ann)  # fmt: skip
+        saved = client.post(
+            "/api/v1/case-mappings", json={"name": name, "columns": {}}, headers=ann
+        )
         assert saved.status_code == 200, saved.text
     mine = client.get("/api/v1/case-mappings?limit=1", headers=ann).json()
     assert ([m["name"] for m in mine["items"]], mine["total"]) == (["clinic"], 2)

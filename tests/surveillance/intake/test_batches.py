@@ -231,16 +231,21 @@ def test_a_case_id_another_county_imported_is_new_here_and_theirs_is_untouched(
     """(source, external_id) is a key per jurisdiction, looked up in the importer's subtree:
     C1A's rows do not skip, name or change C1B's case; the city above both skips it."""
     tree = small_tree(session)
-    side_a, side_b = (Actor(None, code, "investigator", tree[code].id, tree[code].path)
-                      for code in ("C1A", "C1B"))  # fmt: skip
+    side_a, side_b = (
+        Actor(None, code, "investigator", tree[code].id, tree[code].path) for code in ("C1A", "C1B")
+    )
     row = "A1,Li Hua,,female,1949-12-31,,{},2024-03-01,2024-03-03,confirmed"
     run(session, side_b, csv_bytes(EN_HEADER, [row.format("C1B")]))
     theirs = session.execute(select(Case.id, Case.version, Case.person_id)).one()
     ours = run(session, side_a, csv_bytes(EN_HEADER, [row.format("C1A")]))
     assert (ours.status, ours.cases_created, ours.duplicate_rows) == ("committed", 1, 0)
     assert problems(session, ours.id) == []
-    assert session.execute(select(Case.id, Case.version, Case.person_id).where(
-        Case.id == theirs.id)).one() == theirs  # fmt: skip
+    assert (
+        session.execute(
+            select(Case.id, Case.version, Case.person_id).where(Case.id == theirs.id)
+        ).one()
+        == theirs
+    )
     city = Actor(None, "city", "investigator", tree["C1"].id, tree["C1"].path)
     again = run(session, city, csv_bytes(EN_HEADER, [row.format("C1B")]))
     assert (again.cases_created, again.duplicate_rows) == (0, 1)

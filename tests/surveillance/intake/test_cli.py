@@ -103,10 +103,15 @@ def _writing(engine: Engine) -> bool:
         finally:
             probe.close()
     with engine.connect() as connection:
-        return bool(connection.execute(text(
-            "SELECT count(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation "
-            "WHERE c.relname = 'persons' AND l.mode = 'RowExclusiveLock' "
-            "AND l.pid <> pg_backend_pid()")).scalar_one())
+        return bool(
+            connection.execute(
+                text(
+                    "SELECT count(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation "
+                    "WHERE c.relname = 'persons' AND l.mode = 'RowExclusiveLock' "
+                    "AND l.pid <> pg_backend_pid()"
+                )
+            ).scalar_one()
+        )
 
 
 @pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
@@ -121,10 +126,19 @@ def test_an_import_killed_mid_way_leaves_nothing_and_runs_again(
         rows = (f"K{i},Person {i},female,330102,2024-03-01,2024-03-02" for i in range(20_000))
         file.write_text("\n".join([HEADER, *rows]) + "\n", encoding="utf-8")
         env = {**os.environ, "FIRELINE_DATABASE_URL": engine.url.render_as_string(False)}
-        command = [sys.executable, "-c", "from fireline.cli import main; main()",
-                   "cases", "import", str(file), "--disease", "covid19"]  # fmt: skip
-        process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL,
-                                   stderr=subprocess.DEVNULL)  # fmt: skip
+        command = [
+            sys.executable,
+            "-c",
+            "from fireline.cli import main; main()",
+            "cases",
+            "import",
+            str(file),
+            "--disease",
+            "covid19",
+        ]
+        process = subprocess.Popen(
+            command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
         try:
             deadline = time.monotonic() + 120
             while not _writing(engine) and process.poll() is None:

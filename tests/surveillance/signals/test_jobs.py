@@ -43,7 +43,9 @@ def test_an_interrupted_signal_run_resumes_without_duplicate_alerts(
     backend: str, tmp_path: Path
 ) -> None:
     counts = resumed_equals_uninterrupted(
-        backend, tmp_path, _spike,
+        backend,
+        tmp_path,
+        _spike,
         [(lambda sessions: run_once(sessions, END), r"INSERT INTO alerts")],
     )
     assert counts["alerts"] >= 3  # the county, its city and the province

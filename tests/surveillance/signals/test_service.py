@@ -55,7 +55,12 @@ def test_rerun_is_idempotent_and_keeps_decisions(session: Session) -> None:
     epi = actor_for(session.scalars(select(User).where(User.username == "epi")).one())
     target = next(a for a in first if a.jurisdiction_id == tree["C1A"].id)
     decide(
-        session, epi, target.id, action="dismiss", reason="known outbreak", version=target.version,
+        session,
+        epi,
+        target.id,
+        action="dismiss",
+        reason="known outbreak",
+        version=target.version,
         now=DECIDED,
     )
     run_signals(session, system_actor(), END)
@@ -87,14 +92,31 @@ def test_decisions_need_reason_and_current_version(session: Session) -> None:
     assert alert is not None
     with pytest.raises(Problem, match="needs a reason"):
         decide(
-            session, system_actor(), alert.id, action="dismiss", reason=" ", version=alert.version,
+            session,
+            system_actor(),
+            alert.id,
+            action="dismiss",
+            reason=" ",
+            version=alert.version,
             now=DECIDED,
         )
     with pytest.raises(Conflict):
-        decide(session, system_actor(), alert.id, action="acknowledge", reason=None, version=99,
-               now=DECIDED)
+        decide(
+            session,
+            system_actor(),
+            alert.id,
+            action="acknowledge",
+            reason=None,
+            version=99,
+            now=DECIDED,
+        )
     done = decide(
-        session, system_actor(), alert.id, action="acknowledge", reason=None, version=alert.version,
+        session,
+        system_actor(),
+        alert.id,
+        action="acknowledge",
+        reason=None,
+        version=alert.version,
         now=DECIDED,
     )
     assert done.status == "acknowledged" and done.version == 2 and done.decided_at == DECIDED
@@ -118,7 +140,8 @@ def test_the_alert_list_is_scoped_filtered_and_newest_first(session: Session) ->
     assert [a.id for a, _ in rows] == [new.id, old.id] and total == 2
     assert [place.code for _, place in rows] == ["C1B", "C1A"]
     assert [a.id for a, _ in list_alerts(session, city, ListQuery({"status": "open"}))[0]] == [
-        new.id]
+        new.id
+    ]
     everyone, _ = list_alerts(session, system_actor(), ListQuery({"jurisdiction": "C2"}))
     assert [a.id for a, _ in everyone] == [theirs.id]
     with pytest.raises(NotFound):

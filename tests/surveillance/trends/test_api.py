@@ -52,7 +52,10 @@ def test_the_epicurve_and_the_weeks_answer_in_pages(session: Session, client: Te
     assert [r["date"] for r in last.json()["items"]] == ["2026-03-30", "2026-03-31"]
     weeks = client.get(f"/api/v1/jurisdictions/C1/weekly{query}", headers=headers).json()
     assert [(w["week"], w["cases"]) for w in weeks["items"]] == [
-        ("2026-W12", 1), ("2026-W13", 7), ("2026-W14", 2)]
+        ("2026-W12", 1),
+        ("2026-W13", 7),
+        ("2026-W14", 2),
+    ]
     assert weeks["total"] == 3 and weeks["next_offset"] is None
     outside = client.get(f"/api/v1/jurisdictions/C2/weekly{query}", headers=headers)
     assert outside.status_code == 404

@@ -60,8 +60,9 @@ def test_rt_equals_epiestim_on_the_same_counts(session: Session) -> None:
 def test_rt_for_unknown_disease_is_404(session: Session) -> None:
     small_tree(session)
     with pytest.raises(NotFound):
-        service.rt(session, ACTOR, "P", "no-such-disease", END - timedelta(30), END,
-                   load_profiles())
+        service.rt(
+            session, ACTOR, "P", "no-such-disease", END - timedelta(30), END, load_profiles()
+        )
 
 
 def test_growth_recovers_a_known_rate(session: Session) -> None:
@@ -118,9 +119,12 @@ def test_cases_by_child_counts_each_child_s_subtree_in_the_narrowed_scope(
     counted = service.cases_by_child(session, province, ("confirmed", "probable"))
     assert [(p.code, n) for p, n in counted] == [("C1", 3), ("C2", 4)]
     city = ACTOR.within(tree["C1"])
-    last_day = service.cases_by_child(session, city, ("confirmed", "suspected"),
-                                      disease="covid19", reported=(END, END))  # fmt: skip
+    last_day = service.cases_by_child(
+        session, city, ("confirmed", "suspected"), disease="covid19", reported=(END, END)
+    )
     assert [(p.code, n) for p, n in last_day] == [("C1A", 2), ("C1B", 3)]
     county = Actor(None, "c2", "epidemiologist", tree["C2"].id, tree["C2"].path)
     assert [p.code for p, _ in service.cases_by_child(session, county, ("confirmed",))] == [
-        "C2A", "C2B"]  # another city's places are never listed
+        "C2A",
+        "C2B",
+    ]  # another city's places are never listed

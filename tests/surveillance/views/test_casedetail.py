@@ -30,8 +30,13 @@ def test_case_page_is_scoped(client: TestClient, data: dict[str, Any]) -> None:
 
 
 def edit(client: TestClient, case: Case, csrf: str | None, **changes: Any) -> Any:
-    form = {"version": case.version, "date_reporting": case.date_reporting.isoformat(),
-            "date_onset": "", "jurisdiction_code": "C1A", **changes}
+    form = {
+        "version": case.version,
+        "date_reporting": case.date_reporting.isoformat(),
+        "date_onset": "",
+        "jurisdiction_code": "C1A",
+        **changes,
+    }
     if csrf:
         form["csrf_token"] = csrf
     return client.post(f"/surveillance/cases/{case.id}", data=form, follow_redirects=False)
@@ -65,14 +70,14 @@ def test_classification_buttons_follow_the_profile(
     case = data["cases"]["ann2"]  # suspected: may become probable, confirmed, discarded
     html = client.get(f"/surveillance/cases/{case.id}").text
     assert set(re.findall(r'name="to" value="(\w+)"', html)) == {
-        "probable", "confirmed", "discarded"}
-    form = {"to": "confirmed", "version": case.version, "reason": "PCR Ct 24",
-            "csrf_token": csrf}
+        "probable",
+        "confirmed",
+        "discarded",
+    }
+    form = {"to": "confirmed", "version": case.version, "reason": "PCR Ct 24", "csrf_token": csrf}
     moved = client.post(f"/surveillance/cases/{case.id}/classification", data=form)
     assert moved.status_code == 200 and "PCR Ct 24" in moved.text
     session.refresh(case)
     assert case.classification == "confirmed"
     stale = client.post(f"/surveillance/cases/{case.id}/classification", data=form)
     assert stale.status_code == 409 and "Someone else changed this case" in stale.text
-
-

@@ -58,7 +58,8 @@ def test_filters_sort_and_paging(client: TestClient, data: dict[str, Any]) -> No
     suspected = client.get("/surveillance/cases?classification=suspected").text
     assert case_ids(suspected) == [data["cases"]["ann2"].id]
     assert case_ids(client.get("/surveillance/cases?imported=yes").text) == [
-        data["cases"]["ann2"].id]
+        data["cases"]["ann2"].id
+    ]
     area = client.get("/surveillance/cases?area=C2").text
     assert case_ids(area) == [data["cases"]["bob1"].id]
     yesterday = (date.today() - timedelta(days=1)).isoformat()
@@ -76,8 +77,17 @@ def test_export_uses_linelist_names_and_is_audited(
     response = client.get("/surveillance/cases.csv?names=1")
     assert response.headers["content-type"].startswith("text/csv")
     rows = list(csv.DictReader(io.StringIO(response.text.lstrip("\ufeff"))))
-    assert list(rows[0])[:9] == ["id", "date_onset", "date_reporting", "date_outcome", "gender",
-                                 "age", "location", "outcome", "classification"]
+    assert list(rows[0])[:9] == [
+        "id",
+        "date_onset",
+        "date_reporting",
+        "date_outcome",
+        "gender",
+        "age",
+        "location",
+        "outcome",
+        "classification",
+    ]
     assert {r["name"] for r in rows} == {"张三", "李四"} and rows[0]["location"] == "C1A"
     event = session.scalars(select(AuditEvent).where(AuditEvent.action == "export")).one()
     detail: dict[str, Any] = event.detail
@@ -85,5 +95,3 @@ def test_export_uses_linelist_names_and_is_audited(
     log_in(client, "viewer")
     plain = client.get("/surveillance/cases.csv?names=1").text
     assert "张三" not in plain and "name" not in plain.splitlines()[0].split(",")
-
-

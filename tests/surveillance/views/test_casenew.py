@@ -27,9 +27,16 @@ def test_new_case_reports_and_says_when_a_match_is_proposed(
 ) -> None:
     csrf = log_in(client, "ann")
     assert "新增病例" in client.get("/surveillance/cases/new?lang=zh").text
-    form = {"csrf_token": csrf, "disease": "covid19", "jurisdiction_code": "C1A",
-            "classification": "suspected", "date_reporting": date.today().isoformat(),
-            "name": "赵六", "birth_date": "1990-01-01", "phone": "13900000009"}
+    form = {
+        "csrf_token": csrf,
+        "disease": "covid19",
+        "jurisdiction_code": "C1A",
+        "classification": "suspected",
+        "date_reporting": date.today().isoformat(),
+        "name": "赵六",
+        "birth_date": "1990-01-01",
+        "phone": "13900000009",
+    }
     created = client.post("/surveillance/cases/new", data=form)
     assert created.status_code == 200 and "该人员可能已有档案" in created.text
     missing = client.post("/surveillance/cases/new", data={**form, "name": ""})
@@ -49,9 +56,15 @@ def test_a_report_date_outside_1900_to_2100_is_refused_in_words_and_keeps_the_fo
     client: TestClient, data: dict[str, Any], session: Session, language: str, message: str
 ) -> None:
     csrf = log_in(client, "ann")
-    form = {"csrf_token": csrf, "disease": "covid19", "jurisdiction_code": "C1A",
-            "classification": "suspected", "date_reporting": "2300-01-01",
-            "name": "Ann Typed", "phone": "13900000001"}  # fmt: skip
+    form = {
+        "csrf_token": csrf,
+        "disease": "covid19",
+        "jurisdiction_code": "C1A",
+        "classification": "suspected",
+        "date_reporting": "2300-01-01",
+        "name": "Ann Typed",
+        "phone": "13900000001",
+    }
     before = len(session.scalars(select(Case.id)).all())
     refused = client.post(f"/surveillance/cases/new?lang={language}", data=form)
     assert refused.status_code == 422
@@ -66,9 +79,14 @@ def test_the_form_offers_and_reports_a_disease_the_deployment_folder_adds(
     with TestClient(app_factory(disease_dir=deployment_folder(tmp_path))) as deployed:
         csrf = log_in(deployed, "ann")
         assert f'value="{ADDED}"' in deployed.get("/surveillance/cases/new").text
-        form = {"csrf_token": csrf, "disease": ADDED, "jurisdiction_code": "C1A",
-                "classification": "suspected", "date_reporting": date.today().isoformat(),
-                "name": "Pox Patient"}  # fmt: skip
+        form = {
+            "csrf_token": csrf,
+            "disease": ADDED,
+            "jurisdiction_code": "C1A",
+            "classification": "suspected",
+            "date_reporting": date.today().isoformat(),
+            "name": "Pox Patient",
+        }
         created = deployed.post("/surveillance/cases/new", data=form, follow_redirects=False)
         assert created.status_code == 303, created.text
     assert session.scalars(select(Case).where(Case.disease == ADDED)).one()

@@ -20,8 +20,9 @@ def data(session: Session) -> dict[str, Any]:
 
 
 def spec(html: str, name: str) -> dict[str, Any]:
-    found = re.search(rf'<script type="application/json" id="{name}-spec">(.*?)</script>', html,
-                      re.S)
+    found = re.search(
+        rf'<script type="application/json" id="{name}-spec">(.*?)</script>', html, re.S
+    )
     assert found, f"no {name} chart"
     result: dict[str, Any] = json.loads(found.group(1))
     return result
@@ -83,8 +84,9 @@ def test_decision_needs_csrf_and_scope(client: TestClient, data: dict[str, Any])
     refused = decide(client, data["alert"].id, None, action="acknowledge", version=1)
     assert refused.status_code == 403
     csrf = log_in(client, "bob")
-    assert decide(client, data["alert"].id, csrf, action="acknowledge",
-                  version=1).status_code == 404
+    assert (
+        decide(client, data["alert"].id, csrf, action="acknowledge", version=1).status_code == 404
+    )
 
 
 def test_viewer_may_not_decide(client: TestClient, data: dict[str, Any]) -> None:

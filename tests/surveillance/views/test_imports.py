@@ -29,7 +29,8 @@ def upload(client: TestClient, csrf: str, content: bytes, name: str = "病例.cs
     return client.post(
         "/surveillance/imports",
         data={"csrf_token": csrf, "disease": "covid19", "default_classification": "suspected"},
-        files={"file": (name, content, "text/csv")}, follow_redirects=False,
+        files={"file": (name, content, "text/csv")},
+        follow_redirects=False,
     )
 
 
@@ -58,8 +59,9 @@ def test_gb18030_file_through_the_wizard(
     refused = client.post(f"/surveillance/imports/{batch_id}/commit", data={"csrf_token": csrf})
     assert refused.status_code == 422 and "未导入任何数据" in refused.text
     assert session.scalar(select(func.count()).select_from(Case)) == before
-    done = client.post(f"/surveillance/imports/{batch_id}/commit",
-                       data={"csrf_token": csrf, "good_rows_only": "1"})
+    done = client.post(
+        f"/surveillance/imports/{batch_id}/commit", data={"csrf_token": csrf, "good_rows_only": "1"}
+    )
     assert done.status_code == 200 and "病例已导入" in done.text
     listed = client.get(f"/surveillance/cases?batch={batch_id}").text
     assert "张三" in listed and "李四" in listed and "共 2 例" in listed
@@ -69,8 +71,11 @@ def test_upload_needs_a_file_and_csrf(client: TestClient, data: dict[str, Any]) 
     csrf = log_in(client, "ann")
     empty = upload(client, csrf, b"")
     assert empty.status_code == 422 and "Choose a file" in empty.text
-    no_csrf = client.post("/surveillance/imports", data={"disease": "covid19"},
-                          files={"file": ("a.csv", b"x", "text/csv")})
+    no_csrf = client.post(
+        "/surveillance/imports",
+        data={"disease": "covid19"},
+        files={"file": ("a.csv", b"x", "text/csv")},
+    )
     assert no_csrf.status_code == 403
 
 
@@ -85,11 +90,17 @@ def test_another_county_cannot_open_a_batch(client: TestClient, data: dict[str, 
 
 @pytest.mark.parametrize(
     ("name", "content", "said"),
-    [("latin1.csv", LATIN1_CSV, "看似 cp1252 编码"),
-     ("bomb.xlsx", bomb(200 * MB), "解压后将达 200 MB")],
-)  # fmt: skip
+    [
+        ("latin1.csv", LATIN1_CSV, "看似 cp1252 编码"),
+        ("bomb.xlsx", bomb(200 * MB), "解压后将达 200 MB"),
+    ],
+)
 def test_a_refused_file_is_named_by_its_field_in_chinese_and_leaves_no_batch(
-    client: TestClient, data: dict[str, Any], session: Session, name: str, content: bytes,
+    client: TestClient,
+    data: dict[str, Any],
+    session: Session,
+    name: str,
+    content: bytes,
     said: str,
 ) -> None:
     csrf = log_in(client, "ann")

@@ -92,6 +92,7 @@ def _default_end(start: int, rule: ExposureRule) -> int:
 
 # --- database records: a case in C1A who visited a venue, and who was there too ---
 
+
 def add_venue(session: Session, place: Jurisdiction, code: str) -> Venue:
     venue = Venue(jurisdiction_id=place.id, code=code, name=f"Venue {code}", kind="restaurant")
     session.add(venue)
@@ -100,18 +101,30 @@ def add_venue(session: Session, place: Jurisdiction, code: str) -> Venue:
 
 
 def add_case(session: Session, place: Jurisdiction, person: Person, onset: date) -> Case:
-    case = Case(jurisdiction_id=place.id, person_id=person.id, disease="covid19",
-                classification="confirmed", date_onset=onset, date_reporting=onset)
+    case = Case(
+        jurisdiction_id=place.id,
+        person_id=person.id,
+        disease="covid19",
+        classification="confirmed",
+        date_onset=onset,
+        date_reporting=onset,
+    )
     session.add(case)
     session.flush()
     return case
 
 
-def visit(session: Session, venue: Venue, person: Person, start: datetime,
-          minutes: int | None) -> CheckIn:
+def visit(
+    session: Session, venue: Venue, person: Person, start: datetime, minutes: int | None
+) -> CheckIn:
     end = None if minutes is None else start + timedelta(minutes=minutes)
-    row = CheckIn(jurisdiction_id=venue.jurisdiction_id, venue_id=venue.id, person_id=person.id,
-                  checked_in_at=start, checked_out_at=end)
+    row = CheckIn(
+        jurisdiction_id=venue.jurisdiction_id,
+        venue_id=venue.id,
+        person_id=person.id,
+        checked_in_at=start,
+        checked_out_at=end,
+    )
     session.add(row)
     session.flush()
     return row
@@ -122,8 +135,9 @@ ONSET = date(2026, 11, 3)
 NOON = datetime(2026, 11, 2, 4, tzinfo=UTC)  # 12:00 in Asia/Shanghai, inside the window
 
 
-def venue_world(session: Session, county: str = "C1A",
-                tree: dict[str, Jurisdiction] | None = None) -> dict[str, Any]:
+def venue_world(
+    session: Session, county: str = "C1A", tree: dict[str, Jurisdiction] | None = None
+) -> dict[str, Any]:
     """A case with a 60-minute visit at noon; three others: overlapping 30 min, overlapping
     5 min, and later the same day (no overlap); one visit without check-out."""
     tree = tree or small_tree(session)
@@ -141,14 +155,21 @@ def venue_world(session: Session, county: str = "C1A",
     return {"tree": tree, "venue": venue, "case": case, "index": index, **people}
 
 
-def scoped_venue_records(session: Session, tree: dict[str, Jurisdiction], county: str
-                         ) -> dict[str, int]:
+def scoped_venue_records(
+    session: Session, tree: dict[str, Jurisdiction], county: str
+) -> dict[str, int]:
     """A venue, visits and proposals in ``county`` (for the every-endpoint scope test)."""
     from fireline.auth.scope import system_actor
     from fireline.diseases.loader import load_profiles
     from fireline.tracing.venues.service import propose_exposures
 
     found = venue_world(session, county, tree)
-    propose_exposures(session, system_actor(), load_profiles(), ExposureRule(),
-                      case_ids=[found["case"].id], now=NOON)
+    propose_exposures(
+        session,
+        system_actor(),
+        load_profiles(),
+        ExposureRule(),
+        case_ids=[found["case"].id],
+        now=NOON,
+    )
     return {"venue_id": found["venue"].id}

@@ -31,11 +31,17 @@ def test_propose_review_and_confirm(client: TestClient, world: dict[str, Any]) -
     queue = client.get(f"/api/v1/proposed-contacts?case_id={case_id}", headers=headers).json()
     assert queue["total"] == 2
     ids = [p["id"] for p in queue["items"]]
-    decided = client.post("/api/v1/proposed-contacts/decisions",
-                          json={"ids": ids, "decision": "confirm"}, headers=headers)
+    decided = client.post(
+        "/api/v1/proposed-contacts/decisions",
+        json={"ids": ids, "decision": "confirm"},
+        headers=headers,
+    )
     assert decided.json()["contacts_created"] == 2
-    again = client.post("/api/v1/proposed-contacts/decisions",
-                        json={"ids": ids, "decision": "reject"}, headers=headers)
+    again = client.post(
+        "/api/v1/proposed-contacts/decisions",
+        json={"ids": ids, "decision": "reject"},
+        headers=headers,
+    )
     assert again.status_code == 409
     assert again.headers["content-type"] == "application/problem+json"
 
@@ -65,8 +71,9 @@ def test_visits_around_the_case(client: TestClient, world: dict[str, Any]) -> No
 def test_bad_log_is_problem_json_with_lines(client: TestClient, world: dict[str, Any]) -> None:
     headers = bearer(client, "tracer")
     log = b"person_id,venue_code,checked_in_at\n1,NOWHERE,2026-11-01 09:30\n"
-    response = client.post("/api/v1/check-ins/imports", headers=headers,
-                           files={"file": ("log.csv", log, "text/csv")})
+    response = client.post(
+        "/api/v1/check-ins/imports", headers=headers, files={"file": ("log.csv", log, "text/csv")}
+    )
     assert response.status_code == 422
     assert response.headers["content-type"] == "application/problem+json"
     assert response.json()["errors"][0]["line"] == 2
@@ -76,6 +83,7 @@ def test_good_log_is_imported(client: TestClient, world: dict[str, Any]) -> None
     headers = bearer(client, "tracer")
     person = world["Long"].id
     log = f"person_id,venue_code,checked_in_at\n{person},V-C1A,2026-11-05 09:30\n".encode()
-    response = client.post("/api/v1/check-ins/imports", headers=headers,
-                           files={"file": ("log.csv", log, "text/csv")})
+    response = client.post(
+        "/api/v1/check-ins/imports", headers=headers, files={"file": ("log.csv", log, "text/csv")}
+    )
     assert response.status_code == 201 and response.json() == {"rows": 1}

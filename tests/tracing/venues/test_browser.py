@@ -26,13 +26,20 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture
 def database(tmp_path: Path) -> Iterator[Engine]:
-    engine = make_engine(f"sqlite:///{tmp_path / 'venues.db'}",
-                         connect_args={"check_same_thread": False})
+    engine = make_engine(
+        f"sqlite:///{tmp_path / 'venues.db'}", connect_args={"check_same_thread": False}
+    )
     upgrade(engine)
     with session_factory(engine)() as session:
         world = venue_world(session)
-        propose_exposures(session, system_actor(), load_profiles(), ExposureRule(),
-                          case_ids=[world["case"].id], now=NOON)
+        propose_exposures(
+            session,
+            system_actor(),
+            load_profiles(),
+            ExposureRule(),
+            case_ids=[world["case"].id],
+            now=NOON,
+        )
         session.commit()
         make_user(session, "tracer", "investigator", "C1A")
     yield engine

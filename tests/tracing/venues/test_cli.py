@@ -34,8 +34,10 @@ def test_import_reports_bad_lines_and_stores_nothing(
 ) -> None:
     path, ids = database
     log = tmp_path / "log.csv"
-    log.write_text(f"person_id,venue_code,checked_in_at\n{ids['person']},V-C1A,2026-11-05 09:30\n"
-                   f"{ids['person']},NOPE,2026-11-05 09:30\n")
+    log.write_text(
+        f"person_id,venue_code,checked_in_at\n{ids['person']},V-C1A,2026-11-05 09:30\n"
+        f"{ids['person']},NOPE,2026-11-05 09:30\n"
+    )
     result = run(["venues", "import", str(log)], path)
     assert result.exit_code == 1
     assert "line 3: venue 'NOPE' is not known" in result.output
@@ -72,8 +74,10 @@ def test_find_prints_sorted_csv(tmp_path: Path, session: Session) -> None:
     files = random_check_ins(tmp_path, 2000, persons=300, venues=10)
     index = tmp_path / "index.csv"
     start = DAY_START.isoformat()
-    index.write_text(f"case_id,person_id,window_start,window_end\n1,7,{start},"
-                     f"{DAY_START.replace(hour=23).isoformat()}\n")
+    index.write_text(
+        f"case_id,person_id,window_start,window_end\n1,7,{start},"
+        f"{DAY_START.replace(hour=23).isoformat()}\n"
+    )
     result = run(["venues", "find", "--index", str(index), *map(str, files)], tmp_path / "x.db")
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()

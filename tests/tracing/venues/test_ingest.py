@@ -113,14 +113,16 @@ def test_missing_columns_are_refused(session: Session, world: dict[str, int]) ->
 def test_parquet_log_with_typed_and_naive_timestamps(
     session: Session, world: dict[str, int]
 ) -> None:
-    table = pa.table({
-        "person_id": pa.array([world["person"]] * 2, pa.int64()),
-        "venue_code": ["SHOP-1", "SHOP-1"],
-        "checked_in_at": pa.array([datetime(2026, 11, 1, 9, 30)] * 2, pa.timestamp("us")),
-        "checked_out_at": pa.array(
-            [datetime(2026, 11, 1, 2, 0, tzinfo=UTC), None], pa.timestamp("us", tz="UTC")
-        ),
-    })
+    table = pa.table(
+        {
+            "person_id": pa.array([world["person"]] * 2, pa.int64()),
+            "venue_code": ["SHOP-1", "SHOP-1"],
+            "checked_in_at": pa.array([datetime(2026, 11, 1, 9, 30)] * 2, pa.timestamp("us")),
+            "checked_out_at": pa.array(
+                [datetime(2026, 11, 1, 2, 0, tzinfo=UTC), None], pa.timestamp("us", tz="UTC")
+            ),
+        }
+    )
     buffer = io.BytesIO()
     pq.write_table(table, buffer)
     assert import_check_ins(session, system_actor(), buffer.getvalue(), "log.parquet").rows == 2
@@ -129,8 +131,9 @@ def test_parquet_log_with_typed_and_naive_timestamps(
 
 
 def test_parquet_rows_are_numbered_from_one(session: Session, world: dict[str, int]) -> None:
-    table = pa.table({"person_id": ["1x"], "venue_code": ["SHOP-1"],
-                      "checked_in_at": ["2026-11-01 09:30"]})
+    table = pa.table(
+        {"person_id": ["1x"], "venue_code": ["SHOP-1"], "checked_in_at": ["2026-11-01 09:30"]}
+    )
     buffer = io.BytesIO()
     pq.write_table(table, buffer)
     with pytest.raises(CheckInLogError) as caught:

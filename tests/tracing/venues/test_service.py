@@ -29,10 +29,17 @@ def world(session: Session) -> dict[str, Any]:
     return venue_world(session)
 
 
-def _propose(session: Session, world: dict[str, Any], rule: ExposureRule,
-             actor: Actor | None = None) -> service.ProposalReport:
-    return service.propose_exposures(session, actor or system_actor(), load_profiles(), rule,
-                                     case_ids=[world["case"].id], now=NOW)
+def _propose(
+    session: Session, world: dict[str, Any], rule: ExposureRule, actor: Actor | None = None
+) -> service.ProposalReport:
+    return service.propose_exposures(
+        session,
+        actor or system_actor(),
+        load_profiles(),
+        rule,
+        case_ids=[world["case"].id],
+        now=NOW,
+    )
 
 
 def _proposed(session: Session) -> dict[int, ProposedContact]:
@@ -80,8 +87,9 @@ def test_confirm_creates_contacts_with_the_rule_category(
     # 12:00 in Shanghai on 2 November: the local date is the exposure date
     assert {c.date_last_exposure for c in contacts} == {date(2026, 11, 2)}
     assert all(p.status == "confirmed" and p.contact_id for p in _proposed(session).values())
-    assert session.scalars(select(AuditEvent.action).where(
-        AuditEvent.entity == "proposed_contacts")).all() == ["propose", "confirm"]
+    assert session.scalars(
+        select(AuditEvent.action).where(AuditEvent.entity == "proposed_contacts")
+    ).all() == ["propose", "confirm"]
 
 
 def test_reject_lists_no_contact_and_is_final(session: Session, world: dict[str, Any]) -> None:
@@ -123,8 +131,6 @@ def test_queue_per_case_and_per_jurisdiction(session: Session, world: dict[str, 
     assert len(minutes) == 3 and minutes == sorted(minutes, reverse=True)
 
 
-def test_the_demo_function_proposes_for_every_case(
-    session: Session, world: dict[str, Any]
-) -> None:
+def test_the_demo_function_proposes_for_every_case(session: Session, world: dict[str, Any]) -> None:
     report = propose_demo_exposures(session, now=NOW)
     assert report.cases == 1 and report.proposed == 2  # the demo rule: 15 shared minutes

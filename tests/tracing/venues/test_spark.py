@@ -35,14 +35,19 @@ def session() -> Iterator[Any]:
 
 @pytest.fixture(scope="module")
 def files(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
-    return random_check_ins(tmp_path_factory.mktemp("spark"), 20_000, persons=4000,
-                            venues=60, seed=11, files=3)
+    return random_check_ins(
+        tmp_path_factory.mktemp("spark"), 20_000, persons=4000, venues=60, seed=11, files=3
+    )
 
 
-@pytest.mark.parametrize("rule", [
-    ExposureRule(),
-    ExposureRule(stay_minutes=45, round_minutes=30, padding_minutes=15, min_overlap_minutes=10),
-], ids=["default", "rounded-padded"])
+@pytest.mark.parametrize(
+    "rule",
+    [
+        ExposureRule(),
+        ExposureRule(stay_minutes=45, round_minutes=30, padding_minutes=15, min_overlap_minutes=10),
+    ],
+    ids=["default", "rounded-padded"],
+)
 def test_spark_and_duckdb_agree_byte_for_byte(
     session: Any, files: list[Path], rule: ExposureRule
 ) -> None:

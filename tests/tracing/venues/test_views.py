@@ -23,8 +23,14 @@ from tests.web.pages import log_in
 @pytest.fixture
 def world(session: Session) -> dict[str, Any]:
     found = venue_world(session)
-    propose_exposures(session, system_actor(), load_profiles(), ExposureRule(),
-                      case_ids=[found["case"].id], now=NOON)
+    propose_exposures(
+        session,
+        system_actor(),
+        load_profiles(),
+        ExposureRule(),
+        case_ids=[found["case"].id],
+        now=NOON,
+    )
     session.commit()
     make_user(session, "tracer", "investigator", "C1A")
     make_user(session, "faraway", "investigator", "C2A")
@@ -56,8 +62,9 @@ def test_bulk_confirm_lists_contacts(
     csrf = log_in(client, "tracer")
     ids = [p.id for p in session.scalars(select(ProposedContact))]
     form = {"csrf_token": csrf, "decision": "confirm", "ids": [str(i) for i in ids[:2]]}
-    response = client.post("/investigation/venue-exposures/decisions", data=form,
-                           follow_redirects=False)
+    response = client.post(
+        "/investigation/venue-exposures/decisions", data=form, follow_redirects=False
+    )
     assert response.status_code == 303
     assert "done=confirm" in response.headers["location"]
     assert len(session.scalars(select(Contact)).all()) == 2
@@ -69,8 +76,9 @@ def test_decisions_need_a_selection_and_the_right(
     client: TestClient, world: dict[str, Any]
 ) -> None:
     csrf = log_in(client, "tracer")
-    empty = client.post("/investigation/venue-exposures/decisions",
-                        data={"csrf_token": csrf, "decision": "reject"})
+    empty = client.post(
+        "/investigation/venue-exposures/decisions", data={"csrf_token": csrf, "decision": "reject"}
+    )
     assert empty.status_code == 400
     csrf = log_in(client, "viewer")
     assert client.get("/investigation/venue-exposures").status_code == 403

@@ -133,8 +133,9 @@ def act(order_id: int, page: PageContext, request: Request, form: PostedForm) ->
         with session.begin_nested():  # a refusal after a flush leaves nothing behind
             if action == "convert":
                 # by its number: the user's whole scope, not the chosen jurisdiction
-                outcomes.convert(session, whole_scope(page), order_id, version=version,
-                                 onset=None, today=day)
+                outcomes.convert(
+                    session, whole_scope(page), order_id, version=version, onset=None, today=day
+                )
             elif action == "release":
                 reason = str(form.get("reason") or "").strip()[:500] or "released after review"
                 outcomes.release(

@@ -45,9 +45,14 @@ def due_page(page: PageContext, list: str = "all", mine: bool = False, offset: i
         offset=max(offset, 0),
     )
     flags, flagged = list_release_flags(
-        session, actor, page.here, ListQuery(limit=FLAGS_SHOWN), now=now, today=day,
+        session,
+        actor,
+        page.here,
+        ListQuery(limit=FLAGS_SHOWN),
+        now=now,
+        today=day,
         profiles=common.profiles_of(page),
-    )  # fmt: skip
+    )
     return page.render(
         "quarantine/due.html",
         nav="quarantine",

@@ -27,12 +27,16 @@ QUEUE: Final = "/quarantine/proposals"
 PAGE_SIZE: Final = 50
 # What the page says when a decision is refused (the service's detail is English only).
 REFUSALS: Final = {
-    404: N_("Some of what you selected is no longer there or is outside your jurisdiction. "
-            "Nothing was changed."),
+    404: N_(
+        "Some of what you selected is no longer there or is outside your jurisdiction. "
+        "Nothing was changed."
+    ),
     409: N_("Someone else decided on some of these in the meantime. Nothing was changed."),
-    422: N_("The quarantine period of some selected orders is already over: cancel them "
-            "instead. Nothing was changed."),
-}  # fmt: skip
+    422: N_(
+        "The quarantine period of some selected orders is already over: cancel them "
+        "instead. Nothing was changed."
+    ),
+}
 
 
 def render_queue(page: Page, *, status: int = 200, error: str | None = None) -> Response:

@@ -27,8 +27,9 @@ def _done(response_id: int, what: str) -> Response:
 
 def _task_response(page: Page, task_id: int) -> int:
     """The response of a task in scope (else the 404 page)."""
-    task = boards.get_task(common.session_of(page), common.record_context(page), task_id,
-                           common.settings_of(page))  # fmt: skip
+    task = boards.get_task(
+        common.session_of(page), common.record_context(page), task_id, common.settings_of(page)
+    )
     return task.response_id
 
 
@@ -47,8 +48,13 @@ def complete_task(task_id: int, page: PageContext, form: PostedForm) -> Response
         return render_detail(page, response_id, status=422, error=(VERSION_NEEDED, {}))
     note = str(form.get("note") or "").strip()[:1000] or None
     try:
-        boards.complete_task(common.session_of(page), common.record_context(page), task_id,
-                             version=version, note=note)  # fmt: skip
+        boards.complete_task(
+            common.session_of(page),
+            common.record_context(page),
+            task_id,
+            version=version,
+            note=note,
+        )
     except Problem as problem:
         return _refused(page, response_id, problem)
     return _done(response_id, "completed")
@@ -63,9 +69,14 @@ def assign_task(task_id: int, page: PageContext, form: PostedForm) -> Response:
         return render_detail(page, response_id, status=422, error=(VERSION_NEEDED, {}))
     team = str(form.get("team") or "").strip()[:100] or None
     try:
-        boards.assign_task(common.session_of(page), common.record_context(page), task_id,
-                           version=version, user_id=common.form_int(form.get("user")),
-                           team=team)  # fmt: skip
+        boards.assign_task(
+            common.session_of(page),
+            common.record_context(page),
+            task_id,
+            version=version,
+            user_id=common.form_int(form.get("user")),
+            team=team,
+        )
     except Problem as problem:
         return _refused(page, response_id, problem)
     return _done(response_id, "assigned")
@@ -81,8 +92,13 @@ def close_response(response_id: int, page: PageContext, form: PostedForm) -> Res
         message: common.Message = (SUMMARY_NEEDED if version is not None else VERSION_NEEDED, {})
         return render_detail(page, response_id, status=422, error=message)
     try:
-        service.close_response(common.session_of(page), common.record_context(page),
-                               response_id, summary=summary, version=version)  # fmt: skip
+        service.close_response(
+            common.session_of(page),
+            common.record_context(page),
+            response_id,
+            summary=summary,
+            version=version,
+        )
     except Problem as problem:
         return _refused(page, response_id, problem)
     return _done(response_id, "closed")

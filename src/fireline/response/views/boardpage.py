@@ -62,8 +62,9 @@ def _columns(page: Page, filters: Filters) -> tuple[dict[str, int], dict[str, li
     counts: dict[str, int] = {}
     columns: dict[str, list[TaskRead]] = {}
     for light in COLUMNS:
-        found = boards.board(session, context, page.here.code, settings, filters.wanted(light),
-                             KANBAN_LIMIT)  # fmt: skip
+        found = boards.board(
+            session, context, page.here.code, settings, filters.wanted(light), KANBAN_LIMIT
+        )
         counts = counts or found.counts
         columns[light] = found.tasks
     return counts, columns
@@ -76,8 +77,9 @@ def board_page(page: PageContext) -> Response:
     filters = Filters.read(page)
     session, context, settings = common.session_of(page), page.context, common.settings_of(page)
     if filters.view == "list":
-        found = boards.board(session, context, page.here.code, settings, filters.wanted(),
-                             LIST_LIMIT)  # fmt: skip
+        found = boards.board(
+            session, context, page.here.code, settings, filters.wanted(), LIST_LIMIT
+        )
         counts, tasks = found.counts, found.tasks
         columns: dict[str, list[TaskRead]] = {}
     else:

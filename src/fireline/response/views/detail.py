@@ -54,11 +54,15 @@ def _timeline(page: Page, response_id: int) -> list[TimelineEntry]:
 Names = tuple[dict[int, Jurisdiction], dict[int, str]]
 
 
-def _names(page: Page, record: ResponseRecord, tasks: list[TaskRead],
-           notes: list[ResponseNotification]) -> Names:  # fmt: skip
+def _names(
+    page: Page, record: ResponseRecord, tasks: list[TaskRead], notes: list[ResponseNotification]
+) -> Names:
     """The places and people the page names, by id: one query each."""
-    ids = {record.jurisdiction_id, *(t.owner_id for t in tasks),
-           *(n.jurisdiction_id for n in notes)}  # fmt: skip
+    ids = {
+        record.jurisdiction_id,
+        *(t.owner_id for t in tasks),
+        *(n.jurisdiction_id for n in notes),
+    }
     people = [record.opened_by, record.lead_user_id, *(t.assignee_user_id for t in tasks)]
     return common.places(page, ids), common.usernames(page, people)
 

@@ -98,9 +98,15 @@ def shown(indicator: Indicator, cell: Cell) -> Shown:
 
 
 def table_for(page: Page, period: Period) -> list[LeagueRow]:
-    found = league.league_of(common.session_of(page), page.context,
-                             common.settings_of(page).target_share, code=page.here.code,
-                             start=period.start, end=period.end, level=period.level)  # fmt: skip
+    found = league.league_of(
+        common.session_of(page),
+        page.context,
+        common.settings_of(page).target_share,
+        code=page.here.code,
+        start=period.start,
+        end=period.end,
+        level=period.level,
+    )
     return found.rows
 
 

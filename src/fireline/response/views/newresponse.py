@@ -33,8 +33,9 @@ def _values(page: Page, source: dict[str, str]) -> dict[str, str]:
     return values
 
 
-def _render(page: Page, values: dict[str, str], status: int = 200,
-            error: common.Message | None = None) -> Response:  # fmt: skip
+def _render(
+    page: Page, values: dict[str, str], status: int = 200, error: common.Message | None = None
+) -> Response:
     return page.render(
         "response/new.html",
         status_code=status,
@@ -73,8 +74,12 @@ def open_response(page: PageContext, form: PostedForm) -> Response:
     common.actor_of(page).require("cases:write")
     values = _values(page, {k: str(v) for k, v in form.items() if isinstance(v, str)})
     try:
-        record = service.open_response(common.session_of(page), common.record_context(page),
-                                       _body(values), common.settings_of(page))  # fmt: skip
+        record = service.open_response(
+            common.session_of(page),
+            common.record_context(page),
+            _body(values),
+            common.settings_of(page),
+        )
     except ValidationError:
         return _render(page, values, 422, (INCOMPLETE, {}))
     except Problem as problem:  # raised before anything is written

@@ -50,7 +50,10 @@ class ImportOptions:
 
 
 def _new_batch(
-    session: Session, context: Context, filename: str, options: ImportOptions,
+    session: Session,
+    context: Context,
+    filename: str,
+    options: ImportOptions,
     content: bytes | None,
 ) -> ImportBatch:
     actor = context.actor
@@ -73,14 +76,25 @@ def _new_batch(
 
 
 def start_import(
-    session: Session, context: Context, *, filename: str, content: bytes,
+    session: Session,
+    context: Context,
+    *,
+    filename: str,
+    content: bytes,
     options: ImportOptions,
 ) -> ImportBatch:
     """Validate a file into a new batch with its report (nothing else is stored)."""
     actor = context.actor
     batch = _new_batch(session, context, filename, options, content)
-    _run(session, context, batch, content, _explicit(session, actor, options), commit=False,
-         limits=options.limits)
+    _run(
+        session,
+        context,
+        batch,
+        content,
+        _explicit(session, actor, options),
+        commit=False,
+        limits=options.limits,
+    )
     audit.record(
         session,
         actor,
@@ -135,8 +149,7 @@ def remap(
     actor = context.actor
     batch = _open_batch(session, actor, batch_id)
     options = ImportOptions(batch.disease, mapping=mapping, mapping_name=mapping_name)
-    _run(session, context, batch, _content(batch), _explicit(session, actor, options),
-         commit=False)
+    _run(session, context, batch, _content(batch), _explicit(session, actor, options), commit=False)
     return batch
 
 
@@ -220,7 +233,11 @@ class Prepared:
 
 
 def prepare_file(
-    session: Session, context: Context, *, filename: str, content: bytes,
+    session: Session,
+    context: Context,
+    *,
+    filename: str,
+    content: bytes,
     options: ImportOptions,
 ) -> Prepared:
     """Read, map and validate a file. It only reads the database, so the CLI runs it
@@ -242,7 +259,10 @@ def _read(content: bytes, filename: str, limits: FileLimits = DEFAULT_LIMITS) ->
 
 
 def _validate(
-    session: Session, context: Context, text: TextTable, mapping: dict[str, str],
+    session: Session,
+    context: Context,
+    text: TextTable,
+    mapping: dict[str, str],
     options: ImportOptions,
 ) -> Validated | None:
     if columns.missing_required(mapping):
@@ -302,7 +322,10 @@ def _check_and_load(
 
 
 def _row_checks(
-    session: Session, context: Context, options: ImportOptions, text: TextTable,
+    session: Session,
+    context: Context,
+    options: ImportOptions,
+    text: TextTable,
     mapping: dict[str, str],
 ) -> RowChecks:
     """The deployment's profile of the disease, and the jurisdiction codes of the file
@@ -368,15 +391,15 @@ BATCH_FILTERS: Final = ("status", "disease")
 BATCHES: Final = ListSpec(
     sorts={"newest": (ImportBatch.id,)},
     default_sort="newest",
-    filters={"status": lambda text: ImportBatch.status == text,
-             "disease": lambda text: ImportBatch.disease == text},
+    filters={
+        "status": lambda text: ImportBatch.status == text,
+        "disease": lambda text: ImportBatch.disease == text,
+    },
     search=lambda text: [ImportBatch.filename.contains(text, autoescape=True)],
 )
 
 
-def list_batches(
-    session: Session, actor: Actor, query: ListQuery
-) -> tuple[list[ImportBatch], int]:
+def list_batches(session: Session, actor: Actor, query: ListQuery) -> tuple[list[ImportBatch], int]:
     """One page of the imports in scope, newest first (the page's list and the API's)."""
     actor.require("cases:read")
     statement = actor.restrict(select(ImportBatch), ImportBatch)

@@ -43,7 +43,12 @@ def decide_alert(
 ) -> AlertRead:
     """Acknowledge, or dismiss with a reason; send the version you read."""
     alert = service.decide(
-        session, context.actor, alert_id, action=body.action, reason=body.reason,
-        version=body.version, now=context.now(),
+        session,
+        context.actor,
+        alert_id,
+        action=body.action,
+        reason=body.reason,
+        version=body.version,
+        now=context.now(),
     )
     return AlertRead.model_validate(alert)

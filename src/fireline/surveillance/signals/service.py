@@ -166,8 +166,10 @@ def alert_spec(session: Session, actor: Actor) -> ListSpec:
         return actor.within(actor.jurisdiction(session, code)).covers(Alert.jurisdiction_id)
 
     return ListSpec(
-        sorts={"newest": (Alert.signal_date, Alert.score, Alert.id),
-               "score": (Alert.score, Alert.signal_date, Alert.id)},
+        sorts={
+            "newest": (Alert.signal_date, Alert.score, Alert.id),
+            "score": (Alert.score, Alert.signal_date, Alert.id),
+        },
         default_sort="newest",
         filters={
             "status": lambda text: Alert.status == text if text in ALERT_STATUSES else None,

@@ -36,9 +36,13 @@ def open_alerts(page: Page) -> list[tuple[Alert, Jurisdiction]]:
 def _row(page: Page, alert: Alert, status: int = 200, message: str | None = None) -> Response:
     place = session_of(page).get_one(Jurisdiction, alert.jurisdiction_id)
     return page.render(
-        "surveillance/_alert_row.html", status_code=status, alert=alert, place=place,
+        "surveillance/_alert_row.html",
+        status_code=status,
+        alert=alert,
+        place=place,
         message=page.gettext(message) if message else None,
-        can_decide=actor_of(page).can("cases:write"), methods=METHOD_NAMES,
+        can_decide=actor_of(page).can("cases:write"),
+        methods=METHOD_NAMES,
     )
 
 
@@ -61,9 +65,15 @@ def decide(
         status, message = 422, NEEDS_REASON
     else:
         try:
-            alert = service.decide(session, actor, alert_id, action=action,
-                                   reason=reason.strip() or None, version=version,
-                                   now=page.context.now())
+            alert = service.decide(
+                session,
+                actor,
+                alert_id,
+                action=action,
+                reason=reason.strip() or None,
+                version=version,
+                now=page.context.now(),
+            )
         except Conflict:
             status, message = 409, CHANGED
     if request.headers.get("hx-request") == "true":

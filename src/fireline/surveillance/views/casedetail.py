@@ -30,8 +30,16 @@ from fireline.web.i18n import N_
 
 router = APIRouter()
 SAVED = N_("Saved.")
-EDIT_FIELDS = ("version", "date_onset", "date_reporting", "date_confirmation", "outcome",
-               "date_outcome", "imported", "jurisdiction_code")
+EDIT_FIELDS = (
+    "version",
+    "date_onset",
+    "date_reporting",
+    "date_confirmation",
+    "outcome",
+    "date_outcome",
+    "imported",
+    "jurisdiction_code",
+)
 
 
 def load_case(page: Page, case_id: int) -> tuple[Case, Person | None]:
@@ -50,28 +58,50 @@ def _form_values(case: Case, place: Jurisdiction) -> dict[str, str]:
     def iso(value: Any) -> str:
         return value.isoformat() if value else ""
 
-    return {"version": str(case.version), "date_onset": iso(case.date_onset),
-            "date_reporting": iso(case.date_reporting),
-            "date_confirmation": iso(case.date_confirmation), "outcome": case.outcome or "",
-            "date_outcome": iso(case.date_outcome), "imported": "1" if case.imported else "",
-            "jurisdiction_code": place.code}
+    return {
+        "version": str(case.version),
+        "date_onset": iso(case.date_onset),
+        "date_reporting": iso(case.date_reporting),
+        "date_confirmation": iso(case.date_confirmation),
+        "outcome": case.outcome or "",
+        "date_outcome": iso(case.date_outcome),
+        "imported": "1" if case.imported else "",
+        "jurisdiction_code": place.code,
+    }
 
 
-def render_case(page: Page, case: Case, person: Person | None, *, status: int = 200,
-                errors: list[tuple[str, dict[str, str]]] | None = None,
-                notice: tuple[str, dict[str, str]] | None = None) -> Response:
+def render_case(
+    page: Page,
+    case: Case,
+    person: Person | None,
+    *,
+    status: int = 200,
+    errors: list[tuple[str, dict[str, str]]] | None = None,
+    notice: tuple[str, dict[str, str]] | None = None,
+) -> Response:
     place = session_of(page).get_one(Jurisdiction, case.jurisdiction_id)
     return page.render(
-        "surveillance/case.html", status_code=status,
-        nav="surveillance", subnav="cases", today=page.today(), case=case, person=person,
-        place=place, history=service.history_with_usernames(session_of(page), case),
+        "surveillance/case.html",
+        status_code=status,
+        nav="surveillance",
+        subnav="cases",
+        today=page.today(),
+        case=case,
+        person=person,
+        place=place,
+        history=service.history_with_usernames(session_of(page), case),
         moves=transitions(page, case),
         class_names=classification_names(page, case.disease),
-        disease=disease_name(page, case.disease), values=_form_values(case, place),
-        outcomes=OUTCOME_CODES, places=jurisdiction_choices(page), errors=errors or [],
-        notice=notice, can_write=actor_of(page).can("cases:write"),
+        disease=disease_name(page, case.disease),
+        values=_form_values(case, place),
+        outcomes=OUTCOME_CODES,
+        places=jurisdiction_choices(page),
+        errors=errors or [],
+        notice=notice,
+        can_write=actor_of(page).can("cases:write"),
         proposed=int(page.request.query_params.get("proposed") or 0)
-        if (page.request.query_params.get("proposed") or "").isdigit() else 0,
+        if (page.request.query_params.get("proposed") or "").isdigit()
+        else 0,
         known_profile=case.disease in profiles(page),
     )
 
@@ -93,18 +123,26 @@ def case_update(case_id: int, page: PageContext, form: PostedForm) -> Response:
         return render_case(page, case, person, status=422, errors=parsed.errors)
     try:
         data = CaseUpdate(
-            version=int(parsed.values["version"] or 0), **parsed.dates,
-            outcome=parsed.text("outcome"), imported=parsed.values["imported"] == "1",
+            version=int(parsed.values["version"] or 0),
+            **parsed.dates,
+            outcome=parsed.text("outcome"),
+            imported=parsed.values["imported"] == "1",
             jurisdiction_code=parsed.text("jurisdiction_code"),
         )
         service.update_case(session_of(page), actor_of(page), case_id, data)
     except (ValueError, ValidationError):
-        return render_case(page, case, person, status=422, errors=[(forms.REQUIRED, {
-            "field": forms.FIELD_LABELS["date_reporting"]})])
+        return render_case(
+            page,
+            case,
+            person,
+            status=422,
+            errors=[(forms.REQUIRED, {"field": forms.FIELD_LABELS["date_reporting"]})],
+        )
     except Problem as problem:
         session_of(page).refresh(case)
-        return render_case(page, case, person, status=problem.status,
-                           errors=[forms.problem_message(problem)])
+        return render_case(
+            page, case, person, status=problem.status, errors=[forms.problem_message(problem)]
+        )
     return RedirectResponse(f"/surveillance/cases/{case_id}?saved=1", status_code=303)
 
 
@@ -114,9 +152,14 @@ def case_classify(case_id: int, page: PageContext, form: PostedForm) -> Response
     case, person = load_case(page, case_id)
     reason = str(form.get("reason") or "").strip()[:500] or None
     try:
-        service.reclassify(session_of(page), page.context, case_id,
-                           to=str(form.get("to") or ""), version=int(str(form.get("version"))),
-                           reason=reason)
+        service.reclassify(
+            session_of(page),
+            page.context,
+            case_id,
+            to=str(form.get("to") or ""),
+            version=int(str(form.get("version"))),
+            reason=reason,
+        )
     except ValueError:
         raise Problem(400, "version must be a number") from None
     except Problem as problem:

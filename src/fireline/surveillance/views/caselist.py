@@ -48,15 +48,19 @@ class Asked:
     def of(cls, query: ListQuery) -> Asked:
         value = query.value
         return cls(
-            classification=value("classification") if value("classification") in CLASSIFICATIONS
+            classification=value("classification")
+            if value("classification") in CLASSIFICATIONS
             else "",
-            disease=value("disease"), reported_from=value("reported_from"),
+            disease=value("disease"),
+            reported_from=value("reported_from"),
             reported_to=value("reported_to"),
             imported=value("imported") if value("imported") in ("yes", "no") else "",
-            area=value("area"), batch=value("batch") if value("batch").isdigit() else "",
+            area=value("area"),
+            batch=value("batch") if value("batch").isdigit() else "",
             q=query.q.strip()[:100],
             sort=query.sort if query.sort in caselist.SORTS else caselist.DEFAULT_SORT,
-            order="desc" if query.descending else "asc", page=query.offset // query.limit + 1,
+            order="desc" if query.descending else "asc",
+            page=query.offset // query.limit + 1,
         )
 
     def link(self, **changes: Any) -> str:
@@ -82,11 +86,19 @@ def case_list(page: PageContext) -> Response:
     asked = Asked.of(query)
     return page.render(
         "surveillance/cases.html",
-        nav="surveillance", subnav="cases", today=page.today(), query=asked, rows=rows,
-        total=total, pages=max(1, -(-total // PER_PAGE)), first=query.offset + 1,
-        classifications=CLASSIFICATIONS, diseases=all_disease_options(page),
+        nav="surveillance",
+        subnav="cases",
+        today=page.today(),
+        query=asked,
+        rows=rows,
+        total=total,
+        pages=max(1, -(-total // PER_PAGE)),
+        first=query.offset + 1,
+        classifications=CLASSIFICATIONS,
+        diseases=all_disease_options(page),
         areas=children(session_of(page), actor, page.here.code),
-        persons=caselist.shows_persons(actor), can_write=actor.can("cases:write"),
+        persons=caselist.shows_persons(actor),
+        can_write=actor.can("cases:write"),
     )
 
 
@@ -100,7 +112,10 @@ def case_export(page: PageContext) -> Response:
     stamp = page.clock.now().astimezone(ZoneInfo(page.here.timezone)).strftime("%Y%m%d-%H%M")
     filename = f"cases-{page.here.code}-{stamp}.csv"
     return Response(
-        "\ufeff" + text, media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"',
-                 "Cache-Control": "no-store"},
+        "\ufeff" + text,
+        media_type="text/csv; charset=utf-8",
+        headers={
+            "Content-Disposition": f'attachment; filename="{filename}"',
+            "Cache-Control": "no-store",
+        },
     )

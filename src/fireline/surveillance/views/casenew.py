@@ -20,43 +20,78 @@ from fireline.surveillance.views.common import (
 from fireline.web.deps import Page, PageContext, PostedForm
 
 router = APIRouter()
-CASE_FIELDS = ("disease", "jurisdiction_code", "classification", "date_reporting", "date_onset",
-               "imported", "external_id", "name", "sex", "birth_date", "phone", "national_id",
-               "address")
+CASE_FIELDS = (
+    "disease",
+    "jurisdiction_code",
+    "classification",
+    "date_reporting",
+    "date_onset",
+    "imported",
+    "external_id",
+    "name",
+    "sex",
+    "birth_date",
+    "phone",
+    "national_id",
+    "address",
+)
 REQUIRED = ("disease", "jurisdiction_code", "date_reporting", "name")
 # Offered on the form; the profile decides which of them a disease allows (422 otherwise).
 INITIAL_CLASSES = ("suspected", "probable", "confirmed")
 
 
-def _render(page: Page, values: dict[str, str], status: int = 200,
-            errors: list[tuple[str, dict[str, str]]] | None = None) -> Response:
+def _render(
+    page: Page,
+    values: dict[str, str],
+    status: int = 200,
+    errors: list[tuple[str, dict[str, str]]] | None = None,
+) -> Response:
     return page.render(
-        "surveillance/case_new.html", status_code=status, nav="surveillance", subnav="new",
-        today=page.today(), values=values, errors=errors or [],
-        diseases=all_disease_options(page), places=jurisdiction_choices(page),
-        classes=INITIAL_CLASSES, sexes=forms.SEXES,
+        "surveillance/case_new.html",
+        status_code=status,
+        nav="surveillance",
+        subnav="new",
+        today=page.today(),
+        values=values,
+        errors=errors or [],
+        diseases=all_disease_options(page),
+        places=jurisdiction_choices(page),
+        classes=INITIAL_CLASSES,
+        sexes=forms.SEXES,
     )
 
 
 @router.get("/surveillance/cases/new")
 def new_case_form(page: PageContext) -> Response:
     actor_of(page).require("cases:write")
-    values = {"disease": disease_options(page)[0][0], "jurisdiction_code": page.here.code,
-              "classification": "suspected", "date_reporting": page.today().isoformat()}
+    values = {
+        "disease": disease_options(page)[0][0],
+        "jurisdiction_code": page.here.code,
+        "classification": "suspected",
+        "date_reporting": page.today().isoformat(),
+    }
     return _render(page, values)
 
 
 def _create(page: Page, parsed: forms.Parsed) -> tuple[int, int]:
     text = parsed.text
     data = CaseCreate(
-        disease=parsed.values["disease"], jurisdiction_code=parsed.values["jurisdiction_code"],
+        disease=parsed.values["disease"],
+        jurisdiction_code=parsed.values["jurisdiction_code"],
         classification=parsed.values["classification"] or "suspected",
-        date_reporting=parsed.dates["date_reporting"], date_onset=parsed.dates["date_onset"],
-        imported=parsed.values["imported"] == "1", source="manual",
+        date_reporting=parsed.dates["date_reporting"],
+        date_onset=parsed.dates["date_onset"],
+        imported=parsed.values["imported"] == "1",
+        source="manual",
         external_id=text("external_id"),
-        person=PersonIn(name=parsed.values["name"], sex=text("sex"),
-                        birth_date=parsed.dates["birth_date"], phone=text("phone"),
-                        national_id=text("national_id"), address=text("address")),
+        person=PersonIn(
+            name=parsed.values["name"],
+            sex=text("sex"),
+            birth_date=parsed.dates["birth_date"],
+            phone=text("phone"),
+            national_id=text("national_id"),
+            address=text("address"),
+        ),
     )
     case, proposed = service.create_case(session_of(page), page.context, data)
     return case.id, proposed

@@ -22,7 +22,9 @@ CONFIG: Final = {"font": FONT, "view": {"stroke": None}, "axis": {"labelFontSize
 
 def _day_axis(start: date, end: date, title: str) -> dict[str, Any]:
     return {
-        "field": "date", "type": "temporal", "title": title,
+        "field": "date",
+        "type": "temporal",
+        "title": title,
         "scale": {"domain": [start.isoformat(), (end + timedelta(days=1)).isoformat()]},
         "axis": {"format": "%m-%d", "labelAngle": 0, "tickCount": 8, "grid": False},
     }
@@ -35,18 +37,29 @@ def epicurve(
     values = [{**r, "label": labels.get(r["classification"], r["classification"])} for r in rows]
     shown = [c for c, _ in EPICURVE_CLASSES]
     return {
-        "$schema": SCHEMA, "width": "container", "height": 230,
+        "$schema": SCHEMA,
+        "width": "container",
+        "height": 230,
         "data": {"values": values},
         "transform": [{"filter": {"field": "classification", "oneOf": shown}}],
         "mark": {"type": "bar", "tooltip": True},
         "encoding": {
             "x": {**_day_axis(start, end, text["x"]), "timeUnit": "yearmonthdate"},
-            "y": {"field": "cases", "type": "quantitative", "aggregate": "sum",
-                  "title": text["y"], "axis": {"tickMinStep": 1}},
+            "y": {
+                "field": "cases",
+                "type": "quantitative",
+                "aggregate": "sum",
+                "title": text["y"],
+                "axis": {"tickMinStep": 1},
+            },
             "color": {
-                "field": "label", "type": "nominal", "title": None,
-                "scale": {"domain": [labels.get(c, c) for c in shown],
-                          "range": [colour for _, colour in EPICURVE_CLASSES]},
+                "field": "label",
+                "type": "nominal",
+                "title": None,
+                "scale": {
+                    "domain": [labels.get(c, c) for c in shown],
+                    "range": [colour for _, colour in EPICURVE_CLASSES],
+                },
                 "legend": {"orient": "top"},
             },
             "order": {"field": "classification"},
@@ -70,40 +83,76 @@ def rt_chart(
     """
     x = _day_axis(start, end, text["x"])
     top = max(2.0, min(4.0, max((w["upper"] for w in windows), default=2.0)))
-    y = {"field": "lower", "type": "quantitative", "title": "Rt",
-         "scale": {"domain": [0, round(top, 1)], "clamp": True}}
+    y = {
+        "field": "lower",
+        "type": "quantitative",
+        "title": "Rt",
+        "scale": {"domain": [0, round(top, 1)], "clamp": True},
+    }
     layers: list[dict[str, Any]] = []
     if incomplete_from is not None:
-        layers.append({
-            "data": {"values": [{"from": incomplete_from.isoformat(),
-                                 "to": (end + timedelta(days=1)).isoformat(),
-                                 "note": text["incomplete"]}]},
-            "mark": {"type": "rect", "color": "#98a2b3", "opacity": 0.18, "tooltip": True},
-            "encoding": {"x": {"field": "from", "type": "temporal"}, "x2": {"field": "to"},
-                         "tooltip": {"field": "note"}},
-        })
+        layers.append(
+            {
+                "data": {
+                    "values": [
+                        {
+                            "from": incomplete_from.isoformat(),
+                            "to": (end + timedelta(days=1)).isoformat(),
+                            "note": text["incomplete"],
+                        }
+                    ]
+                },
+                "mark": {"type": "rect", "color": "#98a2b3", "opacity": 0.18, "tooltip": True},
+                "encoding": {
+                    "x": {"field": "from", "type": "temporal"},
+                    "x2": {"field": "to"},
+                    "tooltip": {"field": "note"},
+                },
+            }
+        )
     layers += [
-        {"mark": {"type": "area", "color": "#1d5fa8", "opacity": 0.22, "clip": True},
-         "encoding": {"x": x, "y": y, "y2": {"field": "upper"}}},
-        {"mark": {"type": "line", "color": "#0f2f4f", "strokeWidth": 2, "clip": True,
-                  "point": {"size": 14, "filled": True}, "tooltip": True},
-         "encoding": {"x": x, "y": {"field": "mean", "type": "quantitative"},
-                      "tooltip": [
-                          {"field": "date", "type": "temporal", "title": text["x"],
-                           "format": "%Y-%m-%d"},
-                          {"field": "mean", "type": "quantitative", "title": text["mean"],
-                           "format": ".2f"},
-                          {"field": "lower", "type": "quantitative", "title": "2.5%",
-                           "format": ".2f"},
-                          {"field": "upper", "type": "quantitative", "title": "97.5%",
-                           "format": ".2f"}]}},
-        {"data": {"values": [{"one": 1}]},
-         "mark": {"type": "rule", "color": "#b42318", "strokeDash": [5, 4]},
-         "encoding": {"y": {"field": "one", "type": "quantitative"}}},
+        {
+            "mark": {"type": "area", "color": "#1d5fa8", "opacity": 0.22, "clip": True},
+            "encoding": {"x": x, "y": y, "y2": {"field": "upper"}},
+        },
+        {
+            "mark": {
+                "type": "line",
+                "color": "#0f2f4f",
+                "strokeWidth": 2,
+                "clip": True,
+                "point": {"size": 14, "filled": True},
+                "tooltip": True,
+            },
+            "encoding": {
+                "x": x,
+                "y": {"field": "mean", "type": "quantitative"},
+                "tooltip": [
+                    {"field": "date", "type": "temporal", "title": text["x"], "format": "%Y-%m-%d"},
+                    {
+                        "field": "mean",
+                        "type": "quantitative",
+                        "title": text["mean"],
+                        "format": ".2f",
+                    },
+                    {"field": "lower", "type": "quantitative", "title": "2.5%", "format": ".2f"},
+                    {"field": "upper", "type": "quantitative", "title": "97.5%", "format": ".2f"},
+                ],
+            },
+        },
+        {
+            "data": {"values": [{"one": 1}]},
+            "mark": {"type": "rule", "color": "#b42318", "strokeDash": [5, 4]},
+            "encoding": {"y": {"field": "one", "type": "quantitative"}},
+        },
     ]
     return {
-        "$schema": SCHEMA, "width": "container", "height": 230,
-        "data": {"values": windows}, "layer": layers, "config": CONFIG,
+        "$schema": SCHEMA,
+        "width": "container",
+        "height": 230,
+        "data": {"values": windows},
+        "layer": layers,
+        "config": CONFIG,
     }
 
 
@@ -117,39 +166,76 @@ def incidence_map(children: list[dict[str, Any]], text: dict[str, str]) -> dict[
     placed = [c for c in children if c["lat"] is not None and c["lon"] is not None]
     if len(placed) < 2:
         return None  # one point gives the projection nothing to fit
-    colour = {"field": "incidence", "type": "quantitative", "title": text["incidence"],
-              "scale": {"scheme": "orangered", "zero": True}}
-    tooltip = [{"field": "name", "title": text["name"]},
-               {"field": "cases", "title": text["cases"]},
-               {"field": "incidence", "title": text["incidence"], "format": ".2f"}]
+    colour = {
+        "field": "incidence",
+        "type": "quantitative",
+        "title": text["incidence"],
+        "scale": {"scheme": "orangered", "zero": True},
+    }
+    tooltip = [
+        {"field": "name", "title": text["name"]},
+        {"field": "cases", "title": text["cases"]},
+        {"field": "incidence", "title": text["incidence"], "format": ".2f"},
+    ]
     layers: list[dict[str, Any]] = []
     shapes = [_feature(c) for c in children if c.get("geometry")]
     if shapes:
-        layers.append({
-            "data": {"values": shapes, "format": {"type": "json"}},
-            "mark": {"type": "geoshape", "stroke": "#ffffff", "strokeWidth": 0.8,
-                     "cursor": "pointer", "opacity": 0.55},
-            "encoding": {"color": {**colour, "field": "properties.incidence"},
-                         "href": {"field": "properties.href"}},
-        })
+        layers.append(
+            {
+                "data": {"values": shapes, "format": {"type": "json"}},
+                "mark": {
+                    "type": "geoshape",
+                    "stroke": "#ffffff",
+                    "strokeWidth": 0.8,
+                    "cursor": "pointer",
+                    "opacity": 0.55,
+                },
+                "encoding": {
+                    "color": {**colour, "field": "properties.incidence"},
+                    "href": {"field": "properties.href"},
+                },
+            }
+        )
     layers += [
-        {"mark": {"type": "circle", "stroke": "#1b2430", "strokeWidth": 0.6, "opacity": 0.9,
-                  "cursor": "pointer", "tooltip": True},
-         "encoding": {
-             "longitude": {"field": "lon", "type": "quantitative"},
-             "latitude": {"field": "lat", "type": "quantitative"},
-             "size": {"field": "cases", "type": "quantitative", "title": text["cases"],
-                      "scale": {"range": [40, 1400], "zero": True}},
-             "color": colour, "href": {"field": "href"}, "tooltip": tooltip}},
-        {"mark": {"type": "text", "dy": -12, "fontSize": 10, "color": "#344054"},
-         "encoding": {"longitude": {"field": "lon", "type": "quantitative"},
-                      "latitude": {"field": "lat", "type": "quantitative"},
-                      "text": {"field": "name"}}},
+        {
+            "mark": {
+                "type": "circle",
+                "stroke": "#1b2430",
+                "strokeWidth": 0.6,
+                "opacity": 0.9,
+                "cursor": "pointer",
+                "tooltip": True,
+            },
+            "encoding": {
+                "longitude": {"field": "lon", "type": "quantitative"},
+                "latitude": {"field": "lat", "type": "quantitative"},
+                "size": {
+                    "field": "cases",
+                    "type": "quantitative",
+                    "title": text["cases"],
+                    "scale": {"range": [40, 1400], "zero": True},
+                },
+                "color": colour,
+                "href": {"field": "href"},
+                "tooltip": tooltip,
+            },
+        },
+        {
+            "mark": {"type": "text", "dy": -12, "fontSize": 10, "color": "#344054"},
+            "encoding": {
+                "longitude": {"field": "lon", "type": "quantitative"},
+                "latitude": {"field": "lat", "type": "quantitative"},
+                "text": {"field": "name"},
+            },
+        },
     ]
     return {
-        "$schema": SCHEMA, "width": "container", "height": 320,
+        "$schema": SCHEMA,
+        "width": "container",
+        "height": 320,
         "projection": {"type": "mercator"},
-        "data": {"values": placed}, "layer": layers,
+        "data": {"values": placed},
+        "layer": layers,
         "config": {**CONFIG, "legend": {"orient": "bottom", "direction": "horizontal"}},
     }
 

@@ -40,8 +40,10 @@ def profiles(page: Page) -> Mapping[str, DiseaseProfile]:
 
 def disease_name(page: Page, code: str) -> str:
     profile = profiles(page).get(code)
-    return profile.names.zh if profile and page.language == "zh" else (
-        profile.names.en if profile else code
+    return (
+        profile.names.zh
+        if profile and page.language == "zh"
+        else (profile.names.en if profile else code)
     )
 
 

@@ -66,19 +66,35 @@ def _selection(page: Page, request: Request, diseases: list[tuple[str, str]]) ->
 
 def child_rows(page: Page, chosen: Selection) -> list[ChildRow]:
     """Counted cases reported in the period and their incidence, per child jurisdiction."""
-    counts = trends.cases_by_child(session_of(page), page.context.actor, COUNTED,
-                                   disease=chosen.disease, reported=(chosen.start, chosen.end))
+    counts = trends.cases_by_child(
+        session_of(page),
+        page.context.actor,
+        COUNTED,
+        disease=chosen.disease,
+        reported=(chosen.start, chosen.end),
+    )
     return [
-        ChildRow(place, n, n * 100_000 / place.population if place.population else None,
-                 chosen.href(place.code))
+        ChildRow(
+            place,
+            n,
+            n * 100_000 / place.population if place.population else None,
+            chosen.href(place.code),
+        )
         for place, n in counts
     ]
 
 
 def _rt(page: Page, chosen: Selection) -> RtRead | None:
     try:
-        return trends.rt(session_of(page), actor_of(page), page.here.code, chosen.disease,
-                         chosen.start, chosen.end, page.context.profiles)
+        return trends.rt(
+            session_of(page),
+            actor_of(page),
+            page.here.code,
+            chosen.disease,
+            chosen.start,
+            chosen.end,
+            page.context.profiles,
+        )
     except Problem:  # no profile for the disease, or too short a period
         return None
 
@@ -86,8 +102,9 @@ def _rt(page: Page, chosen: Selection) -> RtRead | None:
 def _incomplete_from(session: Session, page: Page, chosen: Selection) -> date | None:
     """Onsets of the last days are still being reported: shade the 90th percentile of the
     onset-to-report delay, the span in which most cases of a day are not yet known."""
-    delays = trends.delays(session, actor_of(page), page.here.code, chosen.disease,
-                           chosen.start, chosen.end)
+    delays = trends.delays(
+        session, actor_of(page), page.here.code, chosen.disease, chosen.start, chosen.end
+    )
     if delays.p90 is None:
         return None
     return chosen.end - timedelta(days=max(1, math.ceil(delays.p90)) - 1)
@@ -95,33 +112,59 @@ def _incomplete_from(session: Session, page: Page, chosen: Selection) -> date | 
 
 def _chart_text(page: Page) -> dict[str, str]:
     g = page.gettext
-    return {"x": g("Date of report"), "y": g("Cases"), "mean": g("Mean"),
-            "incomplete": g("Incomplete: onsets of these days are still being reported"),
-            "incidence": g("Incidence per 100,000"), "cases": g("Cases"), "name": g("Jurisdiction")}
+    return {
+        "x": g("Date of report"),
+        "y": g("Cases"),
+        "mean": g("Mean"),
+        "incomplete": g("Incomplete: onsets of these days are still being reported"),
+        "incidence": g("Incidence per 100,000"),
+        "cases": g("Cases"),
+        "name": g("Jurisdiction"),
+    }
 
 
-def _specs(page: Page, chosen: Selection, rows: list[dict[str, Any]], rt: RtRead | None,
-           children: list[ChildRow]) -> dict[str, Any]:
+def _specs(
+    page: Page,
+    chosen: Selection,
+    rows: list[dict[str, Any]],
+    rt: RtRead | None,
+    children: list[ChildRow],
+) -> dict[str, Any]:
     text = _chart_text(page)
     labels = classification_names(page, chosen.disease)
     specs: dict[str, Any] = {
         "epicurve": charts.epicurve(rows, labels, chosen.start, chosen.end, text),
-        "rt": None, "map": None,
+        "rt": None,
+        "map": None,
     }
     if rt is not None and rt.windows:
-        windows = [{"date": w.date_end.isoformat(), "mean": w.mean, "lower": w.lower,
-                    "upper": w.upper} for w in rt.windows]
+        windows = [
+            {"date": w.date_end.isoformat(), "mean": w.mean, "lower": w.lower, "upper": w.upper}
+            for w in rt.windows
+        ]
         onset_text = {**text, "x": page.gettext("Date of onset (end of 7-day window)")}
         specs["rt"] = charts.rt_chart(
-            windows, chosen.start, chosen.end,
-            _incomplete_from(session_of(page), page, chosen), onset_text)
-    specs["map"] = charts.incidence_map([
-        {"name": c.place.name(page.language), "lat": c.place.lat, "lon": c.place.lon,
-         "geometry": c.place.geometry, "cases": c.cases,
-         "incidence": round(c.incidence, 2) if c.incidence is not None else 0,
-         "href": c.href}
-        for c in children
-    ], text)
+            windows,
+            chosen.start,
+            chosen.end,
+            _incomplete_from(session_of(page), page, chosen),
+            onset_text,
+        )
+    specs["map"] = charts.incidence_map(
+        [
+            {
+                "name": c.place.name(page.language),
+                "lat": c.place.lat,
+                "lon": c.place.lon,
+                "geometry": c.place.geometry,
+                "cases": c.cases,
+                "incidence": round(c.incidence, 2) if c.incidence is not None else 0,
+                "href": c.href,
+            }
+            for c in children
+        ],
+        text,
+    )
     return specs
 
 
@@ -131,21 +174,33 @@ def dashboard(page: PageContext, request: Request) -> Response:
     diseases = disease_options(page)
     chosen = _selection(page, request, diseases)
     epi = trends.epicurve(session, actor, page.here.code, chosen.disease, chosen.start, chosen.end)
-    rows = [{"date": r.date.isoformat(), "classification": r.classification, "cases": r.cases}
-            for r in epi]
+    rows = [
+        {"date": r.date.isoformat(), "classification": r.classification, "cases": r.cases}
+        for r in epi
+    ]
     totals: dict[str, int] = {}
     for r in epi:
         totals[r.classification] = totals.get(r.classification, 0) + r.cases
     rt = _rt(page, chosen)
-    growth: GrowthRead = trends.growth(session, actor, page.here.code, chosen.disease,
-                                       chosen.end, GROWTH_WINDOW)
+    growth: GrowthRead = trends.growth(
+        session, actor, page.here.code, chosen.disease, chosen.end, GROWTH_WINDOW
+    )
     children = child_rows(page, chosen)
     return page.render(
         "surveillance/dashboard.html",
-        nav="surveillance", subnav="dashboard", today=page.today(),
-        diseases=diseases, chosen=chosen, periods=PERIODS, totals=totals,
-        latest_rt=rt.windows[-1] if rt and rt.windows else None, rt=rt, growth=growth,
-        children=children, trail=page.breadcrumb(),
+        nav="surveillance",
+        subnav="dashboard",
+        today=page.today(),
+        diseases=diseases,
+        chosen=chosen,
+        periods=PERIODS,
+        totals=totals,
+        latest_rt=rt.windows[-1] if rt and rt.windows else None,
+        rt=rt,
+        growth=growth,
+        children=children,
+        trail=page.breadcrumb(),
         specs=_specs(page, chosen, rows, rt, children),
-        alerts=alerts.open_alerts(page), can_decide=actor.can("cases:write"),
+        alerts=alerts.open_alerts(page),
+        can_decide=actor.can("cases:write"),
     )

@@ -17,8 +17,13 @@ from fireline.errors import Problem
 from fireline.surveillance.intake.values import OUTCOME_CODES
 from fireline.web.i18n import N_
 
-DATE_FIELDS: Final = ("date_onset", "date_reporting", "date_confirmation", "date_outcome",
-                      "birth_date")
+DATE_FIELDS: Final = (
+    "date_onset",
+    "date_reporting",
+    "date_confirmation",
+    "date_outcome",
+    "birth_date",
+)
 BAD_DATE: Final = N_("%(field)s is not a date (YYYY-MM-DD).")
 DATE_OUT_OF_RANGE: Final = N_("%(field)s must lie between 1900 and 2100.")
 REQUIRED: Final = N_("%(field)s is required.")

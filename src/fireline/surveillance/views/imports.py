@@ -55,10 +55,17 @@ def _batch(page: Page, batch_id: int) -> ImportBatch:
 def import_list(page: PageContext) -> Response:
     actor_of(page).require("cases:write")
     rows, total = batches.list_batches(session_of(page), actor_of(page), _shown(page))
-    return page.render("surveillance/imports.html", nav="surveillance", subnav="imports",
-                       today=page.today(), batches=rows, total=total, error=None,
-                       diseases=all_disease_options(page),
-                       saved=mappings.list_mappings(session_of(page), actor_of(page)))
+    return page.render(
+        "surveillance/imports.html",
+        nav="surveillance",
+        subnav="imports",
+        today=page.today(),
+        batches=rows,
+        total=total,
+        error=None,
+        diseases=all_disease_options(page),
+        saved=mappings.list_mappings(session_of(page), actor_of(page)),
+    )
 
 
 @router.post("/surveillance/imports")
@@ -77,22 +84,34 @@ def upload(
     if file is None or not file.filename or not content:
         error = (NO_FILE, {})
     else:
-        options = batches.ImportOptions(disease=disease, source="file",
-                                        default_classification=default_classification,
-                                        mapping_name=mapping_name or None,
-                                        limits=page.state.settings.file_limits())
+        options = batches.ImportOptions(
+            disease=disease,
+            source="file",
+            default_classification=default_classification,
+            mapping_name=mapping_name or None,
+            limits=page.state.settings.file_limits(),
+        )
         try:
             with session.begin_nested():  # a refused file leaves no batch behind
-                batch = batches.start_import(session, page.context, filename=file.filename,
-                                             content=content, options=options)
+                batch = batches.start_import(
+                    session, page.context, filename=file.filename, content=content, options=options
+                )
             return RedirectResponse(f"/surveillance/imports/{batch.id}/mapping", 303)
         except Problem as problem:
             error = uploads.refusal(problem) or (UNREADABLE, {"detail": problem.detail})
     rows, total = batches.list_batches(session, actor, _shown(page))
-    return page.render("surveillance/imports.html", status_code=422, nav="surveillance",
-                       subnav="imports", today=page.today(), batches=rows, total=total,
-                       error=error, diseases=all_disease_options(page),
-                       saved=mappings.list_mappings(session, actor))
+    return page.render(
+        "surveillance/imports.html",
+        status_code=422,
+        nav="surveillance",
+        subnav="imports",
+        today=page.today(),
+        batches=rows,
+        total=total,
+        error=error,
+        diseases=all_disease_options(page),
+        saved=mappings.list_mappings(session, actor),
+    )
 
 
 @router.get("/surveillance/imports/{batch_id}/mapping")
@@ -100,13 +119,24 @@ def mapping_step(batch_id: int, page: PageContext) -> Response:
     return _mapping_page(page, _batch(page, batch_id))
 
 
-def _mapping_page(page: Page, batch: ImportBatch, status: int = 200,
-                  error: tuple[str, dict[str, str]] | None = None) -> Response:
+def _mapping_page(
+    page: Page,
+    batch: ImportBatch,
+    status: int = 200,
+    error: tuple[str, dict[str, str]] | None = None,
+) -> Response:
     return page.render(
-        "surveillance/import_mapping.html", status_code=status, nav="surveillance",
-        subnav="imports", today=page.today(), batch=batch, targets=columns.TARGETS,
-        missing=columns.missing_required(batch.mapping), error=error,
-        saved=mappings.list_mappings(session_of(page), actor_of(page)), step=2,
+        "surveillance/import_mapping.html",
+        status_code=status,
+        nav="surveillance",
+        subnav="imports",
+        today=page.today(),
+        batch=batch,
+        targets=columns.TARGETS,
+        missing=columns.missing_required(batch.mapping),
+        error=error,
+        saved=mappings.list_mappings(session_of(page), actor_of(page)),
+        step=2,
     )
 
 
@@ -118,8 +148,9 @@ def map_columns(batch_id: int, page: PageContext, form: PostedForm) -> Response:
     chosen = {t.name: str(form.get(f"map_{t.name}") or "") for t in columns.TARGETS}
     try:
         if saved_name:  # a saved mapping replaces what the form shows
-            batch = batches.remap(session, page.context, batch_id, mapping={},
-                                  mapping_name=saved_name)
+            batch = batches.remap(
+                session, page.context, batch_id, mapping={}, mapping_name=saved_name
+            )
             return RedirectResponse(f"/surveillance/imports/{batch_id}/mapping", 303)
         batch = batches.remap(session, page.context, batch_id, mapping=chosen)
         name = str(form.get("save_as") or "").strip()[:100]
@@ -128,8 +159,9 @@ def map_columns(batch_id: int, page: PageContext, form: PostedForm) -> Response:
     except Problem as problem:
         if problem.status == 404:
             raise
-        return _mapping_page(page, _batch(page, batch_id), 422, ("%(detail)s",
-                                                                  {"detail": problem.detail}))
+        return _mapping_page(
+            page, _batch(page, batch_id), 422, ("%(detail)s", {"detail": problem.detail})
+        )
     if batch.status == "needs_mapping":
         return _mapping_page(page, batch, 422, _missing(page, batch))
     return RedirectResponse(f"/surveillance/imports/{batch_id}", 303)
@@ -140,8 +172,13 @@ def report_step(batch_id: int, page: PageContext, request: Request) -> Response:
     return _report_page(page, _batch(page, batch_id), request)
 
 
-def _report_page(page: Page, batch: ImportBatch, request: Request, status: int = 200,
-                 error: tuple[str, dict[str, str]] | None = None) -> Response:
+def _report_page(
+    page: Page,
+    batch: ImportBatch,
+    request: Request,
+    status: int = 200,
+    error: tuple[str, dict[str, str]] | None = None,
+) -> Response:
     """Step 3 (the report and the load form), or the done page once committed."""
     try:
         number = max(1, int(request.query_params.get("page") or 1))
@@ -150,22 +187,34 @@ def _report_page(page: Page, batch: ImportBatch, request: Request, status: int =
     params = PageParams(limit=PROBLEMS_PER_PAGE, offset=(number - 1) * PROBLEMS_PER_PAGE)
     problems, total = batches.problems_page(session_of(page), actor_of(page), batch.id, params)
     return page.render(
-        "surveillance/import_report.html", status_code=status, nav="surveillance",
-        subnav="imports", today=page.today(), batch=batch, problems=problems,
-        problem_total=total, number=number, pages=max(1, -(-total // PROBLEMS_PER_PAGE)),
-        error=error, step=4 if batch.status == "committed" else 3, is_open=batch.status in OPEN,
+        "surveillance/import_report.html",
+        status_code=status,
+        nav="surveillance",
+        subnav="imports",
+        today=page.today(),
+        batch=batch,
+        problems=problems,
+        problem_total=total,
+        number=number,
+        pages=max(1, -(-total // PROBLEMS_PER_PAGE)),
+        error=error,
+        step=4 if batch.status == "committed" else 3,
+        is_open=batch.status in OPEN,
     )
 
 
 @router.post("/surveillance/imports/{batch_id}/commit")
 def commit(
-    batch_id: int, page: PageContext, request: Request,
+    batch_id: int,
+    page: PageContext,
+    request: Request,
     good_rows_only: Annotated[str, Form()] = "",
 ) -> Response:
     """Step 4: load; with bad rows nothing is loaded unless the good rows only are asked."""
     try:
-        batches.commit_import(session_of(page), page.context, batch_id,
-                              good_rows_only=good_rows_only == "1")
+        batches.commit_import(
+            session_of(page), page.context, batch_id, good_rows_only=good_rows_only == "1"
+        )
     except Problem as problem:
         if problem.status not in (409, 422):
             raise

@@ -33,8 +33,13 @@ from fireline.testing.results import Incoming
 from fireline.testing.schemas import ResultCreate, Target
 
 INTERPRETATION = "http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation"
-INTERPRETED = {"POS": "positive", "DET": "positive", "NEG": "negative", "ND": "negative",
-               "IND": "inconclusive"}  # fmt: skip
+INTERPRETED = {
+    "POS": "positive",
+    "DET": "positive",
+    "NEG": "negative",
+    "ND": "negative",
+    "IND": "inconclusive",
+}
 STATUSES = ("final", "amended", "corrected", "preliminary")
 LARGE_JSON = 1 << 20  # bytes
 
@@ -80,8 +85,9 @@ def load(content: bytes, max_entries: int = DEFAULT_LIMITS.fhir_max_entries) -> 
     try:
         data = _json(content)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise Problem(422, f"the file is not JSON: {exc}", errors=[{"path": "Bundle",
-                      "message": "not JSON"}]) from None  # fmt: skip
+        raise Problem(
+            422, f"the file is not JSON: {exc}", errors=[{"path": "Bundle", "message": "not JSON"}]
+        ) from None
     if not isinstance(data, dict) or data.get("resourceType") != "Bundle":
         raise Problem(
             422,
@@ -91,12 +97,16 @@ def load(content: bytes, max_entries: int = DEFAULT_LIMITS.fhir_max_entries) -> 
     entries = data.get("entry")
     if isinstance(entries, list) and len(entries) > max_entries:
         refused = ReadError(TOO_MANY_ENTRIES, entries=len(entries), limit=max_entries)
-        raise Problem(413, str(refused), errors=[{"path": "Bundle.entry",
-                      "message": str(refused)}]) from refused  # fmt: skip
+        raise Problem(
+            413, str(refused), errors=[{"path": "Bundle.entry", "message": str(refused)}]
+        ) from refused
     errors = _structure_errors(data)
     if errors:
-        raise Problem(422, f"the Bundle is not valid FHIR: {errors[0]['path']}: "
-                      f"{errors[0]['message']}", errors=errors)  # fmt: skip
+        raise Problem(
+            422,
+            f"the Bundle is not valid FHIR: {errors[0]['path']}: {errors[0]['message']}",
+            errors=errors,
+        )
     return data
 
 
@@ -136,8 +146,9 @@ def _errors(model: Any, value: Any, at: tuple[Any, ...]) -> list[dict[str, str]]
     try:
         model.model_validate(value)
     except ValidationError as exc:
-        return [{"path": _fhir_path(at + tuple(e["loc"])), "message": e["msg"]}
-                for e in exc.errors()]  # fmt: skip
+        return [
+            {"path": _fhir_path(at + tuple(e["loc"])), "message": e["msg"]} for e in exc.errors()
+        ]
     return []
 
 
@@ -165,7 +176,9 @@ def lab_tests(profiles: Mapping[str, DiseaseProfile]) -> dict[str, str]:
 
 
 def parse(
-    content: bytes, jurisdiction_code: str, profiles: Mapping[str, DiseaseProfile],
+    content: bytes,
+    jurisdiction_code: str,
+    profiles: Mapping[str, DiseaseProfile],
     max_entries: int = DEFAULT_LIMITS.fhir_max_entries,
 ) -> Parsed:
     """Every result of the Bundle, or 422 with every problem and its path; a result's code
@@ -180,8 +193,11 @@ def parse(
         kind = resource.get("resourceType")
         if kind == "Observation" and not _is_ct(resource):
             item = _result(ctx, path, resource, cts)
-        elif kind == "DiagnosticReport" and not resource.get("result") and \
-                resource.get("conclusionCode"):  # fmt: skip
+        elif (
+            kind == "DiagnosticReport"
+            and not resource.get("result")
+            and resource.get("conclusionCode")
+        ):
             item = _result(ctx, path, resource, cts, value_key="conclusionCode")
         else:
             continue
@@ -190,15 +206,20 @@ def parse(
     if not parsed.items and not ctx.errors:
         ctx.error("Bundle.entry", "the Bundle holds no Observation or DiagnosticReport result")
     if ctx.errors:
-        raise Problem(422, f"{len(ctx.errors)} problem(s) in the Bundle; nothing was stored: "
-                      f"{ctx.errors[0]['path']}: {ctx.errors[0]['message']}",
-                      errors=ctx.errors)  # fmt: skip
+        raise Problem(
+            422,
+            f"{len(ctx.errors)} problem(s) in the Bundle; nothing was stored: "
+            f"{ctx.errors[0]['path']}: {ctx.errors[0]['message']}",
+            errors=ctx.errors,
+        )
     return parsed
 
 
 def _is_ct(resource: dict[str, Any]) -> bool:
-    return any((c.get("system"), c.get("code")) in codes().ct_targets
-               for c in (resource.get("code") or {}).get("coding") or [])  # fmt: skip
+    return any(
+        (c.get("system"), c.get("code")) in codes().ct_targets
+        for c in (resource.get("code") or {}).get("coding") or []
+    )
 
 
 def _ct_observations(entries: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
@@ -251,8 +272,9 @@ def _outcome(ctx: Context, path: str, resource: dict[str, Any], key: str) -> str
     return None
 
 
-def _targets(ctx: Context, path: str, resource: dict[str, Any],
-             extra: list[dict[str, Any]]) -> list[Target]:  # fmt: skip
+def _targets(
+    ctx: Context, path: str, resource: dict[str, Any], extra: list[dict[str, Any]]
+) -> list[Target]:
     found = []
     parts = [(f"{path}.component[{k}]", c) for k, c in enumerate(resource.get("component") or [])]
     parts += [(f"{path}(Ct observation {o.get('id', '')})", o) for o in extra]
@@ -281,8 +303,11 @@ def _result(
     coded = _loinc(ctx, path, resource.get("code") or {})
     patient = ctx.resolve(resource.get("subject"), "Patient")
     if patient is None:
-        what = "missing subject" if not resource.get("subject") else "the subject is not a " \
-            "Patient in the Bundle"  # fmt: skip
+        what = (
+            "missing subject"
+            if not resource.get("subject")
+            else "the subject is not a Patient in the Bundle"
+        )
         ctx.error(f"{path}.subject", f"{what}: a result must name its Patient")
     specimen = ctx.resolve(resource.get("specimen"), "Specimen")
     if specimen is None:
@@ -304,11 +329,21 @@ def _result(
     ident = (resource.get("identifier") or [{}])[0]
     performer = (resource.get("performer") or [{}])[0].get("display")
     return ResultCreate(
-        barcode=sample["barcode"], disease=coded[1], outcome=outcome, resulted_at=resulted,
-        code_system=LOINC, code=coded[0], status=status, targets=targets,
+        barcode=sample["barcode"],
+        disease=coded[1],
+        outcome=outcome,
+        resulted_at=resulted,
+        code_system=LOINC,
+        code=coded[0],
+        status=status,
+        targets=targets,
         external_id=f"{ident.get('system', '')}|{ident['value']}".lstrip("|")
-        if ident.get("value") else None, lab=performer,
-        jurisdiction_code=ctx.jurisdiction_code, sample_type=sample["sample_type"],
-        collected_at=sample["collected_at"], received_at=sample["received_at"],
+        if ident.get("value")
+        else None,
+        lab=performer,
+        jurisdiction_code=ctx.jurisdiction_code,
+        sample_type=sample["sample_type"],
+        collected_at=sample["collected_at"],
+        received_at=sample["received_at"],
         person=person_of(patient[1]),
-    )  # fmt: skip
+    )

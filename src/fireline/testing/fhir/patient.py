@@ -15,8 +15,13 @@ from fireline.testing.schemas import PersonRef
 
 V2_0203 = "http://terminology.hl7.org/CodeSystem/v2-0203"
 NATIONAL = {"NNCHN", "NI"}
-SAMPLE_TYPES = {"258500001": "nasopharyngeal_swab", "461911000124106": "oropharyngeal_swab",
-                "258529004": "throat_swab", "258560004": "saliva", "119297000": "blood"}  # fmt: skip  # noqa: E501
+SAMPLE_TYPES = {
+    "258500001": "nasopharyngeal_swab",
+    "461911000124106": "oropharyngeal_swab",
+    "258529004": "throat_swab",
+    "258560004": "saliva",
+    "119297000": "blood",
+}
 
 
 class Reports(Protocol):
@@ -25,8 +30,11 @@ class Reports(Protocol):
 
 def _national_id(patient: dict[str, Any]) -> str | None:
     for ident in patient.get("identifier") or []:
-        kinds = {c.get("code") for c in (ident.get("type") or {}).get("coding") or []
-                 if c.get("system") == V2_0203}  # fmt: skip
+        kinds = {
+            c.get("code")
+            for c in (ident.get("type") or {}).get("coding") or []
+            if c.get("system") == V2_0203
+        }
         if kinds & NATIONAL and ident.get("value"):
             return str(ident["value"])
     return None
@@ -44,11 +52,16 @@ def _name(patient: dict[str, Any]) -> str:
 
 
 def person_of(patient: dict[str, Any]) -> PersonRef:
-    phone = next((t.get("value") for t in patient.get("telecom") or []
-                  if t.get("system") == "phone"), None)  # fmt: skip
-    return PersonRef(name=_name(patient), national_id=_national_id(patient),
-                     sex=patient.get("gender"), birth_date=patient.get("birthDate"),
-                     phone=phone)  # fmt: skip
+    phone = next(
+        (t.get("value") for t in patient.get("telecom") or [] if t.get("system") == "phone"), None
+    )
+    return PersonRef(
+        name=_name(patient),
+        national_id=_national_id(patient),
+        sex=patient.get("gender"),
+        birth_date=patient.get("birthDate"),
+        phone=phone,
+    )
 
 
 def specimen_of(ctx: Reports, found: tuple[int, dict[str, Any]]) -> dict[str, Any]:
@@ -61,8 +74,10 @@ def specimen_of(ctx: Reports, found: tuple[int, dict[str, Any]]) -> dict[str, An
             f"{path}.accessionIdentifier", "the Specimen has no barcode (accessionIdentifier)"
         )
     codings = (specimen.get("type") or {}).get("coding") or []
-    kind = next((SAMPLE_TYPES.get(c.get("code", ""), c.get("display") or c.get("code"))
-                 for c in codings), "unknown")  # fmt: skip
+    kind = next(
+        (SAMPLE_TYPES.get(c.get("code", ""), c.get("display") or c.get("code")) for c in codings),
+        "unknown",
+    )
     return {
         "barcode": barcode or "?",
         "sample_type": str(kind)[:32],

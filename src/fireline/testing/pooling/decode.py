@@ -20,12 +20,18 @@ from sqlalchemy.orm import Session
 from fireline.db import bulk
 
 CANDIDATES = "pool_candidates"
-COLUMNS = ("person_id BIGINT, sample_id BIGINT, pool_id BIGINT, campaign_id INTEGER, "
-           "round_no INTEGER, jurisdiction_id INTEGER, hold_id BIGINT, end_date DATE")  # fmt: skip
-TARGET = ("INSERT INTO pool_candidates (person_id, sample_id, pool_id, campaign_id, round_no, "
-          "jurisdiction_id) ")  # fmt: skip
-NOT_ORDERED = ("NOT EXISTS (SELECT 1 FROM retest_orders o WHERE o.campaign_id = m.campaign_id "
-               "AND o.round_no = m.round_no AND o.person_id = m.person_id)")  # fmt: skip
+COLUMNS = (
+    "person_id BIGINT, sample_id BIGINT, pool_id BIGINT, campaign_id INTEGER, "
+    "round_no INTEGER, jurisdiction_id INTEGER, hold_id BIGINT, end_date DATE"
+)
+TARGET = (
+    "INSERT INTO pool_candidates (person_id, sample_id, pool_id, campaign_id, round_no, "
+    "jurisdiction_id) "
+)
+NOT_ORDERED = (
+    "NOT EXISTS (SELECT 1 FROM retest_orders o WHERE o.campaign_id = m.campaign_id "
+    "AND o.round_no = m.round_no AND o.person_id = m.person_id)"
+)
 DORFMAN = (
     TARGET
     + (
@@ -67,8 +73,9 @@ def candidates(session: Session) -> int:
     """Fill ``pool_candidates`` from the batch's new positive pools; how many there are."""
     bulk.create_stage(session, CANDIDATES, COLUMNS)
     session.execute(text(DORFMAN))
-    has_matrix = session.scalar(text(
-        "SELECT 1 FROM pool_resolved WHERE axis IN ('row', 'col') LIMIT 1"))  # fmt: skip
+    has_matrix = session.scalar(
+        text("SELECT 1 FROM pool_resolved WHERE axis IN ('row', 'col') LIMIT 1")
+    )
     if has_matrix:
         session.execute(text(MATRIX))
     bulk.analyze(session, CANDIDATES)
@@ -85,8 +92,10 @@ def stored(session: Session, value: Any) -> Any:
 def _draw_hold_ids(session: Session) -> None:
     if bulk.is_postgres(session):
         sequence = session.scalar(text("SELECT pg_get_serial_sequence('quarantine_orders', 'id')"))
-        session.execute(text("UPDATE pool_candidates SET hold_id = nextval(CAST(:s AS regclass))"),
-                        {"s": sequence})  # fmt: skip
+        session.execute(
+            text("UPDATE pool_candidates SET hold_id = nextval(CAST(:s AS regclass))"),
+            {"s": sequence},
+        )
         return
     top = session.scalar(text("SELECT coalesce(max(id), 0) FROM quarantine_orders"))
     session.execute(text("UPDATE pool_candidates SET hold_id = :top + rowid"), {"top": top})
@@ -94,13 +103,18 @@ def _draw_hold_ids(session: Session) -> None:
 
 def _end_dates(session: Session, today: datetime, hold_days: int | None) -> None:
     """Each campaign's hold length (a handful of campaigns per batch, never per pool)."""
-    rows = session.execute(text(
-        "SELECT DISTINCT c.id, c.hold_days FROM pool_candidates p "
-        "JOIN screening_campaigns c ON c.id = p.campaign_id")).all()  # fmt: skip
+    rows = session.execute(
+        text(
+            "SELECT DISTINCT c.id, c.hold_days FROM pool_candidates p "
+            "JOIN screening_campaigns c ON c.id = p.campaign_id"
+        )
+    ).all()
     for campaign_id, days in rows:
         end = today.date() + timedelta(days=hold_days if hold_days is not None else days)
-        session.execute(text("UPDATE pool_candidates SET end_date = :end WHERE campaign_id = :c"),
-                        {"end": stored(session, end), "c": campaign_id})  # fmt: skip
+        session.execute(
+            text("UPDATE pool_candidates SET end_date = :end WHERE campaign_id = :c"),
+            {"end": stored(session, end), "c": campaign_id},
+        )
 
 
 def holds(session: Session, now: datetime, hold_days: int | None = None) -> int:
@@ -124,10 +138,13 @@ def holds(session: Session, now: datetime, hold_days: int | None = None) -> int:
 
 def retests(session: Session, now: datetime) -> int:
     """One open single-retest order per candidate, holding its hold's id."""
-    result = session.execute(text(
-        "INSERT INTO retest_orders (campaign_id, round_no, pool_id, person_id, sample_id, "
-        "hold_order_id, status, version, created_at, updated_at, jurisdiction_id) "
-        "SELECT campaign_id, round_no, pool_id, person_id, sample_id, hold_id, 'open', 1, "
-        ":now, :now, jurisdiction_id FROM pool_candidates"
-    ), {"now": stored(session, now)})  # fmt: skip
+    result = session.execute(
+        text(
+            "INSERT INTO retest_orders (campaign_id, round_no, pool_id, person_id, sample_id, "
+            "hold_order_id, status, version, created_at, updated_at, jurisdiction_id) "
+            "SELECT campaign_id, round_no, pool_id, person_id, sample_id, hold_id, 'open', 1, "
+            ":now, :now, jurisdiction_id FROM pool_candidates"
+        ),
+        {"now": stored(session, now)},
+    )
     return int(getattr(result, "rowcount", 0) or 0)

@@ -36,8 +36,10 @@ from fireline.testing.pooling import decode
 from fireline.testing.samples import require_write
 
 STAGE, RESOLVED = "pool_stage", "pool_resolved"
-STAGE_COLUMNS = ("row_no BIGINT, barcode VARCHAR(64), outcome VARCHAR(16), ct_value FLOAT, "
-                 "resulted_at {ts}, external_id VARCHAR(200)")  # fmt: skip
+STAGE_COLUMNS = (
+    "row_no BIGINT, barcode VARCHAR(64), outcome VARCHAR(16), ct_value FLOAT, "
+    "resulted_at {ts}, external_id VARCHAR(200)"
+)
 SHOWN = 100
 
 
@@ -71,16 +73,20 @@ def stage(session: Session, actor: Actor, rows: pa.Table) -> None:
     bulk.create_stage(session, STAGE, STAGE_COLUMNS.format(ts=_ts(session)))
     bulk.insert_rows(session, STAGE, rows)
     bulk.analyze(session, STAGE)
-    temp = "CREATE TEMP TABLE" + (" pool_resolved ON COMMIT DROP AS" if bulk.is_postgres(session)
-                                  else " pool_resolved AS")  # fmt: skip
-    session.execute(text(
-        f"{temp} SELECT s.row_no, s.outcome, s.ct_value, s.resulted_at, s.external_id, "
-        "p.id AS pool_id, p.campaign_id, p.round_no, p.axis, p.plate, p.jurisdiction_id, "
-        "x.outcome AS known_outcome FROM pool_stage s JOIN pools p ON p.barcode = s.barcode "
-        f"AND p.jurisdiction_id {IN_SCOPE} AND NOT EXISTS (SELECT 1 FROM pools q WHERE "
-        f"q.barcode = p.barcode AND q.id < p.id AND q.jurisdiction_id {IN_SCOPE}) "
-        "LEFT JOIN pool_results x ON x.pool_id = p.id"
-    ), {"low": actor.jurisdiction_path, "high": actor.jurisdiction_path + "~"})  # fmt: skip
+    temp = "CREATE TEMP TABLE" + (
+        " pool_resolved ON COMMIT DROP AS" if bulk.is_postgres(session) else " pool_resolved AS"
+    )
+    session.execute(
+        text(
+            f"{temp} SELECT s.row_no, s.outcome, s.ct_value, s.resulted_at, s.external_id, "
+            "p.id AS pool_id, p.campaign_id, p.round_no, p.axis, p.plate, p.jurisdiction_id, "
+            "x.outcome AS known_outcome FROM pool_stage s JOIN pools p ON p.barcode = s.barcode "
+            f"AND p.jurisdiction_id {IN_SCOPE} AND NOT EXISTS (SELECT 1 FROM pools q WHERE "
+            f"q.barcode = p.barcode AND q.id < p.id AND q.jurisdiction_id {IN_SCOPE}) "
+            "LEFT JOIN pool_results x ON x.pool_id = p.id"
+        ),
+        {"low": actor.jurisdiction_path, "high": actor.jurisdiction_path + "~"},
+    )
     bulk.analyze(session, RESOLVED)
 
 
@@ -113,8 +119,12 @@ def check(session: Session, actor: Actor) -> None:
             }
         )
     if errors:
-        raise Problem(422, f"{len(errors)} problem(s) in the pool results; nothing was stored: "
-                      f"{errors[0]['path']}: {errors[0]['message']}", errors=errors)  # fmt: skip
+        raise Problem(
+            422,
+            f"{len(errors)} problem(s) in the pool results; nothing was stored: "
+            f"{errors[0]['path']}: {errors[0]['message']}",
+            errors=errors,
+        )
 
 
 def _row_errors(session: Session) -> list[dict[str, str]]:
@@ -169,12 +179,15 @@ def _unknown(session: Session) -> list[dict[str, str]]:
 
 
 def store(session: Session, batch: str) -> int:
-    result = session.execute(text(
-        "INSERT INTO pool_results (pool_id, campaign_id, outcome, ct_value, resulted_at, "
-        "external_id, batch, jurisdiction_id) SELECT pool_id, campaign_id, outcome, ct_value, "
-        "resulted_at, external_id, :batch, jurisdiction_id FROM pool_resolved "
-        "WHERE known_outcome IS NULL"
-    ), {"batch": batch})  # fmt: skip
+    result = session.execute(
+        text(
+            "INSERT INTO pool_results (pool_id, campaign_id, outcome, ct_value, resulted_at, "
+            "external_id, batch, jurisdiction_id) SELECT pool_id, campaign_id, outcome, ct_value, "
+            "resulted_at, external_id, :batch, jurisdiction_id FROM pool_resolved "
+            "WHERE known_outcome IS NULL"
+        ),
+        {"batch": batch},
+    )
     return int(getattr(result, "rowcount", 0) or 0)
 
 
@@ -195,30 +208,45 @@ def ingest_rows(
         check(session, actor)
         report.stored = store(session, batch)
         report.unchanged = report.rows - report.stored
-        report.positive_pools = int(session.scalar(text(
-            "SELECT count(*) FROM pool_resolved WHERE outcome = 'positive' "
-            "AND known_outcome IS NULL")) or 0)  # fmt: skip
+        report.positive_pools = int(
+            session.scalar(
+                text(
+                    "SELECT count(*) FROM pool_resolved WHERE outcome = 'positive' "
+                    "AND known_outcome IS NULL"
+                )
+            )
+            or 0
+        )
         report.candidates = decode.candidates(session)
         if report.candidates:
             report.holds = decode.holds(session, now, hold_days)
             report.retests = decode.retests(session, now)
     drop_stages(session)
-    audit.record(session, actor, "create", "pool_result", [],
-                 jurisdiction_id=actor.jurisdiction_id or None, batch=batch,
-                 **report.as_dict())  # fmt: skip
+    audit.record(
+        session,
+        actor,
+        "create",
+        "pool_result",
+        [],
+        jurisdiction_id=actor.jurisdiction_id or None,
+        batch=batch,
+        **report.as_dict(),
+    )
     return report
 
 
 def rows_table(results: list[dict[str, object]]) -> pa.Table:
     """Pool results as the staging table's columns (row numbers count from 0)."""
-    return pa.table({
-        "row_no": pa.array(range(len(results)), pa.int64()),
-        "barcode": pa.array([str(r["barcode"]) for r in results], pa.string()),
-        "outcome": pa.array([str(r["outcome"]) for r in results], pa.string()),
-        "ct_value": pa.array([r.get("ct_value") for r in results], pa.float64()),
-        "resulted_at": pa.array([r["resulted_at"] for r in results], pa.timestamp("us", "UTC")),
-        "external_id": pa.array([r.get("external_id") for r in results], pa.string()),
-    })  # fmt: skip
+    return pa.table(
+        {
+            "row_no": pa.array(range(len(results)), pa.int64()),
+            "barcode": pa.array([str(r["barcode"]) for r in results], pa.string()),
+            "outcome": pa.array([str(r["outcome"]) for r in results], pa.string()),
+            "ct_value": pa.array([r.get("ct_value") for r in results], pa.float64()),
+            "resulted_at": pa.array([r["resulted_at"] for r in results], pa.timestamp("us", "UTC")),
+            "external_id": pa.array([r.get("external_id") for r in results], pa.string()),
+        }
+    )
 
 
 def read_pool_csv(content: bytes) -> pa.Table:
@@ -228,15 +256,21 @@ def read_pool_csv(content: bytes) -> pa.Table:
     results: list[dict[str, object]] = []
     for line, row in enumerate(csvin.read_rows(reader), start=2):
         try:
-            results.append({
-                "barcode": row["barcode"].strip(), "outcome": row["outcome"].strip(),
-                "ct_value": float(row["ct_value"]) if (row.get("ct_value") or "").strip() else None,
-                "resulted_at": datetime.fromisoformat(row["resulted_at"].strip()),
-                "external_id": (row.get("result_id") or "").strip() or None,
-            })  # fmt: skip
+            results.append(
+                {
+                    "barcode": row["barcode"].strip(),
+                    "outcome": row["outcome"].strip(),
+                    "ct_value": float(row["ct_value"])
+                    if (row.get("ct_value") or "").strip()
+                    else None,
+                    "resulted_at": datetime.fromisoformat(row["resulted_at"].strip()),
+                    "external_id": (row.get("result_id") or "").strip() or None,
+                }
+            )
         except (KeyError, ValueError, AttributeError) as exc:
-            raise Problem(422, f"line {line}: {exc}", errors=[{"path": f"line {line}",
-                          "message": str(exc)}]) from None  # fmt: skip
+            raise Problem(
+                422, f"line {line}: {exc}", errors=[{"path": f"line {line}", "message": str(exc)}]
+            ) from None
     if not results:
         raise Problem(422, "the file has no rows")
     return rows_table(results)

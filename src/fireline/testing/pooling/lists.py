@@ -30,23 +30,26 @@ from fireline.testing.pooling.models import (
 )
 
 CAMPAIGN_LIST: Final = ListSpec(
-    sorts={"starts": (ScreeningCampaign.starts_on, ScreeningCampaign.id),
-           "name": (ScreeningCampaign.name, ScreeningCampaign.id),
-           "created": (ScreeningCampaign.id,)},
+    sorts={
+        "starts": (ScreeningCampaign.starts_on, ScreeningCampaign.id),
+        "name": (ScreeningCampaign.name, ScreeningCampaign.id),
+        "created": (ScreeningCampaign.id,),
+    },
     default_sort="starts",
-    filters={"disease": lambda v: ScreeningCampaign.disease == v,
-             "status": lambda v: ScreeningCampaign.status == v,
-             "target_kind": lambda v: ScreeningCampaign.target_kind == v
-             if v in TARGET_KINDS else None,
-             "design": lambda v: ScreeningCampaign.design == v if v in DESIGNS else None},
+    filters={
+        "disease": lambda v: ScreeningCampaign.disease == v,
+        "status": lambda v: ScreeningCampaign.status == v,
+        "target_kind": lambda v: ScreeningCampaign.target_kind == v if v in TARGET_KINDS else None,
+        "design": lambda v: ScreeningCampaign.design == v if v in DESIGNS else None,
+    },
     search=lambda text: [ScreeningCampaign.name.contains(text, autoescape=True)],
-)  # fmt: skip
+)
 
 RETEST_LIST: Final = ListSpec(
     sorts={"ordered": (RetestOrder.id,), "status": (RetestOrder.status, RetestOrder.id)},
     default_sort="ordered",
     filters={"status": lambda v: RetestOrder.status == v if v in RETEST_STATUSES else None},
-)  # fmt: skip
+)
 
 
 class CampaignRow(NamedTuple):
@@ -67,8 +70,9 @@ def list_campaigns(
         ),
         ScreeningCampaign,
     )
-    found, total = search_filter_sort_paginate(session, statement, CAMPAIGN_LIST, query,
-                                               scalars=False)  # fmt: skip
+    found, total = search_filter_sort_paginate(
+        session, statement, CAMPAIGN_LIST, query, scalars=False
+    )
     return [CampaignRow(c, j) for c, j in found], total
 
 
@@ -97,10 +101,17 @@ def list_retests(
         .where(RetestOrder.campaign_id == campaign.id),
         RetestOrder,
     )
-    found, total = search_filter_sort_paginate(session, statement, RETEST_LIST, query,
-                                               scalars=False)  # fmt: skip
+    found, total = search_filter_sort_paginate(
+        session, statement, RETEST_LIST, query, scalars=False
+    )
     rows = [RetestRow(o, p if named else None, s, pool, hold) for o, p, s, pool, hold in found]
-    audit.record(session, actor, "read", "retest_order", [row.order.id for row in rows],
-                 jurisdiction_id=campaign.jurisdiction_id,
-                 persons=[row.person.id for row in rows if row.person is not None])  # fmt: skip
+    audit.record(
+        session,
+        actor,
+        "read",
+        "retest_order",
+        [row.order.id for row in rows],
+        jurisdiction_id=campaign.jurisdiction_id,
+        persons=[row.person.id for row in rows if row.person is not None],
+    )
     return rows, total

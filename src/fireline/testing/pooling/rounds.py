@@ -72,22 +72,39 @@ def _count(column: SQLColumnExpression[str], value: str) -> ColumnElement[int]:
 def tally(session: Session, campaign: ScreeningCampaign) -> Tally:
     here = (Pool.campaign_id == campaign.id, Pool.round_no == campaign.round_no)
     pools = session.execute(
-        select(func.count(Pool.id), func.count(PoolResult.id),
-               _count(PoolResult.outcome, "inconclusive"),
-               func.min(Pool.collected_at), func.max(Pool.collected_at))
-        .join(PoolResult, PoolResult.pool_id == Pool.id, isouter=True).where(*here)
-    ).one()  # fmt: skip
+        select(
+            func.count(Pool.id),
+            func.count(PoolResult.id),
+            _count(PoolResult.outcome, "inconclusive"),
+            func.min(Pool.collected_at),
+            func.max(Pool.collected_at),
+        )
+        .join(PoolResult, PoolResult.pool_id == Pool.id, isouter=True)
+        .where(*here)
+    ).one()
     retests = session.execute(
-        select(_count(RetestOrder.status, "open"), _count(RetestOrder.status, "positive"),
-               _count(RetestOrder.status, "cancelled"))
-        .where(RetestOrder.campaign_id == campaign.id, RetestOrder.round_no == campaign.round_no)
-    ).one()  # fmt: skip
+        select(
+            _count(RetestOrder.status, "open"),
+            _count(RetestOrder.status, "positive"),
+            _count(RetestOrder.status, "cancelled"),
+        ).where(RetestOrder.campaign_id == campaign.id, RetestOrder.round_no == campaign.round_no)
+    ).one()
     sampled = session.scalar(
-        select(func.count(func.distinct(PoolMember.person_id)))
-        .where(PoolMember.campaign_id == campaign.id, PoolMember.round_no == campaign.round_no)
-    )  # fmt: skip
-    return Tally(int(pools[0]), int(pools[1]), int(pools[2]), pools[3], pools[4],
-                 int(retests[0]), int(retests[1]), int(retests[2]), int(sampled or 0))  # fmt: skip
+        select(func.count(func.distinct(PoolMember.person_id))).where(
+            PoolMember.campaign_id == campaign.id, PoolMember.round_no == campaign.round_no
+        )
+    )
+    return Tally(
+        int(pools[0]),
+        int(pools[1]),
+        int(pools[2]),
+        pools[3],
+        pools[4],
+        int(retests[0]),
+        int(retests[1]),
+        int(retests[2]),
+        int(sampled or 0),
+    )
 
 
 def _residents(session: Session, campaign: ScreeningCampaign) -> tuple[int, int] | None:
@@ -98,9 +115,12 @@ def _residents(session: Session, campaign: ScreeningCampaign) -> tuple[int, int]
     sampled = session.scalar(
         select(func.count(func.distinct(PoolMember.person_id)))
         .join(Person, Person.id == PoolMember.person_id)
-        .where(PoolMember.campaign_id == campaign.id,
-               PoolMember.round_no == campaign.round_no, resident_filter(session, zone))
-    )  # fmt: skip
+        .where(
+            PoolMember.campaign_id == campaign.id,
+            PoolMember.round_no == campaign.round_no,
+            resident_filter(session, zone),
+        )
+    )
     return resident_count(session, zone), int(sampled or 0)
 
 
@@ -118,12 +138,15 @@ def progress(session: Session, campaign: ScreeningCampaign) -> RoundProgress:
     found = tally(session, campaign)
     residents = _residents(session, campaign)
     return RoundProgress(
-        round_no=campaign.round_no, pools=found.pools, resulted_pools=found.resulted,
-        retests_open=found.retests_open, sampled=found.sampled,
+        round_no=campaign.round_no,
+        pools=found.pools,
+        resulted_pools=found.resulted,
+        retests_open=found.retests_open,
+        sampled=found.sampled,
         zone_residents=residents[0] if residents else None,
         residents_sampled=residents[1] if residents else None,
         ready=_blocker(found) is None,
-    )  # fmt: skip
+    )
 
 
 def closed_rounds(session: Session, campaign: ScreeningCampaign) -> list[ScreeningRound]:
@@ -152,17 +175,23 @@ def _zone_writer(actor: Actor) -> Actor:
     return actor if actor.can("cases:write") else replace(actor, role="investigator")
 
 
-def _record_on_zone(session: Session, actor: Actor, campaign: ScreeningCampaign, result: str,
-                    day: date, tested: int) -> int | None:  # fmt: skip
+def _record_on_zone(
+    session: Session, actor: Actor, campaign: ScreeningCampaign, result: str, day: date, tested: int
+) -> int | None:
     if campaign.target_kind != "zone" or campaign.zone_id is None or result == "inconclusive":
         return None
-    entry = zones.add_round(session, _zone_writer(actor), campaign.zone_id,
-                            RoundCreate(day=day, result=result, tested=tested))  # fmt: skip
+    entry = zones.add_round(
+        session,
+        _zone_writer(actor),
+        campaign.zone_id,
+        RoundCreate(day=day, result=result, tested=tested),
+    )
     return entry.id
 
 
-def close_round(session: Session, actor: Actor, campaign_id: int, *, version: int,
-                now: datetime) -> ScreeningRound:  # fmt: skip
+def close_round(
+    session: Session, actor: Actor, campaign_id: int, *, version: int, now: datetime
+) -> ScreeningRound:
     """Close the current round (see the module notes) and open the next one."""
     require_write(actor)
     campaign = get_campaign(session, actor, campaign_id)
@@ -172,21 +201,41 @@ def close_round(session: Session, actor: Actor, campaign_id: int, *, version: in
     blocker = _blocker(found)
     if blocker is not None:
         raise Conflict(f"round {campaign.round_no} may not close yet: {blocker}")
-    place_id = session.get_one(Zone, campaign.zone_id).jurisdiction_id if campaign.zone_id \
-        else campaign.jurisdiction_id  # fmt: skip
+    place_id = (
+        session.get_one(Zone, campaign.zone_id).jurisdiction_id
+        if campaign.zone_id
+        else campaign.jurisdiction_id
+    )
     timezone = session.get_one(Jurisdiction, place_id).timezone
     first, last = _local(found.first, timezone), _local(found.last, timezone)
     result = result_of(found)
     day = first if result == "negative" else last
     zone_round = _record_on_zone(session, actor, campaign, result, day, found.sampled)
-    closed = ScreeningRound(campaign_id=campaign.id, round_no=campaign.round_no, result=result,
-                            tested=found.sampled, first_day=first, last_day=last,
-                            zone_round_id=zone_round, closed_at=now, closed_by=actor.user_id,
-                            jurisdiction_id=campaign.jurisdiction_id)  # fmt: skip
+    closed = ScreeningRound(
+        campaign_id=campaign.id,
+        round_no=campaign.round_no,
+        result=result,
+        tested=found.sampled,
+        first_day=first,
+        last_day=last,
+        zone_round_id=zone_round,
+        closed_at=now,
+        closed_by=actor.user_id,
+        jurisdiction_id=campaign.jurisdiction_id,
+    )
     session.add(closed)
     campaign.round_no += 1
     session.flush()
-    audit.record(session, actor, "close_round", "screening_campaign", [campaign.id],
-                 jurisdiction_id=campaign.jurisdiction_id, round_no=closed.round_no,
-                 result=result, tested=found.sampled, zone_round=zone_round)  # fmt: skip
+    audit.record(
+        session,
+        actor,
+        "close_round",
+        "screening_campaign",
+        [campaign.id],
+        jurisdiction_id=campaign.jurisdiction_id,
+        round_no=closed.round_no,
+        result=result,
+        tested=found.sampled,
+        zone_round=zone_round,
+    )
     return closed

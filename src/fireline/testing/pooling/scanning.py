@@ -36,12 +36,21 @@ def site_tubes(session: Session, site: ScreeningSite | None) -> tuple[list[Pool]
 def members_from_scans(session: Session, actor: Actor, scans: list[str]) -> list[MemberIn]:
     """Each scan is a sample barcode; a person's ID card (a national ID in scope that is no
     sample's barcode) names the person whose new sample the next scan is."""
-    known = set(session.scalars(actor.restrict(
-        select(Sample.barcode).where(Sample.barcode.in_(scans)), Sample)))  # fmt: skip
+    known = set(
+        session.scalars(
+            actor.restrict(select(Sample.barcode).where(Sample.barcode.in_(scans)), Sample)
+        )
+    )
     ids = [s.upper() for s in scans if s not in known]
-    people = {p.national_id: p.id for p in session.scalars(actor.restrict(
-        select(Person).where(Person.national_id.in_(ids), Person.merged_into_id.is_(None)),
-        Person))}  # fmt: skip
+    people = {
+        p.national_id: p.id
+        for p in session.scalars(
+            actor.restrict(
+                select(Person).where(Person.national_id.in_(ids), Person.merged_into_id.is_(None)),
+                Person,
+            )
+        )
+    }
     members: list[MemberIn] = []
     pending: int | None = None
     for scan in scans:

@@ -26,14 +26,28 @@ from fireline.web.deps import Page, PageContext, PostedForm
 from fireline.web.i18n import N_
 
 router = APIRouter()
-FIELDS: Final = ("name", "disease", "jurisdiction_code", "target_kind", "zone_id", "population",
-                 "design", "prevalence", "pool_size", "hold_days", "starts_on", "sites",
-                 "people")  # fmt: skip
+FIELDS: Final = (
+    "name",
+    "disease",
+    "jurisdiction_code",
+    "target_kind",
+    "zone_id",
+    "population",
+    "design",
+    "prevalence",
+    "pool_size",
+    "hold_days",
+    "starts_on",
+    "sites",
+    "people",
+)
 BAD_SITE: Final = N_("Line %(n)s of the sites: write CODE, name, people per hour.")
 INCOMPLETE: Final = N_("Check the form: %(detail)s")
 PREFILLED: Final = ("name", "target_kind", "zone_id", "jurisdiction_code", "population")
-ZONE_LEFT_OUT: Final = N_("Risk zone %(zone)s is not among the active zones of your "
-                          "jurisdictions, so the form does not target it.")  # fmt: skip
+ZONE_LEFT_OUT: Final = N_(
+    "Risk zone %(zone)s is not among the active zones of your "
+    "jurisdictions, so the form does not target it."
+)
 ZONE_TARGET: Final = N_("Target: the %(n)s residents of risk zone %(zone)s (number %(id)s).")
 CAMPAIGN_FILTERS: Final = ("disease", "status", "target_kind", "design")
 
@@ -42,8 +56,12 @@ CAMPAIGN_FILTERS: Final = ("disease", "status", "target_kind", "design")
 def campaigns_page(page: PageContext) -> Response:
     query = page.list_query(CAMPAIGN_FILTERS, per_page=common.PER_PAGE)
     rows, total = lists.list_campaigns(common.session_of(page), page.context, query)
-    return page.render("testing/campaigns.html", **common.shared(page, "campaigns"), rows=rows,
-                       **common.pager(query, total))  # fmt: skip
+    return page.render(
+        "testing/campaigns.html",
+        **common.shared(page, "campaigns"),
+        rows=rows,
+        **common.pager(query, total),
+    )
 
 
 def _values(page: Page, source: dict[str, str]) -> dict[str, str]:
@@ -60,9 +78,15 @@ def _values(page: Page, source: dict[str, str]) -> dict[str, str]:
 def _render(page: Page, values: dict[str, str], status: int = 200, **extra: Any) -> Response:
     profiles = page.context.profiles
     names = {c: (p.names.zh if page.language == "zh" else p.names.en) for c, p in profiles.items()}
-    return page.render("testing/campaign_new.html", status_code=status,
-                       **common.shared(page, "new"), values=values, places=page.switcher_options(),
-                       diseases=sorted(names.items(), key=lambda i: i[1]), **extra)  # fmt: skip
+    return page.render(
+        "testing/campaign_new.html",
+        status_code=status,
+        **common.shared(page, "new"),
+        values=values,
+        places=page.switcher_options(),
+        diseases=sorted(names.items(), key=lambda i: i[1]),
+        **extra,
+    )
 
 
 def _from_query(page: Page) -> dict[str, str]:
@@ -85,10 +109,12 @@ def _zone(page: Page, values: dict[str, str]) -> campaigns.ZoneTarget | None:
     if target is None:
         values.update(target_kind="jurisdiction", zone_id="", population="")
         return None
-    values.update(zone_id=str(target.zone.id), population=str(target.residents),
-                  jurisdiction_code=target.jurisdiction_code,
-                  name=values["name"] or page.gettext("Screening of %(zone)s") % {
-                      "zone": target.zone.name})  # fmt: skip
+    values.update(
+        zone_id=str(target.zone.id),
+        population=str(target.residents),
+        jurisdiction_code=target.jurisdiction_code,
+        name=values["name"] or page.gettext("Screening of %(zone)s") % {"zone": target.zone.name},
+    )
     return target
 
 
@@ -103,8 +129,12 @@ def new_campaign(page: PageContext) -> Response:
     target = _zone(page, values)
     if target is None:
         return _render(page, values, warning=page.gettext(ZONE_LEFT_OUT) % {"zone": asked or "–"})
-    return _render(page, values, info=page.gettext(ZONE_TARGET) % {
-        "n": values["population"], "zone": target.zone.name, "id": target.zone.id})  # fmt: skip
+    return _render(
+        page,
+        values,
+        info=page.gettext(ZONE_TARGET)
+        % {"n": values["population"], "zone": target.zone.name, "id": target.zone.id},
+    )
 
 
 def _percent(value: str) -> float | None:
@@ -114,17 +144,33 @@ def _percent(value: str) -> float | None:
 
 def _body(values: dict[str, str]) -> CampaignCreate:
     people = [line for line in values["people"].splitlines() if line.strip()]
-    population = len(people) if values["target_kind"] == "list" else \
-        common.form_int(values["population"]) or 0  # fmt: skip
-    return CampaignCreate.model_validate({
-        **{k: values[k] for k in ("name", "disease", "jurisdiction_code", "target_kind",
-                                  "design", "starts_on")},
-        "zone_id": common.form_int(values["zone_id"]) if values["target_kind"] == "zone" else None,
-        "population": population,
-        "prevalence": _percent(values["prevalence"]),
-        "pool_size": common.form_int(values["pool_size"]),
-        "hold_days": common.form_int(values["hold_days"]) or 3,
-    })  # fmt: skip
+    population = (
+        len(people)
+        if values["target_kind"] == "list"
+        else common.form_int(values["population"]) or 0
+    )
+    return CampaignCreate.model_validate(
+        {
+            **{
+                k: values[k]
+                for k in (
+                    "name",
+                    "disease",
+                    "jurisdiction_code",
+                    "target_kind",
+                    "design",
+                    "starts_on",
+                )
+            },
+            "zone_id": common.form_int(values["zone_id"])
+            if values["target_kind"] == "zone"
+            else None,
+            "population": population,
+            "prevalence": _percent(values["prevalence"]),
+            "pool_size": common.form_int(values["pool_size"]),
+            "hold_days": common.form_int(values["hold_days"]) or 3,
+        }
+    )
 
 
 def _sites(values: dict[str, str]) -> list[SiteCreate]:
@@ -163,10 +209,16 @@ def create_campaign(page: PageContext, form: PostedForm) -> Response:
         return _render(page, values, 422, error=page.gettext(INCOMPLETE) % {"detail": detail})
     except ValueError as exc:
         message = BAD_SITE if str(exc).isdigit() else INCOMPLETE
-        return _render(page, values, 422, error=page.gettext(message) % {
-            "n": str(exc), "detail": str(exc)})  # fmt: skip
+        return _render(
+            page, values, 422, error=page.gettext(message) % {"n": str(exc), "detail": str(exc)}
+        )
     except Problem as problem:
         lines = common.problem_lines(page, problem)
-        return _render(page, values, problem.status, error=page.gettext(INCOMPLETE) % {
-            "detail": "; ".join(f"{p}: {m}" if p else m for p, m in lines)})  # fmt: skip
+        return _render(
+            page,
+            values,
+            problem.status,
+            error=page.gettext(INCOMPLETE)
+            % {"detail": "; ".join(f"{p}: {m}" if p else m for p, m in lines)},
+        )
     return RedirectResponse(f"/testing/campaigns/{made.id}?done=created", status_code=303)

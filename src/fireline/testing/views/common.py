@@ -24,16 +24,24 @@ NOT_SAVED: Final = N_("Nothing was saved: %(n)s problem(s).")
 # Service messages that a page shows in its own language: (pattern, msgid with %(code)s).
 KNOWN: Final = (
     (re.compile(r"barcode (\S+) is scanned twice"), N_("Barcode %(code)s is scanned twice.")),
-    (re.compile(r"pool tube (\S+) is already registered"),
-     N_("Tube %(code)s is already registered.")),
-    (re.compile(r"sample (\S+): this person is already in a pool"),
-     N_("Sample %(code)s: this person is already in another pool of this round.")),
-    (re.compile(r"sample (\S+) is not on file"),
-     N_("Sample %(code)s is not on file: scan the person's ID card first, then the tube.")),
-    (re.compile(r"sample (\S+) is on file for another person"),
-     N_("Sample %(code)s is registered to another person.")),
+    (
+        re.compile(r"pool tube (\S+) is already registered"),
+        N_("Tube %(code)s is already registered."),
+    ),
+    (
+        re.compile(r"sample (\S+): this person is already in a pool"),
+        N_("Sample %(code)s: this person is already in another pool of this round."),
+    ),
+    (
+        re.compile(r"sample (\S+) is not on file"),
+        N_("Sample %(code)s is not on file: scan the person's ID card first, then the tube."),
+    ),
+    (
+        re.compile(r"sample (\S+) is on file for another person"),
+        N_("Sample %(code)s is registered to another person."),
+    ),
     (re.compile(r"no pool tube (\S+) is registered"), N_("No pool tube %(code)s is registered.")),
-)  # fmt: skip
+)
 
 
 def now(page: Page) -> datetime:
@@ -58,8 +66,11 @@ def shared(page: Page, subnav: str) -> dict[str, Any]:
 
 def pager(query: ListQuery, total: int) -> dict[str, int]:
     """What the pager shows: the total, this page's number and how many pages there are."""
-    return {"total": total, "number": query.offset // query.limit + 1,
-            "pages": max(1, -(-total // query.limit))}  # fmt: skip
+    return {
+        "total": total,
+        "number": query.offset // query.limit + 1,
+        "pages": max(1, -(-total // query.limit)),
+    }
 
 
 def form_float(value: object) -> float | None:

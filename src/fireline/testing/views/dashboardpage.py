@@ -19,8 +19,10 @@ from fireline.web.i18n import N_
 
 router = APIRouter()
 RETEST_STATUSES: Final = ("open", "positive", "negative", "cancelled")
-DONE: Final = {"created": N_("The campaign was created."),
-               "round_closed": N_("The round was closed.")}  # fmt: skip
+DONE: Final = {
+    "created": N_("The campaign was created."),
+    "round_closed": N_("The round was closed."),
+}
 NOT_CLOSED: Final = N_(
     "Round %(n)s was not closed: see what it still awaits, reload and try again."
 )
@@ -29,11 +31,16 @@ NOT_CLOSED: Final = N_(
 def _retests(page: Page, campaign_id: int) -> dict[str, Any]:
     """The members of positive pools (with ``persons:read``), paged, by status."""
     query = page.list_query(("status",), per_page=common.PER_PAGE)
-    rows, total = lists.list_retests(common.session_of(page), common.whole_scope(page),
-                                     campaign_id, query)  # fmt: skip
+    rows, total = lists.list_retests(
+        common.session_of(page), common.whole_scope(page), campaign_id, query
+    )
     shown = common.pager(query, total)
-    return {"retests": rows, "retest_total": total, "number": shown["number"],
-            "pages": shown["pages"]}  # fmt: skip
+    return {
+        "retests": rows,
+        "retest_total": total,
+        "number": shown["number"],
+        "pages": shown["pages"],
+    }
 
 
 @router.get("/testing/campaigns/{campaign_id}")
@@ -54,20 +61,29 @@ def close_round(campaign_id: int, page: PageContext, form: PostedForm) -> Respon
             raise
         round_no = campaigns.get_campaign(session, actor, campaign_id).round_no
         return _board(page, campaign_id, 409, page.gettext(NOT_CLOSED) % {"n": round_no})
-    return RedirectResponse(f"/testing/campaigns/{campaign_id}?done=round_closed",
-                            status_code=303)  # fmt: skip
+    return RedirectResponse(f"/testing/campaigns/{campaign_id}?done=round_closed", status_code=303)
 
 
-def _board(page: Page, campaign_id: int, status_code: int = 200,
-           error: str | None = None) -> Response:  # fmt: skip
+def _board(
+    page: Page, campaign_id: int, status_code: int = 200, error: str | None = None
+) -> Response:
     actor = common.actor_of(page)
     found = board(common.session_of(page), actor, campaign_id)
     status = page.request.query_params.get("status", "all")
     retests = _retests(page, campaign_id) if actor.can("persons:read") else {}
     done = DONE.get(page.request.query_params.get("done", ""))
     return page.render(
-        "testing/dashboard.html", status_code=status_code, **common.shared(page, "campaigns"),
-        d=found.figures, campaign=found.campaign, sites=found.sites, status=status,
-        statuses=RETEST_STATUSES, notice=page.gettext(done) if done else None, error=error,
-        zone=found.zone, place=found.place, **retests,
-    )  # fmt: skip
+        "testing/dashboard.html",
+        status_code=status_code,
+        **common.shared(page, "campaigns"),
+        d=found.figures,
+        campaign=found.campaign,
+        sites=found.sites,
+        status=status,
+        statuses=RETEST_STATUSES,
+        notice=page.gettext(done) if done else None,
+        error=error,
+        zone=found.zone,
+        place=found.place,
+        **retests,
+    )

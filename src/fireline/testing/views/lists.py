@@ -25,8 +25,13 @@ def samples_page(page: PageContext) -> Response:
     query = page.list_query(SAMPLE_FILTERS, per_page=common.PER_PAGE)
     rows, total = samples.list_samples(common.session_of(page), page.context, query)
     f = {name: query.value(name) for name in SAMPLE_FILTERS}
-    return page.render("testing/samples.html", **common.shared(page, "samples"), rows=rows,
-                       f=f, **common.pager(query, total))  # fmt: skip
+    return page.render(
+        "testing/samples.html",
+        **common.shared(page, "samples"),
+        rows=rows,
+        f=f,
+        **common.pager(query, total),
+    )
 
 
 @router.get("/testing/results")
@@ -35,15 +40,27 @@ def results_page(page: PageContext) -> Response:
     query = page.list_query(RESULT_FILTERS, per_page=common.PER_PAGE)
     rows, total = labresults.list_results(common.session_of(page), page.context, query)
     f = {name: query.value(name) for name in RESULT_FILTERS}
-    return page.render("testing/results.html", **common.shared(page, "results"), rows=rows,
-                       f=f, outcomes=labresults.OUTCOMES, tests=TEST_TYPES,
-                       **common.pager(query, total))  # fmt: skip
+    return page.render(
+        "testing/results.html",
+        **common.shared(page, "results"),
+        rows=rows,
+        f=f,
+        outcomes=labresults.OUTCOMES,
+        tests=TEST_TYPES,
+        **common.pager(query, total),
+    )
 
 
 @router.get("/testing/results/{result_id}")
 def result_page(result_id: int, page: PageContext) -> Response:
     found = labresults.result_file(common.session_of(page), common.actor_of(page), result_id)
-    return page.render("testing/result.html", **common.shared(page, "results"),
-                       result=found.result, sample=found.sample, person=found.person,
-                       case=found.case, place=found.place,
-                       history=list(reversed(found.history)))  # fmt: skip
+    return page.render(
+        "testing/result.html",
+        **common.shared(page, "results"),
+        result=found.result,
+        sample=found.sample,
+        person=found.person,
+        case=found.case,
+        place=found.place,
+        history=list(reversed(found.history)),
+    )

@@ -27,16 +27,25 @@ NO_TUBE = N_("Scan the pool tube first, then its members.")
 SAVED = N_("Tube %(code)s registered with %(n)s samples.")
 
 
-def _render(page: Page, campaign: ScreeningCampaign, site_code: str, status: int = 200,
-            **extra: Any) -> Response:  # fmt: skip
+def _render(
+    page: Page, campaign: ScreeningCampaign, site_code: str, status: int = 200, **extra: Any
+) -> Response:
     sites = scanning.sites_of(common.session_of(page), campaign)
     site = next((s for s in sites if s.code == site_code), sites[0] if sites else None)
     recent, site_pools = scanning.site_tubes(common.session_of(page), site)
     extra.setdefault("tube", "")
     extra.setdefault("scans", [])
-    return page.render("testing/scan.html", status_code=status, **common.shared(page, "scan"),
-                       campaign=campaign, sites=sites, site=site, recent=recent,
-                       site_pools=site_pools, **extra)  # fmt: skip
+    return page.render(
+        "testing/scan.html",
+        status_code=status,
+        **common.shared(page, "scan"),
+        campaign=campaign,
+        sites=sites,
+        site=site,
+        recent=recent,
+        site_pools=site_pools,
+        **extra,
+    )
 
 
 @router.get("/testing/campaigns/{campaign_id}/scan")
@@ -63,12 +72,24 @@ def close_tube(campaign_id: int, page: PageContext, form: PostedForm) -> Respons
             body = PoolCreate(barcode=tube, site_code=site_code, members=members)
             pool = campaigns.register_pool(session, actor, campaign.id, body, common.now(page))
     except ValidationError as exc:
-        return _render(page, campaign, site_code, 422, problems=[
-            (".".join(map(str, e["loc"])), e["msg"]) for e in exc.errors()], **kept)  # fmt: skip
+        return _render(
+            page,
+            campaign,
+            site_code,
+            422,
+            problems=[(".".join(map(str, e["loc"])), e["msg"]) for e in exc.errors()],
+            **kept,
+        )
     except NotFound:
         raise
     except Problem as problem:
-        return _render(page, campaign, site_code, problem.status,
-                       problems=common.problem_lines(page, problem), **kept)  # fmt: skip
+        return _render(
+            page,
+            campaign,
+            site_code,
+            problem.status,
+            problems=common.problem_lines(page, problem),
+            **kept,
+        )
     notice = page.gettext(SAVED) % {"code": pool.barcode, "n": pool.size}
     return _render(page, campaign, site_code, notice=notice)

@@ -28,8 +28,13 @@ NO_FILE: Final = N_("Choose a file to upload.")
 
 def _render(page: Page, status: int = 200, **values: Any) -> Response:
     values.setdefault("kind", "auto")
-    return page.render("testing/upload.html", status_code=status,
-                       **common.shared(page, "upload"), kinds=KINDS, **values)  # fmt: skip
+    return page.render(
+        "testing/upload.html",
+        status_code=status,
+        **common.shared(page, "upload"),
+        kinds=KINDS,
+        **values,
+    )
 
 
 @router.get("/testing/upload")
@@ -52,15 +57,21 @@ def _lab_results(page: Page, kind: str, name: str, content: bytes) -> dict[str, 
         items, message_id = parsed.items, parsed.message_id or digest(content)
     else:
         items, message_id = csvin.parse(content), digest(content)
-    message, repeated = ingest(session, context, source=kind, message_id=message_id, fmt=kind,
-                               content=content, items=items)  # fmt: skip
+    message, repeated = ingest(
+        session, context, source=kind, message_id=message_id, fmt=kind, content=content, items=items
+    )
     return {"message": message, "repeated": repeated}
 
 
 def _pool_results(page: Page, name: str, content: bytes) -> dict[str, Any]:
     rows = read_pool_csv(content)
-    found = ingest_rows(common.session_of(page), common.actor_of(page), rows,
-                        batch=name or "upload", now=common.now(page))  # fmt: skip
+    found = ingest_rows(
+        common.session_of(page),
+        common.actor_of(page),
+        rows,
+        batch=name or "upload",
+        now=common.now(page),
+    )
     return {"pools": found}
 
 

@@ -87,7 +87,12 @@ def read_visits(
     """Visits at a venue during a case's infectious window (or the last day), in time
     order (``sort``: checked_in, person)."""
     timeline = venue_timeline(
-        session, context.actor, context.profiles, venue_id, query, case_id=case_id,
+        session,
+        context.actor,
+        context.profiles,
+        venue_id,
+        query,
+        case_id=case_id,
         now=context.now(),
     )
     visits = [

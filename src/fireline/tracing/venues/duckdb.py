@@ -58,8 +58,11 @@ def _check_ins_where(
 
 
 def find_exposures(
-    files: Sequence[str | Path], index_cases: pa.Table, rule: ExposureRule,
-    *, threads: int | None = None,
+    files: Sequence[str | Path],
+    index_cases: pa.Table,
+    rule: ExposureRule,
+    *,
+    threads: int | None = None,
 ) -> pa.Table:
     """Exposures (``EXPOSURE_SCHEMA``, sorted) of ``index_cases`` in the check-in ``files``."""
     con = _connect(threads)

@@ -81,8 +81,9 @@ def venue_timeline(
         )
         or "Asia/Shanghai"
     )
-    window, person = (None, None) if case_id is None else _case_window(
-        session, actor, profiles, case_id)
+    window, person = (
+        (None, None) if case_id is None else _case_window(session, actor, profiles, case_id)
+    )
     since, until = window or (now - timedelta(days=1), now)
     # Check-ins carry the venue's jurisdiction: the venue in scope holds them all.
     statement = select(CheckIn).where(
@@ -111,8 +112,10 @@ def _case_window(
 ) -> tuple[tuple[datetime, datetime], int]:
     """The case's infectious window (days in its jurisdiction's zone, as proposals use)."""
     case: Case = actor.get(session, Case, case_id, f"case {case_id}")
-    zone = session.scalar(select(Jurisdiction.timezone).where(
-        Jurisdiction.id == case.jurisdiction_id)) or "Asia/Shanghai"
+    zone = (
+        session.scalar(select(Jurisdiction.timezone).where(Jurisdiction.id == case.jurisdiction_id))
+        or "Asia/Shanghai"
+    )
     profile = profiles.get(case.disease)
     if profile is None:
         raise Problem(422, f"case {case.id}: no disease profile {case.disease!r}")

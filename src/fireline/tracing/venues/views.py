@@ -32,15 +32,21 @@ def queue_page(page: PageContext, request: Request) -> Response:
     assert page.session is not None and page.actor is not None
     case_id = _int(request.query_params.get("case"))
     number = _int(request.query_params.get("page"), 1) or 1
-    query = replace(page.list_query((), per_page=PER_PAGE),
-                    filters={"case_id": str(case_id or "")})  # fmt: skip
+    query = replace(page.list_query((), per_page=PER_PAGE), filters={"case_id": str(case_id or "")})
     rows, total = service.list_proposals(page.session, page.actor, query, page.here)
     return page.render(
-        "tracing.venues/queue.html", nav="investigation", today=page.today(), rows=rows,
-        total=total, number=number, pages=max(1, -(-total // PER_PAGE)), case_id=case_id,
+        "tracing.venues/queue.html",
+        nav="investigation",
+        today=page.today(),
+        rows=rows,
+        total=total,
+        number=number,
+        pages=max(1, -(-total // PER_PAGE)),
+        case_id=case_id,
         venues=service.venues_by_id(page.session, page.actor, {r.venue_id for r in rows}),
         can_decide=page.actor.can("cases:write"),
-        done=request.query_params.get("done"), done_n=_int(request.query_params.get("n"), 0),
+        done=request.query_params.get("done"),
+        done_n=_int(request.query_params.get("n"), 0),
     )
 
 
@@ -58,12 +64,20 @@ def decide_page(
     if not ids:
         raise Problem(400, page.gettext("Select at least one proposed contact."))
     try:
-        report = service.decide(page.session, page.actor, ids, decision,  # type: ignore[arg-type]
-                                now=page.clock.now())
+        report = service.decide(
+            page.session,
+            page.actor,
+            ids,
+            decision,  # type: ignore[arg-type]
+            now=page.clock.now(),
+        )
     except Conflict as exc:
-        raise Problem(409, page.gettext(
-            "Someone else decided on some of these in the meantime. Nothing was changed."
-        )) from exc
+        raise Problem(
+            409,
+            page.gettext(
+                "Someone else decided on some of these in the meantime. Nothing was changed."
+            ),
+        ) from exc
     back = f"{QUEUE}?done={decision}&n={report.decided}" + (f"&case={case}" if case else "")
     return RedirectResponse(back, status_code=303)
 
@@ -91,11 +105,22 @@ def venue_page(venue_id: int, page: PageContext, request: Request) -> Response:
     case_id = _int(request.query_params.get("case"))
     context = page.context
     timeline = venue_timeline(
-        page.session, context.actor, context.profiles, venue_id,
-        ListQuery(limit=MAX_VISITS, descending=False), case_id=case_id, now=context.now(),
+        page.session,
+        context.actor,
+        context.profiles,
+        venue_id,
+        ListQuery(limit=MAX_VISITS, descending=False),
+        case_id=case_id,
+        now=context.now(),
     )
     since, until, bars = _bars(timeline)
     return page.render(
-        "tracing.venues/venue.html", nav="investigation", today=page.today(), timeline=timeline,
-        case_id=case_id, since=since, until=until, bars=bars,
+        "tracing.venues/venue.html",
+        nav="investigation",
+        today=page.today(),
+        timeline=timeline,
+        case_id=case_id,
+        since=since,
+        until=until,
+        bars=bars,
     )
