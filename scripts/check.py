@@ -9,9 +9,10 @@ import os
 import subprocess
 import sys
 
+CODE = ["src", "tests", "bench", "scripts"]
 STEPS: list[tuple[str, list[str]]] = [
-    ("ruff", [sys.executable, "-m", "ruff", "check", "src", "tests", "bench", "scripts"]),
-    ("format", [sys.executable, "-m", "ruff", "format", "--check", "src", "tests", "bench", "scripts"]),
+    ("ruff", [sys.executable, "-m", "ruff", "check", *CODE]),
+    ("format", [sys.executable, "-m", "ruff", "format", "--check", *CODE]),
     ("mypy", [sys.executable, "-m", "mypy"]),
     # .importlinter: packages depend downwards only, no cycles, no SQL in pages or routes
     ("import-linter", [os.path.join(os.path.dirname(sys.executable), "lint-imports")]),
