@@ -8,6 +8,9 @@ from typing import Any
 
 ENVELOPE = {"items", "total", "limit", "offset", "next_offset"}
 LIST_PARAMETERS = {"limit", "offset", "q", "sort", "order"}
+# Work queues in a fixed order, paged but not re-sorted or searched: the day's follow-up
+# list is most urgent first (flags, then the oldest due), which a sort key would undo.
+WORK_QUEUES = {"/api/v1/quarantine/due"}
 
 
 def _operations(app_factory: Any) -> list[tuple[str, dict[str, Any], dict[str, Any]]]:
@@ -38,7 +41,7 @@ def test_every_paged_route_takes_the_list_parameters(app_factory: Any) -> None:
     paged = [
         (path, operation)
         for path, operation, schema in _operations(app_factory)
-        if set(schema.get("properties", {})) >= ENVELOPE
+        if set(schema.get("properties", {})) >= ENVELOPE and path not in WORK_QUEUES
     ]
     assert len(paged) >= 40
     missing = {

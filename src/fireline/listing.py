@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Annotated, Any, Final, Literal
+from typing import Annotated, Any, Final, Literal, TypeVar
 
 from fastapi import Depends, Query, Request
 from sqlalchemy import ColumnElement, Select, or_
@@ -22,6 +22,7 @@ from fireline.pagination import MAX_LIMIT, count
 # for it (an unknown code, a malformed date): unknown values fall back to "no filter".
 Filter = Callable[[str], ColumnElement[bool] | None]
 Search = Callable[[str], Sequence[ColumnElement[bool]]]
+T = TypeVar("T")
 EXPORT_CHUNK: Final = 1000
 MAX_TEXT: Final = 100
 
@@ -104,6 +105,22 @@ def every_row(
     found = spec.apply(statement, query).execution_options(yield_per=EXPORT_CHUNK)
     for row in session.execute(found):
         yield row._tuple()
+
+
+def page_of_items(
+    items: Sequence[T],
+    query: ListQuery,
+    sorts: Mapping[str, Callable[[T], Any]],
+    default_sort: str,
+    text_of: Callable[[T], str] | None = None,
+) -> tuple[list[T], int]:
+    """The same search, sort and page over a small list held in memory (a catalogue of
+    profiles, a jurisdiction's children): one page and the total matching."""
+    needle = query.q.strip()[:MAX_TEXT].casefold()
+    found = [i for i in items if not needle or (text_of and needle in text_of(i).casefold())]
+    key = sorts[query.sort if query.sort in sorts else default_sort]
+    found.sort(key=key, reverse=query.descending)
+    return found[query.offset : query.offset + query.limit], len(found)
 
 
 def api_list_query(

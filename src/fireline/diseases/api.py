@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from dataclasses import replace
+from typing import Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 
 from fireline.auth.deps import ApiActor
 from fireline.diseases.loader import load_profiles
 from fireline.diseases.schemas import DiseaseProfile
 from fireline.errors import NotFound
-from fireline.pagination import Page, PageParams, make_page, page_params
+from fireline.listing import ApiListQuery, page_of_items
+from fireline.pagination import Page, make_page
 
 router = APIRouter(tags=["diseases"])
 
@@ -21,14 +23,19 @@ def _profiles(request: Request) -> dict[str, DiseaseProfile]:
 
 
 @router.get("/diseases", response_model=Page[dict[str, Any]])
-def read_diseases(
-    request: Request, actor: ApiActor, params: Annotated[PageParams, Depends(page_params)]
-) -> Page[dict[str, Any]]:
+def read_diseases(request: Request, actor: ApiActor, query: ApiListQuery) -> Page[dict[str, Any]]:
     """Every disease profile in force, shipped or added or overridden by the deployment's
-    folder (``FIRELINE_DISEASE_DIR``), by code."""
-    profiles = sorted(_profiles(request).items())
-    shown = [p.model_dump(mode="json") for _, p in profiles[params.offset :][: params.limit]]
-    return make_page(shown, len(profiles), params)
+    folder (``FIRELINE_DISEASE_DIR``), by code; ``q`` matches a code or a name."""
+    if not query.sort:
+        query = replace(query, descending=False)
+    profiles, total = page_of_items(
+        list(_profiles(request).values()),
+        query,
+        sorts={"code": lambda p: p.code},
+        default_sort="code",
+        text_of=lambda p: f"{p.code} {p.names.en} {p.names.zh}",
+    )
+    return make_page([p.model_dump(mode="json") for p in profiles], total, query)
 
 
 @router.get("/diseases/{code}")

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter
 
 from fireline.auth.deps import ApiActor
 from fireline.db.deps import DbSession
 from fireline.jurisdictions import service
-from fireline.pagination import Page, PageParams, count, make_page, page_params
+from fireline.listing import ApiListQuery
+from fireline.pagination import Page, make_page
 from fireline.places.schemas import JurisdictionRead
 
 router = APIRouter(tags=["jurisdictions"])
@@ -19,15 +18,14 @@ router = APIRouter(tags=["jurisdictions"])
 def read_jurisdictions(
     actor: ApiActor,
     session: DbSession,
-    params: Annotated[PageParams, Depends(page_params)],
+    query: ApiListQuery,
     level: str | None = None,
     parent: str | None = None,
 ) -> Page[JurisdictionRead]:
-    """Jurisdictions in your subtree, in tree order; filter by level or parent code."""
-    statement = service.list_jurisdictions(session, actor, level=level, parent_code=parent)
-    total = count(session, statement)
-    rows = session.scalars(statement.limit(params.limit).offset(params.offset))
-    return make_page([JurisdictionRead.model_validate(j) for j in rows], total, params)
+    """Jurisdictions in your subtree, in tree order (``sort``: tree, code, name,
+    population); filter by level or parent code; ``q`` matches a code prefix or a name."""
+    rows, total = service.jurisdiction_list(session, actor, query, parent_code=parent)
+    return make_page([JurisdictionRead.model_validate(j) for j in rows], total, query)
 
 
 @router.get("/jurisdictions/{code}", response_model=JurisdictionRead)
@@ -37,12 +35,8 @@ def read_jurisdiction(code: str, actor: ApiActor, session: DbSession) -> Jurisdi
 
 @router.get("/jurisdictions/{code}/children", response_model=Page[JurisdictionRead])
 def read_children(
-    code: str,
-    actor: ApiActor,
-    session: DbSession,
-    params: Annotated[PageParams, Depends(page_params)],
+    code: str, actor: ApiActor, session: DbSession, query: ApiListQuery
 ) -> Page[JurisdictionRead]:
-    """The jurisdictions directly below one in your scope, by code. (This package lies
-    below ``web``, so it pages with ``page_params``, not ``web.deps.ApiListQuery``.)"""
-    rows = [JurisdictionRead.model_validate(j) for j in service.children(session, actor, code)]
-    return make_page(rows[params.offset : params.offset + params.limit], len(rows), params)
+    """The jurisdictions directly below one in your scope, in tree order (by code)."""
+    rows, total = service.jurisdiction_list(session, actor, query, parent_code=code)
+    return make_page([JurisdictionRead.model_validate(j) for j in rows], total, query)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from fireline.auth.scope import Actor
+from fireline.listing import ListQuery, ListSpec, search_filter_sort_paginate
 from fireline.places.models import Jurisdiction
 
 
@@ -20,6 +23,38 @@ def list_jurisdictions(
         parent = actor.jurisdiction(session, parent_code)
         statement = statement.where(Jurisdiction.parent_id == parent.id)
     return statement
+
+
+JURISDICTIONS = ListSpec(
+    sorts={
+        "tree": (Jurisdiction.path,),
+        "code": (Jurisdiction.code,),
+        "name": (Jurisdiction.name_en, Jurisdiction.code),
+        "population": (Jurisdiction.population, Jurisdiction.code),
+    },
+    default_sort="tree",
+    filters={"level": lambda text: Jurisdiction.level == text},
+    search=lambda text: [
+        Jurisdiction.code.startswith(text, autoescape=True),
+        Jurisdiction.name_en.icontains(text, autoescape=True),
+        Jurisdiction.name_zh.contains(text, autoescape=True),
+    ],
+)
+
+
+def jurisdiction_list(
+    session: Session, actor: Actor, query: ListQuery, *, parent_code: str | None = None
+) -> tuple[list[Jurisdiction], int]:
+    """A page of the jurisdictions in scope (below ``parent_code`` if given), in tree
+    order unless sorted; ``q`` matches a code prefix or a name."""
+    if not query.sort:
+        query = replace(query, sort="tree", descending=False)
+    statement = actor.restrict(select(Jurisdiction), Jurisdiction)
+    if parent_code:
+        parent = actor.jurisdiction(session, parent_code)
+        statement = statement.where(Jurisdiction.parent_id == parent.id)
+    rows, total = search_filter_sort_paginate(session, statement, JURISDICTIONS, query)
+    return rows, total
 
 
 def children(session: Session, actor: Actor, code: str) -> list[Jurisdiction]:

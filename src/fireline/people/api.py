@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from dataclasses import replace
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter
 
 from fireline.auth.deps import ApiActor
 from fireline.bounds import Id
 from fireline.db.deps import DbSession
-from fireline.pagination import Page, PageParams, make_page, page_params
+from fireline.listing import ApiListQuery
+from fireline.pagination import Page, make_page
 from fireline.people import service
 from fireline.people.models import Person, PersonMatch
 from fireline.people.schemas import MatchDecision, PersonMatchRead, PersonRead
@@ -21,12 +22,13 @@ router = APIRouter(tags=["people"])
 def read_persons(
     actor: ApiActor,
     session: DbSession,
-    params: Annotated[PageParams, Depends(page_params)],
+    query: ApiListQuery,
     name: str | None = None,
 ) -> Page[PersonRead]:
-    """Persons resident in your subtree; every read is written to the audit log."""
-    persons, total = service.list_persons(session, actor, params, name=name)
-    return make_page([PersonRead.model_validate(p) for p in persons], total, params)
+    """Persons resident in your subtree (``name``: a prefix; ``q``: any part of a name;
+    ``sort``: id, name); every read is written to the audit log."""
+    persons, total = service.list_persons(session, actor, query)
+    return make_page([PersonRead.model_validate(p) for p in persons], total, query)
 
 
 @router.get("/persons/{person_id:int}", response_model=PersonRead)
@@ -53,12 +55,14 @@ def _match_read(row: tuple[PersonMatch, Person, Person]) -> PersonMatchRead:
 def read_matches(
     actor: ApiActor,
     session: DbSession,
-    params: Annotated[PageParams, Depends(page_params)],
-    status: str | None = "proposed",
+    query: ApiListQuery,
+    status: str = "proposed",
 ) -> Page[PersonMatchRead]:
-    """The merge queue: proposals whose two persons are both in your subtree, best first."""
-    rows, total = service.list_matches(session, actor, params, status=status)
-    return make_page([_match_read(r) for r in rows], total, params)
+    """The merge queue: proposals whose two persons are both in your subtree, best first
+    (``sort``: score, proposed; ``status``: proposed by default, empty for every one)."""
+    query = replace(query, filters={**query.filters, "status": status})
+    rows, total = service.list_matches(session, actor, query)
+    return make_page([_match_read(r) for r in rows], total, query)
 
 
 @router.get("/person-matches/{match_id:int}", response_model=PersonMatchRead)

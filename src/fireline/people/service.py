@@ -13,7 +13,7 @@ OWASP ASVS 4.0.3, V4.2.1).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from sqlalchemy import Select, and_, select
@@ -23,10 +23,11 @@ from fireline.auth import audit
 from fireline.auth.scope import Actor
 from fireline.db.base import utcnow
 from fireline.errors import Conflict, NotFound, Problem
-from fireline.pagination import PageParams, count, fetch_page
+from fireline.listing import ListQuery, ListSpec, search_filter_sort_paginate
 from fireline.people import matching as merge
 from fireline.people.matching import propose_for
 from fireline.people.models import Person, PersonMatch
+from fireline.places.models import Jurisdiction
 
 
 @dataclass(frozen=True)
@@ -112,15 +113,27 @@ def propose(session: Session, actor: Actor, person_ids: list[int]) -> int:
     return propose_for(session, actor, person_ids)
 
 
-def list_persons(
-    session: Session, actor: Actor, params: PageParams, *, name: str | None = None
-) -> tuple[list[Person], int]:
-    """A page of persons in scope, optionally by name prefix; the read is audited."""
+PERSONS = ListSpec(
+    sorts={"id": (Person.id,), "name": (Person.name, Person.id)},
+    default_sort="id",
+    filters={"name": lambda text: Person.name.startswith(text, autoescape=True)},
+    search=lambda text: [Person.name.contains(text, autoescape=True)],
+)
+MATCHES = ListSpec(
+    sorts={"score": (PersonMatch.score, PersonMatch.id), "proposed": (PersonMatch.id,)},
+    default_sort="score",
+    filters={"status": lambda text: PersonMatch.status == text},
+)
+
+
+def list_persons(session: Session, actor: Actor, query: ListQuery) -> tuple[list[Person], int]:
+    """A page of persons in scope (``name``: a name prefix; ``q``: any part of a name),
+    oldest record first unless sorted; the read is audited."""
     actor.require("persons:read")
-    statement = actor.restrict(select(Person).order_by(Person.id), Person)
-    if name:
-        statement = statement.where(Person.name.startswith(name, autoescape=True))
-    persons, total = fetch_page(session, statement, params)
+    if not query.sort:
+        query = replace(query, sort="id", descending=False)
+    statement = actor.restrict(select(Person), Person)
+    persons, total = search_filter_sort_paginate(session, statement, PERSONS, query)
     audit.record(
         session,
         actor,
@@ -128,9 +141,17 @@ def list_persons(
         "person",
         [p.id for p in persons],
         jurisdiction_id=actor.jurisdiction_id or None,
-        filtered=bool(name),
+        filtered=bool(query.value("name") or query.q),
     )
     return persons, total
+
+
+def place_names(session: Session, ids: set[int], language: str) -> dict[int, str]:
+    """Jurisdiction names for the places of listed persons, in ``language``."""
+    if not ids:
+        return {}
+    found = session.scalars(select(Jurisdiction).where(Jurisdiction.id.in_(ids)))
+    return {j.id: j.name(language) for j in found}
 
 
 def get_person(session: Session, actor: Actor, person_id: int) -> Person:
@@ -154,17 +175,14 @@ def _matches(actor: Actor) -> Select[tuple[PersonMatch, Person, Person]]:
 
 
 def list_matches(
-    session: Session, actor: Actor, params: PageParams, *, status: str | None = "proposed"
+    session: Session, actor: Actor, query: ListQuery
 ) -> tuple[list[tuple[PersonMatch, Person, Person]], int]:
-    """A page of match proposals, best first; reading them reads both persons (audited)."""
+    """A page of match proposals (``status``), best first; reading them reads both persons
+    (audited)."""
     actor.require("persons:read")
-    statement = _matches(actor).order_by(PersonMatch.score.desc(), PersonMatch.id)
-    if status:
-        statement = statement.where(PersonMatch.status == status)
-    total = count(session, statement)
-    rows = [
-        r._tuple() for r in session.execute(statement.limit(params.limit).offset(params.offset))
-    ]
+    rows, total = search_filter_sort_paginate(
+        session, _matches(actor), MATCHES, query, scalars=False
+    )
     ids = [p.id for _, keep, dup in rows for p in (keep, dup)]
     audit.record(
         session,

@@ -9,10 +9,9 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from fireline.errors import Conflict, Problem
-from fireline.pagination import PageParams
+from fireline.listing import ListQuery
 from fireline.people import service
 from fireline.people.models import Person, PersonMatch
-from fireline.places.models import Jurisdiction
 from fireline.web.deps import Page, PageContext
 from fireline.web.i18n import N_
 
@@ -27,8 +26,7 @@ DECIDED_ELSEWHERE: Final = N_(
 def _places(page: Page, rows: list[tuple[PersonMatch, Person, Person]]) -> dict[int, str]:
     assert page.session is not None
     ids = {p.jurisdiction_id for _, keep, dup in rows for p in (keep, dup)}
-    found = page.session.query(Jurisdiction).filter(Jurisdiction.id.in_(ids)).all() if ids else []
-    return {j.id: j.name(page.language) for j in found}
+    return service.place_names(page.session, ids, page.language)
 
 
 @router.get("/people/matches")
@@ -39,8 +37,8 @@ def match_queue(page: PageContext, request: Request) -> Response:
         number = max(1, int(request.query_params.get("page") or 1))
     except ValueError:
         number = 1
-    params = PageParams(limit=PER_PAGE, offset=(number - 1) * PER_PAGE)
-    rows, total = service.list_matches(page.session, page.actor, params)
+    query = ListQuery(filters={"status": "proposed"}, limit=PER_PAGE).with_page(number)
+    rows, total = service.list_matches(page.session, page.actor, query)
     return page.render(
         "people/matches.html",
         nav="surveillance",

@@ -5,14 +5,14 @@ from __future__ import annotations
 import json
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, File, Form, UploadFile
+from fastapi import APIRouter, File, Form, UploadFile
 from fastapi.responses import Response
 
 from fireline.auth.deps import ApiActor
 from fireline.bounds import Id
 from fireline.db.deps import DbSession
 from fireline.errors import Problem
-from fireline.pagination import Page, PageParams, make_page, page_params
+from fireline.pagination import Page, make_page
 from fireline.surveillance.intake import batches, columns, mappings
 from fireline.surveillance.intake.schemas import (
     CommitRequest,
@@ -110,12 +110,13 @@ def read_problems(
     batch_id: Id,
     actor: ApiActor,
     session: DbSession,
-    params: Annotated[PageParams, Depends(page_params)],
+    query: ApiListQuery,
     severity: str | None = None,
 ) -> Page[ImportProblemRead]:
-    """The report, row by row: line, column, value, message, severity (error or skipped)."""
-    rows, total = batches.problems_page(session, actor, batch_id, params, severity=severity)
-    return make_page([ImportProblemRead.model_validate(p) for p in rows], total, params)
+    """The report, row by row: line, column, value, message, severity (error or skipped);
+    in line order unless ``sort`` (line, column) says otherwise."""
+    rows, total = batches.problems_page(session, actor, batch_id, query)
+    return make_page([ImportProblemRead.model_validate(p) for p in rows], total, query)
 
 
 @router.get(

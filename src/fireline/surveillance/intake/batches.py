@@ -12,7 +12,7 @@ deployment's folder adds (``FIRELINE_DISEASE_DIR``) is known to the import as to
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Final
 
 import numpy as np
@@ -29,7 +29,6 @@ from fireline.errors import Problem
 from fireline.interop.limits import DEFAULT_LIMITS, FileLimits
 from fireline.interop.tables import ReadError, TextTable, read_table
 from fireline.listing import ListQuery, ListSpec, search_filter_sort_paginate
-from fireline.pagination import PageParams, fetch_page
 from fireline.places.models import Jurisdiction
 from fireline.surveillance.intake import columns, load, report
 from fireline.surveillance.intake.mappings import find_mapping, home_jurisdiction_id
@@ -412,22 +411,30 @@ def get_batch(session: Session, actor: Actor, batch_id: int) -> ImportBatch:
     return batch
 
 
+PROBLEMS = ListSpec(
+    sorts={
+        "line": (ImportProblem.line, ImportProblem.id),
+        "column": (ImportProblem.column, ImportProblem.line),
+    },
+    default_sort="line",
+    filters={"severity": lambda text: ImportProblem.severity == text},
+    search=lambda text: [
+        ImportProblem.message.icontains(text, autoescape=True),
+        ImportProblem.column.icontains(text, autoescape=True),
+    ],
+)
+
+
 def problems_page(
-    session: Session,
-    actor: Actor,
-    batch_id: int,
-    params: PageParams,
-    *,
-    severity: str | None = None,
+    session: Session, actor: Actor, batch_id: int, query: ListQuery
 ) -> tuple[list[ImportProblem], int]:
-    """A page of the report; its values may be personal data, so the read is audited."""
+    """A page of the report (``severity``; ``q`` in the message or column), in line order
+    unless sorted; its values may be personal data, so the read is audited."""
     batch = get_batch(session, actor, batch_id)
+    if not query.sort:
+        query = replace(query, sort="line", descending=False)
     statement = select(ImportProblem).where(ImportProblem.batch_id == batch.id)
-    if severity:
-        statement = statement.where(ImportProblem.severity == severity)
-    rows, total = fetch_page(
-        session, statement.order_by(ImportProblem.line, ImportProblem.id), params
-    )
+    rows, total = search_filter_sort_paginate(session, statement, PROBLEMS, query)
     audit.record(
         session,
         actor,
@@ -435,7 +442,7 @@ def problems_page(
         "case_import_report",
         [batch.id],
         jurisdiction_id=batch.jurisdiction_id,
-        offset=params.offset,
+        offset=query.offset,
     )
     return rows, total
 

@@ -13,7 +13,6 @@ from fastapi.responses import RedirectResponse, Response
 
 from fireline.errors import Problem
 from fireline.listing import ListQuery
-from fireline.pagination import PageParams
 from fireline.surveillance.intake import batches, columns, mappings
 from fireline.surveillance.models import ImportBatch
 from fireline.surveillance.views.common import actor_of, all_disease_options, session_of
@@ -184,8 +183,8 @@ def _report_page(
         number = max(1, int(request.query_params.get("page") or 1))
     except ValueError:
         number = 1
-    params = PageParams(limit=PROBLEMS_PER_PAGE, offset=(number - 1) * PROBLEMS_PER_PAGE)
-    problems, total = batches.problems_page(session_of(page), actor_of(page), batch.id, params)
+    query = ListQuery(limit=PROBLEMS_PER_PAGE).with_page(number)
+    problems, total = batches.problems_page(session_of(page), actor_of(page), batch.id, query)
     return page.render(
         "surveillance/import_report.html",
         status_code=status,
