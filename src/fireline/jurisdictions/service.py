@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Any
 
-from sqlalchemy import Select, select
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, Select, and_, func, select, true
+from sqlalchemy.orm import Session, aliased
 
 from fireline.auth.scope import Actor
 from fireline.listing import ListQuery, ListSpec, search_filter_sort_paginate
@@ -63,3 +64,31 @@ def children(session: Session, actor: Actor, code: str) -> list[Jurisdiction]:
     return list(
         session.scalars(actor.restrict(statement.order_by(Jurisdiction.code), Jurisdiction))
     )
+
+
+def counts_by_child(
+    session: Session,
+    actor: Actor,
+    parent_id: int | None,
+    model: Any,
+    *conditions: ColumnElement[bool],
+) -> list[tuple[Jurisdiction, int]]:
+    """Each child of ``parent_id`` in ``actor``'s scope, by code, with the rows of ``model``
+    (matching ``conditions``) in the child's subtree: one grouped statement, joining
+    every place under each child by its materialised path range."""
+    child, under = aliased(Jurisdiction), aliased(Jurisdiction)
+    counts = (
+        select(child.id, func.count(model.id).label("n"))
+        .join(under, (under.path >= child.path) & (under.path < child.path + "~"))
+        .join(model, (model.jurisdiction_id == under.id) & and_(true(), *conditions))
+        .where(child.parent_id == parent_id)
+        .group_by(child.id)
+        .subquery()
+    )
+    statement = (
+        select(Jurisdiction, func.coalesce(counts.c.n, 0))
+        .outerjoin(counts, counts.c.id == Jurisdiction.id)
+        .where(Jurisdiction.parent_id == parent_id)
+        .order_by(Jurisdiction.code)
+    )
+    return [(j, int(n)) for j, n in session.execute(actor.restrict(statement, Jurisdiction))]

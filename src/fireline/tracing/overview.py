@@ -8,9 +8,10 @@ from datetime import date, timedelta
 from typing import Any, Final
 
 from sqlalchemy import Select, case, distinct, func, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
 from fireline.auth.scope import Actor
+from fireline.jurisdictions.service import counts_by_child
 from fireline.places.models import Jurisdiction
 from fireline.tracing.models import Contact, TransmissionLink
 
@@ -78,19 +79,4 @@ def contacts_by_area(
 ) -> list[tuple[Jurisdiction, int]]:
     """Each child of ``place`` in scope, with the contacts in its subtree: one grouped
     statement, joining each contact's jurisdiction to the child whose path prefixes it."""
-    child, under = aliased(Jurisdiction), aliased(Jurisdiction)
-    counts = (
-        select(child.id, func.count(Contact.id).label("n"))
-        .join(under, (under.path >= child.path) & (under.path < child.path + "~"))
-        .join(Contact, Contact.jurisdiction_id == under.id)
-        .where(child.parent_id == place.id)
-        .group_by(child.id)
-        .subquery()
-    )
-    statement = (
-        select(Jurisdiction, func.coalesce(counts.c.n, 0))
-        .outerjoin(counts, counts.c.id == Jurisdiction.id)
-        .where(Jurisdiction.parent_id == place.id)
-        .order_by(Jurisdiction.code)
-    )
-    return [(j, int(n)) for j, n in session.execute(actor.restrict(statement, Jurisdiction))]
+    return counts_by_child(session, actor, place.id, Contact)

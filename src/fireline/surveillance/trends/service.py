@@ -13,13 +13,14 @@ from datetime import date, timedelta
 from typing import Any
 
 import numpy as np
-from sqlalchemy import ColumnElement, and_, func, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import ColumnElement, func, select
+from sqlalchemy.orm import Session
 
 from fireline.analytics import estimate_rt, growth_rate, weekly_counts
 from fireline.auth.scope import Actor
 from fireline.diseases.schemas import DiseaseProfile
 from fireline.errors import NotFound, Problem
+from fireline.jurisdictions.service import counts_by_child
 from fireline.places.models import Jurisdiction
 from fireline.surveillance.models import Case
 from fireline.surveillance.trends.schemas import (
@@ -236,21 +237,4 @@ def cases_by_child(
         conditions.append(Case.disease == disease)
     if reported is not None:
         conditions.append(Case.date_reporting.between(*reported))
-    child, under = aliased(Jurisdiction), aliased(Jurisdiction)
-    counts = (
-        select(child.id, func.count(Case.id).label("n"))
-        # Every place under each child (its materialised path range), then their cases.
-        .join(under, (under.path >= child.path) & (under.path < child.path + "~"))
-        .join(Case, (Case.jurisdiction_id == under.id) & and_(*conditions))
-        .where(child.parent_id == actor.jurisdiction_id)
-        .group_by(child.id)
-        .subquery()
-    )
-    statement = (
-        select(Jurisdiction, func.coalesce(counts.c.n, 0))
-        .outerjoin(counts, counts.c.id == Jurisdiction.id)
-        .where(Jurisdiction.parent_id == actor.jurisdiction_id)
-        .order_by(Jurisdiction.code)
-    )
-    rows = session.execute(actor.restrict(statement, Jurisdiction)).tuples()
-    return [(place, int(n)) for place, n in rows]
+    return counts_by_child(session, actor, actor.jurisdiction_id, Case, *conditions)
