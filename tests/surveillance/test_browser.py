@@ -20,7 +20,7 @@ from fireline.settings import Settings
 from fireline.web.templating import STATIC_DIR, VENDOR_FILES
 from tests.auth.factories import PASSWORD, make_user
 from tests.places.factories import by_code
-from tests.surveillance.signals.factories import add_daily_cases
+from tests.surveillance.signals.factories import add_daily_cases, make_alert
 from tests.web.browser import launch_browser, require_chromium, serve
 
 if TYPE_CHECKING:
@@ -134,3 +134,20 @@ def test_dashboard_drill_down(database: Engine, tmp_path: Path) -> None:
         assert "xihu" in page.locator(".page-header .eyebrow").inner_text().lower()
         page.screenshot(path=str(tmp_path / "county.png"), full_page=True)
         assert not errors, errors
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_the_dashboard_fits_a_phone(database: Engine, language: str) -> None:
+    """At 390 px a wide table (the open alerts, with their decision forms) scrolls in its
+    box; nothing widens the page, not even the forms' visually hidden labels."""
+    require_chromium()
+    with session_factory(database)() as session:
+        make_alert(session, by_code(session, "330102"), date.today())
+        session.commit()
+    app = create_app(Settings(database_url=str(database.url)), engine=database)
+    with serve(app) as base, launch_browser() as browser:
+        page = browser.new_page(viewport={"width": 390, "height": 844})
+        log_in(page, base, "province")
+        page.goto(f"{base}/surveillance?lang={language}")
+        assert page.locator("form.decide").count() >= 1
+        assert page.evaluate("document.documentElement.scrollWidth") == 390
