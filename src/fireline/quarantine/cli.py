@@ -3,7 +3,7 @@ pages, where reading them is audited) and the completion run."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
 from zoneinfo import ZoneInfo
 
 import typer
@@ -11,6 +11,7 @@ from rich.table import Table
 
 from fireline.auth.scope import system_actor
 from fireline.console import fail, out
+from fireline.context import Context
 from fireline.db.connect import database_session
 from fireline.errors import Problem
 from fireline.quarantine import duelist
@@ -29,7 +30,7 @@ def due(
     limit: int = typer.Option(20, min=0, help="Orders to list after the counts"),
 ) -> None:
     """Today's follow-up list: counts, then the most urgent orders with their flags."""
-    now = datetime.now(UTC)
+    now = Context.for_command(Settings()).now()
     with database_session(Settings()) as session:
         actor = system_actor()
         try:
@@ -66,7 +67,7 @@ def complete(
         day = date.fromisoformat(on) if on else None
     except ValueError:
         fail(f"--date {on!r} is not a date (YYYY-MM-DD)")
-    now = datetime.now(UTC)
+    now = Context.for_command(Settings()).now()
     with database_session(Settings()) as session:
         as_of = day or local_today(session, now)
         done = complete_finished(session, as_of, now)

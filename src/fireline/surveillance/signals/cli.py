@@ -9,16 +9,18 @@ from rich.table import Table
 
 from fireline.auth.scope import system_actor
 from fireline.console import fail, out
+from fireline.context import Context
 from fireline.db.connect import database_session
 from fireline.listing import ListQuery
+from fireline.settings import Settings
 from fireline.surveillance.signals import service
 
 app = typer.Typer(help="Daily signals and alerts.", no_args_is_help=True)
 
 
 def _parse_date(value: str | None) -> date:
-    if value is None:
-        return date.today()
+    if value is None:  # today in the province, on the command's clock
+        return Context.for_command(Settings()).today()
     try:
         return datetime.strptime(value, "%Y-%m-%d").date()
     except ValueError:
