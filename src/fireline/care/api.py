@@ -26,7 +26,6 @@ from fireline.pagination import Page, make_page
 from fireline.web.deps import ApiContext, ApiListQuery, AppNow
 
 router = APIRouter(prefix="/care", tags=["care"])
-Now = AppNow
 
 
 @router.post("/hospitals", response_model=HospitalRead, status_code=201)
@@ -72,14 +71,14 @@ def read_admissions(
     "/hospitals/{hospital_id:int}/admissions", response_model=AdmissionRead, status_code=201
 )
 def admit(
-    hospital_id: Id, body: AdmissionCreate, actor: ApiActor, session: DbSession, now: Now
+    hospital_id: Id, body: AdmissionCreate, actor: ApiActor, session: DbSession, now: AppNow
 ) -> AdmissionRead:
     return AdmissionRead.model_validate(service.admit(session, actor, hospital_id, body, now=now))
 
 
 @router.post("/admissions/{admission_id:int}/discharge", response_model=AdmissionRead)
 def discharge(
-    admission_id: Id, body: Discharge, actor: ApiActor, session: DbSession, now: Now
+    admission_id: Id, body: Discharge, actor: ApiActor, session: DbSession, now: AppNow
 ) -> AdmissionRead:
     stay = service.discharge(
         session, actor, admission_id, version=body.version, outcome=body.outcome, at=body.at or now
@@ -99,7 +98,7 @@ def severity(
 
 @router.post("/admissions/{admission_id:int}/transfer", response_model=AdmissionRead)
 def transfer(
-    admission_id: Id, body: TransferAdmission, actor: ApiActor, session: DbSession, now: Now
+    admission_id: Id, body: TransferAdmission, actor: ApiActor, session: DbSession, now: AppNow
 ) -> AdmissionRead:
     """Move a patient to another hospital: this stay ends "transferred", a new one opens."""
     stay = service.transfer(

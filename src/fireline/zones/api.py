@@ -45,7 +45,6 @@ def zone_levels(request: Request) -> Levels:
     return load_levels(zone_settings(request))
 
 
-Now = AppNow
 Settings = Annotated[ZonesSettings, Depends(zone_settings)]
 LevelsDep = Annotated[Levels, Depends(zone_levels)]
 
@@ -92,7 +91,7 @@ def create_zone(
     body: ZoneCreate,
     actor: ApiActor,
     session: DbSession,
-    now: Now,
+    now: AppNow,
     levels: LevelsDep,
     settings: Settings,
 ) -> ZoneDetail:
@@ -106,7 +105,7 @@ def create_zone(
 
 @router.get("/{zone_id:int}", response_model=ZoneDetail)
 def read_zone(
-    zone_id: Id, actor: ApiActor, session: DbSession, now: Now, levels: LevelsDep
+    zone_id: Id, actor: ApiActor, session: DbSession, now: AppNow, levels: LevelsDep
 ) -> ZoneDetail:
     zone = service.get_zone(session, actor, zone_id)
     return detail(session, zone, levels, local_today(session, now, zone.jurisdiction_id))
@@ -123,7 +122,7 @@ def change_zone(
     body: ZoneUpdate,
     actor: ApiActor,
     session: DbSession,
-    now: Now,
+    now: AppNow,
     levels: LevelsDep,
     settings: Settings,
 ) -> ZoneDetail:
@@ -142,7 +141,12 @@ def add_round(zone_id: Id, body: RoundCreate, actor: ApiActor, session: DbSessio
 
 @router.post("/{zone_id:int}/step-down", response_model=ZoneDetail)
 def step_down(
-    zone_id: Id, body: VersionBody, actor: ApiActor, session: DbSession, now: Now, levels: LevelsDep
+    zone_id: Id,
+    body: VersionBody,
+    actor: ApiActor,
+    session: DbSession,
+    now: AppNow,
+    levels: LevelsDep,
 ) -> ZoneDetail:
     """To the next lower level; 409 with what is missing when the rule is not met."""
     today = _today_of(session, actor, zone_id, now)
@@ -154,7 +158,12 @@ def step_down(
 
 @router.post("/{zone_id:int}/lift", response_model=ZoneDetail)
 def lift(
-    zone_id: Id, body: VersionBody, actor: ApiActor, session: DbSession, now: Now, levels: LevelsDep
+    zone_id: Id,
+    body: VersionBody,
+    actor: ApiActor,
+    session: DbSession,
+    now: AppNow,
+    levels: LevelsDep,
 ) -> ZoneDetail:
     """End a zone at the lowest level; 409 with what is missing when its rule is not met."""
     today = _today_of(session, actor, zone_id, now)
