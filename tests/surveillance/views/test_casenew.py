@@ -90,3 +90,23 @@ def test_the_form_offers_and_reports_a_disease_the_deployment_folder_adds(
         created = deployed.post("/surveillance/cases/new", data=form, follow_redirects=False)
         assert created.status_code == 303, created.text
     assert session.scalars(select(Case).where(Case.disease == ADDED)).one()
+
+
+def test_an_onset_after_the_report_is_refused_beside_the_onset_date(
+    client: TestClient, data: dict[str, Any]
+) -> None:
+    csrf = log_in(client, "ann")
+    form = {
+        "csrf_token": csrf,
+        "disease": "covid19",
+        "jurisdiction_code": "C1A",
+        "classification": "suspected",
+        "date_reporting": "2024-03-01",
+        "date_onset": "2024-03-09",
+        "name": "Ann Typed",
+    }
+    refused = client.post("/surveillance/cases/new?lang=en", data=form)
+    assert refused.status_code == 422
+    beside = refused.text.split('id="date_onset"', 1)[1].split("</div>", 1)[0]
+    assert 'class="field-error"' in beside and "onset date is after the report date" in beside
+    assert 'value="2024-03-09"' in refused.text and 'value="Ann Typed"' in refused.text

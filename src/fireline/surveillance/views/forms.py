@@ -83,7 +83,7 @@ def read_form(form: FormData, names: tuple[str, ...], required: tuple[str, ...])
             parsed.dates[name] = None
     onset, report = parsed.dates.get("date_onset"), parsed.dates.get("date_reporting")
     if onset and report and onset > report:
-        parsed.error(ONSET_AFTER_REPORT)
+        parsed.error(ONSET_AFTER_REPORT, field=FIELD_LABELS["date_onset"])
     if values.get("outcome") and values["outcome"] not in OUTCOME_CODES:
         parsed.values["outcome"] = ""
     return parsed
@@ -106,6 +106,6 @@ def problem_message(problem: Problem) -> tuple[str, dict[str, str]]:
         return KNOWN_EXTERNAL_ID, {}
     if problem.status == 409:
         return CHANGED, {}
-    if "onset date is after" in problem.detail:
-        return ONSET_AFTER_REPORT, {}
+    if "onset date is after" in problem.detail:  # shown beside the onset date too
+        return ONSET_AFTER_REPORT, {"field": FIELD_LABELS["date_onset"]}
     return "%(detail)s", {"detail": problem.detail}
