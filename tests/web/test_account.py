@@ -187,3 +187,16 @@ def test_the_log_in_form_says_when_the_account_is_locked(client: TestClient, use
     assert locked.status_code == 429 and "retry-after" in locked.headers
     assert "Too many failed log-ins" in locked.text
     assert "set-cookie" not in locked.headers
+
+
+def test_the_navigation_leads_only_to_pages_the_role_may_open(
+    client: TestClient, session: Session, user: str
+) -> None:
+    make_user(session, "vic", "viewer", "C1A")
+    log_in(client, "vic")
+    nav = '<li><a href="/quarantine"'  # the main navigation's entry
+    assert nav not in client.get("/").text
+    assert client.get("/quarantine").status_code == 403  # the page it would lead to
+    client.post("/logout", data={"csrf_token": csrf_from(client.get("/").text)})
+    log_in(client, user)
+    assert nav in client.get("/").text
