@@ -7,6 +7,7 @@ from fireline.lab import models as testing_models
 from fireline.people import models as people_models
 from fireline.places import models as places_models
 from fireline.quarantine import models as quarantine_models
+from fireline.quarantine.positives import models as positive_models
 from fireline.response import models as response_models
 from fireline.surveillance import models as surveillance_models
 from fireline.surveillance.signals import models as signal_models
@@ -22,6 +23,7 @@ __all__ = [
     "care_models",
     "people_models",
     "places_models",
+    "positive_models",
     "pooling_models",
     "quarantine_models",
     "response_models",

@@ -16,7 +16,18 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Date, Integer, Select, and_, cast, func, literal, select
+from sqlalchemy import (
+    ColumnElement,
+    Date,
+    Integer,
+    Select,
+    and_,
+    cast,
+    exists,
+    func,
+    literal,
+    select,
+)
 from sqlalchemy.orm import Session
 
 from fireline.auth import audit
@@ -26,6 +37,7 @@ from fireline.people.models import Person
 from fireline.places.models import Jurisdiction
 from fireline.quarantine.models import QuarantineOrder
 from fireline.quarantine.plans import MAX_TEST_DAY
+from fireline.quarantine.positives.models import OPEN, ConversionProposal
 from fireline.quarantine.schemas import DueRow, DueSummary
 
 Q = QuarantineOrder
@@ -57,10 +69,14 @@ def flags(day: date, now: datetime, non_reporting_hours: float) -> Flags:
     n = day_diff(Q.last_exposure, literal(day, Date))
     bit = Q.test_mask.bitwise_rshift(n).bitwise_and(literal(1, Integer)) == 1
     since = func.coalesce(Q.last_report_at, Q.created_at)
+    # A positive result is in: the next sample is not due, the conversion is (positives/).
+    positive = exists().where(
+        ConversionProposal.order_id == Q.id, ConversionProposal.status == OPEN
+    )
     return Flags(
         active=and_(Q.status == "active", Q.start_date <= day, Q.end_date >= day),
         reported_today=func.coalesce(Q.last_report_on == day, False),
-        test_due=and_(Q.last_exposure.is_not(None), n >= 0, n <= MAX_TEST_DAY, bit),
+        test_due=and_(Q.last_exposure.is_not(None), n >= 0, n <= MAX_TEST_DAY, bit, ~positive),
         non_reporting=since < now - timedelta(hours=non_reporting_hours),
         symptomatic=Q.last_report_symptomatic.is_(True),
     )
