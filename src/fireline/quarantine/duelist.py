@@ -16,18 +16,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import (
-    ColumnElement,
-    Date,
-    Integer,
-    Select,
-    and_,
-    cast,
-    exists,
-    func,
-    literal,
-    select,
-)
+from sqlalchemy import ColumnElement, Date, Integer, Select, and_, cast, func, literal, select
 from sqlalchemy.orm import Session
 
 from fireline.auth import audit
@@ -70,9 +59,8 @@ def flags(day: date, now: datetime, non_reporting_hours: float) -> Flags:
     bit = Q.test_mask.bitwise_rshift(n).bitwise_and(literal(1, Integer)) == 1
     since = func.coalesce(Q.last_report_at, Q.created_at)
     # A positive result is in: the next sample is not due, the conversion is (positives/).
-    positive = exists().where(
-        ConversionProposal.order_id == Q.id, ConversionProposal.status == OPEN
-    )
+    proposed = ConversionProposal.order_id == Q.id, ConversionProposal.status == OPEN
+    positive = select(ConversionProposal.id).where(*proposed).exists()
     return Flags(
         active=and_(Q.status == "active", Q.start_date <= day, Q.end_date >= day),
         reported_today=func.coalesce(Q.last_report_on == day, False),
