@@ -4,6 +4,7 @@ case already), dismissing a proposal; each with a reason, audited."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -274,3 +275,37 @@ def test_api_lists_my_positives_and_converts_with_a_reason(
     assert done.status_code == 200, done.text
     assert done.json()["status"] == "converted" and done.json()["infector_case_id"]
     assert client.get("/api/v1/quarantine/positives", headers=headers).json()["total"] == 0
+
+
+def test_a_waiting_positive_blocks_completion_follows_a_transfer_and_ends_with_a_release(
+    session: Session,
+) -> None:
+    tree = small_tree(session)
+    order = contact_order(session, tree["C1A"])
+    positive_for(session, lab_actor(session), order)
+    order.last_report_at, order.last_report_symptomatic = T0, False
+    session.flush()
+    after = order.end_date + timedelta(days=1)
+    assert outcomes.complete_finished(session, after, T0) == 0  # not completed on its own
+    outcomes.transfer(
+        session,
+        system_actor(),
+        order.id,
+        version=order.version,
+        to_code="C2A",
+        reason="lives there",
+        now=T0,
+    )
+    proposal = session.scalars(select(ConversionProposal)).one()
+    assert (proposal.jurisdiction_id, proposal.owner_id) == (tree["C2A"].id, None)
+    outcomes.release(
+        session,
+        system_actor(),
+        order.id,
+        version=order.version,
+        reason="false positive",
+        now=T0,
+        today=DAY,
+    )
+    session.refresh(proposal)
+    assert (proposal.status, proposal.reason) == ("dismissed", "false positive")

@@ -60,6 +60,8 @@ def release(
     check_version(order, version)
     check_active(order)
     _close(order, actor, "released", said, now, today)
+    # a positive still waiting is answered by the release and its reason
+    closed = positives.decide(session, actor, order.id, "dismissed", said, now)
     session.flush()
     audit.record(
         session,
@@ -68,6 +70,7 @@ def release(
         "quarantine_order",
         [order.id],
         jurisdiction_id=order.jurisdiction_id,
+        proposals=closed,
     )
     return order
 
@@ -110,6 +113,7 @@ def convert(
     said = (reason or "").strip()[: positives.REASON_MAX] or f"suspected case {new_case.id}"
     _close(order, actor, "converted", said, now, today)
     order.converted_case_id = new_case.id
+    positives.decide(session, actor, order.id, "converted", said, now)
     session.flush()
     audit.record(
         session,
@@ -232,6 +236,7 @@ def transfer(
         to=target.id,
     )
     order.jurisdiction_id = target.id
+    positives.follow_order(session, order.id, target.id)
     order.assignee_id = None
     order.room_id = order.facility_id = None
     session.flush()
@@ -345,6 +350,7 @@ def complete_finished(session: Session, today: date, now: datetime) -> int:
             Q.end_date < today,
             Q.last_report_at.is_not(None),
             Q.last_report_symptomatic.is_(False),
+            ~positives.has_open_proposal(),  # a positive waits for a person
         )
         .values(
             status="completed",

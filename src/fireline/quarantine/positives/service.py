@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Final
 
-from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy import ColumnElement, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from fireline.auth import audit
@@ -87,7 +87,8 @@ def positives_among_contacts(
         select(P, LabResult, Person.name)
         .join(LabResult, LabResult.id == P.result_id)
         .join(Person, Person.id == P.person_id)
-        .where(P.status == OPEN, *_addressed(actor, mine))
+        .join(Q, Q.id == P.order_id)
+        .where(P.status == OPEN, Q.status == "active", *_addressed(actor, mine))
     )
     found, total = search_filter_sort_paginate(
         session, actor.restrict(statement, P), POSITIVES, query or ListQuery(), scalars=False
@@ -189,6 +190,21 @@ def check_reason(reason: str | None) -> str:
     if len(text) > REASON_MAX:
         raise Problem(422, f"the reason is longer than {REASON_MAX} characters")
     return text
+
+
+def has_open_proposal() -> ColumnElement[bool]:
+    """For set-based statements over orders: a positive result waits for a decision."""
+    return select(P.id).where(P.order_id == Q.id, P.status == OPEN).exists()
+
+
+def follow_order(session: Session, order_id: int, jurisdiction_id: int) -> None:
+    """An order handed to another jurisdiction takes its open proposal along, addressed to
+    that jurisdiction's investigators (the owner was the sender's)."""
+    session.execute(
+        update(P)
+        .where(P.order_id == order_id, P.status == OPEN)
+        .values(jurisdiction_id=jurisdiction_id, owner_id=None)
+    )
 
 
 def decide(
