@@ -78,7 +78,7 @@ def lab_results(
         data = ResultCreate(
             barcode=barcode,
             disease="covid19",
-            outcome=outcome,  # type: ignore[arg-type]
+            outcome=outcome,
             resulted_at=T0,
             code_system=LOINC,
             code=PCR,

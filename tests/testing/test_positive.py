@@ -9,21 +9,25 @@ from contextlib import contextmanager
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import event, func, select
+from sqlalchemy import event, func, select, update
 from sqlalchemy.orm import Session
 
 from fireline.auth.service import actor_for
+from fireline.diseases import load_profiles
+from fireline.places.models import Jurisdiction
 from fireline.quarantine import duelist, plans
 from fireline.quarantine.models import QuarantineOrder
 from fireline.quarantine.positives import service
 from fireline.quarantine.positives.models import ConversionProposal
 from fireline.quarantine.settings import QuarantineSettings
 from fireline.surveillance.models import Case
+from fireline.tracing.proposals import ContactFacts, propose_orders
 from tests.auth.factories import make_user
 from tests.people.factories import make_person
 from tests.places.factories import small_tree
-from tests.quarantine.factories import T0
+from tests.quarantine.factories import T0, add_case, add_contact
 from tests.quarantine.positive_factories import (
+    DAY,
     contact_order,
     context_of,
     lab_actor,
@@ -94,23 +98,34 @@ def statements(session: Session) -> Iterator[list[str]]:
         event.remove(engine, "before_cursor_execute", note)
 
 
+def _many_under_quarantine(session: Session, n: int) -> tuple[Jurisdiction, list[QuarantineOrder]]:
+    """``n`` contacts of one case with active orders, written as tracing writes them."""
+    place = small_tree(session)["C1A"]
+    index = add_case(session, place)
+    contacts = [add_contact(session, index, place, last=DAY, name=f"C{i}") for i in range(n)]
+    facts = [ContactFacts(c.id, c.person_id, index.id, place.id, c.category, DAY) for c in contacts]
+    assert not propose_orders(session, load_profiles()["covid19"], facts, DAY)
+    session.execute(update(QuarantineOrder).values(status="active"))
+    return place, list(session.scalars(select(QuarantineOrder).order_by(QuarantineOrder.id)))
+
+
 def test_a_file_of_many_results_proposes_in_one_statement(session: Session) -> None:
-    """120 people under quarantine, 80 of them positive, 40 negative, and 40 positives of
-    people under no order: 80 proposals, written by one INSERT ... SELECT."""
-    tree = small_tree(session)
-    quarantined = [contact_order(session, tree["C1A"], name=f"C{n}") for n in range(120)]
-    free = [make_person(session, tree["C1A"], f"Free {n}") for n in range(40)]
-    people = [(o.person_id, o.jurisdiction_id, "positive") for o in quarantined[:80]]
-    people += [(o.person_id, o.jurisdiction_id, "negative") for o in quarantined[80:]]
-    people += [(p.id, p.jurisdiction_id, "positive") for p in free]
+    """80 people under quarantine, 50 of them positive, 30 negative, and 20 positives of
+    people under no order: 50 proposals, written by one INSERT ... SELECT."""
+    place, quarantined = _many_under_quarantine(session, 80)
+    place_id = place.id
+    free = [make_person(session, place, f"Free {n}") for n in range(20)]
+    people = [(o.person_id, place_id, "positive") for o in quarantined[:50]]
+    people += [(o.person_id, place_id, "negative") for o in quarantined[50:]]
+    people += [(p.id, place_id, "positive") for p in free]
     lab = lab_actor(session)
     with statements(session) as seen:
         lab_results(session, lab, people, message="big")
     inserts = [s for s in seen if s.lstrip().upper().startswith("INSERT INTO CONVERSION_PROPOSALS")]
     assert len(inserts) == 1
     proposed = session.scalars(select(ConversionProposal.order_id)).all()
-    assert sorted(proposed) == sorted(o.id for o in quarantined[:80])
+    assert sorted(proposed) == sorted(o.id for o in quarantined[:50])
     active = (
         select(func.count()).select_from(QuarantineOrder).where(QuarantineOrder.status == "active")
     )
-    assert session.scalar(active) == 120
+    assert session.scalar(active) == 80
