@@ -18,7 +18,7 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import FormData
 
 from fireline.errors import Problem
-from fireline.quarantine import outcomes
+from fireline.quarantine import orders, outcomes
 from fireline.quarantine.days import today_in
 from fireline.quarantine.positives import service
 from fireline.quarantine.views import common
@@ -141,7 +141,7 @@ def convert(order_id: int, page: PageContext, form: PostedForm) -> Response:
 def _decide(page: Page, order_id: int, asked: Asked, version: int) -> int:
     """Run the decision; returns the order page to show next."""
     session, context = common.session_of(page), whole_scope(page)
-    order = service.order_panel(session, context.actor, order_id).order
+    order = orders.get_order(session, context.actor, order_id)
     today = today_in(session, context, order.jurisdiction_id)
     if asked.action == "dismiss":
         service.dismiss(session, context, order_id, reason=asked.reason)
