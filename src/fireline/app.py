@@ -30,6 +30,7 @@ from fireline.interop.limits import MB
 from fireline.jurisdictions.api import router as places_router
 from fireline.people.api import router as people_router
 from fireline.quarantine.api import router as quarantine_router
+from fireline.quarantine.positives.api import router as positives_router
 from fireline.reports.api import router as reports_router
 from fireline.response.api import router as response_router
 from fireline.settings import Settings
@@ -61,6 +62,7 @@ def api_router() -> APIRouter:
         surveillance_router,
         response_router,
         quarantine_router,
+        positives_router,
         venues_router,
         care_router,
         testing_router,

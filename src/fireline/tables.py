@@ -7,6 +7,7 @@ from fireline.lab import models as testing_models
 from fireline.people import models as people_models
 from fireline.places import models as places_models
 from fireline.quarantine import models as quarantine_models
+from fireline.quarantine.positives import models as positive_models
 from fireline.response import models as response_models
 from fireline.surveillance import models as surveillance_models
 from fireline.surveillance.signals import models as signal_models
@@ -23,6 +24,7 @@ __all__ = [
     "people_models",
     "places_models",
     "pooling_models",
+    "positive_models",
     "quarantine_models",
     "response_models",
     "signal_models",

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from fireline.quarantine.models import QuarantineOrder
+from fireline.quarantine.positives.models import ConversionProposal
 from fireline.surveillance.models import Case
 from fireline.testing.pooling.models import PoolResult, RetestOrder
 from tests.auth.factories import bearer, make_user
@@ -79,7 +80,8 @@ def test_positive_pool_holds_members_and_orders_retests(
     assert {h.status for h in holds} == {"active"} and {h.source for h in holds} == {"screening"}
     orders = session.scalars(select(RetestOrder)).all()
     assert len(orders) == 10 and all(o.hold_order_id for o in orders)
-    # single retests: one negative releases its hold, one positive becomes a case
+    # single retests: one negative releases its hold; one positive becomes a case and its
+    # hold waits, with a conversion proposed, for a person to confirm it
     body = {
         "source": "lab-a",
         "message_id": "retests",
@@ -92,7 +94,9 @@ def test_positive_pool_holds_members_and_orders_retests(
     assert done["retests_closed"] == 2 and done["cases_created"] == 1
     session.expire_all()
     statuses = sorted(h.status for h in session.scalars(select(QuarantineOrder)))
-    assert statuses.count("released") == 1 and statuses.count("converted") == 1
+    assert statuses.count("released") == 1 and statuses.count("converted") == 0
+    proposal = session.scalars(select(ConversionProposal)).one()
+    assert session.get_one(QuarantineOrder, proposal.order_id).status == "active"
     assert session.scalars(select(Case)).one().classification == "confirmed"
     dash = client.get(f"/api/v1/campaigns/{cid}", headers=w["lab"]).json()
     assert dash["sampled"] == 20 and dash["positive_pools"] == 1 and dash["positives"] == 1

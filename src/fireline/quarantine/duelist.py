@@ -26,6 +26,7 @@ from fireline.people.models import Person
 from fireline.places.models import Jurisdiction
 from fireline.quarantine.models import QuarantineOrder
 from fireline.quarantine.plans import MAX_TEST_DAY
+from fireline.quarantine.positives.models import OPEN, ConversionProposal
 from fireline.quarantine.schemas import DueRow, DueSummary
 
 Q = QuarantineOrder
@@ -57,10 +58,13 @@ def flags(day: date, now: datetime, non_reporting_hours: float) -> Flags:
     n = day_diff(Q.last_exposure, literal(day, Date))
     bit = Q.test_mask.bitwise_rshift(n).bitwise_and(literal(1, Integer)) == 1
     since = func.coalesce(Q.last_report_at, Q.created_at)
+    # A positive result is in: the next sample is not due, the conversion is (positives/).
+    proposed = ConversionProposal.order_id == Q.id, ConversionProposal.status == OPEN
+    positive = select(ConversionProposal.id).where(*proposed).exists()
     return Flags(
         active=and_(Q.status == "active", Q.start_date <= day, Q.end_date >= day),
         reported_today=func.coalesce(Q.last_report_on == day, False),
-        test_due=and_(Q.last_exposure.is_not(None), n >= 0, n <= MAX_TEST_DAY, bit),
+        test_due=and_(Q.last_exposure.is_not(None), n >= 0, n <= MAX_TEST_DAY, bit, ~positive),
         non_reporting=since < now - timedelta(hours=non_reporting_hours),
         symptomatic=Q.last_report_symptomatic.is_(True),
     )

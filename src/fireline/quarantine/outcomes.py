@@ -1,7 +1,8 @@
-"""How orders end or move: release (early, or after an isolation review), conversion of a
-symptomatic person to a suspected case, transfer to another jurisdiction and the lists of
-transfers, and the automatic completion of finished periods with a clean last report
-(set-based)."""
+"""How orders end or move: release (early, or after an isolation review; with a reason),
+conversion of a symptomatic person to a suspected case (never a second case of the
+disease), conversion of a quarantine to isolation after a positive result, transfer to
+another jurisdiction and the lists of transfers, and the automatic completion of finished
+periods with a clean last report (set-based)."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from fireline.people.models import Person
 from fireline.places.models import Jurisdiction
 from fireline.quarantine.models import OrderTransfer, QuarantineOrder
 from fireline.quarantine.orders import check_active, check_version, get_order
+from fireline.quarantine.positives import service as positives
 from fireline.surveillance.models import Case
 from fireline.surveillance.schemas import CaseCreate
 from fireline.surveillance.service import create_case
@@ -53,10 +55,13 @@ def release(
 ) -> QuarantineOrder:
     """A person decides: early release of a contact, or release of a case after review."""
     actor.require("cases:write")
+    said = positives.check_reason(reason)
     order = get_order(session, actor, order_id)
     check_version(order, version)
     check_active(order)
-    _close(order, actor, "released", reason, now, today)
+    _close(order, actor, "released", said, now, today)
+    # a positive still waiting is answered by the release and its reason
+    closed = positives.decide(session, actor, order.id, "dismissed", said, now)
     session.flush()
     audit.record(
         session,
@@ -65,6 +70,7 @@ def release(
         "quarantine_order",
         [order.id],
         jurisdiction_id=order.jurisdiction_id,
+        proposals=closed,
     )
     return order
 
@@ -77,9 +83,12 @@ def convert(
     version: int,
     onset: date | None,
     today: date,
+    reason: str | None = None,
 ) -> tuple[QuarantineOrder, Case]:
     """One action: the person becomes a suspected case with the onset from the reports
-    (a case of the deployment's disease profile, at the context's clock)."""
+    (a case of the deployment's disease profile, at the context's clock). A person who
+    already has a case of the disease is refused before anything changes: a second case
+    would count them twice, and their quarantine converts to isolation instead."""
     actor, now = context.actor, context.now()
     actor.require("cases:write")
     order = get_order(session, actor, order_id)
@@ -87,6 +96,7 @@ def convert(
     check_active(order)
     if order.purpose != "quarantine" or order.disease is None:
         raise Problem(422, "only a quarantine order of a known disease converts to a case")
+    _refuse_second_case(session, order)
     place = session.get_one(Jurisdiction, order.jurisdiction_id)
     onset = onset or order.onset_date
     if onset is not None and onset > today:
@@ -100,8 +110,10 @@ def convert(
         date_onset=onset,
     )
     new_case, _ = create_case(session, context, data)
-    _close(order, actor, "converted", f"suspected case {new_case.id}", now, today)
+    said = (reason or "").strip()[: positives.REASON_MAX] or f"suspected case {new_case.id}"
+    _close(order, actor, "converted", said, now, today)
     order.converted_case_id = new_case.id
+    positives.decide(session, actor, order.id, "converted", said, now)
     session.flush()
     audit.record(
         session,
@@ -111,8 +123,76 @@ def convert(
         [order.id],
         jurisdiction_id=order.jurisdiction_id,
         case=new_case.id,
+        to="suspected_case",
     )
     return order, new_case
+
+
+def _refuse_second_case(session: Session, order: QuarantineOrder) -> None:
+    known = positives.existing_case(session, order.person_id, order.disease or "")
+    if known is not None:
+        raise Problem(
+            409,
+            f"the person is already case {known.id} ({known.classification}) of "
+            f"{known.disease}: open that case, or convert the quarantine to isolation",
+            case_id=known.id,
+            classification=known.classification,
+        )
+
+
+@dataclass(frozen=True)
+class Conversion:
+    """A quarantine converted to isolation: the case used or made, the isolation order,
+    and the infector the case is linked to (None when no index case is known)."""
+
+    order: QuarantineOrder
+    case: Case
+    isolation: QuarantineOrder
+    infector_case_id: int | None
+
+
+def convert_to_isolation(
+    session: Session,
+    context: Context,
+    order_id: int,
+    *,
+    version: int,
+    reason: str,
+    kind: str,
+    today: date,
+) -> Conversion:
+    """A person confirms, with a reason, what a positive result proposed: the quarantine
+    ends as ``converted``, the person's case of the disease is used (a confirmed one is
+    made only when there is none), the case is isolated and linked to the contact's index
+    case (its infector). Audited as one action."""
+    actor, now = context.actor, context.now()
+    actor.require("cases:write")
+    said = positives.check_reason(reason)
+    order = get_order(session, actor, order_id)
+    check_version(order, version)
+    check_active(order)
+    if order.purpose != "quarantine" or order.disease is None:
+        raise Problem(422, "only a quarantine order of a known disease converts to isolation")
+    case = positives.case_to_isolate(session, context, order, today)
+    _close(order, actor, "converted", said, now, today)
+    order.converted_case_id = case.id
+    isolation = positives.isolation_of(session, context, case, kind, today)
+    infector = positives.link_infector(session, order, case)
+    decided = positives.decide(session, actor, order.id, "converted", said, now)
+    audit.record(
+        session,
+        actor,
+        "convert",
+        "quarantine_order",
+        [order.id],
+        jurisdiction_id=order.jurisdiction_id,
+        case=case.id,
+        to="isolation",
+        isolation=isolation.id,
+        infector=infector,
+        proposals=decided,
+    )
+    return Conversion(order, case, isolation, infector)
 
 
 def transfer(
@@ -156,6 +236,7 @@ def transfer(
         to=target.id,
     )
     order.jurisdiction_id = target.id
+    positives.follow_order(session, order.id, target.id)
     order.assignee_id = None
     order.room_id = order.facility_id = None
     session.flush()
@@ -269,6 +350,7 @@ def complete_finished(session: Session, today: date, now: datetime) -> int:
             Q.end_date < today,
             Q.last_report_at.is_not(None),
             Q.last_report_symptomatic.is_(False),
+            ~positives.has_open_proposal(),  # a positive waits for a person
         )
         .values(
             status="completed",

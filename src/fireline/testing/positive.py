@@ -1,4 +1,6 @@
-"""What a stored result sets off: a case created or confirmed, a retest order closed.
+"""What a stored result sets off: a case created or confirmed, a retest order closed, and
+for a person under quarantine a notice to the investigator with a proposal to convert the
+quarantine to isolation (a person confirms it: ``quarantine.outcomes.convert_to_isolation``).
 
 The classification a positive result gives follows its test kind (``codes.yaml``,
 ``classify``: a nucleic acid test confirms, an antigen or antibody test makes a probable
@@ -13,22 +15,27 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
+from typing import cast
 
-from sqlalchemy import select, update
+from sqlalchemy import Table, and_, bindparam, exists, func, insert, literal, select, update
 from sqlalchemy.orm import Session
 
 from fireline.auth.scope import Actor, system_actor
 from fireline.context import Context
+from fireline.db.base import UTCDateTime
+from fireline.db.sqlfn import write
 from fireline.diseases.schemas import DiseaseProfile
 from fireline.lab.models import LabMessage, LabResult, Sample
 from fireline.people.models import Person
 from fireline.places.models import Jurisdiction
 from fireline.quarantine.models import QuarantineOrder
+from fireline.quarantine.positives.models import OPEN, ConversionProposal
 from fireline.surveillance import service as cases
 from fireline.surveillance.models import Case
 from fireline.surveillance.schemas import CaseCreate
 from fireline.testing.codes import codes
 from fireline.testing.pooling.models import RetestOrder, ScreeningCampaign
+from fireline.tracing.models import Contact, Interview
 
 RANK = {"suspected": 0, "probable": 1, "confirmed": 2}
 
@@ -110,55 +117,137 @@ def apply(
     stored: Sequence[tuple[LabResult, Sample]],
     message: LabMessage,
 ) -> None:
-    """Cases for positive results, then the retest orders these results answer."""
+    """Cases for positive results, then the retest orders these results answer, then the
+    conversions proposed for the people under quarantine they make positive."""
     for result, sample in stored:
         if result.outcome != "positive" or result.status == "preliminary":
             continue
         done = case_for(session, context, result, sample)
         message.cases_created += done == "created"
         message.cases_confirmed += done == "confirmed"
-    message.retests_closed += close_retests(session, stored, context.now())
-
-
-def close_retests(
-    session: Session, stored: Sequence[tuple[LabResult, Sample]], now: datetime
-) -> int:
-    """Close open retest orders answered by a single (non-pool) result of the person:
-    negative releases the hold, positive converts it (the case was made above)."""
-    closed = 0
-    for result, sample in stored:
-        if result.outcome not in ("positive", "negative"):
-            continue
-        orders = session.scalars(
-            select(RetestOrder)
-            .join(ScreeningCampaign, ScreeningCampaign.id == RetestOrder.campaign_id)
-            .where(
-                RetestOrder.person_id == sample.person_id,
-                RetestOrder.status == "open",
-                ScreeningCampaign.disease == sample.disease,
-            )
-        ).all()
-        for order in orders:
-            order.status, order.result_id, order.closed_at = result.outcome, result.id, now
-            closed += 1
-            if order.hold_order_id is not None:
-                _end_hold(session, order.hold_order_id, result, now)
     session.flush()
-    return closed
+    message.retests_closed += close_retests(session, message.id, context.now())
+    propose_conversions(session, message.id, context.now())
 
 
-def _end_hold(session: Session, order_id: int, result: LabResult, now: datetime) -> None:
-    negative = result.outcome == "negative"
-    values: dict[str, object] = {
-        "status": "released" if negative else "converted",
-        "closed_at": now,
-        "close_reason": f"single retest {result.outcome} (lab result {result.id})",
-        "version": QuarantineOrder.version + 1,
-    }
-    if not negative:
-        values["converted_case_id"] = result.case_id
-    session.execute(
-        update(QuarantineOrder)
-        .where(QuarantineOrder.id == order_id, QuarantineOrder.status == "active")
-        .values(values)
+def close_retests(session: Session, message_id: int, now: datetime) -> int:
+    """Close the open retest orders answered by a single (non-pool) result of the message:
+    a negative releases the hold; a positive leaves it active, so that the conversion is
+    proposed to a person (below) rather than made by the lab. Set-based: one SELECT, one
+    UPDATE of many parameter sets for the orders and one for the holds released."""
+    rows = session.execute(
+        select(RetestOrder.id, RetestOrder.hold_order_id, LabResult.id, LabResult.outcome)
+        .join(ScreeningCampaign, ScreeningCampaign.id == RetestOrder.campaign_id)
+        .join(
+            Sample,
+            and_(
+                Sample.person_id == RetestOrder.person_id,
+                Sample.disease == ScreeningCampaign.disease,
+            ),
+        )
+        .join(LabResult, LabResult.sample_id == Sample.id)
+        .where(
+            LabResult.message_id == message_id,
+            LabResult.outcome.in_(("positive", "negative")),
+            RetestOrder.status == "open",
+        )
+        .order_by(RetestOrder.id, LabResult.id)
+    ).all()
+    first: dict[int, tuple[int | None, int, str]] = {}
+    for retest_id, hold_id, result_id, outcome in rows:  # the earliest result answers
+        first.setdefault(retest_id, (hold_id, result_id, outcome))
+    if not first:
+        return 0
+    retests = cast(Table, RetestOrder.__table__)  # Core: one statement, many parameter sets
+    session.connection().execute(
+        update(retests)
+        .where(retests.c.id == bindparam("b_id"))
+        .values(
+            status=bindparam("b_status"),
+            result_id=bindparam("b_result"),
+            closed_at=now,
+            version=retests.c.version + 1,
+        ),
+        [
+            {"b_id": rid, "b_status": outcome, "b_result": result_id}
+            for rid, (_, result_id, outcome) in first.items()
+        ],
     )
+    released = [(h, r) for h, r, o in first.values() if h is not None and o == "negative"]
+    if released:
+        _release_holds(session, released, now)
+    return len(first)
+
+
+def _release_holds(session: Session, released: list[tuple[int, int]], now: datetime) -> None:
+    orders = cast(Table, QuarantineOrder.__table__)
+    session.connection().execute(
+        update(orders)
+        .where(orders.c.id == bindparam("b_id"), orders.c.status == "active")
+        .values(
+            status="released",
+            closed_at=now,
+            close_reason=bindparam("b_reason"),
+            report_token_hash=None,
+            version=orders.c.version + 1,
+        ),
+        [
+            {"b_id": hold, "b_reason": f"single retest negative (lab result {result})"}
+            for hold, result in released
+        ],
+    )
+
+
+def propose_conversions(session: Session, message_id: int, now: datetime) -> int:
+    """Tell the investigator and propose isolation for every person under an active
+    quarantine of the disease whom a final positive result of the message concerns: one
+    INSERT ... SELECT for the whole message, one proposal per order (the first result),
+    none while one is open. Returns how many were proposed."""
+    q, r, s = QuarantineOrder, LabResult, Sample
+    contact, interview, p = Contact, Interview, ConversionProposal
+    index = func.coalesce(contact.case_id, q.case_id)
+    owner = func.coalesce(q.assignee_id, contact.listed_by, interview.interviewer_id)
+    chosen = (
+        select(
+            q.id,
+            func.min(q.person_id),
+            func.min(r.id),
+            func.min(q.disease),
+            func.max(r.case_id),
+            func.min(index),
+            func.min(owner),
+            literal(OPEN),
+            func.min(q.jurisdiction_id),
+            literal(now, UTCDateTime()),
+            literal(now, UTCDateTime()),
+        )
+        .select_from(r)
+        .join(s, s.id == r.sample_id)
+        .join(q, and_(q.person_id == s.person_id, q.disease == s.disease))
+        .outerjoin(contact, contact.id == q.contact_id)
+        .outerjoin(interview, interview.case_id == index)
+        .where(
+            r.message_id == message_id,
+            r.current.is_(True),
+            r.outcome == "positive",
+            r.status != "preliminary",
+            q.status == "active",
+            q.purpose == "quarantine",
+            ~exists().where(p.order_id == q.id, p.status == OPEN),
+        )
+        .group_by(q.id)
+    )
+    columns = (
+        "order_id",
+        "person_id",
+        "result_id",
+        "disease",
+        "case_id",
+        "index_case_id",
+        "owner_id",
+        "status",
+        "jurisdiction_id",
+        "created_at",
+        "updated_at",
+    )
+    return write(session, insert(p).from_select(columns, chosen))

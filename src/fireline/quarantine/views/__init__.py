@@ -8,6 +8,7 @@ from fastapi import APIRouter
 
 from fireline.quarantine.views import (
     boards,
+    convert,
     detail,
     duepage,
     manage,
@@ -17,5 +18,5 @@ from fireline.quarantine.views import (
 )
 
 router = APIRouter()
-for module in (duepage, proposalpage, boards, detail, manage, transfers, selfreport):
+for module in (duepage, proposalpage, boards, detail, manage, transfers, selfreport, convert):
     router.include_router(module.router)
