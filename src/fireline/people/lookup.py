@@ -21,7 +21,7 @@ from fireline.people.models import Person
 from fireline.people.service import PersonDetails, normal_id
 from fireline.people.values import phone_digits
 
-COMPARED: Final = ("name", "sex", "birth_date", "phone", "address")
+COMPARED: Final = ("name", "national_id", "sex", "birth_date", "phone", "address")
 # A name needs two characters (one Chinese given name is often a single character), a
 # phone or ID six digits, before a candidate list is worth reading: fewer match too many.
 MIN_NAME: Final = 2

@@ -79,6 +79,8 @@ LABELS: Final = {
     "date_outcome": N_("Date of outcome"),
     "last_exposure": N_("Last exposure"),
     "isolation_start": N_("Start of isolation"),
+    "external_id": N_("External ID"),
+    "repeat_reason": N_("Reason for a repeat case"),
 }
 
 # GB/T 2260-2007 province-level codes, with 81-83 (HK, Macao, Taiwan residence permits).

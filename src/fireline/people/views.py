@@ -10,7 +10,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from fireline.errors import Conflict, Problem
 from fireline.listing import ListQuery
-from fireline.people import service
+from fireline.people import lookup, service
 from fireline.people.models import Person, PersonMatch
 from fireline.web.deps import Page, PageContext
 from fireline.web.i18n import N_
@@ -88,4 +88,24 @@ def decide(
         can_decide=False,
         message=page.gettext(message) if message else None,
         decided=True,
+    )
+
+
+@router.get("/people/candidates")
+def candidates(page: PageContext, request: Request) -> Response:
+    """The persons on file like the one being typed on a form (htmx partial): the
+    user's whole scope, read through ``people.lookup`` (audited)."""
+    assert page.session is not None and page.actor is not None
+    if not page.actor.can("persons:read"):
+        return page.render("people/_candidates.html", candidates=[], chosen="")
+    params = request.query_params
+    found = lookup.candidates(
+        page.session,
+        page.actor,
+        name=params.get("name", "")[:200],
+        national_id=params.get("national_id", "")[:40],
+        phone=params.get("phone", "")[:40],
+    )
+    return page.render(
+        "people/_candidates.html", candidates=found, chosen=params.get("person_id", "")
     )

@@ -38,7 +38,7 @@ class CaseDates(BaseModel):
 
 
 class CaseCreate(CaseDates):
-    """A new case: either ``person_id`` of a person in scope, or ``person`` details."""
+    """A new case: ``person_id`` of a person in scope, or ``person`` details, or both."""
 
     disease: str
     jurisdiction_code: str
@@ -63,8 +63,10 @@ class CaseCreate(CaseDates):
 
     @model_validator(mode="after")
     def _one_person(self) -> CaseCreate:
-        if (self.person_id is None) == (self.person is None):
-            raise ValueError("give either person_id or person")
+        # Both may come: the person chosen by id, with details typed for it, which are
+        # compared with the record like a national ID's match (``existing_person``).
+        if self.person_id is None and self.person is None:
+            raise ValueError("give person_id or person")
         return self
 
 

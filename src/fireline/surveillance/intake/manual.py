@@ -120,9 +120,13 @@ def person_for(
 ) -> Found:
     """The person by id, the person on file with this national ID (when what was typed
     agrees with it, or the user chose), or a new person."""
+    on_file: Person | None
     if data.person_id is not None:
-        return Found(actor.get(session, Person, data.person_id, f"person {data.person_id}"), False)
-    on_file = find_in_scope(session, actor, details)
+        on_file = actor.get(session, Person, data.person_id, f"person {data.person_id}")
+        if data.person is None:
+            return Found(on_file, False)
+    else:
+        on_file = find_in_scope(session, actor, details)
     if on_file is not None:
         found = differences(on_file, details)
         if found and data.existing_person == "ask":
