@@ -90,8 +90,11 @@ def read_match(match_id: Id, actor: ApiActor, session: DbSession) -> PersonMatch
 def accept_match(
     match_id: Id, decision: MatchDecision, actor: ApiActor, session: DbSession
 ) -> PersonMatchRead:
-    """Merge the two persons: records move to the kept one; the other is marked merged."""
-    service.accept_match(session, actor, match_id, keep_id=decision.keep_id)
+    """Merge the two persons: records move to the kept one; the other is marked merged.
+    Each field the two differ on takes the value chosen in ``values`` (default: the
+    newer non-empty one)."""
+    values = {str(k): v for k, v in decision.values.items()}
+    service.accept_match(session, actor, match_id, keep_id=decision.keep_id, values=values)
     return _match_read(service.get_match(session, actor, match_id))
 
 
