@@ -32,6 +32,8 @@ def _pattern(kind: str) -> str:
 
 
 MOBILE, LANDLINE = _pattern("mobile"), _pattern("fixed_line")
+# Numbers of the other kinds China's metadata knows: checked by the scalar rule.
+OTHER_KINDS = "|".join(_pattern(kind) for kind in ("toll_free", "premium_rate", "shared_cost"))
 
 YES_NO = {
     "true": True,
@@ -159,7 +161,13 @@ def phones(column: pa.Array) -> Normalised:
         nsn,
         pc.if_else(pa.array(landline), pc.binary_join_element_wise("0", nsn, ""), None),
     )
-    rest = present(column) & ~mobile & ~landline
+    # The scalar rule runs only where it may accept: a number written with a country
+    # code, or one of China's other kinds; anything else is refused set-based, so a file
+    # of a million bad phones costs no per-row Python.
+    other = mask(pc.match_substring_regex(nsn, OTHER_KINDS))
+    # Full-width or other scripts' digits (１３８…) are read by the rule itself.
+    unusual = ~mask(pc.string_is_ascii(text))
+    rest = present(column) & ((~mobile & ~landline & (international | other)) | unusual)
     if rest.any():
         stored = _scalar_phones(column, stored, rest)
     return Normalised(stored, present(column) & ~present(stored))
