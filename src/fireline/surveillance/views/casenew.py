@@ -30,6 +30,7 @@ from fireline.surveillance.views.common import (
     session_of,
 )
 from fireline.web.deps import Page, PageContext, PostedForm
+from fireline.web.i18n import N_
 
 router = APIRouter()
 CASE_FIELDS = (
@@ -58,6 +59,9 @@ INITIAL_CLASSES = ("suspected", "probable", "confirmed")
 
 
 Message = tuple[str, dict[str, str]]
+# Values of a refusal that are words: another field's label, or the sex an ID says.
+WORDS = ("other", "expected")
+SEX_LABELS = {"male": N_("Male"), "female": N_("Female"), "unknown": N_("Unknown")}
 
 
 def _render(
@@ -102,11 +106,10 @@ def said(page: Page, refusal: rules.Invalid) -> Message:
     """A refusal as a page message; values that are themselves words (another field's
     label, a sex) are translated here, the field's label by the template."""
     values = {k: str(v) for k, v in refusal.values.items()}
-    for key in ("other", "expected"):
-        if key in values and not values[key][:1].isdigit():
-            values[key] = page.gettext(
-                values[key].capitalize() if key == "expected" else values[key]
-            )
+    for key in WORDS:
+        word = values.get(key, "")
+        if word and not word[:1].isdigit():
+            values[key] = page.gettext(SEX_LABELS.get(word, word))
     return refusal.message, values
 
 
