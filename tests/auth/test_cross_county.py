@@ -235,7 +235,8 @@ def _import(client: TestClient, headers: dict[str, str], p: dict[str, Any], _: i
 # (what the C1A user typed of theirs, the route)
 ROUTES: list[tuple[tuple[str, ...], Route]] = [
     (
-        ("national_id",),
+        # The birth date is read from the typed ID itself (GB 11643): no leak.
+        ("national_id", "birth_date"),
         lambda c, h, p, _: _post(
             c,
             h,

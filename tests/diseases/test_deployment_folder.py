@@ -38,7 +38,8 @@ from tests.tracing.factories import contact_body
 from tests.worker.factories import context
 
 NOW = T0 + timedelta(hours=2)  # the app's clock: the lab's result (T0) came in this morning
-NATIONAL_ID = "N0001"  # the reported person, whom the lab's result names too
+# The reported person, whom the lab's result names too (GB 11643: born 1990-04-01, male).
+NATIONAL_ID = "330102199004010114"
 LINE_LIST = [  # two suspected cases of the folder's disease from a clinic's line list
     "L1,Zhang San,,male,1975-02-03,13800000011,C1A,2025-12-28,2025-12-31,suspected",
     "L2,Li Si,,female,1988-07-09,13800000012,C1A,2025-12-29,2025-12-31,suspected",

@@ -32,7 +32,7 @@ from tests.web.pages import log_in
 OTHER = {
     "name": "Zed Outofscope",
     "national_id": "11010519491231002X",
-    "sex": "male",
+    "sex": "female",
     "birth_date": "1949-12-31",
     "phone": "13712345678",
     "address": "9 Hidden Lane",
@@ -93,7 +93,8 @@ def test_case_with_another_countys_national_id(client: TestClient, session: Sess
     assert response.status_code == 201, response.text
     mine = response.json()
     assert mine["person_id"] != theirs["person_id"] and mine["matches_proposed"] == 0
-    assert_unrevealed(response.text, theirs, typed=("national_id",))
+    # The birth date and sex are read from the typed ID itself (GB 11643): no leak.
+    assert_unrevealed(response.text, theirs, typed=("national_id", "sex", "birth_date"))
     assert snapshot(session, theirs["person_id"]) == before
     new = session.get_one(Person, mine["person_id"])
     c1a = session.scalars(select(Jurisdiction.id).where(Jurisdiction.code == "C1A")).one()
@@ -118,8 +119,10 @@ def test_case_with_another_countys_national_id(client: TestClient, session: Sess
 
 
 def test_the_same_national_id_in_scope_is_still_reused(client: TestClient) -> None:
-    first = post_case(client, "ann", person={"name": "A", "national_id": "X1"})
-    second = post_case(client, "ann", person={"name": "A", "national_id": "x1"}, disease="measles")
+    first = post_case(client, "ann", person={"name": "A", "national_id": "33010219800517022X"})
+    second = post_case(
+        client, "ann", person={"name": "A", "national_id": "33010219800517022x"}, disease="measles"
+    )
     assert first["person_id"] == second["person_id"]
 
 

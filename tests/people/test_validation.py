@@ -127,11 +127,11 @@ def test_dates_follow_the_course_of_the_illness() -> None:
         date_onset=date(2026, 11, 30),
         date_reporting=date(2026, 12, 5),
     )
-    assert [(r.field, r.message) for r in refusals] == [("date_onset", v.BEFORE)]
+    assert [(r.field, r.message) for r in refusals] == [("birth_date", v.AFTER)]
     late_onset = v.case_dates(TODAY, date_onset=date(2026, 12, 6), date_reporting=date(2026, 12, 5))
-    assert [r.field for r in late_onset] == ["date_reporting"]
+    assert [r.field for r in late_onset] == ["date_onset"]
     assert v.exposure_dates(TODAY, date(2026, 12, 3), date(2026, 12, 1))[0].field == (
-        "isolation_start"
+        "last_exposure"
     )
     assert v.exposure_dates(TODAY, date(2026, 12, 1), date(2026, 12, 3)) == []
 

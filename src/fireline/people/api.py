@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Annotated
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query
 
 from fireline.auth.deps import ApiActor
 from fireline.bounds import Id
 from fireline.db.deps import DbSession
 from fireline.listing import ApiListQuery
 from fireline.pagination import Page, make_page
-from fireline.people import service
+from fireline.people import lookup, service
 from fireline.people.models import Person, PersonMatch
 from fireline.people.schemas import MatchDecision, PersonMatchRead, PersonRead
 
@@ -29,6 +30,21 @@ def read_persons(
     ``sort``: id, name); every read is written to the audit log."""
     persons, total = service.list_persons(session, actor, query)
     return make_page([PersonRead.model_validate(p) for p in persons], total, query)
+
+
+@router.get("/persons/candidates", response_model=list[PersonRead])
+def read_candidates(
+    actor: ApiActor,
+    session: DbSession,
+    name: Annotated[str, Query(max_length=200)] = "",
+    id_number: Annotated[str, Query(max_length=40)] = "",
+    phone: Annotated[str, Query(max_length=40)] = "",
+) -> list[PersonRead]:
+    """Up to five persons in your subtree like the one being typed: the national ID or
+    phone starting with what was given (six digits at least), or the name containing it
+    (two characters at least); the same ID first, then the same phone. Audited."""
+    found = lookup.candidates(session, actor, name=name, national_id=id_number, phone=phone)
+    return [PersonRead.model_validate(p) for p in found]
 
 
 @router.get("/persons/{person_id:int}", response_model=PersonRead)
@@ -74,8 +90,11 @@ def read_match(match_id: Id, actor: ApiActor, session: DbSession) -> PersonMatch
 def accept_match(
     match_id: Id, decision: MatchDecision, actor: ApiActor, session: DbSession
 ) -> PersonMatchRead:
-    """Merge the two persons: records move to the kept one; the other is marked merged."""
-    service.accept_match(session, actor, match_id, keep_id=decision.keep_id)
+    """Merge the two persons: records move to the kept one; the other is marked merged.
+    Each field the two differ on takes the value chosen in ``values`` (default: the
+    newer non-empty one)."""
+    values = {str(k): v for k, v in decision.values.items()}
+    service.accept_match(session, actor, match_id, keep_id=decision.keep_id, values=values)
     return _match_read(service.get_match(session, actor, match_id))
 
 

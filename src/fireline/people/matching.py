@@ -263,3 +263,41 @@ def fill_blanks(keep: Person, duplicate: Person) -> None:
     for name in FILLED:
         if getattr(keep, name) is None and getattr(duplicate, name) is not None:
             setattr(keep, name, getattr(duplicate, name))
+
+
+# The fields a merge decides one by one (issue 14: "keep the older record" must not drop
+# an address typed a minute earlier into the newer one).
+CHOSEN = ("name", "national_id", "sex", "birth_date", "phone", "address")
+
+
+def _empty(value: object) -> bool:
+    return value is None or value == ""
+
+
+def newer_first(a: Person, b: Person) -> tuple[Person, Person]:
+    """The more recently written record first (then the later made)."""
+    return (a, b) if (a.updated_at, a.id) >= (b.updated_at, b.id) else (b, a)
+
+
+def default_choices(a: Person, b: Person) -> dict[str, int]:
+    """For each field the two records differ on, the record whose value a merge keeps by
+    default: the newer non-empty value."""
+    newer, older = newer_first(a, b)
+    return {
+        name: (older if _empty(getattr(newer, name)) else newer).id
+        for name in CHOSEN
+        if getattr(a, name) != getattr(b, name)
+    }
+
+
+def apply_choices(keep: Person, other: Person, chosen: dict[str, int]) -> list[str]:
+    """Give the kept record the chosen value of each differing field (the default where
+    none was chosen), then fill its remaining blanks; the fields changed."""
+    choices = {**default_choices(keep, other), **chosen}
+    changed = []
+    for name, source_id in choices.items():
+        if name in CHOSEN and source_id == other.id and getattr(keep, name) != getattr(other, name):
+            setattr(keep, name, getattr(other, name))
+            changed.append(name)
+    fill_blanks(keep, other)
+    return changed

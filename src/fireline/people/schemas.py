@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from fireline.bounds import Count, Id, Int64
 
@@ -38,7 +39,13 @@ class PersonMatchRead(BaseModel):
     created_at: datetime
 
 
+MergedField = Literal["name", "national_id", "sex", "birth_date", "phone", "address"]
+
+
 class MatchDecision(BaseModel):
-    """Accept a match; ``keep_id`` chooses which of the two records survives."""
+    """Accept a match; ``keep_id`` chooses which of the two records survives, ``values``
+    whose value each differing field keeps (field -> person id); a field not named takes
+    the newer non-empty value."""
 
     keep_id: Id | None = None
+    values: dict[MergedField, Id] = Field(default_factory=dict)

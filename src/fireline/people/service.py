@@ -215,9 +215,16 @@ def get_match(session: Session, actor: Actor, match_id: int) -> tuple[PersonMatc
 
 
 def accept_match(
-    session: Session, actor: Actor, match_id: int, *, keep_id: int | None = None
+    session: Session,
+    actor: Actor,
+    match_id: int,
+    *,
+    keep_id: int | None = None,
+    values: dict[str, int] | None = None,
 ) -> PersonMatch:
-    """Merge: the other person's records move to the kept one, which fills its blanks."""
+    """Merge: the other person's records move to the kept one, which takes field by
+    field the value chosen in ``values`` (field -> the person whose value stays), by
+    default the newer non-empty one, and fills its blanks."""
     actor.require("persons:write")
     match, first, second = _open_match(session, actor, match_id)
     keep, duplicate = (second, first) if keep_id == second.id else (first, second)
@@ -225,10 +232,12 @@ def accept_match(
         raise Problem(422, f"person {keep_id} is not part of match {match_id}")
     if keep.merged_into_id or duplicate.merged_into_id:
         raise Conflict("one of the two persons was merged already")
+    if any(person_id not in (first.id, second.id) for person_id in (values or {}).values()):
+        raise Problem(422, f"a chosen value is not from one of the persons of match {match_id}")
     keep_key, duplicate_key = keep.id, duplicate.id
     moved = merge.move_records(session, duplicate_key, keep_key)
     keep, duplicate = session.get_one(Person, keep_key), session.get_one(Person, duplicate_key)
-    merge.fill_blanks(keep, duplicate)
+    changed = merge.apply_choices(keep, duplicate, values or {})
     duplicate.merged_into_id = keep.id
     match = session.get_one(PersonMatch, match_id)
     _decide(match, actor, "accepted")
@@ -248,6 +257,7 @@ def accept_match(
         jurisdiction_id=keep.jurisdiction_id,
         match=match_id,
         moved=moved,
+        fields=changed,
     )
     session.flush()
     return match

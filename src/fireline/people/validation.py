@@ -61,7 +61,7 @@ PHONE: Final = N_(
     "landline with its area code, e.g. 0571 8888 8888."
 )
 FUTURE: Final = N_("%(field)s is after today (%(today)s).")
-BEFORE: Final = N_("%(field)s is before %(other)s.")
+AFTER: Final = N_("%(field)s is after %(other)s.")
 TOO_LONG: Final = N_("%(field)s: at most %(limit)s characters (%(count)s typed).")
 NOT_A_NUMBER: Final = N_("%(field)s: %(value)s is not a number; write it like %(example)s.")
 
@@ -79,6 +79,8 @@ LABELS: Final = {
     "date_outcome": N_("Date of outcome"),
     "last_exposure": N_("Last exposure"),
     "isolation_start": N_("Start of isolation"),
+    "external_id": N_("External ID"),
+    "repeat_reason": N_("Reason for a repeat case"),
 }
 
 # GB/T 2260-2007 province-level codes, with 81-83 (HK, Macao, Taiwan residence permits).
@@ -237,19 +239,15 @@ def not_future(field: str, value: date | None, today: date) -> list[Invalid]:
 
 
 def in_order(*steps: tuple[str, date | None]) -> list[Invalid]:
-    """Each present date must not fall before an earlier present one in ``steps`` (e.g.
-    birth, onset, report); the later field is the one refused."""
+    """The present dates of ``steps`` must not go back in time (e.g. birth, onset,
+    report); the earlier step of a pair out of order is the one refused (an onset after
+    the report is said beside the onset)."""
     refusals = []
-    seen: list[tuple[str, date]] = []
-    for field, value in steps:
-        if value is None:
-            continue
-        for earlier_field, earlier in seen:
-            if value < earlier:
-                other = LABELS.get(earlier_field, earlier_field)
-                refusals.append(Invalid(field, BEFORE, other=other))
-                break
-        seen.append((field, value))
+    present = [(field, value) for field, value in steps if value is not None]
+    for at, (field, value) in enumerate(present):
+        later = next(((f, v) for f, v in present[at + 1 :] if v < value), None)
+        if later is not None:
+            refusals.append(Invalid(field, AFTER, other=LABELS.get(later[0], later[0])))
     return refusals
 
 

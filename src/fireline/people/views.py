@@ -10,9 +10,10 @@ from fastapi.responses import RedirectResponse, Response
 
 from fireline.errors import Conflict, Problem
 from fireline.listing import ListQuery
-from fireline.people import service
+from fireline.people import lookup, service
+from fireline.people.matching import CHOSEN, default_choices
 from fireline.people.models import Person, PersonMatch
-from fireline.web.deps import Page, PageContext
+from fireline.web.deps import Page, PageContext, PostedForm
 from fireline.web.i18n import N_
 
 router = APIRouter()
@@ -50,6 +51,7 @@ def match_queue(page: PageContext, request: Request) -> Response:
         pages=max(1, -(-total // PER_PAGE)),
         places=_places(page, rows),
         can_decide=page.actor.can("persons:write"),
+        defaults=default_choices,
     )
 
 
@@ -59,14 +61,22 @@ def decide(
     page: PageContext,
     request: Request,
     decision: Annotated[str, Form()],
+    form: PostedForm,
 ) -> Response:
-    """``keep-<id>`` merges keeping that record, ``reject`` keeps both; htmx swaps the
-    pair for the outcome."""
+    """``keep-<id>`` merges keeping that record, taking for each differing field the
+    value chosen (``field-<name>``: a person id; default the newer non-empty value);
+    ``reject`` keeps both; htmx swaps the pair for the outcome."""
     assert page.session is not None and page.actor is not None
     status, message = 200, None
+    values = {
+        name: int(str(form[f"field-{name}"]))
+        for name in CHOSEN
+        if str(form.get(f"field-{name}") or "").isdigit()
+    }
     try:
         if decision.startswith("keep-") and decision[5:].isdigit():
-            service.accept_match(page.session, page.actor, match_id, keep_id=int(decision[5:]))
+            keep_id = int(decision[5:])
+            service.accept_match(page.session, page.actor, match_id, keep_id=keep_id, values=values)
         elif decision == "reject":
             service.reject_match(page.session, page.actor, match_id)
         else:
@@ -86,6 +96,27 @@ def decide(
         duplicate=duplicate,
         places=_places(page, [(match, keep, duplicate)]),
         can_decide=False,
+        defaults=default_choices,
         message=page.gettext(message) if message else None,
         decided=True,
+    )
+
+
+@router.get("/people/candidates")
+def candidates(page: PageContext, request: Request) -> Response:
+    """The persons on file like the one being typed on a form (htmx partial): the
+    user's whole scope, read through ``people.lookup`` (audited)."""
+    assert page.session is not None and page.actor is not None
+    if not page.actor.can("persons:read"):
+        return page.render("people/_candidates.html", candidates=[], chosen="")
+    params = request.query_params
+    found = lookup.candidates(
+        page.session,
+        page.actor,
+        name=params.get("name", "")[:200],
+        national_id=params.get("national_id", "")[:40],
+        phone=params.get("phone", "")[:40],
+    )
+    return page.render(
+        "people/_candidates.html", candidates=found, chosen=params.get("person_id", "")
     )

@@ -3,22 +3,29 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, field_validator, model_validator
 from pydantic.json_schema import SkipJsonSchema
 
 from fireline.bounds import Count, Day, Id, Int64
 from fireline.people.schemas import PersonRead
+from fireline.people.validation import PhoneText, ResidentIdText
 
 
 class PersonIn(BaseModel):
-    """The person of a new case; the same national ID reuses the person on file."""
+    """The person of a new case; the same national ID reuses the person on file.
+
+    ``national_id`` is an 18-character resident ID (GB 11643-1999: province, birth date,
+    check character); it fills an empty birth date and sex and refuses a contradicting
+    one. ``phone`` is a valid number (libphonenumber; mainland China unless it starts
+    with +), stored as digits. Longer texts are refused, never cut."""
 
     name: str = Field(min_length=1, max_length=200)
-    national_id: str | None = Field(default=None, max_length=32)
+    national_id: ResidentIdText | None = Field(default=None, max_length=32)
     sex: str | None = Field(default=None, max_length=16)
     birth_date: Day | None = None
-    phone: str | None = Field(default=None, max_length=32)
+    phone: PhoneText | None = Field(default=None, max_length=40)
     address: str | None = Field(default=None, max_length=500)
 
 
@@ -31,7 +38,7 @@ class CaseDates(BaseModel):
 
 
 class CaseCreate(CaseDates):
-    """A new case: either ``person_id`` of a person in scope, or ``person`` details."""
+    """A new case: ``person_id`` of a person in scope, or ``person`` details, or both."""
 
     disease: str
     jurisdiction_code: str
@@ -41,11 +48,25 @@ class CaseCreate(CaseDates):
     person: PersonIn | None = None
     source: str = Field(default="manual", max_length=64)
     external_id: str | None = Field(default=None, max_length=100)
+    existing_person: Literal["ask", "keep", "update"] = Field(
+        default="ask",
+        description="When the national ID names a person on file whose details differ from "
+        "those given: ask (409 with both), keep the record on file as it is, or update it "
+        "with the details given.",
+    )
+    repeat_reason: str | None = Field(
+        default=None,
+        max_length=500,
+        description="Why this person gets a second case of the same disease (a "
+        "reinfection, say): without it such a case is refused with 409.",
+    )
 
     @model_validator(mode="after")
     def _one_person(self) -> CaseCreate:
-        if (self.person_id is None) == (self.person is None):
-            raise ValueError("give either person_id or person")
+        # Both may come: the person chosen by id, with details typed for it, which are
+        # compared with the record like a national ID's match (``existing_person``).
+        if self.person_id is None and self.person is None:
+            raise ValueError("give person_id or person")
         return self
 
 

@@ -23,13 +23,12 @@ from fireline.context import Context
 from fireline.diseases.schemas import DiseaseProfile
 from fireline.errors import Conflict, Forbidden, Problem
 from fireline.people.models import Person
-from fireline.people.service import Found, PersonDetails, find_or_create
-from fireline.people.values import SEX, phone_digits
 from fireline.places.models import Jurisdiction
 from fireline.surveillance.caselist import can_read_cases, shows_persons
+from fireline.surveillance.intake import manual
 from fireline.surveillance.intake.values import OUTCOME_CODES
 from fireline.surveillance.models import Case, ClassificationChange
-from fireline.surveillance.schemas import CaseCreate, CaseDates, CaseUpdate, PersonIn
+from fireline.surveillance.schemas import CaseCreate, CaseDates, CaseUpdate
 
 
 def known_profile(profiles: Mapping[str, DiseaseProfile], disease: str) -> DiseaseProfile:
@@ -57,16 +56,21 @@ def _check_values(values: CaseDates, onset: date | None, reporting: date | None)
 
 def create_case(session: Session, context: Context, data: CaseCreate) -> tuple[Case, int]:
     """A new case of a disease the deployment's profiles know, and the number of
-    person-match proposals it raised."""
+    person-match proposals it raised. Its values pass ``people.validation`` (see
+    ``intake.manual``); a person on file that differs from the typed one, and a second
+    case of the disease for one person, are refused (409) unless the request chose."""
     actor = context.actor
     actor.require("cases:write")
     profile = known_profile(context.profiles, data.disease)
     check_classification(profile, data.classification)
-    _check_values(data, data.date_onset, data.date_reporting)
     place = actor.jurisdiction(session, data.jurisdiction_code)
+    details = manual.checked_details(context, place, data)
+    _check_values(data, data.date_onset, data.date_reporting)
     _refuse_known_external_id(session, actor, data.source, data.external_id)
-    found = _person_for(session, actor, data, place)
+    found = manual.person_for(session, actor, data, details, place)
     person, created = found.person, found.created
+    if not created:
+        manual.refuse_repeat(session, actor, person.id, profile.code, data.repeat_reason)
     case = Case(
         person_id=person.id,
         jurisdiction_id=place.id,
@@ -84,7 +88,18 @@ def create_case(session: Session, context: Context, data: CaseCreate) -> tuple[C
     )
     session.add(case)
     session.flush()
-    proposed = found.proposed
+    repeat = data.repeat_reason.strip() if data.repeat_reason and not created else None
+    if repeat:
+        # Kept as the creation line of the case's history (see ``history``).
+        session.add(
+            ClassificationChange(
+                case_id=case.id,
+                from_classification=None,
+                to_classification=case.classification,
+                user_id=actor.user_id,
+                reason=f"repeat case: {repeat}",
+            )
+        )
     audit.record(
         session,
         actor,
@@ -94,9 +109,10 @@ def create_case(session: Session, context: Context, data: CaseCreate) -> tuple[C
         jurisdiction_id=place.id,
         person=person.id,
         person_created=created,
+        repeat=bool(repeat),
     )
     session.flush()
-    return case, proposed
+    return case, found.proposed
 
 
 def _refuse_known_external_id(
@@ -110,28 +126,6 @@ def _refuse_known_external_id(
     known = session.scalar(actor.restrict(statement, Case).limit(1))
     if known is not None:
         raise Conflict(f"{source} case {external_id} was reported already")
-
-
-def _person_for(session: Session, actor: Actor, data: CaseCreate, place: Jurisdiction) -> Found:
-    """The person in scope by id, the person in scope with the same national ID, or a new one
-    (see ``people.service.find_or_create``: never a person outside the actor's subtree)."""
-    if data.person_id is not None:
-        return Found(actor.get(session, Person, data.person_id, f"person {data.person_id}"), False)
-    details: PersonIn = data.person  # type: ignore[assignment]  # checked by the schema
-    sex = SEX.get((details.sex or "").casefold()) if details.sex else None
-    return find_or_create(
-        session,
-        actor,
-        PersonDetails(
-            name=details.name,
-            national_id=details.national_id,
-            sex=sex or details.sex,
-            birth_date=details.birth_date,
-            phone=phone_digits(details.phone) if details.phone else None,
-            address=details.address,
-        ),
-        place.id,
-    )
 
 
 def get_case(session: Session, actor: Actor, case_id: int) -> tuple[Case, Person]:

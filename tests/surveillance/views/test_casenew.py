@@ -11,6 +11,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from fireline.people.models import Person
 from fireline.surveillance.models import Case
 from tests.surveillance.profiles import ADDED, deployment_folder
 from tests.surveillance.views.factories import world
@@ -110,3 +111,121 @@ def test_an_onset_after_the_report_is_refused_beside_the_onset_date(
     beside = refused.text.split('id="date_onset"', 1)[1].split("</div>", 1)[0]
     assert 'class="field-error"' in beside and "onset date is after the report date" in beside
     assert 'value="2024-03-09"' in refused.text and 'value="Ann Typed"' in refused.text
+
+
+# Issue 14: the form holds every value to people.validation, beside its field, in the
+# user's language, keeping what was typed; nothing typed is dropped for a person on file.
+MALE_1990 = "330102199004010114"  # born 1990-04-01, male
+
+
+def case_form(csrf: str, **fields: str) -> dict[str, str]:
+    return {
+        "csrf_token": csrf,
+        "disease": "covid19",
+        "jurisdiction_code": "C1A",
+        "classification": "confirmed",
+        "date_reporting": date.today().isoformat(),
+        "name": "周明",
+        **fields,
+    }
+
+
+def beside(html: str, field: str) -> str:
+    """The text of the form field's own block (its label, input and messages)."""
+    return html.split(f'id="{field}"', 1)[1].split("</div>", 1)[0]
+
+
+@pytest.mark.parametrize(
+    ("fields", "field", "zh"),
+    [
+        ({"national_id": "ABCDEFG"}, "national_id", "身份证号码为 18 位"),
+        ({"national_id": "33010219900401011"}, "national_id", "身份证号码为 18 位"),
+        ({"national_id": "330102199004010115"}, "national_id", "最后一位应为 4"),
+        ({"phone": "abc-not-a-phone"}, "phone", "不是电话号码"),
+        ({"name": "x" * 10_000}, "name", "最多 200 个字符"),
+        ({"date_reporting": "2099-01-05"}, "date_reporting", "晚于今天"),
+        ({"birth_date": "2099-01-01"}, "birth_date", "晚于今天"),
+    ],
+)
+def test_bad_values_are_refused_beside_their_field_in_chinese_keeping_the_form(
+    client: TestClient,
+    data: dict[str, Any],
+    session: Session,
+    fields: dict[str, str],
+    field: str,
+    zh: str,
+) -> None:
+    csrf = log_in(client, "ann")
+    assert "maxlength" not in client.get("/surveillance/cases/new").text  # never cut
+    before = len(session.scalars(select(Case.id)).all())
+    form = case_form(csrf, address="杭州市上城区1号", **fields)
+    refused = client.post("/surveillance/cases/new?lang=zh", data=form)
+    assert refused.status_code == 422
+    assert 'class="field-error"' in beside(refused.text, field) and zh in beside(
+        refused.text, field
+    )
+    for value in form.values():
+        assert f'value="{value}"' in refused.text or value in refused.text
+    assert len(session.scalars(select(Case.id)).all()) == before
+
+
+def test_the_id_fills_birth_date_and_sex_on_the_form(
+    client: TestClient, data: dict[str, Any], session: Session
+) -> None:
+    csrf = log_in(client, "ann")
+    made = client.post(
+        "/surveillance/cases/new",
+        data=case_form(csrf, national_id=MALE_1990),
+        follow_redirects=False,
+    )
+    assert made.status_code == 303, made.text
+    person = session.scalars(select(Person).where(Person.national_id == MALE_1990)).one()
+    assert (person.birth_date, person.sex) == (date(1990, 4, 1), "male")
+
+
+def test_an_id_on_file_shows_both_and_the_typed_details_are_kept(
+    client: TestClient, data: dict[str, Any], session: Session
+) -> None:
+    csrf = log_in(client, "ann")
+    client.post("/surveillance/cases/new", data=case_form(csrf, national_id=MALE_1990))
+    typed = case_form(csrf, national_id=MALE_1990, phone="13900000077", disease="measles")
+    asked = client.post("/surveillance/cases/new?lang=en", data=typed)
+    assert asked.status_code == 409
+    assert "This person is on file with other details" in asked.text
+    assert "13900000077" in asked.text and 'name="existing_person"' in asked.text
+    made = client.post(
+        "/surveillance/cases/new",
+        data={**typed, "existing_person": "update"},
+        follow_redirects=False,
+    )
+    assert made.status_code == 303, made.text
+    person = session.scalars(select(Person).where(Person.national_id == MALE_1990)).one()
+    session.refresh(person)
+    assert person.phone == "13900000077"
+
+
+def test_a_second_case_of_the_disease_asks_a_reason(
+    client: TestClient, data: dict[str, Any], session: Session
+) -> None:
+    csrf = log_in(client, "ann")
+    form = case_form(csrf, national_id=MALE_1990)
+    client.post("/surveillance/cases/new", data=form)
+    again = client.post("/surveillance/cases/new?lang=zh", data=form)
+    assert again.status_code == 409 and 'name="repeat_reason"' in again.text
+    person = session.scalars(select(Person.id).where(Person.national_id == MALE_1990)).one()
+    assert len(session.scalars(select(Case.id).where(Case.person_id == person)).all()) == 1
+    reason = {**form, "repeat_reason": "再次感染"}
+    made = client.post("/surveillance/cases/new", data=reason, follow_redirects=False)
+    assert made.status_code == 303, made.text
+
+
+def test_candidates_appear_while_typing_in_scope_only(
+    client: TestClient, data: dict[str, Any]
+) -> None:
+    log_in(client, "ann")
+    found = client.get("/people/candidates?name=赵六")
+    assert found.status_code == 200 and found.text.count('name="person_id"') == 2  # 赵六 + new
+    assert "王五" not in client.get("/people/candidates?name=王五").text  # C2A: outside
+    assert 'name="person_id"' not in client.get("/people/candidates?name=赵").text  # too short
+    by_phone = client.get("/people/candidates?phone=139-0000-0009").text
+    assert "赵六" in by_phone

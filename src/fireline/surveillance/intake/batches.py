@@ -342,7 +342,7 @@ def _row_checks(
         )
     resolved = {code: (ident if actor.covers_path(path) else None) for code, ident, path in found}
     profile = known_profile(context.profiles, options.disease)
-    return RowChecks(profile, options.default_classification, resolved)
+    return RowChecks(profile, options.default_classification, resolved, context.today())
 
 
 def _commit(

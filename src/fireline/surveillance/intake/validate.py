@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 
 import numpy as np
 import numpy.typing as npt
@@ -34,6 +35,8 @@ class Context:
     default_classification: str
     # code -> jurisdiction id, or None when the code exists outside the user's scope
     jurisdictions: dict[str, int | None]
+    # Dates after it are refused (people.validation: nothing is recorded before it happens).
+    today: date | None = None
 
 
 @dataclass
@@ -66,12 +69,16 @@ def validate(text: TextTable, mapping: dict[str, str], context: Context) -> Vali
         problems.add(~v.present(get(target)), header(target), None, "a value is required")
     rows: dict[str, pa.Array] = {"line": pa.array(text.lines, pa.int64())}
     rows.update(_texts(get, header, problems))
-    rows.update(_dates(get, header, problems, rows["national_id"]))
+    rows.update(_dates(get, header, problems, rows["national_id"], context.today))
     rows.update(_codes(get, header, problems, context))
     rows["jurisdiction_id"] = _jurisdictions(get("jurisdiction"), header, problems, context)
     late = v.mask(pc.greater(rows["date_onset"], rows["date_reporting"]))
     problems.add(
         late, header("date_onset"), get("date_onset"), "the onset date is after the report date"
+    )
+    born_late = v.mask(pc.greater(rows["birth_date"], rows["date_onset"]))
+    problems.add(
+        born_late, header("birth_date"), get("birth_date"), "the birth date is after the onset"
     )
     _duplicates(rows["external_id"], text.lines, header("external_id"), problems)
     return Validated(pa.table(rows), problems)
@@ -100,25 +107,49 @@ def _texts(get: Getter, header: Callable[[str], str], problems: Problems) -> dic
         ids.bad,
         header("national_id"),
         get("national_id"),
-        "not a valid national ID (18 characters with a correct check character, or 15 digits)",
+        "not a valid resident ID (GB 11643: 18 characters, a province code, the right check "
+        "character)",
     )
     phones = v.phones(get("phone"))
-    problems.add(phones.bad, header("phone"), get("phone"), "a phone number has 5 to 20 digits")
+    problems.add(
+        phones.bad,
+        header("phone"),
+        get("phone"),
+        "not a phone number: a mobile (11 digits) or a landline with its area code",
+    )
     out["national_id"] = pc.if_else(pa.array(ids.bad), pa.scalar(None, pa.string()), ids.values)
     out["phone"] = phones.values
     return out
 
 
 def _dates(
-    get: Getter, header: Callable[[str], str], problems: Problems, national_ids: pa.Array
+    get: Getter,
+    header: Callable[[str], str],
+    problems: Problems,
+    national_ids: pa.Array,
+    today: date | None,
 ) -> dict[str, pa.Array]:
     out: dict[str, pa.Array] = {}
     for name in DATE_FIELDS:
         parsed = parse_dates(get(name))
         problems.add(parsed.bad, header(name), get(name), "not a date (write it as YYYY-MM-DD)")
+        if today is not None:
+            future = v.mask(pc.greater(parsed.dates, pa.scalar(today, pa.date32())))
+            problems.add(future, header(name), get(name), f"after today ({today.isoformat()})")
         out[name] = parsed.dates
-    from_ids = parse_dates(v.birth_dates_from_ids(national_ids)).dates
-    out["birth_date"] = pc.coalesce(out["birth_date"], from_ids)
+    from_ids = parse_dates(v.birth_dates_from_ids(national_ids))
+    problems.add(
+        from_ids.bad, header("national_id"), national_ids, "the birth date in the ID is not real"
+    )
+    if today is not None:
+        future = v.mask(pc.greater(from_ids.dates, pa.scalar(today, pa.date32())))
+        problems.add(
+            future, header("national_id"), national_ids, "the birth date in the ID is after today"
+        )
+    typed = out["birth_date"]
+    differs = v.mask(pc.not_equal(typed, from_ids.dates))
+    problems.add(differs, header("birth_date"), get("birth_date"), "does not match the resident ID")
+    out["birth_date"] = pc.coalesce(typed, from_ids.dates)
     return out
 
 

@@ -14,6 +14,7 @@ from starlette.datastructures import FormData
 
 from fireline.bounds import MAX_YEAR, MIN_YEAR
 from fireline.errors import Problem
+from fireline.people.validation import Invalid
 from fireline.surveillance.intake.values import OUTCOME_CODES
 from fireline.web.i18n import N_
 
@@ -43,6 +44,12 @@ FIELD_LABELS: Final = {
     "name": N_("Name"),
     "disease": N_("Disease"),
     "jurisdiction_code": N_("Jurisdiction"),
+    "national_id": N_("National ID"),
+    "phone": N_("Phone"),
+    "address": N_("Address"),
+    "sex": N_("Sex"),
+    "external_id": N_("External ID"),
+    "repeat_reason": N_("Reason for a repeat case"),
 }
 SEXES: Final = ("male", "female", "unknown")
 
@@ -91,8 +98,12 @@ def read_form(form: FormData, names: tuple[str, ...], required: tuple[str, ...])
 
 def validation_messages(errors: list[dict[str, object]]) -> list[tuple[str, dict[str, str]]]:
     """Pydantic's refusals as page messages: the field's label, without "Value error,"."""
-    found = []
+    found: list[tuple[str, dict[str, str]]] = []
     for error in errors:
+        refused = (error.get("ctx") or {}).get("error")  # type: ignore[attr-defined]
+        if isinstance(refused, Invalid):  # people.validation: its own translatable words
+            found.append((refused.message, {k: str(v) for k, v in refused.values.items()}))
+            continue
         name = str(error["loc"][-1]) if error.get("loc") else ""  # type: ignore[index]
         detail = str(error["msg"]).removeprefix("Value error, ")
         label = FIELD_LABELS.get(name, name)
