@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
+from typing import Any, Final
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -135,3 +136,25 @@ def isolation_day(session: Session, case: Case, interview: Interview | None) -> 
         )
     )
     return first
+
+
+# Cases waiting for their interview that the investigation page lists, newest first.
+WAITING_SHOWN: Final = 20
+
+
+def waiting(session: Session, actor: Actor, place: Jurisdiction) -> list[tuple[Any, ...]]:
+    """(case id, disease, classification, report date, interview status or None) for the
+    cases under ``place`` not discarded whose interview is not completed: the
+    investigation page's way into each interview. Ids and codes only (nothing audited)."""
+    actor.require("cases:read")
+    statement = (
+        select(Case.id, Case.disease, Case.classification, Case.date_reporting, Interview.status)
+        .outerjoin(Interview, Interview.case_id == Case.id)
+        .where(
+            Case.classification != "discarded",
+            (Interview.id.is_(None)) | (Interview.status != "completed"),
+        )
+        .order_by(Case.date_reporting.desc(), Case.id.desc())
+        .limit(WAITING_SHOWN)
+    )
+    return [tuple(row) for row in session.execute(actor.within(place).restrict(statement, Case))]
