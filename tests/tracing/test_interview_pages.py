@@ -94,15 +94,11 @@ def test_an_exposure_after_isolation_is_refused_beside_the_date(
     assert late.status_code == 422
     assert "after the case was isolated on 2024-03-02" in beside(late.text, "last")
     assert value_of(late.text, "name") == "Zhao Li" and value_of(late.text, "last") == "2024-03-04"
-    zh = client.post(
-        f"/investigation/cases/{case_id}/contacts?lang=zh", data=contact_form(csrf)
-    )
+    zh = client.post(f"/investigation/cases/{case_id}/contacts?lang=zh", data=contact_form(csrf))
     assert "晚于病例隔离日期 2024-03-02" in beside(zh.text, "last")
 
 
-def test_malformed_values_are_refused_beside_their_fields(
-    client: TestClient, case_id: int
-) -> None:
+def test_malformed_values_are_refused_beside_their_fields(client: TestClient, case_id: int) -> None:
     """422s were never displayed, and their text was pydantic's, in English."""
     csrf = log_in(client, "ann")
     form = contact_form(csrf, name="", last="4 March", phone="abc-not-a-phone")
@@ -117,7 +113,9 @@ def test_malformed_values_are_refused_beside_their_fields(
     )
     assert beside(phone.text, "phone") == "This is not a phone number."
     assert value_of(phone.text, "phone") == "abc-not-a-phone"
-    ahead = client.post(f"/investigation/cases/{case_id}/contacts", data=contact_form(csrf, last="2024-03-06"))
+    ahead = client.post(
+        f"/investigation/cases/{case_id}/contacts", data=contact_form(csrf, last="2024-03-06")
+    )
     assert "is in the future" in beside(ahead.text, "last")
 
 
@@ -135,8 +133,12 @@ def test_autosave_refuses_a_future_onset_and_isolation_before_onset(
     csrf = log_in(client, "ann")
     page = client.post(
         f"/investigation/cases/{case_id}/interview?lang=zh",
-        data={"csrf_token": csrf, "version": "1", "date_onset": "2024-03-03",
-              "date_isolation": "2024-03-01"},
+        data={
+            "csrf_token": csrf,
+            "version": "1",
+            "date_onset": "2024-03-03",
+            "date_isolation": "2024-03-01",
+        },
     )
     assert page.status_code == 422
     assert beside(page.text, "date_isolation") == "隔离日期 2024-03-01 早于发病日期 2024-03-03。"
@@ -152,22 +154,39 @@ def test_the_chinese_interview_shows_no_code(client: TestClient, case_id: int) -
     """Symptoms, categories and settings showed as codes (close/secondary_close, household)."""
     csrf = log_in(client, "ann")
     client.post(f"/investigation/cases/{case_id}/contacts", data=contact_form(csrf))
-    exposure = {"csrf_token": csrf, "address": "1 Road", "day": "2024-03-02",
-                "exposure_type": "shared_room", "setting": "work"}
-    assert client.post(f"/investigation/cases/{case_id}/exposures", data=exposure).status_code == 200
+    exposure = {
+        "csrf_token": csrf,
+        "address": "1 Road",
+        "day": "2024-03-02",
+        "exposure_type": "shared_room",
+        "setting": "work",
+    }
+    assert (
+        client.post(f"/investigation/cases/{case_id}/exposures", data=exposure).status_code == 200
+    )
     zh = client.get(f"/investigation/cases/{case_id}?lang=zh").text
     text = re.sub(r"<[^>]+>", " ", re.sub(r"<(script|style)[^>]*>.*?</\1>", "", zh, flags=re.S))
-    for code in ("close", "secondary_close", "household", "casual", "shared_room", "work",
-                 "Fever", "Cough", "Close contact", "Household", "Workplace", "suspected"):
+    for code in (
+        "close",
+        "secondary_close",
+        "household",
+        "casual",
+        "shared_room",
+        "work",
+        "Fever",
+        "Cough",
+        "Close contact",
+        "Household",
+        "Workplace",
+        "suspected",
+    ):
         found = re.search(rf"(?<![\w/]){code}(?![\w/])", text)
         assert not found, text[max(0, found.start() - 200) : found.end() + 50]
     for label in ("密切接触者", "密接的密接", "家庭", "发热", "工作场所", "共同居住、学习、工作"):
         assert label in text, label
 
 
-def test_the_person_picker_offers_persons_in_scope_only(
-    client: TestClient, case_id: int
-) -> None:
+def test_the_person_picker_offers_persons_in_scope_only(client: TestClient, case_id: int) -> None:
     csrf = log_in(client, "ann")
     client.post(f"/investigation/cases/{case_id}/contacts", data=contact_form(csrf))
     found = client.get(f"/investigation/cases/{case_id}/person-picker?name=Zhao")
@@ -179,6 +198,9 @@ def test_the_person_picker_offers_persons_in_scope_only(
     assert "already listed" in beside(again.text, "name")  # the picked person, not a new one
     other = int(post_case(client, "bob", jurisdiction_code="C2A")["id"])
     log_in(client, "bob")
-    assert client.get(f"/investigation/cases/{other}/person-picker?name=Zhao").text.count(
-        "data-pick-person"
-    ) == 0
+    assert (
+        client.get(f"/investigation/cases/{other}/person-picker?name=Zhao").text.count(
+            "data-pick-person"
+        )
+        == 0
+    )

@@ -32,8 +32,10 @@ def not_in_future(field: str, day: date | None, today: date) -> None:
     (WHO case report forms record onset and exposure as past events)."""
     if day is not None and day > today:
         raise Refused(
-            field, "%(day)s is in the future (today is %(today)s).", day=day.isoformat(),
-            today=today.isoformat()
+            field,
+            "%(day)s is in the future (today is %(today)s).",
+            day=day.isoformat(),
+            today=today.isoformat(),
         )
 
 

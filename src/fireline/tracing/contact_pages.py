@@ -18,6 +18,7 @@ from pydantic import ValidationError
 
 from fireline.listing import ListQuery
 from fireline.people import service as people
+from fireline.people.models import Person
 from fireline.tracing import contacts, formerrors
 from fireline.tracing.checks import Refused
 from fireline.tracing.interview_pages import (
@@ -34,8 +35,16 @@ router = APIRouter()
 CANDIDATES: Final = 8  # persons offered while a contact's name is typed
 MIN_TYPED: Final = 2  # characters before the picker searches
 FIELDS: Final = (
-    "person_id", "name", "phone", "national_id", "category", "setting", "relation",
-    "first", "last", "source_contact_id",
+    "person_id",
+    "name",
+    "phone",
+    "national_id",
+    "category",
+    "setting",
+    "relation",
+    "first",
+    "last",
+    "source_contact_id",
 )
 
 
@@ -83,12 +92,12 @@ def add_contact(case_id: int, page: PageContext, form: PostedForm) -> Response:
         contacts.list_contact(page.session, page.context, case_id, data)
     except ValidationError as exc:
         dates = frozenset({"first", "last"})
-        errors = formerrors.from_validation(
-            exc, CONTACT_INPUTS, CONTACT_WHOLE, page.gettext, dates
-        )
+        errors = formerrors.from_validation(exc, CONTACT_INPUTS, CONTACT_WHOLE, page.gettext, dates)
         return _form(page, case_id, values, errors)
     except Refused as exc:
-        return _form(page, case_id, values, formerrors.from_refusal(exc, CONTACT_INPUTS, page.gettext))
+        return _form(
+            page, case_id, values, formerrors.from_refusal(exc, CONTACT_INPUTS, page.gettext)
+        )
     return _form(page, case_id, {}, {})
 
 
@@ -97,7 +106,7 @@ def person_picker(case_id: int, page: PageContext, request: Request) -> Response
     """Persons in scope whose name holds the typed text (people.service audits the read)."""
     assert page.session is not None and page.actor is not None
     text = request.query_params.get("name", "").strip()
-    found = []
+    found: list[Person] = []
     if len(text) >= MIN_TYPED and page.actor.can("persons:read"):
         query = replace(ListQuery(limit=CANDIDATES), q=text)
         found, _ = people.list_persons(page.session, page.actor, query)

@@ -67,7 +67,9 @@ def exposure_list(page: Page, case_id: int) -> dict[str, Any]:
     assert page.session is not None and page.actor is not None
     query = ListQuery(limit=MAX_LIMIT, descending=False)
     rows, _ = exposures.list_exposures(page.session, page.actor, case_id, query)
-    names = exposures.venue_names(page.session, page.actor, {r.venue_id for r in rows if r.venue_id})
+    names = exposures.venue_names(
+        page.session, page.actor, {r.venue_id for r in rows if r.venue_id}
+    )
     zone = exposures.case_zone(page.session, page.actor, case_id)
     spans = {r.id: (_local(r.starts_at, zone), _local(r.ends_at, zone)) for r in rows}
     return {"exposures": rows, "venue_names": names, "spans": spans}
@@ -173,8 +175,16 @@ def _exposure_data(form: PostedForm, zone: ZoneInfo) -> ExposureCreate:
 
 
 EXPOSURE_FIELDS: Final = (
-    "kind", "venue_id", "venue_q", "address", "description", "day", "start", "end",
-    "exposure_type", "setting",
+    "kind",
+    "venue_id",
+    "venue_q",
+    "address",
+    "description",
+    "day",
+    "start",
+    "end",
+    "exposure_type",
+    "setting",
 )
 
 

@@ -55,9 +55,9 @@ class ExposureCreate(BaseModel):
 
     @model_validator(mode="after")
     def _place_and_order(self) -> ExposureCreate:
-        if self.venue_id is None and not (self.address or "").strip():
-            if not (self.description or "").strip():
-                raise ValueError("give a venue, an address or a description")
+        place = (self.address or "").strip() or (self.description or "").strip()
+        if self.venue_id is None and not place:
+            raise ValueError("give a venue, an address or a description")
         if self.ends_at is not None and self.ends_at < self.starts_at:
             raise ValueError("the exposure ends before it starts")
         return self

@@ -123,7 +123,9 @@ def test_queue_per_case_and_per_jurisdiction(session: Session, world: dict[str, 
     rows, total = service.list_proposals(session, actor, by_case)
     assert total == 3 and len(rows) == 2
     # newest shared time first (issue 14: the queue showed the oldest first)
-    assert [p.exposure_start for p in rows] == sorted((p.exposure_start for p in rows), reverse=True)
+    assert [p.exposure_start for p in rows] == sorted(
+        (p.exposure_start for p in rows), reverse=True
+    )
     assert service.list_proposals(session, actor, ListQuery(), world["tree"]["C2"])[1] == 0
     assert service.list_proposals(session, actor, ListQuery(), world["tree"]["C1"])[1] == 3
     decided = ListQuery(filters={"status": "confirmed"})
