@@ -61,7 +61,12 @@ def _check(
     """Refuse the contact field by field before anything is written (``tracing.checks``)."""
     codes = [c.code for c in profile.contact_categories]
     if data.category not in codes:
-        raise Refused("category", "Choose one of this disease's contact categories.")
+        raise Refused(
+            "category",
+            "This disease has no contact category '%(code)s'; choose one of: %(known)s.",
+            code=data.category,
+            known=", ".join(codes),
+        )
     checks.not_in_future("date_last_exposure", data.date_last_exposure, today)
     interview = session.scalars(select(Interview).where(Interview.case_id == case.id)).first()
     checks.not_before(

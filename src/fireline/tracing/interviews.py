@@ -81,13 +81,14 @@ def update_interview(
         raise Conflict(
             f"the interview is at version {interview.version}, not {data.version}; reload it"
         )
+    # Checked before any answer is set: a query meanwhile would flush (and version) twice.
+    _check_dates(session, context, case, interview, data)
     if data.symptoms is not None:
         known = {s.code for s in profile_of(case, context.profiles).symptoms.items}
         unknown = sorted(set(data.symptoms) - known)
         if unknown:
             raise Problem(422, f"unknown symptoms for {case.disease}: {', '.join(unknown)}")
         interview.symptoms = list(dict.fromkeys(data.symptoms))
-    _check_dates(session, context, case, interview, data)
     for field in ("date_onset", "date_isolation", "notes"):
         if field in data.model_fields_set:
             setattr(interview, field, getattr(data, field))
