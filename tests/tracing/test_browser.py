@@ -73,7 +73,10 @@ def log_in(page: Any, base: str) -> None:
     page.wait_for_url(f"{base}/")
 
 
-def test_a_listed_contact_is_proposed_for_quarantine(database: Any, tmp_path: Path) -> None:
+def test_the_interview_on_a_phone(database: Any, tmp_path: Path) -> None:
+    """Issue 14 at 390 px: the interview opens from the case page; an exposure row is added
+    without a reload; a contact with a wrong phone is refused beside the phone with the
+    typed values kept; fixed, it is listed and the list refreshes without a reload."""
     require_chromium()
     engine, ids = database
     app = create_app(Settings(database_url=str(engine.url)), engine=engine)
@@ -84,22 +87,41 @@ def test_a_listed_contact_is_proposed_for_quarantine(database: Any, tmp_path: Pa
         errors: list[str] = []
         page.on("pageerror", lambda e: errors.append(str(e)))
         log_in(page, base)
-        page.goto(f"{base}/investigation/cases/{ids[0]}")
+        page.goto(f"{base}/surveillance/cases/{ids[0]}")
+        page.click("#open-interview")
+        page.wait_for_url(f"{base}/investigation/cases/{ids[0]}")
         page.check("input[name=symptoms][value=fever]")
         page.wait_for_function("document.getElementById('save-status').textContent.includes('v2')")
+        page.fill("#exposure-address", "3 West Lake Road")
+        page.fill("#exposure-day", last.isoformat())
+        page.select_option("#exposure-setting", "work")
+        page.click("#exposure-form button[type=submit]")
+        page.locator("#exposure-table tr", has_text="3 West Lake Road").wait_for()
+        assert "Workplace" in page.locator("#exposure-table").inner_text()
         page.fill("#contact-form input[name=name]", "Zhao Li")
-        page.fill("#contact-form input[name=phone]", "13711112222")
+        page.fill("#contact-form input[name=phone]", "abc-not-a-phone")
         page.select_option("#contact-form select[name=setting]", "household")
         page.fill("#contact-form input[name=last]", last.isoformat())
-        page.press("#contact-form input[name=last]", "Enter")
+        page.click("#contact-form button[type=submit]")
+        page.wait_for_function("document.getElementById('phone-error').textContent.length > 0")
+        assert page.inner_text("#phone-error") == "This is not a phone number."
+        assert page.input_value("#contact-name") == "Zhao Li"
+        assert page.input_value("#contact-last") == last.isoformat()
+        page.screenshot(path=str(tmp_path / "refused.png"), full_page=True)
+        page.fill("#contact-form input[name=phone]", "13711112222")
+        page.click("#contact-form button[type=submit]")
         row = page.locator("#contact-table tr", has_text="Zhao Li")
         row.wait_for()
         end = last + timedelta(days=10)  # COVID-19 close contact: 7 facility + 3 home
-        assert f"proposed · facility {max(today, last)} – {end}" in row.inner_text()
+        assert f"{max(today, last)} – {end}" in row.inner_text()
+        assert page.input_value("#contact-name") == ""  # a fresh form for the next one
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390 + 1
         page.reload()
-        assert "proposed" in page.locator("#contact-table tr", has_text="Zhao Li").inner_text()
+        assert page.locator("#contact-table tr", has_text="Zhao Li").count() == 1
         assert page.locator("input[name=symptoms][value=fever]").is_checked()
         page.screenshot(path=str(tmp_path / "interview.png"), full_page=True)
+        page.goto(f"{base}/investigation/cases/{ids[0]}?lang=zh")
+        page.screenshot(path=str(tmp_path / "interview-zh.png"), full_page=True)
         assert not errors, errors
 
 

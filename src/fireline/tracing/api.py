@@ -10,7 +10,7 @@ from fireline.auth.deps import ApiActor
 from fireline.bounds import INT64_MAX, Id, Int64
 from fireline.db.deps import DbSession
 from fireline.pagination import Page, make_page
-from fireline.tracing import clusters, contacts, interviews, links
+from fireline.tracing import clusters, contacts, exposures, interviews, links
 from fireline.tracing.schemas import (
     Certainty,
     ClusterRead,
@@ -55,15 +55,23 @@ def read_exposures(
     kind: ExposureKind | None = None,
 ) -> Page[ExposureRead]:
     """The case's exposures, in the order they happened (``sort``: starts, ends, kind)."""
-    found, total = interviews.list_exposures(session, actor, case_id, query)
+    found, total = exposures.list_exposures(session, actor, case_id, query)
     return make_page([ExposureRead.model_validate(e) for e in found], total, query)
 
 
 @router.post("/cases/{case_id:int}/exposures", response_model=ExposureRead, status_code=201)
 def add_exposure(
-    case_id: Id, body: ExposureCreate, actor: ApiActor, session: DbSession
+    case_id: Id, body: ExposureCreate, context: ApiContext, session: DbSession
 ) -> ExposureRead:
-    return ExposureRead.model_validate(interviews.add_exposure(session, actor, case_id, body))
+    """One exposure row: a venue of the register (``venue_id``) or an ``address``, when
+    (``starts_at``, ``ends_at``), how (``exposure_type``) and where (``setting``)."""
+    return ExposureRead.model_validate(exposures.add_exposure(session, context, case_id, body))
+
+
+@router.delete("/cases/{case_id:int}/exposures/{exposure_id:int}", status_code=204)
+def remove_exposure(case_id: Id, exposure_id: Id, actor: ApiActor, session: DbSession) -> None:
+    """Remove one exposure row of the case."""
+    exposures.remove_exposure(session, actor, case_id, exposure_id)
 
 
 @router.get("/cases/{case_id:int}/contacts", response_model=Page[ContactRead])

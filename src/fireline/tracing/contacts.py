@@ -8,6 +8,7 @@ isolated, it is the case's own person, or it is listed twice for the same case.
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import date
 from typing import Any
 
 from sqlalchemy import Select, func, select
@@ -17,7 +18,6 @@ from fireline.auth import audit
 from fireline.auth.scope import Actor
 from fireline.context import Context
 from fireline.diseases.schemas import DiseaseProfile
-from fireline.errors import Conflict, Problem
 from fireline.listing import ListQuery, ListSpec, search_filter_sort_paginate
 from fireline.people.models import Person
 from fireline.people.service import PersonDetails, find_or_create
@@ -25,7 +25,8 @@ from fireline.people.values import phone_digits
 from fireline.places.models import Jurisdiction
 from fireline.quarantine.models import QuarantineOrder
 from fireline.surveillance.models import Case
-from fireline.tracing import links
+from fireline.tracing import checks, links
+from fireline.tracing.checks import Refused
 from fireline.tracing.interviews import case_in_scope, isolation_day, profile_of
 from fireline.tracing.models import Contact, Interview
 from fireline.tracing.proposals import ContactFacts, propose_orders
@@ -54,49 +55,78 @@ def person_for(
     return made.person, made.created
 
 
-def _check(session: Session, case: Case, profile: DiseaseProfile, data: ContactCreate) -> None:
+def _check(
+    session: Session, case: Case, profile: DiseaseProfile, data: ContactCreate, today: date
+) -> None:
+    """Refuse the contact field by field before anything is written (``tracing.checks``)."""
     codes = [c.code for c in profile.contact_categories]
     if data.category not in codes:
-        raise Problem(
-            422,
-            f"{case.disease} has no contact category {data.category!r}; known: {', '.join(codes)}",
+        raise Refused(
+            "category",
+            "This disease has no contact category '%(code)s'; choose one of: %(known)s.",
+            code=data.category,
+            known=", ".join(codes),
         )
+    checks.not_in_future("date_last_exposure", data.date_last_exposure, today)
     interview = session.scalars(select(Interview).where(Interview.case_id == case.id)).first()
-    isolated = isolation_day(session, case, interview)
-    if isolated is not None and data.date_last_exposure > isolated:
-        raise Problem(
-            422,
-            f"the last exposure {data.date_last_exposure.isoformat()} is after the case was "
-            f"isolated on {isolated.isoformat()}: a contact cannot be exposed by an isolated case",
-        )
+    checks.not_before(
+        "date_last_exposure",
+        isolation_day(session, case, interview),
+        data.date_last_exposure,
+        "The last exposure %(earlier)s is after the case was isolated on %(later)s: "
+        "an isolated case exposes no one.",
+    )
     if data.source_contact_id is not None:
         source = session.get(Contact, data.source_contact_id)
         if source is None or source.case_id != case.id:
-            raise Problem(
-                422, f"contact {data.source_contact_id} is not a contact of case {case.id}"
-            )
+            raise Refused("source_contact_id", "This is not a contact of this case.")
+    if data.person is not None and data.person.phone:
+        checks.phone_number("phone", data.person.phone)
+
+
+def _refuse_twice(session: Session, case: Case, person_id: int) -> None:
+    if person_id == case.person_id:
+        raise Refused("person", "A case cannot be its own contact.")
+    twice = select(Contact.id).where(Contact.case_id == case.id, Contact.person_id == person_id)
+    if session.scalar(twice) is not None:
+        raise Refused(
+            "person", "This person is already listed as a contact of this case.", status=409
+        )
 
 
 def list_contact(
     session: Session, context: Context, case_id: int, data: ContactCreate
 ) -> ContactRead:
     """List one contact of a case and propose its quarantine order, dated from today in
-    the case's jurisdiction."""
+    the case's jurisdiction. A refusal leaves nothing behind (a savepoint), not even a
+    person made for it, so the page can say it and carry on."""
     actor = context.actor
     actor.require("cases:write")
     actor.require("persons:write")
     case = case_in_scope(session, actor, case_id)
     profile = profile_of(case, context.profiles)
-    _check(session, case, profile, data)
-    person, created = person_for(session, actor, data, case.jurisdiction_id)
-    if person.id == case.person_id:
-        raise Problem(422, "a case cannot be its own contact")
-    twice = select(Contact.id).where(Contact.case_id == case.id, Contact.person_id == person.id)
-    if session.scalar(twice) is not None:
-        raise Conflict(f"person {person.id} is already a contact of case {case.id}")
+    today = context.today(session.get_one(Jurisdiction, case.jurisdiction_id))
+    _check(session, case, profile, data, today)
+    with session.begin_nested():
+        person, created = person_for(session, actor, data, case.jurisdiction_id)
+        _refuse_twice(session, case, person.id)
+    return _store(session, context, case, profile, data, (person.id, created), today)
+
+
+def _store(
+    session: Session,
+    context: Context,
+    case: Case,
+    profile: DiseaseProfile,
+    data: ContactCreate,
+    person: tuple[int, bool],
+    today: date,
+) -> ContactRead:
+    actor = context.actor
+    person_id, created = person
     contact = Contact(
         case_id=case.id,
-        person_id=person.id,
+        person_id=person_id,
         jurisdiction_id=case.jurisdiction_id,
         category=data.category,
         setting=data.setting,
@@ -110,13 +140,12 @@ def list_contact(
     session.flush()
     facts = ContactFacts(
         contact.id,
-        person.id,
+        person_id,
         case.id,
         case.jurisdiction_id,
         contact.category,
         contact.date_last_exposure,
     )
-    today = context.today(session.get_one(Jurisdiction, case.jurisdiction_id))
     skipped = propose_orders(session, profile, [facts], today)
     links.link_contacts_who_became_cases(session, contact_ids=[contact.id])
     audit.record(
@@ -127,7 +156,7 @@ def list_contact(
         [contact.id],
         jurisdiction_id=case.jurisdiction_id,
         case=case.id,
-        person=person.id,
+        person=person_id,
         person_created=created,
     )
     read = contact_of(session, actor, case, contact.id)

@@ -1,4 +1,4 @@
-"""The case interview: opened on first read, autosaved with its version, and exposures.
+"""The case interview: opened on first read, autosaved with its version.
 
 The form's symptoms and contact categories come from the case's disease profile as the
 deployment loads it (``Context.profiles``, docs/architecture.md, "Disease profiles"):
@@ -9,8 +9,8 @@ names a disease.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import replace
 from datetime import date
+from typing import Any, Final
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -20,12 +20,12 @@ from fireline.auth.scope import Actor
 from fireline.context import Context
 from fireline.diseases.schemas import DiseaseProfile
 from fireline.errors import Conflict, Problem
-from fireline.listing import ListQuery, ListSpec, search_filter_sort_paginate
-from fireline.places.models import Venue
+from fireline.places.models import Jurisdiction
 from fireline.quarantine.models import QuarantineOrder
 from fireline.surveillance.models import Case
-from fireline.tracing.models import Exposure, Interview
-from fireline.tracing.schemas import ExposureCreate, InterviewUpdate
+from fireline.tracing import checks
+from fireline.tracing.models import Interview
+from fireline.tracing.schemas import InterviewUpdate
 
 
 def case_in_scope(session: Session, actor: Actor, case_id: int) -> Case:
@@ -81,6 +81,8 @@ def update_interview(
         raise Conflict(
             f"the interview is at version {interview.version}, not {data.version}; reload it"
         )
+    # Checked before any answer is set: a query meanwhile would flush (and version) twice.
+    _check_dates(session, context, case, interview, data)
     if data.symptoms is not None:
         known = {s.code for s in profile_of(case, context.profiles).symptoms.items}
         unknown = sorted(set(data.symptoms) - known)
@@ -106,6 +108,25 @@ def update_interview(
     return interview
 
 
+def _check_dates(
+    session: Session, context: Context, case: Case, interview: Interview, data: InterviewUpdate
+) -> None:
+    """Onset and isolation as they would be saved: neither after today in the case's
+    jurisdiction, and isolation not before onset (``tracing.checks``)."""
+    sent = data.model_fields_set
+    onset = data.date_onset if "date_onset" in sent else interview.date_onset
+    isolated = data.date_isolation if "date_isolation" in sent else interview.date_isolation
+    today = context.today(session.get_one(Jurisdiction, case.jurisdiction_id))
+    checks.not_in_future("date_onset", onset, today)
+    checks.not_in_future("date_isolation", isolated, today)
+    checks.not_before(
+        "date_isolation",
+        isolated,
+        onset,
+        "The isolation date %(later)s is before the onset %(earlier)s.",
+    )
+
+
 def isolation_day(session: Session, case: Case, interview: Interview | None) -> date | None:
     """When the case was isolated: the interview's answer, else its first isolation order."""
     if interview is not None and interview.date_isolation is not None:
@@ -118,48 +139,23 @@ def isolation_day(session: Session, case: Case, interview: Interview | None) -> 
     return first
 
 
-def add_exposure(session: Session, actor: Actor, case_id: int, data: ExposureCreate) -> Exposure:
-    actor.require("cases:write")
-    case = case_in_scope(session, actor, case_id)
-    # A venue outside the actor's subtree answers as a nonexistent one (OWASP API1).
-    in_scope = actor.restrict(select(Venue.id).where(Venue.id == data.venue_id), Venue)
-    if data.venue_id is not None and session.scalar(in_scope) is None:
-        raise Problem(422, f"venue {data.venue_id} does not exist")
-    exposure = Exposure(case_id=case.id, jurisdiction_id=case.jurisdiction_id, **data.model_dump())
-    session.add(exposure)
-    session.flush()
-    audit.record(
-        session,
-        actor,
-        "create",
-        "exposure",
-        [exposure.id],
-        jurisdiction_id=case.jurisdiction_id,
-        case=case.id,
-    )
-    return exposure
+# Cases waiting for their interview that the investigation page lists, newest first.
+WAITING_SHOWN: Final = 20
 
 
-EXPOSURES = ListSpec(
-    sorts={
-        "starts": (Exposure.starts_at, Exposure.id),
-        "ends": (Exposure.ends_at, Exposure.id),
-        "kind": (Exposure.kind, Exposure.starts_at, Exposure.id),
-    },
-    default_sort="starts",
-    filters={"kind": lambda v: Exposure.kind == v},
-    search=lambda text: [Exposure.description.icontains(text, autoescape=True)],
-)
-
-
-def list_exposures(
-    session: Session, actor: Actor, case_id: int, query: ListQuery
-) -> tuple[list[Exposure], int]:
-    """A page of the case's exposures and how many; unless the reader chose a sort, in
-    the order they happened."""
+def waiting(session: Session, actor: Actor, place: Jurisdiction) -> list[tuple[Any, ...]]:
+    """(case id, disease, classification, report date, interview status or None) for the
+    cases under ``place`` not discarded whose interview is not completed: the
+    investigation page's way into each interview. Ids and codes only (nothing audited)."""
     actor.require("cases:read")
-    case = case_in_scope(session, actor, case_id)
-    statement = actor.restrict(select(Exposure).where(Exposure.case_id == case.id), Exposure)
-    if not query.sort:
-        query = replace(query, sort="starts", descending=False)
-    return search_filter_sort_paginate(session, statement, EXPOSURES, query)
+    statement = (
+        select(Case.id, Case.disease, Case.classification, Case.date_reporting, Interview.status)
+        .outerjoin(Interview, Interview.case_id == Case.id)
+        .where(
+            Case.classification != "discarded",
+            (Interview.id.is_(None)) | (Interview.status != "completed"),
+        )
+        .order_by(Case.date_reporting.desc(), Case.id.desc())
+        .limit(WAITING_SHOWN)
+    )
+    return [tuple(row) for row in session.execute(actor.within(place).restrict(statement, Case))]

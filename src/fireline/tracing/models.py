@@ -80,7 +80,9 @@ class Interview(InJurisdiction, Versioned, Timestamped, Base):
 
 
 class Exposure(InJurisdiction, Timestamped, Base):
-    """Where the case was during its exposure or infectious window: a place, an event, travel."""
+    """Where the case was during its exposure or infectious window: a place, an event,
+    travel; at a venue of the register or an address, with how and in which setting
+    people were exposed there (codes in ``tracing.codes``)."""
 
     __tablename__ = "exposures"
 
@@ -92,3 +94,5 @@ class Exposure(InJurisdiction, Timestamped, Base):
     address: Mapped[str | None] = mapped_column(String(500))
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
     ends_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+    exposure_type: Mapped[str | None] = mapped_column(String(32))
+    setting: Mapped[str | None] = mapped_column(String(32))

@@ -8,11 +8,11 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from fireline.bounds import Count, Day, Id, Instant, Int64
+from fireline.tracing.codes import ExposureKind as ExposureKind
+from fireline.tracing.codes import ExposureType as ExposureType
+from fireline.tracing.codes import Setting as Setting
 
-SETTINGS = ("household", "work", "school", "venue", "transport", "health_care", "other")
-Setting = Literal["household", "work", "school", "venue", "transport", "health_care", "other"]
 Certainty = Literal["confirmed", "probable", "possible"]
-ExposureKind = Literal["place", "event", "travel"]
 
 
 class InterviewUpdate(BaseModel):
@@ -41,25 +41,41 @@ class InterviewRead(BaseModel):
 
 
 class ExposureCreate(BaseModel):
-    kind: ExposureKind
-    description: str = Field(min_length=1, max_length=300)
+    """One exposure row: a venue of the register or an address (or, for an event or a
+    journey, a description), when, and how and where people were exposed."""
+
+    kind: ExposureKind = "place"
+    description: str | None = Field(default=None, max_length=300)
     venue_id: Id | None = None
     address: str | None = Field(default=None, max_length=500)
     starts_at: Instant
-    ends_at: Instant
+    ends_at: Instant | None = None  # a moment when not given: the start
+    exposure_type: ExposureType | None = None
+    setting: Setting | None = None
 
     @model_validator(mode="after")
-    def _ordered(self) -> ExposureCreate:
-        if self.ends_at < self.starts_at:
+    def _place_and_order(self) -> ExposureCreate:
+        place = (self.address or "").strip() or (self.description or "").strip()
+        if self.venue_id is None and not place:
+            raise ValueError("give a venue, an address or a description")
+        if self.ends_at is not None and self.ends_at < self.starts_at:
             raise ValueError("the exposure ends before it starts")
         return self
 
 
-class ExposureRead(ExposureCreate):
+class ExposureRead(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
     id: Id
     case_id: Id
+    kind: str
+    description: str
+    venue_id: Id | None
+    address: str | None
+    starts_at: datetime
+    ends_at: datetime
+    exposure_type: str | None
+    setting: str | None
 
 
 class NewPerson(BaseModel):

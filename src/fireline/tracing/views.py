@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 from fastapi.responses import Response
 
-from fireline.tracing import overview, pages
+from fireline.tracing import interviews, overview, pages
 from fireline.web.deps import PageContext
 
 router = APIRouter()
@@ -27,6 +27,9 @@ def investigation_page(page: PageContext) -> Response:
         links=figures.links,
         categories=figures.categories,
         areas=figures.areas,
+        waiting=interviews.waiting(page.session, page.actor, page.here)
+        if page.actor.can("cases:read")
+        else None,
     )
 
 

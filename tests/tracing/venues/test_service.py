@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select
@@ -121,7 +122,10 @@ def test_queue_per_case_and_per_jurisdiction(session: Session, world: dict[str, 
     by_case = ListQuery(filters={"case_id": str(world["case"].id)}, limit=2)
     rows, total = service.list_proposals(session, actor, by_case)
     assert total == 3 and len(rows) == 2
-    assert [p.exposure_start for p in rows] == sorted(p.exposure_start for p in rows)
+    # newest shared time first (issue 14: the queue showed the oldest first)
+    assert [p.exposure_start for p in rows] == sorted(
+        (p.exposure_start for p in rows), reverse=True
+    )
     assert service.list_proposals(session, actor, ListQuery(), world["tree"]["C2"])[1] == 0
     assert service.list_proposals(session, actor, ListQuery(), world["tree"]["C1"])[1] == 3
     decided = ListQuery(filters={"status": "confirmed"})
@@ -134,3 +138,21 @@ def test_queue_per_case_and_per_jurisdiction(session: Session, world: dict[str, 
 def test_the_demo_function_proposes_for_every_case(session: Session, world: dict[str, Any]) -> None:
     report = propose_demo_exposures(session, now=NOW)
     assert report.cases == 1 and report.proposed == 2  # the demo rule: 15 shared minutes
+
+
+def test_queue_filters_by_venue_and_day(session: Session, world: dict[str, Any]) -> None:
+    """Issue 14: the queue had no filters; venue and the day of the shared time narrow it,
+    and a malformed day means no filter rather than an error."""
+    _propose(session, world, ExposureRule())
+    actor = system_actor()
+    venue = str(world["venue"].id)
+    assert service.list_proposals(session, actor, ListQuery(filters={"venue_id": venue}))[1] == 3
+    assert service.list_proposals(session, actor, ListQuery(filters={"venue_id": "999"}))[1] == 0
+    first = min(p.exposure_start for p in _proposed(session).values())
+    day = first.astimezone(ZoneInfo("Asia/Shanghai")).date()
+    on_day = ListQuery(filters={"day": day.isoformat()})
+    assert service.list_proposals(session, actor, on_day)[1] == 3
+    before = ListQuery(filters={"day": (day - timedelta(days=1)).isoformat()})
+    assert service.list_proposals(session, actor, before)[1] == 0
+    assert service.list_proposals(session, actor, ListQuery(filters={"day": "x"}))[1] == 3
+    assert [v for _, v in service.queue_venues(session, actor)] == [world["venue"].name]

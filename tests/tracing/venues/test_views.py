@@ -90,3 +90,24 @@ def test_venue_timeline_marks_the_case(client: TestClient, world: dict[str, Any]
     assert html.count('<li class="visit is-case') == 1
     assert html.count('<li class="visit') == 4  # the later visit is outside the shown span
     assert "open-end" in html
+
+
+def test_queue_is_in_the_menu_with_filters(client: TestClient, world: dict[str, Any]) -> None:
+    """Issue 14: the venue exposure queue was in no menu and had no filters."""
+    log_in(client, "tracer")
+    html = client.get("/investigation").text
+    assert 'href="/investigation/venue-exposures"' in html.split('class="mainnav"', 1)[1]
+    queue = client.get("/investigation/venue-exposures").text
+    assert 'id="filter-venue"' in queue and 'id="filter-day"' in queue
+    assert 'id="filter-status"' in queue
+    venue = world["venue"].id
+    assert client.get(f"/investigation/venue-exposures?venue={venue}").text.count('name="ids"') == 3
+    none = client.get("/investigation/venue-exposures?status=confirmed").text
+    assert 'name="ids"' not in none
+    assert client.get("/investigation/venue-exposures?day=not-a-day").status_code == 200
+
+
+def test_a_viewer_is_not_sent_to_the_queue(client: TestClient, world: dict[str, Any]) -> None:
+    log_in(client, "viewer")
+    html = client.get("/").text
+    assert 'href="/investigation/venue-exposures"' not in html

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, File, UploadFile
@@ -61,9 +62,12 @@ def read_proposals(
     case_id: Id | None = None,
     status: Literal["proposed", "confirmed", "rejected", "all"] = "proposed",
     jurisdiction: str | None = None,
+    venue_id: Id | None = None,
+    day: date | None = None,
 ) -> Page[ProposalRead]:
-    """The review queue, per case or per jurisdiction subtree (default: the user's), oldest
-    case first (``sort``: case, exposure, minutes)."""
+    """The review queue, per case, venue, day of the shared time (in the jurisdiction's
+    time zone) or jurisdiction subtree (default: the user's), newest shared time first
+    (``sort``: exposure, case, minutes)."""
     place = actor.jurisdiction(session, jurisdiction) if jurisdiction else None
     rows, total = service.list_proposals(session, actor, query, place)
     return make_page([ProposalRead.model_validate(r) for r in rows], total, query)

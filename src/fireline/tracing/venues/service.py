@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from fireline.auth import audit
 from fireline.auth.scope import Actor
+from fireline.context import DEFAULT_ZONE
 from fireline.diseases.schemas import DiseaseProfile
 from fireline.errors import Conflict, NotFound, Problem
 from fireline.listing import ListQuery, ListSpec, search_filter_sort_paginate
@@ -211,14 +212,32 @@ def _status_filter(text: str) -> ColumnElement[bool] | None:
     return None if text == "all" else ProposedContact.status == text
 
 
+def _venue_filter(text: str) -> ColumnElement[bool] | None:
+    venue_id = _whole_number(text)
+    return None if venue_id is None else ProposedContact.venue_id == venue_id
+
+
+def _on_day(text: str, zone: str) -> ColumnElement[bool] | None:
+    """Shared time starting on the local day ``text`` (YYYY-MM-DD) in ``zone``; a
+    malformed day means no filter, as every list filter (``fireline.listing``)."""
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        return None
+    start = day_start(day, zone)
+    return (ProposedContact.exposure_start >= start) & (
+        ProposedContact.exposure_start < start + timedelta(days=1)
+    )
+
+
 PROPOSALS = ListSpec(
     sorts={
         "case": (ProposedContact.case_id, ProposedContact.exposure_start, ProposedContact.id),
         "exposure": (ProposedContact.exposure_start, ProposedContact.id),
         "minutes": (ProposedContact.overlap_minutes, ProposedContact.id),
     },
-    default_sort="case",
-    filters={"case_id": _case_filter, "status": _status_filter},
+    default_sort="exposure",
+    filters={"case_id": _case_filter, "status": _status_filter, "venue_id": _venue_filter},
 )
 
 
@@ -227,14 +246,18 @@ def list_proposals(
 ) -> tuple[list[ProposedContact], int]:
     """A page of the proposals in scope (under ``place`` when given) and how many; by
     default those still to decide (``status``: proposed, confirmed, rejected or all),
-    oldest case first. The read of personal data is audited."""
+    newest shared time first (``venue_id``, ``day``: filters). The read of personal data
+    is audited."""
     actor.require("persons:read")
     if not query.value("status"):
         query = replace(query, filters={**query.filters, "status": "proposed"})
     if not query.sort:
-        query = replace(query, sort="case", descending=False)
+        query = replace(query, sort="exposure", descending=True)
     scope = actor.within(place) if place is not None else actor
     statement = scope.restrict(select(ProposedContact), ProposedContact)
+    on_day = _on_day(query.value("day"), place.timezone if place else DEFAULT_ZONE)
+    if on_day is not None:
+        statement = statement.where(on_day)
     rows, total = search_filter_sort_paginate(session, statement, PROPOSALS, query)
     audit.record(session, actor, "read", "proposed_contacts", [p.id for p in rows])
     return rows, total
@@ -305,3 +328,17 @@ def _confirm(
     drafts = [d for d in drafts_from(proposals, zones) if (d.case_id, d.person_id) not in links]
     new = create_contacts(session, drafts)
     return {**links, **new}, sorted(new.values())
+
+
+def queue_venues(
+    session: Session, actor: Actor, place: Jurisdiction | None = None, limit: int = 500
+) -> list[tuple[int, str]]:
+    """(id, name) of the venues with proposals in scope, for the queue's venue filter."""
+    actor.require("persons:read")
+    scope = actor.within(place) if place is not None else actor
+    ids = scope.restrict(select(ProposedContact.venue_id).distinct(), ProposedContact)
+    statement = actor.restrict(
+        select(Venue.id, Venue.name).where(Venue.id.in_(ids.scalar_subquery())), Venue
+    )
+    rows = session.execute(statement.order_by(Venue.name, Venue.id).limit(limit))
+    return [(int(i), str(name)) for i, name in rows]

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Annotated, Final
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
@@ -26,27 +27,36 @@ def _int(value: str | None, default: int | None = None) -> int | None:
     return int(value) if value and value.isdigit() else default
 
 
+# The queue's filters: the page's query parameter → the list's filter.
+QUEUE_FILTERS: Final = {"case": "case_id", "venue": "venue_id", "day": "day", "status": "status"}
+
+
 @router.get(QUEUE)
 def queue_page(page: PageContext, request: Request) -> Response:
-    """Proposals waiting for a decision in the chosen jurisdiction, or for one case."""
+    """Proposals in the chosen jurisdiction, newest shared time first, filtered by case,
+    venue, day and status, a page at a time."""
     assert page.session is not None and page.actor is not None
-    case_id = _int(request.query_params.get("case"))
-    number = _int(request.query_params.get("page"), 1) or 1
-    query = replace(page.list_query((), per_page=PER_PAGE), filters={"case_id": str(case_id or "")})
+    params = request.query_params
+    chosen = {name: params.get(name, "").strip()[:40] for name in QUEUE_FILTERS}
+    filters = {QUEUE_FILTERS[k]: v for k, v in chosen.items() if v}
+    query = replace(page.list_query((), per_page=PER_PAGE), filters=filters)
     rows, total = service.list_proposals(page.session, page.actor, query, page.here)
     return page.render(
         "tracing.venues/queue.html",
-        nav="investigation",
+        nav="venue-exposures",
         today=page.today(),
         rows=rows,
         total=total,
-        number=number,
+        number=query.offset // PER_PAGE + 1,
         pages=max(1, -(-total // PER_PAGE)),
-        case_id=case_id,
+        case_id=_int(chosen["case"]),
+        chosen=chosen,
+        filter_link=urlencode({k: v for k, v in chosen.items() if v}),
+        venue_choices=service.queue_venues(page.session, page.actor, page.here),
         venues=service.venues_by_id(page.session, page.actor, {r.venue_id for r in rows}),
         can_decide=page.actor.can("cases:write"),
-        done=request.query_params.get("done"),
-        done_n=_int(request.query_params.get("n"), 0),
+        done=params.get("done"),
+        done_n=_int(params.get("n"), 0),
     )
 
 

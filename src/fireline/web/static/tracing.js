@@ -1,6 +1,31 @@
-// Investigation pages: interview autosave that survives a network blip, and the chain graph.
+// Investigation pages: interview autosave that survives a network blip, the pickers of
+// the interview's contact and exposure forms, and the chain graph.
 (function () {
   "use strict";
+  // A refused form (422) or a stale autosave (409) is shown, not dropped: htmx 2 swaps
+  // only 2xx answers by default, and these carry the refusal beside its field.
+  document.body.addEventListener("htmx:beforeSwap", function (event) {
+    var status = event.detail.xhr.status;
+    if (status === 422 || status === 409) { event.detail.shouldSwap = true; event.detail.isError = false; }
+  });
+  // A click on a candidate picks the person on file (or the venue of the register);
+  // typing again in the box forgets the choice.
+  document.addEventListener("click", function (event) {
+    var person = event.target.closest("[data-pick-person]");
+    var venue = event.target.closest("[data-pick-venue]");
+    var pick = person || venue;
+    if (!pick) { return; }
+    var form = pick.closest("form");
+    var hidden = form.querySelector(person ? "#contact-person-id" : "#exposure-venue-id");
+    var box = form.querySelector(person ? "#contact-name" : "#exposure-venue");
+    hidden.value = pick.getAttribute(person ? "data-pick-person" : "data-pick-venue");
+    box.value = pick.getAttribute(person ? "data-person-name" : "data-venue-name");
+    pick.closest(".candidates").textContent = "";
+  });
+  document.addEventListener("input", function (event) {
+    if (event.target.id === "contact-name") { document.getElementById("contact-person-id").value = ""; }
+    if (event.target.id === "exposure-venue") { document.getElementById("exposure-venue-id").value = ""; }
+  });
   var form = document.getElementById("interview-form");
   if (form) {
     var key = "fireline:interview:" + form.getAttribute("data-case");
