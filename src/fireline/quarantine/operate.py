@@ -22,7 +22,7 @@ def assign_room(
     """Admit an arrival to a room, or move a guest to another room with space over the
     order's remaining dates (409 when full, 403 outside the user's facilities)."""
     order = get_order(session, actor, order_id)
-    staff.require_operator(session, actor, order)
+    staff.require_operator(session, actor, order, arriving=True)
     check_version(order, version)
     check_active(order)
     if order.room_id == room_id:

@@ -3,7 +3,7 @@
 The county's case workers ("cases:write") operate every order in their scope. A facility
 user ("facility:operate", auth/roles.py) operates only the orders held at a facility they
 work at, plus the facility orders of their scope not yet placed in any facility (the
-arrivals to admit), and only into their own facilities' rooms. The jurisdiction scope
+arrivals to admit, which they may only admit), and only into their own facilities' rooms. The jurisdiction scope
 (``Actor``) still applies first: a facility never reaches outside its user's subtree.
 """
 
@@ -57,21 +57,26 @@ def facilities_of(session: Session, actor: Actor) -> list[int]:
     return sorted(session.scalars(actor.restrict(statement, FacilityStaff)))
 
 
-def may_operate(session: Session, actor: Actor, order: QuarantineOrder) -> bool:
-    """Whether the actor may admit, place, follow up and release this order (read in
-    scope already)."""
+def may_operate(
+    session: Session, actor: Actor, order: QuarantineOrder, *, arriving: bool = False
+) -> bool:
+    """Whether the actor may follow up and release this order (read in scope already),
+    or with ``arriving`` admit it to a room: a facility order placed nowhere yet is an
+    arrival any facility of the scope may admit, but nobody's guest to release."""
     if actor.can("cases:write"):
         return True
     mine = facilities_of(session, actor)
     if not mine:
         return False
     if order.facility_id is None:
-        return order.kind == "facility"  # an arrival not yet placed anywhere
+        return arriving and order.kind == "facility"
     return order.facility_id in mine
 
 
-def require_operator(session: Session, actor: Actor, order: QuarantineOrder) -> None:
-    if not may_operate(session, actor, order):
+def require_operator(
+    session: Session, actor: Actor, order: QuarantineOrder, *, arriving: bool = False
+) -> None:
+    if not may_operate(session, actor, order, arriving=arriving):
         raise Forbidden(f"the {actor.role} role does not allow operating order {order.id}")
 
 

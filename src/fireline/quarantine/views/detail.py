@@ -84,16 +84,15 @@ def _forms(page: Page, order: QuarantineOrder) -> dict[str, Any]:
     can_write = actor.can("cases:write")
     active = order.status == "active"
     can_operate = active and staff.may_operate(session, actor, order)
+    can_admit = active and staff.may_operate(session, actor, order, arriving=True)
     day = common.today(page)
     mine = staff.facilities_of(session, actor)
-    own_boards = (
-        [b for b in facilities.occupancy(session, actor, None, day) if b.id in mine]
-        if can_operate and mine
-        else []
-    )
+    boards_now = facilities.occupancy(session, actor, None, day) if can_admit and mine else []
+    own_boards = [b for b in boards_now if b.id in mine]
     shown: dict[str, Any] = {
         "can_write": can_write,
         "can_operate": can_operate,
+        "can_admit": can_admit,
         "own_boards": own_boards,
         "boards": [],
         "targets": [],
