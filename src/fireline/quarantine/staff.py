@@ -2,9 +2,10 @@
 
 The county's case workers ("cases:write") operate every order in their scope. A facility
 user ("facility:operate", auth/roles.py) operates only the orders held at a facility they
-work at, plus the facility orders of their scope not yet placed in any facility (the
-arrivals to admit, which they may only admit), and only into their own facilities' rooms. The jurisdiction scope
-(``Actor``) still applies first: a facility never reaches outside its user's subtree.
+work at; the facility orders of their scope not yet placed in any facility are arrivals
+they may admit (nothing else), and only into their own facilities' rooms. The
+jurisdiction scope (``Actor``) still applies first: a facility never reaches outside its
+user's subtree. ``fireline quarantine staff`` ties a user to a facility.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from sqlalchemy.orm import Session
 from fireline.auth import audit
 from fireline.auth.models import User
 from fireline.auth.scope import Actor
-from fireline.errors import Forbidden, Problem
+from fireline.errors import Forbidden, NotFound, Problem
 from fireline.quarantine.models import FacilityStaff, QuarantineFacility, QuarantineOrder
 
 OPERATE = "facility:operate"
@@ -47,6 +48,17 @@ def assign(session: Session, actor: Actor, *, user_id: int, facility_id: int) ->
             user=user.id,
         )
     return found
+
+
+def user_named(session: Session, actor: Actor, username: str) -> int:
+    """The id of a user in the actor's scope by username (404 otherwise)."""
+    actor.require("users:manage")
+    found = session.scalar(
+        select(User.id).where(User.username == username, actor.covers(User.jurisdiction_id))
+    )
+    if found is None:
+        raise NotFound(f"user {username}")
+    return int(found)
 
 
 def facilities_of(session: Session, actor: Actor) -> list[int]:
