@@ -73,6 +73,13 @@ class CloseRequest(BaseModel):
     reason: str = Field(min_length=1, max_length=500)
 
 
+class RoomRequest(BaseModel):
+    """Admit an order to a room, or move it to another."""
+
+    version: Count
+    room_id: Id
+
+
 class ConvertRequest(BaseModel):
     """Turn the person into a suspected case (onset from the reports when not given)."""
 
