@@ -10,7 +10,7 @@ from fastapi import APIRouter
 from fastapi.responses import Response
 
 from fireline.errors import Problem
-from fireline.quarantine import review, staff
+from fireline.quarantine import detail, review, staff
 from fireline.quarantine.views import common
 from fireline.quarantine.views.detail import done
 from fireline.quarantine.views.orderforms import Message, problem_message
@@ -48,6 +48,7 @@ def render_review(
         today=common.today(page),
         evidence=found,
         order=found.order,
+        person=detail.person_under(session, actor, found.order),
         can_release=found.order.status == "active"
         and staff.may_operate(session, actor, found.order),
         reason=reason,
