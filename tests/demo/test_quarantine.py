@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, time
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from fireline.auth.models import User
 from fireline.auth.scope import system_actor
 from fireline.care.models import Admission
 from fireline.demo.quarantine import PROPOSALS
@@ -15,7 +16,7 @@ from fireline.demo.service import demo_context, load_demo
 from fireline.diseases import load_profiles
 from fireline.listing import ListQuery
 from fireline.quarantine import duelist, facilities, proposals
-from fireline.quarantine.models import FollowUp, QuarantineOrder
+from fireline.quarantine.models import FacilityStaff, FollowUp, QuarantineOrder
 from fireline.quarantine.release import release_flags
 from fireline.zones import service as zones
 from fireline.zones.levels import load_levels
@@ -58,6 +59,10 @@ def test_the_demo_holds_follows_isolates_admits_and_zones(session: Session) -> N
     assert active > 5 * waiting  # most contacts are under an order
     board = facilities.occupancy(session, actor, county, TODAY)
     assert board and board[0].occupied > 0
+    desks = session.execute(
+        select(User.username).join(FacilityStaff, FacilityStaff.user_id == User.id)
+    ).scalars()
+    assert sorted(desks) == ["hangzhou-facility", "shangcheng-facility"]
     found = zones.list_zones(session, actor, county)
     assert sorted(z.level for z in found) == ["controlled", "precaution", "sealed"]
     computed = [status(session, z, load_levels(), TODAY) for z in found]

@@ -52,3 +52,31 @@ def test_complete_closes_the_finished_clean_orders(database: Path) -> None:
     assert first.exit_code == 0 and first.output.startswith("1 quarantine orders completed")
     again = run(["quarantine", "complete", "--date", str(date.today())], database)
     assert again.output.startswith("0 quarantine orders completed")
+
+
+def test_staff_ties_a_facility_user_to_a_facility(database: Path) -> None:
+    from fireline.auth.scope import system_actor
+    from fireline.quarantine import facilities
+    from fireline.quarantine.models import FacilityStaff
+    from fireline.quarantine.schemas import FacilityCreate, RoomIn
+    from tests.auth.factories import make_user
+
+    engine = make_engine(f"sqlite:///{database}")
+    with session_factory(engine)() as session:
+        hotel = facilities.create_facility(
+            session,
+            system_actor(),
+            FacilityCreate(
+                name="Lakeside", jurisdiction_code="C1A", rooms=[RoomIn(code="1", capacity=1)]
+            ),
+        )
+        hotel_id = hotel.id
+        make_user(session, "desk", "facility", "C1A")  # commits
+        make_user(session, "tracer", "investigator", "C1A")
+    tied = run(["quarantine", "staff", "desk", str(hotel_id)], database)
+    assert tied.exit_code == 0 and "desk works at facility" in tied.output
+    assert run(["quarantine", "staff", "tracer", str(hotel_id)], database).exit_code == 1
+    assert run(["quarantine", "staff", "nobody", str(hotel_id)], database).exit_code == 1
+    with session_factory(engine)() as session:
+        assert session.query(FacilityStaff).count() == 1
+    engine.dispose()

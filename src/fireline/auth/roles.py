@@ -33,7 +33,11 @@ PERMISSIONS: Final[dict[str, frozenset[str]]] = {
     ),
     # Samples, pool tubes and lab results ("samples:write"): the lab's own work.
     "lab": frozenset({"persons:read", "records:read", "samples:write"}),
-    "facility": frozenset({"persons:read", "records:read"}),
+    # Facility staff admit, place in rooms and release the orders held at the facilities
+    # they work at (quarantine/staff.py narrows "facility:operate" to those facilities),
+    # as SORMAS's point-of-entry and Sara Alert's public-health-staff roles split the
+    # work at a site from the case work of the county.
+    "facility": frozenset({"persons:read", "records:read", "facility:operate"}),
     "viewer": frozenset({"records:read"}),
 }
 

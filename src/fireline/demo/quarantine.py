@@ -29,12 +29,13 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
+from fireline.auth.models import User
 from fireline.auth.scope import system_actor
 from fireline.context import Context
 from fireline.diseases.schemas import DiseaseProfile
 from fireline.lab.models import LabResult, Sample
 from fireline.places.models import Jurisdiction, subtree_ids
-from fireline.quarantine import facilities, plans
+from fireline.quarantine import facilities, plans, staff
 from fireline.quarantine.models import FacilityRoom, FollowUp, QuarantineOrder
 from fireline.quarantine.schemas import FacilityCreate, RoomIn
 from fireline.surveillance.models import Case
@@ -277,7 +278,8 @@ def ready_for_review(session: Session, now: datetime) -> int:
 
 
 def open_facility(session: Session, county: Jurisdiction) -> None:
-    """A quarantine hotel in the seed county; its rooms take the county's facility orders."""
+    """A quarantine hotel in the seed county; its rooms take the county's facility orders,
+    and the demo's facility users work there."""
     made = facilities.create_facility(
         session,
         system_actor(),
@@ -310,6 +312,10 @@ def open_facility(session: Session, county: Jurisdiction) -> None:
             .limit(2 * len(rooms) - 3)
         )
     )
+    # The demo's facility users (the county's and the city's) work at the hotel.
+    for user in session.scalars(select(User).where(User.role == "facility")):
+        if county.path.startswith(user.jurisdiction.path):
+            staff.assign(session, system_actor(), user_id=user.id, facility_id=made.id)
     for n, room in enumerate(rooms):  # two guests a room, the last rooms left free
         pair = guests[2 * n : 2 * n + 2]
         if pair:

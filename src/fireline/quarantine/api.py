@@ -18,9 +18,11 @@ from fireline.quarantine import (
     duelist,
     facilities,
     followup,
+    operate,
     orders,
     outcomes,
     proposals,
+    review,
 )
 from fireline.quarantine.days import chosen_place, today_in
 from fireline.quarantine.release import list_release_flags
@@ -44,6 +46,7 @@ from fireline.quarantine.schemas import (
     ProposalDecisions,
     ProposalRead,
     ReleaseFlag,
+    RoomRequest,
     TransferRead,
     TransferRequest,
     VersionBody,
@@ -162,13 +165,30 @@ def extend(order_id: Id, body: ExtendRequest, context: ApiContext, session: DbSe
 
 @router.post("/orders/{order_id:int}/release", response_model=OrderRead)
 def release(order_id: Id, body: CloseRequest, context: ApiContext, session: DbSession) -> OrderRead:
-    order = outcomes.release(
+    """Release after review, with a reason: case workers, or the staff of the facility
+    holding the order."""
+    order = review.release_reviewed(
         session,
         context.actor,
         order_id,
         version=body.version,
         reason=body.reason,
         now=context.now(),
+        today=_today(session, context),
+    )
+    return OrderRead.model_validate(order)
+
+
+@router.post("/orders/{order_id:int}/room", response_model=OrderRead)
+def room(order_id: Id, body: RoomRequest, context: ApiContext, session: DbSession) -> OrderRead:
+    """Admit to a room or move to another (409 when full; 403 for a facility user outside
+    the facilities they work at)."""
+    order = operate.assign_room(
+        session,
+        context.actor,
+        order_id,
+        version=body.version,
+        room_id=body.room_id,
         today=_today(session, context),
     )
     return OrderRead.model_validate(order)

@@ -14,7 +14,7 @@ from fireline.console import fail, out
 from fireline.context import Context
 from fireline.db.connect import database_session
 from fireline.errors import Problem
-from fireline.quarantine import duelist
+from fireline.quarantine import duelist, staff
 from fireline.quarantine.jobs import local_today
 from fireline.quarantine.outcomes import complete_finished
 from fireline.quarantine.settings import QuarantineSettings
@@ -72,3 +72,21 @@ def complete(
         as_of = day or local_today(session, now)
         done = complete_finished(session, as_of, now)
     out.print(f"{done} quarantine orders completed as of {as_of}")
+
+
+@app.command("staff")
+def assign_staff(
+    username: str = typer.Argument(help="A user with the facility role"),
+    facility_id: int = typer.Argument(help="The facility they work at (its number)"),
+) -> None:
+    """Tie a facility user to a facility: they then admit, place in rooms, follow up and
+    release the orders held there."""
+    with database_session(Settings()) as session:
+        actor = system_actor()
+        try:
+            user_id = staff.user_named(session, actor, username)
+            staff.assign(session, actor, user_id=user_id, facility_id=facility_id)
+        except Problem as problem:
+            fail(problem.detail)
+        session.commit()
+    out.print(f"{username} works at facility {facility_id}")

@@ -3,6 +3,9 @@ audited), its test days and today's flags."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from fireline.auth import audit
@@ -14,6 +17,7 @@ from fireline.quarantine.days import today_in
 from fireline.quarantine.models import QuarantineOrder
 from fireline.quarantine.orders import get_order
 from fireline.quarantine.schemas import OrderDetail, OrderRead
+from fireline.tracing.models import Contact
 
 
 def order_detail(
@@ -58,3 +62,23 @@ def person_language(session: Session, order: QuarantineOrder) -> str | None:
     """The language the person under an order asked for, for the self-report page (the
     page shows nothing else of the person)."""
     return session.get_one(Person, order.person_id).language
+
+
+@dataclass(frozen=True)
+class CaseLinks:
+    """The cases an order page links to: the person's own case (isolated, or the case a
+    quarantine converted into) and the index case a contact was listed under."""
+
+    own: int | None
+    index: int | None
+
+
+def case_links(session: Session, order: QuarantineOrder) -> CaseLinks:
+    """For an order the reader has read (``get_order``); ids only, pages check scope."""
+    own = order.converted_case_id or (order.case_id if order.purpose == "isolation" else None)
+    index = None
+    if order.contact_id is not None:
+        index = session.scalar(select(Contact.case_id).where(Contact.id == order.contact_id))
+    elif order.purpose == "quarantine":
+        index = order.case_id
+    return CaseLinks(own=own, index=index)

@@ -18,6 +18,7 @@ from fireline.auth.scope import Actor
 from fireline.diseases.schemas import DiseaseProfile
 from fireline.errors import Problem
 from fireline.listing import ListQuery, ListSpec, search_filter_sort_paginate
+from fireline.quarantine import staff
 from fireline.quarantine.models import FollowUp, QuarantineOrder
 from fireline.quarantine.orders import Profiles, check_active, get_order, profile
 from fireline.quarantine.schemas import FollowUpCreate
@@ -127,8 +128,8 @@ def staff_report(
     profiles: Profiles,
     settings: QuarantineSettings,
 ) -> FollowUp:
-    actor.require("cases:write")
     order = get_order(session, actor, order_id)
+    staff.require_operator(session, actor, order)  # case workers, or the facility's staff
     return record(
         session,
         actor,

@@ -163,6 +163,18 @@ class QuarantineFacility(InJurisdiction, Versioned, Timestamped, Base):
     active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
 
 
+class FacilityStaff(InJurisdiction, Base):
+    """A facility user works at this facility: they admit, place in rooms and release the
+    orders held there (quarantine/staff.py). ``jurisdiction_id`` is the facility's."""
+
+    __tablename__ = "facility_staff"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    facility_id: Mapped[int] = mapped_column(
+        ForeignKey("quarantine_facilities.id"), primary_key=True, index=True
+    )
+
+
 class FacilityRoom(InJurisdiction, Versioned, Base):
     """A room of a facility and how many people it holds at once."""
 

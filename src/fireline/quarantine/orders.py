@@ -10,18 +10,18 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date, timedelta
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
 from fireline.auth import audit
 from fireline.auth.models import User
 from fireline.auth.scope import Actor
 from fireline.diseases.schemas import DiseaseProfile
-from fireline.errors import Conflict, NotFound, Problem
+from fireline.errors import Conflict, Problem
 from fireline.listing import ListQuery, ListSpec, search_filter_sort_paginate
 from fireline.people.models import Person
-from fireline.quarantine import plans, tokens
-from fireline.quarantine.models import FacilityRoom, QuarantineOrder
+from fireline.quarantine import plans, rooms, tokens
+from fireline.quarantine.models import QuarantineOrder
 from fireline.quarantine.schemas import IsolationCreate, OrderCreate, OrderUpdate
 from fireline.surveillance.models import Case
 from fireline.tracing.models import Contact
@@ -130,7 +130,7 @@ def create_order(
         jurisdiction_id=place_id,
         clinical=[],
     )
-    _place(session, actor, order, data.room_id)
+    rooms.place(session, actor, order, data.room_id)
     session.add(order)
     session.flush()
     audit.record(
@@ -180,7 +180,7 @@ def create_isolation(
         jurisdiction_id=case.jurisdiction_id,
         clinical=[],
     )
-    _place(session, actor, order, data.room_id)
+    rooms.place(session, actor, order, data.room_id)
     session.add(order)
     session.flush()
     audit.record(
@@ -201,36 +201,6 @@ def _assignee(session: Session, actor: Actor, user_id: int | None) -> int | None
     if user_id is not None:
         actor.get(session, User, user_id, f"user {user_id}")
     return user_id
-
-
-def _place(session: Session, actor: Actor, order: QuarantineOrder, room_id: int | None) -> None:
-    """Put the order in a room with space left over its dates (else 409, nothing stored)."""
-    if room_id is None:
-        return
-    room = session.scalars(
-        actor.restrict(
-            select(FacilityRoom).where(FacilityRoom.id == room_id), FacilityRoom
-        ).with_for_update()  # PostgreSQL: two placements in the same room wait for each other
-    ).first()
-    if room is None:
-        raise NotFound(f"room {room_id}")
-    taken = (
-        session.scalar(
-            select(func.count())
-            .select_from(QuarantineOrder)
-            .where(
-                QuarantineOrder.room_id == room.id,
-                QuarantineOrder.status == "active",
-                QuarantineOrder.start_date <= order.end_date,
-                QuarantineOrder.end_date >= order.start_date,
-                QuarantineOrder.id != (order.id or -1),
-            )
-        )
-        or 0
-    )
-    if taken >= room.capacity:
-        raise Conflict(f"room {room.code} is full ({taken} of {room.capacity} places taken)")
-    order.room_id, order.facility_id, order.kind = room.id, room.facility_id, "facility"
 
 
 def _facility_filter(text: str) -> ColumnElement[bool] | None:
@@ -289,7 +259,7 @@ def update_order(
         order.clinical = sorted(set(data.clinical))
     if data.clear_room:
         order.room_id = order.facility_id = None
-    _place(session, actor, order, data.room_id)
+    rooms.place(session, actor, order, data.room_id)
     session.flush()
     audit.record(
         session,

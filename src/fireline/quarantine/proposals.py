@@ -23,7 +23,7 @@ from dataclasses import replace
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Row, Select, func, select, tuple_, update
+from sqlalchemy import Row, Select, case, func, select, tuple_, update
 from sqlalchemy.orm import Session, aliased
 
 from fireline.auth import audit
@@ -33,7 +33,7 @@ from fireline.errors import Conflict, NotFound, Problem
 from fireline.listing import ListQuery, ListSpec, search_filter_sort_paginate
 from fireline.people.models import Person
 from fireline.places.models import Jurisdiction
-from fireline.quarantine import plans
+from fireline.quarantine import plans, rooms
 from fireline.quarantine.models import PROPOSED, QuarantineFacility, QuarantineOrder
 from fireline.quarantine.schemas import ProposalDecisions, ProposalRead
 from fireline.tracing.models import Contact
@@ -159,9 +159,9 @@ def list_proposals(
 
 
 def _locked(session: Session, actor: Actor, ids: Sequence[int]) -> list[Row[Any]]:
-    statement = select(Q.id, Q.version, Q.status, Q.end_date, Q.jurisdiction_id).where(
-        Q.id.in_(ids)
-    )
+    statement = select(
+        Q.id, Q.version, Q.status, Q.start_date, Q.end_date, Q.jurisdiction_id
+    ).where(Q.id.in_(ids))
     return list(session.execute(actor.restrict(statement, Q).with_for_update()))
 
 
@@ -186,20 +186,54 @@ def _check(found: list[Row[Any]], wanted: Mapping[int, int], confirm: bool, toda
         )
 
 
+def _open_facility(session: Session, actor: Actor, facility_id: int) -> QuarantineFacility:
+    facility: QuarantineFacility = actor.get(
+        session, QuarantineFacility, facility_id, f"facility {facility_id}"
+    )
+    if not facility.active:
+        raise Problem(422, f"facility {facility.id} is closed")
+    return facility
+
+
 def _confirm_values(
-    session: Session, actor: Actor, data: ProposalDecisions, now: datetime
+    session: Session, actor: Actor, data: ProposalDecisions, found: list[Row[Any]], now: datetime
 ) -> dict[str, Any]:
     values: dict[str, Any] = {"status": "active", "created_at": now}
     if data.facility_id is not None:
-        facility: QuarantineFacility = actor.get(
-            session, QuarantineFacility, data.facility_id, f"facility {data.facility_id}"
+        facility = _open_facility(session, actor, data.facility_id)
+        free = rooms.free_rooms(
+            session,
+            actor,
+            facility.id,
+            min(r.start_date for r in found),
+            max(r.end_date for r in found),
         )
-        if not facility.active:
-            raise Problem(422, f"facility {facility.id} is closed")
-        values.update(kind="facility", facility_id=facility.id)
+        chosen = data.rooms or rooms.allocate(free, sorted(r.id for r in found))
+        rooms.check_choice(free, chosen)
+        # Everyone confirmed into a facility has a room: one UPDATE, the room by order id.
+        room_of = case(chosen, value=Q.id)
+        values.update(kind="facility", facility_id=facility.id, room_id=room_of)
     elif data.kind is not None:
         values["kind"] = data.kind
     return values
+
+
+def plan_rooms(
+    session: Session, actor: Actor, facility_id: int, order_ids: Sequence[int]
+) -> tuple[list[rooms.FreeRoom], dict[int, int]]:
+    """The facility's free rooms over the chosen proposals' dates and the rooms they would
+    get, for the reviewer to see and change before confirming (409 when too few)."""
+    actor.require("cases:write")
+    _open_facility(session, actor, facility_id)
+    dates = session.execute(
+        actor.restrict(
+            select(func.min(Q.start_date), func.max(Q.end_date)).where(Q.id.in_(order_ids)), Q
+        )
+    ).one()
+    if dates[0] is None:
+        raise NotFound(f"order {min(order_ids)}")
+    free = rooms.free_rooms(session, actor, facility_id, dates[0], dates[1])
+    return free, rooms.allocate(free, sorted(order_ids))
 
 
 def _cancel_values(actor: Actor, data: ProposalDecisions, now: datetime) -> dict[str, Any]:
@@ -239,7 +273,7 @@ def decide(
     confirm = data.decision == "confirm"
     _check(found, wanted, confirm, today)
     if confirm:
-        values = _confirm_values(session, actor, data, now)
+        values = _confirm_values(session, actor, data, found, now)
     else:
         values = _cancel_values(actor, data, now)
     _write(session, wanted, values, now)

@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Select, or_, select
+from sqlalchemy import Select, literal, or_, select
 from sqlalchemy.orm import Session
 
 from fireline.auth.scope import Actor
@@ -55,6 +55,12 @@ def _tests(session: Session, person_ids: Select[Any]) -> dict[tuple[int, str], l
     for person, disease, taken, outcome, ct in rows:
         found[(person, disease)].append(Result(_utc(taken), outcome == "positive", ct))
     return found
+
+
+def person_tests(session: Session, person_id: int, disease: str | None) -> list[Result]:
+    """One person's results of one disease, oldest first: the review's evidence."""
+    found = _tests(session, select(literal(person_id)))
+    return sorted(found.get((person_id, disease or ""), []), key=lambda t: t.taken_at)
 
 
 def facts(

@@ -73,6 +73,13 @@ class CloseRequest(BaseModel):
     reason: str = Field(min_length=1, max_length=500)
 
 
+class RoomRequest(BaseModel):
+    """Admit an order to a room, or move it to another."""
+
+    version: Count
+    room_id: Id
+
+
 class ConvertRequest(BaseModel):
     """Turn the person into a suspected case (onset from the reports when not given)."""
 
@@ -130,11 +137,26 @@ class IssuedToken(BaseModel):
     expires_on: date
 
 
+# Body temperatures a thermometer reads on a living person, in °C.
+TEMPERATURE_MIN = 30
+TEMPERATURE_MAX = 45
+
+
 class FollowUpCreate(BaseModel):
+    """A daily report. One that says nothing (reached, but no temperature, symptom or
+    note) is refused: stored, it would count as a clean day."""
+
     reached: StrictBool = True
-    temperature: float | None = Field(default=None, ge=30, le=45)
+    temperature: float | None = Field(default=None, ge=TEMPERATURE_MIN, le=TEMPERATURE_MAX)
     symptoms: list[str] = Field(default_factory=list, max_length=50)
     note: str | None = Field(default=None, max_length=500)
+
+    @model_validator(mode="after")
+    def _says_something(self) -> FollowUpCreate:
+        empty = self.temperature is None and not self.symptoms and not (self.note or "").strip()
+        if self.reached and empty:
+            raise ValueError("an empty report: give a temperature, a symptom or a note")
+        return self
 
 
 class FollowUpRead(BaseModel):
@@ -283,6 +305,9 @@ class ProposalDecisions(BaseModel):
     reason: str | None = Field(default=None, max_length=500)
     kind: Kind | None = None
     facility_id: Id | None = None
+    # The room of each order (order id -> room id) in ``facility_id``; without it the
+    # free rooms are shared out in room order (quarantine/rooms.py).
+    rooms: dict[Id, Id] | None = Field(default=None, max_length=5000)
 
     @model_validator(mode="after")
     def _consistent(self) -> ProposalDecisions:
@@ -296,6 +321,8 @@ class ProposalDecisions(BaseModel):
                 raise ValueError("kind and facility_id are for confirming")
         if self.facility_id is not None and self.kind == "home":
             raise ValueError("a facility needs kind facility")
+        if self.rooms is not None and (self.facility_id is None or set(self.rooms) != set(ids)):
+            raise ValueError("rooms are given for every order, with facility_id")
         return self
 
 

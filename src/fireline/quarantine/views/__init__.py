@@ -13,10 +13,13 @@ from fireline.quarantine.views import (
     duepage,
     manage,
     proposalpage,
+    releasepage,
+    roompage,
     selfreport,
     transfers,
 )
 
 router = APIRouter()
-for module in (duepage, proposalpage, boards, detail, manage, transfers, selfreport, convert):
+PAGES = (duepage, proposalpage, boards, detail, releasepage, roompage, manage, transfers)
+for module in (*PAGES, selfreport, convert):
     router.include_router(module.router)

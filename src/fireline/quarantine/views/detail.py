@@ -1,7 +1,9 @@
-"""Order detail (``/quarantine/orders/{id}``): dates, test days, flags, follow-up and
-transfer history, and the actions: record a follow-up, convert to a suspected case,
-release, issue a self-report link (here), extend, change, transfer (manage.py). Each form
-sends the version it read; CSRF is checked by page_context."""
+"""Order detail (``/quarantine/orders/{id}``): the person's phone and address, the cases
+it links to, dates, test days, flags, follow-up and transfer history, and the actions:
+record a follow-up, convert to a suspected case, issue a self-report link (here), admit
+to or move between rooms (facility staff), review a release (releasepage.py), extend,
+change, transfer (manage.py). Each form sends the version it read; CSRF is checked by
+page_context."""
 
 from __future__ import annotations
 
@@ -12,15 +14,23 @@ from fastapi.responses import RedirectResponse, Response
 
 from fireline.errors import Problem
 from fireline.listing import ListQuery
-from fireline.quarantine import detail, duelist, facilities, followup, orders, outcomes, plans
+from fireline.quarantine import (
+    detail,
+    duelist,
+    facilities,
+    followup,
+    orders,
+    outcomes,
+    plans,
+    staff,
+)
 from fireline.quarantine.models import QuarantineOrder
-from fireline.quarantine.schemas import FollowUpCreate
-from fireline.quarantine.views import common
+from fireline.quarantine.views import common, followupform, selflink
 from fireline.quarantine.views.orderforms import NOT_SAVED, Message, problem_message
 from fireline.web.deps import Page, PageContext, PostedForm, whole_scope
 
 router = APIRouter()
-ACTIONS = ("convert", "release", "link")
+ACTIONS = ("convert", "link")
 HISTORY_SHOWN = 100  # the latest reports; the API pages through all of them
 
 
@@ -31,6 +41,8 @@ def render_detail(
     status: int = 200,
     error: Message | None = None,
     link: str | None = None,
+    field_errors: dict[str, Message] | None = None,
+    entered: followupform.Typed | None = None,
 ) -> Response:
     session, actor = common.session_of(page), common.actor_of(page)
     order = orders.get_order(session, actor, order_id)
@@ -47,10 +59,15 @@ def render_detail(
         today=common.today(page),
         order=order,
         person=person,
+        cases=detail.case_links(session, order),
         history=history,
         flags=duelist.order_flags(session, order.id, f),
         error=error,
+        field_errors=field_errors or {},
+        entered=entered or followupform.Typed(),
         link=link,
+        qr=selflink.qr_svg(link) if link else None,
+        sms=page.gettext(selflink.MESSAGE) % {"link": link} if link else None,
         tests=plans.test_dates(order.last_exposure, order.test_mask),
         symptoms=common.symptom_names(page, order.disease),
         moves=outcomes.order_transfers(session, actor, order.id),
@@ -61,18 +78,35 @@ def render_detail(
 
 
 def _forms(page: Page, order: QuarantineOrder) -> dict[str, Any]:
-    """What the action forms offer: rooms with today's occupancy, transfer targets."""
+    """What the action forms offer: rooms with today's occupancy, transfer targets, and
+    for a facility's staff the rooms of their own facilities."""
     session, actor = common.session_of(page), common.actor_of(page)
     can_write = actor.can("cases:write")
-    if not (can_write and order.status == "active"):
-        return {"can_write": can_write, "boards": [], "targets": []}
-    boards = facilities.occupancy(session, actor, None, common.today(page))
+    active = order.status == "active"
+    can_operate = active and staff.may_operate(session, actor, order)
+    can_admit = active and staff.may_operate(session, actor, order, arriving=True)
+    day = common.today(page)
+    mine = staff.facilities_of(session, actor)
+    boards_now = facilities.occupancy(session, actor, None, day) if can_admit and mine else []
+    own_boards = [b for b in boards_now if b.id in mine]
+    shown: dict[str, Any] = {
+        "can_write": can_write,
+        "can_operate": can_operate,
+        "can_admit": can_admit,
+        "own_boards": own_boards,
+        "boards": [],
+        "targets": [],
+        "current_room": None,
+    }
+    if not (can_write and active):
+        rooms = {room.id: (board, room) for board in own_boards for room in board.rooms}
+        return shown | {"current_room": rooms.get(order.room_id or -1)}
+    boards = facilities.occupancy(session, actor, None, day)
     rooms = {room.id: (board, room) for board in boards for room in board.rooms}
     targets = [
         j for j in outcomes.transfer_targets(session, actor) if j.id != order.jurisdiction_id
     ]
-    return {
-        "can_write": can_write,
+    return shown | {
         "boards": boards,
         "current_room": rooms.get(order.room_id or -1),
         "targets": targets,
@@ -90,15 +124,11 @@ def done(order_id: int, what: str) -> Response:
 
 @router.post("/quarantine/orders/{order_id}/follow-up")
 def add_follow_up(order_id: int, page: PageContext, form: PostedForm) -> Response:
-    temperature = str(form.get("temperature") or "").strip()
+    """A staff report; a refusal is said beside its field with everything typed kept."""
+    entered = followupform.typed(form)
     session = common.session_of(page)
     try:
-        body = FollowUpCreate(
-            reached=form.get("reached") != "no",
-            temperature=float(temperature) if temperature else None,
-            symptoms=[str(s) for s in form.getlist("symptoms")],
-            note=str(form.get("note") or "")[:500] or None,
-        )
+        body = followupform.report(entered, page.language)
         with session.begin_nested():
             followup.staff_report(
                 session,
@@ -110,12 +140,14 @@ def add_follow_up(order_id: int, page: PageContext, form: PostedForm) -> Respons
                 profiles=common.profiles_of(page),
                 settings=common.settings_of(page),
             )
-    except (Problem, ValueError) as exc:
+    except followupform.Refused as refused:
+        return render_detail(
+            page, order_id, status=422, field_errors=refused.errors, entered=entered
+        )
+    except Problem as problem:
         session.expire_all()
-        if isinstance(exc, Problem):
-            return render_detail(page, order_id, status=exc.status, error=problem_message(exc))
-        detail = str(exc).splitlines()[0]
-        return render_detail(page, order_id, status=422, error=(NOT_SAVED, {"detail": detail}))
+        message = problem_message(problem)
+        return render_detail(page, order_id, status=problem.status, error=message, entered=entered)
     return done(order_id, "follow_up")
 
 
@@ -128,18 +160,13 @@ def act(order_id: int, page: PageContext, request: Request, form: PostedForm) ->
     if action not in ACTIONS:
         return render_detail(page, order_id, status=422, error=(NOT_SAVED, {"detail": action}))
     session, actor = common.session_of(page), common.actor_of(page)
-    now, day = common.now(page), common.today(page)
+    day = common.today(page)
     try:
         with session.begin_nested():  # a refusal after a flush leaves nothing behind
             if action == "convert":
                 # by its number: the user's whole scope, not the chosen jurisdiction
                 outcomes.convert(
                     session, whole_scope(page), order_id, version=version, onset=None, today=day
-                )
-            elif action == "release":
-                reason = str(form.get("reason") or "").strip()[:500] or "released after review"
-                outcomes.release(
-                    session, actor, order_id, version=version, reason=reason, now=now, today=day
                 )
             else:
                 _, token = orders.issue_token(session, actor, order_id, version=version)

@@ -38,6 +38,12 @@ NO_CATEGORY: Final = N_(
 )
 SAME_PLACE: Final = N_("The order is already in that jurisdiction.")
 UNKNOWN_PLACE: Final = N_("There is no jurisdiction with the code %(code)s.")
+NO_ROOM: Final = N_("Choose a room.")
+SAME_ROOM: Final = N_("The order is already in that room.")
+NOT_YOURS: Final = N_(
+    "You may not do this: the order or the room is not at a facility you work at. "
+    "Nothing was saved."
+)
 BAD_DATE: Final = N_("%(field)s is not a date (YYYY-MM-DD).")
 REQUIRED: Final = N_("%(field)s is required.")
 FIELDS: Final = {
@@ -55,6 +61,7 @@ KNOWN: Final = {
     "the new last exposure is before the one on the order": EARLIER_EXPOSURE,
     "this order has no contact category to recount from": NO_CATEGORY,
     "the order is already in that jurisdiction": SAME_PLACE,
+    "the order is already in that room": SAME_ROOM,
 }
 
 
@@ -111,6 +118,8 @@ def problem_message(problem: Problem) -> Message:
             return ROOM_FULL, dict(zip(("room", "taken", "capacity"), full.groups(), strict=True))
         # "order 7 is at version 3, not 2" is stale; "order 7 is released" is closed.
         return (CHANGED, {}) if "at version" in detail else (NOT_ACTIVE, {})
+    if problem.status == 403:
+        return NOT_YOURS, {}
     if problem.status == 404 and detail.startswith("jurisdiction "):
         return UNKNOWN_PLACE, {"code": detail.split(" ")[1]}
     known = KNOWN.get(detail)

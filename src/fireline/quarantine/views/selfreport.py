@@ -23,7 +23,7 @@ from fireline.errors import Problem
 from fireline.places.models import Jurisdiction
 from fireline.quarantine import deps, detail, followup, tokens
 from fireline.quarantine.models import QuarantineOrder
-from fireline.quarantine.schemas import FollowUpCreate
+from fireline.quarantine.views import followupform
 from fireline.web import i18n
 from fireline.web.deps import Page, PostedForm, PublicPage
 
@@ -73,6 +73,8 @@ def _render(
     status: int = 200,
     sent: bool = False,
     error: str | None = None,
+    field_errors: dict[str, followupform.Message] | None = None,
+    entered: followupform.Typed | None = None,
 ) -> Response:
     symptoms: list[tuple[str, str]] = []
     if link is not None:
@@ -86,6 +88,8 @@ def _render(
         symptoms=symptoms,
         sent=sent,
         error=error,
+        field_errors=field_errors or {},
+        entered=entered or followupform.Typed(),
     )
 
 
@@ -114,12 +118,11 @@ def self_report(
     except Problem as problem:
         return _refused(page, session, problem)
     _language(page, session, link.order)
-    temperature = str(form.get("temperature") or "").strip()
+    # The person reports temperature and symptoms only: no reach or note fields.
+    posted = followupform.typed(form)
+    entered = followupform.Typed(temperature=posted.temperature, symptoms=posted.symptoms)
     try:
-        body = FollowUpCreate(
-            temperature=float(temperature) if temperature else None,
-            symptoms=[str(s) for s in form.getlist("symptoms")],
-        )
+        body = followupform.report(entered, page.language)
         followup.record(
             session,
             link.context.actor,
@@ -131,6 +134,9 @@ def self_report(
             profiles=link.context.profiles,
             settings=deps.settings(request),
         )
-    except (Problem, ValueError):
-        return _render(page, link, status=422, error="form")
+    except followupform.Refused as refused:
+        return _render(page, link, status=422, field_errors=refused.errors, entered=entered)
+    except Problem:  # an unknown symptom code: a forged form, or an order just ended
+        session.rollback()
+        return _render(page, link, status=422, error="form", entered=entered)
     return _render(page, link, sent=True)
