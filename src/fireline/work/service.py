@@ -1,4 +1,4 @@
-""""My work": what the signed-in user has to do today, gathered by role from the
+""" "My work": what the signed-in user has to do today, gathered by role from the
 mechanisms' records, each item linking to the page where it is done.
 
 The role says which sections a user gets (SORMAS opens on a task list by user role; the
@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
-from typing import Final, cast
+from typing import Final
 
 from sqlalchemy.orm import Session
 
@@ -149,7 +149,7 @@ def section(frame: Frame, key: str) -> WorkSection:
     keys = sections_of(frame.actor.role)
     if key not in keys:
         raise NotFound(f"work section {key}")
-    return _section(frame, cast(SectionKey, key))
+    return _section(frame, keys[keys.index(key)])  # the key, typed as a section's
 
 
 def with_page(frame: Frame, limit: int, offset: int) -> Frame:
