@@ -10,9 +10,6 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from tests.people.factories import make_person
-from tests.response.factories import add_case, add_order, settings
-from tests.surveillance.signals.factories import make_alert
 
 from fireline.auth.scope import system_actor
 from fireline.diseases import load_profiles
@@ -24,6 +21,9 @@ from fireline.quarantine.schemas import FacilityCreate, RoomIn
 from fireline.response.service import sweep
 from fireline.testing.pooling.models import Pool, RetestOrder, ScreeningCampaign, ScreeningSite
 from fireline.tracing.models import Interview
+from tests.people.factories import make_person
+from tests.response.factories import add_case, add_order, settings
+from tests.surveillance.signals.factories import make_alert
 
 T0 = datetime(2026, 3, 2, 0, 0, tzinfo=UTC)  # 08:00 in Asia/Shanghai: cases confirmed
 NOW = T0 + timedelta(hours=3)  # the clock of every test: 2-hour tasks are overdue

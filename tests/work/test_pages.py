@@ -10,12 +10,12 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
+
+from fireline.clock import FrozenClock
 from tests.auth.factories import PASSWORD, bearer, make_user
 from tests.places.factories import small_tree
 from tests.web.pages import log_in
 from tests.work.factories import NOW, county_day, swept
-
-from fireline.clock import FrozenClock
 
 MARKER = "Zed"
 USERS = {

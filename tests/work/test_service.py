@@ -8,8 +8,6 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
-from tests.places.factories import small_tree
-from tests.work.factories import DAY, NOW, County, county_day, swept
 
 from fireline.auth.models import AuditEvent
 from fireline.auth.scope import Actor
@@ -20,6 +18,8 @@ from fireline.response.models import ResponseTask
 from fireline.settings import Settings
 from fireline.work import service
 from fireline.work.schemas import WorkRead
+from tests.places.factories import small_tree
+from tests.work.factories import DAY, NOW, County, county_day, swept
 
 MARKER = "Zed"  # every name in the other county starts with it
 
