@@ -82,4 +82,4 @@ def log_in(page: Page, base: str, username: str, password: str) -> None:
     page.fill("#username", username)
     page.fill("#password", password)
     page.click("form[action='/login'] button[type=submit]")
-    page.wait_for_url(f"{base}/")
+    page.wait_for_url(f"{base}/work")

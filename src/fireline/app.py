@@ -44,6 +44,7 @@ from fireline.tracing.venues.api import router as venues_router
 from fireline.web.apidocs import install_api_docs
 from fireline.web.headers import SecurityHeaders
 from fireline.web.setup import install_pages
+from fireline.work.api import router as work_router
 from fireline.zones.api import router as zones_router
 
 API_PREFIX = "/api/v1"
@@ -69,6 +70,7 @@ def api_router() -> APIRouter:
         screening_router,
         tracing_router,
         zones_router,
+        work_router,
     )
     for router in routers:
         api.include_router(router)

@@ -85,7 +85,7 @@ def log_in(page: Any, base: str) -> None:
     page.fill("#username", "tracer")
     page.fill("#password", PASSWORD)
     page.click("form[action='/login'] button[type=submit]")
-    page.wait_for_url(f"{base}/")
+    page.wait_for_url(f"{base}/work")
 
 
 def watch(page: Any) -> list[str]:

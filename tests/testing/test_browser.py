@@ -85,7 +85,7 @@ def log_in(page: Any, base: str) -> None:
     page.fill("#username", "lab")
     page.fill("#password", PASSWORD)
     page.click("form[action='/login'] button[type=submit]")
-    page.wait_for_url(f"{base}/")
+    page.wait_for_url(f"{base}/work")
 
 
 def scan(page: Any, code: str) -> None:

@@ -70,7 +70,7 @@ def log_in(page: Any, base: str) -> None:
     page.fill("#username", "county")
     page.fill("#password", PASSWORD)
     page.click("form[action='/login'] button[type=submit]")
-    page.wait_for_url(f"{base}/")
+    page.wait_for_url(f"{base}/work")
 
 
 def test_the_interview_on_a_phone(database: Any, tmp_path: Path) -> None:

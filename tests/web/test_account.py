@@ -81,11 +81,12 @@ def test_wrong_credentials_say_nothing_about_which_part(
     ("asked", "expected"),
     [
         ("/quarantine?j=C1A", "/quarantine?j=C1A"),
-        ("https://evil.example/", "/"),
-        ("//evil.example/", "/"),
-        ("/\\evil.example", "/"),
-        ("javascript:alert(1)", "/"),
-        ("", "/"),
+        ("https://evil.example/", "/work"),
+        ("//evil.example/", "/work"),
+        ("/\\evil.example", "/work"),
+        ("javascript:alert(1)", "/work"),
+        ("", "/work"),
+        ("/", "/work"),
     ],
 )
 def test_next_is_only_a_local_path(

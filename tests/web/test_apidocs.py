@@ -94,7 +94,7 @@ def test_pages_and_charts_run_under_the_policy(database: Engine) -> None:
         page.fill("#username", "province")
         page.fill("#password", PASSWORD)
         page.click("form[action='/login'] button[type=submit]")
-        page.wait_for_url(f"{base}/")
+        page.wait_for_url(f"{base}/work")
         page.goto(f"{base}/surveillance")
         page.wait_for_selector("#epicurve svg", timeout=15_000)
         assert outside == [] and errors == [], errors

@@ -32,15 +32,18 @@ router = APIRouter()
 DEMO_PASSWORD: Final = "fireline-demo"
 DEMO_ADMIN: Final = "admin"
 DEMO_PLACES: Final = ("hangzhou", "shangcheng")
+# Where log-in lands when no other page was asked for: the user's work of the day.
+LANDING: Final = "/work"
 
 
 def safe_next(target: str | None) -> str:
-    """Only a path on this site: ``//evil.example`` or ``https://…`` would leave it."""
+    """Only a path on this site: ``//evil.example`` or ``https://…`` would leave it. No
+    page asked for (or the bare root) lands on "My work"."""
     if not target or not target.startswith("/") or target.startswith(("//", "/\\")):
-        return "/"
+        return LANDING
     if any(ch in target for ch in "\r\n\t") or "\\" in target:
-        return "/"
-    return target
+        return LANDING
+    return LANDING if target == "/" else target
 
 
 def demo_logins() -> list[tuple[str, str]]:

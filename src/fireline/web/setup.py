@@ -25,6 +25,7 @@ PAGE_MODULES: Final = (
     "fireline.quarantine.views",
     "fireline.care.views",
     "fireline.zones.views",
+    "fireline.work.views",
 )
 
 
