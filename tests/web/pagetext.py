@@ -31,6 +31,10 @@ CODE = re.compile(r"^[a-z][a-z0-9]*(?:[_/][a-z0-9]+)+$")
 # A lower-case word alone is a stored code (``household``, ``final``), not a name.
 BARE = re.compile(r"[a-z]+")
 WORD = re.compile(r"[A-Za-z][A-Za-z0-9_/'’-]*")
+# ``12/7/26, 9:00 AM``: a date or time in the US form, not the page language's (Babel's).
+US_DATE = re.compile(r"\b\d{1,2}/\d{1,2}/\d{2,4}\b|\d\s?[AP]M\b")
+# ``36.699999999999996``: a float printed as Python stores it, not rounded for a reader.
+RAW_FLOAT = re.compile(r"\d\.\d{5,}")
 # Latin words a Chinese page may show: names of things that have no Chinese name in
 # use (the product, methods named after their authors) and the English language's own name.
 KEPT_NAMES = frozenset({"Fireline", "English", "EpiEstim", "Dorfman", "Omicron", "and/or"})
@@ -50,7 +54,9 @@ class VisibleText(HTMLParser):
             self.open.append("code" if kept else tag)
         if not HIDDEN.intersection(self.open):
             self.texts.extend(
-                " ".join(value.split()) for name, value in attrs if name in SEEN_ATTRIBUTES and value
+                " ".join(value.split())
+                for name, value in attrs
+                if name in SEEN_ATTRIBUTES and value
             )
 
     def handle_endtag(self, tag: str) -> None:
@@ -77,7 +83,8 @@ def catalogue(language: str = "zh") -> dict[str, str]:
     """msgid -> translation of the page catalogue."""
     path = TRANSLATIONS_DIR / language / "LC_MESSAGES" / "messages.po"
     with path.open("rb") as handle:
-        return {m.id: m.string for m in read_po(handle) if isinstance(m.id, str) and m.id}
+        found = read_po(handle)
+    return {m.id: m.string for m in found if isinstance(m.id, str) and isinstance(m.string, str)}
 
 
 def _english_names(node: Any) -> Iterable[str]:
@@ -133,6 +140,8 @@ class Checker:
             if language == "zh" and text in self.untranslated:
                 found.add(f"English: {text!r}")
                 continue
+            if (language == "zh" and US_DATE.search(text)) or RAW_FLOAT.search(text):
+                found.add(f"format: {text[:80]!r}")
             for word in WORD.findall(self._without_data(text)):
                 word = word.strip("'’-")
                 if word in KEPT_NAMES:

@@ -48,7 +48,7 @@ def page_routes() -> list[str]:
     def walk(routes: list[Any]) -> None:
         for route in routes:
             if isinstance(route, APIRoute):
-                if "GET" in route.methods and not route.path.endswith(NOT_PAGES):
+                if "GET" in (route.methods or ()) and not route.path.endswith(NOT_PAGES):
                     found.append(route.path)
             else:  # an included router
                 walk(route.original_router.routes)

@@ -77,6 +77,16 @@ def _rate(context: Context, value: float | None) -> str:
 
 
 @pass_context
+def _decimal(context: Context, value: float | None, places: int = 1) -> str:
+    return i18n.decimal(value, places, context["lang"])
+
+
+@pass_context
+def _day(context: Context, value: date | None) -> str:
+    return i18n.day(value, context["lang"]) if value is not None else "–"
+
+
+@pass_context
 def _long_date(context: Context, value: date) -> str:
     return i18n.long_date(value, context["lang"])
 
@@ -110,6 +120,8 @@ def build_environment(root: Path = PACKAGE_ROOT) -> Environment:
     env.install_gettext_callables(_gettext, _ngettext, newstyle=True)  # type: ignore[attr-defined]
     env.filters["number"] = _number
     env.filters["rate"] = _rate
+    env.filters["decimal"] = _decimal
+    env.filters["day"] = _day
     env.filters["long_date"] = _long_date
     env.filters["local_datetime"] = _local_datetime
     env.globals["static_url"] = static_url
