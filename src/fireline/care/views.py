@@ -55,7 +55,13 @@ def _chart(page: Page, demand: BedDemand) -> dict[str, Any]:
         {"day": d.isoformat(), "beds": b, "capacity": demand.capacity}
         for d, b in zip(demand.days, demand.beds, strict=True)
     ]
-    x_axis = {"format": "%m-%d", "labelAngle": 0, "grid": False}
+    x_axis = {
+        "format": "%m-%d",
+        "labelAngle": 0,
+        "grid": False,
+        "tickCount": {"interval": "day", "step": 2},
+    }
+    y_axis = {"format": ",d", "tickMinStep": 1}
     return {
         "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
         "width": "container",
@@ -67,7 +73,7 @@ def _chart(page: Page, demand: BedDemand) -> dict[str, Any]:
                 "mark": {"type": "line", "point": True},
                 "encoding": {
                     "x": {"field": "day", "type": "temporal", "title": day, "axis": x_axis},
-                    "y": {"field": "beds", "type": "quantitative", "title": beds},
+                    "y": {"field": "beds", "type": "quantitative", "title": beds, "axis": y_axis},
                     "tooltip": [
                         {"field": "day", "type": "temporal", "title": day, "format": "%Y-%m-%d"},
                         {"field": "beds", "type": "quantitative", "title": beds, "format": ",d"},

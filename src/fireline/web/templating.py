@@ -15,6 +15,7 @@ from starlette.templating import Jinja2Templates
 from fireline import __version__
 from fireline.settings import Settings
 from fireline.web import i18n
+from fireline.web.nav import main_nav
 
 PACKAGE_ROOT: Final = Path(__file__).parent.parent
 STATIC_DIR: Final = Path(__file__).parent / "static"
@@ -125,6 +126,7 @@ def build_environment(root: Path = PACKAGE_ROOT) -> Environment:
     env.filters["long_date"] = _long_date
     env.filters["local_datetime"] = _local_datetime
     env.globals["static_url"] = static_url
+    env.globals["main_nav"] = main_nav
     env.globals["language_names"] = i18n.LANGUAGE_NAMES
     env.globals["html_lang"] = i18n.HTML_LANG
     return env
