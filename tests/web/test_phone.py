@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from sqlalchemy import Engine
@@ -18,10 +19,13 @@ from fireline.demo.service import PASSWORD, demo_context, load_demo
 from fireline.settings import Settings
 from tests.web.browser import launch_browser, require_chromium, serve
 
+if TYPE_CHECKING:
+    from playwright.sync_api import ViewportSize
+
 pytestmark = pytest.mark.browser
 
 TODAY = date(2026, 11, 28)
-PHONE = {"width": 390, "height": 844}  # a common phone's CSS pixels (iPhone 12 to 14)
+PHONE: ViewportSize = {"width": 390, "height": 844}  # a common phone's CSS pixels
 # Lines of text a nav item wraps to: a label broken one character per line has several.
 WRAPPED_ITEMS = """() => [...document.querySelectorAll('.mainnav a')].filter(a => {
   const range = document.createRange(); range.selectNodeContents(a);
