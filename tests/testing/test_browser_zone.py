@@ -106,7 +106,7 @@ def test_a_zone_is_screened_and_its_negative_round_recorded(
         page.click("table.closed-rounds a")
         page.wait_for_selector("#zone-rounds")
         assert page.locator("li[data-missing=screening_round]").count() == 0
-        assert "2026-01-02" in page.locator("section[aria-labelledby=zone-rounds]").inner_text()
+        assert "Jan 2, 2026" in page.locator("section[aria-labelledby=zone-rounds]").inner_text()
         page.goto(f"{board}?lang=zh")
         assert "阴性" in page.locator("table.closed-rounds").inner_text()
         assert not errors, errors

@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from fireline.clock import FrozenClock
+from fireline.web import i18n
 from fireline.zones import views
 from fireline.zones.models import Zone
 from tests.auth.factories import make_user
@@ -47,13 +48,17 @@ def test_the_list_shows_lift_dates_missing_items_and_the_map(
 ) -> None:
     client, _ = pages
     html = client.get("/zones?j=C1A").text
-    assert "Wensan 88" in html and str(DAY + days(7)) in html
+    assert "Wensan 88" in html and i18n.day(DAY + days(7), "en") in html
     assert 'data-missing="screening_round"' in html and 'data-missing="higher_zones"' in html
     spec = json.loads(html.split('id="zone-map-spec">')[1].split("</script>")[0])
     shapes = spec["layer"][0]["data"]["values"]
     assert [s["properties"]["level"] for s in shapes] == ["Sealed area"]
     zh = client.get("/zones?lang=zh").text
     assert "封控区" in zh and "防范区" in zh and "风险区域" in zh
+    assert i18n.day(DAY + days(7), "zh") in zh  # 2026年…月…日, not an ISO or US date
+    zh_spec = json.loads(zh.split('id="zone-map-spec">')[1].split("</script>")[0])
+    tooltip = zh_spec["layer"][0]["encoding"]["tooltip"]
+    assert [t["title"] for t in tooltip] == ["风险区", "级别"]  # the map's words in Chinese
 
 
 def test_the_list_filters_by_level_and_pages_with_the_filter_kept(

@@ -11,6 +11,7 @@ from fastapi.responses import Response
 from fireline.care import occupancy, service
 from fireline.care.schemas import BedDemand
 from fireline.errors import Problem
+from fireline.surveillance.views.charts import FONT
 from fireline.web.deps import Page, PageContext
 
 router = APIRouter()
@@ -45,40 +46,60 @@ def _hospitals(page: Page) -> dict[str, Any]:
     }
 
 
+def _chart(page: Page, demand: BedDemand) -> dict[str, Any]:
+    """The bed-demand line and the capacity rule, its axes and tooltips in the page's
+    language; days as month-day, as on the surveillance charts."""
+    g = page.gettext
+    day, beds, capacity = g("Day"), g("Beds needed"), g("Bed capacity")
+    values = [
+        {"day": d.isoformat(), "beds": b, "capacity": demand.capacity}
+        for d, b in zip(demand.days, demand.beds, strict=True)
+    ]
+    x_axis = {
+        "format": "%m-%d",
+        "labelAngle": 0,
+        "grid": False,
+        "tickCount": {"interval": "day", "step": 2},
+    }
+    y_axis = {"format": ",d", "tickMinStep": 1}
+    return {
+        "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
+        "width": "container",
+        "height": 220,
+        "config": {"font": FONT},
+        "data": {"values": values},
+        "layer": [
+            {
+                "mark": {"type": "line", "point": True},
+                "encoding": {
+                    "x": {"field": "day", "type": "temporal", "title": day, "axis": x_axis},
+                    "y": {"field": "beds", "type": "quantitative", "title": beds, "axis": y_axis},
+                    "tooltip": [
+                        {"field": "day", "type": "temporal", "title": day, "format": "%Y-%m-%d"},
+                        {"field": "beds", "type": "quantitative", "title": beds, "format": ",d"},
+                    ],
+                },
+            },
+            {
+                "mark": {"type": "rule", "color": "#d92d20"},
+                "encoding": {
+                    "y": {"field": "capacity", "type": "quantitative"},
+                    "tooltip": [{"field": "capacity", "title": capacity, "format": ",d"}],
+                },
+            },
+        ],
+    }
+
+
 @router.get("/care")
 def care_page(page: PageContext, disease: str = "covid19") -> Response:
     assert page.session is not None and page.actor is not None
     demand = _demand(page, disease)
-    chart = None
-    if demand is not None:
-        values = [
-            {"day": d.isoformat(), "beds": b, "capacity": demand.capacity}
-            for d, b in zip(demand.days, demand.beds, strict=True)
-        ]
-        chart = {
-            "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
-            "width": "container",
-            "height": 220,
-            "data": {"values": values},
-            "layer": [
-                {
-                    "mark": "line",
-                    "encoding": {
-                        "x": {"field": "day", "type": "temporal"},
-                        "y": {"field": "beds", "type": "quantitative"},
-                    },
-                },
-                {
-                    "mark": {"type": "rule", "color": "#d92d20"},
-                    "encoding": {"y": {"field": "capacity", "type": "quantitative"}},
-                },
-            ],
-        }
     return page.render(
         "care/hospitals.html",
         nav="care",
         today=page.today(),
         demand=demand,
-        chart=chart,
+        chart=_chart(page, demand) if demand is not None else None,
         **_hospitals(page),
     )

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Final
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_date, format_datetime
+from babel.dates import format_date, format_time
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
@@ -93,11 +93,20 @@ def long_date(value: date, language: str) -> str:
     return format_date(value, format="full", locale=BABEL_LOCALES[language])
 
 
+def day(value: date, language: str) -> str:
+    """A date in a table or a sentence ("Nov 28, 2026" / "2026年11月28日"), never the US
+    numeric form (CLDR medium date format, through Babel)."""
+    return format_date(value, format="medium", locale=BABEL_LOCALES[language])
+
+
 def short_datetime(value: datetime, language: str, timezone: str) -> str:
-    """An instant shown in a jurisdiction's time zone (docs/architecture.md, "Time")."""
-    return format_datetime(
-        value, format="short", tzinfo=ZoneInfo(timezone), locale=BABEL_LOCALES[language]
-    )
+    """An instant shown in a jurisdiction's time zone (docs/architecture.md, "Time"): the
+    medium date and the short time of the language ("Dec 7, 2026 09:00" would be US-only
+    as "12/7/26, 9:00 AM"; "2026年12月7日 09:00")."""
+    local = value.astimezone(ZoneInfo(timezone))
+    locale = BABEL_LOCALES[language]
+    day = format_date(local, format="medium", locale=locale)
+    return f"{day} {format_time(local, format='short', locale=locale)}"
 
 
 def number(value: float | int | None, language: str) -> str:
@@ -105,6 +114,15 @@ def number(value: float | int | None, language: str) -> str:
     if value is None:
         return "–"
     return format_decimal(value, locale=BABEL_LOCALES[language])
+
+
+def decimal(value: float | None, places: int, language: str) -> str:
+    """A measurement rounded to ``places`` decimals (a Ct value, a temperature), so that
+    a float's binary noise (``36.699999999999996``) never reaches a reader."""
+    if value is None:
+        return "–"
+    pattern = "#,##0" + ("." + "0" * places if places > 0 else "")
+    return format_decimal(value, format=pattern, locale=BABEL_LOCALES[language])
 
 
 def rate(value: float | None, language: str) -> str:

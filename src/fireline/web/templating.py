@@ -15,6 +15,7 @@ from starlette.templating import Jinja2Templates
 from fireline import __version__
 from fireline.settings import Settings
 from fireline.web import i18n
+from fireline.web.nav import main_nav
 
 PACKAGE_ROOT: Final = Path(__file__).parent.parent
 STATIC_DIR: Final = Path(__file__).parent / "static"
@@ -77,6 +78,16 @@ def _rate(context: Context, value: float | None) -> str:
 
 
 @pass_context
+def _decimal(context: Context, value: float | None, places: int = 1) -> str:
+    return i18n.decimal(value, places, context["lang"])
+
+
+@pass_context
+def _day(context: Context, value: date | None) -> str:
+    return i18n.day(value, context["lang"]) if value is not None else "–"
+
+
+@pass_context
 def _long_date(context: Context, value: date) -> str:
     return i18n.long_date(value, context["lang"])
 
@@ -110,9 +121,12 @@ def build_environment(root: Path = PACKAGE_ROOT) -> Environment:
     env.install_gettext_callables(_gettext, _ngettext, newstyle=True)  # type: ignore[attr-defined]
     env.filters["number"] = _number
     env.filters["rate"] = _rate
+    env.filters["decimal"] = _decimal
+    env.filters["day"] = _day
     env.filters["long_date"] = _long_date
     env.filters["local_datetime"] = _local_datetime
     env.globals["static_url"] = static_url
+    env.globals["main_nav"] = main_nav
     env.globals["language_names"] = i18n.LANGUAGE_NAMES
     env.globals["html_lang"] = i18n.HTML_LANG
     return env

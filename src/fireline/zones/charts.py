@@ -43,9 +43,15 @@ def _features(zones: list[Zone], levels: Levels, language: str) -> list[dict[str
 
 
 def zone_map(
-    zones: list[Zone], seats: list[Jurisdiction], levels: Levels, language: str, title: str
+    zones: list[Zone],
+    seats: list[Jurisdiction],
+    levels: Levels,
+    language: str,
+    title: str,
+    zone_title: str,
 ) -> dict[str, Any] | None:
-    """Outlines coloured by level over the seats; None when there is nothing to place."""
+    """Outlines coloured by level over the seats; None when there is nothing to place.
+    ``title`` names the level and ``zone_title`` the zone, in the page's language."""
     features = _features(zones, levels, language)
     points = [
         {"name": s.name(language), "lat": s.lat, "lon": s.lon}
@@ -80,7 +86,7 @@ def zone_map(
                     "color": colour,
                     "href": {"field": "properties.href"},
                     "tooltip": [
-                        {"field": "properties.name", "title": "Zone"},
+                        {"field": "properties.name", "title": zone_title},
                         {"field": "properties.level", "title": title},
                     ],
                 },

@@ -59,7 +59,9 @@ def zones_page(page: PageContext) -> Response:
     query = page.list_query(ZONE_FILTERS, per_page=PER_PAGE)
     zones, total = service.zone_list(session, page.context, query)
     seats = [page.here, *children(session, actor, page.here.code)]
-    spec = charts.zone_map(zones, seats, levels, page.language, page.gettext("Level"))
+    spec = charts.zone_map(
+        zones, seats, levels, page.language, page.gettext("Level"), page.gettext("Zone")
+    )
     return page.render(
         "zones/zones.html",
         nav="quarantine",
@@ -163,7 +165,9 @@ def _detail(page: Page, zone_id: int, status_code: int = 200, error: str | None 
         screen_url=_screen_url(page, zone, place, row["residents"]),
         rounds=service.rounds(session, zone),
         error=error,
-        spec=charts.zone_map([zone], [place], levels, page.language, page.gettext("Level")),
+        spec=charts.zone_map(
+            [zone], [place], levels, page.language, page.gettext("Level"), page.gettext("Zone")
+        ),
         can_write=actor.can("cases:write"),
         done=page.request.query_params.get("done"),
     )

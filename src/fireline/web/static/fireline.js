@@ -1,6 +1,25 @@
 // Small page behaviour that works without the vendor packages.
 (function () {
   "use strict";
+  // On a phone the navigation folds behind the "Menu" button (the CSS hides the button on
+  // wide screens); without this script the menu simply stays open.
+  var topbar = document.getElementById("topbar");
+  var toggle = topbar && topbar.querySelector(".nav-toggle");
+  if (toggle) {
+    toggle.hidden = false;
+    topbar.classList.add("has-toggle");
+    toggle.addEventListener("click", function () {
+      var open = topbar.classList.toggle("nav-open");
+      toggle.setAttribute("aria-expanded", open ? "true" : "false");
+    });
+    document.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && topbar.classList.contains("nav-open")) {
+        topbar.classList.remove("nav-open");
+        toggle.setAttribute("aria-expanded", "false");
+        toggle.focus();
+      }
+    });
+  }
   // The jurisdiction switcher reloads the page as soon as a jurisdiction is chosen.
   document.querySelectorAll("select[data-autosubmit]").forEach(function (select) {
     select.addEventListener("change", function () { select.form.submit(); });
