@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "5d2e8b1f9c47"
-down_revision: str | None = "8c41d5e0a2f7"
+down_revision: str | None = "5d2e8a7c41b9"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
