@@ -159,6 +159,7 @@ def test_the_front_desk_admits_to_a_room_of_their_hotel(world: dict[str, Any]) -
     csrf = log_in(client, "desk")
     page = client.get(f"/quarantine/orders/{order}").text
     assert 'id="room-form"' in page and 'id="change-form"' not in page
+    assert 'id="index-case"' not in page  # a case page is not theirs to open
     choice = page.split('id="room-choice"', 1)[1].split("</select>", 1)[0]
     room = int(re.findall(r'<option value="(\d+)"', choice)[0])
     version = str(session.get_one(QuarantineOrder, order).version)

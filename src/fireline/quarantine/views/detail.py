@@ -59,7 +59,8 @@ def render_detail(
         today=common.today(page),
         order=order,
         person=person,
-        cases=detail.case_links(session, order),
+        # a case page needs "cases:read": facility staff see the order, not the case
+        cases=detail.case_links(session, order) if actor.can("cases:read") else None,
         history=history,
         flags=duelist.order_flags(session, order.id, f),
         error=error,
