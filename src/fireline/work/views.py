@@ -71,6 +71,7 @@ def work_page(page: PageContext) -> Response:
         today=frame.day,
         now=frame.now,
         work=work,
+        figures_only=not service.sections_of(work.role),
         titles=TITLES,
         empty=EMPTY,
     )
