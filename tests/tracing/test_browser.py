@@ -3,6 +3,7 @@ proposed quarantine order on the case's contact list; open a cluster's chain gra
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -145,4 +146,8 @@ def test_a_cluster_graph_renders(database: Any, tmp_path: Path) -> None:
         positions = page.evaluate("window.firelineChain.nodes().map(n => n.position('x'))")
         assert len(set(positions)) == 4  # the timeline: four onset days, four columns
         page.screenshot(path=str(tmp_path / "graph.png"))
+        # issue 14: a case in the chain opens its interview
+        page.evaluate("window.firelineChain.nodes()[0].emit('tap')")
+        page.wait_for_url(re.compile(r".*/investigation/cases/\d+$"))
+        assert page.locator("#interview-form").count() == 1
         assert not errors, errors

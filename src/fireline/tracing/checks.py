@@ -2,8 +2,9 @@
 
 A refusal names its field and carries its message as a msgid with its values, so the
 API answers problem+json (RFC 9457, with ``errors`` naming the field) and a page says
-it beside the field in the reader's language (docs/architecture.md, "Errors"). The date checks sit behind these small functions so that the shared
-validators of ``fireline.people.values`` can take their place without touching callers.
+it beside the field in the reader's language (docs/architecture.md, "Errors"). The
+date and phone checks sit behind these small functions so that the shared validators
+of ``fireline.people.values`` can take their place without touching callers.
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
 """A refused form, said field by field in the reader's language.
 
 Pydantic's messages are English and name the API's fields; a page shows instead a
-msgid of its own beside the input the person typed in (docs/architecture.md, "Errors"), and keeps every typed value.
+msgid of its own beside the input the person typed in (docs/architecture.md,
+"Errors"), and keeps every typed value.
 """
 
 from __future__ import annotations

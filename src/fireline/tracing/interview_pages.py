@@ -3,8 +3,8 @@
 Every part answers htmx with a fragment: autosave says "Saved" or the refusal beside
 its field; an exposure row or a contact is added or refused without a reload, the
 refused form comes back with everything typed and each refusal beside its field in
-the reader's language (docs/architecture.md, "Errors"), and the
-lists refresh out of band. tracing.js lets htmx swap 409 and 422 answers, which it
+the reader's language (docs/architecture.md, "Errors"), and the lists refresh out of
+band. tracing.js lets htmx swap 409 and 422 answers, which it
 otherwise drops.
 """
 
