@@ -111,8 +111,16 @@ def test_malformed_values_are_refused_beside_their_fields(client: TestClient, ca
         f"/investigation/cases/{case_id}/contacts?lang=en",
         data=contact_form(csrf, phone="abc-not-a-phone"),
     )
-    assert beside(phone.text, "phone") == "This is not a phone number."
+    assert beside(phone.text, "phone").startswith("Phone: abc-not-a-phone is not a phone number.")
     assert value_of(phone.text, "phone") == "abc-not-a-phone"
+    for number in ("ABCDEFG", "33010219900101123", "330102199001011235"):
+        refused = client.post(
+            f"/investigation/cases/{case_id}/contacts?lang=zh",
+            data=contact_form(csrf, national_id=number),
+        )
+        assert refused.status_code == 422
+        assert beside(refused.text, "national_id").startswith("身份证号")
+        assert value_of(refused.text, "national_id") == number
     ahead = client.post(
         f"/investigation/cases/{case_id}/contacts", data=contact_form(csrf, last="2024-03-06")
     )

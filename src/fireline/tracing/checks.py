@@ -3,8 +3,7 @@
 A refusal names its field and carries its message as a msgid with its values, so the
 API answers problem+json (RFC 9457, with ``errors`` naming the field) and a page says
 it beside the field in the reader's language (docs/architecture.md, "Errors"). The
-date and phone checks sit behind these small functions so that the shared validators
-of ``fireline.people.values`` can take their place without touching callers.
+phone and resident-ID checks are the shared ones of ``fireline.people.validation``.
 """
 
 from __future__ import annotations
@@ -12,13 +11,13 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from fireline.errors import Problem
-from fireline.people.values import phone_digits
+from fireline.people import validation
 
 
 class Refused(Problem):
     """One field refused: ``message`` is a msgid with ``%(name)s`` values."""
 
-    def __init__(self, field: str, message: str, status: int = 422, **values: str) -> None:
+    def __init__(self, field: str, message: str, /, *, status: int = 422, **values: str) -> None:
         detail = message % values
         loc = ["body", field]
         super().__init__(status, detail, errors=[{"loc": loc, "msg": detail, "type": field}])
@@ -54,8 +53,22 @@ def not_before(field: str, later: date | None, earlier: date | None, message: st
 
 
 def phone_number(field: str, phone: str) -> None:
-    """A phone number has 7 to 15 digits (ITU-T E.164: at most 15; a Chinese landline
-    without its area code has 7 or 8); text without them is refused, never dropped."""
-    digits = phone_digits(phone)
-    if not 7 <= len(digits) <= 15:
-        raise Refused(field, "This is not a phone number.")
+    """A phone number as ``fireline.people.validation`` holds it (libphonenumber, mainland
+    China unless it starts with ``+``): text that is not one is refused, never dropped."""
+    try:
+        validation.phone_number(phone, field=field)
+    except validation.Invalid as refused:
+        raise Refused(field, refused.message, **_texts(refused.values)) from None
+
+
+def resident_id(field: str, number: str, today: date) -> None:
+    """An 18-character resident ID checked by GB 11643-1999 (region, birth date, MOD 11-2
+    check character), as the new-case form checks it (``fireline.people.validation``)."""
+    try:
+        validation.resident_id(number, today, field=field)
+    except validation.Invalid as refused:
+        raise Refused(field, refused.message, **_texts(refused.values)) from None
+
+
+def _texts(values: dict[str, object]) -> dict[str, str]:
+    return {name: str(value) for name, value in values.items()}

@@ -82,6 +82,8 @@ def _check(
             raise Refused("source_contact_id", "This is not a contact of this case.")
     if data.person is not None and data.person.phone:
         checks.phone_number("phone", data.person.phone)
+    if data.person is not None and data.person.national_id:
+        checks.resident_id("national_id", data.person.national_id, today)
 
 
 def _refuse_twice(session: Session, case: Case, person_id: int) -> None:

@@ -56,4 +56,7 @@ def from_validation(
 
 def from_refusal(exc: Refused, inputs: Mapping[str, str], say: Say) -> dict[str, str]:
     """{input name: message} for a service's refusal of one field."""
-    return {inputs.get(exc.field, exc.field): say(exc.message) % exc.values}
+    values = dict(exc.values)
+    if "field" in values:  # the shared rules name their field by a label, itself a msgid
+        values["field"] = say(values["field"])
+    return {inputs.get(exc.field, exc.field): say(exc.message) % values}
