@@ -122,7 +122,8 @@ def test_malformed_values_are_refused_beside_their_fields(client: TestClient, ca
         assert beside(refused.text, "national_id").startswith("身份证号")
         assert value_of(refused.text, "national_id") == number
     ahead = client.post(
-        f"/investigation/cases/{case_id}/contacts", data=contact_form(csrf, last="2024-03-06")
+        f"/investigation/cases/{case_id}/contacts?lang=en",
+        data=contact_form(csrf, last="2024-03-06"),
     )
     assert "is in the future" in beside(ahead.text, "last")
 
