@@ -19,7 +19,7 @@ def test_a_mainland_phone_is_stored_as_the_digits_phone_digits_gives(texts: list
     for text, stored in zip(texts, column, strict=True):
         digits = phone_digits(text)
         trunk = digits[:1] == "0" and digits[:2] != "00" and "+" not in text
-        usual = len(digits) == 11 and digits[0] == "1" or trunk
+        usual = (len(digits) == 11 and digits[0] == "1") or trunk
         assert stored is None or not usual or stored == digits, text
 
 
