@@ -117,3 +117,19 @@ def test_five_confirmed_cases_the_same_day_need_a_reason(
     second = post_case(client, "ann", person=same, classification="confirmed", repeat_reason=reason)
     assert second["history"][0]["reason"] == f"repeat case: {reason}"
     assert cases(session) == 2
+
+
+def test_candidates_while_typing_through_the_api_in_scope_and_audited(
+    client: TestClient, session: Session
+) -> None:
+    made = post_case(client, "ann", person=person(name="周明", national_id=MALE_1990))
+    for query in ("id_number=330102", "phone=139 0000 0001", "name=周明"):
+        found = client.get(f"/api/v1/persons/candidates?{query}", headers=bearer(client, "ann"))
+        assert [p["id"] for p in found.json()] == [made["person_id"]], query
+    assert (
+        client.get("/api/v1/persons/candidates?name=周", headers=bearer(client, "ann")).json() == []
+    )
+    other = client.get("/api/v1/persons/candidates?name=周明", headers=bearer(client, "bob"))
+    assert other.status_code == 200 and other.json() == []  # bob's county is C2A
+    reads = select(AuditEvent).where(AuditEvent.action == "read", AuditEvent.entity == "person")
+    assert any(e.detail.get("view") == "candidates" for e in session.scalars(reads))
