@@ -130,7 +130,9 @@ def _flexible_point(y: FloatArray, k: int, o: FlexibleOptions) -> tuple[Threshol
     """
     wtime, resp, groups = _reference_data(y, k, o)
     levels = np.unique(groups)
-    got = fit_reference(_design(wtime, groups, o.trend), resp, o.reweight, o.weights_threshold, o.trend)
+    got = fit_reference(
+        _design(wtime, groups, o.trend), resp, o.reweight, o.weights_threshold, o.trend
+    )
     if got is not None and got.trend:
         # surveillance overwrites model$weights with the reweighting weights, so
         # summary.glm (p-value) and predict.glm (se) use this dispersion.
