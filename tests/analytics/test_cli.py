@@ -232,9 +232,6 @@ def _weekly(p: Path, values: list[float] | None = None) -> str:
     return _series_csv(p, series)
 
 
-NEG_RT = "dates,I\n" + "".join(f"{i},{-1 if i == 5 else 3}\n" for i in range(1, 20))
-
-
 @pytest.mark.parametrize(
     ("make_args", "needle"),
     [
@@ -243,7 +240,6 @@ NEG_RT = "dates,I\n" + "".join(f"{i},{-1 if i == 5 else 3}\n" for i in range(1, 
         (lambda p: ["rt", FLU, "--si-mean", "2.6", "--si-sd", "inf"], "--si-sd"),
         (lambda p: ["rt", FLU, *SI, "--mean-prior", "nan"], "--mean-prior"),
         (lambda p: ["rt", FLU, *SI, "--std-prior", "inf"], "--std-prior"),
-        (lambda p: ["rt", _bad(p, NEG_RT), *SI], "negative"),
         (lambda p: ["aberration", _weekly(p), "--method", "farrington", "--alpha", "2"], "--alpha"),
         (
             lambda p: [
