@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from fireline.analytics.chains import (
     NO_GENERATION,
@@ -96,3 +98,45 @@ def test_ebola_generations_agree_with_the_column_within_each_chain() -> None:
             continue
         members = offset[(t.cluster == cluster) & linked]
         assert np.all(members == members[0]), cluster
+
+
+def test_an_unknown_id_longer_than_every_case_id_is_not_cut_to_a_real_one() -> None:
+    """'A1x' was cut to the width of 'A1' and linked to case A1 (issue #16)."""
+    li = index_links(["A1", "B2", "C3"], ["A1x", "A1", "B22"], ["B2", "C3", "A1"])
+    assert li.src.tolist() == [0] and li.dst.tolist() == [2]
+    assert li.missing_from.tolist() == [0, 2]
+    ints = index_links([1, 2, 3], ["1", "12"], ["2", "3"])  # integer ids, text links
+    assert ints.src.tolist() == [0] and ints.missing_from.tolist() == [1]
+
+
+_ID = st.text(alphabet="AB1_é中", min_size=1, max_size=4)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    ids=st.lists(_ID, min_size=1, max_size=25, unique=True),
+    data=st.data(),
+)
+def test_random_forests_with_odd_ids_agree_with_networkx(ids: list[str], data) -> None:  # type: ignore[no-untyped-def]
+    """Unknown ids longer than every case id, prefixed by a real one, never match."""
+    import networkx as nx
+
+    n = len(ids)
+    parents = [data.draw(st.integers(-1, i - 1)) for i in range(n)]  # a forest
+    src = [ids[p] for i, p in enumerate(parents) if p >= 0]
+    dst = [ids[i] for i, p in enumerate(parents) if p >= 0]
+    width = max(map(len, ids))
+    unknown = [i + "Z" * (width + 1 - len(i)) for i in data.draw(st.lists(st.sampled_from(ids)))]
+    src_all, dst_all = src + unknown, dst + [ids[0]] * len(unknown)
+    li = index_links(ids, src_all, dst_all)
+    assert sorted(li.missing_from.tolist()) == list(range(len(src), len(src_all)))
+    t = chain_table(n, li.src, li.dst)
+    g = nx.DiGraph()
+    g.add_nodes_from(ids)
+    g.add_edges_from(zip(src, dst, strict=True))
+    for comp in nx.weakly_connected_components(g):
+        labels = {int(t.cluster[ids.index(c)]) for c in comp}
+        assert len(labels) == 1 and int(t.sizes[labels.pop() - 1]) == len(comp)
+    for c in ids:
+        root = next(r for r in [c, *nx.ancestors(g, c)] if g.in_degree(r) == 0)
+        assert t.generation[ids.index(c)] == nx.shortest_path_length(g, root, c)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import io
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -165,7 +167,10 @@ FLU = str(EPIESTIM / "Flu2009_incidence.csv")
         (lambda p: ["aberration", _bad(p, "t,count\n1,2\n")], "'observed'"),
         (lambda p: ["aberration", _bad(p, "t,observed\n1,2\n2,3\n")], "too short"),
         (lambda p: ["aberration", _series_csv(p, SPIKE), "--h", "-1"], "h must be"),
-        (lambda p: ["aberration", _series_csv(p, SPIKE), "--h", "2", "--alpha", "1"], "not both"),
+        (
+            lambda p: ["aberration", _series_csv(p, SPIKE), "--h", "2", "--alpha", "0.01"],
+            "not both",
+        ),
         (lambda p: ["growth", _bad(p, "I\n1\n2\n"), "--window", "5"], "window"),
         (lambda p: ["growth", _bad(p, "")], "no data rows"),
     ],
@@ -220,3 +225,95 @@ def test_cli_chains_warns_about_missing_ends_and_fails_cleanly() -> None:
     assert "1639 links have a 'from'" in result.stderr
     result = runner.invoke(app, ["chains", "--cases", str(lines), "--links", str(lines)])
     assert result.exit_code == 2 and result.stderr.startswith("error:")
+
+
+def _weekly(p: Path, values: list[float] | None = None) -> str:
+    series = values if values is not None else [float(i % 5) for i in range(1, 300)]
+    return _series_csv(p, series)
+
+
+@pytest.mark.parametrize(
+    ("make_args", "needle"),
+    [
+        # each exited 0 with a header only, infinite bounds or a 1e14-day doubling time
+        (lambda p: ["rt", FLU, "--si-mean", "nan", "--si-sd", "1.5"], "--si-mean"),
+        (lambda p: ["rt", FLU, "--si-mean", "2.6", "--si-sd", "inf"], "--si-sd"),
+        (lambda p: ["rt", FLU, *SI, "--mean-prior", "nan"], "--mean-prior"),
+        (lambda p: ["rt", FLU, *SI, "--std-prior", "inf"], "--std-prior"),
+        (lambda p: ["aberration", _weekly(p), "--method", "farrington", "--alpha", "2"], "--alpha"),
+        (
+            lambda p: [
+                "aberration",
+                _weekly(p),
+                "--method",
+                "farrington-flexible",
+                "--alpha",
+                "nan",
+            ],
+            "--alpha",
+        ),
+        (
+            lambda p: [
+                "aberration",
+                _weekly(p),
+                "--method",
+                "farrington-flexible",
+                "--alpha",
+                "-0.5",
+            ],
+            "--alpha",
+        ),
+        (lambda p: ["aberration", _weekly(p, [3.0, -1.0] * 10)], "negative count"),
+        (lambda p: ["aberration", _weekly(p), "--method", "farrington", "--w", "-1"], "--w"),
+        (lambda p: ["growth", _bad(p, "I\n" + "0\n" * 14)], "not enough data"),
+        (lambda p: ["growth", _bad(p, "I\n" + "0\n" * 13 + "9\n")], "not enough data"),
+        (lambda p: ["growth", _bad(p, "I\n3\n-4\n5\n6\n")], "negative count"),
+    ],
+)
+def test_bad_values_exit_non_zero_with_one_line(tmp_path: Path, make_args, needle: str) -> None:  # type: ignore[no-untyped-def]
+    result = runner.invoke(app, make_args(tmp_path))
+    assert result.exit_code == 2, result.stdout
+    assert result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: ")
+    assert needle in lines[0]
+
+
+def test_farrington_cli_is_quiet_and_says_not_enough_data(tmp_path: Path) -> None:
+    """Reference weeks all zero but the newest: LAPACK wrote DLASCL lines to stdout and
+    the command failed; run in a subprocess, as Fortran writes past Python's streams."""
+    n = 52 * 5 + 4
+    y = [0.0] * n
+    y[n - 52 + 3 - 1] = 5.0
+    y[-4:] = [1.0, 2.0, 3.0, 4.0]
+    src = _weekly(tmp_path, y)
+    cmd = [sys.executable, "-m", "fireline", "analyze", "aberration", src, "--method"]
+    proc = subprocess.run([*cmd, "farrington"], capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    out = rows(proc.stdout)
+    assert "DLASCL" not in proc.stdout + proc.stderr
+    assert float(out[-1]["threshold"]) == pytest.approx(2.192065, abs=1e-6)  # R's value
+    short = runner.invoke(
+        app,
+        [
+            "aberration",
+            _weekly(tmp_path, y[:265]),
+            "--method",
+            "farrington",
+            "--b",
+            "1",
+            "--w",
+            "0",
+        ],
+    )
+    assert short.exit_code == 0
+    assert "not enough data for a bound" in short.stderr
+
+
+def test_links_file_with_a_header_and_no_links_is_valid(tmp_path: Path) -> None:
+    cases = _bad(tmp_path, "id\nA\nB\n")
+    links = tmp_path / "links.csv"
+    links.write_text("from,to\n")
+    result = runner.invoke(app, ["chains", "--cases", cases, "--links", str(links)])
+    assert result.exit_code == 0, result.stderr
+    assert [r["cluster_size"] for r in rows(result.stdout)] == ["1", "1"]

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import optimize
 
-from fireline.analytics import growth_rate
+from fireline.analytics import NotEnoughData, growth_rate
 
 
 def test_exact_exponential_recovers_rate_and_doubling() -> None:
@@ -60,7 +60,31 @@ def test_bad_input(counts: list[int], window: int | None) -> None:
 @settings(max_examples=50, deadline=None)
 @given(st.lists(st.integers(0, 1000), min_size=4, max_size=30))
 def test_interval_contains_estimate(counts: list[int]) -> None:
-    if sum(counts) == 0:
+    try:
+        res = growth_rate(counts)
+    except NotEnoughData:  # no cases, or all at one edge: the rate is unbounded
+        assert sum(counts) == 0 or sum(c > 0 for c in counts) <= len(counts) - 2
         return
-    res = growth_rate(counts)
     assert res.r_low <= res.r <= res.r_high
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    st.lists(
+        st.one_of(st.just(0), st.integers(0, 3), st.integers(10**6, 10**9)), min_size=3, max_size=30
+    )
+)
+def test_sparse_spiky_and_huge_series_give_a_rate_or_not_enough_data(counts: list[int]) -> None:
+    """An all-zero window gave a doubling time of 1e14 days; never a number like that."""
+    try:
+        res = growth_rate(counts)
+    except NotEnoughData as exc:
+        assert str(exc).startswith("not enough data")
+        return
+    assert math.isfinite(res.r) and res.r_low <= res.r <= res.r_high
+    assert res.doubling_time > 1e-6 and (res.doubling_time < 1e12 or math.isinf(res.doubling_time))
+
+
+def test_all_zero_window_is_not_enough_data() -> None:
+    with pytest.raises(NotEnoughData, match="no growth"):
+        growth_rate([4, 2, 0, 0, 0, 0], window=4)

@@ -5,7 +5,7 @@ Farrington 1996, Noufaily 2013), growth rate and doubling time, and incidence
 helpers. NumPy and SciPy only; nothing is computed at import time.
 """
 
-from fireline.analytics._result import AberrationResult
+from fireline.analytics._result import AberrationResult, NotEnoughData
 from fireline.analytics.aberration import detect_aberrations
 from fireline.analytics.ears import ears_c1, ears_c2, ears_c3, earsc
 from fireline.analytics.farrington import farrington
@@ -28,6 +28,7 @@ __all__ = [
     "AberrationResult",
     "FlexibleOptions",
     "GrowthResult",
+    "NotEnoughData",
     "RtResult",
     "daily_counts",
     "detect_aberrations",

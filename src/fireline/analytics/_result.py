@@ -1,4 +1,4 @@
-"""Result type shared by the aberration detectors."""
+"""Result type shared by the aberration detectors, and the "not enough data" error."""
 
 from __future__ import annotations
 
@@ -8,7 +8,18 @@ import numpy as np
 
 from fireline.analytics._types import BoolArray, FloatArray, IntArray
 
-__all__ = ["AberrationResult"]
+__all__ = ["AberrationResult", "NotEnoughData"]
+
+
+class NotEnoughData(ValueError):
+    """The data cannot support the estimate (a degenerate fit), said as such.
+
+    A ValueError, so callers that refuse bad input refuse this too; the
+    message starts with "not enough data" so a reader knows it is not a bug.
+    """
+
+    def __init__(self, why: str) -> None:
+        super().__init__(f"not enough data: {why}")
 
 
 @dataclass(frozen=True)

@@ -60,13 +60,30 @@ def _positions(ids: NDArray[np.generic], wanted: NDArray[np.generic]) -> tuple[I
     return order[at].astype(np.int64), np.asarray(found, dtype=np.bool_)
 
 
+def _common_ids(*columns: ArrayLike) -> list[NDArray[np.generic]]:
+    """The id columns in one dtype wide enough for all, so no id is ever cut.
+
+    Casting link ids to the line list's fixed-width string dtype cut a longer
+    unknown id to the width of the longest case id, and the cut could match a
+    real case (issue #16). Strings widen to the longest id; integers stay
+    integers; a mix of the two compares as text.
+    """
+    arrays = [np.asarray(c) for c in columns]
+    typed = [a for a in arrays if a.size]
+    if any(a.dtype.kind not in "iu" for a in typed):
+        arrays = [a.astype(str) for a in arrays]
+        typed = [a for a in arrays if a.size]
+    dtype = np.result_type(*typed) if typed else np.dtype(np.int64)
+    return [a.astype(dtype) for a in arrays]
+
+
 def index_links(case_ids: ArrayLike, from_ids: ArrayLike, to_ids: ArrayLike) -> LinkIndex:
     """Map ``from``/``to`` identifiers (strings or integers) to positions in ``case_ids``."""
-    ids = np.asarray(case_ids)
+    ids, wanted_from, wanted_to = _common_ids(case_ids, from_ids, to_ids)
     if len(np.unique(ids)) != len(ids):
         raise ValueError("case ids are not unique")
-    src, has_src = _positions(ids, np.asarray(from_ids, dtype=ids.dtype))
-    dst, has_dst = _positions(ids, np.asarray(to_ids, dtype=ids.dtype))
+    src, has_src = _positions(ids, wanted_from)
+    dst, has_dst = _positions(ids, wanted_to)
     rows = np.arange(len(src), dtype=np.int64)
     ok = has_src & has_dst
     self_link = ok & (src == dst)

@@ -7,9 +7,6 @@ stderr and exits with code 2, never a traceback (docs/architecture.md, "Errors")
 
 from __future__ import annotations
 
-import csv
-import io
-import math
 from collections.abc import Iterable, Sequence
 from enum import StrEnum
 from pathlib import Path
@@ -18,14 +15,29 @@ from typing import Annotated
 import numpy as np
 import typer
 
+from fireline.analytics._cli_io import (
+    InputError,
+    check_counts,
+    check_positive,
+    check_probability,
+    check_whole,
+    fail,
+    numbers,
+    pick,
+    read_table,
+    write,
+)
 from fireline.analytics._types import FloatArray
 from fireline.analytics.aberration import detect_aberrations
 from fireline.analytics.ears import EarsResult
 from fireline.analytics.growth import growth_rate
 from fireline.analytics.rt import EPIESTIM_COLUMNS, estimate_rt
-from fireline.interop.cells import inert_row
 
 __all__ = ["app"]
+
+# The shared helpers under their former private names, for commands kept in
+# other modules (nowcast, forecast) that register on ``app`` with one line.
+_fail, _numbers, _pick, _read_table, _write = fail, numbers, pick, read_table, write
 
 app = typer.Typer(
     name="analyze",
@@ -33,10 +45,6 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
 )
-
-
-class InputError(Exception):
-    """A problem with the user's input, reported as one line."""
 
 
 class Method(StrEnum):
@@ -71,100 +79,28 @@ class GrowthMethod(StrEnum):
     ols = "ols"
 
 
-def _fail(message: str) -> typer.Exit:
-    typer.echo(f"error: {message}", err=True)
-    return typer.Exit(code=2)
-
-
-def _read_table(path: Path) -> dict[str, list[str]]:
-    """Columns of a CSV file with a header row, as stripped strings."""
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except OSError as exc:
-        raise InputError(f"cannot read {path}: {exc.strerror or exc}") from exc
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{path} is not a UTF-8 text file") from exc
-    rows = list(csv.reader(io.StringIO(text)))
-    rows = [r for r in rows if any(cell.strip() for cell in r)]
-    if len(rows) < 2:
-        raise InputError(f"{path} has no data rows (a header row and data are needed)")
-    header = [h.strip() for h in rows[0]]
-    if any(len(r) != len(header) for r in rows[1:]):
-        raise InputError(f"{path}: every row must have {len(header)} fields like the header")
-    return {name: [r[i].strip() for r in rows[1:]] for i, name in enumerate(header)}
-
-
-def _numbers(table: dict[str, list[str]], column: str, path: Path) -> FloatArray:
-    values = table[column]
-    try:
-        out = np.array([float(v) for v in values], dtype=np.float64)
-    except ValueError:
-        bad = next(v for v in values if not _is_number(v))
-        raise InputError(f"{path}: column {column!r} has a non-numeric value {bad!r}") from None
-    if not np.all(np.isfinite(out)):
-        raise InputError(f"{path}: column {column!r} has missing or infinite values")
-    return out
-
-
-def _is_number(v: str) -> bool:
-    try:
-        float(v)
-    except ValueError:
-        return False
-    return True
-
-
-def _pick(table: dict[str, list[str]], names: Sequence[str], path: Path, what: str) -> str:
-    for name in names:
-        if name in table:
-            return name
-    found = ", ".join(table) or "none"
-    raise InputError(f"{path}: expected a column {what} (found: {found})")
-
-
-def _fmt(value: object) -> str:
-    if isinstance(value, float | np.floating):
-        if math.isnan(value):
-            return ""
-        # Counts read as floats print as integers; everything else round-trips.
-        return str(int(value)) if float(value).is_integer() else repr(float(value))
-    if isinstance(value, bool | np.bool_):
-        return "1" if value else "0"
-    return str(value)
-
-
-def _write(header: Sequence[str], rows: Iterable[Sequence[object]], out: Path | None) -> None:
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(header)
-    writer.writerows(inert_row(_fmt(v) for v in row) for row in rows)
-    if out is None:
-        typer.echo(buf.getvalue(), nl=False)
-        return
-    try:
-        out.write_text(buf.getvalue(), encoding="utf-8")
-    except OSError as exc:
-        raise InputError(f"cannot write {out}: {exc.strerror or exc}") from exc
-
-
 def _read_si(path: Path) -> FloatArray:
-    table = _read_table(path)
-    k_col = _pick(table, ("k", "k_days"), path, "'k' or 'k_days'")
-    p_col = _pick(table, ("p",), path, "'p'")
-    k, p = _numbers(table, k_col, path), _numbers(table, p_col, path)
+    table = read_table(path)
+    k_col = pick(table, ("k", "k_days"), path, "'k' or 'k_days'")
+    p_col = pick(table, ("p",), path, "'p'")
+    k, p = numbers(table, k_col, path), numbers(table, p_col, path)
     if not np.array_equal(k, np.arange(k.size)):
         raise InputError(f"{path}: {k_col} must run 0, 1, 2, ... without gaps")
     return p
 
 
 def _read_incidence(path: Path) -> tuple[FloatArray, FloatArray | None, list[str] | None]:
-    table = _read_table(path)
+    table = read_table(path)
     dates = next((table[c] for c in ("dates", "date") if c in table), None)
     if "local" in table or "imported" in table:
-        local = _numbers(table, _pick(table, ("local",), path, "'local'"), path)
-        imported = _numbers(table, _pick(table, ("imported",), path, "'imported'"), path)
+        local = _counts(table, pick(table, ("local",), path, "'local'"), path)
+        imported = _counts(table, pick(table, ("imported",), path, "'imported'"), path)
         return local, imported, dates
-    return _numbers(table, _pick(table, ("I",), path, "'I'"), path), None, dates
+    return _counts(table, pick(table, ("I",), path, "'I'"), path), None, dates
+
+
+def _counts(table: dict[str, list[str]], column: str, path: Path) -> FloatArray:
+    return check_counts(numbers(table, column, path), column, path)
 
 
 @app.command()
@@ -182,6 +118,11 @@ def rt(
 ) -> None:
     """Estimate Rt over sliding windows (EpiEstim method, Cori et al. 2013)."""
     try:
+        for name, value in (("--si-mean", si_mean), ("--si-sd", si_sd)):
+            check_positive(name, value)
+        check_positive("--mean-prior", mean_prior)
+        check_positive("--std-prior", std_prior)
+        check_whole("--window", window, 1)
         local, imported, dates = _read_incidence(file)
         if si_distr is None and (si_mean is None or si_sd is None):
             raise InputError("give --si-mean and --si-sd, or --si-distr")
@@ -203,9 +144,9 @@ def rt(
             # EpiEstim adds date_start/date_end after t_end when dates are given.
             header[2:2] = ["date_start", "date_end"]
             values[2:2] = [[dates[i - 1] for i in res.t_start], [dates[i - 1] for i in res.t_end]]
-        _write(header, zip(*values, strict=True), out)
+        write(header, zip(*values, strict=True), out)
     except (InputError, ValueError) as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
 
 
 @app.command()
@@ -238,9 +179,12 @@ def aberration(
     ``--c3-variant r-surveillance``.
     """
     try:
-        table = _read_table(file)
-        key = _pick(table, ("t", "date"), file, "'t' or 'date'")
-        observed = _numbers(table, _pick(table, ("observed",), file, "'observed'"), file)
+        check_probability("--alpha", alpha)
+        for name, value, least in (("--b", b, 1), ("--w", w, 0), ("--freq", freq, 1)):
+            check_whole(name, value, least)
+        table = read_table(file)
+        key = pick(table, ("t", "date"), file, "'t' or 'date'")
+        observed = _counts(table, pick(table, ("observed",), file, "'observed'"), file)
         res = detect_aberrations(
             observed,
             method.value,
@@ -255,15 +199,29 @@ def aberration(
             threshold_method=threshold_method.value,
             freq=freq,
         )
+        _warn_no_fit(res.t, res.expected, method)
         labels = [table[key][i - 1] for i in res.t]
         header = [key, "observed", "threshold", "alarm"]
         columns: list[Iterable[object]] = [labels, res.observed, res.threshold, res.alarm]
         if isinstance(res, EarsResult):  # EARS adds its statistic, a score in sd units
             header.append("statistic")
             columns.append(res.statistic)
-        _write(header, zip(*columns, strict=True), out)
+        write(header, zip(*columns, strict=True), out)
     except (InputError, ValueError) as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
+
+
+def _warn_no_fit(t: Iterable[int], expected: FloatArray, method: Method) -> None:
+    """Say where Farrington had no usable fit, so an empty bound is not mistaken for 0."""
+    if not method.value.startswith("farrington"):
+        return
+    missing = [int(k) for k, e in zip(t, expected, strict=True) if e != e]  # NaN
+    if missing:
+        shown = ", ".join(map(str, missing[:5])) + (", ..." if len(missing) > 5 else "")
+        typer.echo(
+            f"warning: not enough data for a bound at {len(missing)} of the points (t = {shown})",
+            err=True,
+        )
 
 
 @app.command()
@@ -275,13 +233,13 @@ def growth(
 ) -> None:
     """Growth rate and doubling time with 95% confidence intervals."""
     try:
-        table = _read_table(file)
-        counts = _numbers(table, _pick(table, ("I", "observed", "count"), file, "'I'"), file)
+        table = read_table(file)
+        counts = _counts(table, pick(table, ("I", "observed", "count"), file, "'I'"), file)
         res = growth_rate(counts, window, method=method.value)
         row = res.to_row()
-        _write(list(row), [list(row.values())], out)
+        write(list(row), [list(row.values())], out)
     except (InputError, ValueError) as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
 
 
 class PoolDesign(StrEnum):
@@ -307,7 +265,7 @@ def pool_size(
     try:
         choice = choose_pool_size(prevalence, max_k, design.value)
     except ValueError as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
     header = ["design", "prevalence", "max_k", "pool_size", "tests_per_person", "saving"]
     row = [
         choice.design,
@@ -317,7 +275,7 @@ def pool_size(
         round(choice.tests_per_person, 6),
         round(choice.saving, 6),
     ]
-    _write(header, [row], None)
+    write(header, [row], None)
 
 
 @app.command()
@@ -334,10 +292,10 @@ def chains(
     from fireline.analytics.chains_report import analyse, onset_days
 
     try:
-        lines, contacts = _read_table(cases), _read_table(links)
-        ids = lines[_pick(lines, ("id", "case_id", "case_ID"), cases, "'id'")]
-        src = contacts[_pick(contacts, ("from", "infector"), links, "'from'")]
-        dst = contacts[_pick(contacts, ("to", "case_id"), links, "'to'")]
+        lines, contacts = read_table(cases), read_table(links, allow_empty=True)
+        ids = lines[pick(lines, ("id", "case_id", "case_ID"), cases, "'id'")]
+        src = contacts[pick(contacts, ("from", "infector"), links, "'from'")]
+        dst = contacts[pick(contacts, ("to", "case_id"), links, "'to'")]
         onset_col = next(
             (c for c in ("date_onset", "date_of_onset", "dt_onset") if c in lines), None
         )
@@ -346,9 +304,9 @@ def chains(
         for warning in report.warnings:
             typer.echo(f"warning: {warning}", err=True)
         if summary:
-            _write(["measure", "value"], report.summary_rows(), out)
+            write(["measure", "value"], report.summary_rows(), out)
         else:
             header = ["id", "cluster", "cluster_size", "generation", "offspring"]
-            _write(header, report.case_rows(), out)
+            write(header, report.case_rows(), out)
     except (InputError, ValueError) as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None

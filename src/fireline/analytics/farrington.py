@@ -23,7 +23,7 @@ from scipy import stats
 
 from fireline.analytics._result import AberrationResult
 from fireline.analytics._types import FloatArray, IntArray
-from fireline.analytics.glm import QuasiPoissonFit, fit_quasipoisson
+from fireline.analytics.glm import QuasiPoissonFit, fit_quasipoisson, usable
 
 __all__ = [
     "PowerTransform",
@@ -55,7 +55,8 @@ def anscombe_residuals(fit: QuasiPoissonFit, y: FloatArray, phi: float) -> Float
     """Standardised Anscombe residuals of a Poisson fit (Farrington 1996, sec. 3.3)."""
     mu = fit.fitted
     raw = 1.5 * (y ** (2 / 3) * mu ** (-1 / 6) - np.sqrt(mu))
-    out: FloatArray = raw / np.sqrt(phi * (1 - fit.hat))
+    with np.errstate(divide="ignore", invalid="ignore"):  # hat 1: a point fitted exactly
+        out: FloatArray = raw / np.sqrt(phi * (1 - fit.hat))
     return out
 
 
@@ -69,7 +70,8 @@ def assign_weights(s: FloatArray, threshold: float = 1.0) -> FloatArray:
     high = s > threshold
     raw = np.ones_like(s)
     raw[high] = s[high] ** -2.0
-    out: FloatArray = raw * (s.size / raw.sum())
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out: FloatArray = raw * (s.size / raw.sum())
     return out
 
 
@@ -136,30 +138,85 @@ def threshold_noufaily(
     binomial with size mu0/(phi - 1) and prob 1/phi (mean mu0, variance
     phi * mu0), else Poisson. The score keeps the package's link-scale centre.
     """
-    if method == "nbPlugin":
-        mu0 = float(np.exp(pred_fit))
-    else:
-        mu0 = float(np.exp(stats.norm.ppf(1 - alpha, loc=pred_fit, scale=pred_se)))
-    if not np.isfinite(mu0):
+    with np.errstate(over="ignore"):
+        if method == "nbPlugin":
+            mu0 = float(np.exp(pred_fit))
+        else:
+            mu0 = float(np.exp(stats.norm.ppf(1 - alpha, loc=pred_fit, scale=pred_se)))
+    if not np.isfinite(mu0):  # R: mu0Quantile == Inf gives NA bounds
         return Thresholds(float("nan"), float("nan"), float("nan"), float("nan"))
-    dist = stats.nbinom(mu0 / (phi - 1), 1 / phi) if phi > 1 else stats.poisson(mu0)
-    lower = max(0.0, float(dist.ppf(alpha)))
-    upper = float(dist.ppf(1 - alpha))
-    prob = float(dist.sf(y - 1))
+    phi_used = phi if phi > 1 else 1.0
+    lower = max(0.0, _count_quantile(mu0, phi_used, alpha))
+    upper = _count_quantile(mu0, phi_used, 1 - alpha)
+    if mu0 <= _SCIPY_MAX_MEAN:
+        dist = stats.nbinom(mu0 / (phi - 1), 1 / phi) if phi > 1 else stats.poisson(mu0)
+        prob = float(dist.sf(y - 1))
+    else:
+        prob = float(stats.norm.sf(y - 0.5, loc=mu0, scale=np.sqrt(phi_used * mu0)))
     return Thresholds(lower, upper, prob, (y - pred_fit) / (upper - pred_fit))
 
 
-def _fit(
-    x: FloatArray, y: FloatArray, reweight: bool, weights_threshold: float
-) -> tuple[QuasiPoissonFit, float, FloatArray | None]:
-    """Quasi-Poisson fit, optionally refitted with Anscombe-residual weights."""
+# SciPy's negative binomial quantile hangs or aborts the process (SIGABRT in
+# its Boost backend) for means near 1e17 and above; R's qnbinom answers. Above
+# this mean the count quantile comes from the Cornish-Fisher expansion instead.
+_SCIPY_MAX_MEAN = 1e9
+
+
+def _count_quantile(mu: float, phi: float, p: float) -> float:
+    """p-quantile of a count with mean ``mu`` and variance ``phi * mu``.
+
+    Negative binomial (size mu/(phi-1), prob 1/phi) if phi > 1, else Poisson,
+    as R ``qnbinom``/``qpois``. For means above 1e9 the first-order
+    Cornish-Fisher expansion (skewness (2 phi - 1)/sd; Johnson, Kemp & Kotz,
+    Univariate Discrete Distributions, 3rd ed., 5.5) is used: its error is
+    below 1e-5 counts there, and it equals R's value (checked to 1e18 in
+    tests/analytics/test_farrington_robust.py).
+    """
+    if mu <= _SCIPY_MAX_MEAN:
+        dist = stats.nbinom(mu / (phi - 1), 1 / phi) if phi > 1 else stats.poisson(mu)
+        return float(dist.ppf(p))
+    z = float(stats.norm.ppf(p))
+    sd = float(np.sqrt(phi * mu))
+    q = mu + sd * (z + (z * z - 1) * (2 * phi - 1) / sd / 6)
+    return float(np.ceil(q - 0.5))  # continuity: the discrete quantile
+
+
+@dataclass(frozen=True)
+class Fitted:
+    """A reference-data fit: the GLM, its dispersion (>= 1), weights, and trend kept."""
+
+    fit: QuasiPoissonFit
+    phi: float
+    omega: FloatArray | None
+    trend: bool
+
+
+def fit_reference(
+    x: FloatArray, y: FloatArray, reweight: bool, weights_threshold: float, trend: bool
+) -> Fitted | None:
+    """Quasi-Poisson fit of the reference data, refitted with outbreak weights.
+
+    As surveillance ``algo.farrington.fitGLM.fast`` / ``.flexible``: a fit
+    with the time trend (column 1 of ``x``) that does not converge is redone
+    without it ("No convergence with timeTrend -- trying without"). ``None``
+    when no usable fit remains (R returns NULL or stops): too few reference
+    points for the parameters, or a fit that does not settle; the caller
+    reports that point as "not enough data".
+    """
     fit = fit_quasipoisson(x, y)
+    if trend and not fit.converged:
+        x, trend = np.delete(x, 1, axis=1), False
+        fit = fit_quasipoisson(x, y)
+    if not (fit.converged and usable(fit)):
+        return None
     phi = max(fit.dispersion(), 1.0)
     if not reweight:
-        return fit, phi, None
+        return Fitted(fit, phi, None, trend)
     omega = assign_weights(anscombe_residuals(fit, y, phi), weights_threshold)
+    if not np.all(np.isfinite(omega)):
+        return None
     fit = fit_quasipoisson(x, y, omega)
-    return fit, max(fit.dispersion(), 1.0), omega
+    return Fitted(fit, max(fit.dispersion(), 1.0), omega, trend) if usable(fit) else None
 
 
 def _design(wtime: IntArray, trend: bool) -> FloatArray:
@@ -180,6 +237,9 @@ def _enough_cases(y: FloatArray, k: int, limit54: tuple[int, int]) -> bool:
     return bool(y[max(k - weeks, 0) : k].sum() >= cases)
 
 
+_NO_FIT = (float("nan"), float("nan"), 0.0)
+
+
 def _farrington_point(
     y: FloatArray,
     k: int,
@@ -190,25 +250,28 @@ def _farrington_point(
     reweight: bool,
     trend: bool,
     powertrans: str,
-) -> tuple[float, float, bool]:
+) -> tuple[float, float, float]:
+    """Expected count, upper bound and trend kept (0/1) at point k; NaN if no fit."""
     wtime = _reference_times(k, b, w, freq)
     resp = y[wtime - 1]
-    fit, phi, _ = _fit(_design(wtime, trend), resp, reweight, 1.0)
-    do_trend = trend
-    if trend:
+    got = fit_reference(_design(wtime, trend), resp, reweight, 1.0, trend)
+    if got is not None and got.trend:
+        fit = got.fit
         significant = fit.p_value(1, fit.dispersion()) < 0.05
-        mu_k = float(np.exp(fit.coef @ np.array([1.0, k])))
+        with np.errstate(over="ignore"):
+            mu_k = float(np.exp(fit.coef @ np.array([1.0, k])))
         # Farrington 1996: keep the trend only if significant, not
         # extrapolating beyond the data, and with at least 3 years of history.
         if not (b >= 3 and significant and mu_k <= resp.max()):
-            do_trend = False
-            fit, phi, _ = _fit(_design(wtime, False), resp, reweight, 1.0)
-    x0 = np.array([1.0, k]) if do_trend else np.array([1.0])
-    eta, se_eta = fit.predict_link(x0, phi)
+            got = fit_reference(_design(wtime, False), resp, reweight, 1.0, False)
+    if got is None:
+        return _NO_FIT
+    x0 = np.array([1.0, k]) if got.trend else np.array([1.0])
+    eta, se_eta = got.fit.predict_link(x0, got.phi)
     mu0 = float(np.exp(eta))
-    e, se = _transform_se(mu0, se_eta * mu0, phi, powertrans)
+    e, se = _transform_se(mu0, se_eta * mu0, got.phi, powertrans)
     z = float(stats.norm.ppf(1 - alpha / 2))  # two-sided in the 1996 paper
-    return mu0, _power_bounds(mu0, se, e, z)[1], do_trend
+    return mu0, _power_bounds(mu0, se, e, z)[1], float(got.trend)
 
 
 def farrington(
@@ -261,9 +324,11 @@ def farrington(
     expected, upper, kept = out.T
     enough = np.array([_enough_cases(y, int(k), limit54) for k in rng])
     obs = y[rng - 1]
-    # algo.farrington reports an upper bound of 0 when there are too few cases.
-    threshold = np.where(enough, upper, 0.0)
-    alarm = enough & ((obs - expected) / (upper - expected) > 1)
+    # algo.farrington reports an upper bound of 0 when there are too few cases;
+    # NaN (no bound, no alarm) where the reference data allow no fit.
+    threshold = np.where(enough | np.isnan(upper), upper, 0.0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        alarm = enough & ((obs - expected) / (upper - expected) > 1)
     return AberrationResult(
         t=rng,
         observed=obs,

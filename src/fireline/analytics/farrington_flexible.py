@@ -24,7 +24,7 @@ from fireline.analytics.farrington import (
     ThresholdMethod,
     Thresholds,
     _enough_cases,
-    _fit,
+    fit_reference,
     threshold_farrington,
     threshold_noufaily,
 )
@@ -119,32 +119,42 @@ def _reference_data(
     return idx, y[idx - 1], labels[idx]
 
 
+_NO_FIT = Thresholds(float("nan"), float("nan"), float("nan"), float("nan"))
+
+
 def _flexible_point(y: FloatArray, k: int, o: FlexibleOptions) -> tuple[Thresholds, bool, float]:
-    """Thresholds, whether the trend was kept, and the expected count at k."""
+    """Thresholds, whether the trend was kept, and the expected count at k.
+
+    NaN thresholds ("not enough data") where R's fit returns NULL or stops:
+    no fit converges, or the reference points are too few for the model.
+    """
     wtime, resp, groups = _reference_data(y, k, o)
     levels = np.unique(groups)
-    trend = o.trend
-    x = _design(wtime, groups, trend)
-    fit, phi, omega = _fit(x, resp, o.reweight, o.weights_threshold)
-    if trend:
+    got = fit_reference(
+        _design(wtime, groups, o.trend), resp, o.reweight, o.weights_threshold, o.trend
+    )
+    if got is not None and got.trend:
         # surveillance overwrites model$weights with the reweighting weights, so
         # summary.glm (p-value) and predict.glm (se) use this dispersion.
-        disp = fit.dispersion(omega)
-        mu_k = float(np.exp(fit.coef @ _current_row(k, levels, o.no_periods, True)))
+        fit = got.fit
+        disp = fit.dispersion(got.omega)
+        with np.errstate(over="ignore"):
+            mu_k = float(np.exp(fit.coef @ _current_row(k, levels, o.no_periods, True)))
         keep = o.b >= 3 and fit.p_value(1, disp) < o.p_threshold_trend and mu_k <= resp.max()
         if not keep:
-            trend = False
             x = _design(wtime, groups, False)
-            fit, phi, omega = _fit(x, resp, o.reweight, o.weights_threshold)
-    eta, se_eta = fit.predict_link(
-        _current_row(k, levels, o.no_periods, trend), fit.dispersion(omega)
+            got = fit_reference(x, resp, o.reweight, o.weights_threshold, False)
+    if got is None:
+        return _NO_FIT, False, float("nan")
+    eta, se_eta = got.fit.predict_link(
+        _current_row(k, levels, o.no_periods, got.trend), got.fit.dispersion(got.omega)
     )
     yk, mu0 = float(y[k - 1]), float(np.exp(eta))
     if o.threshold_method == "delta":
-        thr = threshold_farrington(mu0, se_eta * mu0, phi, o.powertrans, o.alpha, yk)
+        thr = threshold_farrington(mu0, se_eta * mu0, got.phi, o.powertrans, o.alpha, yk)
     else:
-        thr = threshold_noufaily(eta, se_eta, phi, o.alpha, yk, o.threshold_method)
-    return thr, trend, mu0
+        thr = threshold_noufaily(eta, se_eta, got.phi, o.alpha, yk, o.threshold_method)
+    return thr, got.trend, mu0
 
 
 def farrington_flexible(
@@ -173,7 +183,8 @@ def farrington_flexible(
     score = np.array([r.score for r, _, _ in res])
     obs = y[rng - 1]
     threshold = np.where(enough, upper, np.nan)
-    alarm = enough & (score > 1) & (obs != 0)
+    with np.errstate(invalid="ignore"):
+        alarm = enough & (score > 1) & (obs != 0)
     return AberrationResult(
         t=rng,
         observed=obs,

@@ -14,6 +14,11 @@ Two fits over the last ``window`` days of a count series:
 The confidence interval of r is Wald (normal for "poisson", Student t with
 n - 2 df for "ols"). Doubling (or halving) time is ln 2 / |r|; its interval is
 the transformed interval of r, infinite when that interval contains 0.
+
+A window without cases, or one where the Poisson fit does not settle (all
+cases on one day at an edge of the window: the rate is unbounded), raises
+:class:`~fireline.analytics._result.NotEnoughData` ("no growth measurable")
+instead of printing a doubling time of 1e14 days.
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 from scipy import stats
 
+from fireline.analytics._result import NotEnoughData
 from fireline.analytics.glm import fit_quasipoisson
 
 __all__ = ["GrowthResult", "growth_rate"]
@@ -53,9 +59,15 @@ class GrowthResult:
         return dict(self.__dict__)
 
 
+_RATE_ZERO = 10 * float(np.finfo(np.float64).eps)
+# A rate this close to 0 is round-off of a flat fit (ln 2 / 1e-12 would be a
+# doubling time of 2,000 million years), so it is reported as no change.
+_FLAT = 1e-12
+
+
 def _doubling(r: float, lo: float, hi: float) -> tuple[float, float, float]:
     ln2 = float(np.log(2))
-    if r == 0:
+    if abs(r) < _FLAT:
         return float("inf"), float("inf"), float("inf")
     sign = 1.0 if r > 0 else -1.0
     a, c = sorted((sign * lo, sign * hi))  # CI of |r| on the side of r
@@ -91,12 +103,18 @@ def growth_rate(
     if np.any(y < 0) or not np.all(np.isfinite(y)):
         raise ValueError("counts must be finite and non-negative")
     y = y[-n:]
+    if not np.any(y > 0):
+        raise NotEnoughData(f"no cases in the last {n} points, so no growth is measurable")
     t = np.arange(n, dtype=np.float64)
     x = np.column_stack([np.ones(n), t - t.mean()])  # centred for conditioning
     if method == "poisson":
         fit = fit_quasipoisson(x, y)
         phi = max(fit.dispersion(), 1.0)
         r, se = float(fit.coef[1]), float(np.sqrt(phi * fit.cov_unscaled[1, 1]))
+        # R's glm.fit warns "fitted rates numerically 0 occurred" below
+        # 10 * eps: the rate then runs off to infinity (separation).
+        if not (fit.converged and np.isfinite(se)) or fit.fitted.min() < _RATE_ZERO:
+            raise NotEnoughData("the cases are too few or too bunched to measure growth")
         q = float(stats.norm.ppf(0.5 + level / 2))
     elif method == "ols":
         ly = np.log(y + 0.5)

@@ -16,7 +16,7 @@ import numpy as np
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
-from fireline.analytics import estimate_rt, growth_rate, weekly_counts
+from fireline.analytics import NotEnoughData, estimate_rt, growth_rate, weekly_counts
 from fireline.auth.scope import Actor
 from fireline.diseases.schemas import DiseaseProfile
 from fireline.errors import NotFound, Problem
@@ -169,7 +169,10 @@ def growth(
     )
     if counts.sum() == 0:
         return empty
-    fit = growth_rate(counts, window=window)
+    try:
+        fit = growth_rate(counts, window=window)
+    except NotEnoughData:  # e.g. every case on the last day: no rate is measurable
+        return empty
     finite = {
         k: (v if np.isfinite(v) else None)
         for k, v in {
