@@ -58,7 +58,7 @@ def phone_number(field: str, phone: str) -> None:
     try:
         validation.phone_number(phone, field=field)
     except validation.Invalid as refused:
-        raise Refused(field, refused.message, **_texts(refused.values)) from None
+        raise Refused(field, refused.message, status=422, **_texts(refused.values)) from None
 
 
 def resident_id(field: str, number: str, today: date) -> None:
@@ -67,7 +67,7 @@ def resident_id(field: str, number: str, today: date) -> None:
     try:
         validation.resident_id(number, today, field=field)
     except validation.Invalid as refused:
-        raise Refused(field, refused.message, **_texts(refused.values)) from None
+        raise Refused(field, refused.message, status=422, **_texts(refused.values)) from None
 
 
 def _texts(values: dict[str, object]) -> dict[str, str]:
