@@ -42,8 +42,6 @@ STILL_TO_FIX: dict[str, str] = {
     # tracing (issue #14, the interview): contact categories and settings as codes
     # ("casual", "household", "secondary_close"), symptom names in English, the case's
     # classification and the quarantine kind as codes.
-    "/investigation": "contact categories shown as codes",
-    "/investigation/cases/{case_id}": "symptoms in English, categories and settings as codes",
 }
 
 
@@ -110,7 +108,7 @@ def crawl(
         response = client.get(path, follow_redirects=False)
         if response.status_code == 200 and "text/html" in response.headers["content-type"]:
             met[route], pages[route] = path, response.text
-            links = re.findall(r'href="(/[^"#?]*)', response.text)
+            links = re.findall(r'(?:href|hx-get)="(/[^"#?]*)', response.text)
             queue.extend(link for link in links if not link.startswith("/static/"))
     return pages
 
