@@ -35,14 +35,9 @@ TODAY = date(2026, 11, 28)
 ROLES = ("investigator", "epidemiologist", "lab", "facility", "viewer", "admin")
 # Downloads and chart data, not pages.
 NOT_PAGES = (".csv", ".json", ".xlsx")
-# Pages other work in progress is changing (issue #14); the lead empties this list as
-# that work is merged. The test fails when a page listed here is already clean, so the
-# list can only shrink. Never add a page here to make the test pass.
-STILL_TO_FIX: dict[str, str] = {
-    # tracing (issue #14, the interview): contact categories and settings as codes
-    # ("casual", "household", "secondary_close"), symptom names in English, the case's
-    # classification and the quarantine kind as codes.
-}
+# Pages still to fix: route -> what is wrong. Empty: every page passes. The test fails
+# when a listed page is already clean, so the list can only shrink.
+STILL_TO_FIX: dict[str, str] = {}
 
 
 def page_routes() -> list[str]:
