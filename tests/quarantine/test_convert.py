@@ -309,3 +309,32 @@ def test_a_waiting_positive_blocks_completion_follows_a_transfer_and_ends_with_a
     )
     session.refresh(proposal)
     assert (proposal.status, proposal.reason) == ("dismissed", "false positive")
+
+
+def test_making_a_suspected_case_takes_a_reason_through_the_api_and_never_in_one_click(
+    session: Session, client: TestClient
+) -> None:
+    """The API's make-a-suspected-case took no reason, and the order page's action handler
+    still converted on a hand-made ``action=convert`` without one."""
+    tree = small_tree(session)
+    make_user(session, "tracer", "investigator", "C1A")
+    order = contact_order(session, tree["C1A"])
+    session.commit()
+    headers = bearer(client, "tracer")
+    url = f"/api/v1/quarantine/orders/{order.id}/convert"
+    for body in ({"version": order.version}, {"version": order.version, "reason": "   "}):
+        assert client.post(url, json=body, headers=headers).status_code == 422
+    log_in(client, "tracer")
+    page = client.get(f"/quarantine/orders/{order.id}")
+    one_click = {"csrf_token": csrf_from(page.text), "version": str(order.version)}
+    answer = client.post(
+        f"/quarantine/orders/{order.id}/action", data=one_click | {"action": "convert"}
+    )
+    assert answer.status_code == 422
+    session.expire_all()
+    assert session.get_one(QuarantineOrder, order.id).status == "active"
+    done = client.post(
+        url, json={"version": order.version, "reason": "fever 38.5"}, headers=headers
+    )
+    assert done.status_code == 200, done.text
+    assert done.json()["status"] == "converted"

@@ -139,7 +139,8 @@ def test_symptomatic_contact_becomes_a_suspected_case_with_the_onset(session: Se
     assert order.last_report_symptomatic and order.onset_date == DAY + timedelta(days=2)
     done, case = outcomes.convert(
         session,
-        Context.for_system(Settings(), FrozenClock(T0)),
+        # the day of the symptomatic report: a case's onset is never after its clock's today
+        Context.for_system(Settings(), FrozenClock(T0 + timedelta(days=2))),
         order.id,
         version=order.version,
         onset=None,

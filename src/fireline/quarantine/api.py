@@ -206,6 +206,7 @@ def convert(
         version=body.version,
         onset=body.date_onset,
         today=_today(session, context),
+        reason=body.reason,
     )
     return OrderRead.model_validate(order)
 

@@ -81,10 +81,13 @@ class RoomRequest(BaseModel):
 
 
 class ConvertRequest(BaseModel):
-    """Turn the person into a suspected case (onset from the reports when not given)."""
+    """Turn the person into a suspected case (onset from the reports when not given).
+    Ending a quarantine this way is a decision about a person: it takes a reason, kept on
+    the order and in the audit log, as every conversion and release does."""
 
     version: Count
     date_onset: Day | None = None
+    reason: str = Field(min_length=1, max_length=500, pattern=r"\S")
 
 
 class TransferRequest(BaseModel):

@@ -1,6 +1,6 @@
 """Order detail (``/quarantine/orders/{id}``): the person's phone and address, the cases
 it links to, dates, test days, flags, follow-up and transfer history, and the actions:
-record a follow-up, convert to a suspected case, issue a self-report link (here), admit
+record a follow-up, issue a self-report link (here; converting has its own form, convert.py), admit
 to or move between rooms (facility staff), review a release (releasepage.py), extend,
 change, transfer (manage.py). Each form sends the version it read; CSRF is checked by
 page_context."""
@@ -27,10 +27,12 @@ from fireline.quarantine import (
 from fireline.quarantine.models import QuarantineOrder
 from fireline.quarantine.views import common, followupform, selflink
 from fireline.quarantine.views.orderforms import NOT_SAVED, Message, problem_message
-from fireline.web.deps import Page, PageContext, PostedForm, whole_scope
+from fireline.web.deps import Page, PageContext, PostedForm
 
 router = APIRouter()
-ACTIONS = ("convert", "link")
+# Converting to a case is not here: it asks a reason and a confirmation on its own form
+# (views/convert.py), so a hand-made ``action=convert`` is refused like any unknown one.
+ACTIONS = ("link",)
 HISTORY_SHOWN = 100  # the latest reports; the API pages through all of them
 
 
@@ -161,17 +163,10 @@ def act(order_id: int, page: PageContext, request: Request, form: PostedForm) ->
     if action not in ACTIONS:
         return render_detail(page, order_id, status=422, error=(NOT_SAVED, {"detail": action}))
     session, actor = common.session_of(page), common.actor_of(page)
-    day = common.today(page)
     try:
         with session.begin_nested():  # a refusal after a flush leaves nothing behind
-            if action == "convert":
-                # by its number: the user's whole scope, not the chosen jurisdiction
-                outcomes.convert(
-                    session, whole_scope(page), order_id, version=version, onset=None, today=day
-                )
-            else:
-                _, token = orders.issue_token(session, actor, order_id, version=version)
-                return render_detail(page, order_id, link=f"{request.base_url}r/{token}")
+            _, token = orders.issue_token(session, actor, order_id, version=version)
+            return render_detail(page, order_id, link=f"{request.base_url}r/{token}")
     except Problem as problem:
         session.expire_all()
         return render_detail(page, order_id, status=problem.status, error=problem_message(problem))
