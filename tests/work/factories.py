@@ -1,7 +1,7 @@
 """One county's day of work, on a fixed clock: cases (one with the playbook's clock), proposed
-and active orders, a lab positive, samples, a screening hold, a facility with rooms, an
-alert and overdue response tasks, written through the mechanisms' factories and the
-response sweep."""
+and active orders, a lab positive with its conversion proposal, samples, a screening
+hold, two facilities with rooms (the facility user works at one), an alert and overdue
+response tasks, written through the mechanisms' factories and the response sweep."""
 
 from __future__ import annotations
 
@@ -15,8 +15,9 @@ from fireline.auth.scope import system_actor
 from fireline.diseases import load_profiles
 from fireline.lab.models import LabResult, Sample
 from fireline.places.models import Jurisdiction
-from fireline.quarantine import facilities
+from fireline.quarantine import facilities, staff
 from fireline.quarantine.models import FacilityRoom, QuarantineOrder
+from fireline.quarantine.positives.models import ConversionProposal
 from fireline.quarantine.schemas import FacilityCreate, RoomIn
 from fireline.response.service import sweep
 from fireline.testing.pooling.models import Pool, RetestOrder, ScreeningCampaign, ScreeningSite
@@ -39,12 +40,14 @@ class County:
     proposals: list[int] = field(default_factory=list)
     silent: list[int] = field(default_factory=list)  # orders not reporting
     reported: list[int] = field(default_factory=list)  # orders that reported today
-    positives: list[int] = field(default_factory=list)
+    positives: list[int] = field(default_factory=list)  # open proposals, mine or no one's
+    positive_orders: list[int] = field(default_factory=list)
     samples_waiting: list[int] = field(default_factory=list)
     holds: list[int] = field(default_factory=list)
     arrivals: list[int] = field(default_factory=list)
     releases: list[int] = field(default_factory=list)
-    facility_id: int = 0
+    facility_id: int = 0  # where the county's facility user works
+    elsewhere: list[int] = field(default_factory=list)  # orders of the county's other hotel
     alerts: list[int] = field(default_factory=list)
 
 
@@ -100,8 +103,8 @@ def _orders(session: Session, county: County, prefix: str) -> None:
     )
     county.reported.append(done.id)
     positive = _order(session, place, f"{prefix} Positive", entered=NOW - timedelta(hours=2))
-    county.positives.append(positive.id)
-    _result(session, place, positive.person_id, "positive", received=True)
+    county.positive_orders.append(positive.id)
+    county.positives.append(_proposal(session, positive).id)
     _result(session, place, done.person_id, "negative", received=True)
     session.flush()
 
@@ -132,6 +135,27 @@ def _result(
         )
         session.flush()
     return sample
+
+
+def _proposal(session: Session, order: QuarantineOrder) -> ConversionProposal:
+    """A positive result for the person under ``order`` and the lab's proposal to convert
+    it (the row testing/positive.py writes), addressed to no one: every investigator's."""
+    place = session.get(Jurisdiction, order.jurisdiction_id)
+    assert place is not None
+    sample = _result(session, place, order.person_id, "positive", received=True)
+    result = session.scalars(select(LabResult).where(LabResult.sample_id == sample.id)).one()
+    proposal = ConversionProposal(
+        order_id=order.id,
+        person_id=order.person_id,
+        result_id=result.id,
+        disease="covid19",
+        jurisdiction_id=order.jurisdiction_id,
+        created_at=NOW - timedelta(minutes=20),
+        updated_at=NOW - timedelta(minutes=20),
+    )
+    session.add(proposal)
+    session.flush()
+    return proposal
 
 
 def _lab(session: Session, county: County, prefix: str) -> None:
@@ -181,29 +205,49 @@ def _lab(session: Session, county: County, prefix: str) -> None:
             county.holds.append(retest.id)
 
 
-def _facility(session: Session, county: County, prefix: str) -> None:
-    place = county.place
+def _hotel(session: Session, place: Jurisdiction, name: str) -> tuple[int, list[int]]:
     facility = facilities.create_facility(
         session,
         system_actor(),
         FacilityCreate(
-            name=f"{prefix} Hotel",
+            name=name,
             jurisdiction_code=place.code,
             rooms=[RoomIn(code="1", capacity=2), RoomIn(code="2", capacity=1)],
         ),
     )
-    county.facility_id = facility.id
-    rooms = sorted(
-        session.scalars(select(FacilityRoom.id).where(FacilityRoom.facility_id == facility.id))
-    )
-    at = {"kind": "facility", "facility_id": facility.id}
+    rooms = session.scalars(select(FacilityRoom.id).where(FacilityRoom.facility_id == facility.id))
+    return facility.id, sorted(rooms)
+
+
+def _facility(session: Session, county: County, prefix: str) -> None:
+    """The hotel the county's facility user works at (an arrival, a guest staying, one
+    leaving today), a person ordered into no facility yet (an arrival any facility user of
+    the county may admit), and another hotel with its own arrival and leaver."""
+    place = county.place
+    county.facility_id, rooms = _hotel(session, place, f"{prefix} Hotel")
+    at = {"kind": "facility", "facility_id": county.facility_id}
+    unplaced = _order(session, place, f"{prefix} Unplaced", entered=NOW, kind="facility")
     arriving = _order(session, place, f"{prefix} Arriving", entered=NOW, **at, start_date=DAY)
-    county.arrivals.append(arriving.id)
+    county.arrivals += [unplaced.id, arriving.id]
     _order(session, place, f"{prefix} Staying", entered=NOW, **at, room_id=rooms[0])
     leaving = _order(
         session, place, f"{prefix} Leaving", entered=NOW, **at, room_id=rooms[1], end_date=DAY
     )
     county.releases.append(leaving.id)
+    other, beds = _hotel(session, place, f"{prefix} Other Hotel")
+    there = {"kind": "facility", "facility_id": other}
+    county.elsewhere += [
+        _order(session, place, f"{prefix} Away", entered=NOW, **there, start_date=DAY).id,
+        _order(
+            session, place, f"{prefix} Gone", entered=NOW, **there, room_id=beds[0], end_date=DAY
+        ).id,
+    ]
+
+
+def works_at(session: Session, county: County, user_id: int) -> None:
+    """Tie the county's facility user to its hotel (``fireline quarantine staff``)."""
+    staff.assign(session, system_actor(), user_id=user_id, facility_id=county.facility_id)
+    session.commit()
 
 
 def county_day(session: Session, place: Jurisdiction, prefix: str) -> County:

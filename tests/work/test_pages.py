@@ -15,7 +15,7 @@ from fireline.clock import FrozenClock
 from tests.auth.factories import PASSWORD, bearer, make_user
 from tests.places.factories import small_tree
 from tests.web.pages import log_in
-from tests.work.factories import NOW, county_day, swept
+from tests.work.factories import NOW, county_day, swept, works_at
 
 MARKER = "Zed"
 USERS = {
@@ -37,8 +37,8 @@ def world(session: Session, client: TestClient) -> dict[str, Any]:
     own = county_day(session, tree["C1A"], "Ann")
     county_day(session, tree["C2A"], MARKER)
     swept(session)
-    for role, (name, code) in USERS.items():
-        make_user(session, name, role, code)
+    users = {role: make_user(session, name, role, code) for role, (name, code) in USERS.items()}
+    works_at(session, own, users["facility"].id)
     client.app.state.clock = FrozenClock(NOW)  # type: ignore[attr-defined]
     return {"own": own}
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from fireline.auth.models import AuditEvent
@@ -14,12 +14,14 @@ from fireline.auth.scope import Actor
 from fireline.clock import FrozenClock
 from fireline.context import Context
 from fireline.quarantine import duelist
+from fireline.quarantine.positives.models import ConversionProposal
 from fireline.response.models import ResponseTask
 from fireline.settings import Settings
 from fireline.work import service
 from fireline.work.schemas import WorkRead
+from tests.auth.factories import make_user
 from tests.places.factories import small_tree
-from tests.work.factories import DAY, NOW, County, county_day, swept
+from tests.work.factories import DAY, NOW, County, county_day, swept, works_at
 
 MARKER = "Zed"  # every name in the other county starts with it
 
@@ -65,7 +67,11 @@ def test_investigator_sections(session: Session, world: dict[str, Any]) -> None:
     assert clocked.href == f"/investigation/cases/{clocked.id}"
     assert [i.id for i in sections["proposals"].items] == own.proposals
     assert [i.id for i in sections["not_reporting"].items] == own.silent
-    assert [i.id for i in sections["lab_positives"].items] == own.positives
+    (positive,) = sections["lab_positives"].items
+    assert positive.id == own.positives[0] and positive.link_id == own.positive_orders[0]
+    # The order page, at the panel where the conversion is decided.
+    assert positive.href == f"/quarantine/orders/{own.positive_orders[0]}#conversion"
+    assert positive.label == "Ann Positive" and positive.code == "pcr"
     f = duelist.flags(DAY, NOW, 24)
     counts = duelist.summary(session, Actor(1, "x", "admin", own.place.id, own.place.path), None, f)
     calls = sections["contacts_to_call"]
@@ -80,11 +86,43 @@ def test_lab_and_facility_sections(session: Session, world: dict[str, Any]) -> N
     lab = by_key(work_of(session, "lab", own.place))
     assert [i.id for i in lab["samples_waiting"].items] == own.samples_waiting
     assert [i.id for i in lab["holds"].items] == own.holds
-    desk = by_key(work_of(session, "facility", own.place))
+    desk_user = make_user(session, "desk", "facility", own.place.code)
+    works_at(session, own, desk_user.id)
+    desk = by_key(work_of(session, "facility", own.place, user_id=desk_user.id))
+    # Their own hotel's arrival and the one ordered into no facility yet; not the other
+    # hotel's people, though they are in the same county.
     assert [i.id for i in desk["arrivals"].items] == own.arrivals
-    assert [i.id for i in desk["releases_due"].items] == own.releases
+    releases = desk["releases_due"].items
+    assert [i.id for i in releases] == own.releases
+    assert releases[0].href == f"/quarantine/orders/{own.releases[0]}/release"
     (room,) = desk["rooms"].items
     assert (room.id, room.capacity, room.occupied) == (own.facility_id, 3, 2)
+
+
+def test_facility_user_of_no_facility_has_nothing_to_do(
+    session: Session, world: dict[str, Any]
+) -> None:
+    own: County = world["own"]
+    loose = make_user(session, "loose", "facility", own.place.code)
+    desk = by_key(work_of(session, "facility", own.place, user_id=loose.id))
+    assert all(s.total == 0 and not s.items for s in desk.values())
+
+
+def test_positives_addressed_to_someone_else_are_theirs(
+    session: Session, world: dict[str, Any]
+) -> None:
+    own: County = world["own"]
+    me = make_user(session, "me", "investigator", own.place.code)
+    other = make_user(session, "other", "investigator", own.place.code)
+    session.execute(
+        update(ConversionProposal)
+        .where(ConversionProposal.id.in_(own.positives))
+        .values(owner_id=other.id)
+    )
+    mine = by_key(work_of(session, "investigator", own.place, user_id=me.id))
+    assert mine["lab_positives"].total == 0
+    theirs = by_key(work_of(session, "investigator", own.place, user_id=other.id))
+    assert [i.id for i in theirs["lab_positives"].items] == own.positives
 
 
 def test_epidemiologist_sees_its_city_only(session: Session, world: dict[str, Any]) -> None:
@@ -118,11 +156,13 @@ def test_reads_of_people_are_audited(session: Session, world: dict[str, Any]) ->
     work_of(session, "investigator", world["own"].place)
     session.flush()
     events = session.scalars(select(AuditEvent).order_by(AuditEvent.id).offset(before)).all()
-    assert {e.detail["list"] for e in events} == {
+    assert {e.detail.get("list") for e in events} == {
         "work:cases_to_interview",
         "work:proposals",
         "work:contacts_to_call",
         "work:not_reporting",
-        "work:lab_positives",
+        None,  # the lab positives: recorded by the positive-result service itself
     }
+    (positives,) = [e for e in events if e.entity == "conversion_proposal"]
+    assert positives.action == "read"
     assert all(MARKER not in str(e.detail) for e in events)

@@ -2,18 +2,21 @@
 holds of screening (members of positive pools kept until their single retest), people
 to admit into a facility, its rooms, and the quarantines ending.
 
-Each is one statement in the reader's scope (``Actor.restrict``). A facility user is
-scoped by jurisdiction, as every user is; the facilities are those under it.
+Each is one statement in the reader's scope (``Actor.restrict``). A facility user sees
+only the facilities they work at (``quarantine.staff``, the ``facility_staff`` table),
+inside that scope: their rooms, their guests to release, and as arrivals the people
+ordered into their facilities or into no facility yet, whom any of them may admit.
 """
 
 from __future__ import annotations
 
 from urllib.parse import quote
 
-from sqlalchemy import and_, exists, func, select
+from sqlalchemy import ColumnElement, and_, exists, false, func, or_, select
 
 from fireline.lab.models import LabResult, Sample
 from fireline.people.models import Person
+from fireline.quarantine import staff
 from fireline.quarantine.models import FacilityRoom, QuarantineFacility, QuarantineOrder
 from fireline.testing.pooling.models import RetestOrder, ScreeningCampaign
 from fireline.work.frame import Frame, audited, paged, utc
@@ -90,14 +93,32 @@ def holds(frame: Frame) -> Section:
     return items, total
 
 
-def _people_in_facilities(frame: Frame, key: str, *conditions: object) -> Section:
-    """Active facility orders meeting ``conditions``, with the person and the facility."""
+def _own(frame: Frame) -> list[int]:
+    """The facilities the reader works at (none: an empty section, not every facility)."""
+    return staff.facilities_of(frame.session, frame.actor)
+
+
+def _at_own(frame: Frame, *, or_unplaced: bool = False) -> ColumnElement[bool]:
+    """Orders held at the reader's facilities; ``or_unplaced`` adds the facility orders
+    placed in none yet, which a facility user may admit (``staff.may_operate``)."""
+    own = _own(frame)
+    if not own:
+        return false()
+    held = Q.facility_id.in_(own)
+    return or_(held, Q.facility_id.is_(None)) if or_unplaced else held
+
+
+def _people_in_facilities(
+    frame: Frame, key: str, href: str, *conditions: ColumnElement[bool]
+) -> Section:
+    """Active facility orders meeting ``conditions``, with the person and the facility;
+    ``href`` is the page of an order where the work is done."""
     statement = frame.actor.restrict(
         select(Q.id, Q.person_id, Person.name, Person.phone, Q.purpose, Q.start_date, Q.end_date)
         .add_columns(F.name)
         .join(Person, Person.id == Q.person_id)
         .outerjoin(F, F.id == Q.facility_id)
-        .where(Q.status == "active", Q.kind == "facility", *conditions),  # type: ignore[arg-type]
+        .where(Q.status == "active", Q.kind == "facility", *conditions),
         Q,
     )
     day_column = Q.start_date if key == "arrivals" else Q.end_date
@@ -105,7 +126,7 @@ def _people_in_facilities(frame: Frame, key: str, *conditions: object) -> Sectio
     items = [
         WorkItem(
             id=r[0],
-            href=f"/quarantine/orders/{r[0]}",
+            href=href.format(id=r[0]),
             label=r[2],
             phone=r[3],
             code=r[4],
@@ -119,28 +140,42 @@ def _people_in_facilities(frame: Frame, key: str, *conditions: object) -> Sectio
 
 
 def arrivals(frame: Frame) -> Section:
-    """People ordered into a facility and not admitted yet: no room, period not over;
-    soonest start first. (Admission is placing the person in a room.)"""
-    return _people_in_facilities(frame, "arrivals", Q.room_id.is_(None), Q.end_date >= frame.day)
+    """People ordered into the reader's facilities (or into none yet) and not admitted:
+    no room, period not over; soonest start first. Admission is placing the person in a
+    room, on the order page."""
+    return _people_in_facilities(
+        frame,
+        "arrivals",
+        "/quarantine/orders/{id}",
+        _at_own(frame, or_unplaced=True),
+        Q.room_id.is_(None),
+        Q.end_date >= frame.day,
+    )
 
 
 def releases_due(frame: Frame) -> Section:
-    """People in a facility whose quarantine ends today or ended already (the completion
-    run closes them after midnight: quarantine/jobs.py), earliest end first."""
+    """People at the reader's facilities whose quarantine ends today or ended already (the
+    completion run closes them after midnight: quarantine/jobs.py), earliest end first;
+    each opens the release review, where the evidence is read and a reason given."""
     return _people_in_facilities(
-        frame, "releases_due", Q.purpose == "quarantine", Q.end_date <= frame.day
+        frame,
+        "releases_due",
+        "/quarantine/orders/{id}/release",
+        _at_own(frame),
+        Q.purpose == "quarantine",
+        Q.end_date <= frame.day,
     )
 
 
 def rooms(frame: Frame) -> Section:
-    """The open facilities in scope with their beds and how many are taken today (the
+    """The reader's open facilities with their beds and how many are taken today (the
     occupancy rule of quarantine/facilities.py), fullest first. Names no person."""
     capacity = (
         select(FacilityRoom.facility_id, func.sum(FacilityRoom.capacity).label("beds"))
         .group_by(FacilityRoom.facility_id)
         .subquery()
     )
-    mine = frame.actor.restrict(select(F.id), F)
+    mine = frame.actor.restrict(select(F.id).where(F.id.in_(_own(frame))), F)
     taken = (
         select(Q.facility_id, func.count().label("taken"))
         .where(
@@ -158,7 +193,7 @@ def rooms(frame: Frame) -> Section:
         select(F.id, F.name, beds, occupied)
         .outerjoin(capacity, capacity.c.facility_id == F.id)
         .outerjoin(taken, taken.c.facility_id == F.id)
-        .where(F.active.is_(True)),
+        .where(F.active.is_(True), F.id.in_(mine)),
         F,
     ).order_by((beds - occupied), F.name, F.id)
     rows, total = paged(frame, statement)

@@ -2,9 +2,10 @@
 proposed orders waiting, people to call today, people not reporting, and lab positives
 among the people under quarantine.
 
-Each is one statement over the domains' tables in the reader's scope (``Actor.restrict``);
-the follow-up flags are the due list's own expressions (``quarantine.duelist.flags``), so
-a count here is the count on ``/quarantine``.
+Each is one statement over the domains' tables in the reader's scope (``Actor.restrict``),
+but the lab positives, which are the positive-result service's own list. The follow-up
+flags are the due list's own expressions (``quarantine.duelist.flags``), so a count here
+is the count on ``/quarantine``.
 """
 
 from __future__ import annotations
@@ -13,13 +14,12 @@ from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import and_, case, exists, func, or_, select
-from sqlalchemy.orm import aliased
 
-from fireline.db.sqlfn import day_diff
-from fireline.lab.models import LabResult, Sample
+from fireline.listing import ListQuery
 from fireline.people.models import Person
 from fireline.quarantine import duelist
 from fireline.quarantine.models import PROPOSED, QuarantineOrder
+from fireline.quarantine.positives import service as positives
 from fireline.response.models import ResponseTask
 from fireline.surveillance.models import Case
 from fireline.tracing.models import Interview
@@ -216,49 +216,22 @@ def not_reporting(frame: Frame) -> Section:
 
 
 def lab_positives(frame: Frame) -> Section:
-    """People under an active quarantine with a positive current result on a sample taken
-    since their quarantine began: one row per order, the latest result first.
-
-    The one query to swap for the testing mechanism's own notice of positives
-    (testing/positive.py) once it records them."""
-    sample = aliased(Sample)
-    statement = frame.actor.restrict(
-        select(
-            Q.id,
-            Q.person_id,
-            Person.name,
-            Person.phone,
-            Q.disease,
-            Q.kind,
-            func.max(LabResult.resulted_at),
-        )
-        .join(Person, Person.id == Q.person_id)
-        .join(sample, sample.person_id == Q.person_id)
-        .join(LabResult, LabResult.sample_id == sample.id)
-        .where(
-            Q.status == "active",
-            Q.purpose == "quarantine",
-            LabResult.current.is_(True),
-            LabResult.outcome == "positive",
-            or_(Q.disease.is_(None), sample.disease == Q.disease),
-            # UTC days against a local date: a day's slack for the time zone.
-            day_diff(Q.start_date, sample.collected_at) >= -1,
-        )
-        .group_by(Q.id, Q.person_id, Person.name, Person.phone, Q.disease, Q.kind),
-        Q,
-    ).order_by(func.max(LabResult.resulted_at).desc(), Q.id)
-    rows, total = paged(frame, statement)
+    """The open conversion proposals of positive results among the people under
+    quarantine, addressed to the reader or to nobody, newest first: the positive-result
+    service's own list (``quarantine.positives.service``), which scopes and audits it.
+    Each opens the order page at its conversion panel, where the decision is taken."""
+    query = ListQuery(limit=frame.limit, offset=frame.offset)
+    rows, total = positives.positives_among_contacts(frame.session, frame.context, query)
     items = [
         WorkItem(
-            id=r[0],
-            href=f"/quarantine/orders/{r[0]}",
-            label=r[2],
-            phone=r[3],
-            disease=r[4],
-            code=r[5],
-            at=utc(r[6]),
+            id=r.proposal_id,
+            href=f"{r.url}#conversion",
+            label=r.name,
+            disease=r.disease,
+            code=r.test_type,
+            at=utc(r.resulted_at),
+            link_id=r.order_id,
         )
         for r in rows
     ]
-    audited(frame, "quarantine_order", "lab_positives", [i.id for i in items], [r[1] for r in rows])
     return items, total
