@@ -70,7 +70,9 @@ def outbreaks(scale: str) -> list[tuple[str, FloatArray]]:
     return out
 
 
-def forecast_dates(counts: FloatArray, wanted: int, rng: np.random.Generator) -> IntArray:
+def forecast_dates(
+    counts: FloatArray, wanted: int, rng: np.random.Generator
+) -> tuple[IntArray, int]:
     """Last observed days: as many in growth, at the peak and in decline.
 
     The phase is the date's place against the peak of the 7-day mean: more than a

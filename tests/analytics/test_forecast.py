@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-
 from bench.benchmarks import forecast as forecast_bench
+
 from fireline.analytics.forecast import bed_forecast, forecast_cases
 from fireline.analytics.scoring import coverage, interval_score, weighted_interval_score
 from fireline.analytics.si import discr_si

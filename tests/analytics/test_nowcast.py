@@ -33,14 +33,12 @@ def test_triangle_refuses_report_before_onset_and_d_beyond_the_data() -> None:
 
 
 def test_triangle_many_series_in_one_call() -> None:
-    tri = reporting_triangle(
-        [0, 0, 1], [1, 0, 1], now=4, max_delay=2, series=[0, 1, 1], n_series=3
-    )
+    tri = reporting_triangle([0, 0, 1], [1, 0, 1], now=4, max_delay=2, series=[0, 1, 1], n_series=3)
     assert tri.shape == (3, 5, 3)
     assert tri[0].sum() == 1 and tri[1].sum() == 2 and tri[2].sum() == 0
 
 
-def _hand_lawless(tri: np.ndarray, alpha: float = 0.05) -> list[tuple[int, int, int]]:
+def _hand_lawless(tri: np.ndarray, alpha: float = 0.05) -> list[tuple[int, ...]]:
     """Lawless (1994) eqs. 2.7-2.13 and R's variance and truncated normal, scalar code."""
     n = tri[0]
     days, width = n.shape
@@ -48,7 +46,7 @@ def _hand_lawless(tri: np.ndarray, alpha: float = 0.05) -> list[tuple[int, int, 
     nx = [sum(n[t, x] for t in range(last - x + 1)) for x in range(width)]
     big = [sum(n[t, : x + 1].sum() for t in range(last - x + 1)) for x in range(width)]
     g = [1.0] + [nx[x] / big[x] if big[x] else 0.0 for x in range(1, width)]
-    out = []
+    out: list[tuple[int, ...]] = []
     for t in range(last - d + 1, last + 1):
         seen = int(n[t].sum())
         w = float(np.prod([1 - g[x] for x in range(last - t + 1, d + 1)]))
@@ -127,7 +125,9 @@ def test_nowcast_refuses_bad_arguments() -> None:
 def _simulated_coverage(alpha: float) -> dict[str, tuple[float, float]]:
     """90% interval coverage of final counts on simulator outbreaks, random delays."""
     geography = from_table(
-        pa.table({"code": ["C"], "parent_code": [None], "population": [1e7], "lat": [0.0], "lon": [0.0]})
+        pa.table(
+            {"code": ["C"], "parent_code": [None], "population": [1e7], "lat": [0.0], "lon": [0.0]}
+        )
     )
     rng = np.random.default_rng(11)
     d = 14

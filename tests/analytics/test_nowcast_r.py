@@ -75,7 +75,7 @@ def test_reference_covers_the_cases_that_matter() -> None:
     assert any(r["n_max"] != "300" for r in RUNS)
     late = 0
     for run in RUNS:
-        onset, report = LISTS[run["case"]]
+        _, report = LISTS[run["case"]]
         late += int(np.sum(report > date.fromisoformat(run["now"]).toordinal()))
     assert late > 0
 

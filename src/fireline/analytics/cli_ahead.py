@@ -91,7 +91,9 @@ def nowcast(
     method: Annotated[
         NowcastMethod, typer.Option(help="lawless (Lawless 1994) or bayes (bayes.trunc).")
     ] = NowcastMethod.lawless,
-    days: Annotated[int | None, typer.Option(help="Onset days before now to show (def. D).")] = None,
+    days: Annotated[
+        int | None, typer.Option(help="Onset days before now to show (def. D).")
+    ] = None,
 ) -> None:
     """Nowcast cases by onset date for the last days, with a 95% interval."""
     try:

@@ -66,8 +66,8 @@ def _si_weights(si_mean: float, si_sd: float, days: int) -> FloatArray:
     # EpiEstim's discretised serial interval, cut where 99.99% of it is reached.
     w = discr_si(np.arange(days + 1), si_mean, si_sd)
     keep = int(np.searchsorted(np.cumsum(w), 0.9999)) + 1
-    out: FloatArray = w[: max(keep, 2)]
-    return out / out.sum()
+    out: FloatArray = w[: max(keep, 2)] / w[: max(keep, 2)].sum()
+    return out
 
 
 def _r_posterior(
@@ -127,7 +127,7 @@ def forecast_cases(
     # The last window's R is centred (window - 1) / 2 days back: carry its trend
     # forward from there, damped (Gardner & McKenzie 1985 damped trend).
     lead = (window - 1) / 2.0 + np.arange(1, horizon + 1)
-    trend = np.cumsum(damping ** lead) * slope[:, None]
+    trend = np.cumsum(damping**lead) * slope[:, None]
     walk = np.cumsum(steps, axis=2) - steps[..., :1]
     r_path = r[..., None] * np.exp(walk + trend[:, None, :])
     lags = si.size

@@ -280,11 +280,15 @@ def nowcast_bayes(
     n_x, N_x = _hazard_counts(n, window)  # noqa: N806
     delay = np.arange(1, width, dtype=np.float64)
     rng = np.random.default_rng(seed)
-    g = rng.beta(kappa + n_x[:, 1:], kappa * delay + N_x[:, 1:] - n_x[:, 1:], (samples, series, width - 1))
+    g = rng.beta(
+        kappa + n_x[:, 1:], kappa * delay + N_x[:, 1:] - n_x[:, 1:], (samples, series, width - 1)
+    )
     share = np.ones((samples, series, width))
     share[..., :-1] = np.cumprod((1.0 - g)[..., ::-1], axis=-1)[..., ::-1]
-    mu = _default_prior(reported, width) if prior_mean is None else np.broadcast_to(
-        np.asarray(prior_mean, dtype=np.float64), (series,)
+    mu = (
+        _default_prior(reported, width)
+        if prior_mean is None
+        else np.broadcast_to(np.asarray(prior_mean, dtype=np.float64), (series,))
     )
     # Only the last D days are uncertain (j = T - t < D); the rest are final.
     recent = reported[:, days - width + 1 :].astype(np.float64)  # j = D-1 .. 0
@@ -316,4 +320,5 @@ def _mixture_quantile(q: float, shape: FloatArray, prob: FloatArray) -> FloatArr
         above = cdf > q
         hi = np.where(above, mid, hi)
         lo = np.where(above, lo, mid)
-    return hi
+    out: FloatArray = hi
+    return out

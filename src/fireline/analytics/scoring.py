@@ -11,6 +11,8 @@ for the central ``1 - alpha`` interval ``[l, u]`` and the median ``m``.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 from numpy.typing import ArrayLike
 
@@ -29,7 +31,7 @@ def interval_score(y: ArrayLike, lower: ArrayLike, upper: ArrayLike, alpha: floa
 
 
 def weighted_interval_score(
-    y: ArrayLike, median: ArrayLike, intervals: dict[float, tuple[ArrayLike, ArrayLike]]
+    y: ArrayLike, median: ArrayLike, intervals: Mapping[float, tuple[ArrayLike, ArrayLike]]
 ) -> FloatArray:
     """WIS elementwise; ``intervals`` maps each ``alpha`` to its (lower, upper) arrays."""
     total = 0.5 * np.abs(np.asarray(y, dtype=np.float64) - np.asarray(median, dtype=np.float64))
