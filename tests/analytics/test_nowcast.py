@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import numpy as np
-import pyarrow as pa
 import pytest
+from bench.benchmarks import nowcast_calibration as calibration
 from scipy import stats
 
 from fireline.analytics.nowcast import nowcast_bayes, nowcast_lawless, reporting_triangle
-from fireline.simulate import branching
-from fireline.simulate.geography import from_table
-from fireline.simulate.params import DiseaseParams
 
 
 def test_triangle_counts_cuts_long_delays_and_drops_later_reports() -> None:
@@ -122,42 +119,9 @@ def test_nowcast_refuses_bad_arguments() -> None:
         nowcast_bayes(tri, samples=0)
 
 
-def _simulated_coverage(alpha: float) -> dict[str, tuple[float, float]]:
-    """90% interval coverage of final counts on simulator outbreaks, random delays."""
-    geography = from_table(
-        pa.table(
-            {"code": ["C"], "parent_code": [None], "population": [1e7], "lat": [0.0], "lon": [0.0]}
-        )
-    )
-    rng = np.random.default_rng(11)
-    d = 14
-    hits: dict[str, list[np.ndarray]] = {"lawless": [], "bayes": []}
-    widths: dict[str, list[np.ndarray]] = {"lawless": [], "bayes": []}
-    for r0, k in ((1.8, 0.5), (2.5, 0.1), (3.0, 1.0), (2.0, 0.3), (1.5, 1.0), (2.2, 0.2)):
-        tree = branching.grow(DiseaseParams(r0=r0, dispersion_k=k), geography, 2000, rng)
-        onset = np.floor(tree.onset).astype(np.int64)
-        size, mean = rng.uniform(0.5, 5.0), rng.uniform(1.0, 6.0)
-        report = onset + rng.negative_binomial(size, size / (size + mean), onset.size)
-        final = np.bincount(onset)
-        for now in rng.choice(np.arange(d + 10, onset.max() - 5), 6, replace=False):
-            tri = reporting_triangle(onset, report, now=int(now), max_delay=d, first_day=0)
-            truth = final[now - d + 1 : now]
-            for name in ("lawless", "bayes"):
-                res = (
-                    nowcast_lawless(tri, alpha=alpha)
-                    if name == "lawless"
-                    else nowcast_bayes(tri, alpha=alpha, samples=300)
-                )
-                lo, hi = res.lower[0, now - d + 1 : now], res.upper[0, now - d + 1 : now]
-                hits[name].append((truth >= lo) & (truth <= hi))
-                widths[name].append(hi - lo)
-    return {
-        name: (float(np.concatenate(hits[name]).mean()), float(np.concatenate(widths[name]).mean()))
-        for name in hits
-    }
-
-
 def test_ninety_percent_intervals_cover_85_to_95_percent_of_final_counts() -> None:
-    for name, (cover, width) in _simulated_coverage(0.10).items():
-        assert 0.85 <= cover <= 0.95, (name, cover, width)
-        assert 0 < width < 20
+    # The benchmark's calibration at its small scale (full table in docs/benchmarks.md).
+    for name, row in calibration.coverage("small").items():
+        assert row["days"] >= 400
+        assert 0.85 <= row["coverage90"] <= 0.95, (name, row)
+        assert 0 < row["mean_width"] < 20

@@ -44,15 +44,30 @@ FORECAST_PROBS: tuple[float, ...] = (0.05, 0.25, 0.5, 0.75, 0.95)
 
 @dataclass(frozen=True)
 class Forecast:
-    """Simulated trajectories, shape (series, trajectories, horizon)."""
+    """Simulated futures, stored day-major: ``days[h, s, j]`` is day ``h + 1`` of series
+    ``s`` in trajectory ``j``."""
 
-    trajectories: FloatArray
-    r_mean: FloatArray  # posterior mean of R per series (NaN: no cases to estimate it)
+    days: FloatArray
+    r_mean: FloatArray  # posterior mean of R per series
+
+    @property
+    def trajectories(self) -> FloatArray:
+        """The same numbers as (series, trajectories, horizon)."""
+        out: FloatArray = np.moveaxis(self.days, 0, 2)
+        return out
 
     def quantiles(self, probs: ArrayLike = FORECAST_PROBS) -> FloatArray:
-        """Quantiles per series and day, shape (len(probs), series, horizon)."""
+        """Quantiles per series and day, shape (len(probs), series, horizon).
+
+        The lower empirical quantile (``inverted_cdf``: the smallest value whose
+        share of trajectories at or below it reaches p), by one partial sort.
+        """
         p = np.asarray(probs, dtype=np.float64)
-        out: FloatArray = np.quantile(self.trajectories, p, axis=1, method="inverted_cdf")
+        n = self.days.shape[2]
+        ranks = np.clip(np.ceil(p * n).astype(np.int64) - 1, 0, n - 1)
+        kth = np.unique(ranks)
+        part = np.partition(self.days, kth, axis=2)
+        out: FloatArray = np.moveaxis(part[..., ranks], 2, 0).transpose(0, 2, 1)
         return out
 
     def bands(self) -> dict[str, FloatArray]:
@@ -90,6 +105,16 @@ def _r_posterior(
     return shape, scale, np.where(seen & np.isfinite(slope), slope, 0.0)
 
 
+def _observed_infectivity(inc: FloatArray, si: FloatArray, horizon: int) -> FloatArray:
+    """``sum_s w_s I_{T+h-s}`` over the observed days only, per series and horizon day."""
+    days = inc.shape[1]
+    past = np.zeros((inc.shape[0], horizon))
+    for h in range(horizon):
+        span = np.arange(h + 1, min(si.size, h + 1 + days))  # lags reaching observed days
+        past[:, h] = inc[:, days - (span - h)] @ si[span]
+    return past
+
+
 def forecast_cases(
     incidence: ArrayLike,
     *,
@@ -123,28 +148,24 @@ def forecast_cases(
     shape, scale, slope = _r_posterior(inc, si, window)
     rng = np.random.default_rng(seed)
     r = rng.gamma(shape[:, None], scale[:, None], (series, trajectories))
-    steps = rng.normal(0.0, drift, (series, trajectories, horizon))
+    # Day-major arrays (horizon, series, trajectories): each day is one contiguous slab.
+    steps = rng.standard_normal((horizon, series, trajectories), dtype=np.float32)
+    steps *= np.float32(drift)
+    steps[0] = 0.0
     # The last window's R is centred (window - 1) / 2 days back: carry its trend
     # forward from there, damped (Gardner & McKenzie 1985 damped trend).
     lead = (window - 1) / 2.0 + np.arange(1, horizon + 1)
-    trend = np.cumsum(damping**lead) * slope[:, None]
-    walk = np.cumsum(steps, axis=2) - steps[..., :1]
-    r_path = r[..., None] * np.exp(walk + trend[:, None, :])
-    lags = si.size
-    # Infectivity from the observed days, for every horizon day at once.
-    past = np.zeros((series, horizon))
+    trend = (np.cumsum(damping**lead)[:, None] * slope[None, :]).astype(np.float32)
+    walk = np.exp(np.cumsum(steps, axis=0) + trend[..., None])
+    # Infectivity of every future day, from the observed days now and from each
+    # simulated day as soon as it is drawn (one multiply-add per horizon day).
+    lam = np.repeat(_observed_infectivity(inc, si, horizon).T[:, :, None], trajectories, axis=2)
+    sim = np.zeros((horizon, series, trajectories))
     for h in range(horizon):
-        lo = max(1, h + 1)  # lag of the last observed day seen from horizon day h
-        span = np.arange(lo, min(lags, h + 1 + days))
-        past[:, h] = inc[:, days - (span - h)] @ si[span]
-    sim = np.zeros((series, trajectories, horizon))
-    for h in range(horizon):
-        lam = past[:, h, None].copy()
-        if h:
-            back = np.arange(1, min(h, lags - 1) + 1)
-            lam = lam + sim[..., h - back] @ si[back]
-        mean = r_path[..., h] * lam
-        sim[..., h] = _draw(rng, mean, lam, dispersion)
+        sim[h] = _draw(rng, r * walk[h] * lam[h], lam[h], dispersion)
+        ahead = min(horizon - h - 1, si.size - 1)
+        if ahead:
+            lam[h + 1 : h + 1 + ahead] += si[1 : ahead + 1, None, None] * sim[h]
     return Forecast(sim, shape * scale)
 
 
@@ -177,7 +198,7 @@ def bed_forecast(
     if not 0.0 <= share <= 1.0 or mean_stay <= 0:
         raise ValueError("share must be in [0, 1] and mean_stay > 0")
     cases = forecast.trajectories
-    horizon = cases.shape[2]
+    horizon = cases.shape[2]  # (series, trajectories, horizon)
     survival = np.exp(-np.arange(horizon) / mean_stay)
     beds = np.zeros_like(cases)
     for d in range(horizon):  # horizon days only
