@@ -16,6 +16,7 @@ from fireline.db.deps import Session
 from fireline.errors import Problem
 from fireline.places.models import Jurisdiction
 from fireline.surveillance.trends import service as trends
+from fireline.surveillance.trends.outlook import outlook
 from fireline.surveillance.trends.schemas import GrowthRead, RtRead
 from fireline.surveillance.views import alerts, charts
 from fireline.surveillance.views.common import (
@@ -28,6 +29,7 @@ from fireline.surveillance.views.common import (
     period_bounds,
     session_of,
 )
+from fireline.surveillance.views.outlook_chart import outlook_chart
 from fireline.web.deps import Page, PageContext
 
 router = APIRouter()
@@ -123,6 +125,17 @@ def _chart_text(page: Page) -> dict[str, str]:
     }
 
 
+def _outlook_text(page: Page) -> dict[str, str]:
+    g = page.gettext
+    return {
+        "x": g("Date of onset"),
+        "y": g("Cases"),
+        "reported": g("Reported by today"),
+        "nowcast": g("Nowcast"),
+        "forecast": g("Forecast"),
+    }
+
+
 def _specs(
     page: Page,
     chosen: Selection,
@@ -186,6 +199,9 @@ def dashboard(page: PageContext, request: Request) -> Response:
         session, actor, page.here.code, chosen.disease, chosen.end, GROWTH_WINDOW
     )
     children = child_rows(page, chosen)
+    ahead = outlook(
+        session, actor, page.here.code, chosen.disease, chosen.end, page.context.profiles
+    )
     return page.render(
         "surveillance/dashboard.html",
         nav="surveillance",
@@ -201,6 +217,8 @@ def dashboard(page: PageContext, request: Request) -> Response:
         children=children,
         trail=page.breadcrumb(),
         specs=_specs(page, chosen, rows, rt, children),
+        outlook=ahead,
+        outlook_spec=outlook_chart(ahead, _outlook_text(page)) if ahead else None,
         alerts=alerts.open_alerts(page),
         can_decide=actor.can("cases:write"),
     )
