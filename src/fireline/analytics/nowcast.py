@@ -206,15 +206,15 @@ def nowcast_lawless(
         raise ValueError("the estimation window must be at least the maximum delay")
     days = n.shape[1]
     reported = n.sum(axis=2)
-    w, var_w = _delay_shares(*_hazard_counts(n, window))
-    w_t, var_wt = _by_day(w, days), _by_day(var_w, days)
+    # Var(W) (eq. 2.15) is not used: R 1.20.3's variance drops its term (see below).
+    w, _ = _delay_shares(*_hazard_counts(n, window))
+    w_t = _by_day(w, days)
     N = reported.astype(np.float64)  # noqa: N806
     with np.errstate(divide="ignore", invalid="ignore"):
         n_hat = N / w_t
         # Eq. 2.16 in R 1.20.3 spans two lines; R ends the statement at the first
         # line break, so only the second term, N (1 - W) / W^2, is the variance.
         var_z = N * (1.0 - w_t) / np.square(w_t)
-    del var_wt  # computed for the record (eq. 2.15); R's variance does not use it
     spread = var_z > 0  # R: NA or 0 variance gives a point mass at N_hat
     sd = np.sqrt(np.where(spread, var_z, 1.0))
     mean = np.where(spread, n_hat, 0.0)
