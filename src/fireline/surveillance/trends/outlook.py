@@ -11,14 +11,14 @@ projects the completed series 14 days ahead with the profile's serial interval
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 import numpy as np
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from fireline.analytics.forecast import forecast_cases
+from fireline.analytics.forecast import Forecast, forecast_cases
 from fireline.analytics.nowcast import nowcast_lawless, reporting_triangle
 from fireline.auth.scope import Actor
 from fireline.diseases.schemas import DiseaseProfile
@@ -56,6 +56,8 @@ class Outlook:
     days: list[OnsetDay]
     forecast: list[ForecastDay]
     max_delay: int
+    # The simulated futures behind ``forecast``: the care page's bed forecast runs on them.
+    simulated: Forecast | None = field(default=None, compare=False, repr=False)
 
 
 def _triangle(
@@ -115,9 +117,8 @@ def outlook(
     si = profile.serial_interval
     if si.mean_days <= 1:
         return Outlook(days, [], MAX_DELAY)
-    bands = forecast_cases(
-        completed, si_mean=si.mean_days, si_sd=si.sd_days, horizon=HORIZON
-    ).bands()
+    simulated = forecast_cases(completed, si_mean=si.mean_days, si_sd=si.sd_days, horizon=HORIZON)
+    bands = simulated.bands()
     ahead = [
         ForecastDay(
             end + timedelta(days=h + 1),
@@ -128,4 +129,14 @@ def outlook(
         )
         for h in range(HORIZON)
     ]
-    return Outlook(days, ahead, MAX_DELAY)
+    return Outlook(days, ahead, MAX_DELAY, simulated)
+
+
+def unreported(outlook: Outlook | None) -> dict[date, float]:
+    """Cases by onset day not yet reported, by the nowcast (estimate minus reported):
+    what :func:`fireline.surveillance.trends.service.rt` adds for Rt on the nowcast."""
+    if outlook is None:
+        return {}
+    return {
+        d.day: max(d.nowcast - d.reported, 0.0) for d in outlook.days if d.nowcast is not None
+    }
