@@ -9,25 +9,43 @@ from fastapi import APIRouter
 from fastapi.responses import Response
 
 from fireline.care import occupancy, service
-from fireline.care.schemas import BedDemand
-from fireline.errors import Problem
+from fireline.care.bedchart import bed_chart, capacity_drawn
+from fireline.care.bedoutlook import bed_outlook, wards
 from fireline.web.deps import Page, PageContext
 
 router = APIRouter()
 PER_PAGE: Final = 50
 
 
-def _demand(page: Page, disease: str) -> BedDemand | None:
+def _bed_text(page: Page) -> dict[str, str]:
+    g = page.gettext
+    return {
+        "x": g("Date"),
+        "y": g("Beds occupied"),
+        "median": g("Median"),
+        "band50": g("50% interval"),
+        "band90": g("90% interval"),
+        "capacity": g("Capacity"),
+    }
+
+
+def _forecast(page: Page, disease: str) -> dict[str, Any]:
+    """The bed forecast by bed group with one chart each (charts only where beds exist)."""
     assert page.session is not None and page.actor is not None
+    ahead = bed_outlook(
+        page.session, page.actor, page.here, disease, page.today(), page.context.profiles
+    )
     profile = page.context.profile(disease)
-    if profile is None:
-        return None
-    try:
-        return service.bed_demand(
-            page.session, page.actor, page.here, profile, today=page.today(), kind="hospital"
-        )
-    except Problem:
-        return None
+    text = _bed_text(page)
+    charts = [
+        {"forecast": w, "spec": bed_chart(w, text), "rule": capacity_drawn(w)}
+        for w in (ahead.wards if ahead else [])
+    ]
+    return {
+        "beds": ahead,
+        "bed_charts": charts,
+        "has_shares": profile is not None and bool(wards(profile.hospitalisation)),
+    }
 
 
 def _hospitals(page: Page) -> dict[str, Any]:
@@ -48,37 +66,10 @@ def _hospitals(page: Page) -> dict[str, Any]:
 @router.get("/care")
 def care_page(page: PageContext, disease: str = "covid19") -> Response:
     assert page.session is not None and page.actor is not None
-    demand = _demand(page, disease)
-    chart = None
-    if demand is not None:
-        values = [
-            {"day": d.isoformat(), "beds": b, "capacity": demand.capacity}
-            for d, b in zip(demand.days, demand.beds, strict=True)
-        ]
-        chart = {
-            "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
-            "width": "container",
-            "height": 220,
-            "data": {"values": values},
-            "layer": [
-                {
-                    "mark": "line",
-                    "encoding": {
-                        "x": {"field": "day", "type": "temporal"},
-                        "y": {"field": "beds", "type": "quantitative"},
-                    },
-                },
-                {
-                    "mark": {"type": "rule", "color": "#d92d20"},
-                    "encoding": {"y": {"field": "capacity", "type": "quantitative"}},
-                },
-            ],
-        }
     return page.render(
         "care/hospitals.html",
         nav="care",
         today=page.today(),
-        demand=demand,
-        chart=chart,
+        **_forecast(page, disease),
         **_hospitals(page),
     )
