@@ -58,7 +58,9 @@ def test_bed_forecast_is_the_dashboards_forecast_in_beds(session: Session) -> No
     assert hosp.share_hospitalised is not None and hosp.share_icu is not None
     assert ward.ward.share == pytest.approx(hosp.share_hospitalised - hosp.share_icu)
     # Each band is the quantile of bed_forecast over the dashboard's simulated futures.
-    by_hand = bed_forecast(dashboard.simulated, share=icu.ward.share, mean_stay=icu.ward.mean_stay, open_now=1)
+    by_hand = bed_forecast(
+        dashboard.simulated, share=icu.ward.share, mean_stay=icu.ward.mean_stay, open_now=1
+    )
     last = np.sort(by_hand[0, :, -1])
     n = last.size
     assert icu.days[-1].median == pytest.approx(round(float(last[int(np.ceil(0.5 * n)) - 1]), 2))
@@ -91,7 +93,9 @@ def _spec(html: str, kind: str) -> dict[str, Any]:
     return result
 
 
-def test_care_page_draws_the_bed_forecast_per_bed_type(client: TestClient, session: Session) -> None:
+def test_care_page_draws_the_bed_forecast_per_bed_type(
+    client: TestClient, session: Session
+) -> None:
     made = world(session)
     tree = made["tree"]
     today = datetime.now(ZoneInfo(tree["C1"].timezone)).date()

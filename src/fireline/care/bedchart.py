@@ -46,6 +46,7 @@ def bed_chart(forecast: WardForecast, text: dict[str, str]) -> dict[str, Any]:
         rows.append({"date": day, "series": text["band90"], "lo": d.lower90, "hi": d.upper90})
         rows.append({"date": day, "series": text["band50"], "lo": d.lower50, "hi": d.upper50})
         rows.append({"date": day, "series": text["median"], "lo": d.median, "hi": d.median})
+
     def only(label: str) -> dict[str, str]:
         return {"filter": f"datum.series == '{label}'"}
 

@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter
 from fastapi.responses import Response
 
-from fireline.care import occupancy, service
+from fireline.care import occupancy
 from fireline.care.bedchart import bed_chart, capacity_drawn
 from fireline.care.bedoutlook import bed_outlook, wards
 from fireline.web.deps import Page, PageContext

@@ -45,8 +45,6 @@ def test_rt_on_the_nowcast_is_epiestim_on_the_completed_counts(session: Session)
     si = profiles["covid19"].serial_interval
     expected = estimate_rt(counts, si_mean=si.mean_days, si_sd=si.sd_days)
     assert corrected.windows[-1].mean == pytest.approx(float(expected.mean[-1]), rel=1e-12)
-    assert corrected.windows[-1].upper == pytest.approx(
-        float(expected.quantiles[6][-1]), rel=1e-12
-    )
+    assert corrected.windows[-1].upper == pytest.approx(float(expected.quantiles[6][-1]), rel=1e-12)
     # Older windows, whose days are all complete, are untouched.
     assert corrected.windows[0].mean == pytest.approx(raw.windows[0].mean, rel=1e-12)

@@ -137,6 +137,4 @@ def unreported(outlook: Outlook | None) -> dict[date, float]:
     what :func:`fireline.surveillance.trends.service.rt` adds for Rt on the nowcast."""
     if outlook is None:
         return {}
-    return {
-        d.day: max(d.nowcast - d.reported, 0.0) for d in outlook.days if d.nowcast is not None
-    }
+    return {d.day: max(d.nowcast - d.reported, 0.0) for d in outlook.days if d.nowcast is not None}
