@@ -21,6 +21,7 @@ def test_rt_toggle_switches_to_nowcast_counts_and_says_so(
     assert "On nowcast-corrected counts: the last 14 days of onset" in corrected
     assert '<input type="hidden" name="rt" value="nowcast">' in corrected  # kept by the filters
     assert "Nowcast: counts of these onset days include cases not yet reported" in corrected
+    assert "rt-nowcast-note" in corrected and "rt-nowcast-note" not in plain
     odd = client.get("/surveillance?j=C1&days=28&rt=<b>").text  # unknown value: the default
     assert "On reported counts by onset" in odd and "<b>" not in odd
     chinese = client.get("/surveillance?j=C1&days=28&rt=nowcast&lang=zh").text
