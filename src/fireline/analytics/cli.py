@@ -310,3 +310,6 @@ def chains(
             write(header, report.case_rows(), out)
     except (InputError, ValueError) as exc:
         raise fail(str(exc)) from None
+
+
+from fireline.analytics import cli_ahead as _cli_ahead  # noqa: E402, F401  (nowcast, forecast)

@@ -8,27 +8,44 @@ from urllib.parse import urlencode
 from fastapi import APIRouter
 from fastapi.responses import Response
 
-from fireline.care import occupancy, service
-from fireline.care.schemas import BedDemand
-from fireline.errors import Problem
-from fireline.surveillance.views.charts import FONT
+from fireline.care import occupancy
+from fireline.care.bedchart import bed_chart, capacity_drawn
+from fireline.care.bedoutlook import bed_outlook, wards
 from fireline.web.deps import Page, PageContext
 
 router = APIRouter()
 PER_PAGE: Final = 50
 
 
-def _demand(page: Page, disease: str) -> BedDemand | None:
+def _bed_text(page: Page) -> dict[str, str]:
+    g = page.gettext
+    return {
+        "x": g("Date"),
+        "y": g("Beds occupied"),
+        "median": g("Median"),
+        "band50": g("50% interval"),
+        "band90": g("90% interval"),
+        "capacity": g("Capacity"),
+    }
+
+
+def _forecast(page: Page, disease: str) -> dict[str, Any]:
+    """The bed forecast by bed group with one chart each (charts only where beds exist)."""
     assert page.session is not None and page.actor is not None
+    ahead = bed_outlook(
+        page.session, page.actor, page.here, disease, page.today(), page.context.profiles
+    )
     profile = page.context.profile(disease)
-    if profile is None:
-        return None
-    try:
-        return service.bed_demand(
-            page.session, page.actor, page.here, profile, today=page.today(), kind="hospital"
-        )
-    except Problem:
-        return None
+    text = _bed_text(page)
+    charts = [
+        {"forecast": w, "spec": bed_chart(w, text), "rule": capacity_drawn(w)}
+        for w in (ahead.wards if ahead else [])
+    ]
+    return {
+        "beds": ahead,
+        "bed_charts": charts,
+        "has_shares": profile is not None and bool(wards(profile.hospitalisation)),
+    }
 
 
 def _hospitals(page: Page) -> dict[str, Any]:
@@ -46,60 +63,13 @@ def _hospitals(page: Page) -> dict[str, Any]:
     }
 
 
-def _chart(page: Page, demand: BedDemand) -> dict[str, Any]:
-    """The bed-demand line and the capacity rule, its axes and tooltips in the page's
-    language; days as month-day, as on the surveillance charts."""
-    g = page.gettext
-    day, beds, capacity = g("Day"), g("Beds needed"), g("Bed capacity")
-    values = [
-        {"day": d.isoformat(), "beds": b, "capacity": demand.capacity}
-        for d, b in zip(demand.days, demand.beds, strict=True)
-    ]
-    x_axis = {
-        "format": "%m-%d",
-        "labelAngle": 0,
-        "grid": False,
-        "tickCount": {"interval": "day", "step": 2},
-    }
-    y_axis = {"format": ",d", "tickMinStep": 1}
-    return {
-        "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
-        "width": "container",
-        "height": 220,
-        "config": {"font": FONT},
-        "data": {"values": values},
-        "layer": [
-            {
-                "mark": {"type": "line", "point": True},
-                "encoding": {
-                    "x": {"field": "day", "type": "temporal", "title": day, "axis": x_axis},
-                    "y": {"field": "beds", "type": "quantitative", "title": beds, "axis": y_axis},
-                    "tooltip": [
-                        {"field": "day", "type": "temporal", "title": day, "format": "%Y-%m-%d"},
-                        {"field": "beds", "type": "quantitative", "title": beds, "format": ",d"},
-                    ],
-                },
-            },
-            {
-                "mark": {"type": "rule", "color": "#d92d20"},
-                "encoding": {
-                    "y": {"field": "capacity", "type": "quantitative"},
-                    "tooltip": [{"field": "capacity", "title": capacity, "format": ",d"}],
-                },
-            },
-        ],
-    }
-
-
 @router.get("/care")
 def care_page(page: PageContext, disease: str = "covid19") -> Response:
     assert page.session is not None and page.actor is not None
-    demand = _demand(page, disease)
     return page.render(
         "care/hospitals.html",
         nav="care",
         today=page.today(),
-        demand=demand,
-        chart=_chart(page, demand) if demand is not None else None,
+        **_forecast(page, disease),
         **_hospitals(page),
     )

@@ -55,7 +55,7 @@ def local_today(context: JobContext) -> date:
 
 
 def daily_signals(context: JobContext) -> str:
-    found = signal_jobs.run_once(context.sessions, local_today(context))
+    found = signal_jobs.run_once(context.sessions, local_today(context), context.profiles)
     return f"{found.series} series, {found.alerts} alerts"
 
 

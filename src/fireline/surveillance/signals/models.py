@@ -30,3 +30,27 @@ class Alert(InJurisdiction, Versioned, Timestamped, Base):
     decided_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     reason: Mapped[str | None] = mapped_column(String(1000))
+
+
+class OutlookDay(InJurisdiction, Base):
+    """The daily run's nowcast of one onset day, or forecast of one day ahead, for one
+    jurisdiction subtree and disease (surveillance/trends/outlook.py has the methods).
+
+    Nowcast rows (``day`` <= ``run_date``) carry ``reported`` and the 95% interval in
+    ``lower``/``upper``; forecast rows (``day`` > ``run_date``) the 90% interval there
+    and the 50% one in ``lower50``/``upper50``. ``median`` is None where the data
+    cannot say (no such short delay ever seen)."""
+
+    __tablename__ = "outlook_days"
+    __table_args__ = (UniqueConstraint("jurisdiction_id", "disease", "run_date", "day"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    disease: Mapped[str] = mapped_column(String(32), nullable=False)
+    run_date: Mapped[date] = mapped_column(Date, nullable=False, index=True)
+    day: Mapped[date] = mapped_column(Date, nullable=False)
+    reported: Mapped[int | None] = mapped_column(Integer)
+    median: Mapped[float | None] = mapped_column(Float)
+    lower: Mapped[float | None] = mapped_column(Float)
+    upper: Mapped[float | None] = mapped_column(Float)
+    lower50: Mapped[float | None] = mapped_column(Float)
+    upper50: Mapped[float | None] = mapped_column(Float)

@@ -40,6 +40,8 @@ class RtRead(BaseModel):
     si_sd: float
     dated_by: str
     windows: list[RtRow]
+    # Onset days whose counts were corrected by the nowcast before estimating (0: none).
+    nowcast_days: Int64 = 0
 
 
 class GrowthRead(BaseModel):

@@ -118,9 +118,18 @@ def rt(
     start: date,
     end: date,
     profiles: Mapping[str, DiseaseProfile],
+    unreported: Mapping[date, float] | None = None,
 ) -> RtRead:
     """EpiEstim Rt over 7-day windows with the serial interval of the deployment's
-    profile of ``disease``."""
+    profile of ``disease``.
+
+    ``unreported``: cases by onset day not yet reported (the nowcast's estimate minus
+    the reported count, :func:`fireline.surveillance.trends.outlook.unreported`), added
+    to the local counts before estimating: Rt on nowcast-corrected incidence, the
+    practice of Gostic et al. 2020 (PLoS Comput Biol 16:e1008409, "adjust for delays
+    before estimating Rt") and of EpiNow2. They are counted as local, since the origin
+    of a case not yet reported is unknown.
+    """
     profile = profiles.get(disease)
     if profile is None:
         raise NotFound(f"disease profile {disease}")
@@ -128,6 +137,9 @@ def rt(
     local, imported = daily_counts(session, actor, code, disease, start, end, by_onset=True)
     if local.size < 8:
         raise Problem(422, "Rt needs at least 8 days of data")
+    for day, extra in (unreported or {}).items():
+        if start <= day <= end:
+            local[(day - start).days] += extra
     result = estimate_rt(local, imported, si_mean=si.mean_days, si_sd=si.sd_days)
     rows = [
         RtRow(
@@ -143,7 +155,12 @@ def rt(
         if local[int(ts) - 1 : int(te)].sum() > 0
     ]
     return RtRead(
-        disease=disease, si_mean=si.mean_days, si_sd=si.sd_days, dated_by="onset", windows=rows
+        disease=disease,
+        si_mean=si.mean_days,
+        si_sd=si.sd_days,
+        dated_by="onset",
+        windows=rows,
+        nowcast_days=sum(1 for day in unreported or {} if start <= day <= end),
     )
 
 

@@ -16,6 +16,7 @@ from fireline.db.deps import Session
 from fireline.errors import Problem
 from fireline.places.models import Jurisdiction
 from fireline.surveillance.trends import service as trends
+from fireline.surveillance.trends.outlook import Outlook, outlook, unreported
 from fireline.surveillance.trends.schemas import GrowthRead, RtRead
 from fireline.surveillance.views import alerts, charts
 from fireline.surveillance.views.common import (
@@ -28,6 +29,7 @@ from fireline.surveillance.views.common import (
     period_bounds,
     session_of,
 )
+from fireline.surveillance.views.outlook_chart import outlook_chart
 from fireline.web.deps import Page, PageContext
 
 router = APIRouter()
@@ -42,9 +44,11 @@ class Selection:
     days: int
     start: date
     end: date
+    rt_nowcast: bool = False  # Rt on nowcast-corrected counts (query ``rt=nowcast``)
 
     def href(self, code: str) -> str:
-        return "/surveillance?" + urlencode({"j": code, "disease": self.disease, "days": self.days})
+        asked = {"j": code, "disease": self.disease, "days": self.days}
+        return "/surveillance?" + urlencode(asked | ({"rt": "nowcast"} if self.rt_nowcast else {}))
 
 
 @dataclass(frozen=True)
@@ -61,7 +65,8 @@ def _selection(page: Page, request: Request, diseases: list[tuple[str, str]]) ->
     disease = asked if asked in codes else codes[0]
     days = chosen_period(request)
     start, end = period_bounds(page, days)
-    return Selection(disease, days, start, end)
+    # Anything but "nowcast" is the default (reported counts), never an error.
+    return Selection(disease, days, start, end, request.query_params.get("rt") == "nowcast")
 
 
 def child_rows(page: Page, chosen: Selection) -> list[ChildRow]:
@@ -84,7 +89,7 @@ def child_rows(page: Page, chosen: Selection) -> list[ChildRow]:
     ]
 
 
-def _rt(page: Page, chosen: Selection) -> RtRead | None:
+def _rt(page: Page, chosen: Selection, ahead: Outlook | None) -> RtRead | None:
     try:
         return trends.rt(
             session_of(page),
@@ -94,6 +99,7 @@ def _rt(page: Page, chosen: Selection) -> RtRead | None:
             chosen.start,
             chosen.end,
             page.context.profiles,
+            unreported(ahead) if chosen.rt_nowcast else None,
         )
     except Problem:  # no profile for the disease, or too short a period
         return None
@@ -110,6 +116,15 @@ def _incomplete_from(session: Session, page: Page, chosen: Selection) -> date | 
     return chosen.end - timedelta(days=max(1, math.ceil(delays.p90)) - 1)
 
 
+def _rt_links(chosen: Selection, code: str) -> dict[str, str]:
+    """The Rt panel's toggle: the same page with Rt on reported or nowcast counts."""
+    base = {"j": code, "disease": chosen.disease, "days": chosen.days}
+    return {
+        "reported": "/surveillance?" + urlencode(base),
+        "nowcast": "/surveillance?" + urlencode(base | {"rt": "nowcast"}),
+    }
+
+
 def _chart_text(page: Page) -> dict[str, str]:
     g = page.gettext
     return {
@@ -120,6 +135,17 @@ def _chart_text(page: Page) -> dict[str, str]:
         "incidence": g("Incidence per 100,000"),
         "cases": g("Cases"),
         "name": g("Jurisdiction"),
+    }
+
+
+def _outlook_text(page: Page) -> dict[str, str]:
+    g = page.gettext
+    return {
+        "x": g("Date of onset"),
+        "y": g("Cases"),
+        "reported": g("Reported by today"),
+        "nowcast": g("Nowcast"),
+        "forecast": g("Forecast"),
     }
 
 
@@ -143,13 +169,13 @@ def _specs(
             for w in rt.windows
         ]
         onset_text = {**text, "x": page.gettext("Date of onset (end of 7-day window)")}
-        specs["rt"] = charts.rt_chart(
-            windows,
-            chosen.start,
-            chosen.end,
-            _incomplete_from(session_of(page), page, chosen),
-            onset_text,
-        )
+        shade_from = _incomplete_from(session_of(page), page, chosen)
+        if rt.nowcast_days:  # the shaded days are now the nowcast-corrected ones
+            shade_from = chosen.end - timedelta(days=rt.nowcast_days - 1)
+            onset_text["incomplete"] = page.gettext(
+                "Nowcast: counts of these onset days include cases not yet reported"
+            )
+        specs["rt"] = charts.rt_chart(windows, chosen.start, chosen.end, shade_from, onset_text)
     specs["map"] = charts.incidence_map(
         [
             {
@@ -181,7 +207,10 @@ def dashboard(page: PageContext, request: Request) -> Response:
     totals: dict[str, int] = {}
     for r in epi:
         totals[r.classification] = totals.get(r.classification, 0) + r.cases
-    rt = _rt(page, chosen)
+    ahead = outlook(
+        session, actor, page.here.code, chosen.disease, chosen.end, page.context.profiles
+    )
+    rt = _rt(page, chosen, ahead)
     growth: GrowthRead = trends.growth(
         session, actor, page.here.code, chosen.disease, chosen.end, GROWTH_WINDOW
     )
@@ -201,6 +230,9 @@ def dashboard(page: PageContext, request: Request) -> Response:
         children=children,
         trail=page.breadcrumb(),
         specs=_specs(page, chosen, rows, rt, children),
+        rt_links=_rt_links(chosen, page.here.code),
+        outlook=ahead,
+        outlook_spec=outlook_chart(ahead, _outlook_text(page)) if ahead else None,
         alerts=alerts.open_alerts(page),
         can_decide=actor.can("cases:write"),
     )

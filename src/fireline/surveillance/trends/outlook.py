@@ -1,0 +1,140 @@
+"""Nowcast and 14-day forecast of one jurisdiction subtree, by date of onset.
+
+One grouped query counts counted cases by (onset, report) date over the last
+``HISTORY`` days; :func:`fireline.analytics.nowcast.nowcast_lawless` completes the
+last ``MAX_DELAY`` onset days for cases not yet reported (Lawless 1994, as R
+``surveillance::nowcast``), and :func:`fireline.analytics.forecast.forecast_cases`
+projects the completed series 14 days ahead with the profile's serial interval
+(renewal equation, Rt posterior; as R ``projections``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+import numpy as np
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from fireline.analytics.forecast import Forecast, forecast_cases
+from fireline.analytics.nowcast import nowcast_lawless, reporting_triangle
+from fireline.auth.scope import Actor
+from fireline.diseases.schemas import DiseaseProfile
+from fireline.surveillance.models import Case
+from fireline.surveillance.trends.service import COUNTED, _in_subtree
+
+HISTORY = 90  # onset days read: enough for the delay estimate and the Rt window
+MAX_DELAY = 14  # D: longer delays count as D (R surveillance::nowcast)
+HORIZON = 14
+BANDS = ("median", "lower50", "upper50", "lower90", "upper90")
+MIN_RECENT_CASES = 10  # cases by onset in the last two weeks before a forecast is drawn
+
+
+@dataclass(frozen=True)
+class OnsetDay:
+    day: date
+    reported: int
+    nowcast: float | None  # None: complete (D days or more back) or not enough data
+    lower: float | None
+    upper: float | None
+
+
+@dataclass(frozen=True)
+class ForecastDay:
+    day: date
+    median: float
+    lower50: float
+    upper50: float
+    lower90: float
+    upper90: float
+
+
+@dataclass(frozen=True)
+class Outlook:
+    days: list[OnsetDay]
+    forecast: list[ForecastDay]
+    max_delay: int
+    # The simulated futures behind ``forecast``: the care page's bed forecast runs on them.
+    simulated: Forecast | None = field(default=None, compare=False, repr=False)
+
+
+def _triangle(
+    session: Session, actor: Actor, code: str, disease: str, start: date, end: date
+) -> np.ndarray | None:
+    rows = session.execute(
+        select(Case.date_onset, Case.date_reporting, func.count())
+        .where(*_in_subtree(session, actor, code, disease))
+        .where(Case.classification.in_(COUNTED), Case.date_onset.between(start, end))
+        .where(Case.date_reporting <= end)
+        .group_by(Case.date_onset, Case.date_reporting)
+    ).all()
+    if not rows:
+        return None
+    counts = np.array([n for _, _, n in rows], dtype=np.int64)
+    onset = np.repeat([(o - start).days for o, _, _ in rows], counts)
+    report = np.repeat([(r - start).days for _, r, _ in rows], counts)
+    # A report before onset is a data-entry error; count it as reported on onset.
+    report = np.maximum(report, onset)
+    return reporting_triangle(
+        onset, report, now=(end - start).days, max_delay=MAX_DELAY, first_day=0
+    )
+
+
+def outlook(
+    session: Session,
+    actor: Actor,
+    code: str,
+    disease: str,
+    end: date,
+    profiles: Mapping[str, DiseaseProfile],
+) -> Outlook | None:
+    """Onset counts with the nowcast of the last ``MAX_DELAY`` days and the forecast."""
+    start = end - timedelta(days=HISTORY - 1)
+    tri = _triangle(session, actor, code, disease, start, end)
+    if tri is None:
+        return None
+    nc = nowcast_lawless(tri)
+    recent = HISTORY - MAX_DELAY
+    days = []
+    for t in range(HISTORY):
+        est = nc.estimate[0, t] if t >= recent else np.nan
+        known = bool(np.isfinite(est))
+        days.append(
+            OnsetDay(
+                start + timedelta(days=t),
+                int(nc.reported[0, t]),
+                float(est) if known else None,
+                float(nc.lower[0, t]) if known else None,
+                float(nc.upper[0, t]) if known else None,
+            )
+        )
+    completed = np.where(np.isfinite(nc.estimate), nc.estimate, nc.reported)
+    profile = profiles.get(disease)
+    if profile is None or completed[0, -HORIZON:].sum() < MIN_RECENT_CASES:
+        return Outlook(days, [], MAX_DELAY)
+    si = profile.serial_interval
+    if si.mean_days <= 1:
+        return Outlook(days, [], MAX_DELAY)
+    simulated = forecast_cases(completed, si_mean=si.mean_days, si_sd=si.sd_days, horizon=HORIZON)
+    bands = simulated.bands()
+    ahead = [
+        ForecastDay(
+            end + timedelta(days=h + 1),
+            *(
+                float(bands[k][0, h])
+                for k in ("median", "lower50", "upper50", "lower90", "upper90")
+            ),
+        )
+        for h in range(HORIZON)
+    ]
+    return Outlook(days, ahead, MAX_DELAY, simulated)
+
+
+def unreported(outlook: Outlook | None) -> dict[date, float]:
+    """Cases by onset day not yet reported, by the nowcast (estimate minus reported):
+    what :func:`fireline.surveillance.trends.service.rt` adds for Rt on the nowcast."""
+    if outlook is None:
+        return {}
+    return {d.day: max(d.nowcast - d.reported, 0.0) for d in outlook.days if d.nowcast is not None}

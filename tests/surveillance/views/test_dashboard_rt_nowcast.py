@@ -1,0 +1,28 @@
+"""The dashboard's Rt toggle: reported counts by default, nowcast-corrected on request."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
+
+from tests.surveillance.views.factories import world
+from tests.web.pages import log_in
+
+
+def test_rt_toggle_switches_to_nowcast_counts_and_says_so(
+    client: TestClient, session: Session
+) -> None:
+    world(session)
+    log_in(client, "prov")
+    plain = client.get("/surveillance?j=C1&days=28").text
+    assert 'id="rt-counts"' in plain and "On reported counts by onset, 7-day window" in plain
+    assert "rt=nowcast" in plain  # the toggle's other half
+    corrected = client.get("/surveillance?j=C1&days=28&rt=nowcast").text
+    assert "On nowcast-corrected counts: the last 14 days of onset" in corrected
+    assert '<input type="hidden" name="rt" value="nowcast">' in corrected  # kept by the filters
+    assert "Nowcast: counts of these onset days include cases not yet reported" in corrected
+    assert "rt-nowcast-note" in corrected and "rt-nowcast-note" not in plain
+    odd = client.get("/surveillance?j=C1&days=28&rt=<b>").text  # unknown value: the default
+    assert "On reported counts by onset" in odd and "<b>" not in odd
+    chinese = client.get("/surveillance?j=C1&days=28&rt=nowcast&lang=zh").text
+    assert "基于即时推算校正的病例数" in chinese and "已报告病例数" in chinese
