@@ -20,16 +20,20 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 
 from fireline.app import create_app
 from fireline.auth.scope import system_actor
 from fireline.clock import FrozenClock
 from fireline.db.engine import make_engine, session_factory
 from fireline.db.migrate import upgrade
+from fireline.people.models import Person
 from fireline.quarantine import facilities, staff
+from fireline.quarantine.models import QuarantineOrder
 from fireline.quarantine.schemas import FacilityCreate, RoomIn
 from fireline.settings import Settings
+from fireline.surveillance.models import Case
+from fireline.tracing.models import TransmissionLink
 from tests.auth.factories import PASSWORD, make_user
 from tests.conftest import BACKENDS, _postgres_engine
 from tests.places.factories import small_tree
@@ -128,6 +132,27 @@ def watch(page: Any, errors: list[str]) -> None:
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
 
 
+def the_day_in_the_database(engine: Engine) -> None:
+    """One case per person (the lab's positive and the conversion made no second one),
+    linked to its infector; five contacts, four still in quarantine, rooms all different."""
+    with session_factory(engine)() as session:
+        cases = session.execute(
+            select(Person.name, Case.id, Case.classification)
+            .join(Case, Case.person_id == Person.id)
+            .order_by(Case.id)
+        ).all()
+        assert [(n, c) for n, _, c in cases] == [
+            ("Wang Fang", "confirmed"),
+            (CONTACTS[0], "confirmed"),
+        ]
+        link = session.scalars(select(TransmissionLink)).one()
+        assert (link.infector_case_id, link.infectee_case_id) == (cases[0][1], cases[1][1])
+        rooms = session.scalars(
+            select(QuarantineOrder.room_id).where(QuarantineOrder.status == "active")
+        ).all()
+        assert len(rooms) == 4 + 1 - 1 and len(set(rooms)) == len(rooms) and None not in rooms
+
+
 def fits(user: Counted) -> bool:
     return bool(user.page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"])
 
@@ -216,6 +241,8 @@ def test_an_investigators_day(database: tuple[Engine, int], request: pytest.Fixt
         phone.click("#send-report")
         phone.page.wait_for_selector("#report-sent")
         assert fits(phone)
+        inv.raw.goto(order_url)  # a look to check the day, not a step of it: not counted
+        assert "36.8" in inv.page.locator("section[aria-labelledby=history]").inner_text()
 
         lab = person(DESK)
         lab.step = "7. Lab user logs in"
@@ -235,6 +262,8 @@ def test_an_investigators_day(database: tuple[Engine, int], request: pytest.Fixt
         )
         lab.click("form[action='/testing/upload'] button[type=submit]")
         lab.page.wait_for_selector("#report")
+        tiles = lab.page.locator("#report dd").all_inner_texts()
+        assert tiles[0] == "1" and tiles[5] == "0", tiles  # one result; the contact matched
 
         inv.step = "8. Convert contact to case"
         inv.click("nav.mainnav a[href='/work']")
@@ -244,6 +273,8 @@ def test_an_investigators_day(database: tuple[Engine, int], request: pytest.Fixt
         inv.check("#convert-confirm")
         inv.click("#convert-submit")
         inv.page.wait_for_url("**/quarantine/orders/*?done=convert")
+        assert "Isolation" in (inv.page.locator(".page-header .eyebrow").text_content() or "")
+        assert inv.page.locator("#own-case").count() == 1
 
         desk = person(DESK)
         desk.step = "9. Facility user logs in"
@@ -275,6 +306,7 @@ def test_an_investigators_day(database: tuple[Engine, int], request: pytest.Fixt
         assert "Released" in (inv.page.locator(".page-header .eyebrow").text_content() or "")
 
     seconds = time.monotonic() - started
+    the_day_in_the_database(engine)
     counts = {k: {"clicks": v.clicks, "typed": v.typed} for k, v in steps.items()}
     backend = request.node.callspec.params["database"]
     OUT.mkdir(parents=True, exist_ok=True)
