@@ -90,7 +90,7 @@ def test_the_front_desk_admits_moves_and_releases_a_guest_on_a_phone(
     page.fill("#username", "desk")
     page.fill("#password", PASSWORD)
     page.click("form[action='/login'] button[type=submit]")
-    page.wait_for_url(f"{base}/")
+    page.wait_for_url(f"{base}/work")  # log-in lands on My work
     order = f"{base}/quarantine/orders/{ids['ann']}"
     page.goto(order)
     page.select_option("#room-choice", label="101 (0 of 1 taken today)")
