@@ -64,6 +64,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Any,
             propose(session, tree["C1A"], last=DAY, today=DAY, name=f"A Rather Long Name {n}")
         session.commit()
         desk = make_user(session, "desk", "facility", "C1A")
+        make_user(session, "tracer", "investigator", "C1A")
         staff.assign(session, system_actor(), user_id=desk.id, facility_id=hotel.id)
         session.commit()
         ids = {"ann": ann.id, "token": token}
@@ -89,7 +90,7 @@ def test_the_front_desk_admits_moves_and_releases_a_guest_on_a_phone(
     page.fill("#username", "desk")
     page.fill("#password", PASSWORD)
     page.click("form[action='/login'] button[type=submit]")
-    page.wait_for_url(f"{base}/")
+    page.wait_for_url(f"{base}/work")  # log-in lands on My work
     order = f"{base}/quarantine/orders/{ids['ann']}"
     page.goto(order)
     page.select_option("#room-choice", label="101 (0 of 1 taken today)")
@@ -133,4 +134,25 @@ def test_an_empty_self_report_is_refused_and_a_real_one_accepted_on_a_phone(
     page.fill("#temperature", "37.2")
     page.click("#send-report")
     assert page.locator("#report-sent").is_visible() and fits(page)
+    assert not errors, errors
+
+
+def test_the_proposals_are_selected_all_at_once_on_a_phone(
+    served: tuple[str, Any, dict[str, Any]],
+) -> None:
+    """At 390 px the table's head is folded away (rows become cards), but "select all"
+    stays: it was clipped with the head, so a tracer on a phone had to tick every row."""
+    base, browser, _ = served
+    page = browser.new_page(viewport=PHONE)
+    errors = watch(page)
+    page.goto(f"{base}/login")
+    page.fill("#username", "tracer")
+    page.fill("#password", PASSWORD)
+    page.click("form[action='/login'] button[type=submit]")
+    page.wait_for_url(f"{base}/work")
+    page.goto(f"{base}/quarantine/proposals")
+    page.check("#select-all", timeout=5_000)
+    picks = page.locator("#proposal-table input.pick")
+    assert picks.count() >= 2 and all(p.is_checked() for p in picks.all())
+    assert page.locator("label[for=select-all]").is_visible() and fits(page, ".table-wrap")
     assert not errors, errors
