@@ -10,7 +10,9 @@ ENVELOPE = {"items", "total", "limit", "offset", "next_offset"}
 LIST_PARAMETERS = {"limit", "offset", "q", "sort", "order"}
 # Work queues in a fixed order, paged but not re-sorted or searched: the day's follow-up
 # list is most urgent first (flags, then the oldest due), which a sort key would undo.
-WORK_QUEUES = {"/api/v1/quarantine/due"}
+# The person candidates are a typeahead of at most five, best match first, searched by
+# the fields being typed rather than by ``q``.
+WORK_QUEUES = {"/api/v1/quarantine/due", "/api/v1/persons/candidates"}
 
 
 def _operations(app_factory: Any) -> list[tuple[str, dict[str, Any], dict[str, Any]]]:

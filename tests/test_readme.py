@@ -27,6 +27,7 @@ import typer
 
 from fireline.cli import build
 from fireline.jurisdictions.importer import bundled_divisions
+from fireline.people.validation import check_character
 from tests.cli_runner import run
 
 README = Path(__file__).resolve().parents[1] / "README.md"
@@ -154,6 +155,21 @@ def output_csv(text: str) -> list[dict[str, str]]:
 # --- The placeholder files ---------------------------------------------------------------
 
 
+def as_a_county_types_them(person: dict[str, str], number: int) -> dict[str, str]:
+    """The simulator's people carry a region code that does not exist (99…) and phones
+    in an unassigned block (100…), so that no synthetic person is a real one; a county's
+    file has real-looking values, which the import's rules (GB 11643, libphonenumber)
+    accept: here a Hangzhou region code, the person's birth date and sequence, its check
+    character, and a mobile number."""
+    odd_for_men = 1 if person["sex"] == "male" else 2  # GB 11643: the 17th digit's parity
+    sequence = f"{number % 100:02d}{odd_for_men}"
+    first17 = "330102" + person["birth_date"].replace("-", "") + sequence
+    return {
+        "national_id": first17 + check_character(first17),
+        "phone": f"139{number % 100_000_000:08d}",
+    }
+
+
 def simulated_line_list(workdir: Path, database: Path) -> None:
     """linelist.csv and links.csv: a simulated outbreak of 200 cases as a county would
     send it (one row per case with the person's details, the epiverse ``linelist`` tag
@@ -188,6 +204,7 @@ def simulated_line_list(workdir: Path, database: Path) -> None:
         {
             "id": case["external_id"],
             **{tag: persons[case["person_id"]][column] for tag, column in person_tags.items()},
+            **as_a_county_types_them(persons[case["person_id"]], int(case["person_id"])),
             "location": case["jurisdiction_code"],
             **{tag: case[tag] for tag in case_tags},
         }

@@ -57,7 +57,7 @@ def test_every_main_page_fits_a_phone(database: Engine, tmp_path: Path) -> None:
         page.fill("#username", "shangcheng-investigator")
         page.fill("#password", PASSWORD)
         page.click("form[action='/login'] button[type=submit]")
-        page.wait_for_url(f"{base}/")
+        page.wait_for_url(f"{base}/work")
 
         assert page.locator(".mainnav").is_hidden(), "the menu starts folded on a phone"
         page.click(".nav-toggle")

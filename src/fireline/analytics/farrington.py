@@ -118,7 +118,10 @@ def threshold_farrington(
     z = float(stats.norm.ppf(1 - alpha))
     lower, upper = _power_bounds(pred_fit, se, e, z)
     prob = float(stats.norm.sf(y**e, loc=pred_fit**e, scale=se))
-    score = (y - pred_fit) / (upper - pred_fit) if np.isfinite(upper) else float("nan")
+    # R divides by a zero width (upper == pred_fit) and gets Inf or NaN, not an error
+    with np.errstate(divide="ignore", invalid="ignore"):
+        width = np.float64(upper) - np.float64(pred_fit)
+        score = float(np.float64(y - pred_fit) / width) if np.isfinite(upper) else float("nan")
     return Thresholds(lower, upper, prob, score)
 
 

@@ -32,19 +32,20 @@ def read_persons(
     return make_page([PersonRead.model_validate(p) for p in persons], total, query)
 
 
-@router.get("/persons/candidates", response_model=list[PersonRead])
+@router.get("/persons/candidates", response_model=Page[PersonRead])
 def read_candidates(
     actor: ApiActor,
     session: DbSession,
     name: Annotated[str, Query(max_length=200)] = "",
     id_number: Annotated[str, Query(max_length=40)] = "",
     phone: Annotated[str, Query(max_length=40)] = "",
-) -> list[PersonRead]:
+) -> Page[PersonRead]:
     """Up to five persons in your subtree like the one being typed: the national ID or
     phone starting with what was given (six digits at least), or the name containing it
     (two characters at least); the same ID first, then the same phone. Audited."""
     found = lookup.candidates(session, actor, name=name, national_id=id_number, phone=phone)
-    return [PersonRead.model_validate(p) for p in found]
+    items = [PersonRead.model_validate(p) for p in found]
+    return Page[PersonRead](items=items, total=len(items), limit=5, offset=0, next_offset=None)
 
 
 @router.get("/persons/{person_id:int}", response_model=PersonRead)

@@ -105,7 +105,7 @@ def test_an_empty_follow_up_is_refused_and_a_temperature_reads_as_typed(
     assert "36.7<" in page and "36.699" not in page
     chinese = client.get(f"/quarantine/orders/{order}?lang=zh").text
     history = chinese.split('id="history"', 1)[1].split("</table>", 1)[0]
-    assert "2026/3/1 10:00" in history and "AM" not in history
+    assert "2026年3月1日 10:00" in history and "AM" not in history
 
 
 def test_the_order_shows_phone_address_and_case_and_hands_over_the_link(

@@ -125,11 +125,14 @@ def test_candidates_while_typing_through_the_api_in_scope_and_audited(
     made = post_case(client, "ann", person=person(name="周明", national_id=MALE_1990))
     for query in ("id_number=330102", "phone=139 0000 0001", "name=周明"):
         found = client.get(f"/api/v1/persons/candidates?{query}", headers=bearer(client, "ann"))
-        assert [p["id"] for p in found.json()] == [made["person_id"]], query
+        assert [p["id"] for p in found.json()["items"]] == [made["person_id"]], query
     assert (
-        client.get("/api/v1/persons/candidates?name=周", headers=bearer(client, "ann")).json() == []
+        client.get("/api/v1/persons/candidates?name=周", headers=bearer(client, "ann")).json()[
+            "items"
+        ]
+        == []
     )
     other = client.get("/api/v1/persons/candidates?name=周明", headers=bearer(client, "bob"))
-    assert other.status_code == 200 and other.json() == []  # bob's county is C2A
+    assert other.status_code == 200 and other.json()["items"] == []  # bob's county is C2A
     reads = select(AuditEvent).where(AuditEvent.action == "read", AuditEvent.entity == "person")
     assert any(e.detail.get("view") == "candidates" for e in session.scalars(reads))

@@ -46,8 +46,14 @@ def world(session: Session) -> dict[str, Any]:
     # The pages count days in the jurisdiction's own time zone, not the machine's.
     today = datetime.now(ZoneInfo(tree["C1"].timezone)).date()
     cases = {
+        # reported on the jurisdiction's today, not the machine's (they differ from 16:00 UTC)
         "ann1": add_case(
-            session, tree["C1A"], "张三", external_id="EXT-1", date_onset=today - timedelta(days=3)
+            session,
+            tree["C1A"],
+            "张三",
+            external_id="EXT-1",
+            date_onset=today - timedelta(days=3),
+            reported=today,
         ),
         "ann2": add_case(
             session,
