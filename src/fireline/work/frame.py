@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Row, Select, func, select
@@ -21,6 +21,7 @@ from fireline.auth import audit
 from fireline.auth.scope import Actor
 from fireline.context import Context
 from fireline.places.models import Jurisdiction
+from fireline.response.lights import utc as utc  # re-exported: the sections' instants
 
 TOTAL = "work_total"
 
@@ -43,11 +44,6 @@ class Frame:
     @property
     def actor(self) -> Actor:
         return self.context.actor
-
-
-def utc(moment: datetime) -> datetime:
-    """An aware UTC instant (SQLite hands back naive datetimes, which are UTC)."""
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 def paged(frame: Frame, statement: Select[Any]) -> tuple[list[Row[Any]], int]:

@@ -9,13 +9,12 @@ no temperature, no symptom, no note) is refused, since it would count as a clean
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Final
 
-from babel.numbers import NumberFormatError, parse_decimal
 from pydantic import ValidationError
 from starlette.datastructures import FormData
 
+from fireline.people import validation
 from fireline.quarantine.schemas import TEMPERATURE_MAX, TEMPERATURE_MIN, FollowUpCreate
 from fireline.web.i18n import BABEL_LOCALES, N_
 
@@ -59,12 +58,10 @@ def parse_temperature(text: str, language: str) -> float | None:
     one decimal, within the body's range; None when nothing was typed."""
     if not text:
         return None
-    locale = BABEL_LOCALES.get(language, "en")
-    example = "36.7"
-    try:
-        value: Decimal = parse_decimal(text, locale=locale, strict=True)
-    except NumberFormatError:
-        raise Refused({"temperature": (NOT_A_NUMBER, {"example": example})}) from None
+    try:  # the shared rule for numbers typed in the page's language
+        value = validation.locale_decimal(text, BABEL_LOCALES.get(language, "en"))
+    except validation.Invalid:
+        raise Refused({"temperature": (NOT_A_NUMBER, {"example": "36.7"})}) from None
     if not value.is_finite() or not TEMPERATURE_MIN <= value <= TEMPERATURE_MAX:
         bounds = {"low": str(TEMPERATURE_MIN), "high": str(TEMPERATURE_MAX)}
         raise Refused({"temperature": (OUT_OF_RANGE, bounds)})
