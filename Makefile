@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 VENDOR := src/fireline/web/static/vendor
 
-.PHONY: demo test check install dev vendor serve bench lock clean
+.PHONY: demo test check coverage install dev vendor serve bench lock clean
 
 demo: install vendor                 ## set up, load the demo province, serve on :8000 with a worker
 	$(BIN)/fireline demo
@@ -14,6 +14,9 @@ test: dev vendor                     ## set up and run the whole check (lint, ty
 
 check: dev
 	$(BIN)/python scripts/check.py
+
+coverage: dev vendor                 ## the whole check, with line and branch coverage (slower)
+	$(BIN)/python scripts/check.py --coverage
 
 serve: install vendor
 	$(BIN)/fireline serve
