@@ -85,7 +85,7 @@ def update_case(
     case_id: Id, data: CaseUpdate, context: ApiContext, session: DbSession
 ) -> CaseDetail:
     """Change dates, outcome, imported or jurisdiction; a stale ``version`` gets 409."""
-    service.update_case(session, context.actor, case_id, data)
+    service.update_case(session, context, case_id, data)
     return _detail(session, context, case_id)
 
 

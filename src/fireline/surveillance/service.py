@@ -22,6 +22,7 @@ from fireline.auth.scope import Actor
 from fireline.context import Context
 from fireline.diseases.schemas import DiseaseProfile
 from fireline.errors import Conflict, Forbidden, Problem
+from fireline.people import validation as rules
 from fireline.people.models import Person
 from fireline.places.models import Jurisdiction
 from fireline.surveillance.caselist import can_read_cases, shows_persons
@@ -234,14 +235,25 @@ def _check_version(case: Case, version: int) -> None:
         )
 
 
-def update_case(session: Session, actor: Actor, case_id: int, data: CaseUpdate) -> Case:
-    """Apply the fields given; the ``version`` must be the current one (else 409)."""
+def update_case(session: Session, context: Context, case_id: int, data: CaseUpdate) -> Case:
+    """Apply the fields given; the ``version`` must be the current one (else 409). The
+    changed dates pass the same rule as a new case's (none after today in the case's
+    jurisdiction, onset before report: ``people.validation.case_dates``)."""
+    actor = context.actor
     actor.require("cases:write")
     case: Case = actor.get(session, Case, case_id, f"case {case_id}")
     _check_version(case, data.version)
     changes = data.model_dump(exclude_unset=True, exclude={"version", "jurisdiction_code"})
     onset = changes.get("date_onset", case.date_onset)
     reporting = changes.get("date_reporting", case.date_reporting)
+    manual.refuse(
+        rules.case_dates(
+            context.today(session.get(Jurisdiction, case.jurisdiction_id)),
+            date_onset=onset,
+            date_reporting=reporting,
+            date_confirmation=changes.get("date_confirmation", case.date_confirmation),
+        )
+    )
     _check_values(data, onset, reporting)
     if data.jurisdiction_code is not None:
         case.jurisdiction_id = actor.jurisdiction(session, data.jurisdiction_code).id

@@ -61,7 +61,25 @@ def test_patch_refuses_onset_after_report(session: Session, client: TestClient) 
         headers=bearer(client, "ann"),
     )
     assert response.status_code == 422
-    assert "after the report date" in response.json()["detail"]
+    assert response.json()["detail"] == "Date of onset is after Date of report."
+    assert [e["loc"][-1] for e in response.json()["errors"]] == ["date_onset"]
+
+
+def test_patch_refuses_a_date_in_the_future(session: Session, client: TestClient) -> None:
+    """The same date rule as a new case's (people.validation.case_dates)."""
+    county_world(session)
+    case = post_case(client, "ann")
+    response = client.patch(
+        f"/api/v1/cases/{case['id']}",
+        json={"version": 1, "date_reporting": "2099-01-01"},
+        headers=bearer(client, "ann"),
+    )
+    assert response.status_code == 422
+    assert "Date of report is after today" in response.json()["detail"]
+    assert (
+        client.get(f"/api/v1/cases/{case['id']}", headers=bearer(client, "ann")).json()["version"]
+        == 1
+    )
 
 
 def test_patch_cannot_remove_the_report_date(session: Session, client: TestClient) -> None:

@@ -56,9 +56,14 @@ def test_edit_with_version_and_conflict(
     assert stale.status_code == 409 and "Someone else changed this case" in stale.text
     session.refresh(case)
     assert case.outcome == "recovered"  # never silently overwritten
-    late = (case.date_reporting + timedelta(days=3)).isoformat()
-    bad = edit(client, case, csrf, date_onset=late)
+    reported, late = case.date_reporting - timedelta(days=5), case.date_reporting - timedelta(2)
+    bad = edit(client, case, csrf, date_reporting=reported.isoformat(), date_onset=late.isoformat())
     assert bad.status_code == 422 and "onset date is after" in bad.text
+    # The world reports ann1 today: an onset three days on is in the future, and said so.
+    future = (case.date_reporting + timedelta(days=3)).isoformat()
+    ahead = edit(client, case, csrf, date_onset=future)
+    assert ahead.status_code == 422 and "Date of onset is after today" in ahead.text
+    assert "after the report date" not in ahead.text
     far = edit(client, case, csrf, date_onset="2999-01-01")
     assert far.status_code == 422 and "Date of onset must lie between 1900 and 2100" in far.text
 

@@ -10,6 +10,7 @@ from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 
 from fireline.errors import Problem
+from fireline.people import validation as rules
 from fireline.people.models import Person
 from fireline.places.models import Jurisdiction
 from fireline.surveillance import service
@@ -17,6 +18,7 @@ from fireline.surveillance.intake.values import OUTCOME_CODES
 from fireline.surveillance.models import Case
 from fireline.surveillance.schemas import CaseUpdate
 from fireline.surveillance.views import forms
+from fireline.surveillance.views.casenew import said
 from fireline.surveillance.views.common import (
     actor_of,
     classification_names,
@@ -118,7 +120,7 @@ def case_update(case_id: int, page: PageContext, form: PostedForm) -> Response:
     """Save the edit form; a stale version re-shows the current record with a 409."""
     actor_of(page).require("cases:write")
     case, person = load_case(page, case_id)
-    parsed = forms.read_form(form, EDIT_FIELDS, ("date_reporting",))
+    parsed = forms.read_form(form, EDIT_FIELDS, ("date_reporting",), page.context.today())
     if parsed.errors:
         return render_case(page, case, person, status=422, errors=parsed.errors)
     try:
@@ -129,7 +131,7 @@ def case_update(case_id: int, page: PageContext, form: PostedForm) -> Response:
             imported=parsed.values["imported"] == "1",
             jurisdiction_code=parsed.text("jurisdiction_code"),
         )
-        service.update_case(session_of(page), actor_of(page), case_id, data)
+        service.update_case(session_of(page), page.context, case_id, data)
     except (ValueError, ValidationError):
         return render_case(
             page,
@@ -138,6 +140,10 @@ def case_update(case_id: int, page: PageContext, form: PostedForm) -> Response:
             status=422,
             errors=[(forms.REQUIRED, {"field": forms.FIELD_LABELS["date_reporting"]})],
         )
+    except rules.Refused as refused:
+        session_of(page).refresh(case)
+        errors = [said(page, r) for r in refused.refusals]
+        return render_case(page, case, person, status=422, errors=errors)
     except Problem as problem:
         session_of(page).refresh(case)
         return render_case(

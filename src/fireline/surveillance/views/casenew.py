@@ -171,7 +171,7 @@ def _create(page: Page, parsed: forms.Parsed) -> tuple[int, int]:
 @router.post("/surveillance/cases/new")
 def new_case(page: PageContext, form: PostedForm) -> Response:
     actor_of(page).require("cases:write")
-    parsed = forms.read_form(form, CASE_FIELDS, REQUIRED)
+    parsed = forms.read_form(form, CASE_FIELDS, REQUIRED, page.context.today())
     if parsed.values["existing_person"] not in ("", "ask", "keep", "update"):
         parsed.values["existing_person"] = ""
     errors = parsed.errors + [said(page, r) for r in checked(page, parsed.values)]

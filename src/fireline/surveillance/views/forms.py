@@ -14,7 +14,7 @@ from starlette.datastructures import FormData
 
 from fireline.bounds import MAX_YEAR, MIN_YEAR
 from fireline.errors import Problem
-from fireline.people.validation import Invalid
+from fireline.people.validation import FUTURE, Invalid
 from fireline.surveillance.intake.values import OUTCOME_CODES
 from fireline.web.i18n import N_
 
@@ -69,7 +69,12 @@ class Parsed:
         return self.values.get(name) or None
 
 
-def read_form(form: FormData, names: tuple[str, ...], required: tuple[str, ...]) -> Parsed:
+def read_form(
+    form: FormData, names: tuple[str, ...], required: tuple[str, ...], today: date
+) -> Parsed:
+    """The typed values, with the refusals a page can say before the service: required
+    fields, unreadable dates, dates after ``today`` (people.validation's rule and words,
+    so that a future onset is said to be in the future, not after the report)."""
     values = {name: str(form.get(name) or "").strip() for name in names}
     parsed = Parsed(values)
     for name in required:
@@ -87,6 +92,9 @@ def read_form(form: FormData, names: tuple[str, ...], required: tuple[str, ...])
         if found is not None and not MIN_YEAR <= found.year <= MAX_YEAR:
             # The range every path accepts (fireline.bounds): said here in the user's words.
             parsed.error(DATE_OUT_OF_RANGE, field=FIELD_LABELS[name])
+            parsed.dates[name] = None
+        elif found is not None and found > today:
+            parsed.error(FUTURE, field=FIELD_LABELS[name], today=today.isoformat())
             parsed.dates[name] = None
     onset, report = parsed.dates.get("date_onset"), parsed.dates.get("date_reporting")
     if onset and report and onset > report:
