@@ -107,9 +107,7 @@ def test_the_cluster_page_shows_the_figures_links_the_superspreader_and_audits_i
     observed = [(r["offspring"], r["cases"]) for r in bars if r["series"] == "Cases observed"]
     assert [o for o in observed if o[1]] == want["distribution"]
     read = session.scalars(select(AuditEvent).where(AuditEvent.entity == "case")).all()
-    assert [e.entity_ids for e in read if e.detail.get("purpose") == "superspreaders"] == [
-        [ids[0]]
-    ]
+    assert [e.entity_ids for e in read if e.detail.get("purpose") == "superspreaders"] == [[ids[0]]]
     every = client.get("/investigation/clusters?lang=en").text
     assert f'id="chain-r">{expected(ids, list(range(24)))["r"]:.2f}<' in every
 

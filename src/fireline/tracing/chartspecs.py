@@ -57,8 +57,15 @@ def offspring_spec(figures: ChainStats, text: dict[str, str]) -> dict[str, Any]:
         "scale": {"domain": [text["observed"], text["fitted"]], "range": [OBSERVED, FITTED]},
         "legend": {"orient": "top"},
     }
-    x = {"field": "offspring", "type": "ordinal", "title": text["x"], "axis": {"labelAngle": 0}}
-    y = {"field": "cases", "type": "quantitative", "title": text["y"]}
+    x = {
+        "field": "offspring",
+        "type": "ordinal",
+        "title": text["x"],
+        "axis": {"labelAngle": 0, "labelOverlap": "greedy"},
+    }
+    # A square-root axis: most cases infect no one, and on a linear axis the tail that k
+    # is about (the few cases with many secondary cases) is too flat to see.
+    y = {"field": "cases", "type": "quantitative", "title": text["y"], "scale": {"type": "sqrt"}}
     return {
         "$schema": SCHEMA,
         "width": "container",
@@ -80,12 +87,14 @@ def offspring_spec(figures: ChainStats, text: dict[str, str]) -> dict[str, Any]:
     }
 
 
-def timeline_spec(text: dict[str, str], classes: dict[str, str]) -> dict[str, Any]:
+def timeline_spec(text: dict[str, str], classes: dict[str, str], cases: int) -> dict[str, Any]:
     """Cases by onset date (rows stacked within a day) and the links between them.
 
     ``classes`` names each classification in the page language; tracing.js supplies the
     datasets: ``cases`` (id, onset, row, classification, generation, url) and ``links``
-    (from_onset, to_onset, from_row, to_row), cases without an onset left out."""
+    (from_onset, to_onset, from_row, to_row), cases without an onset left out. Dots
+    shrink as the cluster grows, so a day's column of 80 cases stays readable."""
+    size = min(70.0, max(8.0, 30_000.0 / max(cases, 1)))
     names = [{"code": c, "name": classes[c]} for c, _ in CLASS_COLOURS]
     x = {
         "field": "onset",
@@ -101,7 +110,7 @@ def timeline_spec(text: dict[str, str], classes: dict[str, str]) -> dict[str, An
         "layer": [
             {
                 "data": {"name": "links"},
-                "mark": {"type": "rule", "color": "#98a2b3", "strokeWidth": 1},
+                "mark": {"type": "rule", "color": "#98a2b3", "strokeWidth": 1, "opacity": 0.5},
                 "encoding": {
                     "x": {**x, "field": "from_onset"},
                     "x2": {"field": "to_onset"},
@@ -117,7 +126,13 @@ def timeline_spec(text: dict[str, str], classes: dict[str, str]) -> dict[str, An
                         "from": {"data": {"values": names}, "key": "code", "fields": ["name"]},
                     }
                 ],
-                "mark": {"type": "point", "filled": True, "size": 70, "opacity": 1},
+                "mark": {
+                    "type": "point",
+                    "filled": True,
+                    "size": size,
+                    "opacity": 1,
+                    "cursor": "pointer",
+                },
                 "encoding": {
                     "x": x,
                     "y": y,

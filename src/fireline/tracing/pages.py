@@ -59,7 +59,7 @@ def _figures(page: Page, figures: ChainStats) -> dict[str, Any]:
     return {"figures": figures, "offspring_spec": offspring_spec(figures, text)}
 
 
-def _timeline(page: Page) -> dict[str, Any]:
+def _timeline(page: Page, cases: int) -> dict[str, Any]:
     g = page.gettext
     text = {
         "x": g("Date of onset"),
@@ -74,7 +74,7 @@ def _timeline(page: Page) -> dict[str, Any]:
         "suspected": g("Suspected"),
         "discarded": g("Discarded"),
     }
-    return timeline_spec(text, classes)
+    return timeline_spec(text, classes, cases)
 
 
 @router.get("/investigation/clusters/{cluster}")
@@ -91,7 +91,7 @@ def graph_page(cluster: int, page: PageContext, request: Request) -> Response:
         nav="investigation",
         today=page.today(),
         graph_url=f"/api/v1/tracing/clusters/{cluster}/graph{query}",
-        timeline_spec=_timeline(page),
+        timeline_spec=_timeline(page, figures.cases),
         cluster=cluster,
         disease=disease,
         **_figures(page, figures),
