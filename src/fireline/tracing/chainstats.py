@@ -18,6 +18,7 @@ from typing import Final
 import numpy as np
 from sqlalchemy.orm import Session
 
+from fireline.analytics._types import IntArray
 from fireline.analytics.offspring import fit_negative_binomial, superspreaders
 from fireline.auth import audit
 from fireline.auth.scope import Actor
@@ -85,17 +86,21 @@ def chain_stats(chains: Chains, cluster: int | None = None) -> ChainStats:
         distribution=[
             OffspringBar(offspring=int(x), cases=int(n)) for x, n in enumerate(counts) if n
         ],
-        superspreaders=[
-            Superspreader(
-                case_id=int(chains.ids[members[i]]),
-                offspring=int(offspring[i]),
-                classification=chains.classification[members[i]],
-                onset=day_of(chains.onset[members[i]]),
-            )
-            for i in hit[:SUPERSPREADERS_LISTED]
-        ],
+        superspreaders=_listed(chains, members[hit[:SUPERSPREADERS_LISTED]]),
         superspreaders_total=len(hit),
     )
+
+
+def _listed(chains: Chains, cases: IntArray) -> list[Superspreader]:
+    return [
+        Superspreader(
+            case_id=int(chains.ids[m]),
+            offspring=int(chains.table.offspring[m]),
+            classification=chains.classification[m],
+            onset=day_of(chains.onset[m]),
+        )
+        for m in cases
+    ]
 
 
 def read_chain_stats(

@@ -66,6 +66,10 @@ def offspring_spec(figures: ChainStats, text: dict[str, str]) -> dict[str, Any]:
     # A square-root axis: most cases infect no one, and on a linear axis the tail that k
     # is about (the few cases with many secondary cases) is too flat to see.
     y = {"field": "cases", "type": "quantitative", "title": text["y"], "scale": {"type": "sqrt"}}
+    marks = (
+        (text["observed"], {"type": "bar", "tooltip": True}),
+        (text["fitted"], {"type": "point", "filled": True, "size": 50, "tooltip": True}),
+    )
     return {
         "$schema": SCHEMA,
         "width": "container",
@@ -73,15 +77,11 @@ def offspring_spec(figures: ChainStats, text: dict[str, str]) -> dict[str, Any]:
         "data": {"values": rows},
         "layer": [
             {
-                "transform": [{"filter": {"field": "series", "equal": text["observed"]}}],
-                "mark": {"type": "bar", "tooltip": True},
+                "transform": [{"filter": {"field": "series", "equal": series}}],
+                "mark": mark,
                 "encoding": {"x": x, "y": y, "color": colour},
-            },
-            {
-                "transform": [{"filter": {"field": "series", "equal": text["fitted"]}}],
-                "mark": {"type": "point", "filled": True, "size": 50, "tooltip": True},
-                "encoding": {"x": x, "y": y, "color": colour},
-            },
+            }
+            for series, mark in marks
         ],
         "config": {"font": FONT, "view": {"stroke": None}},
     }
@@ -94,8 +94,6 @@ def timeline_spec(text: dict[str, str], classes: dict[str, str], cases: int) -> 
     datasets: ``cases`` (id, onset, row, classification, generation, url) and ``links``
     (from_onset, to_onset, from_row, to_row), cases without an onset left out. Dots
     shrink as the cluster grows, so a day's column of 80 cases stays readable."""
-    size = min(70.0, max(8.0, 30_000.0 / max(cases, 1)))
-    names = [{"code": c, "name": classes[c]} for c, _ in CLASS_COLOURS]
     x = {
         "field": "onset",
         "type": "temporal",
@@ -103,57 +101,59 @@ def timeline_spec(text: dict[str, str], classes: dict[str, str], cases: int) -> 
         "axis": {"format": "%m-%d", "labelAngle": 0, "grid": True},
     }
     y = {"field": "row", "type": "quantitative", "title": text["y"], "axis": {"tickMinStep": 1}}
+    links = {
+        "data": {"name": "links"},
+        "mark": {"type": "rule", "color": "#98a2b3", "strokeWidth": 1, "opacity": 0.5},
+        "encoding": {
+            "x": {**x, "field": "from_onset"},
+            "x2": {"field": "to_onset"},
+            "y": {**y, "field": "from_row"},
+            "y2": {"field": "to_row"},
+        },
+    }
     return {
         "$schema": SCHEMA,
         "width": "container",
         "height": 360,
-        "layer": [
-            {
-                "data": {"name": "links"},
-                "mark": {"type": "rule", "color": "#98a2b3", "strokeWidth": 1, "opacity": 0.5},
-                "encoding": {
-                    "x": {**x, "field": "from_onset"},
-                    "x2": {"field": "to_onset"},
-                    "y": {**y, "field": "from_row"},
-                    "y2": {"field": "to_row"},
-                },
-            },
-            {
-                "data": {"name": "cases"},
-                "transform": [
-                    {
-                        "lookup": "classification",
-                        "from": {"data": {"values": names}, "key": "code", "fields": ["name"]},
-                    }
-                ],
-                "mark": {
-                    "type": "point",
-                    "filled": True,
-                    "size": size,
-                    "opacity": 1,
-                    "cursor": "pointer",
-                },
-                "encoding": {
-                    "x": x,
-                    "y": y,
-                    "color": {
-                        "field": "name",
-                        "type": "nominal",
-                        "title": text["legend"],
-                        "scale": {
-                            "domain": [classes[c] for c, _ in CLASS_COLOURS],
-                            "range": [colour for _, colour in CLASS_COLOURS],
-                        },
-                        "legend": {"orient": "top"},
-                    },
-                    "href": {"field": "url"},
-                    "tooltip": [
-                        {"field": "id", "type": "nominal", "title": text["case"]},
-                        {"field": "onset", "type": "temporal", "title": text["x"]},
-                        {"field": "generation", "type": "quantitative", "title": text["gen"]},
-                    ],
-                },
-            },
-        ],
+        "layer": [links, _case_dots(x, y, text, classes, cases)],
         "config": {"font": FONT, "view": {"stroke": None}},
+    }
+
+
+def _case_dots(
+    x: dict[str, Any], y: dict[str, Any], text: dict[str, str], classes: dict[str, str], n: int
+) -> dict[str, Any]:
+    """The timeline's cases: one dot each, coloured by classification, a click opening it."""
+    names = [{"code": c, "name": classes[c]} for c, _ in CLASS_COLOURS]
+    colour = {
+        "field": "name",
+        "type": "nominal",
+        "title": text["legend"],
+        "scale": {
+            "domain": [classes[c] for c, _ in CLASS_COLOURS],
+            "range": [colour for _, colour in CLASS_COLOURS],
+        },
+        "legend": {"orient": "top"},
+    }
+    size = min(70.0, max(8.0, 30_000.0 / max(n, 1)))
+    return {
+        "data": {"name": "cases"},
+        "transform": [
+            {
+                "lookup": "classification",
+                "from": {"data": {"values": names}, "key": "code", "fields": ["name"]},
+            }
+        ],
+        "mark": {"type": "point", "filled": True, "size": size, "opacity": 1, "cursor": "pointer"},
+        "encoding": {
+            "x": x,
+            "y": y,
+            "color": colour,
+            "href": {"field": "url"},
+            "tooltip": [
+                {"field": "id", "type": "nominal", "title": text["case"]},
+                {"field": "onset", "type": "temporal", "title": text["x"]},
+                {"field": "generation", "type": "quantitative", "title": text["gen"]},
+            ],
+        },
     }
