@@ -51,12 +51,14 @@ def test_bed_forecast_is_the_dashboards_forecast_in_beds(session: Session) -> No
     # The same place and day: the very forecast the dashboard draws.
     assert beds.cases == dashboard.forecast and len(beds.cases) == 14
     assert beds.rt == pytest.approx(float(dashboard.simulated.r_mean[0]))
-    ward, icu = beds.wards
-    assert (ward.ward.bed_types, icu.ward.bed_types) == (("general", "isolation"), ("icu",))
+    ward, isolation, icu = beds.wards
+    assert [w.ward.kind for w in beds.wards] == ["general", "isolation", "icu"]
     assert (ward.capacity, ward.open_now, icu.capacity, icu.open_now) == (20, 0, 2, 1)
     hosp = profiles["covid19"].hospitalisation
     assert hosp.share_hospitalised is not None and hosp.share_icu is not None
+    # no one in general or isolation beds, and no isolation bed: all to general beds
     assert ward.ward.share == pytest.approx(hosp.share_hospitalised - hosp.share_icu)
+    assert (isolation.ward.share, isolation.capacity) == (0.0, 0)
     # Each band is the quantile of bed_forecast over the dashboard's simulated futures.
     by_hand = bed_forecast(
         dashboard.simulated, share=icu.ward.share, mean_stay=icu.ward.mean_stay, open_now=1
@@ -65,7 +67,7 @@ def test_bed_forecast_is_the_dashboards_forecast_in_beds(session: Session) -> No
     n = last.size
     assert icu.days[-1].median == pytest.approx(round(float(last[int(np.ceil(0.5 * n)) - 1]), 2))
     assert icu.days[-1].upper90 == pytest.approx(round(float(last[int(np.ceil(0.95 * n)) - 1]), 2))
-    for d in ward.days + icu.days:
+    for d in ward.days + isolation.days + icu.days:
         assert d.lower90 <= d.lower50 <= d.median <= d.upper50 <= d.upper90
     # 40 cases a day at 2% to the wards, 4 days' stay: about 3 beds, under 20.
     assert 1 < ward.days[-1].median < 6 and ward.runs_out is None
@@ -106,16 +108,17 @@ def test_care_page_draws_the_bed_forecast_per_bed_type(
     html = client.get("/care?j=C1").text
     expected = bed_outlook(session, ACTOR, tree["C1"], "covid19", today, load_profiles())
     assert expected is not None
-    ward = _spec(html, "ward")
+    ward = _spec(html, "general")
     medians = [r["lo"] for r in ward["data"]["values"] if r["series"] == "Median"]
     assert medians == [d.median for d in expected.wards[0].days]
     # 3,000 beds against a handful of patients: no capacity rule to flatten the chart.
     assert "rule" not in [layer["mark"]["type"] for layer in ward["layer"]]
     assert "Capacity is far above the forecast and is not drawn." in html
-    assert "No beds recorded here." in html  # no intensive care beds in C1
+    assert "No intensive care beds are registered in Place C1." in html
+    assert "No isolation beds are registered in Place C1." in html
     assert "Capacity runs out" not in html
     chinese = client.get("/care?j=C1&lang=zh").text
-    assert "此处未登记床位" in chinese and "重症监护" in chinese
+    assert "地区C1未登记重症监护床位。" in chinese
     icu = json.dumps(_spec(chinese, "icu"), ensure_ascii=False)
     # the chart's axes were English on the Chinese page (issue #14)
     assert "中位数" in icu and '"日期"' in icu and '"占用床位"' in icu

@@ -38,6 +38,12 @@ def test_capacity_runs_out_on_the_first_day_demand_exceeds_it() -> None:
     assert result.runs_out == date(2026, 3, 6)  # 10, 17.8, 23.9, 28.6, 32.3 beds
 
 
+def test_a_place_without_beds_never_runs_out_of_them() -> None:
+    """It read "0 beds. Capacity runs out on 2026-12-07" (issue #15)."""
+    result = beds.project_beds(date(2026, 3, 1), np.full(14, 100.0), 0.1, 0, 4.0, 0)
+    assert result.runs_out is None and result.beds[0] == pytest.approx(10.0)
+
+
 def test_admission_to_a_full_bed_type_is_refused(session: Session) -> None:
     tree = small_tree(session)
     actor = system_actor()

@@ -38,7 +38,7 @@ def test_counts_are_of_the_subtree_asked(session: Session, tree: dict[str, Juris
     assert province.cases_last_7_days == 2
     city = service.mechanism_counts(session, everyone, "C2", TODAY)
     assert city.cases_by_classification == {"confirmed": 1} and city.cases_last_7_days == 0
-    assert service.active_confirmed(session, everyone, "C1") == 1
+    assert city.patients_in_hospital == 0  # no hospital: the care census, not the cases
 
 
 def test_a_county_cannot_ask_for_another(session: Session, tree: dict[str, Jurisdiction]) -> None:
@@ -51,8 +51,6 @@ def test_a_county_cannot_ask_for_another(session: Session, tree: dict[str, Juris
         service.mechanism_counts(session, mine, "C2B", TODAY)
     with pytest.raises(NotFound):
         service.child_counts(session, mine, "P")
-    with pytest.raises(NotFound):
-        service.active_confirmed(session, mine, "C2")
     with pytest.raises(NotFound):
         service.epicurve_rows(session, mine, "C2B", TODAY, TODAY, ("confirmed",))
 

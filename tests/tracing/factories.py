@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -16,8 +16,10 @@ from fireline.auth.scope import Actor
 from fireline.clock import FrozenClock
 from fireline.places.models import Jurisdiction
 from fireline.surveillance.intake.batches import ImportOptions, import_file
+from fireline.tracing.models import TransmissionLink
 from tests.auth.factories import bearer
 from tests.surveillance.profiles import acting
+from tests.web.pages import add_case
 
 OUTBREAKS = Path(__file__).resolve().parent.parent / "data" / "outbreaks"
 NOW = datetime(2024, 3, 5, 2, 0, tzinfo=UTC)
@@ -90,3 +92,26 @@ def import_reference(
 
 def _shift(iso: str, years: int) -> str:
     return f"{int(iso[:4]) + years}{iso[4:]}"
+
+
+def add_chains(
+    session: Session, place: Jurisdiction, parents: list[int | None], first_onset: date
+) -> list[int]:
+    """Cases whose infector is ``parents[i]`` (a position in the list, or None), with
+    their links; each onset 3 days after its infector's. Returns the case ids in order."""
+    ids: list[int] = []
+    onsets: list[date] = []
+    for parent in parents:
+        onset = first_onset if parent is None else onsets[parent] + timedelta(days=3)
+        case = add_case(session, place, "confirmed", onset)
+        case.date_onset = onset
+        ids.append(case.id)
+        onsets.append(onset)
+        if parent is not None:
+            session.add(
+                TransmissionLink(
+                    jurisdiction_id=place.id, infector_case_id=ids[parent], infectee_case_id=case.id
+                )
+            )
+    session.flush()
+    return ids

@@ -8,10 +8,14 @@ the day's cases, and stays end at the rate 1 / mean stay (the census model of CH
 Weissman et al. 2020, Ann Intern Med 173:21-28), so the bed bands carry the case
 uncertainty (docs/care.md).
 
-Bed types follow the profile's two shares: intensive care takes ``share_icu`` with
-``mean_icu_stay_days``; general and isolation wards take the rest of
-``share_hospitalised`` (the profile's ICU share is part of it, see
-``Hospitalisation._icu_within_hospital``) with ``mean_stay_days``.
+One forecast per bed type, each against its own beds. Intensive care takes the
+profile's ``share_icu`` with ``mean_icu_stay_days``; general and isolation beds take the
+rest of ``share_hospitalised`` (the profile's ICU share is part of it, see
+``Hospitalisation._icu_within_hospital``) with ``mean_stay_days``, divided between them
+as the patients in them are now, or as their beds are when no one is admitted (all to
+general beds when there are neither): profiles give no isolation share, and where a
+place puts its patients is its own practice. Patients now and beds come from
+:func:`fireline.care.occupancy.census`, the one patient count of every page.
 """
 
 from __future__ import annotations
@@ -25,7 +29,8 @@ from sqlalchemy.orm import Session
 
 from fireline.analytics.forecast import Forecast, bed_forecast
 from fireline.auth.scope import Actor
-from fireline.care.occupancy import occupancy
+from fireline.care.occupancy import census
+from fireline.care.schemas import PatientCensus
 from fireline.diseases.schemas import DiseaseProfile, Hospitalisation
 from fireline.places.models import Jurisdiction
 from fireline.surveillance.trends.outlook import ForecastDay, outlook
@@ -33,10 +38,9 @@ from fireline.surveillance.trends.outlook import ForecastDay, outlook
 
 @dataclass(frozen=True)
 class Ward:
-    """One bed group the profile gives a share for, and the care bed types it fills."""
+    """One bed type the profile's shares reach, its share of cases and mean stay."""
 
-    kind: str  # "ward" or "icu"
-    bed_types: tuple[str, ...]
+    kind: str  # the bed type: "general", "isolation" or "icu"
     share: float
     mean_stay: float
 
@@ -58,16 +62,31 @@ class BedOutlook:
     wards: list[WardForecast]
 
 
-def wards(params: Hospitalisation) -> list[Ward]:
-    """The bed groups the profile's hospitalisation block supports (maybe none)."""
+def isolation_part(now: PatientCensus | None) -> float:
+    """The part of the non-ICU admissions that goes to isolation beds: as the patients
+    are now, else as the beds are, else none (see the module's docstring)."""
+    if now is None:
+        return 0.0
+    general, isolation = now.of("general"), now.of("isolation")
+    if general.occupied + isolation.occupied:
+        return isolation.occupied / (general.occupied + isolation.occupied)
+    if general.beds + isolation.beds:
+        return isolation.beds / (general.beds + isolation.beds)
+    return 0.0
+
+
+def wards(params: Hospitalisation, now: PatientCensus | None = None) -> list[Ward]:
+    """The bed types the profile's hospitalisation block supports (maybe none)."""
     found = []
     icu = params.share_icu or 0.0
     if params.share_hospitalised is not None and params.mean_stay_days is not None:
-        share = max(params.share_hospitalised - icu, 0.0)
-        found.append(Ward("ward", ("general", "isolation"), share, params.mean_stay_days))
+        rest = max(params.share_hospitalised - icu, 0.0)
+        part = isolation_part(now)
+        found.append(Ward("general", rest * (1.0 - part), params.mean_stay_days))
+        found.append(Ward("isolation", rest * part, params.mean_stay_days))
     stay = params.mean_icu_stay_days or params.mean_stay_days
     if params.share_icu is not None and stay is not None:
-        found.append(Ward("icu", ("icu",), params.share_icu, stay))
+        found.append(Ward("icu", params.share_icu, stay))
     return found
 
 
@@ -110,15 +129,15 @@ def bed_outlook(
     """Beds by bed type for the 14 days after ``today``; None when there is no case
     forecast (too few cases by onset) or the profile gives no hospitalisation shares."""
     profile = profiles.get(disease)
-    groups = wards(profile.hospitalisation) if profile is not None else []
-    ahead = outlook(session, actor, place.code, disease, today, profiles)
-    if not groups or ahead is None or ahead.simulated is None:
+    if profile is None or not wards(profile.hospitalisation):
         return None
-    rows = occupancy(session, actor.within(place))
-    out = []
-    for ward in groups:
-        mine = [r for r in rows if r.bed_type in ward.bed_types]
-        open_now, capacity = sum(r.occupied for r in mine), sum(r.beds for r in mine)
-        first = today + timedelta(days=1)
-        out.append(_ward(ahead.simulated, ward, open_now, capacity, first))
+    ahead = outlook(session, actor, place.code, disease, today, profiles)
+    if ahead is None or ahead.simulated is None:
+        return None
+    now = census(session, actor.within(place))
+    first = today + timedelta(days=1)
+    out = [
+        _ward(ahead.simulated, ward, now.of(ward.kind).occupied, now.of(ward.kind).beds, first)
+        for ward in wards(profile.hospitalisation, now)
+    ]
     return BedOutlook(float(ahead.simulated.r_mean[0]), ahead.forecast, out)

@@ -63,10 +63,11 @@ class Projection:
 def project_beds(
     start: date, cases: FloatArray, share: float, open_now: float, mean_stay: float, capacity: int
 ) -> Projection:
-    """Beds needed from the day after ``start``, and the first day demand exceeds capacity."""
+    """Beds needed from the day after ``start``, and the first day demand exceeds capacity
+    (never, where there are no beds: nothing runs out that was never there, issue #15)."""
     beds = census(cases * share, open_now, mean_stay)
     days = [start + timedelta(days=i + 1) for i in range(cases.size)]
-    over = np.flatnonzero(beds > capacity)
+    over = np.flatnonzero(beds > capacity) if capacity > 0 else np.zeros(0, dtype=np.int64)
     return Projection(
         days,
         [round(float(c), 2) for c in cases],

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from fireline.auth import audit
 from fireline.auth.scope import Actor
 from fireline.care.models import BED_TYPES, Admission, Hospital
-from fireline.care.schemas import BedCount, HospitalRead, OccupancyRow
+from fireline.care.schemas import BedCount, HospitalRead, OccupancyRow, PatientCensus
 from fireline.context import Context
 from fireline.listing import ListQuery, ListSpec, search_filter_sort_paginate
 
@@ -121,6 +121,39 @@ def occupancy(session: Session, actor: Actor) -> list[OccupancyRow]:
         OccupancyRow(jurisdiction_id=j, bed_type=t, beds=v[0], occupied=v[1])
         for (j, t), v in sorted(table.items())
     ]
+
+
+def census(session: Session, actor: Actor) -> PatientCensus:
+    """Patients in hospital now and the beds, by bed type, over the actor's scope: the
+    open stays (admitted, not discharged) and the staffed beds, one grouped statement
+    each. Every page and route that counts patients counts them here (issue #15)."""
+    actor.require("records:read")
+    beds = session.execute(
+        actor.restrict(
+            select(
+                func.coalesce(func.sum(Hospital.beds_general), 0),
+                func.coalesce(func.sum(Hospital.beds_icu), 0),
+                func.coalesce(func.sum(Hospital.beds_isolation), 0),
+            ),
+            Hospital,
+        )
+    ).one()
+    open_stays = actor.restrict(
+        select(Admission.bed_type, func.count())
+        .where(Admission.discharged_at.is_(None))
+        .group_by(Admission.bed_type),
+        Admission,
+    )
+    taken = {t: int(n) for t, n in session.execute(open_stays)}
+    by_type = [
+        BedCount(bed_type=t, beds=int(b), occupied=taken.get(t, 0))
+        for t, b in zip(BED_TYPES, beds, strict=True)
+    ]
+    return PatientCensus(
+        patients=sum(b.occupied for b in by_type),
+        beds=sum(b.beds for b in by_type),
+        by_type=by_type,
+    )
 
 
 def occupancy_page(

@@ -99,3 +99,16 @@ class BedDemand(BaseModel):
     cases: list[float]
     beds: list[float]
     runs_out: date | None
+
+
+class PatientCensus(BaseModel):
+    """Patients in hospital now: admissions not yet discharged, in hospitals of the place,
+    every bed type and every disease. The one count the overview, the care page, its
+    table and the API give (care.occupancy.census)."""
+
+    patients: Int64
+    beds: Int64
+    by_type: list[BedCount]  # general, icu, isolation, in that order
+
+    def of(self, bed_type: str) -> BedCount:
+        return next(b for b in self.by_type if b.bed_type == bed_type)

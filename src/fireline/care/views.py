@@ -1,4 +1,6 @@
-"""The care page (``/care``): hospital occupancy by bed type and the bed-demand chart."""
+"""The care page (``/care``): patients in hospital now, hospital occupancy by bed type,
+and the bed-demand chart of each bed type. Patients are counted once, by
+``occupancy.census``, for the headline, the table's total row and the forecasts."""
 
 from __future__ import annotations
 
@@ -70,6 +72,7 @@ def care_page(page: PageContext, disease: str = "covid19") -> Response:
         "care/hospitals.html",
         nav="care",
         today=page.today(),
+        census=occupancy.census(page.session, page.context.actor),
         **_forecast(page, disease),
         **_hospitals(page),
     )

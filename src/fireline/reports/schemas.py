@@ -18,6 +18,9 @@ class MechanismCounts(BaseModel):
     samples: Int64
     positive_results: Int64
     venues: Int64
+    # Admitted and not yet discharged, every bed type: care.occupancy.census, the count
+    # the care page and its table give too.
+    patients_in_hospital: Int64
 
 
 class ChildCounts(BaseModel):

@@ -12,6 +12,7 @@ from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from fireline.auth.scope import Actor
+from fireline.care.occupancy import census
 from fireline.db.base import InJurisdiction
 from fireline.lab.models import LabResult, Sample
 from fireline.places.models import Venue
@@ -50,6 +51,7 @@ def mechanism_counts(session: Session, actor: Actor, code: str, today: date) -> 
         samples=_count(session, here, Sample),
         positive_results=_count(session, here, LabResult, LabResult.outcome == "positive"),
         venues=_count(session, here, Venue),
+        patients_in_hospital=census(session, here).patients,
     )
 
 
@@ -68,12 +70,6 @@ def child_counts(session: Session, actor: Actor, code: str) -> list[ChildCounts]
         )
         for j, n in rows
     ]
-
-
-def active_confirmed(session: Session, actor: Actor, code: str) -> int:
-    """Confirmed cases without an outcome yet: those still in isolation or care."""
-    here = _here(session, actor, code)
-    return _count(session, here, Case, Case.classification == "confirmed", Case.outcome.is_(None))
 
 
 def epicurve_rows(

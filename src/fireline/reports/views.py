@@ -36,7 +36,6 @@ def dashboard(page: PageContext) -> Response:
         by_class=counts.cases_by_classification,
         children=children,
         areas_with_cases=sum(1 for c in children if c.confirmed),
-        active_confirmed=service.active_confirmed(page.session, page.actor, here.code),
         trail=page.breadcrumb(),
         epicurve_spec=epicurve_spec(page, today),
     )

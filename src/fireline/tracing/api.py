@@ -11,8 +11,10 @@ from fireline.bounds import INT64_MAX, Id, Int64
 from fireline.db.deps import DbSession
 from fireline.pagination import Page, make_page
 from fireline.tracing import clusters, contacts, exposures, interviews, links
+from fireline.tracing.chainstats import read_chain_stats
 from fireline.tracing.schemas import (
     Certainty,
+    ChainStats,
     ClusterRead,
     ContactCreate,
     ContactRead,
@@ -139,3 +141,19 @@ def read_graph(
 ) -> GraphRead:
     """Nodes (with server-side tree and timeline positions) and edges of one cluster."""
     return clusters.graph(clusters.load_chains(session, actor, disease), cluster)
+
+
+@router.get("/tracing/offspring", response_model=ChainStats)
+def read_offspring(actor: ApiActor, session: DbSession, disease: str | None = None) -> ChainStats:
+    """Every chain in scope: the offspring distribution, R from chains, the dispersion k
+    with its 95 % interval and the super-spreaders (Lloyd-Smith et al. 2005)."""
+    return read_chain_stats(session, actor, clusters.load_chains(session, actor, disease))
+
+
+@router.get("/tracing/clusters/{cluster}/offspring", response_model=ChainStats)
+def read_cluster_offspring(
+    cluster: Int64, actor: ApiActor, session: DbSession, disease: str | None = None
+) -> ChainStats:
+    """The same figures for one cluster (the numbers of ``/tracing/clusters``)."""
+    chains = clusters.load_chains(session, actor, disease)
+    return read_chain_stats(session, actor, chains, cluster)

@@ -143,6 +143,11 @@ def _day(days: float) -> date:
     return EPOCH + timedelta(days=int(days))
 
 
+def day_of(days: float) -> date | None:
+    """The date of a day number of ``Chains.onset`` (None when the onset is unknown)."""
+    return None if np.isnan(days) else _day(days)
+
+
 def cluster_of_case(chains: Chains, case_id: int) -> int:
     at = int(np.searchsorted(chains.ids, case_id))
     if at >= len(chains.ids) or chains.ids[at] != case_id:

@@ -10,13 +10,17 @@ interview.
 
 from __future__ import annotations
 
-from typing import Final
+from typing import Any, Final
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from fireline.tracing import clusters, contact_pages, interview_pages
-from fireline.web.deps import PageContext
+from fireline.tracing.chainstats import read_chain_stats
+from fireline.tracing.chartspecs import offspring_spec, timeline_spec
+from fireline.tracing.schemas import ChainStats
+from fireline.web.deps import Page, PageContext
 
 router = APIRouter()
 router.include_router(interview_pages.router)
@@ -31,6 +35,7 @@ def cluster_page(page: PageContext) -> Response:
     disease = query.value("disease") or None
     chains = clusters.load_chains(page.session, page.actor, disease)
     found, total = clusters.list_clusters(chains, query)
+    figures = read_chain_stats(page.session, page.actor, chains)
     return page.render(
         "tracing/clusters.html",
         nav="investigation",
@@ -38,19 +43,56 @@ def cluster_page(page: PageContext) -> Response:
         clusters=found,
         total=total,
         disease=disease,
+        **_figures(page, figures),
     )
+
+
+def _figures(page: Page, figures: ChainStats) -> dict[str, Any]:
+    """The chain figures and their offspring chart, labelled in the page language."""
+    g = page.gettext
+    text = {
+        "x": g("Secondary cases per case"),
+        "y": g("Cases"),
+        "observed": g("Cases observed"),
+        "fitted": g("Negative binomial fit"),
+    }
+    return {"figures": figures, "offspring_spec": offspring_spec(figures, text)}
+
+
+def _timeline(page: Page, cases: int) -> dict[str, Any]:
+    g = page.gettext
+    text = {
+        "x": g("Date of onset"),
+        "y": g("Cases that day"),
+        "legend": g("Classification"),
+        "case": g("Case"),
+        "gen": g("Generation"),
+    }
+    classes = {
+        "confirmed": g("Confirmed"),
+        "probable": g("Probable"),
+        "suspected": g("Suspected"),
+        "discarded": g("Discarded"),
+    }
+    return timeline_spec(text, classes, cases)
 
 
 @router.get("/investigation/clusters/{cluster}")
 def graph_page(cluster: int, page: PageContext, request: Request) -> Response:
     assert page.session is not None and page.actor is not None
     disease = request.query_params.get("disease") or None
-    graph = clusters.graph(clusters.load_chains(page.session, page.actor, disease), cluster)
+    chains = clusters.load_chains(page.session, page.actor, disease)
+    figures = read_chain_stats(page.session, page.actor, chains, cluster)
+    # The graph (about 1 MB at 5,000 cases) is fetched by tracing.js from the API route,
+    # so the page itself stays small and draws its figures at once.
+    query = f"?{urlencode({'disease': disease})}" if disease else ""
     return page.render(
         "tracing/graph.html",
         nav="investigation",
         today=page.today(),
-        graph=graph.model_dump(mode="json"),
+        graph_url=f"/api/v1/tracing/clusters/{cluster}/graph{query}",
+        timeline_spec=_timeline(page, figures.cases),
         cluster=cluster,
         disease=disease,
+        **_figures(page, figures),
     )

@@ -177,3 +177,36 @@ class GraphRead(BaseModel):
     cluster: Int64
     nodes: list[GraphNode]
     edges: list[tuple[Int64, Int64]]
+
+
+class OffspringBar(BaseModel):
+    offspring: Int64  # secondary cases of a case
+    cases: Int64  # cases with that many
+
+
+class Superspreader(BaseModel):
+    case_id: Id
+    offspring: Int64
+    classification: str
+    onset: date | None
+
+
+class ChainStats(BaseModel):
+    """Offspring distribution, dispersion k and super-spreaders of a cluster (or of every
+    chain in scope when ``cluster`` is None), as ``fireline analyze chains`` computes them
+    (Lloyd-Smith et al. 2005, doi:10.1038/nature04153)."""
+
+    cluster: Int64 | None
+    cases: Int64
+    links: Int64
+    without_onset: Int64
+    r: float  # mean secondary cases per case: R from the chains
+    variance: float
+    # None when the counts are not over-dispersed (variance <= mean: k is infinite, Poisson)
+    k: float | None
+    k_low: float | None
+    k_high: float | None
+    superspreader_threshold: Int64  # the fewest secondary cases that make a super-spreader
+    distribution: list[OffspringBar]
+    superspreaders: list[Superspreader]
+    superspreaders_total: Int64
