@@ -238,6 +238,12 @@ def _overdue_counts(session: Session, children: Any, now: datetime) -> Counts:
     return {c: (int(n), 1) for c, n in session.execute(statement)}
 
 
+def overdue_by_child(session: Session, parent: Jurisdiction, now: datetime) -> dict[int, int]:
+    """The league table's "overdue tasks now" per child of ``parent``, by child id."""
+    found = _overdue_counts(session, _children(session, parent, None), now)
+    return {child: n for child, (n, _) in found.items()}
+
+
 def period_counts(
     session: Session,
     parent: Jurisdiction,

@@ -155,23 +155,24 @@ def headline_rt(
 
 
 def _children_paths(session: Session, actor: Actor) -> Any:
-    """(place_id, child_id) for every place under each child of the actor's jurisdiction."""
+    """(place_id, child_id) for every place under each child of the actor's jurisdiction
+    (the children of a place in scope are in scope: no further filter)."""
     child, under = aliased(Jurisdiction), aliased(Jurisdiction)
-    statement = (
+    return (
         select(under.id.label("place_id"), child.id.label("child_id"))
         .join(under, (under.path >= child.path) & (under.path < child.path + "~"))
         .where(child.parent_id == actor.jurisdiction_id)
+        .subquery()
     )
-    return actor.restrict(statement, child).subquery()
 
 
-def onset_counts_by_child(
-    session: Session, actor: Actor, disease: str, start: date, end: date
+def daily_counts_by_child(
+    session: Session, actor: Actor, disease: str, start: date, end: date, *, by_onset: bool
 ) -> dict[int, tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]]:
-    """Local and imported counted cases by onset (report date where none) per day, for
-    each child of the actor's jurisdiction that has any: one grouped query."""
+    """:func:`daily_counts` for each child of the actor's jurisdiction that has any
+    case, by child id: one grouped query."""
     places = _children_paths(session, actor)
-    day = func.coalesce(Case.date_onset, Case.date_reporting)
+    day = func.coalesce(Case.date_onset, Case.date_reporting) if by_onset else Case.date_reporting
     rows = session.execute(
         select(places.c.child_id, day, Case.imported, func.count())
         .join(places, places.c.place_id == Case.jurisdiction_id)
@@ -221,7 +222,7 @@ def headline_rt_by_child(
     :func:`headline_rt` for each child."""
     si = _serial_interval(profiles, disease)
     start = end - timedelta(days=HEADLINE_DAYS - 1)
-    counts = onset_counts_by_child(session, actor, disease, start, end)
+    counts = daily_counts_by_child(session, actor, disease, start, end, by_onset=True)
     if not counts:
         return {}
     p90 = delay_p90_by_child(session, actor, disease, start, end)
