@@ -142,5 +142,5 @@ def test_downloads_carry_human_headers_in_the_users_language(
     sheet = workbook.active
     assert sheet is not None
     cells = [[c.value for c in row] for row in sheet.iter_rows()]
-    assert cells[0][:3] == ["代码", "地区", "人口"] and "_" not in "".join(map(str, cells[0]))
+    assert cells[0][:3] == ["代码", "辖区", "常住人口"] and "_" not in "".join(map(str, cells[0]))
     assert cells[1][0] == "C1A" and cells[1][1] == "地区C1A"
