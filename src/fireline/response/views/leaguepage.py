@@ -134,6 +134,7 @@ def league_page(page: PageContext) -> Response:
     )
 
 
+FIRST_COLUMNS: Final = (N_("Overall rank"), N_("Code"), N_("Name (English)"), N_("Name (Chinese)"))
 # The headings of each indicator's columns in a download, in export.header()'s order.
 PARTS: Final = (
     N_("%(indicator)s: share"),
@@ -149,7 +150,7 @@ PARTS: Final = (
 def titles(page: Page) -> list[str]:
     """The download's column headings in the reader's words and language."""
     g = page.gettext
-    out = [g("Overall rank"), g("Code"), g("Name (English)"), g("Name (Chinese)")]
+    out = [g(text) for text in FIRST_COLUMNS]
     for indicator in INDICATORS:
         name = g(LABELS[indicator.key])
         out += [g(part) % {"indicator": name} for part in PARTS]
