@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 import io
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
+
 import pytest
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
@@ -86,18 +86,18 @@ def test_sorting_puts_a_suppressed_rt_last_either_way(
     tree: dict[str, Jurisdiction], client: TestClient
 ) -> None:
     headers = bearer(client, "province")
-    url = "/api/v1/jurisdictions/P/matrix?sort="
 
-    def get(query: str) -> Any:
-        return client.get(url + query, headers=headers).json()
+    def codes(code: str, query: str) -> list[str]:
+        url = f"/api/v1/jurisdictions/{code}/matrix?sort={query}"
+        return [r["code"] for r in client.get(url, headers=headers).json()["rows"]]
 
-    by_cases = get("confirmed&descending=true")
-    assert [r["code"] for r in by_cases["rows"]] == ["C1", "C2"]
-    up = get("rt")["rows"]
-    down = get("rt&descending=true")["rows"]
-    assert up[-1]["rt"] is None or up[-1]["rt"]["mean"] is None or len(up) == 2
-    assert {r["code"] for r in up} == {r["code"] for r in down} == {"C1", "C2"}
-    assert get("nonsense")["sort"] == "name"
+    assert codes("P", "confirmed&descending=true") == ["C1", "C2"]
+    assert codes("P", "confirmed") == ["C2", "C1"]
+    # C1B's Rt is suppressed: last whichever way Rt is sorted, never "lowest" or "highest".
+    assert codes("C1", "rt") == codes("C1", "rt&descending=true") == ["C1A", "C1B"]
+    assert codes("C1", "name&descending=true") == ["C1B", "C1A"]
+    body = client.get("/api/v1/jurisdictions/C1/matrix?sort=nonsense", headers=headers).json()
+    assert body["sort"] == "name"
 
 
 def test_a_county_user_sees_its_own_place_only(

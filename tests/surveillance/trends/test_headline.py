@@ -12,9 +12,10 @@ from sqlalchemy.orm import Session
 from fireline.auth.scope import system_actor
 from fireline.clock import FrozenClock
 from fireline.diseases import load_profiles
-from fireline.web.i18n import rate
+from fireline.places.models import Jurisdiction
 from fireline.surveillance.trends.headline import MIN_CASES, headline_rt, headline_rt_by_child
 from fireline.surveillance.trends.service import rt
+from fireline.web.i18n import rate
 from tests.auth.factories import bearer, make_user
 from tests.places.factories import small_tree
 from tests.surveillance.signals.factories import add_daily_cases
@@ -57,7 +58,7 @@ def test_dashboard_care_matrix_and_api_show_the_same_rt(
     _world(session)
     profiles = load_profiles()
     one = headline_rt(session, system_actor(), "C1A", "covid19", TODAY, profiles)
-    assert one.mean is not None
+    assert one.mean is not None and one.date_end is not None
     shown = rate(one.mean, "en")
     headers = bearer(client, "province")
     api = client.get("/api/v1/jurisdictions/C1A/rt/headline", headers=headers).json()
@@ -83,5 +84,5 @@ def test_dashboard_care_matrix_and_api_show_the_same_rt(
     assert re.search(r'id="row-C1A".*?class="num rt">' + re.escape(shown), matrix, re.S)
 
 
-def _place(session: Session, code: str):  # type: ignore[no-untyped-def]
+def _place(session: Session, code: str) -> Jurisdiction:
     return system_actor().jurisdiction(session, code)
