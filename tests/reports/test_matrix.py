@@ -137,7 +137,7 @@ def test_downloads_carry_human_headers_in_the_users_language(
     assert [row[0] for row in lines[1:]] == ["C1A", "C1B"]
     header = lines[0]
     c1b = dict(zip(header, lines[2], strict=True))
-    assert c1b["Rt"] == "" and c1b["Cases in the Rt window"] == "1"
+    assert c1b["Rt (mean)"] == "" and c1b["Cases in the Rt window"] == "1"
     workbook = load_workbook(io.BytesIO(client.get("/overview/matrix.xlsx?j=C1&lang=zh").content))
     sheet = workbook.active
     assert sheet is not None

@@ -46,7 +46,7 @@ HEADERS: Final = (
     ("last_7_days", N_("Last 7 days")),
     ("previous_7_days", N_("Previous 7 days")),
     ("change_7_days", N_("7-day change (%)")),
-    ("rt", N_("Rt")),
+    ("rt", N_("Rt (mean)")),
     ("rt_lower", N_("Rt lower 95% bound")),
     ("rt_upper", N_("Rt upper 95% bound")),
     ("rt_window_end", N_("Rt window ends (onset)")),
