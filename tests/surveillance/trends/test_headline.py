@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, date, datetime, timedelta
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
@@ -14,6 +15,7 @@ from fireline.clock import FrozenClock
 from fireline.diseases import load_profiles
 from fireline.places.models import Jurisdiction
 from fireline.surveillance.trends.headline import MIN_CASES, headline_rt, headline_rt_by_child
+from fireline.surveillance.trends.outlook import outlook
 from fireline.surveillance.trends.service import rt
 from fireline.web.i18n import rate
 from tests.auth.factories import bearer, make_user
@@ -69,6 +71,10 @@ def test_dashboard_care_matrix_and_api_show_the_same_rt(
         session, system_actor().within(_place(session, "C1")), "covid19", TODAY, profiles
     )
     assert [h.mean for h in by_child.values() if h.mean is not None] == [one.mean]
+    # The forecast behind the dashboard's outlook and the care page's beds draws R there.
+    ahead = outlook(session, system_actor(), "C1A", "covid19", TODAY, profiles)
+    assert ahead is not None and ahead.simulated is not None
+    assert float(ahead.simulated.r_mean[0]) == pytest.approx(one.mean)
     demand = client.get("/api/v1/care/bed-demand?jurisdiction=C1A", headers=headers).json()
     assert demand["rt"] == round(one.mean, 3)
     log_in(client, "province")

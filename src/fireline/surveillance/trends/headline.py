@@ -23,10 +23,10 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from datetime import date, timedelta
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 
@@ -36,8 +36,10 @@ from fireline.diseases.schemas import DiseaseProfile
 from fireline.errors import NotFound
 from fireline.places.models import Jurisdiction
 from fireline.surveillance.models import Case
-from fireline.surveillance.trends.outlook import Outlook, unreported
 from fireline.surveillance.trends.service import COUNTED, daily_counts, delays
+
+if TYPE_CHECKING:
+    from fireline.surveillance.trends.outlook import Outlook
 
 HEADLINE_DAYS = 56  # onset days read; a 7-day window this far back no longer feels the start
 MIN_CASES = 12  # local cases in the window before Rt is shown (see the module docstring)
@@ -60,6 +62,18 @@ class HeadlineRt(BaseModel):
     suppressed: bool
     # First onset day still being reported (complete basis); None: no delay data.
     incomplete_from: date | None
+    # The window's gamma posterior (EpiEstim), which the case forecast draws R from.
+    shape: float | None = Field(default=None, exclude=True)
+    scale: float | None = Field(default=None, exclude=True)
+
+
+def unreported(outlook: Outlook | None) -> dict[date, float]:
+    """Cases by onset day not yet reported, by the nowcast (estimate minus reported):
+    what :func:`headline_rt` and :func:`fireline.surveillance.trends.service.rt` add for
+    Rt on the nowcast."""
+    if outlook is None:
+        return {}
+    return {d.day: max(d.nowcast - d.reported, 0.0) for d in outlook.days if d.nowcast is not None}
 
 
 def incomplete_cut(end: date, p90: float | None) -> date | None:
@@ -102,6 +116,8 @@ def _pick(
                 cases=cases,
                 suppressed=not shown,
                 incomplete_from=cut if basis == "complete" else None,
+                shape=float(res.a_posterior[row, i]) if res.a_posterior is not None else None,
+                scale=float(res.b_posterior[row, i]) if res.b_posterior is not None else None,
             )
         )
     return out
