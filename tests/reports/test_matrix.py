@@ -144,3 +144,9 @@ def test_downloads_carry_human_headers_in_the_users_language(
     cells = [[c.value for c in row] for row in sheet.iter_rows()]
     assert cells[0][:3] == ["代码", "辖区", "常住人口"] and "_" not in "".join(map(str, cells[0]))
     assert cells[1][0] == "C1A" and cells[1][1] == "地区C1A"
+
+
+def test_every_download_column_has_a_heading() -> None:
+    from fireline.reports.matrix import export, views
+
+    assert tuple(key for key, _ in views.HEADERS) == export.COLUMNS
