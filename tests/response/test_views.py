@@ -239,12 +239,16 @@ def test_league_page_and_downloads(web: TestClient, world: dict[str, Any]) -> No
     assert csv_file.headers["content-type"].startswith("text/csv")
     assert csv_file.content.startswith(b"\xef\xbb\xbf")
     rows = list(csv.DictReader(io.StringIO(csv_file.content.decode("utf-8-sig"))))
-    assert {r["code"] for r in rows} == {"C1A", "C1B"}
-    assert next(r for r in rows if r["code"] == "C1A")["overdue_tasks"] == "2.0"
+    assert {r["Code"] for r in rows} == {"C1A", "C1B"}  # headed in the reader's words
+    assert next(r for r in rows if r["Code"] == "C1A")["Overdue tasks now: share"] == "2.0"
+    assert not any("_" in title for title in rows[0])
     xlsx = web.get("/response/league.xlsx?start=2026-03-01&end=2026-03-02")
     assert 'filename="league-C1-2026-03-01-2026-03-02.xlsx"' in xlsx.headers["content-disposition"]
     sheet = load_workbook(io.BytesIO(xlsx.content)).active
-    assert sheet is not None and sheet.cell(1, 1).value == "rank" and sheet.max_row == 3
+    assert sheet is not None and sheet.cell(1, 1).value == "Overall rank" and sheet.max_row == 3
+    chinese_file = web.get("/response/league.xlsx?period=28&lang=zh")
+    titles = [c.value for c in next(load_workbook(io.BytesIO(chinese_file.content)).active.rows)]
+    assert titles[:2] == ["总排名", "代码"] and "当前逾期任务数：排名" in titles
     log_in(web, "province")
     counties = web.get("/response/league?level=county").text
     assert all(f"Place {c}" in counties for c in ("C1A", "C1B", "C2A", "C2B"))

@@ -127,12 +127,16 @@ def forecast_cases(
     drift: float = 0.1,
     damping: float = 0.9,
     seed: int | None = 0,
+    r_gamma: tuple[ArrayLike, ArrayLike] | None = None,
 ) -> Forecast:
     """Simulate ``trajectories`` futures of each daily series for ``horizon`` days.
 
     ``incidence`` is (days,) or (series, days) of non-negative counts ending today.
     ``dispersion`` is the offspring k (``None``: Poisson). ``drift`` is the sd of the
-    daily step of log R (0 holds R fixed as ``projections`` does).
+    daily step of log R (0 holds R fixed as ``projections`` does). ``r_gamma``: the
+    gamma shape and scale (per series) to draw R from instead of the last ``window``
+    days' posterior, e.g. the headline Rt's window, so that the forecast runs on the
+    Rt the pages show.
     """
     inc = np.array(incidence, dtype=np.float64, ndmin=2)
     if inc.ndim != 2 or not np.all(np.isfinite(inc)) or np.any(inc < 0):
@@ -146,6 +150,9 @@ def forecast_cases(
         raise ValueError(f"need more than {window} days of counts")
     si = _si_weights(si_mean, si_sd, days + horizon)
     shape, scale, slope = _r_posterior(inc, si, window)
+    if r_gamma is not None:
+        shape = np.broadcast_to(np.asarray(r_gamma[0], dtype=np.float64), shape.shape)
+        scale = np.broadcast_to(np.asarray(r_gamma[1], dtype=np.float64), scale.shape)
     rng = np.random.default_rng(seed)
     r = rng.gamma(shape[:, None], scale[:, None], (series, trajectories))
     # Day-major arrays (horizon, series, trajectories): each day is one contiguous slab.

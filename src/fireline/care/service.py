@@ -8,13 +8,10 @@ Every read and write goes through the acting user's scope.
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
 
-import numpy as np
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from fireline.analytics.rt import estimate_rt
 from fireline.auth import audit
 from fireline.auth.scope import Actor
 from fireline.care.beds import project_beds, project_cases
@@ -26,6 +23,7 @@ from fireline.errors import Conflict, NotFound, Problem
 from fireline.people.models import Person
 from fireline.places.models import Jurisdiction
 from fireline.surveillance.models import Case
+from fireline.surveillance.trends.headline import headline_rt
 from fireline.surveillance.trends.service import daily_counts
 
 HISTORY_DAYS = 28
@@ -207,13 +205,15 @@ def transfer(
     return admit(session, actor, hospital_id, data, now=now, transferred_from=stay.id)
 
 
-def _rt(history: np.ndarray[Any, Any], profile: DiseaseProfile) -> tuple[float, str]:
-    """The latest 7-day EpiEstim Rt mean, or 1 (flat) when the data are too thin."""
-    si = profile.serial_interval
-    if history[-14:].sum() < 10:
-        return 1.0, "assumed (fewer than 10 cases in 14 days)"
-    result = estimate_rt(history, si_mean=si.mean_days, si_sd=si.sd_days)
-    return float(result.mean[-1]), "EpiEstim, last 7 days"
+def _rt(
+    session: Session, actor: Actor, place: Jurisdiction, profile: DiseaseProfile, today: date
+) -> tuple[float, str]:
+    """The headline Rt (the dashboard's, one definition: trends.headline.headline_rt),
+    or 1 (flat) when it is suppressed for too few cases."""
+    found = headline_rt(session, actor, place.code, profile.code, today, {profile.code: profile})
+    if found.mean is None:
+        return 1.0, f"assumed (fewer than {found.min_cases} cases in the last complete window)"
+    return found.mean, f"headline Rt: last complete 7-day window to {found.date_end}"
 
 
 def bed_demand(
@@ -241,7 +241,7 @@ def bed_demand(
         session, actor, place.code, profile.code, start, today - timedelta(days=1), by_onset=False
     )
     history = local + imported
-    rt, source = _rt(history, profile)
+    rt, source = _rt(session, actor, place, profile, today)
     cases = project_cases(
         history,
         rt,

@@ -13,6 +13,8 @@ from fastapi.responses import Response
 from fireline.care import occupancy
 from fireline.care.bedchart import bed_chart, capacity_drawn
 from fireline.care.bedoutlook import bed_outlook, wards
+from fireline.errors import NotFound
+from fireline.surveillance.trends.headline import HeadlineRt, headline_rt
 from fireline.web.deps import Page, PageContext
 
 router = APIRouter()
@@ -65,6 +67,17 @@ def _hospitals(page: Page) -> dict[str, Any]:
     }
 
 
+def _headline(page: Page, disease: str) -> HeadlineRt | None:
+    """The dashboard's headline Rt (one definition: trends.headline.headline_rt)."""
+    assert page.session is not None and page.actor is not None
+    try:
+        return headline_rt(
+            page.session, page.actor, page.here.code, disease, page.today(), page.context.profiles
+        )
+    except NotFound:  # no profile for the disease
+        return None
+
+
 @router.get("/care")
 def care_page(page: PageContext, disease: str = "covid19") -> Response:
     assert page.session is not None and page.actor is not None
@@ -73,6 +86,7 @@ def care_page(page: PageContext, disease: str = "covid19") -> Response:
         nav="care",
         today=page.today(),
         census=occupancy.census(page.session, page.context.actor),
+        rt=_headline(page, disease),
         **_forecast(page, disease),
         **_hospitals(page),
     )

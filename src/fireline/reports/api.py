@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated
+
+from fastapi import APIRouter, Query
 
 from fireline.auth.deps import ApiActor
 from fireline.bounds import Day
 from fireline.db.deps import DbSession
 from fireline.pagination import Page, make_page
 from fireline.reports import service
+from fireline.reports.matrix.service import COLUMNS, Matrix, matrix
 from fireline.reports.schemas import ChildCounts, MechanismCounts
 from fireline.web.deps import ApiContext, ApiListQuery
 
@@ -32,3 +35,31 @@ def read_breakdown(
     """Confirmed cases and incidence per 100,000 by child jurisdiction, by code."""
     rows = service.child_counts(session, actor, code)
     return make_page(rows[query.offset : query.offset + query.limit], len(rows), query)
+
+
+@router.get("/jurisdictions/{code}/matrix", response_model=Matrix)
+def read_matrix(
+    code: str,
+    context: ApiContext,
+    session: DbSession,
+    disease: Annotated[str, Query(description="Disease code, e.g. covid19")] = "covid19",
+    sort: Annotated[str, Query(description=f"One of {', '.join(COLUMNS)}")] = "name",
+    descending: bool = False,
+    today: Day | None = None,
+) -> Matrix:
+    """Every child of ``code`` side by side: incidence, new cases, 7-day change, the
+    headline Rt (no value under its minimum count), growth, open alerts, overdue tasks,
+    people under quarantine, test positivity and 28 days of counts for a sparkline."""
+    place = context.actor.jurisdiction(session, code)
+    day = today or context.today(place)
+    return matrix(
+        session,
+        context.actor,
+        code,
+        disease,
+        day,
+        context.now(),
+        context.profiles,
+        sort=sort,
+        descending=descending,
+    )

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from fireline.auth.scope import Actor
 from fireline.care.occupancy import census
 from fireline.db.base import InJurisdiction
+from fireline.jurisdictions.service import counts_by_child
 from fireline.lab.models import LabResult, Sample
 from fireline.places.models import Venue
 from fireline.quarantine.models import QuarantineOrder
@@ -45,9 +46,7 @@ def mechanism_counts(session: Session, actor: Actor, code: str, today: date) -> 
         cases_by_classification={c: int(n) for c, n in rows},
         cases_last_7_days=_count(session, here, Case, Case.date_reporting > today - timedelta(7)),
         contacts=_count(session, here, Contact),
-        quarantine_active=_count(
-            session, here, QuarantineOrder, QuarantineOrder.status == "active"
-        ),
+        quarantine_active=_count(session, here, QuarantineOrder, _under_quarantine()),
         samples=_count(session, here, Sample),
         positive_results=_count(session, here, LabResult, LabResult.outcome == "positive"),
         venues=_count(session, here, Venue),
@@ -55,9 +54,26 @@ def mechanism_counts(session: Session, actor: Actor, code: str, today: date) -> 
     )
 
 
-def child_counts(session: Session, actor: Actor, code: str) -> list[ChildCounts]:
-    """Confirmed cases and incidence per 100,000 for each child jurisdiction."""
-    rows = cases_by_child(session, _here(session, actor, code), ("confirmed",))
+def _under_quarantine() -> ColumnElement[bool]:
+    """People under quarantine now: their order is active (the overview's tile)."""
+    return QuarantineOrder.status == "active"
+
+
+def quarantine_by_child(session: Session, actor: Actor, code: str) -> dict[int, int]:
+    """The overview's "under quarantine" figure for each child of ``code``, by child id."""
+    here = _here(session, actor, code)
+    found = counts_by_child(
+        session, here, here.jurisdiction_id, QuarantineOrder, _under_quarantine()
+    )
+    return {j.id: n for j, n in found}
+
+
+def child_counts(
+    session: Session, actor: Actor, code: str, *, disease: str | None = None
+) -> list[ChildCounts]:
+    """Confirmed cases and incidence per 100,000 for each child jurisdiction (of every
+    disease, or of one: the county matrix)."""
+    rows = cases_by_child(session, _here(session, actor, code), ("confirmed",), disease=disease)
     return [
         ChildCounts(
             code=j.code,

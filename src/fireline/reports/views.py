@@ -9,6 +9,7 @@ from fastapi import APIRouter
 from fastapi.responses import JSONResponse, Response
 
 from fireline.reports import service
+from fireline.reports.matrix.views import router as matrix_router
 from fireline.web.deps import Page, PageContext
 
 router = APIRouter()
@@ -108,3 +109,7 @@ def epicurve_spec(page: Page, today: date) -> dict[str, Any]:
             "view": {"stroke": None},
         },
     }
+
+
+# The county matrix lives in its own module; its routes join the overview's router.
+router.include_router(matrix_router)

@@ -27,6 +27,7 @@ from fireline.quarantine.models import ISSUED_STATUSES, QuarantineOrder
 from fireline.response.lights import utc
 from fireline.response.metrics import seven_one_seven, timelines
 from fireline.response.models import Response, ResponseTask
+from fireline.response.ranking import is_small, rank_score
 from fireline.surveillance.models import Case
 from fireline.tracing.models import Contact, TransmissionLink
 
@@ -62,6 +63,7 @@ class Cell:
     previous: float | None = None
     rank: int | None = None
     red: bool = False
+    small: bool = False  # a share on fewer than ranking.MIN_DENOMINATOR events
 
     @property
     def trend(self) -> float | None:
@@ -238,6 +240,12 @@ def _overdue_counts(session: Session, children: Any, now: datetime) -> Counts:
     return {c: (int(n), 1) for c, n in session.execute(statement)}
 
 
+def overdue_by_child(session: Session, parent: Jurisdiction, now: datetime) -> dict[int, int]:
+    """The league table's "overdue tasks now" per child of ``parent``, by child id."""
+    found = _overdue_counts(session, _children(session, parent, None), now)
+    return {child: n for child, (n, _) in found.items()}
+
+
 def period_counts(
     session: Session,
     parent: Jurisdiction,
@@ -264,7 +272,7 @@ def _cell(indicator: Indicator, counts: tuple[int, int] | None) -> Cell:
     if not indicator.is_share:
         return Cell(float(numerator), numerator, denominator)
     value = numerator / denominator if denominator else None
-    return Cell(value, numerator, denominator)
+    return Cell(value, numerator, denominator, small=is_small(denominator))
 
 
 def _is_red(indicator: Indicator, value: float | None, target: float) -> bool:
@@ -281,6 +289,16 @@ def _has_activity(row: LeagueRow) -> bool:
     return any(row.cells[i.key].value is not None for i in shares)
 
 
+def _score(indicator: Indicator, cell: Cell) -> float | None:
+    """What a cell ranks on, larger being better: a share's Wilson bound (ranking.py), so
+    that 1 of 1 does not come first; a count (overdue tasks) as it is, fewer being better."""
+    if cell.value is None:
+        return None
+    if not indicator.is_share:
+        return -cell.value
+    return rank_score(cell.numerator, cell.denominator, indicator.higher_is_better)
+
+
 def _rank(rows: list[LeagueRow]) -> None:
     """Competition ranking per indicator (1, 2, 2, 4), then overall by the mean rank.
 
@@ -289,13 +307,12 @@ def _rank(rows: list[LeagueRow]) -> None:
     """
     active = [r for r in rows if _has_activity(r)]
     for indicator in INDICATORS:
-        sign = -1 if indicator.higher_is_better else 1
-        values = [r.cells[indicator.key].value for r in active]
-        for row in active:
-            cell = row.cells[indicator.key]
-            if cell.value is not None:
-                better = [v for v in values if v is not None and sign * v < sign * cell.value]
-                cell.rank = len(better) + 1
+        scores = [_score(indicator, r.cells[indicator.key]) for r in active]
+        for row, score in zip(active, scores, strict=True):
+            if score is not None:
+                row.cells[indicator.key].rank = 1 + sum(
+                    1 for s in scores if s is not None and s > score + 1e-12
+                )
 
     def mean_rank(row: LeagueRow) -> float:
         ranks = [c.rank for c in row.cells.values() if c.rank is not None]

@@ -13,6 +13,7 @@ from fastapi.responses import Response
 
 from fireline.response import export, league
 from fireline.response.league import INDICATORS, Cell, Indicator, LeagueRow
+from fireline.response.ranking import MIN_DENOMINATOR
 from fireline.response.views import common
 from fireline.web.deps import Page, PageContext
 from fireline.web.i18n import N_
@@ -129,14 +130,39 @@ def league_page(page: PageContext) -> Response:
         cells=cells,
         target=common.settings_of(page).target_share,
         reds=sum(1 for r in rows for c in r.cells.values() if c.red),
+        min_denominator=MIN_DENOMINATOR,
     )
+
+
+FIRST_COLUMNS: Final = (N_("Overall rank"), N_("Code"), N_("Name (English)"), N_("Name (Chinese)"))
+# The headings of each indicator's columns in a download, in export.header()'s order.
+PARTS: Final = (
+    N_("%(indicator)s: share"),
+    N_("%(indicator)s: met"),
+    N_("%(indicator)s: of"),
+    N_("%(indicator)s: rank"),
+    N_("%(indicator)s: change since the previous period"),
+    N_("%(indicator)s: below target (1 = yes)"),
+    N_("%(indicator)s: small count (1 = yes)"),
+)
+
+
+def titles(page: Page) -> list[str]:
+    """The download's column headings in the reader's words and language."""
+    g = page.gettext
+    out = [g(text) for text in FIRST_COLUMNS]
+    for indicator in INDICATORS:
+        name = g(LABELS[indicator.key])
+        out += [g(part) % {"indicator": name} for part in PARTS]
+    return out
 
 
 def _download(page: Page, kind: str) -> Response:
     period = read_period(page, deeper_levels(page))
     rows = table_for(page, period)
     name = f"league-{page.here.code}-{period.start}-{period.end}.{kind}"
-    body = export.to_csv(rows) if kind == "csv" else export.to_xlsx(rows)
+    headings = titles(page)
+    body = export.to_csv(rows, headings) if kind == "csv" else export.to_xlsx(rows, titles=headings)
     media = "text/csv; charset=utf-8" if kind == "csv" else export.XLSX_MEDIA
     headers = {"Content-Disposition": f'attachment; filename="{name}"'}
     return Response(body, media_type=media, headers=headers)

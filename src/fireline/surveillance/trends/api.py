@@ -14,6 +14,8 @@ from fireline.db.deps import DbSession
 from fireline.errors import Problem
 from fireline.pagination import Page, make_page
 from fireline.surveillance.trends import service
+from fireline.surveillance.trends.headline import HeadlineRt, headline_rt
+from fireline.surveillance.trends.outlook import outlook
 from fireline.surveillance.trends.schemas import (
     DelayRead,
     EpicurveRow,
@@ -83,6 +85,24 @@ def read_weekly(
 def read_rt(code: str, p: PeriodQuery, context: ApiContext, session: DbSession) -> RtRead:
     """Rt by the EpiEstim method (Cori et al. 2013) with the profile's serial interval."""
     return service.rt(session, context.actor, code, p.disease, p.start, p.end, context.profiles)
+
+
+@router.get("/jurisdictions/{code}/rt/headline", response_model=HeadlineRt)
+def read_headline_rt(
+    code: str,
+    context: ApiContext,
+    session: DbSession,
+    disease: Annotated[str, Query(description="Disease code, e.g. covid19")] = "covid19",
+    end: Annotated[Day | None, Query(description="Today there (default: today)")] = None,
+    rt: Annotated[str | None, Query(description="nowcast: on nowcast-corrected counts")] = None,
+) -> HeadlineRt:
+    """The headline Rt the pages show: the last complete 7-day window (or, with
+    ``rt=nowcast``, the last window on nowcast-corrected counts); no value under
+    ``min_cases`` cases in the window (docs/surveillance-pages.md)."""
+    actor, profiles = context.actor, context.profiles
+    last = end or context.today(actor.jurisdiction(session, code))
+    ahead = outlook(session, actor, code, disease, last, profiles) if rt == "nowcast" else None
+    return headline_rt(session, actor, code, disease, last, profiles, nowcast=ahead)
 
 
 @router.get("/jurisdictions/{code}/growth", response_model=GrowthRead)

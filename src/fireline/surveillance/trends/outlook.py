@@ -5,7 +5,8 @@ One grouped query counts counted cases by (onset, report) date over the last
 last ``MAX_DELAY`` onset days for cases not yet reported (Lawless 1994, as R
 ``surveillance::nowcast``), and :func:`fireline.analytics.forecast.forecast_cases`
 projects the completed series 14 days ahead with the profile's serial interval
-(renewal equation, Rt posterior; as R ``projections``).
+(renewal equation, as R ``projections``), drawing R from the posterior of the headline
+Rt's window (:func:`fireline.surveillance.trends.headline.headline_rt`).
 """
 
 from __future__ import annotations
@@ -23,7 +24,10 @@ from fireline.analytics.nowcast import nowcast_lawless, reporting_triangle
 from fireline.auth.scope import Actor
 from fireline.diseases.schemas import DiseaseProfile
 from fireline.surveillance.models import Case
+from fireline.surveillance.trends.headline import headline_rt, unreported
 from fireline.surveillance.trends.service import COUNTED, _in_subtree
+
+__all__ = ["Outlook", "outlook", "unreported"]
 
 HISTORY = 90  # onset days read: enough for the delay estimate and the Rt window
 MAX_DELAY = 14  # D: longer delays count as D (R surveillance::nowcast)
@@ -117,7 +121,13 @@ def outlook(
     si = profile.serial_interval
     if si.mean_days <= 1:
         return Outlook(days, [], MAX_DELAY)
-    simulated = forecast_cases(completed, si_mean=si.mean_days, si_sd=si.sd_days, horizon=HORIZON)
+    # R is drawn from the headline Rt's window (trends.headline), so that the forecast,
+    # the dashboard's Rt and the care page's bed projection are one set of numbers.
+    head = headline_rt(session, actor, code, disease, end, profiles)
+    gamma = (head.shape, head.scale) if head.shape and head.scale else None
+    simulated = forecast_cases(
+        completed, si_mean=si.mean_days, si_sd=si.sd_days, horizon=HORIZON, r_gamma=gamma
+    )
     bands = simulated.bands()
     ahead = [
         ForecastDay(
@@ -130,11 +140,3 @@ def outlook(
         for h in range(HORIZON)
     ]
     return Outlook(days, ahead, MAX_DELAY, simulated)
-
-
-def unreported(outlook: Outlook | None) -> dict[date, float]:
-    """Cases by onset day not yet reported, by the nowcast (estimate minus reported):
-    what :func:`fireline.surveillance.trends.service.rt` adds for Rt on the nowcast."""
-    if outlook is None:
-        return {}
-    return {d.day: max(d.nowcast - d.reported, 0.0) for d in outlook.days if d.nowcast is not None}

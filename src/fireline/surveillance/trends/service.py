@@ -170,7 +170,14 @@ def growth(
     """Growth rate and doubling time over the last ``window`` days of report."""
     start = end - timedelta(days=window - 1)
     local, imported = daily_counts(session, actor, code, disease, start, end, by_onset=False)
-    counts = local + imported
+    return growth_of(local + imported, disease, end, window)
+
+
+def growth_of(
+    counts: np.ndarray[Any, Any], disease: str, end: date, window: int = 14
+) -> GrowthRead:
+    """Growth rate and doubling time of ``window`` daily counts by report ending on
+    ``end`` (the dashboard's figure; the county matrix runs it on each child's series)."""
     empty = GrowthRead(
         disease=disease,
         window_days=window,

@@ -3,7 +3,6 @@ by child jurisdiction (table and map), and the open alerts."""
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -12,10 +11,10 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from fireline.db.deps import Session
 from fireline.errors import Problem
 from fireline.places.models import Jurisdiction
 from fireline.surveillance.trends import service as trends
+from fireline.surveillance.trends.headline import HeadlineRt, headline_rt
 from fireline.surveillance.trends.outlook import Outlook, outlook, unreported
 from fireline.surveillance.trends.schemas import GrowthRead, RtRead
 from fireline.surveillance.views import alerts, charts
@@ -105,15 +104,21 @@ def _rt(page: Page, chosen: Selection, ahead: Outlook | None) -> RtRead | None:
         return None
 
 
-def _incomplete_from(session: Session, page: Page, chosen: Selection) -> date | None:
-    """Onsets of the last days are still being reported: shade the 90th percentile of the
-    onset-to-report delay, the span in which most cases of a day are not yet known."""
-    delays = trends.delays(
-        session, actor_of(page), page.here.code, chosen.disease, chosen.start, chosen.end
-    )
-    if delays.p90 is None:
+def _headline(page: Page, chosen: Selection, ahead: Outlook | None) -> HeadlineRt | None:
+    """The headline Rt (the one definition, trends.headline): the last complete window,
+    or the nowcast-corrected last window when the page shows Rt on the nowcast."""
+    try:
+        return headline_rt(
+            session_of(page),
+            actor_of(page),
+            page.here.code,
+            chosen.disease,
+            chosen.end,
+            page.context.profiles,
+            nowcast=ahead if chosen.rt_nowcast else None,
+        )
+    except Problem:  # no profile for the disease
         return None
-    return chosen.end - timedelta(days=max(1, math.ceil(delays.p90)) - 1)
 
 
 def _rt_links(chosen: Selection, code: str) -> dict[str, str]:
@@ -155,6 +160,7 @@ def _specs(
     rows: list[dict[str, Any]],
     rt: RtRead | None,
     children: list[ChildRow],
+    headline: HeadlineRt | None,
 ) -> dict[str, Any]:
     text = _chart_text(page)
     labels = classification_names(page, chosen.disease)
@@ -169,7 +175,8 @@ def _specs(
             for w in rt.windows
         ]
         onset_text = {**text, "x": page.gettext("Date of onset (end of 7-day window)")}
-        shade_from = _incomplete_from(session_of(page), page, chosen)
+        # The days the headline leaves out as incomplete (one rule for both).
+        shade_from = headline.incomplete_from if headline else None
         if rt.nowcast_days:  # the shaded days are now the nowcast-corrected ones
             shade_from = chosen.end - timedelta(days=rt.nowcast_days - 1)
             onset_text["incomplete"] = page.gettext(
@@ -211,6 +218,7 @@ def dashboard(page: PageContext, request: Request) -> Response:
         session, actor, page.here.code, chosen.disease, chosen.end, page.context.profiles
     )
     rt = _rt(page, chosen, ahead)
+    headline = _headline(page, chosen, ahead)
     growth: GrowthRead = trends.growth(
         session, actor, page.here.code, chosen.disease, chosen.end, GROWTH_WINDOW
     )
@@ -224,12 +232,12 @@ def dashboard(page: PageContext, request: Request) -> Response:
         chosen=chosen,
         periods=PERIODS,
         totals=totals,
-        latest_rt=rt.windows[-1] if rt and rt.windows else None,
+        headline=headline,
         rt=rt,
         growth=growth,
         children=children,
         trail=page.breadcrumb(),
-        specs=_specs(page, chosen, rows, rt, children),
+        specs=_specs(page, chosen, rows, rt, children, headline),
         rt_links=_rt_links(chosen, page.here.code),
         outlook=ahead,
         outlook_spec=outlook_chart(ahead, _outlook_text(page)) if ahead else None,

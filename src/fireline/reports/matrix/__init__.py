@@ -1,0 +1,1 @@
+"""Every child jurisdiction side by side: the county matrix (service, export, page)."""
