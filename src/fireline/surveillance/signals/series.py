@@ -72,6 +72,27 @@ def daily_by_jurisdiction(session: Session, disease: str, end: date, days: int) 
     return TreeSeries([jid for jid, _, _ in tree], first, counts)
 
 
+def weekly_by_jurisdiction(
+    session: Session, disease: str, last_day: date, weeks: int
+) -> TreeSeries:
+    """Reported confirmed and probable cases per week over ``weeks`` weeks whose last
+    ends on ``last_day``: the daily query, summed over 7 days in NumPy."""
+    daily = daily_by_jurisdiction(session, disease, last_day, weeks * 7)
+    counts = daily.counts.reshape(len(daily.jurisdiction_ids), weeks, 7).sum(axis=2)
+    return TreeSeries(daily.jurisdiction_ids, daily.first, counts)
+
+
+def reporting_spans(session: Session) -> dict[str, tuple[date, date]]:
+    """Each disease's first and last report date of a counted case: how much history
+    the weekly methods have (one grouped query)."""
+    rows = session.execute(
+        select(Case.disease, func.min(Case.date_reporting), func.max(Case.date_reporting))
+        .where(Case.classification.in_(SIGNAL_CLASSIFICATIONS))
+        .group_by(Case.disease)
+    ).all()
+    return {disease: (first, last) for disease, first, last in rows}
+
+
 def diseases_with_cases(session: Session, since: date) -> list[str]:
     statement = select(Case.disease).where(Case.date_reporting >= since).distinct()
     return sorted(session.scalars(statement))
