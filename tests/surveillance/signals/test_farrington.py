@@ -18,12 +18,12 @@ from fireline.surveillance.signals.farrington import (
     years_of_history,
 )
 from fireline.surveillance.signals.models import Alert
+from fireline.surveillance.signals.series import weekly_by_jurisdiction
 from fireline.surveillance.signals.service import (
     SignalOptions,
     compute_alarms,
     run_signals,
 )
-from fireline.surveillance.signals.series import weekly_by_jurisdiction
 from tests.places.factories import small_tree
 from tests.surveillance.signals.factories import add_daily_cases
 
@@ -65,6 +65,7 @@ def test_an_injected_outbreak_alarms_and_a_steady_county_does_not(session: Sessi
     )
     assert county.threshold == pytest.approx(float(reference.threshold[0]))
     assert county.expected == pytest.approx(float(reference.expected[0]))
+    assert county.threshold is not None
     assert county.expected < county.threshold < county.observed
     assert county.threshold_note is None and county.score > 1
 
