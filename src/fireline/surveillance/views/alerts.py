@@ -125,7 +125,7 @@ def _date_errors(first: str, last: str) -> dict[str, str]:
 
 @router.get("/surveillance/alerts")
 def alert_list(page: PageContext) -> Response:
-    """Every alert in the chosen subtree, open ones first shown, a page at a time."""
+    """The alerts of the chosen subtree, a page at a time (open ones unless asked)."""
     asked = Asked.of(page, page.list_query(service.ALERT_FILTERS, PER_PAGE))
     session, actor = session_of(page), actor_of(page)
     rows, total = service.list_alerts(
