@@ -32,3 +32,37 @@ def test_upgrade_keeps_data_written_under_the_first_schema(tmp_path: Path) -> No
         assert connection.execute(text("SELECT count(*) FROM cases")).scalar() == 1
         assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
     engine.dispose()
+
+
+def test_a_stored_zero_threshold_becomes_not_recorded(tmp_path: Path) -> None:
+    """Migration 7b3e9c2d1a64: EARS C3 stored 0 where no count threshold existed; a row
+    cannot say why after the fact, so a 0 becomes no threshold, "not-recorded"."""
+    engine = make_engine(f"sqlite:///{tmp_path}/alerts.db")
+    upgrade(engine, "5d2e8a7c4b19")
+    columns = (
+        "(id, jurisdiction_id, disease, signal_date, method, observed, expected, threshold,"
+        " score, status, version, created_at, updated_at)"
+    )
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO jurisdictions (id, code, name_en, name_zh, level, path, depth,"
+                " timezone, created_at, updated_at) VALUES (1, 'P', 'P', 'P', 'province',"
+                " '/P/', 0, 'Asia/Shanghai', '2026-01-01', '2026-01-01')"
+            )
+        )
+        for id_, method, threshold in ((1, "ears-c3", 0.0), (2, "ears-c2", 7.5)):
+            connection.execute(
+                text(
+                    f"INSERT INTO alerts {columns} VALUES ({id_}, 1, 'covid19', '2026-10-09',"
+                    f" '{method}', 8, 1.5, {threshold}, 4.2, 'open', 1, '2026-10-09',"
+                    " '2026-10-09')"
+                )
+            )
+    upgrade(engine)
+    with engine.connect() as connection:
+        rows = connection.execute(
+            text("SELECT id, threshold, threshold_note FROM alerts ORDER BY id")
+        ).all()
+    assert [tuple(r) for r in rows] == [(1, None, "not-recorded"), (2, 7.5, None)]
+    engine.dispose()

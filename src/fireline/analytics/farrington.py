@@ -152,8 +152,12 @@ def threshold_noufaily(
     lower = max(0.0, _count_quantile(mu0, phi_used, alpha))
     upper = _count_quantile(mu0, phi_used, 1 - alpha)
     if mu0 <= _SCIPY_MAX_MEAN:
-        dist = stats.nbinom(mu0 / (phi - 1), 1 / phi) if phi > 1 else stats.poisson(mu0)
-        prob = float(dist.sf(y - 1))
+        # The distributions' own methods, not frozen ones: freezing builds a new
+        # distribution object (with its docstrings) each time, the daily run's cost.
+        if phi > 1:
+            prob = float(stats.nbinom.sf(y - 1, mu0 / (phi - 1), 1 / phi))
+        else:
+            prob = float(stats.poisson.sf(y - 1, mu0))
     else:
         prob = float(stats.norm.sf(y - 0.5, loc=mu0, scale=np.sqrt(phi_used * mu0)))
     return Thresholds(lower, upper, prob, (y - pred_fit) / (upper - pred_fit))
@@ -176,8 +180,9 @@ def _count_quantile(mu: float, phi: float, p: float) -> float:
     tests/analytics/test_farrington_robust.py).
     """
     if mu <= _SCIPY_MAX_MEAN:
-        dist = stats.nbinom(mu / (phi - 1), 1 / phi) if phi > 1 else stats.poisson(mu)
-        return float(dist.ppf(p))
+        if phi > 1:
+            return float(stats.nbinom.ppf(p, mu / (phi - 1), 1 / phi))
+        return float(stats.poisson.ppf(p, mu))
     z = float(stats.norm.ppf(p))
     sd = float(np.sqrt(phi * mu))
     q = mu + sd * (z + (z * z - 1) * (2 * phi - 1) / sd / 6)

@@ -22,6 +22,7 @@ from fireline.quarantine import jobs as quarantine_jobs
 from fireline.response import jobs as response_jobs
 from fireline.retention import jobs as retention_jobs
 from fireline.surveillance.signals import jobs as signal_jobs
+from fireline.surveillance.signals.service import SignalOptions
 from fireline.tracing import jobs as tracing_jobs
 from fireline.worker.runner import JobContext, Work, run_job
 
@@ -55,7 +56,8 @@ def local_today(context: JobContext) -> date:
 
 
 def daily_signals(context: JobContext) -> str:
-    found = signal_jobs.run_once(context.sessions, local_today(context), context.profiles)
+    options = SignalOptions(week_system=context.settings.week_system)
+    found = signal_jobs.run_once(context.sessions, local_today(context), context.profiles, options)
     return f"{found.series} series, {found.alerts} alerts"
 
 

@@ -14,6 +14,7 @@ from fireline.db.engine import READ_ONLY, make_engine, session_factory
 from fireline.db.migrate import upgrade
 from fireline.surveillance.signals.jobs import run_once
 from fireline.surveillance.signals.models import Alert
+from fireline.surveillance.signals.service import SignalOptions
 from tests.conftest import BACKENDS
 from tests.db.factories import resumed_equals_uninterrupted
 from tests.places.factories import small_tree
@@ -63,3 +64,19 @@ def test_the_daily_run_reads_its_series_before_taking_the_write_lock(tmp_path: P
     run_once(session_factory(engine), date(2026, 3, 1))
     engine.dispose()
     assert reading == [True, False]
+
+
+def test_the_job_runs_farrington_in_the_deployments_weeks(
+    session: Session, sessions: sessionmaker[Session]
+) -> None:
+    """Three years of 1-2 cases a day, then 6 a day in the week to Saturday 28 March:
+    an MMWR week (Sunday-Saturday), alarmed by the job and stored on its last day."""
+    counts = [1 + (i % 3 == 0) for i in range(3 * 365 + 40)]
+    counts[-10:-3] = [6] * 7  # 22-28 March; END is Tuesday 31 March
+    add_daily_cases(session, small_tree(session)["C1A"], END, counts)
+    session.commit()
+    run_once(sessions, END, options=SignalOptions(week_system="mmwr"))
+    session.expire_all()
+    weekly = session.scalars(select(Alert).where(Alert.method == "farrington")).all()
+    assert weekly and {a.signal_date for a in weekly} == {date(2026, 3, 28)}
+    assert all(a.observed == 42 and a.threshold is not None for a in weekly)

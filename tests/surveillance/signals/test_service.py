@@ -146,3 +146,55 @@ def test_the_alert_list_is_scoped_filtered_and_newest_first(session: Session) ->
     assert [a.id for a, _ in everyone] == [theirs.id]
     with pytest.raises(NotFound):
         list_alerts(session, city, ListQuery({"jurisdiction": "C2"}))
+
+
+RAMP = [1, 0, 1, 1, 0, 1, 1, 0, 1, 2, 4, 7, 11, 15, 20, 24, 30, 35]
+
+
+def test_every_alert_has_a_real_threshold_or_says_why_not(session: Session) -> None:
+    """A rising outbreak, as in the demo: C3 keeps signalling once the days before carry
+    it past its level; those alerts store no threshold (any count signals), never 0."""
+    tree = small_tree(session)
+    add_daily_cases(session, tree["C1A"], END, RAMP)
+    for back in range(7, -1, -1):
+        run_signals(session, system_actor(), END - timedelta(days=back))
+    alerts = session.scalars(select(Alert)).all()
+    carried = [a for a in alerts if a.threshold is None]
+    assert carried and all(
+        a.method == "ears-c3" and a.threshold_note == "any-count" for a in carried
+    )
+    bounded = [a for a in alerts if a.threshold is not None]
+    assert bounded and all(a.threshold_note is None for a in bounded)
+    # A stored bound is one the count crossed, and the baseline had cases: never 0.
+    assert all(0 < a.threshold < a.observed for a in bounded)  # type: ignore[operator]
+
+
+def test_the_alert_list_filters_by_status_method_and_dates_and_sorts(session: Session) -> None:
+    tree = small_tree(session)
+    open_c3 = make_alert(session, tree["C1A"], END)
+    open_c3.method, open_c3.score = "ears-c3", 3.0
+    weekly = make_alert(session, tree["C1B"], END - timedelta(days=2))
+    weekly.method, weekly.observed = "farrington", 40
+    decided = make_alert(session, tree["C2A"], END - timedelta(days=5))
+    decided.status = "acknowledged"
+    session.flush()
+    actor = system_actor()
+
+    def ids(**filters: str) -> list[int]:
+        sort = filters.pop("sort", "")
+        return [a.id for a, _ in list_alerts(session, actor, ListQuery(filters, sort=sort))[0]]
+
+    assert ids(status="closed") == [decided.id]
+    assert ids(status="all") == ids() == [open_c3.id, weekly.id, decided.id]
+    assert ids(status="open", method="farrington") == [weekly.id]
+    assert ids(signal_from=str(END - timedelta(days=3)), signal_to=str(END)) == [
+        open_c3.id,
+        weekly.id,
+    ]
+    assert ids(signal_from="not a date") == ids()  # a malformed date filters nothing
+    assert ids(sort="observed")[0] == weekly.id
+    assert ids(sort="place") == [decided.id, weekly.id, open_c3.id]
+    page, total = list_alerts(session, actor, ListQuery(limit=2).with_page(2))
+    assert total == 3 and [a.id for a, _ in page] == [decided.id]
+    found, _ = list_alerts(session, actor, ListQuery(q=f"#{weekly.id}"))
+    assert [a.id for a, _ in found] == [weekly.id]

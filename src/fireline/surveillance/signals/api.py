@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
@@ -9,6 +10,7 @@ from fastapi import APIRouter, Query
 from fireline.auth.deps import ApiActor
 from fireline.bounds import Id
 from fireline.db.deps import DbSession
+from fireline.errors import Problem
 from fireline.pagination import Page, make_page
 from fireline.surveillance.signals import service
 from fireline.surveillance.signals.models import Alert
@@ -23,13 +25,24 @@ def read_alerts(
     actor: ApiActor,
     session: DbSession,
     query: ApiListQuery,
-    status: Literal["open", "acknowledged", "dismissed"] | None = None,
-    disease: str | None = None,
+    status: Annotated[
+        Literal["open", "closed", "acknowledged", "dismissed", "all"] | None,
+        Query(description="closed: acknowledged or dismissed; all (the default): any"),
+    ] = None,
+    method: Literal["ears-c1", "ears-c2", "ears-c3", "farrington"] | None = None,
+    disease: Annotated[str | None, Query(max_length=32)] = None,
     jurisdiction: Annotated[str | None, Query(description="Narrow to this subtree")] = None,
+    signal_from: Annotated[date | None, Query(description="Signal date on or after")] = None,
+    signal_to: Annotated[date | None, Query(description="Signal date on or before")] = None,
 ) -> Page[AlertRead]:
-    """Alerts in your subtree, newest and strongest first (sort ``newest`` or ``score``)."""
+    """Alerts in your subtree, newest and strongest first. Sort by ``newest`` (signal
+    date), ``score``, ``observed``, ``place``, ``disease`` or ``method``; ``q`` finds an
+    alert number (``#12``) or a jurisdiction's code or name."""
+    if signal_from and signal_to and signal_to < signal_from:
+        raise Problem(422, "signal_to is before signal_from")
     rows, total = service.list_alerts(session, actor, query)
-    return make_page([AlertRead.model_validate(alert) for alert, _ in rows], total, query)
+    items = [AlertRead.model_validate(alert).placed(place) for alert, place in rows]
+    return make_page(items, total, query)
 
 
 @router.get("/alerts/{alert_id:int}", response_model=AlertRead)

@@ -31,16 +31,20 @@ def _parse_date(value: str | None) -> date:
 def run(
     date_: str | None = typer.Option(None, "--date", help="Signal date, default today"),
 ) -> None:
-    """Compute EARS signals for every jurisdiction and disease; raise alerts."""
+    """Compute EARS signals, and Farrington where the history allows, for every
+    jurisdiction and disease; raise alerts."""
     signal_date = _parse_date(date_)
+    options = service.SignalOptions(week_system=Settings().week_system)
     with database_session() as session:
-        summary = service.run_signals(session, system_actor(), signal_date)
+        summary = service.run_signals(session, system_actor(), signal_date, options)
     out.print(f"{summary.signal_date}: {summary.series} series, {summary.alerts} alerts")
 
 
 @app.command("list")
 def list_command(
-    status: str = typer.Option("open", help="open, acknowledged or dismissed"),
+    status: str = typer.Option(
+        "open", help="open, closed (acknowledged or dismissed), acknowledged, dismissed or all"
+    ),
     limit: int = typer.Option(50, min=1, max=500),
 ) -> None:
     """Print the newest alerts."""
@@ -56,7 +60,7 @@ def list_command(
                 a.disease,
                 a.method,
                 f"{a.observed:g}",
-                f"{a.threshold:.2f}",
+                "–" if a.threshold is None else f"{a.threshold:.2f}",
                 f"{a.score:.2f}",
             )
     out.print(table)

@@ -10,6 +10,12 @@ from sqlalchemy.orm import Mapped, mapped_column
 from fireline.db.base import Base, InJurisdiction, Timestamped, UTCDateTime, Versioned
 
 ALERT_STATUSES = ("open", "acknowledged", "dismissed")
+# Why an alert has no count threshold (``threshold`` is None):
+# "any-count": EARS C3 signalled on the two days before alone, so any count that day
+#   signals (Hutwagner et al. 2003: C3 sums the last three days' excess over mean + sd);
+# "not-recorded": stored before thresholds were kept honestly (a stored 0, which the
+#   signals could not tell apart from a real bound; migration 7b3e9c2d1a64).
+THRESHOLD_NOTES = ("any-count", "not-recorded")
 
 
 class Alert(InJurisdiction, Versioned, Timestamped, Base):
@@ -24,7 +30,10 @@ class Alert(InJurisdiction, Versioned, Timestamped, Base):
     method: Mapped[str] = mapped_column(String(32), nullable=False)
     observed: Mapped[float] = mapped_column(Float, nullable=False)
     expected: Mapped[float] = mapped_column(Float, nullable=False)
-    threshold: Mapped[float] = mapped_column(Float, nullable=False)
+    # The count above which the method signals that day: EARS mean + h sd (C3: the
+    # count that carries C3 past h), Farrington the upper prediction bound.
+    threshold: Mapped[float | None] = mapped_column(Float)
+    threshold_note: Mapped[str | None] = mapped_column(String(16))
     score: Mapped[float] = mapped_column(Float, nullable=False)
     status: Mapped[str] = mapped_column(String(16), nullable=False, default="open", index=True)
     decided_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

@@ -12,9 +12,10 @@ from datetime import date, timedelta
 
 import numpy as np
 import numpy.typing as npt
-from sqlalchemy import func, select
+from sqlalchemy import Date, func, literal, select
 from sqlalchemy.orm import Session
 
+from fireline.db.sqlfn import day_diff
 from fireline.places.models import Jurisdiction
 from fireline.surveillance.models import Case
 
@@ -45,31 +46,61 @@ def _roll_up(
     return total
 
 
-def daily_by_jurisdiction(session: Session, disease: str, end: date, days: int) -> TreeSeries:
-    """Reported confirmed and probable cases per day over ``days`` days ending on ``end``."""
-    first = end - timedelta(days=days - 1)
-    tree = session.execute(
-        select(Jurisdiction.id, Jurisdiction.parent_id, Jurisdiction.depth).order_by(
-            Jurisdiction.path
-        )
-    ).all()
+def _tree(session: Session) -> list[tuple[int, int | None, int]]:
+    statement = select(Jurisdiction.id, Jurisdiction.parent_id, Jurisdiction.depth)
+    return [(j, p, d) for j, p, d in session.execute(statement.order_by(Jurisdiction.path))]
+
+
+def _series(session: Session, disease: str, first: date, end: date, period: int) -> TreeSeries:
+    """Cases counted per jurisdiction and ``period``-day bin from ``first`` to ``end``,
+    binned and grouped by the database (one row per place and bin, not per case)."""
+    tree = _tree(session)
     position = {jid: i for i, (jid, _, _) in enumerate(tree)}
+    offset = day_diff(literal(first, Date()), Case.date_reporting)
+    bin_ = offset if period == 1 else offset // period
     rows = session.execute(
-        select(Case.jurisdiction_id, Case.date_reporting, func.count())
+        select(Case.jurisdiction_id, bin_, func.count())
         .where(
             Case.disease == disease,
             Case.classification.in_(SIGNAL_CLASSIFICATIONS),
             Case.date_reporting >= first,
             Case.date_reporting <= end,
         )
-        .group_by(Case.jurisdiction_id, Case.date_reporting)
+        .group_by(Case.jurisdiction_id, bin_)
     ).all()
-    own = np.zeros((len(tree), days), dtype=np.int64)
-    for jurisdiction_id, day, n in rows:  # one row per place and day, not per case
-        own[position[jurisdiction_id], (day - first).days] += n
+    own = np.zeros((len(tree), ((end - first).days + 1) // period), dtype=np.int64)
+    if rows:
+        places, bins, n = (np.asarray(column, dtype=np.int64) for column in zip(*rows, strict=True))
+        np.add.at(own, (np.array([position[p] for p in places]), bins), n)
     parent = [position.get(pid, -1) if pid is not None else -1 for _, pid, _ in tree]
     counts = _roll_up(own, parent, [depth for _, _, depth in tree])
     return TreeSeries([jid for jid, _, _ in tree], first, counts)
+
+
+def daily_by_jurisdiction(session: Session, disease: str, end: date, days: int) -> TreeSeries:
+    """Reported confirmed and probable cases per day over ``days`` days ending on ``end``."""
+    first = end - timedelta(days=days - 1)
+    return _series(session, disease, first, end, 1)
+
+
+def weekly_by_jurisdiction(
+    session: Session, disease: str, last_day: date, weeks: int
+) -> TreeSeries:
+    """Reported confirmed and probable cases per week over ``weeks`` weeks whose last
+    ends on ``last_day``, the days binned into weeks by the database."""
+    first = last_day - timedelta(days=7 * weeks - 1)
+    return _series(session, disease, first, last_day, 7)
+
+
+def reporting_spans(session: Session) -> dict[str, tuple[date, date]]:
+    """Each disease's first and last report date of a counted case: how much history
+    the weekly methods have (one grouped query)."""
+    rows = session.execute(
+        select(Case.disease, func.min(Case.date_reporting), func.max(Case.date_reporting))
+        .where(Case.classification.in_(SIGNAL_CLASSIFICATIONS))
+        .group_by(Case.disease)
+    ).all()
+    return {disease: (first, last) for disease, first, last in rows}
 
 
 def diseases_with_cases(session: Session, since: date) -> list[str]:
