@@ -113,3 +113,14 @@ def test_api_answers_sections_in_the_envelope(client: TestClient, world: dict[st
     other = client.get("/api/v1/work?jurisdiction=C2A", headers=headers)
     assert other.status_code == 404
     assert client.get("/api/v1/work?limit=0", headers=headers).status_code == 422
+
+
+def test_an_alert_opens_in_the_alert_list_alone(client: TestClient, world: dict[str, Any]) -> None:
+    """The epidemiologist's alert card opens the alert list searched for that alert
+    ("#12"), not the dashboard, where only the newest open alerts show."""
+    log_in(client, "epi")
+    alert_id = world["own"].alerts[0]
+    href = next(h for h in links(client.get("/work").text) if "/surveillance/alerts" in h)
+    assert href.endswith(f"q=%23{alert_id}")
+    rows = re.findall(r'<tr[^>]* id="alert-(\d+)"', client.get(href).text)
+    assert rows == [str(alert_id)]

@@ -50,7 +50,7 @@ def open_alerts(frame: Frame) -> Section:
     items = [
         WorkItem(
             id=r[0],
-            href=f"/surveillance?j={r[4]}#alert-{r[0]}",
+            href=f"/surveillance/alerts?j={r[4]}&q=%23{r[0]}",  # "#12": that alert only
             label=_named(frame, r[5], r[6]),
             disease=r[1],
             code=r[2],
