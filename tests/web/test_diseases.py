@@ -44,7 +44,7 @@ def test_a_profile_shows_criteria_deadlines_release_and_its_sources(client: Test
     assert "acute watery diarrhoea and severe dehydration" in suspected
     assert 'href="#source-gtfcc_surveillance"' in suspected
     notify = page.split('data-task="notify"')[1].split("</tr>")[0]
-    assert "2 h" in notify and "County" in notify
+    assert "2 h" in notify and "County level" in notify
     water = page.split('data-task="water"')[1].split("</tr>")[0]
     assert "24 h" in water and "Investigate the case" in water  # it waits for the interview
     release = page.split('id="release"')[1].split("</div>")[0]
@@ -61,7 +61,7 @@ def test_a_profile_shows_criteria_deadlines_release_and_its_sources(client: Test
 
 def test_the_chinese_page_gives_the_criteria_in_chinese(client: TestClient) -> None:
     page = client.get("/diseases/measles?lang=zh").text
-    assert "发热并出现斑丘疹" in page and "报告病例" in page and "24 小时" not in page
+    assert "发热并出现斑丘疹" in page and "报告病例" in page and "24 小时" in page
     assert "Fever and a maculopapular" not in page
 
 
@@ -85,3 +85,8 @@ def test_the_curves_follow_the_profiles_medians() -> None:
             inc = curves["incubation"]
             peak = inc.days[inc.density.index(max(inc.density))]
             assert peak <= median
+
+
+def test_the_dashboards_disease_picker_links_to_the_profile(client: TestClient) -> None:
+    page = client.get("/surveillance?j=C1A&disease=cholera&lang=en").text
+    assert 'id="disease-profile-link"' in page and 'href="/diseases/cholera"' in page
