@@ -9,6 +9,7 @@ shape = (mean/sd)², scale = sd²/mean; Weibull and normal by their parameters).
 
 from __future__ import annotations
 
+import contextlib
 import math
 from dataclasses import dataclass
 from typing import Any
@@ -65,12 +66,9 @@ def delay_curves(profile: DiseaseProfile) -> list[Curve]:
     incubation: Distribution = profile.incubation_period.distribution
     serial = profile.serial_interval
     dists: list[tuple[str, Any]] = []
-    try:
-        dists.append(
-            ("incubation", frozen(incubation.name, incubation.mean, incubation.sd, incubation.params))
-        )
-    except ValueError:
-        pass
+    with contextlib.suppress(ValueError):  # a profile may give a median only: no curve
+        inc = frozen(incubation.name, incubation.mean, incubation.sd, incubation.params)
+        dists.append(("incubation", inc))
     name = serial.distribution or "gamma"
     dists.append(("serial_interval", frozen(name, serial.mean_days, serial.sd_days, {})))
     ends = [float(d.ppf(0.99)) for _, d in dists]
