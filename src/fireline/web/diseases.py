@@ -79,7 +79,12 @@ def delay_chart(curves: list[Curve], text: dict[str, str]) -> dict[str, Any]:
         "data": {"values": values},
         "mark": {"type": "line", "strokeWidth": 2},
         "encoding": {
-            "x": {"field": "day", "type": "quantitative", "title": text["x"]},
+            "x": {
+                "field": "day",
+                "type": "quantitative",
+                "title": text["x"],
+                "axis": {"tickMinStep": 1, "format": "d", "grid": False},
+            },
             "y": {
                 "field": "density",
                 "type": "quantitative",
