@@ -7,12 +7,11 @@ confirmation, tasks.confirmed_at), opens the responses and completes what eviden
 completes, then closes by hand, on time, the tasks older than ``HISTORY_HOURS``,
 except in ``LATE_COUNTIES`` counties whose old tasks stay open: overdue and escalated,
 so the city's and the province's boards, notifications and league table have someone
-late. Only then are escalations recorded, so nothing done is ever escalated.
-
-Every done task is then dated at a plausible moment after it opened, never after
-``now`` (``plausible_completions``): evidence the demo stamps at load time (an
+late. Every done task is then dated at a plausible moment after it opened, never
+after ``now`` (``plausible_completions``): evidence the demo stamps at load time (an
 isolation order entered in bulk) must not read as work done at the load instant, so
-the 7-1-7 figures (Frieden et al. 2021) are ones a real county could have.
+the 7-1-7 figures (Frieden et al. 2021) are ones a real county could have. Only then
+are escalations recorded, so nothing done is ever escalated.
 """
 
 from __future__ import annotations
@@ -95,7 +94,8 @@ def late_counties(
 
 def complete_history(session: Session, now: datetime, late: Sequence[int]) -> int:
     """Close the open tasks due before the history cut-off, at their yellow instant (on
-    time); the late counties' last ``LATE_DAYS`` stay open. One UPDATE."""
+    time; ``plausible_completions`` then dates each); the late counties' last
+    ``LATE_DAYS`` stay open. One UPDATE."""
     task = ResponseTask
     cutoff = now - timedelta(hours=HISTORY_HOURS)
     kept_late = now - timedelta(days=LATE_DAYS)
