@@ -9,8 +9,13 @@ from sqlalchemy.orm import Session
 from fireline.auth.models import User
 from fireline.auth.roles import ROLE_NAMES
 from fireline.auth.service import authenticate
+from fireline.clock import FrozenClock
+from fireline.context import Context
 from fireline.db.base import UTCDateTime
 from fireline.demo.service import PASSWORD, demo_context, demo_logins, load_demo
+from fireline.response.metrics import seven_one_seven, timelines
+from fireline.response.models import ResponseTask
+from fireline.settings import Settings
 from fireline.surveillance.models import Case
 from fireline.tables import Base
 from tests.places.factories import by_code
@@ -56,20 +61,56 @@ def test_reset_loads_it_afresh(session: Session) -> None:
 PLANNED = ("due", "end", "expire", "until", "next", "scheduled", "yellow", "red_at")
 
 
-def test_nothing_in_the_demo_happened_after_its_clock(session: Session) -> None:
-    """Every recorded instant (a lab result, a completed task, a report) lies at or
-    before the demo's now: the server that shows it runs on the same clock."""
-    context = demo_context(TODAY)
-    load_demo(session, context, cases=300, seed=4)
+def test_the_demo_tells_the_truth(session: Session) -> None:
+    """Loaded at 09:30 in the province (before the day's swabbing, admissions and
+    results would have happened): every recorded instant (a lab result, a follow-up, an
+    admission, a completed task) lies at or before the demo's now, every done task was
+    done after it opened, and the 7-1-7 figures are ones a county could have."""
+    now = datetime(2026, 11, 28, 1, 30, tzinfo=UTC)
+    context = Context.for_system(Settings(), FrozenClock(now))
+    load_demo(session, context, cases=120, seed=4)
     future: dict[str, datetime] = {}
+    seen: set[str] = set()
     for table in Base.metadata.sorted_tables:
         for column in table.columns:
             if not isinstance(column.type, DateTime | UTCDateTime) or _planned_or_written(column):
                 continue
+            seen.add(table.name)
             latest = session.scalar(select(func.max(column)))
-            if latest is not None and _aware(latest) > context.now():
+            if latest is not None and _aware(latest) > now:
                 future[f"{table.name}.{column.name}"] = latest
     assert future == {}, " ".join(sorted(future))
+    assert {"lab_results", "response_tasks", "responses", "follow_ups", "admissions"} <= seen
+    entered = session.scalar(select(func.max(Case.created_at)))  # a case's entry, dated
+    assert entered is not None and _aware(entered) <= now
+    _tasks_done_in_their_time(session, now)
+    _seven_one_seven_plausible(session, context.today())
+
+
+def _tasks_done_in_their_time(session: Session, now: datetime) -> None:
+    task = ResponseTask
+    done = session.execute(
+        select(task.started_at, task.completed_at).where(task.status == "done")
+    ).all()
+    assert len(done) > 100
+    assert all(_aware(start) < _aware(end) <= now for start, end in done)
+    # nothing was finished at the load instant: evidence entered in bulk is not work done
+    assert not any(_aware(end) == now for _, end in done)
+
+
+def _seven_one_seven_plausible(session: Session, today: date) -> None:
+    """The early-response interval of a done response is days, not the time since its
+    notification (a completion at the load instant), and never weeks."""
+    finished = 0
+    for _, timeline in timelines(session).values():
+        respond = seven_one_seven(timeline, today)[2]
+        if respond.days is None or timeline.notification is None:
+            continue
+        finished += 1
+        assert 0 <= respond.days <= 7, timeline
+        waited = (today - timeline.notification).days
+        assert waited <= 2 or respond.days < waited, timeline
+    assert finished > 50
 
 
 def _planned_or_written(column: Column[Any]) -> bool:

@@ -41,3 +41,15 @@ def test_a_disease_the_deployment_folder_adds_is_listed(
         listed = deployed.get("/api/v1/diseases", headers=headers).json()["items"]
         assert "testpox" in [p["code"] for p in listed]
         assert deployed.get("/api/v1/diseases/testpox", headers=headers).status_code == 200
+
+
+def test_a_profile_carries_its_criteria_text_in_both_languages(
+    session: Session, client: TestClient
+) -> None:
+    small_tree(session)
+    make_user(session, "viewer", "viewer", "C1A")
+    body = client.get("/api/v1/diseases/cholera", headers=bearer(client, "viewer")).json()
+    confirmed = next(c for c in body["classifications"]["items"] if c["code"] == "confirmed")
+    assert "O139" in confirmed["criteria"]["en"] and "O139" in confirmed["criteria"]["zh"]
+    assert body["incubation_period"]["max_days"] == 5
+    assert body["sources"]["azman2013"]["doi"] == "10.1016/j.jinf.2012.11.013"

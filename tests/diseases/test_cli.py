@@ -25,7 +25,7 @@ def test_list_prints_every_code() -> None:
     assert result.exit_code == 0, result.output
     codes = [line.split("\t")[0] for line in result.stdout.splitlines()]
     assert codes == sorted(codes)
-    assert {"covid19", "measles", "mpox", "ebola", "influenza"} <= set(codes)
+    assert {"covid19", "measles", "mpox", "ebola", "influenza", "cholera"} <= set(codes)
     assert "covid19\tCOVID-19 (Omicron)\t新型冠状病毒感染（奥密克戎变异株）" in result.stdout
 
 
@@ -54,7 +54,7 @@ def test_unknown_code_is_one_line_on_stderr() -> None:
     assert result.stdout == ""
     lines = result.stderr.splitlines()
     assert len(lines) == 1
-    assert lines[0].startswith("error: unknown disease 'plague' (known: covid19, ebola")
+    assert lines[0].startswith("error: unknown disease 'plague' (known: cholera, covid19, ebola")
 
 
 def test_override_dir_from_option_and_setting(

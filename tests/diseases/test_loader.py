@@ -15,7 +15,7 @@ from fireline.diseases.loader import (
 )
 
 DATA = Path(__file__).parent / "data"
-SHIPPED = ("covid19", "measles", "mpox", "ebola", "influenza")
+SHIPPED = ("covid19", "measles", "mpox", "ebola", "influenza", "cholera")
 
 
 def marked_line(path: Path) -> int:
@@ -164,3 +164,25 @@ def test_unreadable_file(tmp_path: Path) -> None:
     with pytest.raises(ProfileError, match="cannot read") as info:
         load_profile_file(tmp_path / "missing.yaml")
     assert info.value.line is None
+
+
+def test_cholera_ships_with_its_sourced_parameters() -> None:
+    """The README's promise: cholera, with Azman et al.'s incubation, monitoring of
+    contacts instead of quarantine, and the GTFCC case definitions' text."""
+    cholera = load_profiles()["cholera"]
+    incubation = cholera.incubation_period
+    assert (incubation.min_days, incubation.max_days) == (0, 5)
+    assert incubation.distribution.median == 1.4
+    assert "azman2013" in incubation.source
+    assert cholera.serial_interval.mean_days == 3.7
+    assert [c.code for c in cholera.diagnosis_codes] == ["A00", "1A00"]
+    assert all(p.place == "none" for c in cholera.contact_categories for p in c.phases)
+    suspected = cholera.classification("suspected")
+    assert suspected.criteria is not None and "watery diarrhoea" in suspected.criteria.en
+
+
+def test_every_classification_says_its_criteria_in_both_languages() -> None:
+    for profile in load_profiles().values():
+        for item in profile.classifications.items:
+            assert item.criteria is not None, f"{profile.code}.{item.code}"
+            assert item.criteria.en.strip() and item.criteria.zh.strip()

@@ -103,3 +103,21 @@ def test_dismissed_alerts_open_nothing(session: Session) -> None:
     alert = make_alert(session, tree["C1B"])
     alert.disease, alert.status = "influenza", "dismissed"
     assert _sweep(session).responses == 0
+
+
+def test_a_cholera_case_opens_a_response_with_the_cholera_playbook(session: Session) -> None:
+    """Cholera's own playbook: reported and isolated within 2 h (class A), the water
+    source investigated; no contact quarantine task, as WHO advises none."""
+    tree = small_tree(session)
+    add_case(session, tree["C1A"], disease="cholera")
+    opened = _sweep(session)
+    assert (opened.responses, opened.tasks) == (1, 6)
+    response = session.scalars(select(Response)).one()
+    assert response.disease == "cholera"
+    tasks = {t.playbook_id: t for t in session.scalars(select(ResponseTask))}
+    assert set(tasks) == {"notify", "isolate", "interview", "water", "contacts", "sample"}
+    assert "quarantine_contacts" not in {t.type for t in tasks.values()}
+    water = tasks["water"]
+    assert (water.type, water.depends_on) == ("disinfect_venues", "interview")
+    due = {k: (t.due_at - t.started_at).total_seconds() / 3600 for k, t in tasks.items()}
+    assert due["notify"] == due["isolate"] == 2 and due["sample"] == 48

@@ -28,7 +28,14 @@ DUE = {"old", "ebola_planned"}
 
 def test_the_shipped_profiles_carry_a_cited_rule() -> None:
     rules = retention_rules(load_profiles())
-    assert rules == {"covid19": 28, "ebola": 42, "influenza": 14, "measles": 42, "mpox": 42}
+    assert rules == {
+        "cholera": 14,
+        "covid19": 28,
+        "ebola": 42,
+        "influenza": 14,
+        "measles": 42,
+        "mpox": 42,
+    }
     assert all(
         "sara_alert_purge" in (p.retention.source if p.retention else ())
         for p in load_profiles().values()

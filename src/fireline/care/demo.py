@@ -46,8 +46,9 @@ def _hospitals(session: Session) -> None:
             )
 
 
-def _admit(session: Session, day: date) -> None:
-    """The day's admissions: to the first hospital of the case's county's parent city."""
+def _admit(session: Session, day: date, now: datetime) -> None:
+    """The day's admissions: to the first hospital of the case's county's parent city, at
+    15:00 local, or just before ``now`` on a day that has not reached it (none later)."""
     county = aliased(Jurisdiction)
     first = (
         select(func.min(Hospital.id))
@@ -55,6 +56,7 @@ def _admit(session: Session, day: date) -> None:
         .scalar_subquery()
     )
     at = datetime.combine(day, time(15), ZoneInfo("Asia/Shanghai")).astimezone(UTC)
+    at = min(at, now - timedelta(minutes=10))
     key = Case.id // ADMITTED_SHARE  # the admitted ids are all multiples of the share
     severity = case(
         (key % 20 == 0, "critical"),
@@ -92,7 +94,7 @@ def add_hospitals(session: Session, today: date, now: datetime) -> None:
     """Hospitals, three weeks of admissions, mild patients of the first ten days discharged."""
     _hospitals(session)
     for back in range(ADMIT_DAYS - 1, -1, -1):
-        _admit(session, today - timedelta(days=back))
+        _admit(session, today - timedelta(days=back), now)
     cutoff = datetime.combine(today - timedelta(days=10), time(), ZoneInfo("Asia/Shanghai"))
     session.execute(
         update(Admission)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterator
-from datetime import UTC, datetime, time
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
 import numpy as np
@@ -45,6 +45,7 @@ CODED = {
 # Values for columns the simulator does not produce.
 FIXED = {"cases": {"source": "simulate"}, "transmission_links": {"certainty": "probable"}}
 BATCH_ROWS = 100_000
+SQUEEZE_US = 3_600_000_000.0  # the last hour before the load, in microseconds
 
 
 class UnknownJurisdictions(ValueError):
@@ -68,9 +69,10 @@ def load_outbreak(
     jurisdictions = {code: jurisdiction_id for code, jurisdiction_id in rows}
     offsets = {name: _max_id(connection, name) for name in TABLES}
     now = now or datetime.combine(outbreak.as_of, time(8), UTC)
+    end = datetime.combine(outbreak.as_of + timedelta(days=1), time(), UTC)
     written: dict[str, int] = {}
     for name, table in outbreak.tables().items():
-        prepared = prepare(name, table, offsets, jurisdictions, now)
+        prepared = prepare(name, table, offsets, jurisdictions, now, end)
         _write(connection, name, prepared)
         written[name] = prepared.num_rows
     if connection.dialect.name == "postgresql":
@@ -88,6 +90,7 @@ def prepare(
     offsets: dict[str, int],
     jurisdictions: dict[str, int],
     now: datetime,
+    end: datetime | None = None,
 ) -> pa.Table:
     """The outbreak table with ids shifted, jurisdiction ids and the database's columns."""
     if "id" not in table.column_names:  # transmission links: ids made here
@@ -106,7 +109,8 @@ def prepare(
     table = table.set_column(
         index, "jurisdiction_id", _jurisdiction_ids(table.column(index), jurisdictions)
     )
-    return _complete(name, _not_after(table, now), now)
+    last = end or datetime.combine(now.date() + timedelta(days=1), time(), UTC)
+    return _complete(name, _not_after(table, now, max(last, now)), now)
 
 
 def _shift(table: pa.Table, column: str, offset: int) -> pa.Table:
@@ -125,15 +129,28 @@ def _jurisdiction_ids(codes: pa.ChunkedArray, known: dict[str, int]) -> pa.Array
     return pa.array(list(known.values()), type=pa.int64()).take(position)
 
 
-def _not_after(table: pa.Table, now: datetime) -> pa.Table:
-    """Instants the simulator drew later on its last day than ``now`` are moved to
-    ``now``: a check-in or a result the users see never lies in their future."""
+def _not_after(table: pa.Table, now: datetime, end: datetime) -> pa.Table:
+    """Instants the simulator drew after ``now`` (up to ``end``, the end of its last
+    day) are squeezed into the hour before ``now``, in their order: a check-in or a
+    result the users see never lies in their future, and a day's tail does not pile up
+    on the load instant. One mapping for every column, so a sample and its result
+    drawn after ``now`` keep their order."""
+    now_us = _micros(now)
+    span = max(_micros(end) - now_us, 1)
     for index, field in enumerate(table.schema):
         if pa.types.is_timestamp(field.type) and field.type.tz is not None:
-            column, limit = table.column(index), pa.scalar(now, type=field.type)
-            later = pc.fill_null(pc.greater(column, limit), False)
-            table = table.set_column(index, field.name, pc.if_else(later, limit, column))
+            column = table.column(index)
+            later = pc.fill_null(pc.greater(column, pa.scalar(now, type=field.type)), False)
+            left = pc.subtract(pa.scalar(_micros(end)), pc.cast(column, pa.int64()))
+            back = pc.multiply(pc.divide(pc.cast(left, pa.float64()), float(span)), SQUEEZE_US)
+            moved = pc.subtract(pa.scalar(float(now_us)), pc.min_element_wise(back, SQUEEZE_US))
+            moved = pc.cast(pc.cast(moved, pa.int64(), safe=False), field.type)
+            table = table.set_column(index, field.name, pc.if_else(later, moved, column))
     return table
+
+
+def _micros(moment: datetime) -> int:
+    return round(moment.timestamp() * 1_000_000)
 
 
 def _complete(name: str, table: pa.Table, now: datetime) -> pa.Table:

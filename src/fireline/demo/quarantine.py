@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import (
     ColumnElement,
+    case,
     false,
     func,
     insert,
@@ -32,6 +33,7 @@ from sqlalchemy.orm import Session
 from fireline.auth.models import User
 from fireline.auth.scope import system_actor
 from fireline.context import Context
+from fireline.db.sqlfn import add_hours
 from fireline.diseases.schemas import DiseaseProfile
 from fireline.lab.models import LabResult, Sample
 from fireline.places.models import Jurisdiction, subtree_ids
@@ -75,6 +77,23 @@ def fill_orders(session: Session, profiles: Mapping[str, DiseaseProfile]) -> Non
                 .values(test_mask=plans.test_mask(category.test_days))
                 .execution_options(synchronize_session=False)
             )
+
+
+ISSUE_HOURS: Final = 2.0  # a listed contact's order is issued two hours later
+
+
+def date_contact_orders(session: Session, now: datetime) -> None:
+    """A contact's order is entered ``ISSUE_HOURS`` after the contact was listed (or when
+    listed, if that is nearer ``now``), not at the load instant: the quarantine task
+    is done by it (response/evidence.py). One UPDATE."""
+    listed = select(Contact.listed_at).where(Contact.id == Q.contact_id).scalar_subquery()
+    issued = add_hours(listed, ISSUE_HOURS)
+    session.execute(
+        update(Q)
+        .where(Q.contact_id.is_not(None))
+        .values(created_at=case((issued < now, issued), else_=func.coalesce(listed, Q.created_at)))
+        .execution_options(synchronize_session=False)
+    )
 
 
 def leave_proposals(session: Session, county: Jurisdiction, today: date) -> int:
@@ -334,6 +353,7 @@ def add_isolation_care_zones(session: Session, context: Context, county_code: st
 
     today, now = context.today(), context.now()
     fill_orders(session, context.profiles)
+    date_contact_orders(session, now)
     county = session.scalars(select(Jurisdiction).where(Jurisdiction.code == county_code)).one()
     leave_proposals(session, county, today)
     add_follow_ups(session, today, now)

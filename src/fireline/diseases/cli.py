@@ -10,7 +10,13 @@ import typer
 
 from fireline.diseases.loader import ProfileError, load_profiles
 from fireline.diseases.release import ReleaseRule
-from fireline.diseases.schemas import Coding, ContactCategory, DiseaseProfile, PlaybookTask
+from fireline.diseases.schemas import (
+    Coding,
+    ContactCategory,
+    DiseaseProfile,
+    Distribution,
+    PlaybookTask,
+)
 
 __all__ = ["app"]
 
@@ -79,7 +85,7 @@ def render(profile: DiseaseProfile) -> list[str]:
         + "; ".join(
             f"{c.code} -> {', '.join(c.transitions) or '-'}" for c in profile.classifications.items
         ),
-        f"incubation: {dist.name} mean {dist.mean} sd {dist.sd}, {inc.min_days}-{inc.max_days} days"
+        f"incubation: {_distribution(dist)}, {inc.min_days}-{inc.max_days} days"
         f" [{_refs(inc.source)}]",
         f"infectious: {win.days_before_onset} days before to {win.days_after_onset} days after"
         f" onset [{_refs(win.source)}]",
@@ -92,6 +98,13 @@ def render(profile: DiseaseProfile) -> list[str]:
         + ", ".join(s.code + ("*" if s.red_flag else "") for s in profile.symptoms.items),
     ]
     return lines + _rest(profile)
+
+
+def _distribution(dist: Distribution) -> str:
+    """The distribution by what the profile gives of it: summary figures, then parameters."""
+    given = [f"{k} {v}" for k in ("median", "mean", "sd") if (v := getattr(dist, k)) is not None]
+    given += [f"{k} {v}" for k, v in dist.params.items()]
+    return " ".join([dist.name, *given])
 
 
 def _rest(profile: DiseaseProfile) -> list[str]:

@@ -73,11 +73,17 @@ class Coding(Model):
 
 
 class Classification(Model):
-    """A case classification and the classifications a case may move to from it."""
+    """A case classification and the classifications a case may move to from it.
+
+    ``criteria`` is the case definition's text for this classification in both
+    languages, paraphrased from ``source`` (else the classifications' source): what a
+    reader needs to classify a case, not a rule Fireline evaluates."""
 
     code: Code
     names: Names
     transitions: tuple[Code, ...] = ()
+    criteria: Names | None = None
+    source: SourceRef | None = None
 
 
 class Classifications(Model):

@@ -7,7 +7,11 @@ confirmation, tasks.confirmed_at), opens the responses and completes what eviden
 completes, then closes by hand, on time, the tasks older than ``HISTORY_HOURS``,
 except in ``LATE_COUNTIES`` counties whose old tasks stay open: overdue and escalated,
 so the city's and the province's boards, notifications and league table have someone
-late. Only then are escalations recorded, so nothing done is ever escalated.
+late. Every done task is then dated at a plausible moment after it opened, never
+after ``now`` (``plausible_completions``): evidence the demo stamps at load time (an
+isolation order entered in bulk) must not read as work done at the load instant, so
+the 7-1-7 figures (Frieden et al. 2021) are ones a real county could have. Only then
+are escalations recorded, so nothing done is ever escalated.
 """
 
 from __future__ import annotations
@@ -17,13 +21,16 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Final
 from zoneinfo import ZoneInfo
 
+import numpy as np
 from sqlalchemy import Table, bindparam, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from fireline.db.sqlfn import write
 from fireline.diseases.schemas import DiseaseProfile
 from fireline.places.models import Jurisdiction
+from fireline.quarantine.models import QuarantineOrder
 from fireline.response.evidence import complete_by_evidence
+from fireline.response.lights import utc
 from fireline.response.models import ResponseTask
 from fireline.response.notify import escalate
 from fireline.response.opening import open_due_responses
@@ -35,6 +42,13 @@ HISTORY_HOURS: Final = 48  # older tasks were done on time, but in the late coun
 LATE_COUNTIES: Final = 2
 LATE_DAYS: Final = 7  # how far back the late counties' work is still open
 WORKDAY_MINUTES: Final = 10 * 60  # cases are entered between 08:00 and 18:00
+# How long a done task took, as a share of its playbook deadline: lognormal, median
+# 0.45, log-sd 0.5, redrawn inside the deadline when it overruns (the demo's lateness
+# is the late counties' open work). A demo assumption, not a measured distribution: a
+# county working to the deadlines of the profiles (and so to 7-1-7, Frieden et al.
+# 2021, doi:10.1016/S0140-6736(21)01250-2) finishes most tasks well inside them.
+TAKES_MEDIAN: Final = 0.45
+TAKES_LOG_SD: Final = 0.5
 
 
 def date_case_entries(session: Session, now: datetime) -> int:
@@ -80,7 +94,8 @@ def late_counties(
 
 def complete_history(session: Session, now: datetime, late: Sequence[int]) -> int:
     """Close the open tasks due before the history cut-off, at their yellow instant (on
-    time); the late counties' last ``LATE_DAYS`` stay open. One UPDATE."""
+    time; ``plausible_completions`` then dates each); the late counties' last
+    ``LATE_DAYS`` stay open. One UPDATE."""
     task = ResponseTask
     cutoff = now - timedelta(hours=HISTORY_HOURS)
     kept_late = now - timedelta(days=LATE_DAYS)
@@ -99,6 +114,63 @@ def complete_history(session: Session, now: datetime, late: Sequence[int]) -> in
     return write(session, closing)
 
 
+def plausible_completions(session: Session, now: datetime, seed: int = 1) -> int:
+    """Date every done task at its opening plus a drawn share of its deadline, after the
+    tasks it depends on, before its deadline and ``now`` (a draw past either is redrawn
+    uniformly inside); then the isolation orders at their task's time.
+    One executemany of (id, instant) pairs: a demo has some ten thousand tasks."""
+    task = ResponseTask
+    rows = session.execute(
+        select(task.id, task.response_id, task.case_id, task.playbook_id)
+        .add_columns(task.depends_on, task.started_at, task.due_at, task.due_hours)
+        .where(task.status == "done")
+        .order_by(task.id)  # a case's tasks are inserted after those they depend on
+    ).all()
+    rng = np.random.default_rng(seed)
+    takes = rng.lognormal(np.log(TAKES_MEDIAN), TAKES_LOG_SD, len(rows))
+    shares = rng.uniform(0.2, 0.9, len(rows))
+    stamp = utc(now)
+    done: dict[tuple[int, int | None, str], datetime] = {}
+    dated: list[dict[str, object]] = []
+    for row, take, share in zip(rows, takes, shares, strict=True):
+        start, due = utc(row.started_at), utc(row.due_at)
+        after = [done.get((row.response_id, row.case_id, d)) for d in row.depends_on.split(",")]
+        earliest = max([start, *(a for a in after if a is not None)])
+        at = max(start + timedelta(hours=max(row.due_hours, 1.0) * take), earliest)
+        if at >= min(due, stamp) > earliest:  # late or not yet: inside the time it had
+            at = earliest + (min(due, stamp) - earliest) * share
+        elif at >= stamp:  # its deadline was before what it waited for: late, but done
+            at = earliest + (stamp - earliest) * share
+        done[(row.response_id, row.case_id, row.playbook_id)] = at
+        dated.append({"task_id": row.id, "at": at})
+    table = task.__table__
+    assert isinstance(table, Table)
+    if dated:
+        statement = update(table).where(table.c.id == bindparam("task_id"))
+        session.connection().execute(statement.values(completed_at=bindparam("at")), dated)
+    _date_isolation_orders(session)
+    return len(dated)
+
+
+def _date_isolation_orders(session: Session) -> None:
+    """An isolation order (the person's own, no contact) is entered when its case's
+    isolate task was done: the record and the task tell one story."""
+    order, task = QuarantineOrder, ResponseTask
+    isolated = (
+        select(func.min(task.completed_at))
+        .join(Case, Case.id == task.case_id)
+        .where(task.type == "isolate_case", task.status == "done")
+        .where(Case.person_id == order.person_id)
+        .scalar_subquery()
+    )
+    session.execute(
+        update(order)
+        .where(order.contact_id.is_(None), order.purpose == "isolation")
+        .values(created_at=func.coalesce(isolated, order.created_at))
+        .execution_options(synchronize_session=False)
+    )
+
+
 def open_demo_responses(
     session: Session,
     now: datetime,
@@ -112,6 +184,7 @@ def open_demo_responses(
     open_due_responses(session, now, profiles=profiles, settings=settings)
     complete_by_evidence(session, now)
     complete_history(session, now, late_counties(session, now, spare))
+    plausible_completions(session, now)
     escalate(session, now, settings)
     session.flush()
     open_tasks = select(func.count()).where(ResponseTask.status == "open")

@@ -38,6 +38,7 @@ COUNTY: Final = "330102"
 POOLS: Final = 200
 SIZE: Final = 10
 POSITIVE_POOLS: Final = 3
+SWAB_TO_RESULT: Final = timedelta(hours=5)  # the last tube to the pool results
 SITES: Final = (
     ("S1", "Hubin community centre", 600),
     ("S2", "Qingbo school gym", 450),
@@ -66,13 +67,24 @@ def _campaign(session: Session, context: Context, day: date) -> ScreeningCampaig
     return made
 
 
-def _collected(day: date, pool: int) -> datetime:
-    """Tubes from 08:00 to 16:00 local time, spread over the pools."""
+def _collected(day: date, pool: int, until: datetime) -> datetime:
+    """Tubes from 08:00 local time to 16:00 or ``until`` if earlier, spread over the pools."""
     local = datetime.combine(day, time(8), ZoneInfo("Asia/Shanghai"))
-    return (local + timedelta(minutes=pool * 480 // POOLS)).astimezone(UTC)
+    minutes = min(480.0, (until - local).total_seconds() / 60)
+    return (local + timedelta(minutes=pool * minutes / POOLS)).astimezone(UTC)
 
 
-def _register(session: Session, campaign: ScreeningCampaign, persons: list[int], day: date) -> None:
+def screening_day(today: date, now: datetime) -> date:
+    """Today when two hours of swabbing (from 08:00 local) fit before the pool results
+    came in (``now`` less ``SWAB_TO_RESULT``), else yesterday: no tube after ``now``."""
+    start = datetime.combine(today, time(8), ZoneInfo("Asia/Shanghai"))
+    enough = start + timedelta(hours=2) <= now - SWAB_TO_RESULT
+    return today if enough else today - timedelta(days=1)
+
+
+def _register(
+    session: Session, campaign: ScreeningCampaign, persons: list[int], day: date, now: datetime
+) -> None:
     sites = session.scalars(
         select(ScreeningSite.id)
         .where(ScreeningSite.campaign_id == campaign.id)
@@ -84,7 +96,7 @@ def _register(session: Session, campaign: ScreeningCampaign, persons: list[int],
             person_id=p,
             disease="covid19",
             sample_type="oropharyngeal_swab",
-            collected_at=_collected(day, i // SIZE),
+            collected_at=_collected(day, i // SIZE, now - SWAB_TO_RESULT),
             site=f"S{(i // SIZE) % len(SITES) + 1}",
             lab="Hangzhou CDC lab",
             jurisdiction_id=campaign.jurisdiction_id,
@@ -100,7 +112,7 @@ def _register(session: Session, campaign: ScreeningCampaign, persons: list[int],
             round_no=1,
             axis="pool",
             size=SIZE,
-            collected_at=_collected(day, n),
+            collected_at=_collected(day, n, now - SWAB_TO_RESULT),
             jurisdiction_id=campaign.jurisdiction_id,
         )
         for n in range(len(persons) // SIZE)
@@ -199,7 +211,8 @@ def add_screening(
 ) -> int:
     """The demo campaign over the seed county; returns the number of pool tubes.
 
-    Its results come in at 20:00 on ``today``, or by ``now`` if that is earlier. Diseases
+    Swabbing is today, or yesterday when too little of today has passed
+    (``screening_day``); results come in at 20:00 that day, or by ``now``. Diseases
     are those of ``settings`` (default: the environment's)."""
     county = session.scalars(select(Jurisdiction).where(Jurisdiction.code == COUNTY)).first()
     if county is None:
@@ -215,12 +228,12 @@ def add_screening(
     persons = persons[: len(persons) // SIZE * SIZE]
     if not persons:
         return 0
-    day = today
+    day = screening_day(today, now)
     evening = datetime.combine(day, time(20), ZoneInfo(county.timezone)).astimezone(UTC)
     now = min(evening, now)
     context = Context.for_system(settings or Settings(), FrozenClock(now))
     campaign = _campaign(session, context, day)
-    _register(session, campaign, persons, day)
+    _register(session, campaign, persons, day, now)
     _pool_results(session, campaign, now, len(persons) // SIZE)
     _retest_results(session, context, campaign)
     return len(persons) // SIZE

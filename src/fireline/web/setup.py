@@ -15,6 +15,7 @@ from fireline.web.templating import STATIC_DIR, build_state
 # Modules with a page ``router``, imported when the app is built (nothing at import).
 PAGE_MODULES: Final = (
     "fireline.web.account",
+    "fireline.web.diseases",
     "fireline.reports.views",
     "fireline.surveillance.views",
     "fireline.people.views",
