@@ -56,6 +56,16 @@ def test_translations_keep_their_placeholders_and_are_chinese() -> None:
         assert re.search(r"[\u4e00-\u9fff]", msgstr), f"{msgid!r} is not translated to Chinese"
 
 
+def test_no_message_is_translated_twice() -> None:
+    """Babel keeps the last of two entries with one msgid silently: a second translation
+    added in another part of the catalogue would replace the first everywhere."""
+    key = re.compile(r'^(?:msgctxt (".*")\n)?msgid ((?:".*"\n)+)msgstr', re.M)
+    entries = key.findall(PO_FILE.read_text("utf-8"))
+    seen: set[tuple[str, str]] = set()
+    twice = [entry for entry in entries if entry in seen or seen.add(entry)]  # type: ignore[func-returns-value]
+    assert not twice, twice
+
+
 def test_the_catalogue_compiles_in_memory() -> None:
     translations = i18n.load_translations()
     assert translations["zh"].gettext("Close contacts") == "密切接触者"
