@@ -56,6 +56,11 @@ class Settings(BaseSettings):
         ge=1,
         description="A FHIR Bundle with more entries is refused before it is validated.",
     )
+    default_disease: str = Field(
+        default="covid19",
+        description="The disease a new case, the dashboard and the lists start on while "
+        "no case in view says otherwise (a profile's code).",
+    )
     disease_dir: Path | None = Field(
         default=None, description="A folder of YAML profiles that override the shipped ones."
     )

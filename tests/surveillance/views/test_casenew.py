@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -13,6 +14,8 @@ from sqlalchemy.orm import Session
 
 from fireline.people.models import Person
 from fireline.surveillance.models import Case
+from tests.auth.factories import make_user
+from tests.places.factories import small_tree
 from tests.surveillance.profiles import ADDED, deployment_folder
 from tests.surveillance.views.factories import world
 from tests.web.pages import log_in
@@ -229,3 +232,17 @@ def test_candidates_appear_while_typing_in_scope_only(
     assert 'name="person_id"' not in client.get("/people/candidates?name=赵").text  # too short
     by_phone = client.get("/people/candidates?phone=139-0000-0009").text
     assert "赵六" in by_phone
+
+
+def test_with_no_case_in_view_the_form_starts_on_the_deployments_disease(
+    session: Session, app_factory: Any
+) -> None:
+    """Not the first profile in the alphabet (cholera): the setting's disease, else that."""
+    small_tree(session)
+    make_user(session, "empty", "investigator", "C1A")
+    selected = r'<option value="(\w+)" selected>'
+    for overrides, expected in (({}, "covid19"), ({"default_disease": "measles"}, "measles")):
+        with TestClient(app_factory(**overrides)) as client:
+            log_in(client, "empty")
+            page = client.get("/surveillance/cases/new").text
+            assert re.search(selected, page.split('id="disease"')[1])[1] == expected  # type: ignore[index]

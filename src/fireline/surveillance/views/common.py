@@ -52,7 +52,10 @@ def disease_options(page: Page) -> list[tuple[str, str]]:
     counts = service.cases_by_disease(session_of(page), page.context.actor)
     known = profiles(page)
     with_cases = sorted((c for c in counts if c in known), key=lambda c: (-counts[c], c))
-    codes = with_cases or sorted(known)[:1]
+    # No case yet: the deployment's disease, not the first name in the alphabet (a new
+    # profile such as cholera would otherwise become every empty form's default).
+    default = page.state.settings.default_disease
+    codes = with_cases or ([default] if default in known else sorted(known)[:1])
     return [(code, disease_name(page, code)) for code in codes]
 
 
