@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import typer
@@ -91,3 +92,23 @@ def export_dhis2(
         out.print(f"{len(document['dataValues'])} values written to {escape(str(out_file))}")
     if left:
         err.print(f"not in the mapping, not sent: {escape(', '.join(left[:10]))}")
+
+
+@app.command("fhir-bundle")
+def fhir_bundle(
+    files: list[Path] = typer.Argument(..., help="NDJSON files of a bulk export"),
+    out_file: Path = typer.Option(..., "--out", help="The Bundle (JSON) to write"),
+    message_id: str = typer.Option("", help="The Bundle's id (default: from the file names)"),
+) -> None:
+    """Wrap a bulk export's Patient, Specimen and Observation files into the Bundle that
+    ``fireline testing import-results`` reads (to load an export into another instance)."""
+    from fireline.exports.fhir.bundle import bundle_of
+
+    try:
+        texts = [f.read_text(encoding="utf-8") for f in files]
+        stems = re.sub(r"[^A-Za-z0-9.-]", "-", "-".join(f.stem for f in files))
+        made = bundle_of(texts, (message_id or f"bulk-{stems}")[:64])
+        out_file.write_text(json.dumps(made, ensure_ascii=False), encoding="utf-8")
+    except (OSError, ValueError) as exc:
+        fail(escape(f"cannot make the Bundle: {exc}"))
+    out.print(f"{len(made['entry'])} resources written to {escape(str(out_file))}")
