@@ -146,15 +146,21 @@ def weekly_figures(
             found[(row[0], row[1], name)] = found.get((row[0], row[1], name), 0) + row[-1]
 
     j = Jurisdiction
-    cases = select(j.code, Case.disease, Case.classification, func.count()).join(
-        j, j.id == Case.jurisdiction_id
+    cases = (
+        select(j.code, Case.disease, Case.classification, func.count())
+        .select_from(Case)
+        .join(j, j.id == Case.jurisdiction_id)
     )
     add(
         cases.where(Case.date_reporting.between(monday, sunday), Case.classification != "discarded")
         .group_by(j.code, Case.disease, Case.classification),
         Case,
     )
-    deaths = select(j.code, Case.disease, func.count()).join(j, j.id == Case.jurisdiction_id)
+    deaths = (
+        select(j.code, Case.disease, func.count())
+        .select_from(Case)
+        .join(j, j.id == Case.jurisdiction_id)
+    )
     add(
         deaths.where(Case.outcome == "died", Case.date_outcome.between(monday, sunday)).group_by(
             j.code, Case.disease
@@ -164,6 +170,7 @@ def weekly_figures(
     )
     tests = (
         select(j.code, Sample.disease, LabResult.outcome == "positive", func.count())
+        .select_from(LabResult)
         .join(Sample, Sample.id == LabResult.sample_id)
         .join(j, j.id == LabResult.jurisdiction_id)
         .where(LabResult.current.is_(True), LabResult.resulted_at >= start)
@@ -176,6 +183,7 @@ def weekly_figures(
             found[key] = found.get(key, 0) + row[3]
     admitted = (
         select(j.code, Case.disease, func.count())
+        .select_from(Admission)
         .join(Case, Case.id == Admission.case_id)
         .join(j, j.id == Admission.jurisdiction_id)
         .where(and_(Admission.admitted_at >= start, Admission.admitted_at < end))
