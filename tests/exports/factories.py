@@ -100,12 +100,30 @@ def world(session: Session, client: TestClient) -> dict[str, Any]:
     headers = {name: bearer(client, name) for name in ("boss", "epi", "inv", "lab")}
     at = datetime(2026, 12, 2, 3, 0, tzinfo=UTC)
     results = [
-        result("B-1", "positive", external_id="R-1", resulted_at=at.isoformat(),
-               person=person("Ann Lee", "ID0001"), targets=[{"gene": "N", "ct": 24.5}]),
-        result("B-2", "negative", external_id="R-2", resulted_at=at.isoformat(),
-               person=person("Bo Chen", "ID0002"), code="94558-4"),
-        result("B-3", "positive", external_id="R-3", resulted_at=at.isoformat(),
-               jurisdiction_code="C2A", person=person("Cy Wu", "ID0003")),
+        result(
+            "B-1",
+            "positive",
+            external_id="R-1",
+            resulted_at=at.isoformat(),
+            person=person("Ann Lee", "ID0001"),
+            targets=[{"gene": "N", "ct": 24.5}],
+        ),
+        result(
+            "B-2",
+            "negative",
+            external_id="R-2",
+            resulted_at=at.isoformat(),
+            person=person("Bo Chen", "ID0002"),
+            code="94558-4",
+        ),
+        result(
+            "B-3",
+            "positive",
+            external_id="R-3",
+            resulted_at=at.isoformat(),
+            jurisdiction_code="C2A",
+            person=person("Cy Wu", "ID0003"),
+        ),
     ]
     sent = client.post(
         "/api/v1/lab-results",

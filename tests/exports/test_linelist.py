@@ -44,12 +44,15 @@ def rows_of(fmt: str, data: bytes) -> list[list[str]]:
 
 
 def county_cases(session: Session, code: str) -> int:
-    return session.scalar(
-        select(func.count())
-        .select_from(Case)
-        .join(Jurisdiction, Jurisdiction.id == Case.jurisdiction_id)
-        .where(Jurisdiction.code == code)
-    ) or 0
+    return (
+        session.scalar(
+            select(func.count())
+            .select_from(Case)
+            .join(Jurisdiction, Jurisdiction.id == Case.jurisdiction_id)
+            .where(Jurisdiction.code == code)
+        )
+        or 0
+    )
 
 
 def test_three_formats_hold_the_same_rows_and_no_identifier(
@@ -72,7 +75,7 @@ def test_three_formats_hold_the_same_rows_and_no_identifier(
     died = [r for r in body if r[header.index("outcome")] == "died"]
     assert died and died[0][header.index("age_band")] == "45-49"
     for data in files.values():
-        for text in IDENTIFIERS + ("Li Si", "Ann Lee", "ID0001"):
+        for text in (*IDENTIFIERS, "Li Si", "Ann Lee", "ID0001"):
             assert text.encode() not in data
     # Parquet carries typed columns and one row group per chunk.
     table = pq.read_table(io.BytesIO(files["parquet"]))

@@ -58,7 +58,7 @@ class Element:
 
 
 @dataclass(frozen=True)
-class Mapping_:
+class Rules:
     data_set: str
     elements: dict[tuple[str, str], Element]  # (disease, figure) -> element
     org_units: dict[str, str]  # jurisdiction code -> orgUnit UID
@@ -91,7 +91,7 @@ def _uid(value: Any, where: str) -> str:
     return value
 
 
-def read_mapping(text: str) -> Mapping_:
+def read_mapping(text: str) -> Rules:
     """The mapping file, checked: every UID has DHIS2's form, every figure is known."""
     try:
         data = yaml.safe_load(text)
@@ -118,7 +118,7 @@ def read_mapping(text: str) -> Mapping_:
         str(code): _uid(uid, f"org_units.{code}")
         for code, uid in (data.get("org_units") or {}).items()
     }
-    return Mapping_(_uid(data.get("data_set"), "data_set"), elements, units)
+    return Rules(_uid(data.get("data_set"), "data_set"), elements, units)
 
 
 def _span(monday: date, zone: str) -> tuple[datetime, datetime]:
@@ -152,8 +152,9 @@ def weekly_figures(
         .join(j, j.id == Case.jurisdiction_id)
     )
     add(
-        cases.where(Case.date_reporting.between(monday, sunday), Case.classification != "discarded")
-        .group_by(j.code, Case.disease, Case.classification),
+        cases.where(
+            Case.date_reporting.between(monday, sunday), Case.classification != "discarded"
+        ).group_by(j.code, Case.disease, Case.classification),
         Case,
     )
     deaths = (
@@ -199,7 +200,7 @@ def subtree_codes(session: Session, context: Context, code: str) -> list[str]:
 
 
 def data_value_set(
-    session: Session, context: Context, code: str, week: str, mapping: Mapping_
+    session: Session, context: Context, code: str, week: str, mapping: Rules
 ) -> dict[str, Any]:
     """The DHIS2 document for ``code``'s subtree and ``week``: every mapped figure of every
     mapped jurisdiction, zeros included (DHIS2 tells a reported zero from a missing
@@ -237,7 +238,7 @@ def data_value_set(
     return document
 
 
-def unmapped(figures: Mapping[tuple[str, str, str], int], mapping: Mapping_) -> list[str]:
+def unmapped(figures: Mapping[tuple[str, str, str], int], mapping: Rules) -> list[str]:
     """Figures with counts that the mapping sends nowhere (for the command to warn)."""
     return sorted(
         {

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 import secrets
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Final
 
@@ -67,7 +67,7 @@ class Ask:
     format: str
     key: str
     weeks: bool = False
-    query: ListQuery = ListQuery()
+    query: ListQuery = field(default_factory=ListQuery)
 
 
 @dataclass(frozen=True)

@@ -39,7 +39,7 @@ def age_years(birth: date | None, day: date) -> int | None:
 
 
 def age_band(age: int | None) -> str:
-    """"0-4", "5-9", ... "80-84", "85+"; empty when the birth date is unknown."""
+    """ "0-4", "5-9", ... "80-84", "85+"; empty when the birth date is unknown."""
     if age is None or age < 0:
         return ""
     if age >= TOP_BAND:

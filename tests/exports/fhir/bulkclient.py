@@ -18,7 +18,7 @@ KICK_OFF = {"Accept": "application/fhir+json", "Prefer": "respond-async"}
 def kick_off(client: TestClient, headers: dict[str, str], url: str) -> str:
     started = client.get(url, headers={**headers, **KICK_OFF})
     assert started.status_code == 202, started.text
-    location = started.headers["content-location"]
+    location = str(started.headers["content-location"])
     assert location.startswith("http")
     return location
 

@@ -39,9 +39,7 @@ def results(session: Session) -> set[tuple[Any, ...]]:
         .join(Person, Person.id == Sample.person_id)
         .where(LabResult.current.is_(True))
     )
-    return {
-        (*r[:5], tuple(sorted((t["gene"], t["ct"]) for t in r[5])), r[6]) for r in rows
-    }
+    return {(*r[:5], tuple(sorted((t["gene"], t["ct"]) for t in r[5])), r[6]) for r in rows}
 
 
 def fresh_instance(path: Path) -> Engine:
@@ -56,8 +54,9 @@ def test_exported_results_import_into_a_fresh_instance(
     session: Session, client: TestClient, tmp_path: Path
 ) -> None:
     w = world(session, client)
-    got = export(client, w["headers"]["boss"], "/api/v1/fhir/$export?_type=Patient,Specimen,Observation")
-    files = []
+    url = "/api/v1/fhir/$export?_type=Patient,Specimen,Observation"
+    got = export(client, w["headers"]["boss"], url)
+    files: list[str] = []
     for output in got["manifest"]["output"]:
         file = tmp_path / f"{output['type']}-{len(files)}.ndjson"
         file.write_text(client.get(output["url"], headers=w["headers"]["boss"]).text)

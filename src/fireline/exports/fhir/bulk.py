@@ -262,6 +262,7 @@ def _resource(context: Context, kind: str, row: Any) -> dict[str, Any]:
 def _statement(context: Context, kind: str, since: datetime | None) -> tuple[Select[Any], Any]:
     """The scoped rows of one resource type, changed since ``since`` when given."""
     actor = context.actor
+    found: Select[Any]
     if kind == "Patient":
         people = union(
             actor.restrict(select(Case.person_id), Case),
@@ -317,22 +318,26 @@ def _case_columns() -> Select[Any]:
 
 
 def _result_columns() -> Select[Any]:
-    return select(
-        LabResult.id,
-        LabResult.sample_id,
-        LabResult.test_type,
-        LabResult.outcome,
-        LabResult.resulted_at,
-        LabResult.status,
-        LabResult.code_system,
-        LabResult.code,
-        LabResult.targets,
-        LabResult.lab,
-        LabResult.external_id,
-        LabResult.updated_at,
-        Sample.person_id,
-        Sample.collected_at,
-    ).join(Sample, Sample.id == LabResult.sample_id).where(LabResult.current.is_(True))
+    return (
+        select(
+            LabResult.id,
+            LabResult.sample_id,
+            LabResult.test_type,
+            LabResult.outcome,
+            LabResult.resulted_at,
+            LabResult.status,
+            LabResult.code_system,
+            LabResult.code,
+            LabResult.targets,
+            LabResult.lab,
+            LabResult.external_id,
+            LabResult.updated_at,
+            Sample.person_id,
+            Sample.collected_at,
+        )
+        .join(Sample, Sample.id == LabResult.sample_id)
+        .where(LabResult.current.is_(True))
+    )
 
 
 def _admission_columns() -> Select[Any]:

@@ -191,11 +191,8 @@ def observation(row: Any) -> dict[str, Any]:
 
 def condition(row: Any, profile: DiseaseProfile | None) -> dict[str, Any]:
     """A case: the disease (its profile's diagnosis codes), how sure, since when."""
-    codings = (
-        [{"system": c.system, "code": c.code, "display": c.display} for c in profile.diagnosis_codes]
-        if profile is not None
-        else []
-    )
+    known = profile.diagnosis_codes if profile is not None else ()
+    codings = [{"system": c.system, "code": c.code, "display": c.display} for c in known]
     refuted = row.classification == "discarded"
     resolved = row.outcome in ("recovered", "died")
     clinical = None if refuted else ("resolved" if resolved else "active")
@@ -233,9 +230,7 @@ def encounter(row: Any) -> dict[str, Any]:
             "period": _drop_empty(
                 {"start": _instant(row.admitted_at), "end": _instant(row.discharged_at)}
             ),
-            "reasonReference": [{"reference": f"Condition/c{row.case_id}"}]
-            if row.case_id
-            else [],
+            "reasonReference": [{"reference": f"Condition/c{row.case_id}"}] if row.case_id else [],
             "serviceProvider": {"display": row.hospital},
         }
     )
