@@ -26,6 +26,7 @@ PAGE_MODULES: Final = (
     "fireline.care.views",
     "fireline.zones.views",
     "fireline.work.views",
+    "fireline.exports.views",
 )
 
 
