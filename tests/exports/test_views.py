@@ -20,12 +20,14 @@ def test_the_page_downloads_and_refusals(session: Session, client: TestClient) -
     assert page.status_code == 200
     assert 'id="linelist-form"' in page.text and 'id="dhis2-form"' in page.text
     assert "/api/v1/fhir/$export" in page.text
-    got = client.get("/exports/linelist?format=csv&key=province-cdc&classification=confirmed")
+    got = client.get(
+        "/exports?download=linelist&format=csv&key=province-cdc&classification=confirmed"
+    )
     assert got.status_code == 200 and got.headers["content-type"].startswith("text/csv")
     assert "linelist-C1A-province-cdc.csv" in got.headers["content-disposition"]
     lines = got.content.decode("utf-8-sig").splitlines()
     assert len(lines) == 1 + 3 and "Zhang San" not in got.text
-    refused = client.get("/exports/linelist?format=csv&key=bad key!&disease=covid19")
+    refused = client.get("/exports?download=linelist&format=csv&key=bad key!&disease=covid19")
     assert refused.status_code == 422
     assert 'id="key-error"' in refused.text and 'value="bad key!"' in refused.text
     assert '<option value="covid19" selected>' in refused.text
@@ -46,5 +48,5 @@ def test_roles_that_may_not_export_see_neither_page_nor_link(
     client.cookies.clear()
     log_in(client, "inv")
     assert client.get("/exports").status_code == 403
-    assert client.get("/exports/linelist?key=x").status_code == 403
+    assert client.get("/exports?download=linelist&key=x").status_code == 403
     assert "/exports?" not in client.get("/surveillance/cases").text

@@ -50,7 +50,9 @@ class Asked:
     def of(cls, page: Page) -> Asked:
         given = page.request.query_params
         values = {name: given.get(name, "")[:100] for name in (*FILTERS, "key", "week")}
-        return cls(format=given.get("format", "csv")[:10], weeks=given.get("weeks") == "1", **values)
+        return cls(
+            format=given.get("format", "csv")[:10], weeks=given.get("weeks") == "1", **values
+        )
 
     def query(self) -> ListQuery:
         chosen = {name: getattr(self, name) for name in FILTERS}
@@ -85,15 +87,12 @@ def _render(page: Page, asked: Asked, errors: dict[str, str], status: int = 200)
 
 @router.get("/exports")
 def exports_page(page: PageContext) -> Response:
-    _require(page)
-    return _render(page, Asked.of(page), {})
-
-
-@router.get("/exports/linelist")
-def linelist_download(page: PageContext) -> Response:
-    """The line list as a download, or the page again with the refused field marked."""
+    """The page; with ``download=linelist`` (its form's button) the line list as a file,
+    or the page again with the refused field marked."""
     _require(page)
     asked = Asked.of(page)
+    if page.request.query_params.get("download") != "linelist":
+        return _render(page, asked, {})
     ask = linelist.Ask(asked.format, asked.key, asked.weeks, asked.query())
     wrong = linelist.check(ask)
     if wrong:
