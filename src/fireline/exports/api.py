@@ -20,6 +20,16 @@ from fireline.web.deps import ApiContext
 
 router = APIRouter(tags=["exports"])
 NDJSON = "application/fhir+ndjson"
+OUTCOME = {"description": "An OperationOutcome", "content": {"application/fhir+json": {}}}
+KICK_OFF: dict[int | str, dict[str, Any]] = {
+    202: {"description": "Accepted: poll the Content-Location header's URL"},
+    400: OUTCOME,
+}
+STATUS: dict[int | str, dict[str, Any]] = {
+    200: {"description": "The manifest", "content": {"application/json": {}}},
+    202: {"description": "In progress, as X-Progress says"},
+    500: OUTCOME,
+}
 
 
 @router.get(
@@ -31,7 +41,7 @@ def export_linelist(
     request: Request,
     context: ApiContext,
     session: DbSession,
-    key: Annotated[str, Query(max_length=64, description="The pseudonym key's name")],
+    key: Annotated[str, Query(max_length=64, description="The pseudonym key's name")] = "default",
     format: Literal["csv", "xlsx", "parquet"] = "csv",
     weeks: Annotated[bool, Query(description="Dates as epidemiological weeks")] = False,
     jurisdiction: Annotated[str | None, Query(description="Narrow to this subtree")] = None,
@@ -78,14 +88,24 @@ def linelist_response(request: Request, plan: linelist.Plan, stem: str) -> Strea
 def export_dhis2(
     context: ApiContext,
     session: DbSession,
-    jurisdiction: Annotated[str, Query(max_length=32, description="A jurisdiction's code")],
-    week: Annotated[str, Query(max_length=10, description="An ISO week, e.g. 2026W49")],
+    jurisdiction: Annotated[
+        str | None, Query(max_length=32, description="A jurisdiction's code (default: yours)")
+    ] = None,
+    week: Annotated[
+        str | None, Query(max_length=10, description="An ISO week, e.g. 2026W49 (default: last)")
+    ] = None,
 ) -> dict[str, Any]:
     """Weekly figures of the jurisdiction's subtree as a DHIS2 ``dataValueSets`` document,
     through the deployment's mapping file (``FIRELINE_DHIS2_MAPPING``)."""
     path = context.settings.dhis2_mapping or dhis2.shipped_mapping()
     mapping = dhis2.read_mapping(path.read_text(encoding="utf-8"))
-    return dhis2.data_value_set(session, context, jurisdiction, week, mapping)
+    place = (
+        context.actor.jurisdiction(session, jurisdiction)
+        if jurisdiction
+        else dhis2.home(session, context)
+    )
+    asked = week or dhis2.last_week(context.today(place))
+    return dhis2.data_value_set(session, context, place.code, asked, mapping)
 
 
 # FHIR Bulk Data ---------------------------------------------------------------------
@@ -121,8 +141,10 @@ def _kick_off(
     types: str | None,
     since: str | None,
 ) -> Response:
-    if "respond-async" not in (prefer or ""):
-        return outcome(400, "a bulk export needs the header Prefer: respond-async")
+    # Fireline answers every kick-off asynchronously; a Prefer other than respond-async
+    # is refused (the IG's kick-off requires respond-async), a missing one is not.
+    if prefer and "respond-async" not in prefer:
+        return outcome(400, "a bulk export is asynchronous: send Prefer: respond-async")
     try:
         job = bulk.kick_off(
             session,
@@ -140,7 +162,7 @@ def _kick_off(
     return Response(status_code=202, headers={"Content-Location": status_url})
 
 
-@router.get("/fhir/$export", status_code=202, response_class=Response)
+@router.get("/fhir/$export", status_code=202, response_class=Response, responses=KICK_OFF)
 def fhir_export(
     request: Request,
     context: ApiContext,
@@ -156,7 +178,9 @@ def fhir_export(
     return _kick_off(request, context, session, tasks, prefer, type_, since)
 
 
-@router.get("/fhir/Group/{code}/$export", status_code=202, response_class=Response)
+@router.get(
+    "/fhir/Group/{code}/$export", status_code=202, response_class=Response, responses=KICK_OFF
+)
 def fhir_group_export(
     code: str,
     request: Request,
@@ -172,7 +196,12 @@ def fhir_group_export(
     return _kick_off(request, narrowed, session, tasks, prefer, type_, since)
 
 
-@router.get("/fhir/$export-status/{export_id}", name="export_status", response_class=Response)
+@router.get(
+    "/fhir/$export-status/{export_id}",
+    name="export_status",
+    response_class=Response,
+    responses=STATUS,
+)
 def export_status(
     export_id: str,
     request: Request,
@@ -200,7 +229,12 @@ def cancel_export(export_id: str, context: ApiContext, session: DbSession) -> Re
     return Response(status_code=202)
 
 
-@router.get("/fhir/$export-file/{file_id}", name="export_file", response_class=Response)
+@router.get(
+    "/fhir/$export-file/{file_id}",
+    name="export_file",
+    response_class=Response,
+    responses={200: {"description": "NDJSON", "content": {NDJSON: {}}}},
+)
 def export_file(file_id: Id, context: ApiContext, session: DbSession) -> Response:
     """One output file: NDJSON, one resource per line."""
     _, content = bulk.read_file(session, context, file_id)

@@ -194,6 +194,23 @@ def weekly_figures(
     return found
 
 
+def home(session: Session, context: Context) -> Jurisdiction:
+    """The actor's own jurisdiction (the root for the system)."""
+    actor = context.actor
+    found = session.scalars(
+        actor.restrict(select(Jurisdiction), Jurisdiction).order_by(Jurisdiction.path).limit(1)
+    ).first()
+    if found is None:
+        raise Problem(404, "no jurisdiction in scope")
+    return found
+
+
+def last_week(today: date) -> str:
+    """The last complete ISO week before ``today``, as DHIS2 writes it."""
+    year, week, _ = (today - timedelta(days=7)).isocalendar()
+    return f"{year}W{week}"
+
+
 def subtree_codes(session: Session, context: Context, code: str) -> list[str]:
     actor = context.actor.within(context.actor.jurisdiction(session, code))
     return list(session.scalars(actor.restrict(select(Jurisdiction.code), Jurisdiction)))

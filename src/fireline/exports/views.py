@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass
-from datetime import timedelta
 from typing import Any, Final
 
 from fastapi import APIRouter
@@ -64,12 +63,6 @@ def _require(page: Page) -> None:
         raise Forbidden(f"the {page.context.actor.role} role does not allow exports")
 
 
-def _last_week(page: Page) -> str:
-    monday = page.today() - timedelta(days=page.today().isoweekday() + 6)
-    year, week, _ = monday.isocalendar()
-    return f"{year}W{week}"
-
-
 def _render(page: Page, asked: Asked, errors: dict[str, str], status: int = 200) -> Response:
     return page.render(
         "exports/exports.html",
@@ -80,7 +73,7 @@ def _render(page: Page, asked: Asked, errors: dict[str, str], status: int = 200)
         errors=errors,
         classifications=CLASSIFICATIONS,
         diseases=all_disease_options(page),
-        last_week=_last_week(page),
+        last_week=dhis2.last_week(page.today()),
         week_system=page.context.settings.week_system,
     )
 

@@ -84,8 +84,8 @@ def test_type_and_since_narrow_the_export(session: Session, client: TestClient) 
         refused = client.get(URL + bad, headers={**boss, **KICK_OFF})
         assert refused.status_code == 400
         assert refused.json()["resourceType"] == "OperationOutcome"
-    no_prefer = client.get(URL, headers=boss)
-    assert no_prefer.status_code == 400 and "respond-async" in no_prefer.text
+    wrong_prefer = client.get(URL, headers={**boss, "Prefer": "respond-sync"})
+    assert wrong_prefer.status_code == 400 and "respond-async" in wrong_prefer.text
 
 
 def test_status_while_queued_cancel_and_other_users(
