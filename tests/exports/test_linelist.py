@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import date
 from typing import Any
 
 import pyarrow.parquet as pq
@@ -16,12 +17,13 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from fireline.auth.models import AuditEvent
-from fireline.exports import linelist
+from fireline.exports import linelist, linelist_copy, writers
 from fireline.exports.writers import as_text
 from fireline.interop.xlsx import cell_text
+from fireline.people.models import Person
 from fireline.places.models import Jurisdiction
 from fireline.surveillance.models import Case
-from tests.exports.factories import IDENTIFIERS, world
+from tests.exports.factories import IDENTIFIERS, add_case, world
 from tests.testing.factories import context_of
 
 URL = "/api/v1/exports/linelist"
@@ -175,3 +177,26 @@ def test_a_sheet_too_long_is_refused_before_anything_is_sent(
     monkeypatch.setattr(linelist, "XLSX_MAX_ROWS", 3)
     refused = fetch(client, w["headers"]["boss"], format=fmt)
     assert refused.status_code == 422 and "CSV or Parquet" in refused.json()["detail"]
+
+
+def test_copy_on_postgresql_writes_the_same_bytes_as_the_python_writer(
+    session: Session, client: TestClient, sessions: sessionmaker[Session]
+) -> None:
+    w = world(session, client)
+    odd = add_case(session, w["tree"]["C2B"], "Odd One", "X1", "suspected", date_onset=None)
+    person = session.get(Person, odd.person_id)
+    assert person is not None
+    person.birth_date, person.sex = None, "=1+1"
+    old = add_case(session, w["tree"]["C2B"], "Old One", "X2", imported=True)
+    old_person = session.get(Person, old.person_id)
+    assert old_person is not None
+    old_person.birth_date = date(1920, 2, 29)
+    session.commit()
+    postgres = session.get_bind().dialect.name == "postgresql"
+    for weeks in (False, True):
+        plan = linelist.plan(session, context_of(), linelist.Ask("csv", "k", weeks))
+        by_line = b"".join(writers.stream("csv", plan.header, linelist.chunks(sessions, plan)))
+        assert b"'=1+1" in by_line and b"85+" in by_line
+        assert linelist_copy.usable(sessions, plan) is postgres
+        if postgres:
+            assert b"".join(linelist_copy.pieces(sessions, plan)) == by_line

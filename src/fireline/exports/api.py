@@ -13,7 +13,7 @@ from fireline.bounds import Day, Id
 from fireline.context import Context
 from fireline.db.deps import DbSession, Session
 from fireline.errors import Problem
-from fireline.exports import dhis2, linelist, writers
+from fireline.exports import dhis2, linelist, linelist_copy, writers
 from fireline.exports.fhir import bulk
 from fireline.listing import ListQuery
 from fireline.web.deps import ApiContext
@@ -71,11 +71,8 @@ def export_linelist(
 
 def linelist_response(request: Request, plan: linelist.Plan, stem: str) -> StreamingResponse:
     """The planned export as a download, its rows read after the request's commit."""
-    pieces = writers.stream(
-        plan.format, plan.header, linelist.chunks(request.app.state.sessions, plan)
-    )
     return StreamingResponse(
-        pieces,
+        linelist_copy.stream(request.app.state.sessions, plan),
         media_type=writers.MEDIA_TYPES[plan.format],
         headers={
             "Content-Disposition": f'attachment; filename="{stem}.{plan.format}"',

@@ -14,7 +14,7 @@ from fireline.context import Context
 from fireline.db.connect import open_engine
 from fireline.db.engine import session_factory, transaction
 from fireline.errors import Problem
-from fireline.exports import dhis2, linelist, writers
+from fireline.exports import dhis2, linelist, linelist_copy
 from fireline.listing import ListQuery
 from fireline.settings import Settings
 
@@ -44,7 +44,7 @@ def export_linelist(
             scoped = context.within_code(session, jurisdiction or None)
             plan = linelist.plan(session, scoped, linelist.Ask(fmt, key, weeks, query))
         with out_file.open("wb") as file:
-            for piece in writers.stream(plan.format, plan.header, linelist.chunks(sessions, plan)):
+            for piece in linelist_copy.stream(sessions, plan):
                 file.write(piece)
     except Problem as problem:
         fail(escape(problem.detail))
