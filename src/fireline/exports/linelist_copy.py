@@ -73,7 +73,9 @@ def _inert(column: Any) -> Any:
 
 
 def _day(column: Any, weeks: bool) -> Any:
-    return func.to_char(column, 'IYYY-"W"IW' if weeks else "YYYY-MM-DD")
+    """A week label, or the date itself: COPY writes it as ISO 8601 under DateStyle ISO
+    (set for the export's transaction), faster than formatting it."""
+    return func.to_char(column, 'IYYY-"W"IW') if weeks else column
 
 
 def _age_band(birth: Any, day: Any) -> Any:
@@ -116,6 +118,7 @@ def pieces(sessions: sessionmaker[Session], plan: Plan) -> Iterator[bytes]:
     yield "\ufeff".encode()
     with reading(sessions)() as session:
         connection = session.connection()
+        connection.exec_driver_sql("SET LOCAL datestyle = 'ISO, YMD'")
         compiled = _select(plan).compile(
             dialect=connection.dialect, compile_kwargs={"render_postcompile": True}
         )
