@@ -94,6 +94,7 @@ def export_dhis2(
 ) -> dict[str, Any]:
     """Weekly figures of the jurisdiction's subtree as a DHIS2 ``dataValueSets`` document,
     through the deployment's mapping file (``FIRELINE_DHIS2_MAPPING``)."""
+    linelist.require_export(context)
     path = context.settings.dhis2_mapping or dhis2.shipped_mapping()
     mapping = dhis2.read_mapping(path.read_text(encoding="utf-8"))
     place = (

@@ -170,16 +170,16 @@ def weekly_figures(
         "deaths",
     )
     tests = (
-        select(j.code, Sample.disease, LabResult.outcome == "positive", func.count())
+        select(j.code, Sample.disease, LabResult.outcome, func.count())
         .select_from(LabResult)
         .join(Sample, Sample.id == LabResult.sample_id)
         .join(j, j.id == LabResult.jurisdiction_id)
         .where(LabResult.current.is_(True), LabResult.resulted_at >= start)
         .where(LabResult.resulted_at < end)
-        .group_by(j.code, Sample.disease, LabResult.outcome == "positive")
+        .group_by(j.code, Sample.disease, LabResult.outcome)
     )
     for row in session.execute(actor.restrict(tests, LabResult)):
-        for figure in ("tests", "tests_positive") if row[2] else ("tests",):
+        for figure in ("tests", "tests_positive") if row[2] == "positive" else ("tests",):
             key = (row[0], row[1], figure)
             found[key] = found.get(key, 0) + row[3]
     admitted = (
