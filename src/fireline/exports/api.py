@@ -20,6 +20,8 @@ from fireline.web.deps import ApiContext
 
 router = APIRouter(tags=["exports"])
 NDJSON = "application/fhir+ndjson"
+# The _outputFormat values the IG asks a server to accept for NDJSON (IG v2, kick-off).
+OUTPUT_FORMATS = ("application/fhir+ndjson", "application/ndjson", "ndjson")
 OUTCOME = {"description": "An OperationOutcome", "content": {"application/fhir+json": {}}}
 KICK_OFF: dict[int | str, dict[str, Any]] = {
     202: {"description": "Accepted: poll the Content-Location header's URL"},
@@ -138,7 +140,10 @@ def _kick_off(
     prefer: str | None,
     types: str | None,
     since: str | None,
+    output_format: str | None,
 ) -> Response:
+    if output_format and output_format not in OUTPUT_FORMATS:
+        return outcome(400, f"_outputFormat {output_format!r}: only NDJSON is offered")
     # Fireline answers every kick-off asynchronously; a Prefer other than respond-async
     # is refused (the IG's kick-off requires respond-async), a missing one is not.
     if prefer and "respond-async" not in prefer:
@@ -169,11 +174,12 @@ def fhir_export(
     prefer: Annotated[str | None, Header()] = None,
     type_: Annotated[str | None, Query(alias="_type", max_length=200)] = None,
     since: Annotated[str | None, Query(alias="_since", max_length=40)] = None,
+    output_format: Annotated[str | None, Query(alias="_outputFormat", max_length=40)] = None,
 ) -> Response:
     """Bulk Data kick-off (system level): everything in your scope as NDJSON of Patient,
     Specimen, Condition (cases), Observation (lab results) and Encounter (admissions).
     Send ``Prefer: respond-async``; poll the ``Content-Location`` it answers."""
-    return _kick_off(request, context, session, tasks, prefer, type_, since)
+    return _kick_off(request, context, session, tasks, prefer, type_, since, output_format)
 
 
 @router.get(
@@ -188,10 +194,11 @@ def fhir_group_export(
     prefer: Annotated[str | None, Header()] = None,
     type_: Annotated[str | None, Query(alias="_type", max_length=200)] = None,
     since: Annotated[str | None, Query(alias="_since", max_length=40)] = None,
+    output_format: Annotated[str | None, Query(alias="_outputFormat", max_length=40)] = None,
 ) -> Response:
     """Bulk Data kick-off for a group: the group is a jurisdiction (by code) in scope."""
     narrowed = context.within_code(session, code)
-    return _kick_off(request, narrowed, session, tasks, prefer, type_, since)
+    return _kick_off(request, narrowed, session, tasks, prefer, type_, since, output_format)
 
 
 @router.get(

@@ -75,12 +75,12 @@ def test_the_export_holds_the_actor_s_scope_or_the_group_s(
 def test_type_and_since_narrow_the_export(session: Session, client: TestClient) -> None:
     w = world(session, client)
     boss = w["headers"]["boss"]
-    only = export(client, boss, f"{URL}?_type=Condition,Encounter")
+    only = export(client, boss, f"{URL}?_type=Condition,Encounter&_outputFormat=ndjson")
     assert set(only["resources"]) == {"Condition", "Encounter"}
     assert [o["type"] for o in only["manifest"]["output"]] == ["Condition", "Encounter"]
     later = export(client, boss, f"{URL}?_since=2100-01-01T00:00:00Z")
     assert later["manifest"]["output"] == []
-    for bad in ("?_type=Claim", "?_since=yesterday"):
+    for bad in ("?_type=Claim", "?_since=yesterday", "?_outputFormat=text/csv"):
         refused = client.get(URL + bad, headers={**boss, **KICK_OFF})
         assert refused.status_code == 400
         assert refused.json()["resourceType"] == "OperationOutcome"
