@@ -26,6 +26,7 @@ from fireline.db.deps import RetryLockConflicts
 from fireline.db.engine import DatabaseUnavailable, check_connection, make_engine, session_factory
 from fireline.diseases.api import router as diseases_router
 from fireline.errors import PROBLEM_RESPONSES, install_problem_handlers
+from fireline.exports.api import router as exports_router
 from fireline.interop.limits import MB
 from fireline.jurisdictions.api import router as places_router
 from fireline.people.api import router as people_router
@@ -71,6 +72,7 @@ def api_router() -> APIRouter:
         tracing_router,
         zones_router,
         work_router,
+        exports_router,
     )
     for router in routers:
         api.include_router(router)

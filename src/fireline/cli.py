@@ -26,6 +26,7 @@ GROUPS = (
     ("quarantine", "fireline.quarantine.cli"),
     ("zones", "fireline.zones.cli"),
     ("retention", "fireline.retention.cli"),
+    ("export", "fireline.exports.cli"),
 )
 COMMAND_MODULES = (
     "fireline.serve",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from fireline.interop.limits import DEFAULT_LIMITS, DEFAULT_MAX_UPLOAD_MB, MB, FileLimits
@@ -60,6 +60,16 @@ class Settings(BaseSettings):
         default="covid19",
         description="The disease a new case, the dashboard and the lists start on while "
         "no case in view says otherwise (a profile's code).",
+    )
+    export_keys: dict[str, SecretStr] = Field(
+        default_factory=dict,
+        description="Pseudonym keys for line-list exports, as JSON {name: secret}; a name "
+        "not listed gets a random secret kept in the database on first use.",
+    )
+    dhis2_mapping: Path | None = Field(
+        default=None,
+        description="The DHIS2 mapping file (YAML) of GET /api/v1/exports/dhis2; the shipped "
+        "one, with placeholder UIDs, when unset.",
     )
     disease_dir: Path | None = Field(
         default=None, description="A folder of YAML profiles that override the shipped ones."

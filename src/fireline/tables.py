@@ -3,6 +3,7 @@
 from fireline.auth import models as auth_models
 from fireline.care import models as care_models
 from fireline.db.base import Base
+from fireline.exports import models as export_models
 from fireline.lab import models as testing_models
 from fireline.people import models as people_models
 from fireline.places import models as places_models
@@ -21,6 +22,7 @@ __all__ = [
     "Base",
     "auth_models",
     "care_models",
+    "export_models",
     "people_models",
     "places_models",
     "pooling_models",

@@ -83,6 +83,9 @@ def _path_values(world: dict[str, Any]) -> dict[str, str]:
         "zone_id": str(world["other_zone_id"]),
         # clusters are numbered within the caller's own scope: the county has none
         "cluster": "0",
+        # FHIR bulk exports: the county has none; an unknown id answers 404
+        "export_id": "0" * 32,
+        "file_id": "1",
     }
 
 

@@ -18,9 +18,15 @@ PERMISSIONS: Final[dict[str, frozenset[str]]] = {
             "jurisdictions:write",
             "records:read",
             "samples:write",
+            "exports:run",
         }
     ),
-    "epidemiologist": frozenset({"persons:read", "cases:read", "cases:write", "records:read"}),
+    # Exports of whole line lists (pseudonymised, FHIR, DHIS2) leave the system: for the
+    # epidemiologists who send figures upward and for administrators, not for the roles
+    # that work case by case.
+    "epidemiologist": frozenset(
+        {"persons:read", "cases:read", "cases:write", "records:read", "exports:run"}
+    ),
     "investigator": frozenset(
         {
             "persons:read",

@@ -27,6 +27,7 @@ PAGE_MODULES: Final = (
     "fireline.care.views",
     "fireline.zones.views",
     "fireline.work.views",
+    "fireline.exports.views",
 )
 
 

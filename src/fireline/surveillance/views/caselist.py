@@ -99,6 +99,7 @@ def case_list(page: PageContext) -> Response:
         areas=children(session_of(page), actor, page.here.code),
         persons=caselist.shows_persons(actor),
         can_write=actor.can("cases:write"),
+        can_export=actor.can("exports:run"),
     )
 
 
