@@ -12,7 +12,7 @@ from alembic import op
 
 
 revision: str = 'b7e3f0a9d2c5'
-down_revision: str | None = "7b3e9c2d1a64"
+down_revision: str | None = '7b3e9c2d1a64'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
