@@ -12,13 +12,14 @@ from jinja2 import Environment, FileSystemLoader, PrefixLoader, pass_context, se
 from jinja2.runtime import Context
 from starlette.templating import Jinja2Templates
 
-from fireline import __version__
 from fireline.settings import Settings
 from fireline.web import i18n
+from fireline.web.assets import AssetVersions
 from fireline.web.nav import main_nav
 
 PACKAGE_ROOT: Final = Path(__file__).parent.parent
 STATIC_DIR: Final = Path(__file__).parent / "static"
+ASSETS: Final = AssetVersions(STATIC_DIR)
 # What scripts/build_vendor.mjs copies; a page needs all of them for charts and htmx.
 VENDOR_FILES: Final = (
     "htmx.min.js",
@@ -103,8 +104,9 @@ def _local_datetime(context: Context, value: datetime) -> str:
 
 
 def static_url(path: str) -> str:
-    # The version in the query string makes browsers fetch assets anew after an upgrade.
-    return f"/static/{path}?v={__version__}"
+    """The asset's URL with its content hash (web/assets.py): cached for a year, and
+    fetched anew as soon as the file changes."""
+    return ASSETS.url(path)
 
 
 def build_environment(root: Path = PACKAGE_ROOT) -> Environment:
@@ -114,6 +116,9 @@ def build_environment(root: Path = PACKAGE_ROOT) -> Environment:
         extensions=["jinja2.ext.i18n"],
         trim_blocks=True,
         lstrip_blocks=True,
+        # Templates ship with the package and change only with a release: without this
+        # every page stats each template it uses (and macros.html) on every render.
+        auto_reload=False,
     )
     # Collapse whitespace inside {% trans %} so msgids match what pybabel extracts
     # with ``trimmed = true`` in babel.cfg.
