@@ -252,7 +252,8 @@ async def clicking(base: str, users: list[mix.User], plan: Plan) -> dict[str, An
         "users": len(users),
         "think_s": plan.think_s,
         "offered_per_s": round(len(users) / plan.think_s, 1),
-        "login": logins.summary(ramp)["all"] | {"errors": sum(logins.errors.values())},
+        "login": logins.summary(ramp)["pages"].get("login", {})
+        | {"errors": sum(logins.errors.values())},
         **first.tally.summary(first.ends - first.begins),
     }
     if plan.saturation:
