@@ -182,8 +182,25 @@ class Phase:
     tally: mix.PageTally = field(default_factory=mix.PageTally)
 
 
+class Gate:
+    """The clicking starts once every user has logged in: a log-in's argon2id hash
+    (64 MiB) would otherwise be timed into the pages clicked beside it."""
+
+    def __init__(self, users: int, phases: list[Phase]) -> None:
+        self.waiting, self.phases, self.open = users, phases, asyncio.Event()
+
+    def logged_in(self) -> None:
+        self.waiting -= 1
+        if self.waiting == 0:
+            late = max(0.0, time.monotonic() + 1.0 - self.phases[0].begins)
+            for phase in self.phases:
+                phase.begins += late
+                phase.ends += late
+            self.open.set()
+
+
 async def user_loop(
-    base: str, user: mix.User, seed: int, ramp_s: float, phases: list[Phase], logins: mix.PageTally
+    base: str, user: mix.User, seed: int, ramp_s: float, gate: Gate, logins: mix.PageTally
 ) -> None:
     """Log in at a random moment of the ramp, then click through each phase after
     exponential think times; stop early when the phases are cut short."""
@@ -192,7 +209,9 @@ async def user_loop(
         await asyncio.sleep(rng.uniform(0, ramp_s))  # users arrive spread out
         token = await log_in(logins, client, user)
         headers = {"Authorization": f"Bearer {token}"} if token else {}
-        for phase in phases:
+        gate.logged_in()
+        await gate.open.wait()
+        for phase in gate.phases:
             await asyncio.sleep(max(0.0, phase.begins - time.monotonic()))
             while True:
                 await asyncio.sleep(mix.think_time(rng, phase.think_s))
@@ -203,17 +222,20 @@ async def user_loop(
                 await _timed(phase.tally, client, click.page, "GET", url, **extra)
 
 
-async def baseline_loop(base: str, phases: list[Phase]) -> None:
+async def baseline_loop(base: str, gate: Gate) -> None:
+    await gate.open.wait()
     async with _client(base) as client:
-        for phase in phases:
+        for phase in gate.phases:
             await asyncio.sleep(max(0.0, phase.begins - time.monotonic()))
             while time.monotonic() < phase.ends:
                 await _timed(phase.tally, client, mix.BASELINE_PAGE, "GET", mix.BASELINE_URL)
                 await asyncio.sleep(0.5)
 
 
-async def _cut_short(phases: list[Phase]) -> None:
+async def _cut_short(gate: Gate) -> None:
     """After each saturation step, end the rest once p95 has passed 1 s."""
+    await gate.open.wait()
+    phases = gate.phases[1:]
     for number, phase in enumerate(phases):
         await asyncio.sleep(max(0.0, phase.ends - time.monotonic()))
         if (phase.tally.summary(1.0)["all"].get("p95_ms") or 0) > 1000:
@@ -242,10 +264,11 @@ async def clicking(base: str, users: list[mix.User], plan: Plan) -> dict[str, An
         phases.append(Phase(think, begins, begins + length))
         begins += length
     logins = mix.PageTally()
+    gate = Gate(len(users), phases)
     await asyncio.gather(
-        baseline_loop(base, phases),
-        _cut_short(phases[1:]),
-        *(user_loop(base, u, i, ramp, phases, logins) for i, u in enumerate(users)),
+        baseline_loop(base, gate),
+        _cut_short(gate),
+        *(user_loop(base, u, i, ramp, gate, logins) for i, u in enumerate(users)),
     )
     first = phases[0]
     result: dict[str, Any] = {
