@@ -28,7 +28,7 @@ TRANSLATIONS_DIR: Final = Path(__file__).parent / "translations"
 # Babel locale and HTML ``lang`` per page language; "zh" is Simplified Chinese as used in China.
 BABEL_LOCALES: Final = {"en": "en", "zh": "zh_Hans_CN"}
 # Parsed once: Babel parses a locale named by a string on every call (and again in each
-# helper a format calls), a tenth of a page's formatting time (docs/benchmarks.md).
+# helper a format calls): 3 % of the pages' time in docs/benchmarks.md's profile.
 _LOCALES: Final = {language: Locale.parse(name) for language, name in BABEL_LOCALES.items()}
 HTML_LANG: Final = {"en": "en", "zh": "zh-CN"}
 

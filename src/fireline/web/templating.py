@@ -64,7 +64,9 @@ def _gettext(context: Context, message: str) -> str:
     return translations.gettext(message)
 
 
-# Per catalogue (dropped with it): (message, autoescape) -> what _() returns for it.
+# Per catalogue (dropped with it): (message, autoescape) -> what _() returns for it;
+# bounded, since a template may translate text that is not a msgid (an import's detail).
+TRANSLATIONS_KEPT: Final = 8192  # the catalogue holds about 1,300 msgids
 _TRANSLATED: WeakKeyDictionary[NullTranslations, dict[tuple[str, bool], str]] = WeakKeyDictionary()
 
 
@@ -82,9 +84,9 @@ def _lean_gettext(context: Context, message: str, **variables: Any) -> str:
             known = _TRANSLATED.setdefault(translations, {})
         made = known.get((message, autoescape))
         if made is None:
-            made = known[message, autoescape] = _translate(
-                translations.gettext(message), autoescape, {}
-            )
+            made = _translate(translations.gettext(message), autoescape, {})
+            if len(known) < TRANSLATIONS_KEPT:  # _() of a row's detail must not grow it
+                known[message, autoescape] = made
         return made
     return _translate(translations.gettext(message), autoescape, variables)
 
