@@ -9,12 +9,14 @@ import sys
 import time
 from pathlib import Path
 
-from sqlalchemy import func, select
+import pytest
+from sqlalchemy import Engine, func, select
 
 import fireline.tables  # noqa: F401  (registers every table: the case's foreign keys)
 from fireline.db.engine import make_engine, session_factory, transaction
 from fireline.db.migrate import upgrade
 from fireline.response.models import Response
+from fireline.serve import _check_connections
 from fireline.worker.models import JobRun
 from tests.cli_runner import children, free_port, healthy, wait_until
 from tests.places.factories import small_tree
@@ -43,3 +45,16 @@ def test_serve_runs_web_workers_and_no_jobs(tmp_path: Path) -> None:
         assert session.scalar(select(func.count()).select_from(Response)) == 0
         assert session.scalar(select(func.count()).select_from(JobRun)) == 0
     engine.dispose()
+
+
+def test_serve_warns_when_workers_could_exhaust_postgres(
+    engine: Engine, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _check_connections(engine, 1)
+    assert capsys.readouterr().err == ""
+    _check_connections(engine, 10_000)  # 400,000 connections: more than any server takes
+    warned = capsys.readouterr().err
+    if engine.dialect.name == "postgresql":
+        assert "max_connections" in warned and "10000 web workers" in warned
+    else:
+        assert warned == ""  # SQLite has no connection limit

@@ -74,12 +74,20 @@ def _free_port() -> int:
 
 
 @contextmanager
-def served(url: str, log: Path) -> Iterator[str]:
-    """``fireline serve`` in a subprocess on a free local port; yields the base URL."""
+def served(url: str, log: Path, workers: int = 1) -> Iterator[str]:
+    """``fireline serve`` (``--workers``) in a subprocess on a free local port; yields
+    the base URL."""
     port = _free_port()
     with log.open("wb") as sink:
         server = fireline(
-            "serve", "--port", str(port), env=_env(url), stdout=sink, stderr=subprocess.STDOUT
+            "serve",
+            "--port",
+            str(port),
+            "--workers",
+            str(workers),
+            env=_env(url),
+            stdout=sink,
+            stderr=subprocess.STDOUT,
         )
         base = f"http://127.0.0.1:{port}"
         try:

@@ -13,6 +13,7 @@ from collections.abc import AsyncIterator
 from typing import Final
 
 from fastapi import APIRouter, FastAPI
+from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.responses import JSONResponse
 from sqlalchemy import Engine
 
@@ -49,6 +50,10 @@ from fireline.work.api import router as work_router
 from fireline.zones.api import router as zones_router
 
 API_PREFIX = "/api/v1"
+# Answers smaller than this go as they are: a TCP segment carries them either way.
+GZIP_MINIMUM_BYTES: Final = 1024
+# zlib's default level: close to level 9's size at a fraction of its CPU (zlib manual).
+GZIP_LEVEL: Final = 6
 
 
 def api_router() -> APIRouter:
@@ -119,6 +124,12 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     app.state.sessions = session_factory(engine)
     app.add_middleware(RetryLockConflicts)  # inside the one that answers every error
     install_problem_handlers(app)
+    # Pages and lists compressed for a client that asks (Accept-Encoding); Server-Sent
+    # Events are never buffered (Starlette leaves text/event-stream alone). BREACH
+    # (breachattack.com) needs the victim's browser to send many cross-site requests
+    # with the session: the session cookie is SameSite=Lax, which withholds it from
+    # cross-site subrequests (RFC 6265bis, section 8.8).
+    app.add_middleware(GZipMiddleware, minimum_size=GZIP_MINIMUM_BYTES, compresslevel=GZIP_LEVEL)
     # Outermost, so that the 500 answered by errors.AnswerEveryError carries them too.
     app.add_middleware(SecurityHeaders, https=settings.secure_cookies)
     app.include_router(api_router())

@@ -4,11 +4,19 @@ from __future__ import annotations
 
 import typer
 import uvicorn
+from sqlalchemy import Engine
 
 from fireline.app import create_app
-from fireline.console import out
+from fireline.console import err, out
 from fireline.db.connect import open_engine
+from fireline.db.engine import SERVER_THREADS, connection_limit
 from fireline.settings import Settings
+
+# Seconds an idle keep-alive connection stays open. Uvicorn's default (5 s) is shorter
+# than a user's pause between clicks, so a click often raced the server closing the
+# connection (a reset, seen as an error); browsers keep idle connections far longer and
+# nginx keeps them 75 s (nginx docs, keepalive_timeout).
+KEEP_ALIVE_S = 75
 
 
 def serve(
@@ -23,6 +31,7 @@ def serve(
         f"Fireline on http://{host}:{port} (database: {engine.dialect.name}, "
         f"{workers} web worker{'s' if workers > 1 else ''})"
     )
+    _check_connections(engine, workers)
     # No access log: a request line carries its path and query (a name searched for, a
     # self-report link's token), and logs never hold personal data.
     if workers == 1:
@@ -32,6 +41,7 @@ def serve(
             port=port,
             log_level="info",
             access_log=False,
+            timeout_keep_alive=KEEP_ALIVE_S,
         )
         return
     engine.dispose()
@@ -44,7 +54,21 @@ def serve(
         port=port,
         log_level="info",
         access_log=False,
+        timeout_keep_alive=KEEP_ALIVE_S,
     )
+
+
+def _check_connections(engine: Engine, workers: int) -> None:
+    """Warn when the web workers' pools together could ask PostgreSQL for more
+    connections than it accepts (each worker: one per server thread, db/engine.py)."""
+    limit = connection_limit(engine)
+    wanted = workers * SERVER_THREADS
+    if limit is not None and wanted > limit:
+        err.print(
+            f"warning: {workers} web workers may open up to {wanted} database connections "
+            f"and the server accepts {limit} (max_connections): use fewer workers or raise "
+            "max_connections (or put PgBouncer in front)"
+        )
 
 
 def register(app: typer.Typer) -> None:

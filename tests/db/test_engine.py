@@ -204,3 +204,16 @@ def test_an_optimistic_session_that_read_a_stale_snapshot_cannot_write(sqlite: E
         session.flush()
     assert is_lock_conflict(error.value)
     assert audit_count(sqlite) == 1
+
+
+def test_a_pool_holds_a_connection_per_server_thread(engine: Engine) -> None:
+    """A busy server waits for the CPU, not the pool; PostgreSQL's limit is read for
+    ``fireline serve --workers`` to warn against."""
+    from fireline.db.engine import SERVER_THREADS, connection_limit
+
+    assert engine.pool.size() + engine.pool._max_overflow >= SERVER_THREADS  # type: ignore[attr-defined]
+    limit = connection_limit(engine)
+    if engine.dialect.name == "postgresql":
+        assert limit is not None and 0 < limit <= 10_000
+    else:
+        assert limit is None

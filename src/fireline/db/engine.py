@@ -43,6 +43,10 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 # As long as a request waits for a pooled connection (SQLAlchemy's pool_timeout):
 # a busy server answers late rather than with "database is locked".
 BUSY_TIMEOUT_S = 30
+# The threads a server process runs page and API work on: AnyIO's default limiter,
+# which Starlette's run_in_threadpool uses (anyio.to_thread.current_default_thread_limiter).
+SERVER_THREADS = 40
+POSTGRES_POOL_SIZE = 10  # kept open between bursts; the rest opened when needed
 # Execution option of the engine that ``read_only`` returns: its transactions begin
 # DEFERRED and never take the write lock.
 READ_ONLY = "fireline_read_only"
@@ -156,6 +160,11 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         event.listen(engine.pool, "checkin", writers.checkin)
         return engine
     kwargs.setdefault("pool_pre_ping", True)
+    # One connection per server thread, so a busy page waits for the CPU, never for the
+    # pool (SQLAlchemy's defaults, 5 + 10, would leave 25 of AnyIO's 40 threads queued
+    # and answer 503 after pool_timeout). Idle connections above pool_size are closed.
+    kwargs.setdefault("pool_size", POSTGRES_POOL_SIZE)
+    kwargs.setdefault("max_overflow", SERVER_THREADS - POSTGRES_POOL_SIZE)
     return create_engine(url, **_quiet(kwargs))
 
 
@@ -175,6 +184,17 @@ def check_connection(engine: Engine) -> None:
         reason = str(getattr(exc, "orig", exc)).strip().splitlines()[0]
         safe_url = make_url(engine.url).render_as_string(hide_password=True)
         raise DatabaseUnavailable(f"cannot reach the database at {safe_url}: {reason}") from exc
+
+
+def connection_limit(engine: Engine) -> int | None:
+    """The connections a PostgreSQL server accepts from ordinary users (max_connections
+    less superuser_reserved_connections); None for SQLite, which has no such limit."""
+    if engine.dialect.name != "postgresql":
+        return None
+    with read_only(engine).connect() as connection:
+        total = connection.exec_driver_sql("SHOW max_connections").scalar_one()
+        reserved = connection.exec_driver_sql("SHOW superuser_reserved_connections").scalar_one()
+    return int(total) - int(reserved)
 
 
 def session_factory(engine: Engine, *, reading: bool = False) -> sessionmaker[Session]:

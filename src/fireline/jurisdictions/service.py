@@ -92,3 +92,14 @@ def counts_by_child(
         .order_by(Jurisdiction.code)
     )
     return [(j, int(n)) for j, n in session.execute(actor.restrict(statement, Jurisdiction))]
+
+
+def tree_names(session: Session, actor: Actor, language: str) -> list[tuple[str, int, str]]:
+    """(code, depth, name) of every jurisdiction in scope, in tree order: the page
+    header's switcher, on every page, so plain columns rather than whole records."""
+    statement = list_jurisdictions(session, actor).with_only_columns(
+        Jurisdiction.code,
+        Jurisdiction.depth,
+        Jurisdiction.name_zh if language == "zh" else Jurisdiction.name_en,
+    )
+    return [(code, depth, name) for code, depth, name in session.execute(statement)]

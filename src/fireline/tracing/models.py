@@ -37,7 +37,8 @@ class Contact(InJurisdiction, Timestamped, Base):
     setting: Mapped[str | None] = mapped_column(String(32))
     date_first_exposure: Mapped[date | None] = mapped_column(Date)
     date_last_exposure: Mapped[date] = mapped_column(Date, nullable=False)
-    listed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # Indexed: the league table counts the contacts listed in a week (response/league.py).
+    listed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
     relation: Mapped[str | None] = mapped_column(String(32))
     source_contact_id: Mapped[int | None] = mapped_column(ForeignKey("contacts.id"), index=True)
     listed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

@@ -26,7 +26,7 @@ from fireline.clock import Clock
 from fireline.context import Context
 from fireline.db.deps import DbSession
 from fireline.errors import NotFound
-from fireline.jurisdictions.service import list_jurisdictions
+from fireline.jurisdictions.service import tree_names
 from fireline.listing import ApiListQuery as ApiListQuery  # re-exported for routes
 from fireline.listing import ListQuery
 from fireline.places.models import Jurisdiction
@@ -196,10 +196,10 @@ class Page:
         if self.actor is None or self.session is None or self.user is None:
             return []
         top = self.user.jurisdiction.depth
-        rows = self.session.scalars(list_jurisdictions(self.session, self.actor))
+        rows = tree_names(self.session, self.actor, self.language)
         # No-break spaces survive in <option> text, where ordinary spaces collapse.
         indent = "\u00a0\u00a0\u00a0"
-        return [(j.code, indent * (j.depth - top) + j.name(self.language)) for j in rows]
+        return [(code, indent * (depth - top) + name) for code, depth, name in rows]
 
 
 def _remember_language(request: Request, page: Page) -> None:

@@ -6,11 +6,11 @@ import importlib
 from typing import Final
 
 from fastapi import APIRouter, FastAPI
-from fastapi.staticfiles import StaticFiles
 
 from fireline.settings import Settings
+from fireline.web.assets import CachedStatic
 from fireline.web.errors import install_page_errors
-from fireline.web.templating import STATIC_DIR, build_state
+from fireline.web.templating import ASSETS, STATIC_DIR, build_state
 
 # Modules with a page ``router``, imported when the app is built (nothing at import).
 PAGE_MODULES: Final = (
@@ -38,8 +38,9 @@ def page_routers() -> list[APIRouter]:
 def install_pages(app: FastAPI, settings: Settings) -> None:
     """Add page routes, static files (``/static``, ``/static/vendor``) and templates."""
     app.state.web = build_state(settings)
-    # One mount serves both our assets and vendor/ (filled by `make vendor`, gitignored).
-    app.mount("/static", StaticFiles(directory=STATIC_DIR, check_dir=False), name="static")
+    # One mount serves both our assets and vendor/ (filled by `make vendor`, gitignored);
+    # a URL with the file's content hash is cached for a year (web/assets.py).
+    app.mount("/static", CachedStatic(directory=STATIC_DIR, versions=ASSETS), name="static")
     for router in page_routers():
         app.include_router(router, include_in_schema=False)
     install_page_errors(app)

@@ -5,20 +5,23 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Final
+from typing import Any, Final
+from weakref import WeakKeyDictionary
 
 from babel.support import NullTranslations
 from jinja2 import Environment, FileSystemLoader, PrefixLoader, pass_context, select_autoescape
 from jinja2.runtime import Context
+from markupsafe import Markup
 from starlette.templating import Jinja2Templates
 
-from fireline import __version__
 from fireline.settings import Settings
 from fireline.web import i18n
+from fireline.web.assets import AssetVersions
 from fireline.web.nav import main_nav
 
 PACKAGE_ROOT: Final = Path(__file__).parent.parent
 STATIC_DIR: Final = Path(__file__).parent / "static"
+ASSETS: Final = AssetVersions(STATIC_DIR)
 # What scripts/build_vendor.mjs copies; a page needs all of them for charts and htmx.
 VENDOR_FILES: Final = (
     "htmx.min.js",
@@ -59,6 +62,38 @@ def _gettext(context: Context, message: str) -> str:
     # catalogue comes from the template context rather than an installed global.
     translations: NullTranslations = context["translations"]
     return translations.gettext(message)
+
+
+# Per catalogue (dropped with it): (message, autoescape) -> what _() returns for it;
+# bounded, since a template may translate text that is not a msgid (an import's detail).
+TRANSLATIONS_KEPT: Final = 8192  # the catalogue holds about 1,300 msgids
+_TRANSLATED: WeakKeyDictionary[NullTranslations, dict[tuple[str, bool], str]] = WeakKeyDictionary()
+
+
+@pass_context
+def _lean_gettext(context: Context, message: str, **variables: Any) -> str:
+    """``_()`` and ``gettext`` in templates with jinja2.ext's newstyle meaning (Markup
+    under autoescape, always %-formatted), in one call instead of three, and kept once
+    made when no variable is given: a label macro translates its whole table per call,
+    so a list of 50 cases made over a thousand translations per render."""
+    translations: NullTranslations = context["translations"]
+    autoescape = bool(context.eval_ctx.autoescape)
+    if not variables:
+        known = _TRANSLATED.get(translations)
+        if known is None:
+            known = _TRANSLATED.setdefault(translations, {})
+        made = known.get((message, autoescape))
+        if made is None:
+            made = _translate(translations.gettext(message), autoescape, {})
+            if len(known) < TRANSLATIONS_KEPT:  # _() of a row's detail must not grow it
+                known[message, autoescape] = made
+        return made
+    return _translate(translations.gettext(message), autoescape, variables)
+
+
+def _translate(text: str, autoescape: bool, variables: dict[str, Any]) -> str:
+    result: str = (Markup(text) if autoescape else text) % variables
+    return result
 
 
 @pass_context
@@ -103,8 +138,9 @@ def _local_datetime(context: Context, value: datetime) -> str:
 
 
 def static_url(path: str) -> str:
-    # The version in the query string makes browsers fetch assets anew after an upgrade.
-    return f"/static/{path}?v={__version__}"
+    """The asset's URL with its content hash (web/assets.py): cached for a year, and
+    fetched anew as soon as the file changes."""
+    return ASSETS.url(path)
 
 
 def build_environment(root: Path = PACKAGE_ROOT) -> Environment:
@@ -114,11 +150,15 @@ def build_environment(root: Path = PACKAGE_ROOT) -> Environment:
         extensions=["jinja2.ext.i18n"],
         trim_blocks=True,
         lstrip_blocks=True,
+        # Templates ship with the package and change only with a release: without this
+        # every page stats each template it uses (and macros.html) on every render.
+        auto_reload=False,
     )
     # Collapse whitespace inside {% trans %} so msgids match what pybabel extracts
     # with ``trimmed = true`` in babel.cfg.
     env.policies["ext.i18n.trimmed"] = True
     env.install_gettext_callables(_gettext, _ngettext, newstyle=True)  # type: ignore[attr-defined]
+    env.globals["gettext"] = env.globals["_"] = _lean_gettext
     env.filters["number"] = _number
     env.filters["rate"] = _rate
     env.filters["decimal"] = _decimal
