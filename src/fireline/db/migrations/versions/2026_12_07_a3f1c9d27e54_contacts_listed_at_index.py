@@ -5,7 +5,7 @@ count went from 29 ms (every contact of the scope read through its jurisdiction)
 2 ms (only the week's contacts read), docs/benchmarks.md, "serve-load".
 
 Revision ID: a3f1c9d27e54
-Revises: 5d2e8a7c4b19
+Revises: b7e3f0a9d2c5
 Create Date: 2026-12-07 19:00:00.000000
 """
 
@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from alembic import op
 
 revision: str = 'a3f1c9d27e54'
-down_revision: str | None = '5d2e8a7c4b19'
+down_revision: str | None = 'b7e3f0a9d2c5'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
