@@ -48,7 +48,8 @@ def disease_name(page: Page, code: str) -> str:
 
 
 def disease_options(page: Page) -> list[tuple[str, str]]:
-    """(code, name) of the profiles with cases in the chosen subtree, most cases first."""
+    """(code, name) of the profiles with cases in the chosen subtree, most cases first,
+    and the one the address asks for, known but without a case here yet."""
     counts = service.cases_by_disease(session_of(page), page.context.actor)
     known = profiles(page)
     with_cases = sorted((c for c in counts if c in known), key=lambda c: (-counts[c], c))
@@ -56,6 +57,9 @@ def disease_options(page: Page) -> list[tuple[str, str]]:
     # profile such as cholera would otherwise become every empty form's default).
     default = page.state.settings.default_disease
     codes = with_cases or ([default] if default in known else sorted(known)[:1])
+    asked = page.request.query_params.get("disease", "")
+    if asked in known and asked not in codes:  # a link to a disease with no case here yet
+        codes.append(asked)
     return [(code, disease_name(page, code)) for code in codes]
 
 
