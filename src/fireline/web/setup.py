@@ -16,6 +16,7 @@ from fireline.web.templating import STATIC_DIR, build_state
 PAGE_MODULES: Final = (
     "fireline.web.account",
     "fireline.reports.views",
+    "fireline.reports.sitrep.views",
     "fireline.surveillance.views",
     "fireline.people.views",
     "fireline.response.views",

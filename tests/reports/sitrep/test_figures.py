@@ -1,0 +1,70 @@
+"""The report's figures and documents for a province, a city and a county."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy.orm import Session
+
+from fireline.auth.scope import system_actor
+from fireline.clock import FrozenClock
+from fireline.context import Context
+from fireline.errors import NotFound
+from fireline.reports.sitrep import render, service
+from fireline.settings import Settings
+from fireline.surveillance.trends import service as trends
+from tests.reports.sitrep.factories import DAY, outbreak
+
+NOW = datetime(2026, 3, 11, 1, 0, tzinfo=UTC)  # 09:00 the next morning in Hangzhou
+
+
+def context() -> Context:
+    return Context.build(system_actor(), Settings(), FrozenClock(NOW))
+
+
+# C1A: 80 cases over the 28 days before, 1 on the day; C2B: 2 before, 1 on the day.
+@pytest.mark.parametrize(("code", "new", "cumulative"), [("P", 2, 84), ("C1", 1, 81), ("C1A", 1, 81)])
+def test_the_report_exists_for_each_level_in_both_languages(
+    session: Session, code: str, new: int, cumulative: int
+) -> None:
+    outbreak(session)
+    found = service.figures(session, context(), code, DAY, "covid19")
+    report = found.sitrep
+    assert (report.place.code, report.report_date) == (code, DAY)
+    children = {c.place.code: (c.new, c.cumulative) for c in report.children}
+    assert (report.new_cases, report.cumulative_cases) == (new, cumulative)
+    if code == "P":
+        assert children == {"C1": (1, 81), "C2": (1, 3)}
+    if code == "C1":
+        assert children == {"C1A": (1, 81), "C1B": (0, 0)}
+    english = render.html(found, "en")
+    chinese = render.html(found, "zh")
+    assert "Daily situation report" in english and "<svg" in english
+    assert "每日疫情通报" in chinese and "Daily situation report" not in chinese
+    assert f"/surveillance?j={code}" in english  # every figure links to its page
+
+
+def test_rt_is_the_last_complete_window_of_the_dashboard_function(session: Session) -> None:
+    outbreak(session)
+    ctx = context()
+    found = service.figures(session, ctx, "C1A", DAY, "covid19")
+    assert found.sitrep.rt is not None and found.rt is not None
+    shaded = found.sitrep.rt.incomplete_days
+    # The same windows the dashboard draws; the headline is the last one ending before
+    # the shaded, incomplete days.
+    windows = trends.rt(
+        session, ctx.actor, "C1A", "covid19", found.rt.windows[0].date_start, DAY, ctx.profiles
+    ).windows
+    complete = [w for w in windows if (DAY - w.date_end).days >= shaded]
+    assert found.sitrep.rt.window_end == complete[-1].date_end
+    assert found.sitrep.rt.mean == round(complete[-1].mean, 2)
+
+
+def test_a_place_out_of_scope_is_not_found(session: Session) -> None:
+    tree = outbreak(session)
+    county = Context.build(
+        system_actor().within(tree["C2A"]), Settings(), FrozenClock(NOW)
+    )
+    with pytest.raises(NotFound):
+        service.figures(session, county, "C1A", DAY, "covid19")
