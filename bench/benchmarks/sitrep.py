@@ -1,0 +1,78 @@
+"""The daily situation report of the province on PostgreSQL with a simulated wave loaded
+(full: 600,000 cases): generation time of its figures, HTML and PDF, against a baseline.
+
+- figure: ``figures`` (every mechanism's figures, set-based) plus the Chinese PDF
+  (WeasyPrint, charts drawn by vl-convert). Target: under 10 s at 600,000 cases.
+- baseline: the same province figures gathered county by county (the report of each of
+  the 90 counties' figures alone, no documents), what a report built by calling the
+  county pages one at a time would cost.
+
+Needs FIRELINE_BENCH_POSTGRES_URL or FIRELINE_TEST_POSTGRES_URL; makes and drops its own
+database. Run: ``python -m bench sitrep [--scale small|full]``; ``SITREP_BENCH_CASES``
+overrides the number of cases. The load (simulation and ``load_outbreak``) is timed and
+reported but is not one of the measured figures.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, datetime, time, timedelta
+from time import perf_counter
+
+from sqlalchemy import select
+
+from bench.benchmarks.response import _load, postgres
+from bench.registry import Measurement, timed
+from fireline.auth.scope import system_actor
+from fireline.clock import FrozenClock
+from fireline.context import Context
+from fireline.db.engine import session_factory
+from fireline.places.models import Jurisdiction
+from fireline.reports.sitrep import render, service
+from fireline.settings import Settings
+
+NAME = "sitrep"
+DESCRIPTION = "province daily situation report: figures + PDF (full: 600,000 cases)"
+CASES = {"small": 20_000, "full": 600_000}
+
+
+def run(scale: str) -> Measurement:
+    cases = int(os.environ.get("SITREP_BENCH_CASES") or CASES[scale])
+    with postgres() as engine:
+        _, _, as_of, load_s = _load(engine, cases)
+        sessions = session_factory(engine)
+        # The report of the outbreak's last day, read the next morning.
+        report_day = as_of.date() if isinstance(as_of, datetime) else as_of
+        morning = datetime.combine(report_day + timedelta(days=1), time(1), UTC)
+        clock = FrozenClock(morning)
+        context = Context.build(system_actor(), Settings(), clock)
+        with sessions() as session:
+            root = session.scalars(select(Jurisdiction).where(Jurisdiction.depth == 0)).one()
+            render.svg({"mark": "point", "data": {"values": [{}]}})  # vl-convert's start-up
+            began = perf_counter()
+            found = service.figures(session, context, root.code, report_day, "covid19")
+            figures_s = perf_counter() - began
+            pdf_s = timed(lambda: render.pdf(found, "zh"))
+            html_s = timed(lambda: render.html(found, "zh"))
+            counties = session.scalars(
+                select(Jurisdiction.code).where(Jurisdiction.level == "county")
+            ).all()
+            baseline = timed(
+                lambda: [
+                    service.figures(session, context, code, report_day, "covid19")
+                    for code in counties
+                ]
+            )
+    detail = {
+        "cases": cases,
+        "load_s": round(load_s, 1),
+        "figures_s": round(figures_s, 2),
+        "pdf_s": round(pdf_s, 2),
+        "html_s": round(html_s, 2),
+        "new_cases": found.sitrep.new_cases,
+        "cumulative_cases": found.sitrep.cumulative_cases,
+        "target_s": 10.0,
+    }
+    return Measurement(
+        figures_s + pdf_s, "the figures of the 90 counties, one report at a time", baseline, detail
+    )
