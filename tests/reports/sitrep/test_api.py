@@ -60,12 +60,16 @@ def test_every_figure_in_the_pdf_equals_the_api(session: Session, client: TestCl
     figures = body.json()
     assert (figures["new_cases"], figures["cumulative_cases"]) == (2, 84)
     pdf = client.get(
-        URL.format(code="P") + ".pdf", params={"date": DAY.isoformat(), "lang": "zh"}, headers=headers
+        URL.format(code="P") + ".pdf",
+        params={"date": DAY.isoformat(), "lang": "zh"},
+        headers=headers,
     )
     assert pdf.headers["content-type"] == "application/pdf"
     table = _figures_table(pdf.content, set(figures))
     # The headline figures, the children's, Rt, alerts and the follow-up are all there.
-    assert {"new_cases", "cumulative_cases", "report_date", "rt.mean", "rt.window_end"} <= set(table)
+    assert {"new_cases", "cumulative_cases", "report_date", "rt.mean", "rt.window_end"} <= set(
+        table
+    )
     assert {"children.C1.new", "children.C2.cumulative", "alerts.opened"} <= set(table)
     assert {"follow_up.under_follow_up", "growth.cases_in_window"} <= set(table)
     assert len(table) >= 30

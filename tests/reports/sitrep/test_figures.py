@@ -24,7 +24,9 @@ def context() -> Context:
 
 
 # C1A: 80 cases over the 28 days before, 1 on the day; C2B: 2 before, 1 on the day.
-@pytest.mark.parametrize(("code", "new", "cumulative"), [("P", 2, 84), ("C1", 1, 81), ("C1A", 1, 81)])
+@pytest.mark.parametrize(
+    ("code", "new", "cumulative"), [("P", 2, 84), ("C1", 1, 81), ("C1A", 1, 81)]
+)
 def test_the_report_exists_for_each_level_in_both_languages(
     session: Session, code: str, new: int, cumulative: int
 ) -> None:
@@ -63,8 +65,6 @@ def test_rt_is_the_last_complete_window_of_the_dashboard_function(session: Sessi
 
 def test_a_place_out_of_scope_is_not_found(session: Session) -> None:
     tree = outbreak(session)
-    county = Context.build(
-        system_actor().within(tree["C2A"]), Settings(), FrozenClock(NOW)
-    )
+    county = Context.build(system_actor().within(tree["C2A"]), Settings(), FrozenClock(NOW))
     with pytest.raises(NotFound):
         service.figures(session, county, "C1A", DAY, "covid19")

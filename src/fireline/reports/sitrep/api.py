@@ -38,7 +38,11 @@ def _gather(
 
 @router.get("/jurisdictions/{code}/sitrep", response_model=Sitrep)
 def read_sitrep(
-    code: str, context: ApiContext, session: DbSession, day: ReportDay = None, disease: Disease = None
+    code: str,
+    context: ApiContext,
+    session: DbSession,
+    day: ReportDay = None,
+    disease: Disease = None,
 ) -> Sitrep:
     """Every figure of the jurisdiction's daily situation report for one day."""
     return _gather(session, context, code, day, disease).sitrep
@@ -57,7 +61,9 @@ def _document(
     service.check_request(language, fmt)
     made = service.document(_gather(session, context, code, day, disease), language, fmt)
     disposition = f'inline; filename="{made.filename}"'
-    return Response(made.content, media_type=made.media_type, headers={"Content-Disposition": disposition})
+    return Response(
+        made.content, media_type=made.media_type, headers={"Content-Disposition": disposition}
+    )
 
 
 @router.get("/jurisdictions/{code}/sitrep.pdf", response_class=Response)
@@ -97,4 +103,6 @@ def read_archived(archive_id: Id, context: ApiContext, session: DbSession) -> Re
     """One archived report, as it was generated."""
     made = service.archived_document(session, context, archive_id)
     disposition = f'inline; filename="{made.filename}"'
-    return Response(made.content, media_type=made.media_type, headers={"Content-Disposition": disposition})
+    return Response(
+        made.content, media_type=made.media_type, headers={"Content-Disposition": disposition}
+    )

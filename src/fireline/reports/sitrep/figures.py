@@ -64,9 +64,7 @@ def as_of(context: Context, place: Jurisdiction, day: date) -> datetime:
     return min(context.now(), end.astimezone(UTC))
 
 
-def _children(
-    session: Session, context: Context, disease: str, day: date
-) -> list[ChildCases]:
+def _children(session: Session, context: Context, disease: str, day: date) -> list[ChildCases]:
     actor = context.actor
     new = trends.cases_by_child(session, actor, COUNTED, disease=disease, reported=(day, day))
     total = trends.cases_by_child(
@@ -154,9 +152,7 @@ def _growth(session: Session, context: Context, code: str, disease: str, day: da
     )
 
 
-def gather(
-    session: Session, context: Context, code: str, day: date, disease: str
-) -> Gathered:
+def gather(session: Session, context: Context, code: str, day: date, disease: str) -> Gathered:
     """Every figure of the report of ``code`` (in the context's scope, else 404) for
     ``day``, read as at the end of that day in the place's time zone."""
     context.actor.require("records:read")

@@ -115,9 +115,7 @@ def responses(
 
 def follow_up(session: Session, context: Context, place: Jurisdiction, day: date) -> FollowUp:
     hours = QuarantineSettings().non_reporting_hours
-    found = duelist.summary(
-        session, context.actor, place, duelist.flags(day, context.now(), hours)
-    )
+    found = duelist.summary(session, context.actor, place, duelist.flags(day, context.now(), hours))
     return FollowUp(
         under_follow_up=found.active,
         not_contacted=found.to_contact,

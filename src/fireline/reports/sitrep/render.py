@@ -123,7 +123,7 @@ def html(found: Gathered, language: str, *, standalone: bool = True) -> str:
 
 def pdf(found: Gathered, language: str) -> bytes:
     """The report as A4 PDF (WeasyPrint, fonts from the system: fonts-noto-cjk)."""
-    import weasyprint  # a heavy import, paid only when a PDF is asked for
+    import weasyprint  # type: ignore[import-untyped]  # heavy: paid only for a PDF
 
     document = html(found, language)
     written: bytes = weasyprint.HTML(string=document, base_url="/").write_pdf()

@@ -58,7 +58,7 @@ def sitrep_page(page: PageContext) -> Response:
 
 def _document(page: Page, fmt: str) -> Response:
     assert page.session is not None
-    day, error, _ = _chosen_day(page)
+    day = _chosen_day(page)[0]  # a bad date gives yesterday's document, as the page shows
     found = service.figures(
         page.session, page.context, page.here.code, day, SitrepSettings().disease
     )
