@@ -25,6 +25,7 @@ from fireline.web.templating import build_environment
 from fireline.zones.levels import load_levels
 
 CHART_WIDTH: Final = 620  # points: the A4 text width at the report's margins
+CHART_HEIGHT: Final = 170
 FONT_DIRS: Final = ("/usr/share/fonts/opentype/noto", "/usr/share/fonts/truetype")
 FORMATS: Final = ("html", "pdf")
 MEDIA_TYPES: Final = {"html": "text/html; charset=utf-8", "pdf": "application/pdf"}
@@ -53,6 +54,8 @@ def svg(spec: dict[str, Any]) -> Markup:
     _fonts()
     fixed = copy.deepcopy(spec)
     fixed["width"] = CHART_WIDTH
+    # Shorter than on screen, so that a chart and its section fit on one A4 page.
+    fixed["height"] = min(int(fixed.get("height", CHART_HEIGHT)), CHART_HEIGHT)
     fixed.pop("$schema", None)
     drawn = vl_convert.vegalite_to_svg(vl_spec=fixed, vl_version="6.4")
     return Markup(drawn)
@@ -99,7 +102,9 @@ def chart_svgs(found: Gathered, gettext: Any) -> dict[str, Any]:
         start = found.rt.windows[0].date_start
         rt_text = {**text, "x": gettext("Date of onset (end of 7-day window)")}
         out["rt"] = svg(charts.rt_chart(windows, start, day, found.rt_shade_from, rt_text))
-    out["beds"] = [svg(bed_chart(w.forecast, text)) for w in found.wards]
+    # The care page's axis titles (care/views.py), not the case charts'.
+    beds = {**text, "x": gettext("Date"), "y": gettext("Beds occupied")}
+    out["beds"] = [(w.forecast.ward.kind, svg(bed_chart(w.forecast, beds))) for w in found.wards]
     return out
 
 
