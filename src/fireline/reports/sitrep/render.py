@@ -57,6 +57,9 @@ def svg(spec: dict[str, Any]) -> Markup:
     # Shorter than on screen, so that a chart and its section fit on one A4 page.
     fixed["height"] = min(int(fixed.get("height", CHART_HEIGHT)), CHART_HEIGHT)
     fixed.pop("$schema", None)
+    # No generated ARIA text ("X-axis titled … for a time scale"): it is English whatever
+    # the language; the chart's own label is on its container.
+    fixed["config"] = {**fixed.get("config", {}), "aria": False}
     drawn = vl_convert.vegalite_to_svg(vl_spec=fixed, vl_version="6.4")
     return Markup(drawn)
 
