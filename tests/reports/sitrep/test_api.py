@@ -10,7 +10,13 @@ from fastapi.testclient import TestClient
 from pypdf import PdfReader
 from sqlalchemy.orm import Session
 
+from fireline.auth.scope import system_actor
+from fireline.clock import SystemClock
+from fireline.context import Context
+from fireline.reports.sitrep import service
+from fireline.settings import Settings
 from tests.auth.factories import bearer, make_user
+from tests.places.factories import by_code
 from tests.reports.sitrep.factories import DAY, outbreak
 
 URL = "/api/v1/jurisdictions/{code}/sitrep"
@@ -101,3 +107,25 @@ def test_bad_dates_and_places_are_problems(session: Session, client: TestClient)
         headers={**headers, "Accept-Language": "zh-CN"},
     )
     assert "每日疫情通报" in chinese.text
+
+
+def test_the_archive_is_a_paged_list_and_serves_each_version(
+    session: Session, client: TestClient
+) -> None:
+    outbreak(session)
+    make_user(session, "city", "epidemiologist", "C1")
+    context = Context.build(
+        system_actor().within(by_code(session, "C1")), Settings(), SystemClock()
+    )
+    found = service.figures(session, context, "C1", DAY, "covid19")
+    for language in ("en", "zh", "en"):
+        service.archive(session, context, found, language, "html")
+    session.commit()
+    headers = bearer(client, "city")
+    url = URL.format(code="C1") + "/archive"
+    body = client.get(url, params={"language": "en"}, headers=headers).json()
+    assert body["total"] == 2
+    assert [(a["language"], a["version"]) for a in body["items"]] == [("en", 2), ("en", 1)]
+    first = client.get(f"/api/v1/sitrep-archive/{body['items'][0]['id']}", headers=headers)
+    assert first.status_code == 200 and "Place C1A" in first.text
+    assert client.get(URL.format(code="P") + "/archive", headers=headers).status_code == 404

@@ -35,7 +35,8 @@ def test_each_run_archives_a_new_version(session: Session, sessions: sessionmake
         (DAY, "html", 2),
     ]
     assert rows[0].content.startswith(b"%PDF") and b"Daily situation report" in rows[1].content
-    listed = service.archived(session, context, "P")
+    listed, total = service.archived(session, context, "P")
+    assert total == 4
     assert [(a.version, a.format) for a in listed[:2]] == [(2, "html"), (2, "pdf")]
     stored = service.archived_document(session, context, rows[1].id)
     assert stored.content == rows[1].content

@@ -20,8 +20,8 @@ def test_the_page_shows_the_report_in_both_languages(session: Session, client: T
     assert f"/sitrep.pdf?j=C1&amp;date={DAY.isoformat()}&amp;lang=en" in english.text
     chinese = client.get("/sitrep", params={"j": "C1", "date": DAY.isoformat(), "lang": "zh"})
     assert "每日疫情通报" in chinese.text and "每日通报" in chinese.text
-    pdf = client.get("/sitrep.pdf", params={"j": "C1", "date": DAY.isoformat()})
-    assert pdf.content.startswith(b"%PDF")
+    html = client.get("/sitrep.html", params={"j": "C1", "date": DAY.isoformat(), "lang": "zh"})
+    assert html.text.startswith("<!doctype html>") and "每日疫情通报" in html.text
 
 
 def test_a_bad_date_is_said_next_to_the_field_and_kept(

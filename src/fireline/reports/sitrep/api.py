@@ -11,11 +11,12 @@ from fastapi.responses import Response
 from fireline.bounds import Day, Id
 from fireline.context import Context
 from fireline.db.deps import DbSession
+from fireline.pagination import Page, make_page
 from fireline.reports.sitrep import service
 from fireline.reports.sitrep.figures import Gathered
 from fireline.reports.sitrep.schemas import ArchivedReport, Sitrep
 from fireline.reports.sitrep.settings import SitrepSettings
-from fireline.web.deps import ApiContext
+from fireline.web.deps import ApiContext, ApiListQuery
 from fireline.web.errors import api_language
 
 router = APIRouter(tags=["reports"])
@@ -92,10 +93,19 @@ def read_sitrep_html(
     return _document(request, code, context, session, day, disease, "html")
 
 
-@router.get("/jurisdictions/{code}/sitrep/archive", response_model=list[ArchivedReport])
-def read_archive(code: str, context: ApiContext, session: DbSession) -> list[ArchivedReport]:
-    """The archived versions of the jurisdiction's reports, newest first (at most 60)."""
-    return service.archived(session, context, code)
+@router.get("/jurisdictions/{code}/sitrep/archive", response_model=Page[ArchivedReport])
+def read_archive(
+    code: str,
+    context: ApiContext,
+    session: DbSession,
+    query: ApiListQuery,
+    language: Annotated[str | None, Query(description="zh or en")] = None,
+    fmt: Annotated[str | None, Query(alias="format", description="pdf or html")] = None,
+) -> Page[ArchivedReport]:
+    """The archived versions of the jurisdiction's reports, newest first; filters
+    ``language`` and ``format``."""
+    rows, total = service.archived(session, context, code, query)
+    return make_page(rows, total, query)
 
 
 @router.get("/sitrep-archive/{archive_id}", response_class=Response)

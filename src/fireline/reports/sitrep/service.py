@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Final
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from fireline.context import Context
 from fireline.errors import Problem
+from fireline.listing import ListQuery, ListSpec, search_filter_sort_paginate
 from fireline.places.models import Jurisdiction
 from fireline.reports.sitrep import render
 from fireline.reports.sitrep.figures import Gathered, gather
@@ -95,22 +97,31 @@ def _read(row: SitrepArchive, code: str) -> ArchivedReport:
     )
 
 
-def archived(session: Session, context: Context, code: str) -> list[ArchivedReport]:
-    """The archived versions of ``code``'s own reports, newest day and version first."""
+ARCHIVE_LIST: Final = ListSpec(
+    sorts={
+        "newest": (SitrepArchive.report_date, SitrepArchive.version, SitrepArchive.id),
+        "generated": (SitrepArchive.generated_at, SitrepArchive.id),
+    },
+    default_sort="newest",
+    filters={
+        "language": lambda v: SitrepArchive.language == v,
+        "format": lambda v: SitrepArchive.format == v,
+    },
+)
+
+
+def archived(
+    session: Session, context: Context, code: str, query: ListQuery | None = None
+) -> tuple[list[ArchivedReport], int]:
+    """One page of the archived versions of ``code``'s own reports, newest day and
+    version first by default, and how many there are."""
     context.actor.require("records:read")
     place: Jurisdiction = context.actor.jurisdiction(session, code)
-    statement = (
-        select(SitrepArchive)
-        .where(SitrepArchive.jurisdiction_id == place.id)
-        .order_by(
-            SitrepArchive.report_date.desc(),
-            SitrepArchive.version.desc(),
-            SitrepArchive.language,
-            SitrepArchive.format,
-        )
-        .limit(MAX_LISTED)
+    statement = select(SitrepArchive).where(SitrepArchive.jurisdiction_id == place.id)
+    found, total = search_filter_sort_paginate(
+        session, statement, ARCHIVE_LIST, query or ListQuery(limit=MAX_LISTED)
     )
-    return [_read(row, code) for row in session.scalars(statement)]
+    return [_read(row, code) for row in found], total
 
 
 def archived_document(session: Session, context: Context, archive_id: int) -> Document:

@@ -52,7 +52,7 @@ def sitrep_page(page: PageContext) -> Response:
         report=Markup(render.html(found, page.language, standalone=False)),
         pdf_href="/sitrep.pdf?" + urlencode(asked),
         html_href="/sitrep.html?" + urlencode(asked),
-        archive=service.archived(page.session, page.context, page.here.code),
+        archive=service.archived(page.session, page.context, page.here.code)[0],
     )
 
 
