@@ -94,6 +94,8 @@ def test_bad_dates_and_places_are_problems(session: Session, client: TestClient)
     bad = client.get(URL.format(code="C1A"), params={"date": "2026-02-30"}, headers=headers)
     assert bad.status_code == 422
     assert bad.headers["content-type"].startswith("application/problem+json")
+    ahead = client.get(URL.format(code="C1A"), params={"date": "2099-01-01"}, headers=headers)
+    assert ahead.status_code == 422 and "has not begun" in ahead.json()["detail"]
     outside = client.get(URL.format(code="C2B") + ".html", headers=headers)
     assert outside.status_code == 404
     assert outside.headers["content-type"].startswith("application/problem+json")

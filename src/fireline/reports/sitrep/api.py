@@ -11,6 +11,7 @@ from fastapi.responses import Response
 from fireline.bounds import Day, Id
 from fireline.context import Context
 from fireline.db.deps import DbSession
+from fireline.errors import Problem
 from fireline.pagination import Page, make_page
 from fireline.reports.sitrep import service
 from fireline.reports.sitrep.figures import Gathered
@@ -34,6 +35,8 @@ def _gather(
     session: DbSession, context: Context, code: str, day: date | None, disease: str | None
 ) -> Gathered:
     chosen = day or default_day(session, context, code)
+    if chosen > context.today(context.actor.jurisdiction(session, code)):
+        raise Problem(422, f"{chosen.isoformat()} has not begun in {code}")
     return service.figures(session, context, code, chosen, disease or SitrepSettings().disease)
 
 
