@@ -63,7 +63,8 @@ def _document(
 ) -> Response:
     language = api_language(request)
     service.check_request(language, fmt)
-    made = service.document(_gather(session, context, code, day, disease), language, fmt)
+    found = _gather(session, context, code, day, disease)
+    made = service.document(found, language, fmt, str(request.base_url))
     disposition = f'inline; filename="{made.filename}"'
     return Response(
         made.content, media_type=made.media_type, headers={"Content-Disposition": disposition}

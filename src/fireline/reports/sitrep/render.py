@@ -129,14 +129,17 @@ def html(found: Gathered, language: str, *, standalone: bool = True) -> str:
     )
 
 
-def pdf(found: Gathered, language: str) -> bytes:
-    """The report as A4 PDF (WeasyPrint, fonts from the system: fonts-noto-cjk)."""
+def pdf(found: Gathered, language: str, base_url: str | None = None) -> bytes:
+    """The report as A4 PDF (WeasyPrint, fonts from the system: fonts-noto-cjk); its
+    links to the pages start with ``base_url`` (the server's address) when given."""
     import weasyprint  # type: ignore[import-untyped]  # heavy: paid only for a PDF
 
     document = html(found, language)
-    written: bytes = weasyprint.HTML(string=document, base_url="/").write_pdf()
+    written: bytes = weasyprint.HTML(string=document, base_url=base_url).write_pdf()
     return written
 
 
-def render(found: Gathered, language: str, fmt: str) -> bytes:
-    return pdf(found, language) if fmt == "pdf" else html(found, language).encode()
+def render(found: Gathered, language: str, fmt: str, base_url: str | None = None) -> bytes:
+    if fmt == "pdf":
+        return pdf(found, language, base_url)
+    return html(found, language).encode()

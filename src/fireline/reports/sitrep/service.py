@@ -21,6 +21,7 @@ from fireline.reports.sitrep import render
 from fireline.reports.sitrep.figures import Gathered, gather
 from fireline.reports.sitrep.models import FORMATS, SitrepArchive
 from fireline.reports.sitrep.schemas import ArchivedReport
+from fireline.reports.sitrep.settings import SitrepSettings
 from fireline.web.i18n import LANGUAGES
 
 MAX_LISTED = 60
@@ -47,11 +48,14 @@ def figures(session: Session, context: Context, code: str, day: date, disease: s
     return gather(session, context, code, day, disease)
 
 
-def document(found: Gathered, language: str, fmt: str) -> Document:
+def document(found: Gathered, language: str, fmt: str, base_url: str | None = None) -> Document:
+    """The report as a file; a PDF's links start with ``base_url`` (default: the
+    ``FIRELINE_SITREP_BASE_URL`` setting)."""
     check_request(language, fmt)
     s = found.sitrep
     name = f"sitrep-{s.place.code}-{s.report_date.isoformat()}-{language}.{fmt}"
-    return Document(render.render(found, language, fmt), render.MEDIA_TYPES[fmt], name)
+    content = render.render(found, language, fmt, base_url or SitrepSettings().base_url)
+    return Document(content, render.MEDIA_TYPES[fmt], name)
 
 
 def archive(

@@ -18,3 +18,8 @@ class SitrepSettings(BaseSettings):
     )
     disease: str = Field(default="covid19", description="The disease the report is about.")
     languages: str = Field(default="zh,en", description="Languages the worker archives.")
+    # A PDF leaves the server: its links to the pages need the server's address. The API
+    # and the page use the request's; commands and the worker this one.
+    base_url: str | None = Field(
+        default=None, description="Address of the Fireline server, for the PDF's links."
+    )

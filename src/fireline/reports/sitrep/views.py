@@ -62,7 +62,7 @@ def _document(page: Page, fmt: str) -> Response:
     found = service.figures(
         page.session, page.context, page.here.code, day, SitrepSettings().disease
     )
-    made = service.document(found, page.language, fmt)
+    made = service.document(found, page.language, fmt, str(page.request.base_url))
     disposition = f'inline; filename="{made.filename}"'
     return Response(
         made.content, media_type=made.media_type, headers={"Content-Disposition": disposition}
