@@ -71,9 +71,8 @@ def test_every_figure_in_the_pdf_equals_the_api(session: Session, client: TestCl
         headers=headers,
     )
     assert pdf.headers["content-type"] == "application/pdf"
-    links = [
-        a.get_object()["/A"]["/URI"] for a in PdfReader(io.BytesIO(pdf.content)).pages[0]["/Annots"]
-    ]
+    annotations: Any = PdfReader(io.BytesIO(pdf.content)).pages[0]["/Annots"]
+    links = [a.get_object()["/A"]["/URI"] for a in annotations]
     assert "http://testserver/surveillance?j=P&disease=covid19&days=28" in links
     table = _figures_table(pdf.content, set(figures))
     # The headline figures, the children's, Rt, alerts and the follow-up are all there.
