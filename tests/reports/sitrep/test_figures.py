@@ -68,3 +68,14 @@ def test_a_place_out_of_scope_is_not_found(session: Session) -> None:
     county = Context.build(system_actor().within(tree["C2A"]), Settings(), FrozenClock(NOW))
     with pytest.raises(NotFound):
         service.figures(session, county, "C1A", DAY, "covid19")
+
+
+def test_rt_on_few_cases_is_flagged(session: Session) -> None:
+    outbreak(session)
+    found = service.figures(session, context(), "C2B", DAY, "covid19")
+    rt = found.sitrep.rt
+    # One case (reported on 7 March) in the window 3-9 March: shown, and flagged.
+    assert rt is not None and (rt.cases_in_window, rt.few_cases) == (1, True)
+    assert "That window holds only" in render.html(found, "en")
+    many = service.figures(session, context(), "C1A", DAY, "covid19").sitrep.rt
+    assert many is not None and not many.few_cases and many.cases_in_window >= 12

@@ -38,6 +38,9 @@ COUNTED = trends.COUNTED
 EPICURVE_DAYS = 28  # four weeks: the span a daily meeting looks back on
 RT_DAYS = 56  # eight weeks of onsets: enough windows for the chart around the headline
 GROWTH_WINDOW = 14  # the dashboard's growth window
+# Cori et al. 2013 (Am J Epidemiol 178:1505, web appendix 1): a 7-day window needs
+# about 12 cases for the posterior coefficient of variation of Rt to fall to 0.3.
+MIN_RT_CASES = 12
 FIRST_DAY = date(1900, 1, 1)  # the earliest date the application accepts (bounds.py)
 
 
@@ -129,6 +132,10 @@ def _rt(
     if not complete:
         return read, None, shade_from
     last = complete[-1]
+    local, imported = trends.daily_counts(
+        session, context.actor, code, disease, last.date_start, last.date_end, by_onset=True
+    )
+    cases = int(local.sum() + imported.sum())
     figure = RtFigure(
         window_start=last.date_start,
         window_end=last.date_end,
@@ -137,6 +144,8 @@ def _rt(
         upper=round(last.upper, 2),
         incomplete_days=skipped,
         nowcast_corrected=False,
+        cases_in_window=cases,
+        few_cases=cases < MIN_RT_CASES,
     )
     return read, figure, shade_from
 

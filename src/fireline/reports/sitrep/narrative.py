@@ -74,6 +74,11 @@ def _cases(w: Writer, s: Sitrep) -> Iterator[Markup]:
             end=w.day(s.rt.window_end),
             days=w.number(s.rt.incomplete_days, "cases"),
         )
+        if s.rt.few_cases:
+            yield w.sentence(
+                N_("That window holds only {cases} cases: Rt is uncertain there."),
+                cases=w.number(s.rt.cases_in_window, "cases"),
+            )
     else:
         yield w.sentence(N_("Too few cases for Rt in a complete 7-day window."))
     g = s.growth
