@@ -16,10 +16,11 @@ reported but is not one of the measured figures.
 from __future__ import annotations
 
 import os
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from time import perf_counter
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from bench.benchmarks.response import _load, postgres
 from bench.registry import Measurement, timed
@@ -29,15 +30,36 @@ from fireline.context import Context
 from fireline.db.engine import session_factory, transaction
 from fireline.diseases import load_profiles
 from fireline.places.models import Jurisdiction
-from fireline.reports.sitrep import render, service
+from fireline.reports.sitrep import figures, operations, render, service
 from fireline.response.service import sweep
 from fireline.response.settings import ResponseSettings
 from fireline.settings import Settings
 from fireline.surveillance.models import Case
+from fireline.surveillance.trends.outlook import outlook
 
 NAME = "sitrep"
 DESCRIPTION = "province daily situation report: figures + PDF (full: 600,000 cases)"
 CASES = {"small": 20_000, "full": 600_000}
+
+
+def _parts(session: Session, context: Context, root: Jurisdiction, day: date) -> dict[str, float]:
+    """Each part of the figures timed alone, to see where the time goes."""
+    here = context.within(root)
+    code = root.code
+    work = {
+        "totals": lambda: figures._totals(session, here, code, "covid19", day),
+        "children": lambda: figures._children(session, here, "covid19", day),
+        "outlook": lambda: outlook(session, here.actor, code, "covid19", day, here.profiles),
+        "rt": lambda: figures._rt(session, here, code, "covid19", day),
+        "growth": lambda: figures._growth(session, here, code, "covid19", day),
+        "alerts": lambda: operations.alerts(session, here, root, day),
+        "responses": lambda: operations.responses(session, here, root, day),
+        "follow_up": lambda: operations.follow_up(session, here, root, day),
+        "screening": lambda: operations.screening(session, here, day),
+        "zones": lambda: operations.zones(session, here, root, day),
+        "beds": lambda: operations.beds(session, here, root, day, "covid19"),
+    }
+    return {name: round(timed(call), 2) for name, call in work.items()}
 
 
 def run(scale: str) -> Measurement:
@@ -66,6 +88,7 @@ def run(scale: str) -> Measurement:
             began = perf_counter()
             found = service.figures(session, context, root.code, report_day, "covid19")
             figures_s = perf_counter() - began
+            parts = _parts(session, context, root, report_day)
             pdf_s = timed(lambda: render.pdf(found, "zh"))
             html_s = timed(lambda: render.html(found, "zh"))
             counties = session.scalars(
@@ -86,6 +109,7 @@ def run(scale: str) -> Measurement:
         "new_cases": found.sitrep.new_cases,
         "cumulative_cases": found.sitrep.cumulative_cases,
         "target_s": 10.0,
+        "parts_s": parts,
     }
     return Measurement(
         figures_s + pdf_s, "the figures of the 90 counties, one report at a time", baseline, detail
