@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time, timedelta
 
 import pytest
 from sqlalchemy.orm import Session
@@ -12,9 +12,12 @@ from fireline.clock import FrozenClock
 from fireline.context import Context
 from fireline.errors import NotFound
 from fireline.reports.sitrep import render, service
+from fireline.response.league import league_table
 from fireline.settings import Settings
 from fireline.surveillance.trends import service as trends
+from tests.places.factories import small_tree
 from tests.reports.sitrep.factories import DAY, outbreak
+from tests.response.factories import T0, open_overdue_response
 
 NOW = datetime(2026, 3, 11, 1, 0, tzinfo=UTC)  # 09:00 the next morning in Hangzhou
 
@@ -79,3 +82,29 @@ def test_rt_on_few_cases_is_flagged(session: Session) -> None:
     assert "That window holds only" in render.html(found, "en")
     many = service.figures(session, context(), "C1A", DAY, "covid19").sitrep.rt
     assert many is not None and not many.few_cases and many.cases_in_window >= 12
+
+
+def test_the_7_1_7_columns_equal_the_league_table(session: Session) -> None:
+    tree = small_tree(session)
+    open_overdue_response(session, tree["C1A"])
+    day = (T0 + timedelta(days=3)).date()
+    at = datetime.combine(day + timedelta(days=1), time(), UTC) - timedelta(hours=8)
+    ctx = Context.build(system_actor(), Settings(), FrozenClock(at + timedelta(hours=9)))
+    report = service.figures(session, ctx, "P", day, "covid19").sitrep
+    rows = {r.place.code: r for r in report.responses}
+    table = league_table(session, tree["P"], day - timedelta(days=6), day, at, 0.8, "county")
+    assert set(rows) == {"C1A"} and report.counties_without_responses == 3
+    for league_row in table:
+        cells, mine = league_row.cells, rows.get(league_row.code)
+        if mine is None:
+            assert cells["overdue_tasks"].numerator == 0
+            continue
+        assert mine.overdue_tasks == cells["overdue_tasks"].numerator > 0
+        assert (mine.detect_met, mine.detect_total) == (
+            cells["detect_7d"].numerator,
+            cells["detect_7d"].denominator,
+        )
+        assert (mine.respond_met, mine.respond_total) == (
+            cells["respond_7d"].numerator,
+            cells["respond_7d"].denominator,
+        )

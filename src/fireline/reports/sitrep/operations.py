@@ -1,6 +1,6 @@
 """The report's operational figures, each from the service its page uses: alerts
 (surveillance.signals), 7-1-7 and overdue tasks (the league table,
-:func:`fireline.response.league.league_of`), follow-up (the quarantine due list's
+:func:`fireline.response.league.response_indicators`), follow-up (the quarantine due list's
 :func:`fireline.quarantine.duelist.summary`), screening rounds
 (:func:`fireline.testing.pooling.rounds.progress`), zones and their next step
 (:func:`fireline.zones.status.status`) and beds (:func:`fireline.care.bedoutlook.bed_outlook`).
@@ -32,8 +32,7 @@ from fireline.reports.sitrep.schemas import (
     ScreeningFigure,
     ZoneFigure,
 )
-from fireline.response.league import league_of
-from fireline.response.settings import ResponseSettings
+from fireline.response.league import response_indicators
 from fireline.surveillance.signals.models import Alert
 from fireline.testing.pooling.lists import list_campaigns
 from fireline.testing.pooling.rounds import progress
@@ -85,25 +84,25 @@ def alerts(session: Session, context: Context, place: Jurisdiction, day: date) -
 def responses(
     session: Session, context: Context, place: Jurisdiction, day: date
 ) -> tuple[date, list[CountyResponse], int]:
-    """Each county's 7-1-7 shares and overdue tasks, as the league table counts them; a
-    county with nothing to count is left out of the list and counted instead."""
+    """Each county's 7-1-7 shares and overdue tasks, as the league table counts them
+    (:func:`fireline.response.league.response_indicators`); a county with nothing to
+    count is left out of the list and counted instead."""
     start = day - timedelta(days=RESPONSE_DAYS - 1)
-    target = ResponseSettings().target_share
-    league = league_of(
-        session, context, target, code=place.code, start=start, end=day, level="county"
+    counties, counts = response_indicators(
+        session, place, start, day, context.now(), level="county"
     )
     rows, quiet = [], 0
-    for row in sorted(league.rows, key=lambda r: r.code):
-        c = row.cells
+    for county in counties:
+        cell = {key: counts[key].get(county.id, (0, 0)) for key in counts}
         figure = CountyResponse(
-            place=Place(code=row.code, name_en=row.name_en, name_zh=row.name_zh, level="county"),
-            detect_met=c["detect_7d"].numerator,
-            detect_total=c["detect_7d"].denominator,
-            notify_met=c["notify_1d"].numerator,
-            notify_total=c["notify_1d"].denominator,
-            respond_met=c["respond_7d"].numerator,
-            respond_total=c["respond_7d"].denominator,
-            overdue_tasks=c["overdue_tasks"].numerator,
+            place=_place(county),
+            detect_met=cell["detect_7d"][0],
+            detect_total=cell["detect_7d"][1],
+            notify_met=cell["notify_1d"][0],
+            notify_total=cell["notify_1d"][1],
+            respond_met=cell["respond_7d"][0],
+            respond_total=cell["respond_7d"][1],
+            overdue_tasks=cell["overdue_tasks"][0],
         )
         busy = figure.detect_total + figure.notify_total + figure.respond_total
         if busy or figure.overdue_tasks:
