@@ -34,6 +34,7 @@ from fireline.people.api import router as people_router
 from fireline.quarantine.api import router as quarantine_router
 from fireline.quarantine.positives.api import router as positives_router
 from fireline.reports.api import router as reports_router
+from fireline.reports.sitrep.api import router as sitrep_router
 from fireline.response.api import router as response_router
 from fireline.settings import Settings
 from fireline.surveillance.api import router as surveillance_router
@@ -64,6 +65,7 @@ def api_router() -> APIRouter:
         people_router,
         diseases_router,
         reports_router,
+        sitrep_router,
         alerts_router,
         trends_router,
         surveillance_router,

@@ -33,6 +33,7 @@ COMMAND_MODULES = (
     "fireline.worker.cli",
     "fireline.demo.cli",
     "fireline.db.backupcli",
+    "fireline.reports.sitrep.cli",
 )
 # Top-level commands whose module needs no domain: built alone, like a named group.
 LONE_COMMANDS = {"backup": "fireline.db.backupcli", "restore": "fireline.db.backupcli"}

@@ -9,6 +9,7 @@ from fireline.people import models as people_models
 from fireline.places import models as places_models
 from fireline.quarantine import models as quarantine_models
 from fireline.quarantine.positives import models as positive_models
+from fireline.reports.sitrep import models as sitrep_models
 from fireline.response import models as response_models
 from fireline.surveillance import models as surveillance_models
 from fireline.surveillance.signals import models as signal_models
@@ -30,6 +31,7 @@ __all__ = [
     "quarantine_models",
     "response_models",
     "signal_models",
+    "sitrep_models",
     "surveillance_models",
     "testing_models",
     "tracing_models",

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -27,6 +27,7 @@ from fireline.demo.service import PASSWORD, demo_context, load_demo
 from fireline.diseases.loader import shipped_profile_dir
 from fireline.quarantine.models import QuarantineOrder
 from fireline.quarantine.orders import issue_token
+from fireline.reports.sitrep import service as sitrep
 from fireline.surveillance.intake.batches import ImportOptions, start_import
 from fireline.web.setup import page_routers
 from tests.web.pagetext import Checker, catalogue, data_phrases, profile_names
@@ -34,7 +35,7 @@ from tests.web.pagetext import Checker, catalogue, data_phrases, profile_names
 TODAY = date(2026, 11, 28)
 ROLES = ("investigator", "epidemiologist", "lab", "facility", "viewer", "admin")
 # Downloads and chart data, not pages.
-NOT_PAGES = (".csv", ".json", ".xlsx")
+NOT_PAGES = (".csv", ".json", ".xlsx", ".pdf")
 # Pages still to fix: route -> what is wrong. Empty: every page passes. The test fails
 # when a listed page is already clean, so the list can only shrink.
 STILL_TO_FIX: dict[str, str] = {}
@@ -79,12 +80,17 @@ def site(session: Session, app_factory: Any) -> Iterator[tuple[Any, Checker, lis
         select(QuarantineOrder).where(QuarantineOrder.status == "active").limit(1)
     ).one()
     _, token = issue_token(session, actor, order.id, version=order.version)
+    # An archived report (the worker's), so that its download is crawled too.
+    here = Context.build(actor, context.settings, context.clock)
+    report = sitrep.figures(session, here, "330102", TODAY - timedelta(days=1), "covid19")
+    archived = sitrep.archive(session, here, report, "zh", "html")
     session.commit()
     english = profile_names(shipped_profile_dir()) | set(catalogue())  # type: ignore[arg-type]
     checker = Checker(catalogue(), english, data_phrases(session, english))
     app = app_factory()
     app.state.clock = FrozenClock(context.now())
-    yield app, checker, [f"/surveillance/imports/{batch.id}", f"/r/{token}"]
+    extra = [f"/surveillance/imports/{batch.id}", f"/r/{token}", f"/sitrep/archive/{archived.id}"]
+    yield app, checker, extra
 
 
 def crawl(

@@ -43,6 +43,7 @@ def test_the_table_has_every_job(engine: Engine) -> None:
         "case-linking",
         "quarantine-completion",
         "retention-purge",
+        "daily-sitrep",
     ]
     scheduler = build_scheduler(context(engine), SHANGHAI)
     assert sorted(job.id for job in scheduler.get_jobs()) == sorted(names)

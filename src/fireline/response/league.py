@@ -404,3 +404,23 @@ def deeper_levels(session: Session, context: Context, place: Jurisdiction) -> li
     statement = context.actor.within(place).restrict(statement.distinct(), Jurisdiction)
     found = session.scalars(statement).all()
     return sorted(found, key=lambda level: LEVELS.index(level) if level in LEVELS else 99)
+
+
+def response_indicators(
+    session: Session,
+    parent: Jurisdiction,
+    start: date,
+    end: date,
+    now: datetime,
+    level: str | None = None,
+) -> tuple[list[Jurisdiction], dict[str, Counts]]:
+    """The ranked places and their 7-1-7 shares and overdue tasks alone, counted as the
+    league table counts them, without its case and contact indicators (the daily
+    situation report's columns: at 600,000 cases those take most of the table's time)."""
+    ranked_places = session.scalars(
+        select(Jurisdiction).where(ranked(parent, level)).order_by(Jurisdiction.code)
+    ).all()
+    children = _children(session, parent, level)
+    counts = _response_counts(session, children, start, end, now.date())
+    counts["overdue_tasks"] = _overdue_counts(session, children, now)
+    return list(ranked_places), counts

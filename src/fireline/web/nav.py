@@ -24,6 +24,7 @@ class NavItem:
 MAIN_NAV: Final = (
     NavItem("work", "/work", N_("My work")),
     NavItem("overview", "/", N_("Overview")),
+    NavItem("sitrep", "/sitrep", N_("Daily report")),
     NavItem("surveillance", "/surveillance", N_("Surveillance")),
     NavItem("response", "/response", N_("Response")),
     NavItem("investigation", "/investigation", N_("Investigation")),

@@ -17,6 +17,7 @@ PAGE_MODULES: Final = (
     "fireline.web.account",
     "fireline.web.diseases",
     "fireline.reports.views",
+    "fireline.reports.sitrep.views",
     "fireline.surveillance.views",
     "fireline.people.views",
     "fireline.response.views",

@@ -19,6 +19,8 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from fireline.places.service import root_timezone
 from fireline.quarantine import jobs as quarantine_jobs
+from fireline.reports.sitrep import jobs as sitrep_jobs
+from fireline.reports.sitrep.settings import SitrepSettings
 from fireline.response import jobs as response_jobs
 from fireline.retention import jobs as retention_jobs
 from fireline.surveillance.signals import jobs as signal_jobs
@@ -82,6 +84,11 @@ def retention_purge(context: JobContext) -> str:
     return f"{found.eligible} contacts due, {found.pseudonymised} pseudonymised"
 
 
+def daily_sitrep(context: JobContext) -> str:
+    found = sitrep_jobs.run_once(context.sessions, context.context())
+    return f"{found.versions} report versions archived for {found.code or 'no root'}"
+
+
 JOBS: tuple[Job, ...] = (
     Job(
         "daily-signals",
@@ -112,6 +119,12 @@ JOBS: tuple[Job, ...] = (
         Daily(lambda c: c.quarantine.completion_time),
         retention_purge,
         "pseudonymises contacts whose quarantine closed past their profile's retention",
+    ),
+    Job(
+        "daily-sitrep",
+        Daily(lambda c: SitrepSettings().time),
+        daily_sitrep,
+        "generates and archives the province's daily situation report (PDF and HTML)",
     ),
 )
 
