@@ -14,7 +14,7 @@ from fireline.errors import NotFound
 from fireline.reports.sitrep import render, service
 from fireline.response.league import league_table
 from fireline.settings import Settings
-from fireline.surveillance.trends import service as trends
+from fireline.surveillance.trends.headline import headline_rt
 from tests.places.factories import small_tree
 from tests.reports.sitrep.factories import DAY, outbreak
 from tests.response.factories import T0, open_overdue_response
@@ -50,20 +50,17 @@ def test_the_report_exists_for_each_level_in_both_languages(
     assert f"/surveillance?j={code}" in english  # every figure links to its page
 
 
-def test_rt_is_the_last_complete_window_of_the_dashboard_function(session: Session) -> None:
+def test_rt_is_the_headline_the_dashboard_shows(session: Session) -> None:
+    """One Rt definition (trends.headline): the report's figure is the headline's."""
     outbreak(session)
     ctx = context()
     found = service.figures(session, ctx, "C1A", DAY, "covid19")
-    assert found.sitrep.rt is not None and found.rt is not None
-    shaded = found.sitrep.rt.incomplete_days
-    # The same windows the dashboard draws; the headline is the last one ending before
-    # the shaded, incomplete days.
-    windows = trends.rt(
-        session, ctx.actor, "C1A", "covid19", found.rt.windows[0].date_start, DAY, ctx.profiles
-    ).windows
-    complete = [w for w in windows if (DAY - w.date_end).days >= shaded]
-    assert found.sitrep.rt.window_end == complete[-1].date_end
-    assert found.sitrep.rt.mean == round(complete[-1].mean, 2)
+    headline = headline_rt(session, ctx.actor, "C1A", "covid19", DAY, ctx.profiles)
+    assert found.sitrep.rt is not None and not headline.suppressed
+    assert headline.mean is not None and headline.date_end is not None
+    assert found.sitrep.rt.mean == round(headline.mean, 2)
+    assert found.sitrep.rt.window_end == headline.date_end
+    assert found.sitrep.rt.cases_in_window == headline.cases
 
 
 def test_a_place_out_of_scope_is_not_found(session: Session) -> None:
@@ -73,15 +70,14 @@ def test_a_place_out_of_scope_is_not_found(session: Session) -> None:
         service.figures(session, county, "C1A", DAY, "covid19")
 
 
-def test_rt_on_few_cases_is_flagged(session: Session) -> None:
+def test_rt_on_few_cases_is_not_shown_as_on_the_dashboard(session: Session) -> None:
     outbreak(session)
     found = service.figures(session, context(), "C2B", DAY, "covid19")
-    rt = found.sitrep.rt
-    # One case (reported on 7 March) in the window 3-9 March: shown, and flagged.
-    assert rt is not None and (rt.cases_in_window, rt.few_cases) == (1, True)
-    assert "That window holds only" in render.html(found, "en")
+    # One case (reported on 7 March) in the window: below the headline's minimum of 12.
+    assert found.sitrep.rt is None
+    assert "Rt is not shown: fewer than 12 cases" in render.html(found, "en")
     many = service.figures(session, context(), "C1A", DAY, "covid19").sitrep.rt
-    assert many is not None and not many.few_cases and many.cases_in_window >= 12
+    assert many is not None and many.cases_in_window >= 12
 
 
 def test_the_7_1_7_columns_equal_the_league_table(session: Session) -> None:

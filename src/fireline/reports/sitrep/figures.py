@@ -10,7 +10,6 @@ The operational figures are in :mod:`fireline.reports.sitrep.operations`.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -31,6 +30,7 @@ from fireline.reports.sitrep.schemas import (
     Sitrep,
 )
 from fireline.surveillance.trends import service as trends
+from fireline.surveillance.trends.headline import headline_rt
 from fireline.surveillance.trends.outlook import Outlook, outlook
 from fireline.surveillance.trends.schemas import EpicurveRow, RtRead
 
@@ -40,7 +40,6 @@ RT_DAYS = 56  # eight weeks of onsets: enough windows for the chart around the h
 GROWTH_WINDOW = 14  # the dashboard's growth window
 # Cori et al. 2013 (Am J Epidemiol 178:1505, web appendix 1): a 7-day window needs
 # about 12 cases for the posterior coefficient of variation of Rt to fall to 0.3.
-MIN_RT_CASES = 12
 FIRST_DAY = date(1900, 1, 1)  # the earliest date the application accepts (bounds.py)
 
 
@@ -107,45 +106,31 @@ def _epicurve(ahead: Outlook | None, day: date) -> list[EpicurveDay]:
     ]
 
 
-def incomplete_days(session: Session, context: Context, code: str, disease: str, day: date) -> int:
-    """The days the dashboard shades as still being reported by onset: the 90th
-    percentile of the onset-to-report delay (surveillance/views/dashboard.py)."""
-    start = day - timedelta(days=RT_DAYS - 1)
-    found = trends.delays(session, context.actor, code, disease, start, day)
-    return max(1, math.ceil(found.p90)) if found.p90 is not None else 1
-
-
 def _rt(
     session: Session, context: Context, code: str, disease: str, day: date
 ) -> tuple[RtRead | None, RtFigure | None, date]:
-    """Rt of the last complete 7-day window: the last one ending before the days still
-    being reported by onset (their counts are low only because reports are late, Gostic
-    et al. 2020, PLoS Comput Biol 16:e1008409)."""
+    """The headline Rt, as the dashboard, the care page and the matrix show it (one
+    definition: ``trends.headline.headline_rt``, the last complete 7-day window, none
+    below its minimum count), with the windows the chart draws around it."""
     start = day - timedelta(days=RT_DAYS - 1)
-    skipped = incomplete_days(session, context, code, disease, day)
-    shade_from = day - timedelta(days=skipped - 1)
     try:
         read = trends.rt(session, context.actor, code, disease, start, day, context.profiles)
+        found = headline_rt(session, context.actor, code, disease, day, context.profiles)
     except Problem:  # no profile for the disease
-        return None, None, shade_from
-    complete = [w for w in read.windows if w.date_end < shade_from]
-    if not complete:
+        return None, None, day
+    shade_from = found.incomplete_from or day
+    if found.suppressed or found.mean is None or found.lower is None or found.upper is None:
         return read, None, shade_from
-    last = complete[-1]
-    local, imported = trends.daily_counts(
-        session, context.actor, code, disease, last.date_start, last.date_end, by_onset=True
-    )
-    cases = int(local.sum() + imported.sum())
+    assert found.date_start is not None and found.date_end is not None
     figure = RtFigure(
-        window_start=last.date_start,
-        window_end=last.date_end,
-        mean=round(last.mean, 2),
-        lower=round(last.lower, 2),
-        upper=round(last.upper, 2),
-        incomplete_days=skipped,
+        window_start=found.date_start,
+        window_end=found.date_end,
+        mean=round(found.mean, 2),
+        lower=round(found.lower, 2),
+        upper=round(found.upper, 2),
+        incomplete_days=(day - shade_from).days + 1,
         nowcast_corrected=False,
-        cases_in_window=cases,
-        few_cases=cases < MIN_RT_CASES,
+        cases_in_window=found.cases,
     )
     return read, figure, shade_from
 

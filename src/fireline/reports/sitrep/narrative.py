@@ -14,6 +14,7 @@ from urllib.parse import urlencode
 from markupsafe import Markup, escape
 
 from fireline.reports.sitrep.schemas import Sitrep
+from fireline.surveillance.trends.headline import MIN_CASES
 from fireline.web import i18n
 from fireline.web.i18n import N_
 
@@ -74,13 +75,11 @@ def _cases(w: Writer, s: Sitrep) -> Iterator[Markup]:
             end=w.day(s.rt.window_end),
             days=w.number(s.rt.incomplete_days, "cases"),
         )
-        if s.rt.few_cases:
-            yield w.sentence(
-                N_("That window holds only {cases} cases: Rt is uncertain there."),
-                cases=w.number(s.rt.cases_in_window, "cases"),
-            )
     else:
-        yield w.sentence(N_("Too few cases for Rt in a complete 7-day window."))
+        yield w.sentence(
+            N_("Rt is not shown: fewer than {minimum} cases in the last complete 7-day window."),
+            minimum=Markup(escape(i18n.number(MIN_CASES, w.language))),  # a rule, not a figure
+        )
     g = s.growth
     if g.growth_rate is not None:
         yield w.sentence(

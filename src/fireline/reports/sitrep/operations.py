@@ -16,8 +16,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from fireline.care.bedoutlook import WardForecast, bed_outlook, wards
-from fireline.care.occupancy import occupancy
+from fireline.care.bedoutlook import WardForecast, bed_outlook
+from fireline.care.occupancy import census
 from fireline.context import Context
 from fireline.listing import ListQuery
 from fireline.places.models import Jurisdiction
@@ -195,23 +195,20 @@ def beds(
             for w in ahead.wards
         ]
         return figures, [WardChart(w) for w in ahead.wards]
-    profile = context.profiles.get(disease)
-    groups = wards(profile.hospitalisation) if profile is not None else []
-    rows = occupancy(session, context.actor.within(place))
-    figures = []
-    for ward in groups:
-        mine = [r for r in rows if r.bed_type in ward.bed_types]
-        figures.append(
-            BedFigure(
-                kind=ward.kind,
-                occupied=sum(r.occupied for r in mine),
-                capacity=sum(r.beds for r in mine),
-                median_day_7=None,
-                median_day_14=None,
-                upper90_day_14=None,
-                runs_out=None,
-            )
+    # No forecast (no profile shares, too few cases): the care page's census, by bed type.
+    found = census(session, context.actor.within(place))
+    figures = [
+        BedFigure(
+            kind=b.bed_type,
+            occupied=b.occupied,
+            capacity=b.beds,
+            median_day_7=None,
+            median_day_14=None,
+            upper90_day_14=None,
+            runs_out=None,
         )
+        for b in found.by_type
+    ]
     return figures, []
 
 

@@ -36,7 +36,6 @@ class RtFigure(BaseModel):
     incomplete_days: int  # the last days left out: still being reported by onset
     nowcast_corrected: bool
     cases_in_window: int  # counted cases by onset in the window
-    few_cases: bool  # under MIN_RT_CASES: the estimate is shown, flagged as uncertain
 
 
 class GrowthFigure(BaseModel):
