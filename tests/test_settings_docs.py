@@ -12,12 +12,19 @@ import pytest
 from pydantic_settings import BaseSettings
 
 from fireline.quarantine.settings import QuarantineSettings
+from fireline.reports.sitrep.settings import SitrepSettings
 from fireline.response.settings import ResponseSettings
 from fireline.settings import Settings
 from fireline.zones.levels import ZonesSettings
 
 ROOT = Path(__file__).resolve().parents[1]
-CLASSES: list[type[BaseSettings]] = [Settings, ResponseSettings, QuarantineSettings, ZonesSettings]
+CLASSES: list[type[BaseSettings]] = [
+    Settings,
+    ResponseSettings,
+    QuarantineSettings,
+    ZonesSettings,
+    SitrepSettings,
+]
 ROW = re.compile(r"^\| `(FIRELINE_[A-Z0-9_]+)` \| (.+?) \|", re.MULTILINE)
 
 

@@ -85,6 +85,7 @@ def _path_values(world: dict[str, Any]) -> dict[str, str]:
         "cluster": "0",
         # FHIR bulk exports: the county has none; an unknown id answers 404
         "export_id": "0" * 32,
+        "archive_id": "1",
         "file_id": "1",
     }
 

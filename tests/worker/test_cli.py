@@ -116,7 +116,7 @@ def test_two_workers_run_each_slot_once(engine: Engine) -> None:
     sweeps = _sweeps(engine)
     forget_runs(engine, "response-sweep")
     forget_runs(engine, "case-linking")
-    assert all("fireline worker: 5 jobs" in output for output in outputs), outputs
+    assert all("fireline worker: 6 jobs" in output for output in outputs), outputs
     assert len(sweeps) >= 4
     gaps = [b.started_at - a.started_at for a, b in pairwise(sweeps)]
     assert min(gaps) >= timedelta(seconds=1), gaps
