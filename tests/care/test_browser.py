@@ -24,7 +24,7 @@ from tests.auth.factories import PASSWORD, make_user
 from tests.people.factories import make_person
 from tests.places.factories import by_code
 from tests.surveillance.signals.factories import add_daily_cases
-from tests.web.browser import launch_browser, require_chromium, serve
+from tests.web.browser import launch_browser, log_in_page, require_chromium, serve
 
 pytestmark = pytest.mark.browser
 
@@ -63,11 +63,7 @@ def test_the_care_page_on_a_phone_in_chinese(database: Any, tmp_path: Path) -> N
         page = browser.new_page(viewport={"width": 390, "height": 844})
         errors: list[str] = []
         page.on("pageerror", lambda e: errors.append(str(e)))
-        page.goto(f"{base}/login")
-        page.fill("#username", "county")
-        page.fill("#password", PASSWORD)
-        page.click("form[action='/login'] button[type=submit]")
-        page.wait_for_url(f"{base}/work")
+        log_in_page(page, base, "county", PASSWORD)
         page.goto(f"{base}/care?lang=zh")
         for kind in ("general", "isolation", "icu"):
             page.wait_for_selector(f"#bed-chart-{kind} svg")

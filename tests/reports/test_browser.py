@@ -18,7 +18,7 @@ from fireline.settings import Settings
 from tests.auth.factories import PASSWORD, make_user
 from tests.places.factories import small_tree
 from tests.surveillance.signals.factories import add_daily_cases
-from tests.web.browser import launch_browser, require_chromium, serve
+from tests.web.browser import launch_browser, log_in_page, require_chromium, serve
 
 pytestmark = pytest.mark.browser
 
@@ -47,11 +47,7 @@ def test_matrix_on_a_phone_in_chinese(database: Engine) -> None:
         page = browser.new_page(viewport={"width": 390, "height": 844}, locale="zh-CN")
         errors: list[str] = []
         page.on("pageerror", lambda error: errors.append(str(error)))
-        page.goto(f"{base}/login")
-        page.fill("#username", "province")
-        page.fill("#password", PASSWORD)
-        page.click("form[action='/login'] button[type=submit]")
-        page.wait_for_url(f"{base}/work")
+        log_in_page(page, base, "province", PASSWORD)
         page.goto(f"{base}/overview/matrix?j=C1&lang=zh")
         assert page.locator("h1").inner_text() == "逐地对比"
         assert page.evaluate("document.documentElement.scrollWidth") <= 390

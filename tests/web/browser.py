@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from bench.benchmarks._browser import CHROMIUM as DEFAULT_CHROMIUM
 from bench.benchmarks._browser import chromium, served
+from bench.benchmarks._browser import log_in as log_in_page
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser
@@ -55,3 +56,6 @@ def serve(app: Any, *, timeout: float = 15.0) -> Iterator[str]:
     """Run ``app`` with uvicorn in a background thread; yields its base URL."""
     with served(app, timeout) as base:
         yield base
+
+
+__all__ = ["chromium_path", "launch_browser", "log_in_page", "require_chromium", "serve"]

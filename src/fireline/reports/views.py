@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse, Response
 
 from fireline.reports import service
 from fireline.reports.matrix.views import router as matrix_router
+from fireline.web.charts import SCHEMA
 from fireline.web.deps import Page, PageContext
 
 router = APIRouter()
@@ -71,7 +72,7 @@ def epicurve_spec(page: Page, today: date) -> dict[str, Any]:
     labels = class_labels(page)
     start = today - timedelta(days=EPICURVE_DAYS - 1)
     return {
-        "$schema": "https://vega.github.io/schema/vega-lite/v6.json",
+        "$schema": SCHEMA,
         "width": "container",
         "height": 240,
         "data": {"url": f"/epicurve.json?j={page.here.code}&lang={page.language}"},

@@ -17,12 +17,11 @@ from fastapi.responses import Response
 from fireline.diseases.reading import Curve, delay_curves
 from fireline.diseases.schemas import DiseaseProfile
 from fireline.errors import NotFound
+from fireline.web.charts import CONFIG, SCHEMA
 from fireline.web.deps import Page, PageContext
 
 router = APIRouter()
 
-SCHEMA: Final = "https://vega.github.io/schema/vega-lite/v6.json"
-FONT: Final = "system-ui, 'Noto Sans CJK SC', 'WenQuanYi Micro Hei', sans-serif"
 COLOURS: Final = {"incubation": "#1f6feb", "serial_interval": "#b42318"}
 
 
@@ -102,5 +101,5 @@ def delay_chart(curves: list[Curve], text: dict[str, str]) -> dict[str, Any]:
                 "legend": {"orient": "top"},
             },
         },
-        "config": {"font": FONT, "view": {"stroke": None}, "axis": {"labelFontSize": 11}},
+        "config": CONFIG,
     }

@@ -8,15 +8,13 @@ Outlines are rewound for d3-geo (see geometry.py).
 
 from __future__ import annotations
 
-from typing import Any, Final
+from typing import Any
 
 from fireline.places.models import Jurisdiction
+from fireline.web.charts import FONT, SCHEMA
 from fireline.zones.geometry import GeometryError, for_d3
 from fireline.zones.levels import Levels
 from fireline.zones.models import Zone
-
-SCHEMA: Final = "https://vega.github.io/schema/vega-lite/v6.json"
-FONT: Final = "system-ui, 'Noto Sans CJK SC', 'WenQuanYi Micro Hei', sans-serif"
 
 
 def _features(zones: list[Zone], levels: Levels, language: str) -> list[dict[str, Any]]:

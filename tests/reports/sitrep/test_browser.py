@@ -14,7 +14,7 @@ from fireline.db.migrate import upgrade
 from fireline.settings import Settings
 from tests.auth.factories import PASSWORD, make_user
 from tests.reports.sitrep.factories import DAY, outbreak
-from tests.web.browser import launch_browser, require_chromium, serve
+from tests.web.browser import launch_browser, log_in_page, require_chromium, serve
 
 pytestmark = pytest.mark.browser
 
@@ -37,11 +37,7 @@ def test_the_report_reads_at_390_px_in_chinese(database: Engine) -> None:
     app = create_app(Settings(database_url=str(database.url)), engine=database)
     with serve(app) as base, launch_browser() as browser:
         page = browser.new_page(viewport={"width": 390, "height": 844}, locale="zh-CN")
-        page.goto(f"{base}/login")
-        page.fill("#username", "province")
-        page.fill("#password", PASSWORD)
-        page.click("form[action='/login'] button[type=submit]")
-        page.wait_for_url(f"{base}/work")
+        log_in_page(page, base, "province", PASSWORD)
         page.goto(f"{base}/sitrep?j=P&date={DAY.isoformat()}&lang=zh")
         heading = page.locator("article.sitrep h1")
         assert "每日疫情通报" in heading.inner_text()

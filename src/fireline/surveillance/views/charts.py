@@ -9,15 +9,14 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any, Final
 
-SCHEMA: Final = "https://vega.github.io/schema/vega-lite/v6.json"
-FONT: Final = "system-ui, 'Noto Sans CJK SC', 'WenQuanYi Micro Hei', sans-serif"
+from fireline.web.charts import CONFIG, SCHEMA
+
 # Fixed order and colours, so a classification keeps its colour when others are absent.
 EPICURVE_CLASSES: Final = (
     ("confirmed", "#b42318"),
     ("probable", "#7a5af8"),
     ("suspected", "#f79009"),
 )
-CONFIG: Final = {"font": FONT, "view": {"stroke": None}, "axis": {"labelFontSize": 11}}
 
 
 def _day_axis(start: date, end: date, title: str) -> dict[str, Any]:

@@ -7,7 +7,7 @@ from datetime import timedelta
 from typing import Any
 
 from fireline.surveillance.trends.outlook import Outlook
-from fireline.surveillance.views.charts import CONFIG, SCHEMA
+from fireline.web.charts import CONFIG, SCHEMA
 
 REPORTED, NOWCAST, FORECAST = "#475467", "#f79009", "#1570ef"
 
