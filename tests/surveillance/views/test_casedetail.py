@@ -64,6 +64,7 @@ def test_edit_with_version_and_conflict(
     ahead = edit(client, case, csrf, date_onset=future)
     assert ahead.status_code == 422 and "Date of onset is after today" in ahead.text
     assert "after the report date" not in ahead.text
+    assert f'id="date_onset" name="date_onset" value="{future}"' in ahead.text  # kept as typed
     far = edit(client, case, csrf, date_onset="2999-01-01")
     assert far.status_code == 422 and "Date of onset must lie between 1900 and 2100" in far.text
 

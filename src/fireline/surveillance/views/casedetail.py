@@ -80,7 +80,9 @@ def render_case(
     status: int = 200,
     errors: list[tuple[str, dict[str, str]]] | None = None,
     notice: tuple[str, dict[str, str]] | None = None,
+    typed: dict[str, str] | None = None,
 ) -> Response:
+    """The case page; ``typed``: the edit form's refused values, shown again as typed."""
     place = session_of(page).get_one(Jurisdiction, case.jurisdiction_id)
     return page.render(
         "surveillance/case.html",
@@ -95,7 +97,7 @@ def render_case(
         moves=transitions(page, case),
         class_names=classification_names(page, case.disease),
         disease=disease_name(page, case.disease),
-        values=_form_values(case, place),
+        values={**_form_values(case, place), **(typed or {})},
         outcomes=OUTCOME_CODES,
         places=jurisdiction_choices(page),
         errors=errors or [],
@@ -121,8 +123,10 @@ def case_update(case_id: int, page: PageContext, form: PostedForm) -> Response:
     actor_of(page).require("cases:write")
     case, person = load_case(page, case_id)
     parsed = forms.read_form(form, EDIT_FIELDS, ("date_reporting",), page.context.today())
+    # A refusal shows the form as typed (the current version kept, to save it again).
+    typed = {k: v for k, v in parsed.values.items() if k != "version"}
     if parsed.errors:
-        return render_case(page, case, person, status=422, errors=parsed.errors)
+        return render_case(page, case, person, status=422, errors=parsed.errors, typed=typed)
     try:
         data = CaseUpdate(
             version=int(parsed.values["version"] or 0),
@@ -139,11 +143,12 @@ def case_update(case_id: int, page: PageContext, form: PostedForm) -> Response:
             person,
             status=422,
             errors=[(forms.REQUIRED, {"field": forms.FIELD_LABELS["date_reporting"]})],
+            typed=typed,
         )
     except rules.Refused as refused:
         session_of(page).refresh(case)
         errors = [said(page, r) for r in refused.refusals]
-        return render_case(page, case, person, status=422, errors=errors)
+        return render_case(page, case, person, status=422, errors=errors, typed=typed)
     except Problem as problem:
         session_of(page).refresh(case)
         return render_case(
