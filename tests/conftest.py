@@ -106,6 +106,10 @@ def app_factory(engine: Engine, sessions: sessionmaker[Session]):  # type: ignor
     from fireline.settings import Settings
 
     def build(**overrides: object):  # type: ignore[no-untyped-def]
+        # Figures are read live in tests (a busy runner could make a small league slow
+        # enough to be remembered, and a test would then read a stale one) unless a test
+        # asks for snapshots.
+        overrides.setdefault("snapshot_after_s", 3600.0)
         settings = Settings(database_url=str(engine.url), **overrides)  # type: ignore[arg-type]
         app = create_app(settings, engine=engine)
         app.state.sessions = sessions

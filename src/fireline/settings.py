@@ -74,6 +74,13 @@ class Settings(BaseSettings):
     disease_dir: Path | None = Field(
         default=None, description="A folder of YAML profiles that override the shipped ones."
     )
+    snapshot_after_s: float = Field(
+        default=0.5,
+        ge=0,
+        description="A dashboard figure (a league table, a campaign's counts) that takes "
+        "this many seconds or more to compute is remembered, shown with its time and "
+        "refreshed by the worker's refresh-figures job.",
+    )
 
     def file_limits(self) -> FileLimits:
         """What the file readers refuse, from these settings."""

@@ -11,6 +11,7 @@ from fireline.quarantine import models as quarantine_models
 from fireline.quarantine.positives import models as positive_models
 from fireline.reports.sitrep import models as sitrep_models
 from fireline.response import models as response_models
+from fireline.snapshots import models as snapshot_models
 from fireline.surveillance import models as surveillance_models
 from fireline.surveillance.signals import models as signal_models
 from fireline.testing.pooling import models as pooling_models
@@ -32,6 +33,7 @@ __all__ = [
     "response_models",
     "signal_models",
     "sitrep_models",
+    "snapshot_models",
     "surveillance_models",
     "testing_models",
     "tracing_models",

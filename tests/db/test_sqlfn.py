@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from fireline.db import sqlfn
 from fireline.db.base import UTCDateTime
-from fireline.db.sqlfn import add_days, add_hours, day_diff
+from fireline.db.sqlfn import add_days, add_hours, day_diff, hour_of
 
 SHANGHAI = timezone(timedelta(hours=8))
 
@@ -83,6 +83,15 @@ def test_day_diff_counts_utc_days_of_instants(session: Session) -> None:
     assert session.scalar(select(day_diff(instant(same_utc_day), instant(late)))) == 0
     # An instant against a date: its UTC day.
     assert session.scalar(select(day_diff(instant(late), day(date(2026, 3, 4))))) == 3
+
+
+def test_hour_of_is_the_utc_hour_whatever_the_session_zone(session: Session) -> None:
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SET LOCAL TimeZone = 'Asia/Shanghai'"))  # must not matter
+    late = datetime(2026, 3, 1, 7, 30, 59, tzinfo=SHANGHAI)  # 23:30 UTC on 28 February
+    assert session.scalar(select(hour_of(instant(late)))) == "2026-02-28 23:00"
+    on_the_hour = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
+    assert session.scalar(select(hour_of(instant(on_the_hour)))) == "2026-03-01 09:00"
 
 
 NUMBERS = table("sqlfn_numbers", column("n", Integer), column("half", Integer))

@@ -14,7 +14,8 @@ from fireline.diseases import load_profiles
 from fireline.errors import NotFound, Problem
 from fireline.places.models import Jurisdiction
 from fireline.response.export import to_csv, to_xlsx
-from fireline.response.league import LeagueRow, deeper_levels, league_of, league_table
+from fireline.response.league import LeagueRow, league_table
+from fireline.response.leagues import deeper_levels, league_of
 from fireline.response.service import sweep
 from tests.people.factories import make_person
 from tests.places.factories import small_tree

@@ -192,3 +192,23 @@ def test_the_set_up_offers_and_previews_a_deployment_disease(
         preview = _campaign(client, csrf, action="preview", disease=DEPLOYED)
     assert preview.status_code == 200, preview.text
     assert "Pool size 5" in preview.text  # the deployment profile's cap
+
+
+def test_a_campaign_too_large_to_count_live_says_as_of_when(
+    session: Session, app_factory: Any
+) -> None:
+    """With every dashboard counted as slow, the second view reads the snapshot and
+    says its time; right after an action the figures are counted live."""
+    client, _ = _client(session, app_factory, snapshot_after_s=0)
+    with client:
+        csrf = log_in(client, "lab")
+        cid = int(_campaign(client, csrf).headers["location"].split("/")[-1].split("?")[0])
+        first = client.get(f"/testing/campaigns/{cid}").text
+        assert 'id="as-of"' not in first  # counted for this reader, then remembered
+        _scan(client, csrf, cid, "TUBE-1", [s for i in range(3) for s in (f"ID{i:04d}", f"S-{i}")])
+        second = client.get(f"/testing/campaigns/{cid}?lang=zh").text
+        assert 'id="as-of"' in second and "数据截至" in second
+        api = client.get(f"/api/v1/campaigns/{cid}").json()
+        assert api["as_of"] is not None and api["pools"] == 0  # the snapshot, before the tube
+        after_action = client.get(f"/testing/campaigns/{cid}?done=round_closed").text
+        assert 'id="as-of"' not in after_action

@@ -44,6 +44,7 @@ def test_the_table_has_every_job(engine: Engine) -> None:
         "quarantine-completion",
         "retention-purge",
         "daily-sitrep",
+        "refresh-figures",
     ]
     scheduler = build_scheduler(context(engine), SHANGHAI)
     assert sorted(job.id for job in scheduler.get_jobs()) == sorted(names)

@@ -16,6 +16,7 @@ from sqlalchemy import (
     Executable,
     Integer,
     Select,
+    String,
     TableClause,
     column,
     table,
@@ -67,6 +68,14 @@ class day_diff(FunctionElement[Any]):  # noqa: N801
     name = "day_diff"
 
 
+class hour_of(FunctionElement[Any]):  # noqa: N801
+    """The UTC hour of an instant as text, ``YYYY-MM-DD HH:00`` (a group key)."""
+
+    type = String()
+    inherit_cache = True
+    name = "hour_of"
+
+
 def _args(element: FunctionElement[Any], compiler: SQLCompiler, **kw: Any) -> list[str]:
     return [compiler.process(arg, **kw) for arg in element.clauses]
 
@@ -94,6 +103,18 @@ def _add_days_sqlite(element: add_days, compiler: SQLCompiler, **kw: Any) -> str
 def _add_days_pg(element: add_days, compiler: SQLCompiler, **kw: Any) -> str:
     (day,) = _args(element, compiler, **kw)
     return f"(CAST({day} AS DATE) + {element.days:d})"
+
+
+@compiles(hour_of, "sqlite")
+def _hour_of_sqlite(element: hour_of, compiler: SQLCompiler, **kw: Any) -> str:
+    (instant,) = _args(element, compiler, **kw)
+    return f"strftime('%Y-%m-%d %H:00', {instant})"
+
+
+@compiles(hour_of, "postgresql")
+def _hour_of_pg(element: hour_of, compiler: SQLCompiler, **kw: Any) -> str:
+    (instant,) = _args(element, compiler, **kw)
+    return f"to_char(({instant}) AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:00')"
 
 
 @compiles(day_diff, "sqlite")

@@ -18,7 +18,8 @@ from fireline.db.deps import DbSession, Session
 from fireline.pagination import Page, make_page
 from fireline.response import board as boards
 from fireline.response import deps, export, inbox, service
-from fireline.response.league import INDICATORS, LeagueRow, league_of
+from fireline.response.league import INDICATORS, LeagueRow
+from fireline.response.leagues import league_of
 from fireline.response.responselist import list_responses
 from fireline.response.schemas import (
     BoardRead,

@@ -15,7 +15,8 @@ from fireline.db.connect import database_session
 from fireline.errors import Problem
 from fireline.response import board as boards
 from fireline.response import export
-from fireline.response.league import INDICATORS, league_of
+from fireline.response.league import INDICATORS
+from fireline.response.leagues import league_of
 from fireline.response.service import sweep
 from fireline.response.settings import ResponseSettings
 from fireline.settings import Settings

@@ -18,9 +18,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, case, exists, func, select
 from sqlalchemy.orm import Session, aliased
 
-from fireline.context import Context
 from fireline.db.sqlfn import day_diff
-from fireline.errors import Problem
 from fireline.lab.models import Sample
 from fireline.places.models import Jurisdiction
 from fireline.quarantine.models import ISSUED_STATUSES, QuarantineOrder
@@ -355,55 +353,6 @@ def league_table(
         rows.append(row)
     _rank(rows)
     return rows
-
-
-@dataclass(frozen=True)
-class League:
-    """A league table as asked for: whose children, which days, the rows."""
-
-    place: Jurisdiction
-    start: date
-    end: date
-    rows: list[LeagueRow]
-
-
-def league_of(
-    session: Session,
-    context: Context,
-    target: float,
-    *,
-    code: str | None = None,
-    start: date | None = None,
-    end: date | None = None,
-    level: str | None = None,
-) -> League:
-    """The league table under the jurisdiction ``code`` in scope (default: the context's
-    own) for ``start``..``end``, by default the 7 days to today in that jurisdiction."""
-    actor = context.actor
-    actor.require("records:read")
-    place: Jurisdiction = (
-        actor.jurisdiction(session, code)
-        if code
-        else actor.get(session, Jurisdiction, actor.jurisdiction_id, "jurisdiction")
-    )
-    end = end or context.today(place)
-    start = start or end - timedelta(days=6)
-    if start > end:
-        raise Problem(422, "start is after end")
-    rows = league_table(session, place, start, end, context.now(), target, level)
-    return League(place, start, end, rows)
-
-
-LEVELS = ("province", "city", "county", "township")
-
-
-def deeper_levels(session: Session, context: Context, place: Jurisdiction) -> list[str]:
-    """The levels below ``place``'s children (e.g. every county of a province), which a
-    league table can rank instead of the children."""
-    statement = select(Jurisdiction.level).where(Jurisdiction.depth >= place.depth + 2)
-    statement = context.actor.within(place).restrict(statement.distinct(), Jurisdiction)
-    found = session.scalars(statement).all()
-    return sorted(found, key=lambda level: LEVELS.index(level) if level in LEVELS else 99)
 
 
 def response_indicators(

@@ -17,14 +17,18 @@ from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
+from fireline.db.engine import transaction
 from fireline.places.service import root_timezone
 from fireline.quarantine import jobs as quarantine_jobs
 from fireline.reports.sitrep import jobs as sitrep_jobs
 from fireline.reports.sitrep.settings import SitrepSettings
 from fireline.response import jobs as response_jobs
+from fireline.response import leagues
 from fireline.retention import jobs as retention_jobs
+from fireline.snapshots.service import REFRESH_EVERY
 from fireline.surveillance.signals import jobs as signal_jobs
 from fireline.surveillance.signals.service import SignalOptions
+from fireline.testing.pooling import dashboard as campaign_dashboard
 from fireline.tracing import jobs as tracing_jobs
 from fireline.worker.runner import JobContext, Work, run_job
 
@@ -89,6 +93,14 @@ def daily_sitrep(context: JobContext) -> str:
     return f"{found.versions} report versions archived for {found.code or 'no root'}"
 
 
+def refresh_figures(context: JobContext) -> str:
+    with transaction(context.sessions) as session:
+        tables = leagues.refresh(session, context.context(), context.responses.target_share)
+    with transaction(context.sessions) as session:
+        campaigns = campaign_dashboard.refresh(session, context.context())
+    return f"{tables} league tables, {campaigns} campaign dashboards"
+
+
 JOBS: tuple[Job, ...] = (
     Job(
         "daily-signals",
@@ -125,6 +137,12 @@ JOBS: tuple[Job, ...] = (
         Daily(lambda c: SitrepSettings().time),
         daily_sitrep,
         "generates and archives the province's daily situation report (PDF and HTML)",
+    ),
+    Job(
+        "refresh-figures",
+        Every(lambda c: REFRESH_EVERY.total_seconds()),
+        refresh_figures,
+        "recomputes the league tables and campaign dashboards too slow to make live",
     ),
 )
 

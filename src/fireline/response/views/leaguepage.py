@@ -11,8 +11,8 @@ from typing import Final
 from fastapi import APIRouter
 from fastapi.responses import Response
 
-from fireline.response import export, league
-from fireline.response.league import INDICATORS, Cell, Indicator, LeagueRow
+from fireline.response import export, leagues
+from fireline.response.league import INDICATORS, Cell, Indicator
 from fireline.response.ranking import MIN_DENOMINATOR
 from fireline.response.views import common
 from fireline.web.deps import Page, PageContext
@@ -75,7 +75,7 @@ def read_period(page: Page, levels: list[str]) -> Period:
 
 def deeper_levels(page: Page) -> list[str]:
     """Levels below the children of the chosen jurisdiction (e.g. every county of a province)."""
-    return league.deeper_levels(common.session_of(page), page.context, page.here)
+    return leagues.deeper_levels(common.session_of(page), page.context, page.here)
 
 
 @dataclass(frozen=True)
@@ -98,8 +98,8 @@ def shown(indicator: Indicator, cell: Cell) -> Shown:
     return Shown(indicator, cell, "up" if up else "down", up == indicator.higher_is_better)
 
 
-def table_for(page: Page, period: Period) -> list[LeagueRow]:
-    found = league.league_of(
+def table_for(page: Page, period: Period) -> leagues.League:
+    return leagues.league_of(
         common.session_of(page),
         page.context,
         common.settings_of(page).target_share,
@@ -108,14 +108,14 @@ def table_for(page: Page, period: Period) -> list[LeagueRow]:
         end=period.end,
         level=period.level,
     )
-    return found.rows
 
 
 @router.get("/response/league")
 def league_page(page: PageContext) -> Response:
     levels = deeper_levels(page)
     period = read_period(page, levels)
-    rows = table_for(page, period)
+    found = table_for(page, period)
+    rows = found.rows
     cells = {r.code: [shown(i, r.cells[i.key]) for i in INDICATORS] for r in rows}
     return page.render(
         "response/league.html",
@@ -127,6 +127,7 @@ def league_page(page: PageContext) -> Response:
         indicators=INDICATORS,
         labels=LABELS,
         rows=rows,
+        as_of=found.as_of,
         cells=cells,
         target=common.settings_of(page).target_share,
         reds=sum(1 for r in rows for c in r.cells.values() if c.red),
@@ -159,7 +160,7 @@ def titles(page: Page) -> list[str]:
 
 def _download(page: Page, kind: str) -> Response:
     period = read_period(page, deeper_levels(page))
-    rows = table_for(page, period)
+    rows = table_for(page, period).rows
     name = f"league-{page.here.code}-{period.start}-{period.end}.{kind}"
     headings = titles(page)
     body = export.to_csv(rows, headings) if kind == "csv" else export.to_xlsx(rows, titles=headings)

@@ -59,9 +59,10 @@ def read_campaigns(
 
 
 @router.get("/campaigns/{campaign_id:int}", response_model=Dashboard)
-def read_campaign(campaign_id: Id, actor: ApiActor, session: DbSession) -> Dashboard:
-    """The campaign with its dashboard figures."""
-    return dashboard(session, actor, campaign_id)
+def read_campaign(campaign_id: Id, context: ApiContext, session: DbSession) -> Dashboard:
+    """The campaign with its dashboard figures (``as_of`` says when they were counted,
+    for a campaign too large to count on every request)."""
+    return dashboard(session, context.actor, campaign_id, context)
 
 
 @router.post("/campaigns/{campaign_id:int}/sites", response_model=SiteRead, status_code=201)

@@ -6,13 +6,18 @@ page shows around them: the campaign's sites, its jurisdiction and its risk zone
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
+from typing import Any
 
 from sqlalchemy import Integer, case, cast, func, select
 from sqlalchemy.orm import Session
 
 from fireline.analytics.pooling import Design, choose_pool_size
 from fireline.auth.scope import Actor
+from fireline.context import Context
+from fireline.db.sqlfn import hour_of
 from fireline.places.models import Jurisdiction
+from fireline.snapshots import service as snapshots
 from fireline.testing.pooling import rounds
 from fireline.testing.pooling.campaigns import get_campaign
 from fireline.testing.pooling.models import (
@@ -32,6 +37,8 @@ from fireline.testing.pooling.schemas import (
     SiteFigures,
 )
 from fireline.zones.models import Zone
+
+KIND = "campaign"
 
 
 def _by_site(session: Session, campaign: ScreeningCampaign) -> list[SiteFigures]:
@@ -57,22 +64,64 @@ def _by_site(session: Session, campaign: ScreeningCampaign) -> list[SiteFigures]
 
 
 def _by_hour(session: Session, campaign: ScreeningCampaign) -> list[HourFigures]:
-    pools = session.execute(
-        select(Pool.collected_at, Pool.size).where(
-            Pool.campaign_id == campaign.id, Pool.axis != "col"
-        )
-    ).all()
-    hours: dict[str, list[int]] = {}
-    for at, size in pools:
-        key = at.strftime("%Y-%m-%d %H:00")
-        hours.setdefault(key, [0, 0])
-        hours[key][0] += 1
-        hours[key][1] += size
-    return [HourFigures(hour=h, pools=v[0], sampled=v[1]) for h, v in sorted(hours.items())]
+    """Pools and tubes per hour of collection (UTC, as stored), grouped by the database:
+    a city's campaign has millions of pools."""
+    hour = hour_of(Pool.collected_at)
+    statement = (
+        select(hour, func.count(), func.coalesce(func.sum(Pool.size), 0))
+        .where(Pool.campaign_id == campaign.id, Pool.axis != "col")
+        .group_by(hour)
+        .order_by(hour)
+    )
+    return [HourFigures(hour=h, pools=n, sampled=int(k)) for h, n, k in session.execute(statement)]
 
 
-def dashboard(session: Session, actor: Actor, campaign_id: int) -> Dashboard:
+def dashboard(
+    session: Session, actor: Actor, campaign_id: int, context: Context | None = None
+) -> Dashboard:
+    """The campaign's figures; with a ``context``, remembered when slow to make (a city's
+    campaign of millions of tubes) and told as of when, else live."""
     campaign = get_campaign(session, actor, campaign_id)
+    if context is None:
+        return _figures(session, campaign)
+    found = snapshots.remembered(
+        session,
+        KIND,
+        str(campaign.id),
+        context.now(),
+        lambda: _figures(session, campaign),
+        lambda figures: figures.model_dump(mode="json"),
+        Dashboard.model_validate,
+        context.settings.snapshot_after_s,
+    )
+    live = CampaignRead.model_validate(campaign)
+    return found.value.model_copy(update={"campaign": live, "as_of": found.as_of})
+
+
+def refresh(session: Session, context: Context) -> int:
+    """Recompute the dashboards read lately and about to age, then make those of the
+    active campaigns not made yet (each stored only if slow). Returns how many."""
+    now, done = context.now(), 0
+    for key in snapshots.keys_to_refresh(session, KIND, now):
+        campaign = session.get(ScreeningCampaign, int(key))
+        if campaign is not None:
+            snapshots.refresh(session, KIND, key, now, partial(_encoded, session, campaign))
+            done += 1
+    active = session.scalars(
+        select(ScreeningCampaign.id).where(ScreeningCampaign.status == "active")
+    ).all()
+    for campaign_id in active:
+        if not snapshots.stored(session, KIND, str(campaign_id)):
+            dashboard(session, context.actor, campaign_id, context)
+            done += 1
+    return done
+
+
+def _encoded(session: Session, campaign: ScreeningCampaign) -> dict[str, Any]:
+    return _figures(session, campaign).model_dump(mode="json")
+
+
+def _figures(session: Session, campaign: ScreeningCampaign) -> Dashboard:
     sampled = int(
         session.scalar(
             select(func.count(func.distinct(PoolMember.person_id))).where(
@@ -133,9 +182,12 @@ class Board:
     zone: Zone | None  # the risk zone a zone campaign screens
 
 
-def board(session: Session, actor: Actor, campaign_id: int) -> Board:
-    """The campaign in scope (404 otherwise) with its figures, sites, place and zone."""
-    figures = dashboard(session, actor, campaign_id)
+def board(
+    session: Session, actor: Actor, campaign_id: int, context: Context | None = None
+) -> Board:
+    """The campaign in scope (404 otherwise) with its figures (remembered with a
+    ``context``, see :func:`dashboard`), sites, place and zone."""
+    figures = dashboard(session, actor, campaign_id, context)
     campaign = get_campaign(session, actor, campaign_id)
     sites = {s.code: s for s in sites_of(session, campaign)}
     zone = session.get(Zone, campaign.zone_id) if campaign.zone_id else None

@@ -211,3 +211,8 @@ class Dashboard(BaseModel):
     by_hour: list[HourFigures]
     round: RoundProgress
     rounds: list[RoundRead]
+    as_of: datetime | None = Field(
+        default=None,
+        description="When these figures were computed, for a campaign too large to count "
+        "live (refreshed every few minutes); null when counted for this request.",
+    )

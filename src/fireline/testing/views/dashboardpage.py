@@ -68,10 +68,13 @@ def _board(
     page: Page, campaign_id: int, status_code: int = 200, error: str | None = None
 ) -> Response:
     actor = common.actor_of(page)
-    found = board(common.session_of(page), actor, campaign_id)
+    done = DONE.get(page.request.query_params.get("done", ""))
+    # Right after an action (or a refusal) the figures are counted live: the user must
+    # see what the action changed, not a snapshot of a few minutes ago.
+    remember = None if done or error else page.context
+    found = board(common.session_of(page), actor, campaign_id, remember)
     status = page.request.query_params.get("status", "all")
     retests = _retests(page, campaign_id) if actor.can("persons:read") else {}
-    done = DONE.get(page.request.query_params.get("done", ""))
     return page.render(
         "testing/dashboard.html",
         status_code=status_code,
