@@ -25,7 +25,7 @@ def read_summary(
     """Counts for each mechanism in the jurisdiction's subtree; ``today`` defaults to
     today there."""
     day = today or context.today(context.actor.jurisdiction(session, code))
-    return service.mechanism_counts(session, context.actor, code, day)
+    return service.summary(session, context, code, day)
 
 
 @router.get("/jurisdictions/{code}/breakdown", response_model=Page[ChildCounts])

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel
+from datetime import datetime
+
+from pydantic import BaseModel, Field
 
 from fireline.bounds import Int64
 
@@ -21,6 +23,11 @@ class MechanismCounts(BaseModel):
     # Admitted and not yet discharged, every bed type: care.occupancy.census, the count
     # the care page and its table give too.
     patients_in_hospital: Int64
+    as_of: datetime | None = Field(
+        default=None,
+        description="When these counts were made, for a subtree too large to count on every "
+        "request (refreshed every few minutes); null when counted for this request.",
+    )
 
 
 class ChildCounts(BaseModel):

@@ -28,7 +28,7 @@ EPICURVE_CLASSES: Final = (
 def dashboard(page: PageContext) -> Response:
     assert page.session is not None and page.actor is not None
     here, today = page.here, page.today()
-    counts = service.mechanism_counts(page.session, page.actor, here.code, today)
+    counts = service.summary(page.session, page.context, here.code, today)
     children = service.child_counts(page.session, page.actor, here.code)
     return page.render(
         "reports/dashboard.html",

@@ -20,6 +20,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from fireline.db.engine import transaction
 from fireline.places.service import root_timezone
 from fireline.quarantine import jobs as quarantine_jobs
+from fireline.reports import service as overview
 from fireline.reports.sitrep import jobs as sitrep_jobs
 from fireline.reports.sitrep.settings import SitrepSettings
 from fireline.response import jobs as response_jobs
@@ -98,7 +99,9 @@ def refresh_figures(context: JobContext) -> str:
         tables = leagues.refresh(session, context.context(), context.responses.target_share)
     with transaction(context.sessions) as session:
         campaigns = campaign_dashboard.refresh(session, context.context())
-    return f"{tables} league tables, {campaigns} campaign dashboards"
+    with transaction(context.sessions) as session:
+        overviews = overview.refresh(session, context.context())
+    return f"{tables} league tables, {campaigns} campaign dashboards, {overviews} overviews"
 
 
 JOBS: tuple[Job, ...] = (
@@ -142,7 +145,7 @@ JOBS: tuple[Job, ...] = (
         "refresh-figures",
         Every(lambda c: REFRESH_EVERY.total_seconds()),
         refresh_figures,
-        "recomputes the league tables and campaign dashboards too slow to make live",
+        "recomputes the league tables, campaign dashboards and overviews too slow to make live",
     ),
 )
 
