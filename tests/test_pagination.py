@@ -92,4 +92,6 @@ def test_the_envelope_says_where_the_next_page_starts(
         "limit": 2,
         "offset": offset,
         "next_offset": next_offset,
+        "total_exact": True,
+        "next_cursor": None,
     }
