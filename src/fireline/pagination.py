@@ -105,9 +105,11 @@ class Page(BaseModel, Generic[T]):
     )
 
 
-def count(session: Session, statement: Select[Any], cap: int = COUNT_CAP) -> Total:
-    """How many rows a SELECT returns: counted by the database up to ``cap``; beyond,
-    PostgreSQL's planner estimate (EXPLAIN) or, elsewhere, ``cap`` as a floor."""
+def count(session: Session, statement: Select[Any], cap: int | None = None) -> Total:
+    """How many rows a SELECT returns: counted by the database up to ``cap`` (by default
+    :data:`COUNT_CAP`); beyond, PostgreSQL's planner estimate (EXPLAIN) or, elsewhere,
+    ``cap`` as a floor."""
+    cap = COUNT_CAP if cap is None else cap
     unordered = statement.order_by(None)
     counted = select(func.count()).select_from(unordered.limit(cap + 1).subquery())
     total = int(session.scalar(counted) or 0)
