@@ -16,7 +16,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -77,7 +77,7 @@ class Key:
         """The rows whose value in this column comes strictly after ``value``."""
         empty_first = self.nulls == "largest" and descending
         if value is None:
-            return self.expression.is_not(None) if empty_first else false()  # type: ignore[no-any-return]
+            return self.expression.is_not(None) if empty_first else false()
         strictly: ColumnElement[bool] = (
             self.expression < value if descending else self.expression > value
         )
@@ -156,8 +156,12 @@ def _plain(value: Any) -> Any:
 
 def _typed(value: Any) -> Any:
     if isinstance(value, dict) and len(value) == 1:
-        (tag, text), = value.items()
-        readers = {"t": datetime.fromisoformat, "d": date.fromisoformat, "n": Decimal}
+        ((tag, text),) = value.items()
+        readers: dict[str, Callable[[str], Any]] = {
+            "t": datetime.fromisoformat,
+            "d": date.fromisoformat,
+            "n": Decimal,
+        }
         if tag in readers and isinstance(text, str):
             return readers[tag](text)
     if value is None or isinstance(value, str | int | float):

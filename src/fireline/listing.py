@@ -126,7 +126,7 @@ def search_filter_sort_paginate(
     query: ListQuery,
     *,
     scalars: bool = True,
-) -> tuple[list[Any], int]:
+) -> tuple[list[Any], Total]:
     """One page of the rows (the first column's objects with ``scalars``, else tuples)
     and the total matching (a :class:`~fireline.pagination.Total`: counted by the
     database up to a cap, estimated beyond; with the cursor of the next page)."""
