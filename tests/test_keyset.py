@@ -27,6 +27,7 @@ SPEC = ListSpec(
         "depth_lat": (Jurisdiction.depth, Jurisdiction.lat),
         "level": (Jurisdiction.level, Jurisdiction.code),
         "listed": (Jurisdiction.lat.is_not(None), Jurisdiction.id),
+        "created": (Jurisdiction.created_at, Jurisdiction.id),
     },
     default_sort="population",
 )
@@ -51,6 +52,8 @@ def _expected(found: list[Jurisdiction], sort: str, descending: bool) -> list[in
             return (j.depth, (j.lat is None, j.lat or 0.0), j.id)
         if sort == "listed":
             return (j.lat is not None, j.id)
+        if sort == "created":
+            return (j.created_at, j.id)
         return (j.level, j.code)
 
     ordered = sorted(found, key=key, reverse=descending)

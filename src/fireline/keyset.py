@@ -130,8 +130,9 @@ def after(keys: Sequence[Key], values: Sequence[Any], descending: bool) -> Colum
     """The rows that come after ``values`` in the order of ``keys``."""
     if all(k.nulls == "never" for k in keys) and len(keys) > 1:
         # A row value: one index seek on SQLite (3.15+) and PostgreSQL.
+        # The values as a plain tuple, so that each is bound with its column's type.
         row = tuple_(*(k.expression for k in keys))
-        return row < tuple_(*values) if descending else row > tuple_(*values)
+        return row < tuple(values) if descending else row > tuple(values)
     choices: list[ColumnElement[bool]] = []
     for i, key in enumerate(keys):
         same = [k.equal(v) for k, v in zip(keys[:i], values[:i], strict=True)]
