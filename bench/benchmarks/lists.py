@@ -19,9 +19,10 @@ import os
 import statistics
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import UTC, date, datetime, time
 from typing import Any
 
-from sqlalchemy import Engine, select, text
+from sqlalchemy import Engine, func, select, text
 from sqlalchemy.orm import Session
 
 from bench.benchmarks.response import _load, postgres
@@ -33,8 +34,9 @@ from fireline.context import Context
 from fireline.db.engine import make_engine, session_factory
 from fireline.db.migrate import upgrade
 from fireline.listing import ListQuery
-from fireline.quarantine import followup, orders
-from fireline.quarantine.models import FollowUp
+from fireline.places.models import Jurisdiction
+from fireline.quarantine import duelist, orders
+from fireline.quarantine.models import QuarantineOrder
 from fireline.settings import Settings
 from fireline.surveillance import caselist
 from fireline.surveillance.models import Case
@@ -88,9 +90,24 @@ def _lists(session: Session) -> dict[str, tuple[Callable[[ListQuery], Any], List
     busy_case = session.scalar(
         select(Contact.case_id).group_by(Contact.case_id).order_by(text("count(*) DESC")).limit(1)
     )
-    busy_order = session.scalar(
-        select(FollowUp.order_id).group_by(FollowUp.order_id).order_by(text("count(*) DESC"))
-    )
+    province = session.scalars(select(Jurisdiction).where(Jurisdiction.depth == 0)).one()
+    day = session.scalar(select(func.max(QuarantineOrder.start_date))) or date.today()
+    f = duelist.flags(day, datetime.combine(day, time(12), UTC), 24.0)
+
+    def due(q: ListQuery) -> Any:
+        """The day's follow-up list: a work queue in urgency order, paged by offset."""
+        found = duelist.due_rows(
+            session,
+            actor,
+            province,
+            f,
+            which="all",
+            assignee_id=None,
+            limit=q.limit,
+            offset=q.offset,
+        )
+        return found
+
     return {
         "cases": (lambda q: caselist.list_cases(session, context, q), ListQuery()),
         "cases confirmed in a city": (
@@ -107,10 +124,7 @@ def _lists(session: Session) -> dict[str, tuple[Callable[[ListQuery], Any], List
             lambda q: contacts_of(session, actor, int(busy_case or 0), q),
             ListQuery(limit=10),
         ),
-        "follow-ups of an order": (
-            lambda q: followup.history(session, actor, int(busy_order or 0), q),
-            ListQuery(limit=5),
-        ),
+        "follow-up (due) list": (due, ListQuery()),
     }
 
 

@@ -23,6 +23,8 @@ from decimal import Decimal
 from typing import Any, Final, Literal
 
 from sqlalchemy import Column, ColumnElement, Select, and_, false, inspect, or_, true, tuple_
+from sqlalchemy.sql import operators
+from sqlalchemy.sql.elements import BinaryExpression
 
 Nulls = Literal["never", "largest", "last"]
 MAX_TOKEN: Final = 2000
@@ -99,8 +101,8 @@ def _nulls(entry: Any) -> tuple[Any, Nulls]:
     column = _column(entry)
     if column is not None:
         return entry, "largest" if column.nullable else "never"
-    if isinstance(entry, ColumnElement) and entry.is_comparison:
-        return entry, "never"  # a condition (``x IS NOT NULL``) is true or false, never empty
+    if isinstance(entry, BinaryExpression) and entry.operator in (operators.is_, operators.is_not):
+        return entry, "never"  # ``x IS NOT NULL`` is true or false, never empty
     return entry, "largest"
 
 
