@@ -93,7 +93,7 @@ def test_cursor_pages_walk_the_whole_list_once_in_order(
         found = []
         for n, (population, lat, level) in enumerate(rows):
             place = add_jurisdiction(
-                session, f"K{n}", level=("a", "b", "c")[level], population=population
+                session, f"K{n}", level=("a", "o'%b\\", "c")[level], population=population
             )
             place.lat, place.depth = lat, level
             found.append(place)

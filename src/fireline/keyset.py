@@ -22,7 +22,18 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Final, Literal
 
-from sqlalchemy import Column, ColumnElement, Select, and_, false, inspect, or_, true, tuple_
+from sqlalchemy import (
+    Column,
+    ColumnElement,
+    Select,
+    and_,
+    false,
+    inspect,
+    literal,
+    or_,
+    true,
+    tuple_,
+)
 from sqlalchemy.sql import operators
 from sqlalchemy.sql.elements import BinaryExpression
 
@@ -70,16 +81,27 @@ class Key:
             return None
         return found
 
+    def inline(self, value: Any) -> Any:
+        """``value`` written into the statement with this column's type, not bound.
+
+        A bound cursor makes every deep page the same statement text, which psycopg
+        prepares after five runs; PostgreSQL then may plan it once for any cursor (a
+        generic plan) and chose a subtree scan and a sort: 570 ms where the index walk
+        takes 1 ms (100,000 cases, "Lists", docs/benchmarks.md). Inline, each cursor is
+        planned for its values. The values are typed by the key (Cursor.fits)."""
+        return literal(value, self.expression.type, literal_execute=True)
+
     def equal(self, value: Any) -> ColumnElement[bool]:
         if value is None:
             return self.expression.is_(None)  # type: ignore[no-any-return]
-        return self.expression == value  # type: ignore[no-any-return]
+        return self.expression == self.inline(value)  # type: ignore[no-any-return]
 
     def beyond(self, value: Any, descending: bool) -> ColumnElement[bool]:
         """The rows whose value in this column comes strictly after ``value``."""
         empty_first = self.nulls == "largest" and descending
         if value is None:
             return self.expression.is_not(None) if empty_first else false()
+        value = self.inline(value)
         strictly: ColumnElement[bool] = (
             self.expression < value if descending else self.expression > value
         )
@@ -132,9 +154,9 @@ def after(keys: Sequence[Key], values: Sequence[Any], descending: bool) -> Colum
     """The rows that come after ``values`` in the order of ``keys``."""
     if all(k.nulls == "never" for k in keys) and len(keys) > 1:
         # A row value: one index seek on SQLite (3.15+) and PostgreSQL.
-        # The values as a plain tuple, so that each is bound with its column's type.
         row = tuple_(*(k.expression for k in keys))
-        return row < tuple(values) if descending else row > tuple(values)
+        cursor = tuple_(*(k.inline(v) for k, v in zip(keys, values, strict=True)))
+        return row < cursor if descending else row > cursor
     choices: list[ColumnElement[bool]] = []
     for i, key in enumerate(keys):
         same = [k.equal(v) for k, v in zip(keys[:i], values[:i], strict=True)]
@@ -143,6 +165,7 @@ def after(keys: Sequence[Key], values: Sequence[Any], descending: bool) -> Colum
     first, value = keys[0], values[0]
     if first.nulls == "never":
         # The leading column's bound alone, so that the index seeks to it.
+        value = first.inline(value)
         found = and_(first.expression <= value if descending else first.expression >= value, found)
     return found
 
