@@ -34,6 +34,7 @@ from fireline.context import Context
 from fireline.db.engine import make_engine, session_factory
 from fireline.db.migrate import upgrade
 from fireline.listing import ListQuery
+from fireline.people.models import Person
 from fireline.places.models import Jurisdiction
 from fireline.quarantine import duelist, orders
 from fireline.quarantine.models import QuarantineOrder
@@ -116,7 +117,19 @@ def _lists(session: Session) -> dict[str, tuple[Callable[[ListQuery], Any], List
         ),
         "cases searched (external id)": (
             lambda q: caselist.list_cases(session, context, q),
-            ListQuery(q=str(session.scalar(select(Case.external_id).limit(1)))[:6]),
+            ListQuery(
+                q=str(
+                    session.scalar(select(Case.external_id).order_by(Case.id).offset(5000).limit(1))
+                )
+            ),
+        ),
+        "cases searched (name)": (
+            lambda q: caselist.list_cases(session, context, q),
+            ListQuery(
+                q=str(
+                    session.scalar(select(Person.name).order_by(Person.id).offset(5000).limit(1))
+                )[:2]
+            ),
         ),
         "orders (API)": (lambda q: orders.list_orders(session, actor, q), ListQuery()),
         "samples (API)": (lambda q: list_samples(session, context, q), ListQuery()),
