@@ -4,6 +4,7 @@ a token that is not a cursor is refused."""
 
 from __future__ import annotations
 
+import base64
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
@@ -122,9 +123,27 @@ def test_a_cursor_round_trips_its_values() -> None:
     assert Cursor.decode(token) == cursor
 
 
+def _token(values: str) -> str:
+    return base64.urlsafe_b64encode(f'["a",1,{values},0]'.encode()).decode()
+
+
 @pytest.mark.parametrize(
     "token",
-    ["x", "!!!", "bm90IGpzb24", Cursor("a", True, (), -1).encode(), "W10", "a" * 3000],
+    [
+        "x",
+        "!!!",
+        "bm90IGpzb24",
+        Cursor("a", True, (), -1).encode(),
+        "W10",
+        "a" * 3000,
+        _token('[{"n":"abc"}]'),
+        _token('[{"n":"NaN"}]'),
+        _token("[NaN]"),
+        _token('[{"t":"0001-01-01T00:00:00+05:00"}]'),
+        _token('[{"d":"2026-02-30"}]'),
+        _token("[[1]]"),
+        _token('[{"x":"1"}]'),
+    ],
 )
 def test_a_token_that_is_not_a_cursor_is_refused(token: str) -> None:
     with pytest.raises(BadCursor):

@@ -16,9 +16,10 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any, Final, Literal
 
@@ -180,16 +181,32 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def _instant(text: str) -> datetime:
+    """An instant as the database compares it, in UTC (a naive one taken as UTC); a
+    value that cannot be one fails here, not when the statement runs."""
+    value = datetime.fromisoformat(text)
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def _number(text: str) -> Decimal:
+    value = Decimal(text)
+    if not value.is_finite():
+        raise ValueError("not a finite number")
+    return value
+
+
 def _typed(value: Any) -> Any:
     if isinstance(value, dict) and len(value) == 1:
         ((tag, text),) = value.items()
         readers: dict[str, Callable[[str], Any]] = {
-            "t": datetime.fromisoformat,
+            "t": _instant,
             "d": date.fromisoformat,
-            "n": Decimal,
+            "n": _number,
         }
         if tag in readers and isinstance(text, str):
             return readers[tag](text)
+    if isinstance(value, float) and not math.isfinite(value):
+        raise BadCursor("not a finite number")
     if value is None or isinstance(value, str | int | float):
         return value
     raise BadCursor("a value of an unknown kind")
@@ -220,7 +237,7 @@ class Cursor:
             raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
             sort, descending, values, offset = json.loads(raw)
             typed = tuple(_typed(v) for v in values)
-        except (ValueError, TypeError, binascii.Error) as bad:
+        except (ValueError, TypeError, ArithmeticError, binascii.Error) as bad:
             raise BadCursor("not a cursor of this list") from bad
         kinds_ok = isinstance(sort, str) and descending in (0, 1) and isinstance(offset, int)
         if not kinds_ok or isinstance(offset, bool) or not 0 <= offset < 2**63:
