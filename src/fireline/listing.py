@@ -147,7 +147,9 @@ def search_filter_sort_paginate(
     if more and not grouped(narrowed):
         values = page[-1][width:]
         cursor = Cursor(spec.sort_key(query), query.descending, values, query.offset + len(page))
-    total = count(session, narrowed)
+    # A last page found by its offset tells the total itself: no count to run.
+    ends = resumed is None and not more and (page or not query.offset)
+    total = Total(query.offset + len(page)) if ends else count(session, narrowed)
     return rows, total.beside(more=more, next_cursor=cursor.encode() if cursor else None)
 
 
