@@ -86,9 +86,9 @@ class Key:
         """``value`` written into the statement with this column's type, not bound.
 
         A bound cursor makes every deep page the same statement text, which psycopg
-        prepares after five runs; PostgreSQL then may plan it once for any cursor (a
-        generic plan) and chose a subtree scan and a sort: 570 ms where the index walk
-        takes 1 ms (100,000 cases, "Lists", docs/benchmarks.md). Inline, each cursor is
+        prepares after five runs; PostgreSQL may then plan it once for any cursor (a
+        generic plan), and it chose a scan of the subtree and a sort: 570 ms where the
+        index walk takes 1 ms (100,000 cases, "Lists", docs/benchmarks.md). Inline, each cursor is
         planned for its values. The values are typed by the key (Cursor.fits)."""
         return literal(value, self.expression.type, literal_execute=True)
 
