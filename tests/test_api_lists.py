@@ -1,13 +1,14 @@
 """Every list the JSON API answers comes in the page envelope that docs/api.md promises
-(``items``, ``total``, ``limit``, ``offset``, ``next_offset``), with its paging and
+(``items``, ``total``, ``total_exact``, ``limit``, ``offset``, ``next_offset``,
+``next_cursor``), with its paging and
 search parameters: a client pages through any list the same way."""
 
 from __future__ import annotations
 
 from typing import Any
 
-ENVELOPE = {"items", "total", "limit", "offset", "next_offset"}
-LIST_PARAMETERS = {"limit", "offset", "q", "sort", "order"}
+ENVELOPE = {"items", "total", "total_exact", "limit", "offset", "next_offset", "next_cursor"}
+LIST_PARAMETERS = {"limit", "offset", "after", "q", "sort", "order"}
 # Work queues in a fixed order, paged but not re-sorted or searched: the day's follow-up
 # list is most urgent first (flags, then the oldest due), which a sort key would undo.
 # The person candidates are a typeahead of at most five, best match first, searched by

@@ -11,7 +11,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from fireline.bounds import INT64_MAX
-from fireline.pagination import MAX_LIMIT, PageParams, count, fetch_page, make_page, page_params
+from fireline.pagination import (
+    MAX_LIMIT,
+    PageParams,
+    Total,
+    count,
+    fetch_page,
+    make_page,
+    page_params,
+)
 from fireline.places.models import Jurisdiction
 from tests.places.factories import small_tree
 
@@ -92,4 +100,32 @@ def test_the_envelope_says_where_the_next_page_starts(
         "limit": 2,
         "offset": offset,
         "next_offset": next_offset,
+        "total_exact": True,
+        "next_cursor": None,
     }
+
+
+def test_a_count_beyond_the_cap_is_not_exact(session: Session) -> None:
+    small_tree(session)
+    exact = count(session, codes(session), cap=7)
+    assert (exact, exact.exact) == (7, True)
+    beyond = count(session, codes(session), cap=3)
+    assert not beyond.exact and beyond >= 3
+    if session.get_bind().dialect.name == "postgresql":
+        # The planner's estimate when it says more than the cap, else the cap as a floor.
+        assert beyond.estimated == (beyond > 3)
+    else:
+        assert (beyond, beyond.estimated) == (3, False)
+
+
+def test_the_envelope_says_an_estimate_and_the_cursor() -> None:
+    total = Total(12_345, exact=False, estimated=True).beside(more=True, next_cursor="abc")
+    page = make_page(["a", "b"], total, PageParams(limit=2, offset=0))
+    assert (page.total, page.total_exact, page.next_cursor, page.next_offset) == (
+        12_345,
+        False,
+        "abc",
+        2,
+    )
+    last = make_page(["a"], Total(7).beside(more=False, next_cursor=None), PageParams(limit=2))
+    assert (last.total_exact, last.next_offset, last.next_cursor) == (True, None, None)

@@ -138,7 +138,15 @@ def test_the_token_list_pages_filters_and_sorts(
         bearer(client, "ann")
     log_in(client, "ann")
     page = client.get("/api/v1/auth/tokens?limit=2", headers=first).json()
-    assert set(page) == {"items", "total", "limit", "offset", "next_offset"}
+    assert set(page) == {
+        "items",
+        "total",
+        "total_exact",
+        "limit",
+        "offset",
+        "next_offset",
+        "next_cursor",
+    }
     assert (page["total"], len(page["items"]), page["next_offset"]) == (4, 2, 2)
     newest = _ids(client, first)
     assert newest == sorted(newest, reverse=True)

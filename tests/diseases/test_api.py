@@ -24,7 +24,15 @@ def test_the_catalogue_answers_with_the_envelope_by_code(
     headers = bearer(client, "viewer")
     body = client.get("/api/v1/diseases?limit=1", headers=headers).json()
     shipped = sorted(load_profiles())
-    assert set(body) == {"items", "total", "limit", "offset", "next_offset"}
+    assert set(body) == {
+        "items",
+        "total",
+        "total_exact",
+        "limit",
+        "offset",
+        "next_offset",
+        "next_cursor",
+    }
     assert [p["code"] for p in body["items"]] == shipped[:1] and body["total"] == len(shipped)
     rest = client.get("/api/v1/diseases?offset=1", headers=headers).json()
     assert [p["code"] for p in rest["items"]] == shipped[1:] and rest["next_offset"] is None

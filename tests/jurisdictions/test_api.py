@@ -50,3 +50,22 @@ def test_children_answer_with_the_envelope_in_scope(session: Session, client: Te
     assert [j["code"] for j in body["items"]] == ["C1A"]
     assert (body["total"], body["limit"], body["offset"], body["next_offset"]) == (2, 1, 0, 1)
     assert client.get("/api/v1/jurisdictions/P/children", headers=headers).status_code == 404
+
+
+def test_the_next_cursor_pages_on_and_a_bad_one_is_a_400_problem(
+    session: Session, client: TestClient
+) -> None:
+    small_tree(session)
+    make_user(session, "prov", "admin", "P")
+    headers = bearer(client, "prov")
+    first = client.get("/api/v1/jurisdictions?limit=3", headers=headers).json()
+    assert first["total_exact"] is True and first["next_cursor"]
+    after = {"limit": 3, "after": first["next_cursor"]}
+    second = client.get("/api/v1/jurisdictions", params=after, headers=headers).json()
+    assert [j["code"] for j in second["items"]] == ["C1B", "C2", "C2A"]
+    assert (second["offset"], second["next_offset"]) == (3, 6)
+    for bad in ("not-a-cursor", first["next_cursor"][:-4]):
+        refused = client.get("/api/v1/jurisdictions", params={"after": bad}, headers=headers)
+        assert refused.status_code == 400
+        assert refused.headers["content-type"].startswith("application/problem+json")
+        assert "cursor" in refused.json()["detail"]

@@ -93,9 +93,11 @@ def test_another_county_gets_404_and_a_viewer_403(client: TestClient, session: S
     assert api(client, "bob", "GET", QUEUE).json() == {
         "items": [],
         "total": 0,
+        "total_exact": True,
         "limit": 50,
         "offset": 0,
         "next_offset": None,
+        "next_cursor": None,
     }
     assert api(client, "bob", "GET", QUEUE, params={"jurisdiction": "C1A"}).status_code == 404
     refused = api(client, "bob", "POST", DECIDE, json=body("confirm", zhao))

@@ -23,7 +23,15 @@ def test_the_breakdown_answers_with_the_envelope_in_scope(
     make_user(session, "city", "epidemiologist", "C1")
     headers = bearer(client, "city")
     body = client.get("/api/v1/jurisdictions/C1/breakdown?limit=1", headers=headers).json()
-    assert set(body) == {"items", "total", "limit", "offset", "next_offset"}
+    assert set(body) == {
+        "items",
+        "total",
+        "total_exact",
+        "limit",
+        "offset",
+        "next_offset",
+        "next_cursor",
+    }
     assert [(c["code"], c["confirmed"]) for c in body["items"]] == [("C1A", 1)]
     assert (body["total"], body["next_offset"]) == (2, 1)
     assert client.get("/api/v1/jurisdictions/P/breakdown", headers=headers).status_code == 404

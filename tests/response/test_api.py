@@ -171,7 +171,15 @@ def test_the_lists_answer_with_the_page_envelope(
     listed = api.get("/api/v1/responses?status=open&sort=opened&order=asc", headers=county)
     assert listed.status_code == 200, listed.text
     body = listed.json()
-    assert set(body) == {"items", "total", "limit", "offset", "next_offset"}
+    assert set(body) == {
+        "items",
+        "total",
+        "total_exact",
+        "limit",
+        "offset",
+        "next_offset",
+        "next_cursor",
+    }
     assert body["total"] == 1 and body["next_offset"] is None
     assert (body["items"][0]["open_tasks"], body["items"][0]["overdue_tasks"]) == (8, 2)
     assert api.get("/api/v1/responses?status=closed", headers=county).json()["total"] == 0

@@ -135,7 +135,15 @@ def test_the_api_answers_with_the_envelope_through_the_same_list(
     headers = bearer(client, "prov")
     first = client.get("/api/v1/cases?limit=2&sort=onset&order=asc&area=C1A", headers=headers)
     body = first.json()
-    assert set(body) == {"items", "total", "limit", "offset", "next_offset"}
+    assert set(body) == {
+        "items",
+        "total",
+        "total_exact",
+        "limit",
+        "offset",
+        "next_offset",
+        "next_cursor",
+    }
     assert (body["total"], body["limit"], body["offset"], body["next_offset"]) == (2, 2, 0, None)
     assert [c["id"] for c in body["items"]] == [cases["ann1"].id, cases["ann2"].id]
     paged = client.get("/api/v1/cases?limit=50&offset=50", headers=headers).json()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from fireline.pagination import Total
 from fireline.web import templating
 from fireline.web.i18n import load_translations
 from fireline.web.templating import build_environment
@@ -37,3 +38,32 @@ def test_translations_escape_format_and_are_kept_within_bounds(
     for n in range(10):
         env.from_string("{{ _(text) }}").render(translations=catalogue, text=f"detail {n}")
     assert len(templating._TRANSLATED[catalogue]) <= 3
+
+
+PAGER = (
+    '{% from "web/macros.html" import pager with context %}{{ total|total }}|'
+    "{% macro link(n) %}?page={{ n }}{% endmacro %}{{ pager(2, 4, link, total) }}"
+)
+
+
+@pytest.mark.parametrize(
+    ("lang", "total", "said", "pages"),
+    [
+        ("en", Total(1_234_000, exact=False, estimated=True), "about 1,234,000", "of about 4"),
+        ("zh", Total(1_234_000, exact=False, estimated=True), "约 1,234,000", "约 4 页"),
+        ("en", Total(10_000, exact=False), "more than 10,000", "of more than 4"),
+        ("zh", Total(10_000, exact=False), "超过 10,000", "超过 4 页"),
+        ("en", Total(180), "180", "Page 2 of 4"),
+    ],
+)
+def test_a_total_says_whether_it_is_estimated_and_next_follows_the_cursor(
+    lang: str, total: Total, said: str, pages: str
+) -> None:
+    env = build_environment()
+    page = env.from_string(PAGER)
+    shown = total.beside(more=True, next_cursor="abc_-9")
+    context = {"translations": load_translations()[lang], "lang": lang}
+    words, pager = page.render(total=shown, **context).split("|", 1)
+    assert words == said and pages in pager
+    assert 'href="?page=3&amp;after=abc_-9" rel="next"' in pager
+    assert "?page=1" in pager  # the page numbers' links still work

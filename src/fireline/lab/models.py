@@ -38,8 +38,10 @@ class Sample(InJurisdiction, Timestamped, Base):
     # registers a barcode another county holds gets what a new barcode gets, so that
     # no answer reveals the other county's sample (OWASP API Security Top 10 2023,
     # API1 "Broken Object Level Authorization"). Barcode first: lookups are by barcode.
+    # (collected_at, id): the sample list's default order, newest first, a page at a time.
     __table_args__ = (
         UniqueConstraint("barcode", "jurisdiction_id", name="uq_samples_barcode_jurisdiction"),
+        Index("ix_samples_collected_at_id", "collected_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)

@@ -26,7 +26,14 @@ from fireline.bounds import INT64_MAX
 from fireline.context import Context
 from fireline.errors import Forbidden
 from fireline.interop.cells import inert_row
-from fireline.listing import Filter, ListQuery, ListSpec, every_row, search_filter_sort_paginate
+from fireline.listing import (
+    Filter,
+    ListQuery,
+    ListSpec,
+    NullsLast,
+    every_row,
+    search_filter_sort_paginate,
+)
 from fireline.people.models import Person
 from fireline.places.models import Jurisdiction
 from fireline.surveillance.models import CLASSIFICATIONS, Case
@@ -56,20 +63,6 @@ LINELIST: Final = (
     "external_id",
     "imported",
 )
-
-
-class NullsLast:
-    """A sort column whose empty values go last whichever way the list is sorted (a case
-    without an onset is not the earliest nor the latest one)."""
-
-    def __init__(self, column: Any) -> None:
-        self.column = column
-
-    def asc(self) -> Any:
-        return self.column.asc().nulls_last()
-
-    def desc(self) -> Any:
-        return self.column.desc().nulls_last()
 
 
 SORTS: Final[Mapping[str, tuple[Any, ...]]] = {

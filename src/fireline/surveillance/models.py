@@ -49,7 +49,11 @@ class Case(InJurisdiction, Versioned, Timestamped, Base):
     # - (jurisdiction_id, date_reporting): the case list and the scope (a jurisdiction
     #   subtree, newest report first) and trends (subtree + report-date range, disease
     #   filtered from the heap); it also serves every plain jurisdiction_id lookup, so
-    #   the mixin's single-column index is dropped.
+    #   the mixin's single-column index is dropped;
+    # - (date_reporting, id): the case list's default order over a wide subtree (a city,
+    #   the province): walked from the newest report, a page stops after 51 rows and a
+    #   keyset page seeks into it (fireline.keyset), where the subtree index must sort
+    #   every case in scope.
     # Not indexed: classification (4 values: never selective), date_onset (trends
     # read it only with a subtree or a report-date range), import_batch_id, created_by.
     __table_args__ = (
@@ -58,6 +62,7 @@ class Case(InJurisdiction, Versioned, Timestamped, Base):
         ),
         Index("ix_cases_disease_date_reporting", "disease", "date_reporting"),
         Index("ix_cases_jurisdiction_id_date_reporting", "jurisdiction_id", "date_reporting"),
+        Index("ix_cases_date_reporting_id", "date_reporting", "id"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)

@@ -27,6 +27,7 @@ from fireline.context import Context
 from fireline.db.deps import DbSession
 from fireline.errors import NotFound
 from fireline.jurisdictions.service import tree_names
+from fireline.keyset import BadCursor
 from fireline.listing import ApiListQuery as ApiListQuery  # re-exported for routes
 from fireline.listing import ListQuery
 from fireline.places.models import Jurisdiction
@@ -145,8 +146,9 @@ class Page:
         return [j for j in ancestors(self.session, self.jurisdiction) if actor.covers_path(j.path)]
 
     def list_query(self, filters: tuple[str, ...], per_page: int = 50) -> ListQuery:
-        """The list a page asked for: its ``filters``, ``q``, ``sort``, ``order`` and a
-        1-based ``page``; nonsense falls back to the defaults."""
+        """The list a page asked for: its ``filters``, ``q``, ``sort``, ``order``, a
+        1-based ``page`` and the cursor ``after`` it (which then gives the page's offset);
+        nonsense falls back to the defaults."""
         params = self.request.query_params
         try:
             number = max(1, int(params.get("page") or 1))
@@ -158,8 +160,13 @@ class Page:
             sort=params.get("sort", ""),
             descending=params.get("order") != "asc",
             limit=per_page,
-        )
-        return query.with_page(number)
+            lenient=True,
+        ).with_page(number)
+        try:
+            # The Next link's cursor (fireline.keyset); a damaged one means the page number.
+            return query.following(params["after"]) if params.get("after") else query
+        except BadCursor:
+            return query
 
     def gettext(self, message: str) -> str:
         return self.state.translations[self.language].gettext(message)

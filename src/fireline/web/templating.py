@@ -15,6 +15,7 @@ from markupsafe import Markup
 from starlette.templating import Jinja2Templates
 
 from fireline.settings import Settings
+from fireline.translatable import N_
 from fireline.web import i18n
 from fireline.web.assets import AssetVersions
 from fireline.web.nav import main_nav
@@ -108,6 +109,18 @@ def _number(context: Context, value: float | int | None) -> str:
 
 
 @pass_context
+def _total(context: Context, value: int) -> str:
+    """A list's total as its reader should take it: beyond the count's cap
+    (fireline.pagination.COUNT_CAP) "about" the estimate, or "more than" the cap."""
+    shown = i18n.number(value, context["lang"])
+    if getattr(value, "exact", True):
+        return shown
+    translations: NullTranslations = context["translations"]
+    words = N_("about %(n)s") if getattr(value, "estimated", False) else N_("more than %(n)s")
+    return _translate(translations.gettext(words), bool(context.eval_ctx.autoescape), {"n": shown})
+
+
+@pass_context
 def _rate(context: Context, value: float | None) -> str:
     return i18n.rate(value, context["lang"])
 
@@ -160,6 +173,7 @@ def build_environment(root: Path = PACKAGE_ROOT) -> Environment:
     env.install_gettext_callables(_gettext, _ngettext, newstyle=True)  # type: ignore[attr-defined]
     env.globals["gettext"] = env.globals["_"] = _lean_gettext
     env.filters["number"] = _number
+    env.filters["total"] = _total
     env.filters["rate"] = _rate
     env.filters["decimal"] = _decimal
     env.filters["day"] = _day

@@ -107,7 +107,15 @@ def test_fields_mappings_and_imports_answer_with_the_envelope(
     world(session)
     ann, bob = bearer(client, "ann"), bearer(client, "bob")
     fields = client.get("/api/v1/case-imports/fields?limit=3", headers=ann).json()
-    assert set(fields) == {"items", "total", "limit", "offset", "next_offset"}
+    assert set(fields) == {
+        "items",
+        "total",
+        "total_exact",
+        "limit",
+        "offset",
+        "next_offset",
+        "next_cursor",
+    }
     assert len(fields["items"]) == 3 and fields["total"] > 3 and fields["next_offset"] == 3
     assert fields["items"][0]["name"] and fields["items"][0]["headers"]
     for name in ("nndrs", "clinic"):

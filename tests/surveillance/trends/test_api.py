@@ -45,7 +45,15 @@ def test_the_epicurve_and_the_weeks_answer_in_pages(session: Session, client: Te
     query = "?disease=covid19&start=2026-03-01&end=2026-03-31"
     first = client.get(f"/api/v1/jurisdictions/C1/epicurve{query}&limit=4", headers=headers)
     body = first.json()
-    assert set(body) == {"items", "total", "limit", "offset", "next_offset"}
+    assert set(body) == {
+        "items",
+        "total",
+        "total_exact",
+        "limit",
+        "offset",
+        "next_offset",
+        "next_cursor",
+    }
     assert (body["total"], body["next_offset"], len(body["items"])) == (10, 4, 4)
     assert {r["cases"] for r in body["items"]} == {1}  # the other city's cases are not counted
     last = client.get(f"/api/v1/jurisdictions/C1/epicurve{query}&offset=8", headers=headers)

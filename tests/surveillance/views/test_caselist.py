@@ -95,3 +95,40 @@ def test_export_uses_linelist_names_and_is_audited(
     log_in(client, "viewer")
     plain = client.get("/surveillance/cases.csv?names=1").text
     assert "张三" not in plain and "name" not in plain.splitlines()[0].split(",")
+
+
+def test_next_follows_the_cursor_and_walks_every_case_once(
+    client: TestClient, data: dict[str, Any]
+) -> None:
+    log_in(client, "prov")
+    seen: list[int] = []
+    address = "/surveillance/cases?sort=onset&order=asc"
+    for number in (1, 2, 3):
+        html = client.get(address).text
+        assert f"Page {number} of 3" in html
+        seen += case_ids(html)
+        found = re.search(r'href="([^"]*)" rel="next"', html)
+        if number < 3:
+            assert found is not None and "after=" in found.group(1)
+            address = "/surveillance/cases" + found.group(1).replace("&amp;", "&")
+        else:
+            assert found is None
+    assert len(seen) == len(set(seen)) == 133
+    damaged = client.get("/surveillance/cases?page=2&after=damaged")  # the page number's page
+    assert damaged.status_code == 200 and "Page 2 of 3" in damaged.text
+
+
+def test_a_total_beyond_the_cap_is_said_to_be_estimated(
+    client: TestClient, data: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("fireline.pagination.COUNT_CAP", 100)  # 133 cases: beyond it
+    log_in(client, "prov")
+    english = client.get("/surveillance/cases").text
+    chinese = client.get("/surveillance/cases?lang=zh").text
+    if "Cases found: about" in english:  # PostgreSQL: the planner's estimate
+        assert re.search(r"Page 1 of about [\d,]+", english)
+        assert "共 约 " in chinese and re.search(r"第 1 页，约 [\d,]+ 页", chinese)
+    else:  # SQLite gives no estimate
+        assert "Cases found: more than 100" in english and "Page 1 of more than 2" in english
+        assert "共 超过 100 例" in chinese and "第 1 页，超过 2 页" in chinese
+    assert 'rel="next"' in english
