@@ -7,7 +7,7 @@ Measured on a 100,000-case wave (docs/benchmarks.md, "Lists: keyset pages and es
 counts (issue #17)").
 
 Revision ID: c5d2e8f1a734
-Revises: 7b3f1e9a5c20
+Revises: c41d7e2b9f08
 Create Date: 2026-12-07 21:30:00.000000
 """
 
@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from alembic import op
 
 revision: str = "c5d2e8f1a734"
-down_revision: str | None = "7b3f1e9a5c20"
+down_revision: str | None = "c41d7e2b9f08"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
