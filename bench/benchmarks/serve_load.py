@@ -44,6 +44,7 @@ from bench.benchmarks.concurrency import _database, _env, fireline, served
 from bench.benchmarks.import_cases import postgres_url
 from bench.machine import describe
 from bench.registry import Measurement
+from fireline.worker.process import stop
 
 NAME = "serve-load"
 DESCRIPTION = "users log in and click through the pages of `fireline serve`: p50/p95/p99 per page"
@@ -314,14 +315,38 @@ def demo_database(database: str, folder: Path, cases: int) -> Iterator[str]:
         yield url
 
 
+def warm_figures(url: str) -> float:
+    """``fireline worker --once refresh-figures``: the slow figures made ahead of the
+    users, as a worker running beside the server keeps them; returns its seconds."""
+    began = time.perf_counter()
+    job = fireline("worker", "--once", "refresh-figures", env=_env(url), stdout=subprocess.DEVNULL)
+    if job.wait() != 0:
+        raise RuntimeError("fireline worker --once refresh-figures failed")
+    return time.perf_counter() - began
+
+
+@contextmanager
+def beside_worker(url: str, log: Path) -> Iterator[None]:
+    """``fireline worker`` for the length of the block, its output in ``log``."""
+    with log.open("wb") as sink:
+        process = fireline("worker", env=_env(url), stdout=sink, stderr=subprocess.STDOUT)
+        try:
+            yield
+        finally:
+            stop(process)
+
+
 def measure(url: str, plan: Plan, folder: Path) -> dict[str, Any]:
     users = load_users(url, plan.users)
     log = folder / "serve.log"
-    with served(url, log, workers=plan.workers) as base:
+    warmed_s = warm_figures(url)
+    # The worker runs beside the server, as in production: its sweep, its refreshes.
+    with beside_worker(url, folder / "worker.log"), served(url, log, workers=plan.workers) as base:
         result: dict[str, Any] = {
             "database": url.split(":", 1)[0].split("+")[0],
             "workers": plan.workers,
             "seconds": plan.seconds,
+            "warm_figures_s": round(warmed_s, 1),
             **asyncio.run(clicking(base, users, plan)),
         }
     server_log = log.read_text(errors="replace")
