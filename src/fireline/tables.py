@@ -12,6 +12,7 @@ from fireline.quarantine.positives import models as positive_models
 from fireline.reports.sitrep import models as sitrep_models
 from fireline.response import models as response_models
 from fireline.surveillance import models as surveillance_models
+from fireline.surveillance.counts import models as count_models
 from fireline.surveillance.signals import models as signal_models
 from fireline.testing.pooling import models as pooling_models
 from fireline.tracing import models as tracing_models
@@ -23,6 +24,7 @@ __all__ = [
     "Base",
     "auth_models",
     "care_models",
+    "count_models",
     "export_models",
     "people_models",
     "places_models",
