@@ -125,9 +125,7 @@ def _sqlite_add(row: str) -> str:
 
 
 def _sqlite_remove(row: str) -> str:
-    match = " AND ".join(
-        f"{key} = ({expr})" for key, expr in zip(KEYS, _key_of(row), strict=True)
-    )
+    match = " AND ".join(f"{key} = ({expr})" for key, expr in zip(KEYS, _key_of(row), strict=True))
     return (
         f"UPDATE {TABLE} SET case_count = case_count - 1 WHERE {match}; "
         f"DELETE FROM {TABLE} WHERE {match} AND case_count = 0;"
@@ -137,10 +135,8 @@ def _sqlite_remove(row: str) -> str:
 def _sqlite() -> list[str]:
     changed = " OR ".join(f"OLD.{c} IS NOT NEW.{c}" for c in SOURCE_COLUMNS)
     return [
-        f"CREATE TRIGGER {TABLE}_insert AFTER INSERT ON cases "
-        f"BEGIN {_sqlite_add('NEW.')} END",
-        f"CREATE TRIGGER {TABLE}_delete AFTER DELETE ON cases "
-        f"BEGIN {_sqlite_remove('OLD.')} END",
+        f"CREATE TRIGGER {TABLE}_insert AFTER INSERT ON cases BEGIN {_sqlite_add('NEW.')} END",
+        f"CREATE TRIGGER {TABLE}_delete AFTER DELETE ON cases BEGIN {_sqlite_remove('OLD.')} END",
         f"CREATE TRIGGER {TABLE}_update AFTER UPDATE OF {', '.join(SOURCE_COLUMNS)} ON cases "
         f"WHEN {changed} BEGIN {_sqlite_remove('OLD.')} {_sqlite_add('NEW.')} END",
     ]
