@@ -1,0 +1,185 @@
+"""The dashboards from the daily counts the triggers keep (issue #17), on PostgreSQL with a
+simulated wave's cases loaded (full: 600,000), against the same queries on the raw cases.
+
+- figure: the service calls of one ``/surveillance`` view (disease list, epicurve,
+  outlook with its nowcast, Rt, headline Rt, growth, cases by child), of the province
+  and of the seed county, plus the overview's case figures and the county matrix; the
+  median of ``REPEATS`` warm runs, summed.
+- baseline: the same calls, the same SQL, read from a view over ``cases`` that has the
+  aggregate's name and columns (schema ``raw``, first on the ``search_path``): a GROUP
+  BY of the raw cases, as the dashboards read them before.
+- load: COPY of the wave's cases (the demo loader's and the bulk import's path) with the
+  triggers, and without them (dropped, then the counts rebuilt: the rebuild's time is
+  reported too), alternating, the fastest of two runs each.
+
+Only persons and cases are loaded: the dashboards read nothing else. Needs
+FIRELINE_BENCH_POSTGRES_URL or FIRELINE_TEST_POSTGRES_URL; makes and drops its own
+database. Run: ``python -m bench dashboard-counts [--scale small|full]`` or
+``python -m bench.benchmarks.dashboard_counts --cases N``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import time
+from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta
+from datetime import time as clock
+from typing import Any
+
+from sqlalchemy import Engine, text
+from sqlalchemy.orm import Session
+
+from bench.benchmarks.response import postgres
+from bench.machine import describe
+from bench.registry import Measurement, timed
+from fireline.auth.scope import Actor, system_actor
+from fireline.db import bulk
+from fireline.db.engine import session_factory, transaction
+from fireline.db.migrate import upgrade
+from fireline.demo.jurisdictions import from_database
+from fireline.demo.loader import prepare
+from fireline.diseases import load_profiles
+from fireline.jurisdictions.importer import bundled_divisions, import_jurisdictions
+from fireline.reports import service as overview
+from fireline.reports.matrix.service import matrix_rows
+from fireline.simulate import TABLES, Outbreak, simulate
+from fireline.surveillance import service as cases_service
+from fireline.surveillance.counts import triggers
+from fireline.surveillance.trends import service as trends
+from fireline.surveillance.trends.headline import headline_rt
+from fireline.surveillance.trends.outlook import outlook
+
+NAME = "dashboard-counts"
+DESCRIPTION = "dashboards from case_daily_counts vs raw cases, COPY with/without triggers"
+CASES = {"small": 20_000, "full": 600_000}
+REPEATS = 5
+PLACES = ("330000", "330102")  # the province and the seed county
+DISEASE = "covid19"
+COUNTED = ("confirmed", "probable")
+RAW_VIEW = (
+    "CREATE VIEW raw.case_daily_counts AS SELECT jurisdiction_id, disease, date_reporting,"
+    " coalesce(date_onset, date_reporting) AS day_onset, date_onset IS NOT NULL AS"
+    " onset_known, classification, imported, 1 AS case_count FROM public.cases"
+)
+
+
+def _prepared(session: Session, outbreak: Outbreak) -> dict[str, Any]:
+    """The wave's persons and cases as the demo loader writes them (fresh database)."""
+    codes = dict(session.execute(text("SELECT code, id FROM jurisdictions")).tuples().all())
+    now = datetime.combine(outbreak.as_of, clock(8), UTC)
+    offsets = dict.fromkeys(TABLES, 0)
+    return {
+        name: prepare(name, getattr(outbreak, name), offsets, codes, now)
+        for name in ("persons", "cases")
+    }
+
+
+def _copy_cases(engine: Engine, cases: Any, *, with_triggers: bool) -> float:
+    """Seconds to COPY every case in one transaction (emptied first, untimed)."""
+    with engine.begin() as connection:
+        connection.execute(text("TRUNCATE cases CASCADE"))
+        triggers.drop(connection)
+        if with_triggers:
+            triggers.create(connection)
+    sessions = session_factory(engine)
+    with transaction(sessions) as session:
+        return timed(lambda: bulk.insert_rows(session, "cases", cases))
+
+
+def _load(engine: Engine, cases: int) -> tuple[date, dict[str, float]]:
+    upgrade(engine)
+    sessions = session_factory(engine)
+    with transaction(sessions) as session:
+        import_jurisdictions(session, system_actor(), bundled_divisions())
+    with transaction(sessions) as session:
+        outbreak = simulate(from_database(session), cases, seed=1, seed_county="330102")
+        tables = _prepared(session, outbreak)
+        bulk.insert_rows(session, "persons", tables["persons"])
+    runs: dict[str, list[float]] = {"with": [], "without": []}
+    for kind in ("without", "with", "without", "with"):
+        runs[kind].append(_copy_cases(engine, tables["cases"], with_triggers=kind == "with"))
+    with engine.begin() as connection:
+        rebuild_s = timed(lambda: triggers.rebuild(connection))
+        connection.execute(text("CREATE SCHEMA raw"))
+        connection.execute(text(RAW_VIEW))
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        connection.execute(text("VACUUM ANALYZE"))
+    load = {f"copy_{k}_triggers_s": round(min(v), 2) for k, v in runs.items()}
+    return outbreak.as_of, {**load, "rebuild_s": round(rebuild_s, 2)}
+
+
+def _calls(session: Session, code: str, end: date) -> dict[str, Callable[[], object]]:
+    actor = system_actor()
+    here: Actor = actor.within(actor.jurisdiction(session, code))
+    profiles = {DISEASE: load_profiles()[DISEASE]}
+    start = end - timedelta(days=89)  # the dashboard's default period
+    now = datetime.combine(end, clock(8), UTC)
+    return {
+        "diseases": lambda: cases_service.cases_by_disease(session, here),
+        "epicurve": lambda: trends.epicurve(session, actor, code, DISEASE, start, end),
+        "outlook": lambda: outlook(session, actor, code, DISEASE, end, profiles),
+        "rt": lambda: trends.rt(session, actor, code, DISEASE, start, end, profiles),
+        "headline": lambda: headline_rt(session, actor, code, DISEASE, end, profiles),
+        "growth": lambda: trends.growth(session, actor, code, DISEASE, end, 14),
+        "by_child": lambda: trends.cases_by_child(
+            session, here, COUNTED, disease=DISEASE, reported=(start, end)
+        ),
+        "overview": lambda: (
+            overview.mechanism_counts(session, actor, code, end),
+            overview.child_counts(session, actor, code),
+            overview.epicurve_rows(session, actor, code, end - timedelta(59), end, COUNTED),
+        ),
+        "matrix": lambda: matrix_rows(session, actor, code, DISEASE, end, now, profiles),
+    }
+
+
+def _time(engine: Engine, end: date, search_path: str) -> dict[str, float]:
+    """Milliseconds per call (median of warm runs), per place."""
+    out: dict[str, float] = {}
+    with session_factory(engine, reading=True)() as session:
+        session.execute(text(f"SET search_path = {search_path}"))
+        for code in PLACES:
+            for name, call in _calls(session, code, end).items():
+                call()
+                runs = [timed(call) for _ in range(REPEATS)]
+                out[f"{code}_{name}_ms"] = round(statistics.median(runs) * 1000, 1)
+    return out
+
+
+def measure(cases: int) -> Measurement:
+    with postgres() as engine:
+        began = time.perf_counter()
+        end, load = _load(engine, cases)
+        setup_s = time.perf_counter() - began
+        with engine.connect() as connection:
+            rows = connection.execute(text("SELECT count(*) FROM case_daily_counts")).scalar()
+        raw = _time(engine, end, "raw, public")
+        kept = _time(engine, end, "public")
+    page = [k for k in kept if k.split("_", 1)[1] not in ("overview_ms", "matrix_ms")]
+    detail = {
+        "cases": cases,
+        "count_rows": int(rows or 0),
+        "setup_s": round(setup_s, 1),
+        **load,
+        "dashboard_ms": {k: kept[k] for k in page},
+        "dashboard_raw_ms": {k: raw[k] for k in page},
+        "others_ms": {k: kept[k] for k in kept if k not in page},
+        "others_raw_ms": {k: raw[k] for k in raw if k not in page},
+    }
+    return Measurement(
+        sum(kept[k] for k in page) / 1000, "raw cases", sum(raw[k] for k in page) / 1000, detail
+    )
+
+
+def run(scale: str) -> Measurement:
+    return measure(CASES[scale])
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--cases", type=int, default=CASES["small"])
+    found = measure(parser.parse_args().cases)
+    print(json.dumps({**found.as_dict(NAME, "custom"), "machine": describe()}))
