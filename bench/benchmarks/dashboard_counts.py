@@ -29,6 +29,7 @@ from datetime import UTC, date, datetime, timedelta
 from datetime import time as clock
 from typing import Any
 
+import pyarrow.compute as pc
 from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
 
@@ -71,9 +72,13 @@ def _prepared(session: Session, outbreak: Outbreak) -> dict[str, Any]:
     codes = dict(session.execute(text("SELECT code, id FROM jurisdictions")).tuples().all())
     now = datetime.combine(outbreak.as_of, clock(8), UTC)
     offsets = dict.fromkeys(TABLES, 0)
+    # The cases' persons only (the wave's contacts are most of its persons).
+    persons = outbreak.persons.filter(
+        pc.is_in(outbreak.persons.column("id"), value_set=outbreak.cases.column("person_id"))
+    )
     return {
-        name: prepare(name, getattr(outbreak, name), offsets, codes, now)
-        for name in ("persons", "cases")
+        "persons": prepare("persons", persons, offsets, codes, now),
+        "cases": prepare("cases", outbreak.cases, offsets, codes, now),
     }
 
 
