@@ -1,4 +1,5 @@
-"""The daily case counts: what the dashboards read instead of the cases (issue #17).
+"""The daily case counts: what the dashboards read instead of the cases
+(docs/architecture.md, "Dashboards read counts, not cases").
 
 One row per (place, disease, report day, onset day, classification, origin) with the
 number of cases sharing them. Database triggers on ``cases`` keep it in the
