@@ -10,7 +10,8 @@ simulated wave's cases loaded (full: 600,000), against the same queries on the r
   BY of the raw cases, as the dashboards read them before.
 - load: COPY of the wave's cases (the demo loader's and the bulk import's path) with the
   triggers, and without them (dropped, then the counts rebuilt: the rebuild's time is
-  reported too), alternating, the fastest of two runs each.
+  reported too), alternating, the fastest of two runs each; ``--sqlite`` measures the
+  same on SQLite (``executemany``, row-level triggers), without the dashboards.
 
 Only persons and cases are loaded: the dashboards read nothing else. Needs
 FIRELINE_BENCH_POSTGRES_URL or FIRELINE_TEST_POSTGRES_URL; makes and drops its own
@@ -23,6 +24,7 @@ from __future__ import annotations
 import argparse
 import json
 import statistics
+import tempfile
 import time
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
@@ -38,7 +40,7 @@ from bench.machine import describe
 from bench.registry import Measurement, timed
 from fireline.auth.scope import Actor, system_actor
 from fireline.db import bulk
-from fireline.db.engine import session_factory, transaction
+from fireline.db.engine import make_engine, session_factory, transaction
 from fireline.db.migrate import upgrade
 from fireline.demo.jurisdictions import from_database
 from fireline.demo.loader import prepare
@@ -83,19 +85,25 @@ def _prepared(session: Session, outbreak: Outbreak) -> dict[str, Any]:
     }
 
 
-def _copy_cases(engine: Engine, cases: Any, *, with_triggers: bool) -> float:
-    """Seconds to COPY every case in one transaction (emptied first, untimed)."""
+def _write_cases(engine: Engine, cases: Any, *, with_triggers: bool) -> float:
+    """Seconds to write every case in one transaction by the bulk writer (COPY on
+    PostgreSQL, executemany on SQLite); the table is emptied first, untimed."""
     with engine.begin() as connection:
-        connection.execute(text("TRUNCATE cases CASCADE"))
         triggers.drop(connection)
+        if engine.dialect.name == "postgresql":
+            connection.execute(text("TRUNCATE cases CASCADE"))
+        else:
+            connection.execute(text("DELETE FROM cases"))
+        connection.execute(text("DELETE FROM case_daily_counts"))
         if with_triggers:
             triggers.create(connection)
-    sessions = session_factory(engine)
-    with transaction(sessions) as session:
+    with transaction(session_factory(engine)) as session:
         return timed(lambda: bulk.insert_rows(session, "cases", cases))
 
 
-def _load(engine: Engine, cases: int) -> tuple[date, dict[str, float]]:
+def _writes(engine: Engine, cases: int) -> tuple[date, dict[str, float]]:
+    """Migrate, load the wave's persons, write its cases with and without the triggers
+    (alternating, the faster of two each), and leave them counted."""
     upgrade(engine)
     sessions = session_factory(engine)
     with transaction(sessions) as session:
@@ -106,15 +114,31 @@ def _load(engine: Engine, cases: int) -> tuple[date, dict[str, float]]:
         bulk.insert_rows(session, "persons", tables["persons"])
     runs: dict[str, list[float]] = {"with": [], "without": []}
     for kind in ("without", "with", "without", "with"):
-        runs[kind].append(_copy_cases(engine, tables["cases"], with_triggers=kind == "with"))
+        runs[kind].append(_write_cases(engine, tables["cases"], with_triggers=kind == "with"))
     with engine.begin() as connection:
         rebuild_s = timed(lambda: triggers.rebuild(connection))
+    load = {f"write_{k}_triggers_s": round(min(v), 2) for k, v in runs.items()}
+    return outbreak.as_of, {**load, "rebuild_s": round(rebuild_s, 2)}
+
+
+def _load(engine: Engine, cases: int) -> tuple[date, dict[str, float]]:
+    end, load = _writes(engine, cases)
+    with engine.begin() as connection:
         connection.execute(text("CREATE SCHEMA raw"))
         connection.execute(text(RAW_VIEW))
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
         connection.execute(text("VACUUM ANALYZE"))
-    load = {f"copy_{k}_triggers_s": round(min(v), 2) for k, v in runs.items()}
-    return outbreak.as_of, {**load, "rebuild_s": round(rebuild_s, 2)}
+    return end, load
+
+
+def sqlite_writes(cases: int) -> dict[str, float]:
+    """The write side on SQLite (row-level triggers), in a temporary file."""
+    with tempfile.TemporaryDirectory() as folder:
+        engine = make_engine(f"sqlite:///{folder}/counts.db")
+        try:
+            return _writes(engine, cases)[1]
+        finally:
+            engine.dispose()
 
 
 def _calls(session: Session, code: str, end: date) -> dict[str, Callable[[], object]]:
@@ -189,5 +213,10 @@ def run(scale: str) -> Measurement:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--cases", type=int, default=CASES["small"])
-    found = measure(parser.parse_args().cases)
-    print(json.dumps({**found.as_dict(NAME, "custom"), "machine": describe()}))
+    parser.add_argument("--sqlite", action="store_true", help="the write side on SQLite only")
+    args = parser.parse_args()
+    if args.sqlite:
+        print(json.dumps({"cases": args.cases, **sqlite_writes(args.cases), "machine": describe()}))
+    else:
+        found = measure(args.cases)
+        print(json.dumps({**found.as_dict(NAME, "custom"), "machine": describe()}))

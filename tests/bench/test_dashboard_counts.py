@@ -16,4 +16,4 @@ def test_the_counts_answer_as_the_raw_cases() -> None:
     assert found["differ"] == []
     assert 0 < found["count_rows"] <= 1_500
     assert len(found["dashboard_ms"]) == len(found["dashboard_raw_ms"]) == 14
-    assert found["copy_with_triggers_s"] > 0 and found["copy_without_triggers_s"] > 0
+    assert found["write_with_triggers_s"] > 0 and found["write_without_triggers_s"] > 0
