@@ -13,6 +13,7 @@ from fireline.reports.sitrep import models as sitrep_models
 from fireline.response import models as response_models
 from fireline.snapshots import models as snapshot_models
 from fireline.surveillance import models as surveillance_models
+from fireline.surveillance.counts import models as count_models
 from fireline.surveillance.signals import models as signal_models
 from fireline.testing.pooling import models as pooling_models
 from fireline.tracing import models as tracing_models
@@ -24,6 +25,7 @@ __all__ = [
     "Base",
     "auth_models",
     "care_models",
+    "count_models",
     "export_models",
     "people_models",
     "places_models",

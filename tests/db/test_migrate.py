@@ -66,3 +66,46 @@ def test_a_stored_zero_threshold_becomes_not_recorded(tmp_path: Path) -> None:
         ).all()
     assert [tuple(r) for r in rows] == [(1, None, "not-recorded"), (2, 7.5, None)]
     engine.dispose()
+
+
+def test_the_daily_counts_start_from_the_cases_stored_before(tmp_path: Path) -> None:
+    """Migration d8618459cff0 counts the cases already stored, then its triggers count
+    the next ones."""
+    engine = make_engine(f"sqlite:///{tmp_path}/counts.db")
+    upgrade(engine, "7b3f1e9a5c20")
+    case = (
+        "INSERT INTO cases (person_id, disease, source, classification, date_onset,"
+        " date_reporting, imported, jurisdiction_id, version, created_at, updated_at) VALUES"
+        " (1, 'covid19', 'test', '{}', {}, '2026-01-05', 0, 1, 1, '2026-01-05', '2026-01-05')"
+    )
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO jurisdictions (id, code, name_en, name_zh, level, path, depth,"
+                " timezone, created_at, updated_at) VALUES (1, 'P', 'P', 'P', 'province',"
+                " '/P/', 0, 'Asia/Shanghai', '2026-01-01', '2026-01-01')"
+            )
+        )
+        connection.execute(
+            text(
+                "INSERT INTO persons (id, name, jurisdiction_id, version, created_at,"
+                " updated_at) VALUES (1, 'x', 1, 1, '2026-01-01', '2026-01-01')"
+            )
+        )
+        for classification, onset in [("confirmed", "'2026-01-02'")] * 2 + [("suspected", "NULL")]:
+            connection.execute(text(case.format(classification, onset)))
+    upgrade(engine)
+    with engine.begin() as connection:
+        connection.execute(text(case.format("confirmed", "NULL")))
+        rows = connection.execute(
+            text(
+                "SELECT classification, day_onset, onset_known, case_count"
+                " FROM case_daily_counts ORDER BY classification, day_onset"
+            )
+        ).all()
+    assert [tuple(r) for r in rows] == [
+        ("confirmed", "2026-01-02", 1, 2),
+        ("confirmed", "2026-01-05", 0, 1),
+        ("suspected", "2026-01-05", 0, 1),
+    ]
+    engine.dispose()

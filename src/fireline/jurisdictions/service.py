@@ -72,13 +72,16 @@ def counts_by_child(
     parent_id: int | None,
     model: Any,
     *conditions: ColumnElement[bool],
+    total: Any = None,
 ) -> list[tuple[Jurisdiction, int]]:
     """Each child of ``parent_id`` in ``actor``'s scope, by code, with the rows of ``model``
     (matching ``conditions``) in the child's subtree: one grouped statement, joining
-    every place under each child by its materialised path range."""
+    every place under each child by its materialised path range. ``total``: a column of
+    ``model`` to sum instead of counting rows (a table of counts)."""
     child, under = aliased(Jurisdiction), aliased(Jurisdiction)
+    measure = func.count(model.id) if total is None else func.sum(total)
     counts = (
-        select(child.id, func.count(model.id).label("n"))
+        select(child.id, measure.label("n"))
         .join(under, (under.path >= child.path) & (under.path < child.path + "~"))
         .join(model, (model.jurisdiction_id == under.id) & and_(true(), *conditions))
         .where(child.parent_id == parent_id)

@@ -24,7 +24,7 @@ from fireline.places.models import Venue
 from fireline.quarantine.models import QuarantineOrder
 from fireline.reports.schemas import ChildCounts, MechanismCounts
 from fireline.snapshots import service as snapshots
-from fireline.surveillance.models import Case
+from fireline.surveillance.counts.models import CaseDailyCount as Daily
 from fireline.surveillance.trends.service import cases_by_child
 from fireline.tracing.models import Contact
 
@@ -44,12 +44,18 @@ def _count(
 def mechanism_counts(session: Session, actor: Actor, code: str, today: date) -> MechanismCounts:
     """The headline figures of a jurisdiction in scope."""
     here = _here(session, actor, code)
-    statement = select(Case.classification, func.count()).group_by(Case.classification)
-    rows = session.execute(here.restrict(statement, Case)).tuples()
+    # Cases from the daily counts the database keeps (surveillance/counts), not the cases.
+    statement = select(Daily.classification, func.sum(Daily.case_count)).group_by(
+        Daily.classification
+    )
+    rows = session.execute(here.restrict(statement, Daily)).tuples()
+    last_7_days = select(func.sum(Daily.case_count)).where(
+        Daily.date_reporting > today - timedelta(7)
+    )
     return MechanismCounts(
         jurisdiction_code=code,
         cases_by_classification={c: int(n) for c, n in rows},
-        cases_last_7_days=_count(session, here, Case, Case.date_reporting > today - timedelta(7)),
+        cases_last_7_days=int(session.scalar(here.restrict(last_7_days, Daily)) or 0),
         contacts=_count(session, here, Contact),
         quarantine_active=_count(session, here, QuarantineOrder, _under_quarantine()),
         samples=_count(session, here, Sample),
@@ -138,12 +144,12 @@ def epicurve_rows(
     classifications: tuple[str, ...],
 ) -> list[tuple[date, str, int]]:
     """Cases of every disease per reporting day and classification from ``start`` to
-    ``end``, one grouped query over the subtree."""
+    ``end``, one grouped query over the subtree's daily counts."""
     statement = (
-        select(Case.date_reporting, Case.classification, func.count())
-        .where(Case.date_reporting.between(start, end), Case.classification.in_(classifications))
-        .group_by(Case.date_reporting, Case.classification)
-        .order_by(Case.date_reporting)
+        select(Daily.date_reporting, Daily.classification, func.sum(Daily.case_count))
+        .where(Daily.date_reporting.between(start, end), Daily.classification.in_(classifications))
+        .group_by(Daily.date_reporting, Daily.classification)
+        .order_by(Daily.date_reporting, Daily.classification)
     )
-    rows = session.execute(_here(session, actor, code).restrict(statement, Case)).tuples()
+    rows = session.execute(_here(session, actor, code).restrict(statement, Daily)).tuples()
     return [(day, classification, int(n)) for day, classification, n in rows]

@@ -47,15 +47,15 @@ class Case(InJurisdiction, Versioned, Timestamped, Base):
     #   cases since" read one disease over a report-date range in every jurisdiction;
     #   classification and jurisdiction are filtered and grouped from the heap;
     # - (jurisdiction_id, date_reporting): the case list and the scope (a jurisdiction
-    #   subtree, newest report first) and trends (subtree + report-date range, disease
-    #   filtered from the heap); it also serves every plain jurisdiction_id lookup, so
-    #   the mixin's single-column index is dropped;
+    #   subtree, newest report first); it also serves every plain jurisdiction_id
+    #   lookup, so the mixin's single-column index is dropped. Trends and dashboards read
+    #   case_daily_counts instead (surveillance/counts), kept by triggers on this table;
     # - (date_reporting, id): the case list's default order over a wide subtree (a city,
     #   the province): walked from the newest report, a page stops after 51 rows and a
     #   keyset page seeks into it (fireline.keyset), where the subtree index must sort
     #   every case in scope.
-    # Not indexed: classification (4 values: never selective), date_onset (trends
-    # read it only with a subtree or a report-date range), import_batch_id, created_by.
+    # Not indexed: classification (4 values: never selective), date_onset (read only
+    # with a subtree or a report-date range), import_batch_id, created_by.
     __table_args__ = (
         UniqueConstraint(
             "source", "external_id", "jurisdiction_id", name="uq_cases_source_jurisdiction"

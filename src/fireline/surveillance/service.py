@@ -26,6 +26,7 @@ from fireline.people import validation as rules
 from fireline.people.models import Person
 from fireline.places.models import Jurisdiction
 from fireline.surveillance.caselist import can_read_cases, shows_persons
+from fireline.surveillance.counts.models import CaseDailyCount as Daily
 from fireline.surveillance.intake import manual
 from fireline.surveillance.intake.values import OUTCOME_CODES
 from fireline.surveillance.models import Case, ClassificationChange
@@ -168,8 +169,10 @@ def case_for_reading(session: Session, actor: Actor, case_id: int) -> tuple[Case
 
 
 def cases_by_disease(session: Session, actor: Actor) -> dict[str, int]:
-    """How many cases each disease has in the actor's scope (counts only)."""
-    statement = actor.restrict(select(Case.disease, func.count()).group_by(Case.disease), Case)
+    """How many cases each disease has in the actor's scope (counts only), from the
+    daily counts the database keeps (surveillance/counts): every dashboard asks."""
+    statement = select(Daily.disease, func.sum(Daily.case_count)).group_by(Daily.disease)
+    statement = actor.restrict(statement, Daily)
     return {disease: int(n) for disease, n in session.execute(statement).tuples()}
 
 

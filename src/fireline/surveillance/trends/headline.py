@@ -35,7 +35,7 @@ from fireline.auth.scope import Actor
 from fireline.diseases.schemas import DiseaseProfile
 from fireline.errors import NotFound
 from fireline.places.models import Jurisdiction
-from fireline.surveillance.models import Case
+from fireline.surveillance.counts.models import CaseDailyCount as Daily
 from fireline.surveillance.trends.service import COUNTED, daily_counts, delays
 
 if TYPE_CHECKING:
@@ -188,19 +188,18 @@ def daily_counts_by_child(
     """:func:`daily_counts` for each child of the actor's jurisdiction that has any
     case, by child id: one grouped query."""
     places = _children_paths(session, actor)
-    day = func.coalesce(Case.date_onset, Case.date_reporting) if by_onset else Case.date_reporting
+    day = Daily.day_onset if by_onset else Daily.date_reporting
     rows = session.execute(
-        select(places.c.child_id, day, Case.imported, func.count())
-        .join(places, places.c.place_id == Case.jurisdiction_id)
-        .where(Case.disease == disease, Case.classification.in_(COUNTED))
+        select(places.c.child_id, day, Daily.imported, func.sum(Daily.case_count))
+        .join(places, places.c.place_id == Daily.jurisdiction_id)
+        .where(Daily.disease == disease, Daily.classification.in_(COUNTED))
         .where(day.between(start, end))
-        .group_by(places.c.child_id, day, Case.imported)
+        .group_by(places.c.child_id, day, Daily.imported)
     ).all()
     n = (end - start).days + 1
     out: dict[int, tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]] = {}
     for child, when, was_imported, count in rows:
         local, imported = out.setdefault(int(child), (np.zeros(n), np.zeros(n)))
-        when = when if isinstance(when, date) else date.fromisoformat(when)
         (imported if was_imported else local)[(when - start).days] += count
     return out
 
@@ -211,11 +210,11 @@ def delay_p90_by_child(
     """The 90th percentile onset-to-report delay per child (as :func:`delays`), one query."""
     places = _children_paths(session, actor)
     rows = session.execute(
-        select(places.c.child_id, Case.date_onset, Case.date_reporting, func.count())
-        .join(places, places.c.place_id == Case.jurisdiction_id)
-        .where(Case.disease == disease, Case.classification.in_(COUNTED))
-        .where(Case.date_onset.is_not(None), Case.date_reporting.between(start, end))
-        .group_by(places.c.child_id, Case.date_onset, Case.date_reporting)
+        select(places.c.child_id, Daily.day_onset, Daily.date_reporting, func.sum(Daily.case_count))
+        .join(places, places.c.place_id == Daily.jurisdiction_id)
+        .where(Daily.disease == disease, Daily.classification.in_(COUNTED))
+        .where(Daily.onset_known, Daily.date_reporting.between(start, end))
+        .group_by(places.c.child_id, Daily.day_onset, Daily.date_reporting)
     ).all()
     lags: dict[int, list[tuple[int, int]]] = {}
     for child, onset, report, count in rows:

@@ -1,12 +1,13 @@
 """Nowcast and 14-day forecast of one jurisdiction subtree, by date of onset.
 
-One grouped query counts counted cases by (onset, report) date over the last
-``HISTORY`` days; :func:`fireline.analytics.nowcast.nowcast_lawless` completes the
-last ``MAX_DELAY`` onset days for cases not yet reported (Lawless 1994, as R
-``surveillance::nowcast``), and :func:`fireline.analytics.forecast.forecast_cases`
-projects the completed series 14 days ahead with the profile's serial interval
-(renewal equation, as R ``projections``), drawing R from the posterior of the headline
-Rt's window (:func:`fireline.surveillance.trends.headline.headline_rt`).
+One grouped query sums the daily counts (surveillance/counts) of counted cases by
+(onset, report) date over the last ``HISTORY`` days;
+:func:`fireline.analytics.nowcast.nowcast_lawless` completes the last ``MAX_DELAY``
+onset days for cases not yet reported (Lawless 1994, as R ``surveillance::nowcast``),
+and :func:`fireline.analytics.forecast.forecast_cases` projects the completed series 14
+days ahead with the profile's serial interval (renewal equation, as R ``projections``),
+drawing R from the posterior of the headline Rt's window
+(:func:`fireline.surveillance.trends.headline.headline_rt`).
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from fireline.analytics.forecast import Forecast, forecast_cases
 from fireline.analytics.nowcast import nowcast_lawless, reporting_triangle
 from fireline.auth.scope import Actor
 from fireline.diseases.schemas import DiseaseProfile
-from fireline.surveillance.models import Case
+from fireline.surveillance.counts.models import CaseDailyCount as Daily
 from fireline.surveillance.trends.headline import headline_rt, unreported
 from fireline.surveillance.trends.service import COUNTED, _in_subtree
 
@@ -68,11 +69,11 @@ def _triangle(
     session: Session, actor: Actor, code: str, disease: str, start: date, end: date
 ) -> np.ndarray | None:
     rows = session.execute(
-        select(Case.date_onset, Case.date_reporting, func.count())
+        select(Daily.day_onset, Daily.date_reporting, func.sum(Daily.case_count))
         .where(*_in_subtree(session, actor, code, disease))
-        .where(Case.classification.in_(COUNTED), Case.date_onset.between(start, end))
-        .where(Case.date_reporting <= end)
-        .group_by(Case.date_onset, Case.date_reporting)
+        .where(Daily.classification.in_(COUNTED), Daily.onset_known)
+        .where(Daily.day_onset.between(start, end), Daily.date_reporting <= end)
+        .group_by(Daily.day_onset, Daily.date_reporting)
     ).all()
     if not rows:
         return None

@@ -4,6 +4,10 @@ Cases that count are confirmed and probable ones (suspected and discarded
 reports are shown on the epicurve only). Rt is computed on the onset date where
 known and the report date otherwise; the last days are incomplete by onset
 (reporting delay), which the dashboard says next to the chart.
+
+Every query sums the daily counts the database keeps (``case_daily_counts``,
+surveillance/counts), not the cases: a province's 90 days are a few thousand rows
+however large the wave (issue #17).
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ from fireline.diseases.schemas import DiseaseProfile
 from fireline.errors import NotFound, Problem
 from fireline.jurisdictions.service import counts_by_child
 from fireline.places.models import Jurisdiction
-from fireline.surveillance.models import Case
+from fireline.surveillance.counts.models import CaseDailyCount as Daily
 from fireline.surveillance.trends.schemas import (
     DelayRead,
     DelayRow,
@@ -37,9 +41,14 @@ COUNTED = ("confirmed", "probable")
 
 
 def _in_subtree(session: Session, actor: Actor, code: str, disease: str) -> list[Any]:
-    """Cases of ``disease`` in the subtree of ``code`` (a place in the actor's scope)."""
+    """Counts of ``disease`` in the subtree of ``code`` (a place in the actor's scope)."""
     place = actor.within(actor.jurisdiction(session, code))
-    return [place.covers(Case.jurisdiction_id), Case.disease == disease]
+    return [place.covers(Daily.jurisdiction_id), Daily.disease == disease]
+
+
+def _total() -> Any:
+    """The number of cases a grouped row stands for."""
+    return func.sum(Daily.case_count)
 
 
 def epicurve(
@@ -47,13 +56,13 @@ def epicurve(
 ) -> list[EpicurveRow]:
     """Cases per report date and classification (tidy rows, zero days left out)."""
     rows = session.execute(
-        select(Case.date_reporting, Case.classification, func.count())
+        select(Daily.date_reporting, Daily.classification, _total())
         .where(*_in_subtree(session, actor, code, disease))
-        .where(Case.date_reporting.between(start, end))
-        .group_by(Case.date_reporting, Case.classification)
-        .order_by(Case.date_reporting)
+        .where(Daily.date_reporting.between(start, end))
+        .group_by(Daily.date_reporting, Daily.classification)
+        .order_by(Daily.date_reporting, Daily.classification)
     ).all()
-    return [EpicurveRow(date=d, classification=c, cases=n) for d, c, n in rows]
+    return [EpicurveRow(date=d, classification=c, cases=int(n)) for d, c, n in rows]
 
 
 def daily_counts(
@@ -66,25 +75,20 @@ def daily_counts(
     *,
     by_onset: bool,
 ) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]:
-    """Local and imported counted cases for every day from ``start`` to ``end``."""
-    day = func.coalesce(Case.date_onset, Case.date_reporting) if by_onset else Case.date_reporting
+    """Local and imported counted cases for every day from ``start`` to ``end`` (by
+    onset: the onset date where known, else the report date)."""
+    day = Daily.day_onset if by_onset else Daily.date_reporting
     rows = session.execute(
-        select(day, Case.imported, func.count())
+        select(day, Daily.imported, _total())
         .where(*_in_subtree(session, actor, code, disease))
-        .where(Case.classification.in_(COUNTED), day.between(start, end))
-        .group_by(day, Case.imported)
+        .where(Daily.classification.in_(COUNTED), day.between(start, end))
+        .group_by(day, Daily.imported)
     ).all()
     n = (end - start).days + 1
     local, imported = np.zeros(n), np.zeros(n)
     for when, was_imported, count in rows:
-        offset = (_as_date(when) - start).days
-        (imported if was_imported else local)[offset] += count
+        (imported if was_imported else local)[(when - start).days] += count
     return local, imported
-
-
-def _as_date(value: date | str) -> date:
-    # SQLite returns coalesce() of two DATE columns as text.
-    return value if isinstance(value, date) else date.fromisoformat(value)
 
 
 def weekly(
@@ -221,11 +225,11 @@ def delays(
 ) -> DelayRead:
     """Onset-to-report delay of counted cases reported from ``start`` to ``end``."""
     rows = session.execute(
-        select(Case.date_onset, Case.date_reporting, func.count())
+        select(Daily.day_onset, Daily.date_reporting, _total())
         .where(*_in_subtree(session, actor, code, disease))
-        .where(Case.classification.in_(COUNTED), Case.date_onset.is_not(None))
-        .where(Case.date_reporting.between(start, end))
-        .group_by(Case.date_onset, Case.date_reporting)
+        .where(Daily.classification.in_(COUNTED), Daily.onset_known)
+        .where(Daily.date_reporting.between(start, end))
+        .group_by(Daily.day_onset, Daily.date_reporting)
     ).all()
     lags = np.array([(r - o).days for o, r, _ in rows], dtype=np.int64)
     weights = np.array([n for _, _, n in rows], dtype=np.int64)
@@ -259,9 +263,11 @@ def cases_by_child(
     """Each child of the actor's jurisdiction (narrow the actor to choose it) with the
     cases of ``classifications`` in the child's subtree, optionally of one ``disease``
     and reported between two dates (both included); one grouped query."""
-    conditions: list[ColumnElement[bool]] = [Case.classification.in_(classifications)]
+    conditions: list[ColumnElement[bool]] = [Daily.classification.in_(classifications)]
     if disease is not None:
-        conditions.append(Case.disease == disease)
+        conditions.append(Daily.disease == disease)
     if reported is not None:
-        conditions.append(Case.date_reporting.between(*reported))
-    return counts_by_child(session, actor, actor.jurisdiction_id, Case, *conditions)
+        conditions.append(Daily.date_reporting.between(*reported))
+    return counts_by_child(
+        session, actor, actor.jurisdiction_id, Daily, *conditions, total=Daily.case_count
+    )

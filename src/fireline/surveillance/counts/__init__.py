@@ -1,0 +1,1 @@
+"""Daily case counts kept by the database, which the dashboards read instead of the cases."""
