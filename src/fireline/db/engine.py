@@ -160,6 +160,13 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         event.listen(engine.pool, "checkin", writers.checkin)
         return engine
     kwargs.setdefault("pool_pre_ping", True)
+    # psycopg prepares a statement after its fifth run on a connection, and PostgreSQL
+    # then plans it once for every value ("generic plan"). Data here is skewed by scope:
+    # the province's cases are 600,000 and a county's a few hundred, and a search for a
+    # common name is not one for a rare one; a plan made for one was 570 ms where the
+    # other's own plan is 1 ms (issue #17, the case list's keyset pages). Every run is
+    # planned for its own values; the statements stay prepared, so parsing is saved.
+    kwargs.setdefault("connect_args", {"options": "-c plan_cache_mode=force_custom_plan"})
     # One connection per server thread, so a busy page waits for the CPU, never for the
     # pool (SQLAlchemy's defaults, 5 + 10, would leave 25 of AnyIO's 40 threads queued
     # and answer 503 after pool_timeout). Idle connections above pool_size are closed.
