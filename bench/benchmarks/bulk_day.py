@@ -78,7 +78,8 @@ def city_counties(counties: dict[str, int], city: str) -> list[str]:
 def confirmed(table: pa.Table) -> pa.Table:
     """The generated rows, every one confirmed (the import's bulk day is of confirmed cases)."""
     column = pa.array(np.full(table.num_rows, "confirmed", dtype=object), pa.string())
-    return table.set_column(table.schema.get_field_index("classification"), "classification", column)
+    where = table.schema.get_field_index("classification")
+    return table.set_column(where, "classification", column)
 
 
 @dataclass(frozen=True)

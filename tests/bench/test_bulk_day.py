@@ -26,9 +26,7 @@ def test_every_generated_row_is_confirmed() -> None:
     assert table.column_names == list(import_cases.HEADERS)
 
 
-@pytest.mark.skipif(
-    not os.environ.get("FIRELINE_TEST_POSTGRES_URL"), reason="needs PostgreSQL"
-)
+@pytest.mark.skipif(not os.environ.get("FIRELINE_TEST_POSTGRES_URL"), reason="needs PostgreSQL")
 def test_tiny_run_opens_every_imported_case_and_escalates_its_tasks() -> None:
     found = bulk_day.measure(background=300, rows=400)
     assert found["bulk_sweep"]["responses"] == 400
