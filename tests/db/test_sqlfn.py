@@ -157,3 +157,17 @@ def test_a_big_stage_is_analysed(session: Session, monkeypatch: pytest.MonkeyPat
     sqlfn.stage(session, "sqlfn_stage", select(NUMBERS.c.n))
     tuples = reltuples(session, "sqlfn_stage")
     assert tuples in (None, 6)
+
+
+def test_working_memory_is_raised_inside_and_restored_after(session: Session) -> None:
+    def current() -> str:
+        return str(session.execute(text("SELECT current_setting('work_mem')")).scalar_one())
+
+    if session.get_bind().dialect.name != "postgresql":
+        with sqlfn.working_memory(session, 128):  # nothing to set on SQLite
+            assert session.execute(text("SELECT 1")).scalar_one() == 1
+        return
+    before = current()
+    with sqlfn.working_memory(session, 128):
+        assert current() == "128MB"
+    assert current() == before != "128MB"

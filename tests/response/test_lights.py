@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from fireline.diseases import load_profiles
 from fireline.response.board import BoardFilter, board
 from fireline.response.lights import all_lights
-from fireline.response.models import ResponseNotification
+from fireline.response.models import ResponseNotification, ResponseTask
 from fireline.response.service import sweep
 from tests.places.factories import small_tree
 from tests.response.factories import T0, add_case, context_at, settings
@@ -80,3 +80,26 @@ def test_all_lights_counts_every_open_task_in_one_query(session: Session) -> Non
         by_light[c.light] = by_light.get(c.light, 0) + c.tasks
     assert by_light == {"red": 4, "yellow": 12}
     assert {c.escalation for c in counts if c.light == "red"} == {1}
+
+
+def test_a_task_overdue_past_both_delays_reaches_both_boards_in_one_sweep(
+    session: Session,
+) -> None:
+    tree = small_tree(session)
+    add_case(session, tree["C1A"])
+    profiles, config = load_profiles(), settings()
+    sweep(session, T0, profiles=profiles, settings=config)
+    # Nothing ran between the opening and 27 h: the 2 h tasks reach the parent and the
+    # grandparent in the same sweep, the 24 h tasks the parent only.
+    assert sweep(session, _at(27), profiles=profiles, settings=config).escalations == 2 * 2 + 6
+    steps = session.execute(select(ResponseTask.playbook_id, ResponseTask.escalated)).all()
+    assert {playbook: step for playbook, step in steps if step == 2} == {
+        "isolate": 2,
+        "notify": 2,
+    }
+    assert sorted(step for _, step in steps) == [1] * 6 + [2] * 2
+    notes = session.scalars(select(ResponseNotification)).all()
+    assert sorted((n.step, n.jurisdiction_id) for n in notes)[-2:] == [(2, tree["P"].id)] * 2
+    # Later the 24 h tasks reach the grandparent too, once.
+    assert sweep(session, _at(48), profiles=profiles, settings=config).escalations == 6
+    assert sweep(session, _at(60), profiles=profiles, settings=config).escalations == 0

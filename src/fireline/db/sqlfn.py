@@ -7,6 +7,8 @@ shapes, so comparisons with bound values stay plain text comparisons.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import (
@@ -149,6 +151,22 @@ def analyze(session: Session, *tables: str) -> None:
     if session.get_bind().dialect.name == "postgresql":
         for name in tables:
             session.execute(text(f"ANALYZE {name}"))
+
+
+@contextmanager
+def working_memory(session: Session, megabytes: int) -> Iterator[None]:
+    """PostgreSQL's ``work_mem`` for the statements inside, then what it was: hash joins
+    and aggregates over a whole wave fit in memory instead of spilling to temporary files
+    (4 MB by default). Local to the transaction, so a failure leaves nothing behind."""
+    if session.get_bind().dialect.name != "postgresql":
+        yield
+        return
+    before = session.execute(text("SELECT current_setting('work_mem')")).scalar_one()
+    session.execute(text("SELECT set_config('work_mem', :v, true)"), {"v": f"{megabytes}MB"})
+    try:
+        yield
+    finally:
+        session.execute(text("SELECT set_config('work_mem', :v, true)"), {"v": before})
 
 
 def write_big(session: Session, statement: Executable, table_name: str) -> int:

@@ -21,10 +21,10 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, case, func, select, update
+from sqlalchemy import Select, case, func, literal_column, select, update
 from sqlalchemy.orm import Session, aliased
 
-from fireline.db.sqlfn import write_big
+from fireline.db.sqlfn import working_memory, write_big
 from fireline.lab.models import Sample
 from fireline.quarantine.models import ISSUED_STATUSES, QuarantineOrder
 from fireline.response.lights import utc
@@ -34,13 +34,19 @@ from fireline.tracing.models import Contact
 
 Task = ResponseTask
 ISSUED = case((QuarantineOrder.status.in_(ISSUED_STATUSES), 1), else_=0)
+# The per-contact aggregates of a 100,000-case wave spilled 11-47 MB each to temporary
+# files at PostgreSQL's default 4 MB (docs/benchmarks.md, "Bulk day").
+EVIDENCE_MEMORY_MB = 128
 
 
 def _open_cases(types: tuple[str, ...]) -> Select[Any]:
     """Cases with an open task of ``types``: every aggregate below looks at these only, so
     a sweep's cost follows the open tasks, not the whole contact history."""
     task = aliased(ResponseTask)  # not the UPDATE's own table
-    return select(task.case_id).where(task.status == "open", task.type.in_(types))
+    # A literal status, so that PostgreSQL sees that the partial index
+    # ix_response_tasks_open_type_case holds these rows (not a bound parameter).
+    is_open = task.status == literal_column("'open'")
+    return select(task.case_id).where(is_open, task.type.in_(types))
 
 
 def _first_contact(types: tuple[str, ...]) -> Select[Any]:
@@ -118,21 +124,29 @@ def complete_by_evidence(session: Session, now: datetime) -> int:
     """
     stamp = utc(now)
     closed = 0
-    for types, evidence, name in RULES:
-        found = evidence(types).subquery("evidence")
-        statement = (
-            update(Task)
-            .where(Task.status == "open", Task.type.in_(types), Task.case_id == found.c.case_id)
-            .values(
-                status="done",
-                # The evidence's own time, never after the sweep's clock: rows stamped
-                # by another clock (an import, a demo) must not finish a task in the future.
-                completed_at=case((found.c.at < stamp, found.c.at), else_=stamp),
-                evidence=name,
-                version=Task.version + 1,
-                updated_at=stamp,
-            )
-            .execution_options(synchronize_session=False)
-        )
-        closed += write_big(session, statement, "response_tasks")
+    with working_memory(session, EVIDENCE_MEMORY_MB):
+        for types, evidence, name in RULES:
+            closed += _complete(session, types, evidence(types), name, stamp)
     return closed
+
+
+def _complete(
+    session: Session, types: tuple[str, ...], evidence: Select[Any], name: str, stamp: datetime
+) -> int:
+    """Close the open tasks of ``types`` whose case is in ``evidence`` (case id, time)."""
+    found = evidence.subquery("evidence")
+    statement = (
+        update(Task)
+        .where(Task.status == "open", Task.type.in_(types), Task.case_id == found.c.case_id)
+        .values(
+            status="done",
+            # The evidence's own time, never after the sweep's clock: rows stamped
+            # by another clock (an import, a demo) must not finish a task in the future.
+            completed_at=case((found.c.at < stamp, found.c.at), else_=stamp),
+            evidence=name,
+            version=Task.version + 1,
+            updated_at=stamp,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    return write_big(session, statement, "response_tasks")

@@ -25,6 +25,7 @@ from sqlalchemy import (
     or_,
     select,
     text,
+    union,
     update,
 )
 from sqlalchemy.orm import Session
@@ -131,37 +132,58 @@ def all_lights(session: Session, now: datetime, settings: ResponseSettings) -> l
 def record_escalations(session: Session, now: datetime, settings: ResponseSettings) -> int:
     """Record the escalation steps every overdue task has reached; returns how many are new.
 
-    Per step, the overdue open tasks whose ``escalated`` step is below it (a partial
-    index per step holds only the tasks that may still reach that board) are staged in a temporary
-    table, written as notifications and marked on the task, in the caller's
-    transaction. Nothing is anti-joined against the notifications: at 3 million open
-    tasks that anti-join alone took over a second in the steady state.
+    The overdue open tasks whose ``escalated`` step is below a step they reached (a partial
+    index per step holds only the tasks that may still reach that board) are staged once in
+    a temporary table, written as notifications, one INSERT per step, and each task is
+    marked once with the highest step it reached, in the caller's transaction. One UPDATE,
+    not one per step: a task of a bulk load overdue by a day reaches both steps at once, and
+    each UPDATE writes a new version of the row in every index. Nothing is anti-joined
+    against the notifications: at 3 million open tasks that anti-join alone took over a
+    second in the steady state.
     """
     cuts = Cutoffs.at(now, settings)
     task = ResponseTask
-    steps = ((1, task.parent_id, cuts.parent), (2, task.grandparent_id, cuts.grandparent))
+    stamp = literal(cuts.now, DateTime(timezone=True))
+    due = union(
+        *(
+            select(task.id.label("task_id"), task.response_id, task.parent_id, task.grandparent_id)
+            .where(
+                # Literal steps, so that PostgreSQL sees the partial index's predicate holds.
+                text(f"response_tasks.status = 'open' AND response_tasks.escalated < {step:d}"),
+                board.is_not(None),
+                task.due_at <= cutoff,
+            )
+            .add_columns(task.escalated, task.due_at)
+            for step, board, cutoff in (
+                (1, task.parent_id, cuts.parent),
+                (2, task.grandparent_id, cuts.grandparent),
+            )
+        )
+    )
+    staged = stage(session, "fl_escalations", select(due.subquery()))
+    reached = {
+        1: and_(staged.c.parent_id.is_not(None), staged.c.due_at <= cuts.parent),
+        2: and_(staged.c.grandparent_id.is_not(None), staged.c.due_at <= cuts.grandparent),
+    }
+    boards = {1: staged.c.parent_id, 2: staged.c.grandparent_id}
     columns = ["task_id", "response_id", "step", "jurisdiction_id", "created_at"]
     created = 0
-    for step, board, cutoff in steps:
-        due = select(
-            task.id.label("task_id"),
-            task.response_id,
-            literal(step, Integer).label("step"),
-            board.label("jurisdiction_id"),
-            literal(cuts.now, DateTime(timezone=True)).label("created_at"),
-        ).where(
-            # Literal steps, so that PostgreSQL sees the partial index's predicate holds.
-            text(f"response_tasks.status = 'open' AND response_tasks.escalated < {step:d}"),
-            board.is_not(None),
-            task.due_at <= cutoff,
-        )
-        staged = stage(session, "fl_escalations", due)
+    for step in (1, 2):
+        rows = select(
+            staged.c.task_id, staged.c.response_id, literal(step, Integer), boards[step], stamp
+        ).where(staged.c.escalated < step, reached[step])
         created += write_big(
             session,
-            insert(ResponseNotification).from_select(columns, select(staged)),
+            insert(ResponseNotification).from_select(columns, rows),
             "response_notifications",
         )
-        marked = update(task).where(task.id.in_(select(staged.c.task_id))).values(escalated=step)
-        write(session, marked)
-        drop(session, "fl_escalations")
+    highest = case((reached[2], 2), else_=1)
+    marked = (
+        update(task)
+        .where(task.id == staged.c.task_id)
+        .values(escalated=highest)
+        .execution_options(synchronize_session=False)
+    )
+    write(session, marked)
+    drop(session, "fl_escalations")
     return created

@@ -108,6 +108,15 @@ class ResponseTask(InJurisdiction, Versioned, Timestamped, Base):
             postgresql_where=text("status = 'open'"),
             sqlite_where=text("status = 'open'"),
         ),
+        # The cases with an open task of a type, which the evidence sweep reads every
+        # minute (evidence.py); the unique key above serves lookups by response.
+        Index(
+            "ix_response_tasks_open_type_case",
+            "type",
+            "case_id",
+            postgresql_where=text("status = 'open'"),
+            sqlite_where=text("status = 'open'"),
+        ),
         # The tasks that may still escalate to each board, one index per step, so the
         # sweep's steady state reads only these (and not the tasks one step up already).
         Index(
@@ -125,7 +134,7 @@ class ResponseTask(InJurisdiction, Versioned, Timestamped, Base):
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
-    response_id: Mapped[int] = mapped_column(ForeignKey("responses.id"), index=True, nullable=False)
+    response_id: Mapped[int] = mapped_column(ForeignKey("responses.id"), nullable=False)
     case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
     playbook_id: Mapped[str] = mapped_column(String(64), nullable=False)
     type: Mapped[str] = mapped_column(String(32), nullable=False)

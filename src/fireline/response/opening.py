@@ -34,7 +34,7 @@ from fireline.diseases.schemas import DiseaseProfile
 from fireline.response.lights import utc
 from fireline.response.models import Response, ResponseCase
 from fireline.response.settings import ResponseSettings
-from fireline.response.tasks import confirmed_at, insert_tasks
+from fireline.response.tasks import confirmed_at, insert_case_tasks, insert_tasks
 from fireline.surveillance.models import Case
 from fireline.surveillance.signals.models import Alert
 
@@ -61,9 +61,17 @@ def _now(now: datetime) -> Any:
     return literal(utc(now), DateTime(timezone=True))
 
 
-def _open_for_cases(session: Session, source: Select[Any], level: str, now: datetime) -> int:
-    """One response per case id of ``source`` (columns: case id, jurisdiction id)."""
+def _open_for_cases(
+    session: Session,
+    source: Select[Any],
+    level: str,
+    now: datetime,
+    tasks_at: datetime | None = None,
+) -> int:
+    """One response per case id of ``source`` (columns: case id, jurisdiction id); with
+    ``tasks_at``, stamped as having its tasks (the caller writes them in this transaction)."""
     rows = source.subquery()
+    stamp = literal(utc(tasks_at) if tasks_at else None, DateTime(timezone=True))
     opened = select(
         rows.c.jurisdiction_id,
         rows.c.disease,
@@ -75,6 +83,7 @@ def _open_for_cases(session: Session, source: Select[Any], level: str, now: date
         literal(1),
         _now(now),
         _now(now),
+        stamp,
     )
     columns = [
         "jurisdiction_id",
@@ -87,6 +96,7 @@ def _open_for_cases(session: Session, source: Select[Any], level: str, now: date
         "version",
         "created_at",
         "updated_at",
+        "tasks_at",
     ]
     return write_big(session, insert(Response).from_select(columns, opened), "responses")
 
@@ -107,27 +117,40 @@ def _attach_index_cases(session: Session) -> None:
     drop(session, "fl_index_cases")
 
 
-def _every_case(session: Session, disease: str, level: str, now: datetime) -> int:
-    """One response per new confirmed case, and that case as its first member.
+def _every_case(
+    session: Session, profile: DiseaseProfile, level: str, now: datetime
+) -> tuple[int, int]:
+    """One response per new confirmed case, that case as its first member, and its tasks;
+    returns (responses, tasks).
 
-    The new cases are staged once (one anti-join against the response tables); both
-    INSERTs then read the staged rows, never the tables they write.
+    The new cases are staged once (one anti-join against the response tables); every
+    INSERT then reads the staged rows, never the tables it writes. Responses and members
+    are written stamped with ``tasks_at`` and their tasks created from the staged rows in
+    the same transaction, so no UPDATE follows (see ``tasks.insert_case_tasks``).
     """
     source = select(
         Case.id.label("case_id"),
         Case.jurisdiction_id,
         Case.disease,
         func.coalesce(confirmed_at(), _now(now)).label("opened_at"),
-    ).where(*_unattached(disease))
+    ).where(*_unattached(profile.code))
     fresh = stage(session, "fl_new_cases", source)
-    opened = _open_for_cases(session, select(fresh), level, now)
+    opened = _open_for_cases(session, select(fresh), level, now, tasks_at=now)
     members = select(
-        Response.id, Response.case_id, Response.jurisdiction_id, Response.opened_at
+        Response.id, Response.case_id, Response.jurisdiction_id, Response.opened_at, _now(now)
     ).join(fresh, fresh.c.case_id == Response.case_id)
-    columns = ["response_id", "case_id", "jurisdiction_id", "joined_at"]
+    columns = ["response_id", "case_id", "jurisdiction_id", "joined_at", "tasks_at"]
     write_big(session, insert(ResponseCase).from_select(columns, members), "response_cases")
+    # The task's trigger is the case's confirmation: the staged opened_at, as _case_triggers.
+    triggers = select(
+        Response.id.label("response_id"),
+        fresh.c.case_id,
+        fresh.c.jurisdiction_id,
+        fresh.c.opened_at.label("started_at"),
+    ).join(fresh, fresh.c.case_id == Response.case_id)
+    tasks = insert_case_tasks(session, profile, triggers, now)
     drop(session, "fl_new_cases")
-    return opened
+    return opened, tasks
 
 
 def _join_open_responses(session: Session, disease: str, now: datetime) -> int:
@@ -238,17 +261,18 @@ def open_due_responses(
     settings: ResponseSettings,
 ) -> OpeningSummary:
     """Open every response the profiles' policies call for, and their playbook tasks."""
-    opened = joined = 0
+    opened = joined = tasks = 0
     level = settings.default_level
     for code, profile in sorted(profiles.items()):
         policy = profile.playbook.opening
         if isinstance(policy, OpenOnEveryConfirmedCase):
-            opened += _every_case(session, code, level, now)
+            new, created = _every_case(session, profile, level, now)
+            opened, tasks = opened + new, tasks + created
         elif isinstance(policy, OpenAfterCleanDays):
             new, more = _first_after_clean_days(session, code, policy.clean_days, level, now)
             opened, joined = opened + new, joined + more
         if profile.playbook.tasks_for("alert"):
             opened += _open_for_alerts(session, code, level, now)
-    tasks = insert_tasks(session, profiles, now)
+    tasks += insert_tasks(session, profiles, now)
     session.flush()
     return OpeningSummary(opened, joined, tasks)

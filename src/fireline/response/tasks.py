@@ -195,6 +195,17 @@ def _insert_for(
     return created
 
 
+def insert_case_tasks(
+    session: Session, profile: DiseaseProfile, triggers: Select[Any], now: datetime
+) -> int:
+    """The case tasks of ``profile`` for trigger rows the caller selects (response id, case
+    id, jurisdiction id, started_at), when it writes their ``response_cases`` rows already
+    stamped: PostgreSQL re-checks every foreign key of a row updated in the transaction
+    that inserted it, so stamping 100,000 fresh rows afterwards cost as much as writing them."""
+    tasks = [task for task in profile.playbook.ordered() if task.trigger == "case_confirmed"]
+    return _insert_for(session, tasks, triggers, now)
+
+
 def insert_tasks(session: Session, profiles: Mapping[str, DiseaseProfile], now: datetime) -> int:
     """Create the playbook tasks of new responses and newly joined cases (idempotent)."""
     created = 0
