@@ -9,7 +9,7 @@ bulk day's 800,000 task inserts and 1,000,000 escalation updates once more
 (docs/benchmarks.md, "Bulk day").
 
 Revision ID: d5a8e2f4c613
-Revises: 7b3f1e9a5c20
+Revises: d8618459cff0
 Create Date: 2026-12-07 22:00:00.000000
 """
 
@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = 'd5a8e2f4c613'
-down_revision: str | None = '7b3f1e9a5c20'
+down_revision: str | None = 'd8618459cff0'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
