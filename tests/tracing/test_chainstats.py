@@ -125,3 +125,29 @@ def test_the_timeline_has_a_date_axis_and_a_legend_in_the_page_language(
     assert "确诊" in colour["scale"]["domain"]
     links = next(layer for layer in timeline["layer"] if layer["data"]["name"] == "links")
     assert links["encoding"]["x"]["type"] == "temporal"
+
+
+def test_a_remembered_cluster_list_says_as_of_when_audits_each_view_and_links_by_case(
+    app_factory: Any, session: Session
+) -> None:
+    county_world(session)
+    place = session.scalars(select(Jurisdiction).where(Jurisdiction.code == "C1A")).one()
+    ids = add_chains(session, place, PARENTS, date(2024, 2, 1))
+    session.commit()
+    app = app_factory(snapshot_after_s=0)  # every cluster list counts as slow
+    with TestClient(app, base_url="http://testserver") as client:
+        log_in(client, "ann")
+        first = client.get("/investigation/clusters?lang=en").text
+        second = client.get("/investigation/clusters?lang=zh").text
+        assert 'id="as-of"' not in first and 'id="as-of"' in second and "数据截至" in second
+        assert f'href="/investigation/clusters/2?case={ids[14]}"' in second
+        read = session.scalars(select(AuditEvent).where(AuditEvent.entity == "case")).all()
+        views = [e for e in read if e.detail.get("purpose") == "superspreaders"]
+        assert len(views) == 2  # the snapshot's super-spreaders are a read too
+        # A cluster renumbered since the snapshot: its first case finds it.
+        moved = client.get(f"/investigation/clusters/1?case={ids[14]}", follow_redirects=False)
+        assert moved.status_code == 303 and moved.headers["location"].startswith(
+            "/investigation/clusters/2"
+        )
+        same = client.get(f"/investigation/clusters/2?case={ids[14]}", follow_redirects=False)
+        assert same.status_code == 200

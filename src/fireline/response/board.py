@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, select, union_all
 from sqlalchemy.orm import Session
 
 from fireline.auth import audit
@@ -20,7 +20,7 @@ from fireline.bounds import INT64_MAX
 from fireline.context import Context
 from fireline.errors import Conflict, Problem
 from fireline.places.models import Jurisdiction
-from fireline.response.lights import Cutoffs, escalation, light, on_board, utc
+from fireline.response.lights import Cutoffs, board_parts, escalation, light, on_board, utc
 from fireline.response.models import Response, ResponseEvent, ResponseTask
 from fireline.response.names import places
 from fireline.response.schemas import BoardRead, TaskRead
@@ -100,9 +100,12 @@ def board(
     settings: ResponseSettings,
     wanted: BoardFilter,
     limit: int = 500,
+    *,
+    counted: bool = True,
 ) -> BoardRead:
     """A jurisdiction's board (default: the context's own), most urgent first, lit at the
-    context's now. With ``wanted.subtree`` it holds every task below the jurisdiction."""
+    context's now. With ``wanted.subtree`` it holds every task below the jurisdiction.
+    ``counted=False`` leaves the counts out (a page that has them already)."""
     actor = context.actor
     actor.require("records:read")
     place = actor.jurisdiction(session, code) if code else None
@@ -111,22 +114,47 @@ def board(
     cuts = Cutoffs.at(now, settings)
     if wanted.subtree:
         # The actor narrowed to the place: its scope is the subtree.
-        base = (actor.within(place) if place else actor).restrict(select(Task), Task)
+        parts = [(actor.within(place) if place else actor).restrict(select(Task), Task)]
     else:
-        base = actor.restrict(select(Task), Task).where(on_board(place_id, cuts))
-    base = _filtered(base, wanted, now)
+        scoped = actor.restrict(select(Task), Task)
+        parts = [scoped.where(part) for part in board_parts(place_id, cuts)]
+    parts = [_filtered(part, wanted, now) for part in parts]
     lit = light(cuts.now)
-    counted = base.with_only_columns(lit, func.count()).group_by(lit)
-    counts = {str(k): int(v) for k, v in session.execute(counted).tuples()}
+    counts = _counts(session, parts, lit) if counted else {}
     if wanted.light:
-        base = base.where(lit == wanted.light)
-    statement = _with_lights(base.order_by(Task.due_at, Task.id).limit(limit), cuts)
-    tasks = [task_read(t, li, s) for t, li, s in session.execute(statement)]
+        parts = [part.where(lit == wanted.light) for part in parts]
+    tasks = [task_read(t, li, s) for t, li, s in session.execute(_first(parts, cuts, limit))]
     return BoardRead(
         jurisdiction_code=place.code if place else jurisdiction_code(session, place_id),
         counts=counts,
         tasks=tasks,
     )
+
+
+def _counts(session: Session, parts: list[Select[Any]], lit: Any) -> dict[str, int]:
+    """Tasks per light over the board's parts, each part counted on its own index."""
+    counts: dict[str, int] = {}
+    for part in parts:
+        counted = part.with_only_columns(lit, func.count()).group_by(lit)
+        for key, n in session.execute(counted).tuples():
+            counts[str(key)] = counts.get(str(key), 0) + int(n)
+    return counts
+
+
+def _first(parts: list[Select[Any]], cuts: Cutoffs, limit: int) -> Select[Any]:
+    """The ``limit`` most urgent tasks of the union of ``parts``: the first ``limit`` of
+    each part in due order (an index scan each), then the first ``limit`` of those, where
+    one statement with an OR sorted every task on the board (7 s for a seed county's
+    300,000 open tasks at a wave's scale, issue #17)."""
+    order = (Task.due_at, Task.id)
+    if len(parts) == 1:
+        return _with_lights(parts[0].order_by(*order).limit(limit), cuts)
+    firsts = [
+        part.with_only_columns(Task.id).order_by(*order).limit(limit).subquery() for part in parts
+    ]
+    ids = union_all(*(select(first.c.id) for first in firsts)).subquery()
+    chosen = select(Task).where(Task.id.in_(select(ids.c.id)))
+    return _with_lights(chosen.order_by(*order).limit(limit), cuts)
 
 
 def late_by_owner(

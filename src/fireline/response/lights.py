@@ -88,10 +88,13 @@ def escalation(cuts: Cutoffs) -> ColumnElement[int]:
     return case((ResponseTask.status != "open", 0), else_=open_escalation(cuts))
 
 
-def on_board(jurisdiction_id: int, cuts: Cutoffs) -> ColumnElement[bool]:
-    """Tasks a jurisdiction must act on: its own, and the overdue ones escalated to it."""
+def board_parts(jurisdiction_id: int, cuts: Cutoffs) -> tuple[ColumnElement[bool], ...]:
+    """The three ways a task is on a jurisdiction's board: owned, escalated to it as the
+    parent, or as the grandparent. They never overlap (a task's owner, parent and
+    grandparent are three places), so a board is their union, each part read through
+    its own index (``ix_response_tasks_open_owner`` / ``_parent`` / ``_grandparent``)."""
     task = ResponseTask
-    return or_(
+    return (
         task.owner_id == jurisdiction_id,
         and_(task.parent_id == jurisdiction_id, task.status == "open", task.due_at <= cuts.parent),
         and_(
@@ -100,6 +103,11 @@ def on_board(jurisdiction_id: int, cuts: Cutoffs) -> ColumnElement[bool]:
             task.due_at <= cuts.grandparent,
         ),
     )
+
+
+def on_board(jurisdiction_id: int, cuts: Cutoffs) -> ColumnElement[bool]:
+    """Tasks a jurisdiction must act on: its own, and the overdue ones escalated to it."""
+    return or_(*board_parts(jurisdiction_id, cuts))
 
 
 def yellow_at(started_at: datetime, due_at: datetime) -> datetime:

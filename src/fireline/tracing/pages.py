@@ -14,9 +14,10 @@ from typing import Any, Final
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
-from fastapi.responses import Response
+from fastapi.responses import RedirectResponse, Response
 
-from fireline.tracing import clusters, contact_pages, interview_pages
+from fireline.errors import NotFound
+from fireline.tracing import clusterlist, clusters, contact_pages, interview_pages
 from fireline.tracing.chainstats import read_chain_stats
 from fireline.tracing.chartspecs import offspring_spec, timeline_spec
 from fireline.tracing.schemas import ChainStats
@@ -33,9 +34,8 @@ def cluster_page(page: PageContext) -> Response:
     assert page.session is not None and page.actor is not None
     query = page.list_query(("disease",), per_page=CLUSTERS_SHOWN)
     disease = query.value("disease") or None
-    chains = clusters.load_chains(page.session, page.actor, disease)
-    found, total = clusters.list_clusters(chains, query)
-    figures = read_chain_stats(page.session, page.actor, chains)
+    view = clusterlist.clusters_in_scope(page.session, page.context, disease)
+    found, total = clusterlist.page_of(view.clusters, query)
     return page.render(
         "tracing/clusters.html",
         nav="investigation",
@@ -43,7 +43,8 @@ def cluster_page(page: PageContext) -> Response:
         clusters=found,
         total=total,
         disease=disease,
-        **_figures(page, figures),
+        as_of=view.as_of,
+        **_figures(page, view.figures),
     )
 
 
@@ -77,11 +78,28 @@ def _timeline(page: Page, cases: int) -> dict[str, Any]:
     return timeline_spec(text, classes, cases)
 
 
+def _cluster_now(chains: clusters.Chains, cluster: int, case: str) -> int:
+    """The cluster ``case`` is in now (the list links each cluster with its first case),
+    else ``cluster`` as asked."""
+    if not case.isdigit() or len(case) > 18:
+        return cluster
+    try:
+        return clusters.cluster_of_case(chains, int(case))
+    except NotFound:
+        return cluster
+
+
 @router.get("/investigation/clusters/{cluster}")
 def graph_page(cluster: int, page: PageContext, request: Request) -> Response:
     assert page.session is not None and page.actor is not None
     disease = request.query_params.get("disease") or None
     chains = clusters.load_chains(page.session, page.actor, disease)
+    found = _cluster_now(chains, cluster, request.query_params.get("case", ""))
+    if found != cluster:
+        # The list was a snapshot and the clusters have been numbered anew since: the
+        # cluster the reader chose is the one its first case is in now.
+        query = urlencode({"disease": disease} if disease else {})
+        return RedirectResponse(f"/investigation/clusters/{found}?{query}", status_code=303)
     figures = read_chain_stats(page.session, page.actor, chains, cluster)
     # The graph (about 1 MB at 5,000 cases) is fetched by tracing.js from the API route,
     # so the page itself stays small and draws its figures at once.

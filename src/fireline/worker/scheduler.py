@@ -30,6 +30,7 @@ from fireline.snapshots.service import REFRESH_EVERY
 from fireline.surveillance.signals import jobs as signal_jobs
 from fireline.surveillance.signals.service import SignalOptions
 from fireline.testing.pooling import dashboard as campaign_dashboard
+from fireline.tracing import clusterlist
 from fireline.tracing import jobs as tracing_jobs
 from fireline.worker.runner import JobContext, Work, run_job
 
@@ -101,7 +102,12 @@ def refresh_figures(context: JobContext) -> str:
         campaigns = campaign_dashboard.refresh(session, context.context())
     with transaction(context.sessions) as session:
         overviews = overview.refresh(session, context.context())
-    return f"{tables} league tables, {campaigns} campaign dashboards, {overviews} overviews"
+    with transaction(context.sessions) as session:
+        chains = clusterlist.refresh(session, context.context())
+    return (
+        f"{tables} league tables, {campaigns} campaign dashboards, {overviews} overviews, "
+        f"{chains} cluster lists"
+    )
 
 
 JOBS: tuple[Job, ...] = (

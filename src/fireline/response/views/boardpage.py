@@ -63,7 +63,13 @@ def _columns(page: Page, filters: Filters) -> tuple[dict[str, int], dict[str, li
     columns: dict[str, list[TaskRead]] = {}
     for light in COLUMNS:
         found = boards.board(
-            session, context, page.here.code, settings, filters.wanted(light), KANBAN_LIMIT
+            session,
+            context,
+            page.here.code,
+            settings,
+            filters.wanted(light),
+            KANBAN_LIMIT,
+            counted=not counts,  # the board's counts once, with the first column
         )
         counts = counts or found.counts
         columns[light] = found.tasks
