@@ -208,3 +208,23 @@ def analyze(session: Session, name: str) -> None:
     """Fresh statistics, so that the planner hash-joins a large stage (PostgreSQL)."""
     if is_postgres(session):
         session.execute(text(f"ANALYZE {name}"))
+
+
+def set_instants(
+    session: Session, table: str, column: str, ids: npt.NDArray[np.int64], instants: pa.Array
+) -> int:
+    """Set ``column`` (an instant) of the rows ``ids`` of ``table`` to ``instants`` (UTC
+    timestamps, one per id): staged by COPY or executemany, then one UPDATE ... FROM
+    (SQLite has it since 3.33), not one UPDATE per row. Returns the rows set."""
+    if len(ids) == 0:
+        return 0
+    kind = "timestamptz" if is_postgres(session) else "TEXT"
+    create_stage(session, "fl_instants", f"id BIGINT PRIMARY KEY, value {kind}")
+    insert_rows(session, "fl_instants", pa.table({"id": pa.array(ids), "value": instants}))
+    statement = text(
+        f"UPDATE {table} SET {column} = fl_instants.value FROM fl_instants"
+        f" WHERE {table}.id = fl_instants.id"
+    )
+    result = session.connection().execute(statement)
+    drop_stage(session, "fl_instants")
+    return max(int(result.rowcount), 0)
