@@ -229,16 +229,24 @@ def set_instants(
     session: Session, table: str, column: str, ids: npt.NDArray[np.int64], instants: pa.Array
 ) -> int:
     """Set ``column`` (an instant) of the rows ``ids`` of ``table`` to ``instants`` (UTC
-    timestamps, one per id): staged by COPY or executemany, then one UPDATE ... FROM
-    (SQLite has it since 3.33), not one UPDATE per row. Returns the rows set."""
+    timestamps, one per id): staged by COPY or executemany, then one UPDATE, not one
+    per row. Returns the rows set.
+
+    PostgreSQL: UPDATE ... FROM the stage (a hash or merge join). SQLite: the rows by
+    ``id IN`` the stage, each value by its primary key; its UPDATE ... FROM, without
+    statistics on the fresh stage, scanned the whole target once per call."""
     if len(ids) == 0:
         return 0
-    kind = "timestamptz" if is_postgres(session) else "TEXT"
+    postgres = is_postgres(session)
+    kind = "timestamptz" if postgres else "TEXT"
     create_stage(session, "fl_instants", f"id BIGINT PRIMARY KEY, value {kind}")
     insert_rows(session, "fl_instants", pa.table({"id": pa.array(ids), "value": instants}))
     statement = text(
         f"UPDATE {table} SET {column} = fl_instants.value FROM fl_instants"
         f" WHERE {table}.id = fl_instants.id"
+        if postgres
+        else f"UPDATE {table} SET {column} = (SELECT value FROM fl_instants"
+        f" WHERE fl_instants.id = {table}.id) WHERE id IN (SELECT id FROM fl_instants)"
     )
     result = session.connection().execute(statement)
     drop_stage(session, "fl_instants")
