@@ -241,6 +241,7 @@ def set_instants(
     kind = "timestamptz" if postgres else "TEXT"
     create_stage(session, "fl_instants", f"id BIGINT PRIMARY KEY, value {kind}")
     insert_rows(session, "fl_instants", pa.table({"id": pa.array(ids), "value": instants}))
+    analyze(session, "fl_instants")  # PostgreSQL: probe the target by its key, not scan it
     statement = text(
         f"UPDATE {table} SET {column} = fl_instants.value FROM fl_instants"
         f" WHERE {table}.id = fl_instants.id"
