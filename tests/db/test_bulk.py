@@ -8,9 +8,10 @@ tables of the same shape, and compares what the database holds and what it reads
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
 import pytest
 from sqlalchemy import (
@@ -211,3 +212,22 @@ def test_analyze_gives_postgresql_the_row_count(session: Session) -> None:
             text("SELECT reltuples FROM pg_class WHERE oid = 'bulk_probe'::regclass")
         ).scalar_one()
         assert tuples == 1
+
+
+def test_set_instants_sets_the_rows_given_as_sqlalchemy_stores_them(session: Session) -> None:
+    table = Table(
+        "instant_probe", MetaData(), Column("id", BigInteger), Column("at", UTCDateTime())
+    )
+    bulk.create_stage(session, table.name, "id BIGINT, at TIMESTAMP WITH TIME ZONE")
+    old, new = datetime(2026, 1, 1, tzinfo=UTC), datetime(2026, 3, 1, 2, 5, 7, 120_000, tzinfo=UTC)
+    later = new + timedelta(hours=1)
+    session.execute(
+        insert(table), [{"id": i, "at": old} for i in (1, 2, 3)] + [{"id": 4, "at": new}]
+    )
+    instants = pa.array([new, later], pa.timestamp("us", tz="UTC"))
+    assert bulk.set_instants(session, table.name, "at", np.array([3, 1]), instants) == 2
+    raw = dict(session.execute(text("SELECT id, at FROM instant_probe")).tuples().all())
+    assert raw[3] == raw[4]  # the very text (SQLite) or value SQLAlchemy stores
+    read = dict(session.execute(select(table.c.id, table.c.at)).tuples().all())
+    assert read == {1: later, 2: old, 3: new, 4: new}
+    assert bulk.set_instants(session, table.name, "at", np.array([], np.int64), instants[:0]) == 0

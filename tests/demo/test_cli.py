@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -45,6 +46,9 @@ def test_demo_loads_once_and_lists_the_logins(database: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "shangcheng-investigator" in result.output and "fireline-demo" in result.output
     assert count(database, "cases") == 500
+    # issue #17: one line per step as it begins, with the time since the start
+    assert re.search(r"^ +0:\d\d writing check_ins \([\d,]+ rows\)$", result.stderr, re.M)
+    assert re.search(r"^ +\d+:\d\d responses and their tasks$", result.stderr, re.M)
     again = run("demo", "--no-serve", "--cases", "500")
     assert again.exit_code == 0, again.output
     assert "already loaded" in again.output

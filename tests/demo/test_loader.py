@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import weakref
 from datetime import date, datetime
 
 import pytest
@@ -7,8 +8,9 @@ from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from fireline.auth.scope import Actor
+from fireline.demo import loader
 from fireline.demo.jurisdictions import from_database
-from fireline.demo.loader import UnknownJurisdictions, load_outbreak
+from fireline.demo.loader import UnknownJurisdictions, load_outbreak, load_tables
 from fireline.people.models import Person
 from fireline.simulate import TABLES, Outbreak, simulate
 from fireline.surveillance.models import Case
@@ -93,3 +95,46 @@ def test_loads_on_a_plain_connection(session: Session) -> None:
     session.flush()
     written = load_outbreak(session.connection(), outbreak)
     assert written["cases"] == 20
+
+
+def test_each_table_is_released_once_written(session: Session) -> None:
+    """Issue #17: the demo held the whole outbreak (1.6 GB of Arrow at 600,000 cases)
+    through the load; a table given to ``load_tables`` is gone once it is stored."""
+    outbreak = _outbreak(session)
+    tables, as_of = outbreak.tables(), outbreak.as_of
+    alive = {name: weakref.ref(table) for name, table in tables.items()}
+    del outbreak
+    seen: dict[str, list[str]] = {}
+
+    def progress(stage: str) -> None:  # "writing contacts (1,234 rows)"
+        seen[stage.split()[1]] = [name for name, ref in alive.items() if ref() is not None]
+
+    written = load_tables(session, tables, as_of, progress=progress)
+    assert tables == {} and written["cases"] == 150
+    assert seen["persons"] == list(TABLES)
+    assert seen["contacts"] == [
+        "contacts",
+        "check_ins",
+        "samples",
+        "lab_results",
+        "quarantine_orders",
+    ]
+    assert seen["quarantine_orders"] == ["quarantine_orders"]
+    assert [name for name, ref in alive.items() if ref() is not None] == []
+
+
+def test_slices_store_what_one_slice_stores(
+    session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Written seven rows at a time: ids made for the links run on across slices, and
+    the codes made from ids are those of the simulator."""
+    monkeypatch.setattr(loader, "BATCH_ROWS", 7)
+    outbreak = _outbreak(session, cases=40)
+    written = load_outbreak(session, outbreak)
+    links = outbreak.transmission_links.num_rows
+    assert written == outbreak.counts()
+    span = "SELECT COUNT(DISTINCT id), MIN(id), MAX(id) FROM transmission_links"
+    assert tuple(session.execute(text(span)).one()) == (links, 1, links)
+    codes = session.scalars(select(Case.external_id).order_by(Case.id)).all()
+    assert codes == outbreak.cases.column("external_id").to_pylist()
+    assert outbreak.cases.num_rows > loader.BATCH_ROWS

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
 
+import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from fireline.demo.service import SEED_COUNTY, demo_context, load_demo
 from fireline.places.models import Jurisdiction
+from fireline.response import demo
 from fireline.response.demo import HISTORY_HOURS, LATE_DAYS
 from fireline.response.lights import utc
 from fireline.response.models import ResponseNotification, ResponseTask
@@ -38,3 +40,22 @@ def test_the_demo_has_history_fresh_work_and_late_counties(session: Session) -> 
     escalated_open = select(func.count()).where(T.status == "open", T.id.in_(notified))
     assert (session.scalar(escalated_open) or 0) > 0
     assert session.scalar(select(func.count()).where(T.status == "done", T.id.in_(notified))) == 0
+
+
+def test_dating_a_slice_at_a_time_gives_the_dates_of_one_pass(
+    session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue #17: case entries and task completions are dated in slices (of cases, of
+    responses); slices of a few rows give what one pass gives, each case entered at its
+    report day's instant (``_entry``), each task as drawn for it in id order."""
+    load_demo(session, demo_context(TODAY), cases=200, seed=3)
+    done = select(T.id, T.completed_at).where(T.status == "done").order_by(T.id)
+    before = session.execute(done).tuples().all()
+    monkeypatch.setattr(demo, "CHUNK_RESPONSES", 3)
+    monkeypatch.setattr(demo, "CHUNK_ROWS", 7)
+    assert demo.plausible_completions(session, NOW) == len(before) > 100
+    assert session.execute(done).tuples().all() == before
+    assert demo.date_case_entries(session, NOW) == 200
+    latest = NOW - timedelta(minutes=1)
+    for case_id, day, at in session.execute(select(Case.id, Case.date_reporting, Case.created_at)):
+        assert utc(at) == min(demo._entry(day, case_id), latest)

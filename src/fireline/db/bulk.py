@@ -135,6 +135,8 @@ def sqlite_values(column: pa.ChunkedArray | pa.Array) -> list[Any]:
     kind = column.type
     if pa.types.is_date(kind) or pa.types.is_dictionary(kind):
         return _through_dictionary(column)
+    if pa.types.is_timestamp(kind) and kind.unit == "us":
+        return _instants(column)
     if pa.types.is_timestamp(kind):
         column = pc.strftime(column, "%Y-%m-%d %H:%M:%S")  # %S carries the microseconds in Arrow
     elif pa.types.is_boolean(kind):
@@ -143,6 +145,19 @@ def sqlite_values(column: pa.ChunkedArray | pa.Array) -> list[Any]:
         return _nullable_ints(column)
     values: list[Any] = column.to_numpy(zero_copy_only=False).tolist()
     return values
+
+
+def _instants(column: pa.ChunkedArray | pa.Array) -> list[Any]:
+    """Instants in microseconds as SQLAlchemy writes them on SQLite (naive UTC text,
+    ``YYYY-MM-DD HH:MM:SS.ffffff``) through NumPy's ISO format: about 6x faster than
+    Arrow's ``strftime``, which was a quarter of the demo's load into SQLite."""
+    micros = pc.fill_null(pc.cast(column, pa.int64()), 0).to_numpy(zero_copy_only=False)
+    text = np.char.replace(np.datetime_as_string(micros.astype("datetime64[us]"), "us"), "T", " ")
+    values = text.astype(object)
+    if column.null_count:
+        values[np.asarray(pc.is_null(column).to_numpy(zero_copy_only=False), dtype=bool)] = None
+    listed: list[Any] = values.tolist()
+    return listed
 
 
 def _through_dictionary(column: pa.ChunkedArray | pa.Array) -> list[Any]:
@@ -208,3 +223,32 @@ def analyze(session: Session, name: str) -> None:
     """Fresh statistics, so that the planner hash-joins a large stage (PostgreSQL)."""
     if is_postgres(session):
         session.execute(text(f"ANALYZE {name}"))
+
+
+def set_instants(
+    session: Session, table: str, column: str, ids: npt.NDArray[np.int64], instants: pa.Array
+) -> int:
+    """Set ``column`` (an instant) of the rows ``ids`` of ``table`` to ``instants`` (UTC
+    timestamps, one per id): staged by COPY or executemany, then one UPDATE, not one
+    per row. Returns the rows set.
+
+    PostgreSQL: UPDATE ... FROM the stage (a hash or merge join). SQLite: the rows by
+    ``id IN`` the stage, each value by its primary key; its UPDATE ... FROM, without
+    statistics on the fresh stage, scanned the whole target once per call."""
+    if len(ids) == 0:
+        return 0
+    postgres = is_postgres(session)
+    kind = "timestamptz" if postgres else "TEXT"
+    create_stage(session, "fl_instants", f"id BIGINT PRIMARY KEY, value {kind}")
+    insert_rows(session, "fl_instants", pa.table({"id": pa.array(ids), "value": instants}))
+    analyze(session, "fl_instants")  # PostgreSQL: probe the target by its key, not scan it
+    statement = text(
+        f"UPDATE {table} SET {column} = fl_instants.value FROM fl_instants"
+        f" WHERE {table}.id = fl_instants.id"
+        if postgres
+        else f"UPDATE {table} SET {column} = (SELECT value FROM fl_instants"
+        f" WHERE fl_instants.id = {table}.id) WHERE id IN (SELECT id FROM fl_instants)"
+    )
+    result = session.connection().execute(statement)
+    drop_stage(session, "fl_instants")
+    return max(int(result.rowcount), 0)

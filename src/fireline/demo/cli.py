@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import tempfile
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
@@ -10,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import typer
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from sqlalchemy import Engine
@@ -51,11 +53,11 @@ def demo(
     _check_cases(cases)
     settings = Settings(demo=True)
     engine = _migrated(settings)
-    with progress_bar("loading the demo") as step, transaction(session_factory(engine)) as session:
-        step("importing the province")
+    with step_lines() as step, transaction(session_factory(engine)) as session:
         # The server and its worker run on the system clock: the demo is dated by it too.
         context = Context.for_command(settings)
-        report = load_demo(session, context, cases=cases, seed=seed, reset=reset)
+        report = load_demo(session, context, cases=cases, seed=seed, reset=reset, progress=step)
+        step("committing")
     if report.loaded:
         out.print(
             f"demo loaded: {report.rows.get('cases', 0):,} cases from {report.start} "
@@ -183,7 +185,7 @@ def _check_writable(folder: Path) -> None:
 
 def _to_database(cases: int, seed: int, seed_county: str | None, start: date | None) -> None:
     from fireline.demo.jurisdictions import from_database
-    from fireline.demo.loader import load_outbreak
+    from fireline.demo.loader import load_tables
 
     engine = _migrated(Settings())
     with progress_bar("simulating") as step, transaction(session_factory(engine)) as session:
@@ -194,9 +196,11 @@ def _to_database(cases: int, seed: int, seed_county: str | None, start: date | N
                 "or `fireline demo` first"
             )
         outbreak = _run(tree, cases, seed, seed_county, start, step)
+        summary, tables, as_of = _summary(outbreak), outbreak.tables(), outbreak.as_of
+        del outbreak  # each table is freed once written (load_tables)
         step("loading into the database")
-        load_outbreak(session, outbreak)
-    out.print(f"loaded into {engine.dialect.name}: {_summary(outbreak)}")
+        load_tables(session, tables, as_of)
+    out.print(f"loaded into {engine.dialect.name}: {summary}")
 
 
 def _migrated(settings: Settings) -> Engine:
@@ -211,6 +215,24 @@ def _summary(outbreak: Outbreak) -> str:
         f"{counts['cases']:,} cases, {counts['contacts']:,} contacts, "
         f"{counts['persons']:,} people, from {outbreak.start} to {outbreak.as_of}"
     )
+
+
+@contextmanager
+def step_lines() -> Iterator[Callable[[str], None]]:
+    """One line on stderr per step as it begins, after the time since the start: a load
+    of minutes (600,000 cases) says where it is, in a terminal and in a log alike."""
+    started = time.monotonic()
+
+    def step(stage: str) -> None:
+        err.print(f"[dim]{_elapsed(time.monotonic() - started)}[/] {escape(stage)}")
+
+    yield step
+    err.print(f"[dim]{_elapsed(time.monotonic() - started)}[/] done")
+
+
+def _elapsed(seconds: float) -> str:
+    minutes, rest = divmod(int(seconds), 60)
+    return f"{minutes:3d}:{rest:02d}"
 
 
 @contextmanager

@@ -10,17 +10,20 @@ ids, so loading the same outbreak twice does not collide.
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
-from datetime import UTC, datetime, time, timedelta
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
+from psycopg.copy import QueuedLibpqWriter
 from sqlalchemy import Connection, Table, select, text
 from sqlalchemy.orm import Session
 
+from fireline.db.bulk import sqlite_values
 from fireline.places.models import Jurisdiction
 from fireline.simulate import TABLES, Outbreak
 from fireline.simulate._arrow import coded
@@ -44,37 +47,76 @@ CODED = {
 }
 # Values for columns the simulator does not produce.
 FIXED = {"cases": {"source": "simulate"}, "transmission_links": {"certainty": "probable"}}
-BATCH_ROWS = 100_000
+# Rows per slice prepared and written: on SQLite each slice becomes Python tuples
+# (about 1 KB a row), so 20,000 rows keep that near 20 MB whatever the outbreak's size.
+BATCH_ROWS = 20_000
 SQUEEZE_US = 3_600_000_000.0  # the last hour before the load, in microseconds
+
+
+Progress = Callable[[str], None]
 
 
 class UnknownJurisdictions(ValueError):
     """The outbreak names jurisdiction codes the database does not have."""
 
 
+@dataclass(frozen=True)
+class _Target:
+    """What every table's rows are prepared against: id offsets, jurisdictions, clock."""
+
+    offsets: dict[str, int]
+    jurisdictions: dict[str, int]
+    now: datetime
+    end: datetime
+
+
 def load_outbreak(
-    target: Session | Connection, outbreak: Outbreak, now: datetime | None = None
+    target: Session | Connection,
+    outbreak: Outbreak,
+    now: datetime | None = None,
+    progress: Progress | None = None,
 ) -> dict[str, int]:
     """Insert every table of ``outbreak``; returns rows written per table. Does not commit.
 
     ``now`` stamps the columns the simulator leaves to the database (created, updated):
     the caller's clock; by default, the last day of the outbreak at 16:00 in the province,
     so that nothing loaded lies in the future of the data."""
+    return load_tables(target, outbreak.tables(), outbreak.as_of, now, progress)
+
+
+def load_tables(
+    target: Session | Connection,
+    tables: dict[str, pa.Table],
+    as_of: date,
+    now: datetime | None = None,
+    progress: Progress | None = None,
+) -> dict[str, int]:
+    """``load_outbreak`` of an outbreak's ``tables`` (``Outbreak.tables()``), taking each
+    out of ``tables`` as it is written: a caller that keeps no other reference (the
+    demo) has each table's memory back once it is stored, rather than holding the whole
+    outbreak (1.6 GB of Arrow at 600,000 cases) until the last table is in."""
     if isinstance(target, Session):
         target.flush()
         connection = target.connection()
     else:
         connection = target
     rows = connection.execute(select(Jurisdiction.code, Jurisdiction.id))
-    jurisdictions = {code: jurisdiction_id for code, jurisdiction_id in rows}
-    offsets = {name: _max_id(connection, name) for name in TABLES}
-    now = now or datetime.combine(outbreak.as_of, time(8), UTC)
-    end = datetime.combine(outbreak.as_of + timedelta(days=1), time(), UTC)
+    now = now or datetime.combine(as_of, time(8), UTC)
+    end = datetime.combine(as_of + timedelta(days=1), time(), UTC)
+    into = _Target(
+        {name: _max_id(connection, name) for name in TABLES},
+        {code: jurisdiction_id for code, jurisdiction_id in rows},
+        now,
+        max(end, now),
+    )
+    step = progress or (lambda _stage: None)
     written: dict[str, int] = {}
-    for name, table in outbreak.tables().items():
-        prepared = prepare(name, table, offsets, jurisdictions, now, end)
-        _write(connection, name, prepared)
-        written[name] = prepared.num_rows
+    for name in TABLES:
+        table = tables.pop(name)
+        step(f"writing {name} ({table.num_rows:,} rows)")
+        written[name] = _write(connection, name, table, into)
+        del table  # the last reference when the caller kept none
+        pa.default_memory_pool().release_unused()
     if connection.dialect.name == "postgresql":
         _advance_sequences(connection)
     return written
@@ -91,17 +133,20 @@ def prepare(
     jurisdictions: dict[str, int],
     now: datetime,
     end: datetime | None = None,
+    top_id: int | None = None,
 ) -> pa.Table:
-    """The outbreak table with ids shifted, jurisdiction ids and the database's columns."""
-    if "id" not in table.column_names:  # transmission links: ids made here
-        table = table.add_column(0, "id", pa.array(np.arange(1, table.num_rows + 1)))
+    """The outbreak table (or a slice of it) with ids shifted, jurisdiction ids and the
+    database's columns; ``top_id``: the whole table's largest id, when given a slice
+    (codes made from ids are as wide as the largest needs)."""
+    table = _with_ids(table)
     table = _shift(table, "id", offsets[name])
     for column, other in REFERENCES.get(name, {}).items():
         table = _shift(table, column, offsets[other])
     if name in CODED and offsets[name]:
         column, prefix, width = CODED[name]
         ids = table.column("id").to_numpy()
-        width = max(width, len(str(int(ids.max(initial=0)))))
+        top = ids.max(initial=0) if top_id is None else top_id + offsets[name]
+        width = max(width, len(str(int(top))))
         table = table.set_column(
             table.column_names.index(column), column, coded(prefix, ids, width)
         )
@@ -111,6 +156,13 @@ def prepare(
     )
     last = end or datetime.combine(now.date() + timedelta(days=1), time(), UTC)
     return _complete(name, _not_after(table, now, max(last, now)), now)
+
+
+def _with_ids(table: pa.Table) -> pa.Table:
+    if "id" in table.column_names:
+        return table
+    # transmission links: ids made here, 1..n as the simulator's
+    return table.add_column(0, "id", pa.array(np.arange(1, table.num_rows + 1)))
 
 
 def _shift(table: pa.Table, column: str, offset: int) -> pa.Table:
@@ -177,51 +229,62 @@ def _default(name: str, column: str, default: Any, now: datetime) -> object:
     return None if arg is None or callable(arg) else arg
 
 
-def _write(connection: Connection, name: str, table: pa.Table) -> None:
+def _write(connection: Connection, name: str, table: pa.Table, into: _Target) -> int:
+    """Prepare and write ``table`` one slice of ``BATCH_ROWS`` at a time: the prepared
+    copy and its CSV or Python tuples exist for one slice only."""
+    table = _with_ids(table)
+    top = int(pc.max(table.column("id")).as_py() or 0)
+
+    def prepared(part: pa.Table) -> pa.Table:
+        return prepare(name, part, into.offsets, into.jurisdictions, into.now, into.end, top)
+
+    columns = prepared(table.slice(0, 0)).column_names
+    slices = (prepared(pa.Table.from_batches([b])) for b in table.to_batches(BATCH_ROWS))
     if connection.dialect.name == "postgresql":
-        _copy(connection, name, table)
+        _copy(connection, name, columns, slices)
     else:
-        _executemany(connection, name, table)
+        _executemany(connection, name, columns, slices)
+    return int(table.num_rows)
 
 
-def _copy(connection: Connection, name: str, table: pa.Table) -> None:
-    """COPY in CSV, one Arrow record batch at a time to bound memory."""
-    columns = ", ".join(table.column_names)
+def _copy(
+    connection: Connection, name: str, columns: list[str], slices: Iterable[pa.Table]
+) -> None:
+    """One COPY in CSV per table; Arrow writes each slice while a psycopg thread sends
+    the previous one (``QueuedLibpqWriter``, as in db/bulk.py)."""
     options = pa_csv.WriteOptions(include_header=False)
-    driver = connection.connection.driver_connection
-    statement = f"COPY {name} ({columns}) FROM STDIN (FORMAT csv)"
-    with driver.cursor() as cursor, cursor.copy(statement) as copy:  # type: ignore[union-attr]
-        for batch in table.to_batches(max_chunksize=BATCH_ROWS):
+    driver: Any = connection.connection.driver_connection
+    statement = f"COPY {name} ({', '.join(columns)}) FROM STDIN (FORMAT csv)"
+    with (
+        driver.cursor() as cursor,
+        cursor.copy(statement, writer=QueuedLibpqWriter(cursor)) as copy,
+    ):
+        for part in slices:
             buffer = io.BytesIO()
-            pa_csv.write_csv(batch, buffer, write_options=options)
-            copy.write(buffer.getvalue())
+            pa_csv.write_csv(part, buffer, write_options=options)
+            copy.write(buffer.getbuffer())
 
 
-def _executemany(connection: Connection, name: str, table: pa.Table) -> None:
-    columns = ", ".join(table.column_names)
-    marks = ", ".join("?" * table.num_columns)
+def _executemany(
+    connection: Connection, name: str, columns: list[str], slices: Iterable[pa.Table]
+) -> None:
+    marks = ", ".join("?" * len(columns))
+    statement = f"INSERT INTO {name} ({', '.join(columns)}) VALUES ({marks})"
     cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
     try:
-        for rows in sqlite_rows(table):
-            cursor.executemany(f"INSERT INTO {name} ({columns}) VALUES ({marks})", rows)
+        for part in slices:
+            for rows in sqlite_rows(part):
+                cursor.executemany(statement, rows)
     finally:
         cursor.close()
 
 
 def sqlite_rows(table: pa.Table) -> Iterator[list[tuple[Any, ...]]]:
-    """Batches of row tuples in SQLAlchemy's SQLite storage formats (ISO text dates)."""
+    """Batches of ``BATCH_ROWS`` row tuples in SQLAlchemy's SQLite storage formats (ISO
+    text dates), built column-wise through NumPy (db/bulk.py)."""
     for batch in table.to_batches(max_chunksize=BATCH_ROWS):
-        columns = [_sqlite_column(batch.column(i)).to_pylist() for i in range(batch.num_columns)]
+        columns = [sqlite_values(column) for column in batch.columns]
         yield list(zip(*columns, strict=True))
-
-
-def _sqlite_column(column: pa.Array) -> pa.Array:
-    if pa.types.is_timestamp(column.type):
-        # SQLAlchemy stores DateTime on SQLite as naive text in this format.
-        return pc.strftime(column, format="%Y-%m-%d %H:%M:%S")
-    if pa.types.is_date(column.type) or pa.types.is_dictionary(column.type):
-        return column.cast(pa.string())
-    return column
 
 
 def _advance_sequences(connection: Connection) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
+import pyarrow as pa
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
@@ -15,7 +16,7 @@ from fireline.auth.service import create_user
 from fireline.clock import FrozenClock
 from fireline.context import Context
 from fireline.demo import jurisdictions
-from fireline.demo.loader import load_outbreak
+from fireline.demo.loader import Progress, load_tables
 from fireline.demo.quarantine import add_isolation_care_zones
 from fireline.jurisdictions.importer import bundled_divisions, import_jurisdictions
 from fireline.response.demo import open_demo_responses
@@ -84,17 +85,22 @@ def load_demo(
     cases: int = 3000,
     seed: int = 1,
     reset: bool = False,
+    progress: Progress | None = None,
 ) -> DemoReport:
     """Load the demo once; a second call reports it is there and does nothing.
 
     Everything is dated by ``context``'s clock, the one the server and its worker run
     on, and uses the deployment's disease profiles: the outbreak's last day is today.
+    ``progress`` is told each step as it begins.
     """
+    step = progress or _quiet
     logins = demo_logins()
     if reset:
+        step("emptying the data tables")
         empty_data_tables(session)
     elif is_loaded(session):
         return DemoReport(loaded=False, logins=logins)
+    step("importing the province and the logins")
     actor = system_actor()
     import_jurisdictions(session, actor, bundled_divisions())
     for login in logins:
@@ -107,16 +113,44 @@ def load_demo(
             jurisdiction_code=login.jurisdiction,
         )
     session.flush()
-    today, now = context.today(), context.now()
+    step(f"simulating {cases:,} cases")
+    tables, start, as_of = _simulated(session, cases, seed, context.today())
+    rows = load_tables(session, tables, as_of, context.now(), step)
+    add_the_work(session, context, start, as_of, step)
+    return DemoReport(True, logins, rows, start, as_of)
+
+
+def _quiet(_stage: str) -> None:
+    """No progress to show (tests, a caller that does not ask)."""
+
+
+def _simulated(
+    session: Session, cases: int, seed: int, today: date
+) -> tuple[dict[str, pa.Table], date, date]:
+    """The outbreak's tables and its first and last day; the ``Outbreak`` itself is not
+    kept, so that each table is freed once written (``load_tables``)."""
     outbreak = demo_outbreak(session, cases=cases, seed=seed, today=today)
-    rows = load_outbreak(session, outbreak, now)
+    return outbreak.tables(), outbreak.start, outbreak.as_of
+
+
+def add_the_work(
+    session: Session, context: Context, start: date, as_of: date, step: Progress
+) -> None:
+    """What a province would have done with the loaded outbreak: interviews, venue
+    exposures, signals, orders, care, zones, responses and screening; each step is set-based,
+    so its time grows with the rows and its memory does not."""
+    today, now = context.today(), context.now()
+    step("interviews")
     add_interviews(session, now)
-    # after the interviews: listed contacts are skipped
+    step("venue exposures of the newest cases")  # after the interviews: listed contacts skipped
     propose_demo_exposures(session, disease_dir=context.settings.disease_dir, now=now)
-    run_recent_signals(session, outbreak.as_of, (outbreak.as_of - outbreak.start).days + 1)
-    add_isolation_care_zones(session, context, SEED_COUNTY)  # orders, care, zones
+    step("signals")
+    run_recent_signals(session, as_of, (as_of - start).days + 1)
+    step("quarantine, isolation, care and zones")
+    add_isolation_care_zones(session, context, SEED_COUNTY)
     # The responses a running server would have opened for the confirmed cases, with the
     # work done so far: old tasks closed, fresh ones on the clock, two counties late.
+    step("responses and their tasks")
     open_demo_responses(
         session,
         now,
@@ -124,8 +158,8 @@ def load_demo(
         settings=ResponseSettings(),
         spare=SEED_COUNTY,
     )
+    step("screening")
     add_screening(session, today, now)  # after the sweep: retest cases sweep next
-    return DemoReport(True, logins, rows, outbreak.start, outbreak.as_of)
 
 
 def run_recent_signals(session: Session, as_of: date, days: int = SIGNAL_DAYS) -> None:

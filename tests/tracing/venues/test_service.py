@@ -17,7 +17,7 @@ from fireline.errors import Conflict, NotFound, Problem
 from fireline.listing import ListQuery
 from fireline.tracing.models import Contact
 from fireline.tracing.venues import service
-from fireline.tracing.venues.demo import propose_demo_exposures
+from fireline.tracing.venues.demo import newest_cases, propose_demo_exposures
 from fireline.tracing.venues.models import ProposedContact
 from fireline.tracing.venues.rules import ExposureRule
 from tests.tracing.venues.factories import venue_world
@@ -138,6 +138,15 @@ def test_queue_per_case_and_per_jurisdiction(session: Session, world: dict[str, 
 def test_the_demo_function_proposes_for_every_case(session: Session, world: dict[str, Any]) -> None:
     report = propose_demo_exposures(session, now=NOW)
     assert report.cases == 1 and report.proposed == 2  # the demo rule: 15 shared minutes
+
+
+def test_the_demo_traces_the_newest_cases_only(session: Session, world: dict[str, Any]) -> None:
+    """Issue #17: a large wave's exposures grow with the square of its check-ins; the
+    demo proposes for its newest cases, and none when it traces none."""
+    assert newest_cases(session, 5) == [world["case"].id]
+    report = propose_demo_exposures(session, now=NOW, traced=0)
+    assert (report.cases, report.proposed) == (0, 0)
+    assert _proposed(session) == {}
 
 
 def test_queue_filters_by_venue_and_day(session: Session, world: dict[str, Any]) -> None:
