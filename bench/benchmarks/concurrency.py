@@ -40,6 +40,7 @@ from sqlalchemy import text
 from bench.benchmarks import _load_clients as load
 from bench.benchmarks.import_cases import generate, postgres_database, postgres_url, write_csv
 from bench.registry import Measurement
+from fireline.worker.process import stop
 
 NAME = "concurrency"
 DESCRIPTION = "30 readers during a 20,000-row CLI import, then 50 users on the pages"
@@ -98,8 +99,7 @@ def served(url: str, log: Path, workers: int = 1) -> Iterator[str]:
                 raise
             yield base
         finally:
-            server.terminate()
-            server.wait(timeout=30)
+            stop(server)  # SIGTERM; SIGKILL if requests still running hold it past 10 s
 
 
 def _wait_healthy(base: str, server: subprocess.Popen[bytes], timeout: float = 240) -> None:
