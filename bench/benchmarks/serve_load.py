@@ -223,6 +223,36 @@ async def user_loop(
                 await _timed(phase.tally, client, click.page, "GET", url, **extra)
 
 
+async def one_by_one(base: str, user: mix.User, repeats: int = 3) -> dict[str, float]:
+    """Each page the user may open, ``repeats`` times in a row, alone on the server:
+    the median milliseconds per page (``--probe``: what a page costs without load)."""
+    medians: dict[str, float] = {}
+    async with _client(base) as client:
+        tally = mix.PageTally()
+        token = await log_in(tally, client, user)
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        for click in mix.clicks_for(user):
+            url = click.url.format(
+                case=user.cases[0] if user.cases else 0,
+                campaign=user.campaigns[0] if user.campaigns else 0,
+            )
+            for _ in range(repeats):
+                extra = {"headers": headers} if click.api else {}
+                await _timed(tally, client, click.page, "GET", url, **extra)
+        for page, figures in tally.summary(1.0)["pages"].items():
+            medians[page] = figures["p50_ms"]
+    return medians
+
+
+def probe(url: str, usernames: list[str], folder: Path) -> dict[str, Any]:
+    """The ``--probe`` figures: per user, each page's median alone on one worker."""
+    users = {u.username: u for u in load_users(url, 10_000) if u.username in usernames}
+    warmed_s = warm_figures(url)
+    with served(url, folder / "serve.log", workers=1) as base:
+        pages = {name: asyncio.run(one_by_one(base, users[name])) for name in usernames}
+    return {"probe": pages, "warm_figures_s": round(warmed_s, 1)}
+
+
 async def baseline_loop(base: str, gate: Gate) -> None:
     await gate.open.wait()
     async with _client(base) as client:
@@ -394,6 +424,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--workers", type=int, default=2, help="fireline serve --workers")
     parser.add_argument("--cases", type=int, help="cases in a fresh demo")
     parser.add_argument("--saturation", action="store_true", help="then raise the rate")
+    parser.add_argument(
+        "--probe", help="USER,USER: each page alone, 3 times, for each user (no load)"
+    )
     args = parser.parse_args(argv)
     database = (
         "postgresql"
@@ -411,7 +444,9 @@ def main(argv: list[str] | None = None) -> None:
     )
     with tempfile.TemporaryDirectory() as name:
         folder = Path(name)
-        if args.database_url:
+        if args.database_url and args.probe:
+            result = probe(args.database_url, args.probe.split(","), folder)
+        elif args.database_url:
             result = measure(args.database_url, plan, folder)
         else:
             if args.postgres:
