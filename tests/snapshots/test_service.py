@@ -59,7 +59,7 @@ def test_the_worker_refreshes_what_was_read_and_drops_what_was_not(session: Sess
     assert service.keys_to_refresh(session, "league", soon) == []  # young: nothing to do
     due = NOW + service.REFRESH_EVERY
     assert service.keys_to_refresh(session, "league", due) == ["read", "unread"]
-    service.refresh(session, "league", "read", due, lambda: {"v": 2})
+    service.refresh(session, "league", "read", due, lambda: {"v": 2}, slow_s=0.0)
     row = session.scalars(select(FigureSnapshot).where(FigureSnapshot.key == "read")).one()
     session.refresh(row)
     assert row.payload == {"v": 2} and row.computed_at == due
@@ -73,3 +73,13 @@ def test_the_worker_refreshes_what_was_read_and_drops_what_was_not(session: Sess
     session.flush()
     left = session.scalars(select(FigureSnapshot.key).order_by(FigureSnapshot.key)).all()
     assert left == ["P|week", "read"]
+
+
+def test_a_refresh_that_is_fast_now_drops_the_snapshot(session: Session) -> None:
+    """Stored while a busy server made it slow, a figure that is quick to make on a
+    refresh goes back to being counted live."""
+    service.store(session, "league", "busy", {"v": 1}, NOW, 2.0)
+    session.flush()
+    service.refresh(session, "league", "busy", NOW + service.REFRESH_EVERY, dict, slow_s=60.0)
+    session.flush()
+    assert not service.stored(session, "league", "busy")

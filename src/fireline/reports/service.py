@@ -93,7 +93,9 @@ def refresh(session: Session, context: Context) -> int:
     for key in keys:
         code, day = key.split("|")
         counts = partial(mechanism_counts, session, context.actor, code, date.fromisoformat(day))
-        snapshots.refresh(session, KIND, key, now, partial(_dumped, counts))
+        snapshots.refresh(
+            session, KIND, key, now, partial(_dumped, counts), context.settings.snapshot_after_s
+        )
     return len(keys)
 
 

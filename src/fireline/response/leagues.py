@@ -116,7 +116,7 @@ def refresh(session: Session, context: Context, target: float) -> int:
         if place is not None:
             start, end = date.fromisoformat(first), date.fromisoformat(last)
             make = partial(_encoded, session, place, start, end, now, float(share), level or None)
-            snapshots.refresh(session, KIND, key, now, make)
+            snapshots.refresh(session, KIND, key, now, make, context.settings.snapshot_after_s)
             done += 1
     return done + _warm(session, context, target)
 

@@ -116,12 +116,25 @@ def keys_to_refresh(session: Session, kind: str, now: datetime) -> list[str]:
 
 
 def refresh(
-    session: Session, kind: str, key: str, now: datetime, compute: Callable[[], Any]
+    session: Session,
+    kind: str,
+    key: str,
+    now: datetime,
+    compute: Callable[[], Any],
+    slow_s: float,
 ) -> None:
-    """Recompute one key's payload (``compute`` returns it encoded) and store it."""
+    """Recompute one key's payload (``compute`` returns it encoded) and store it; if it
+    took less than ``slow_s`` the snapshot goes instead and readers count it live again:
+    a figure stored because a busy server made it slow is not refreshed for ever."""
     began = time.perf_counter()
     payload = compute()
-    store(session, kind, key, payload, now, time.perf_counter() - began, read=False)
+    seconds = time.perf_counter() - began
+    if seconds < slow_s:
+        row = _row(session, kind, key)
+        if row is not None:
+            session.delete(row)
+        return
+    store(session, kind, key, payload, now, seconds, read=False)
 
 
 def stored(session: Session, kind: str, key: str) -> bool:

@@ -92,5 +92,5 @@ def refresh(session: Session, context: Context) -> int:
         place = session.scalar(select(Jurisdiction).where(Jurisdiction.id == int(place_id)))
         if place is not None:
             made = partial(_made, session, context.actor.within(place), disease or None)
-            snapshots.refresh(session, KIND, key, now, made)
+            snapshots.refresh(session, KIND, key, now, made, context.settings.snapshot_after_s)
     return len(keys)

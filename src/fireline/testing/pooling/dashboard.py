@@ -105,7 +105,14 @@ def refresh(session: Session, context: Context) -> int:
     for key in snapshots.keys_to_refresh(session, KIND, now):
         campaign = session.get(ScreeningCampaign, int(key))
         if campaign is not None:
-            snapshots.refresh(session, KIND, key, now, partial(_encoded, session, campaign))
+            snapshots.refresh(
+                session,
+                KIND,
+                key,
+                now,
+                partial(_encoded, session, campaign),
+                context.settings.snapshot_after_s,
+            )
             done += 1
     active = session.scalars(
         select(ScreeningCampaign.id).where(ScreeningCampaign.status == "active")
