@@ -83,3 +83,20 @@ def test_a_refresh_that_is_fast_now_drops_the_snapshot(session: Session) -> None
     service.refresh(session, "league", "busy", NOW + service.REFRESH_EVERY, dict, slow_s=60.0)
     session.flush()
     assert not service.stored(session, "league", "busy")
+
+
+def test_the_workers_pass_makes_each_key_read_lately_unless_its_subject_is_gone(
+    session: Session,
+) -> None:
+    for key in ("kept", "gone"):
+        service.store(session, "campaign", key, {"v": 1}, NOW, 2.0)
+    session.flush()
+    due = NOW + service.REFRESH_EVERY
+
+    def maker(key: str) -> object:
+        return None if key == "gone" else (lambda: {"v": 2})
+
+    assert service.refresh_read(session, "campaign", due, 0.0, maker) == 1  # type: ignore[arg-type]
+    session.flush()
+    rows = {r.key: r.payload for r in session.scalars(select(FigureSnapshot))}
+    assert rows == {"kept": {"v": 2}, "gone": {"v": 1}}

@@ -88,15 +88,14 @@ def summary(session: Session, context: Context, code: str, today: date) -> Mecha
 
 def refresh(session: Session, context: Context) -> int:
     """Recompute the overviews read lately and about to age; returns how many."""
-    now = context.now()
-    keys = snapshots.keys_to_refresh(session, KIND, now)
-    for key in keys:
+
+    def maker(key: str) -> Callable[[], dict[str, Any]]:
         code, day = key.split("|")
         counts = partial(mechanism_counts, session, context.actor, code, date.fromisoformat(day))
-        snapshots.refresh(
-            session, KIND, key, now, partial(_dumped, counts), context.settings.snapshot_after_s
-        )
-    return len(keys)
+        return partial(_dumped, counts)
+
+    slow_s = context.settings.snapshot_after_s
+    return snapshots.refresh_read(session, KIND, context.now(), slow_s, maker)
 
 
 def _dumped(counts: Callable[[], MechanismCounts]) -> dict[str, Any]:

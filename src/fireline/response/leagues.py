@@ -10,6 +10,7 @@ table is fast and always live (issue #17).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, timedelta
 from functools import partial
@@ -109,16 +110,19 @@ def refresh(session: Session, context: Context, target: float) -> int:
     province's own table is slow to make, the default tables of the province and of
     every city, so that the first reader of the day does not wait. Returns how many."""
     now = context.now()
-    done = 0
-    for key in snapshots.keys_to_refresh(session, KIND, now):
+
+    def maker(key: str) -> Callable[[], list[dict[str, Any]]] | None:
         code, first, last, share, level = key.split("|")
         place = session.scalar(select(Jurisdiction).where(Jurisdiction.code == code))
-        if place is not None:
-            start, end = date.fromisoformat(first), date.fromisoformat(last)
-            make = partial(_encoded, session, place, start, end, now, float(share), level or None)
-            snapshots.refresh(session, KIND, key, now, make, context.settings.snapshot_after_s)
-            done += 1
-    return done + _warm(session, context, target)
+        if place is None:
+            return None
+        start, end = date.fromisoformat(first), date.fromisoformat(last)
+        return partial(_encoded, session, place, start, end, now, float(share), level or None)
+
+    slow_s = context.settings.snapshot_after_s
+    return snapshots.refresh_read(session, KIND, now, slow_s, maker) + _warm(
+        session, context, target
+    )
 
 
 def _encoded(

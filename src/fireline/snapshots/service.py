@@ -137,5 +137,24 @@ def refresh(
     store(session, kind, key, payload, now, seconds, read=False)
 
 
+def refresh_read(
+    session: Session,
+    kind: str,
+    now: datetime,
+    slow_s: float,
+    maker: Callable[[str], Callable[[], Any] | None],
+) -> int:
+    """The worker's pass over one kind: every key read lately and about to age is made
+    again by ``maker(key)`` (a payload-making call, or None when the key's place or
+    campaign is gone) and stored through :func:`refresh`. Returns how many were made."""
+    done = 0
+    for key in keys_to_refresh(session, kind, now):
+        compute = maker(key)
+        if compute is not None:
+            refresh(session, kind, key, now, compute, slow_s)
+            done += 1
+    return done
+
+
 def stored(session: Session, kind: str, key: str) -> bool:
     return _row(session, kind, key) is not None

@@ -10,12 +10,12 @@ every view, snapshot or not.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from fireline.auth import audit
@@ -85,12 +85,13 @@ def page_of(clusters: list[ClusterRead], query: ListQuery) -> tuple[list[Cluster
 
 def refresh(session: Session, context: Context) -> int:
     """Recompute the cluster lists read lately and about to age; returns how many."""
-    now = context.now()
-    keys = snapshots.keys_to_refresh(session, KIND, now)
-    for key in keys:
+
+    def maker(key: str) -> Callable[[], dict[str, Any]] | None:
         place_id, disease = key.split("|")
-        place = session.scalar(select(Jurisdiction).where(Jurisdiction.id == int(place_id)))
-        if place is not None:
-            made = partial(_made, session, context.actor.within(place), disease or None)
-            snapshots.refresh(session, KIND, key, now, made, context.settings.snapshot_after_s)
-    return len(keys)
+        place = session.get(Jurisdiction, int(place_id))
+        if place is None:
+            return None
+        return partial(_made, session, context.actor.within(place), disease or None)
+
+    slow_s = context.settings.snapshot_after_s
+    return snapshots.refresh_read(session, KIND, context.now(), slow_s, maker)

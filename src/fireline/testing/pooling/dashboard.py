@@ -5,6 +5,7 @@ page shows around them: the campaign's sites, its jurisdiction and its risk zone
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
@@ -101,19 +102,13 @@ def dashboard(
 def refresh(session: Session, context: Context) -> int:
     """Recompute the dashboards read lately and about to age, then make those of the
     active campaigns not made yet (each stored only if slow). Returns how many."""
-    now, done = context.now(), 0
-    for key in snapshots.keys_to_refresh(session, KIND, now):
+
+    def maker(key: str) -> Callable[[], dict[str, Any]] | None:
         campaign = session.get(ScreeningCampaign, int(key))
-        if campaign is not None:
-            snapshots.refresh(
-                session,
-                KIND,
-                key,
-                now,
-                partial(_encoded, session, campaign),
-                context.settings.snapshot_after_s,
-            )
-            done += 1
+        return None if campaign is None else partial(_encoded, session, campaign)
+
+    slow_s = context.settings.snapshot_after_s
+    done = snapshots.refresh_read(session, KIND, context.now(), slow_s, maker)
     active = session.scalars(
         select(ScreeningCampaign.id).where(ScreeningCampaign.status == "active")
     ).all()
