@@ -276,3 +276,18 @@ def test_notifications_and_mark_read(
     assert "0 escalations" in web.get("/response/notifications").text
     foreign = web.post(url, data={"csrf_token": county_token})
     assert foreign.status_code == 404
+
+
+def test_league_dates_that_cannot_be_used_are_kept_and_refused_beside_their_field(
+    web: TestClient, world: dict[str, Any]
+) -> None:
+    log_in(web, "city")
+    html = web.get("/response/league?period=custom&start=2026-03-09&end=2026-03-01").text
+    assert 'id="start-error">The start date is after the end date.<' in html
+    assert 'value="2026-03-09"' in html and 'value="2026-03-01"' in html
+    assert '<option value="custom" selected>' in html
+    chinese = zh(web, "/response/league?period=custom&start=yesterday&end=2026-03-01")
+    assert 'id="start-error">日期请按 YYYY-MM-DD 格式填写。<' in chinese
+    assert 'value="yesterday"' in chinese and "end-error" not in chinese
+    too_long = web.get("/response/league?period=custom&start=2024-01-01&end=2026-03-01").text
+    assert 'id="end-error">Choose at most a year (366 days).<' in too_long

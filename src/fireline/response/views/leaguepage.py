@@ -4,7 +4,7 @@ from the same export as the API and the CLI."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Final
 
@@ -47,6 +47,10 @@ class Period:
     start: date
     end: date
     level: str | None
+    # Dates typed that could not be used: shown again as typed, with why, beside the
+    # field they concern ("start" or "end"); the table shows the last week meanwhile.
+    typed: tuple[str, str] = ("", "")
+    errors: dict[str, str] = field(default_factory=dict)
 
     def query(self) -> str:
         level = f"&level={self.level}" if self.level else ""
@@ -68,9 +72,25 @@ def read_period(page: Page, levels: list[str]) -> Period:
     start, end = _day(query.get("start")), _day(query.get("end"))
     if days not in PERIODS and start and end and start <= end <= start + timedelta(days=366):
         return Period(None, start, end, level)
+    typed = ((query.get("start") or "")[:40], (query.get("end") or "")[:40])
+    errors = _date_errors(start, end, typed) if days not in PERIODS else {}
     days = days if days in PERIODS else PERIODS[0]
     last = page.today()
-    return Period(days, last - timedelta(days=days - 1), last, level)
+    return Period(days, last - timedelta(days=days - 1), last, level, typed, errors)
+
+
+def _date_errors(start: date | None, end: date | None, typed: tuple[str, str]) -> dict[str, str]:
+    """Why the typed dates were not used, by field (nothing typed: no error)."""
+    errors = {
+        name: N_("Write the date as YYYY-MM-DD.")
+        for name, text, day in (("start", typed[0], start), ("end", typed[1], end))
+        if text and day is None
+    }
+    if start and end and start > end:
+        errors["start"] = N_("The start date is after the end date.")
+    elif start and end:
+        errors["end"] = N_("Choose at most a year (366 days).")
+    return errors
 
 
 def deeper_levels(page: Page) -> list[str]:
