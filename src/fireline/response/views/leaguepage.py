@@ -52,6 +52,11 @@ class Period:
     typed: tuple[str, str] = ("", "")
     errors: dict[str, str] = field(default_factory=dict)
 
+    def input_type(self, name: str) -> str:
+        """A date field shows typed text that is no date as text, so that it stays."""
+        typed = self.typed[0 if name == "start" else 1]
+        return "text" if typed and _day(typed) is None else "date"
+
     def query(self) -> str:
         level = f"&level={self.level}" if self.level else ""
         return f"start={self.start.isoformat()}&end={self.end.isoformat()}{level}"
