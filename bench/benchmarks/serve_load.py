@@ -30,7 +30,7 @@ import subprocess
 import tempfile
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -38,6 +38,7 @@ from typing import Any
 import httpx
 from sqlalchemy import text
 
+from bench.benchmarks import _cpu
 from bench.benchmarks import _serve_mix as mix
 from bench.benchmarks._load_clients import PASSWORD, _client
 from bench.benchmarks.concurrency import _database, _env, fireline, served
@@ -61,6 +62,7 @@ class Plan:
     demo_cases: int = 3000
     saturation: bool = False
     step_s: float = 15.0
+    with_worker: bool = True
 
 
 # The issue's loads: 50 users every 2 s on SQLite, 200 every 5 s on PostgreSQL.
@@ -263,6 +265,17 @@ async def baseline_loop(base: str, gate: Gate) -> None:
                 await asyncio.sleep(0.5)
 
 
+async def cpu_during(gate: Gate, into: dict[str, float]) -> None:
+    """CPU seconds per process group over the first phase (the figures' own window)."""
+    await gate.open.wait()
+    first = gate.phases[0]
+    await asyncio.sleep(max(0.0, first.begins - time.monotonic()))
+    before = _cpu.sample()
+    await asyncio.sleep(max(0.0, first.ends - time.monotonic()))
+    into.update(_cpu.spent(before, _cpu.sample()))
+    into["seconds"] = round(first.ends - first.begins, 1)
+
+
 async def _cut_short(gate: Gate) -> None:
     """After each saturation step, end the rest once p95 has passed 1 s."""
     await gate.open.wait()
@@ -296,9 +309,11 @@ async def clicking(base: str, users: list[mix.User], plan: Plan) -> dict[str, An
         begins += length
     logins = mix.PageTally()
     gate = Gate(len(users), phases)
+    cpu: dict[str, float] = {}
     await asyncio.gather(
         baseline_loop(base, gate),
         _cut_short(gate),
+        cpu_during(gate, cpu),
         *(user_loop(base, u, i, ramp, gate, logins) for i, u in enumerate(users)),
     )
     first = phases[0]
@@ -309,6 +324,7 @@ async def clicking(base: str, users: list[mix.User], plan: Plan) -> dict[str, An
         "login": logins.summary(ramp)["pages"].get("login", {})
         | {"errors": sum(logins.errors.values())},
         **first.tally.summary(first.ends - first.begins),
+        "cpu_s": cpu,
     }
     if plan.saturation:
         result["saturation"] = _steps(len(users), phases[1:])
@@ -371,10 +387,12 @@ def measure(url: str, plan: Plan, folder: Path) -> dict[str, Any]:
     log = folder / "serve.log"
     warmed_s = warm_figures(url)
     # The worker runs beside the server, as in production: its sweep, its refreshes.
-    with beside_worker(url, folder / "worker.log"), served(url, log, workers=plan.workers) as base:
+    worker = beside_worker(url, folder / "worker.log") if plan.with_worker else nullcontext()
+    with worker, served(url, log, workers=plan.workers) as base:
         result: dict[str, Any] = {
             "database": url.split(":", 1)[0].split("+")[0],
             "workers": plan.workers,
+            "with_worker": plan.with_worker,
             "seconds": plan.seconds,
             "warm_figures_s": round(warmed_s, 1),
             **asyncio.run(clicking(base, users, plan)),
@@ -425,6 +443,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--cases", type=int, help="cases in a fresh demo")
     parser.add_argument("--saturation", action="store_true", help="then raise the rate")
     parser.add_argument(
+        "--no-worker", action="store_true", help="no `fireline worker` beside the server"
+    )
+    parser.add_argument(
         "--probe", help="USER,USER: each page alone, 3 times, for each user (no load)"
     )
     args = parser.parse_args(argv)
@@ -441,6 +462,7 @@ def main(argv: list[str] | None = None) -> None:
         args.workers,
         args.cases or base.demo_cases,
         args.saturation,
+        with_worker=not args.no_worker,
     )
     with tempfile.TemporaryDirectory() as name:
         folder = Path(name)
