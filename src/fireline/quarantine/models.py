@@ -74,6 +74,9 @@ class QuarantineOrder(InJurisdiction, Versioned, Timestamped, Base):
             postgresql_where=text("status = 'proposed'"),
             sqlite_where=text("status = 'proposed'"),
         ),
+        # The orders decided since the response sweep's last evidence check
+        # (response/evidence_watch.py).
+        Index("ix_quarantine_orders_updated_at", "updated_at"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)

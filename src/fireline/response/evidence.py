@@ -21,10 +21,19 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, case, func, literal_column, select, update
+from sqlalchemy import (
+    CompoundSelect,
+    Select,
+    TableClause,
+    case,
+    func,
+    literal_column,
+    select,
+    update,
+)
 from sqlalchemy.orm import Session, aliased
 
-from fireline.db.sqlfn import working_memory, write_big
+from fireline.db.sqlfn import drop, stage, working_memory, write_big
 from fireline.lab.models import Sample
 from fireline.quarantine.models import ISSUED_STATUSES, QuarantineOrder
 from fireline.response.lights import utc
@@ -37,28 +46,33 @@ ISSUED = case((QuarantineOrder.status.in_(ISSUED_STATUSES), 1), else_=0)
 # The per-contact aggregates of a 100,000-case wave spilled 11-47 MB each to temporary
 # files at PostgreSQL's default 4 MB (docs/benchmarks.md, "Bulk day").
 EVIDENCE_MEMORY_MB = 128
+CHANGED = "fl_evidence_cases"
 
 
-def _open_cases(types: tuple[str, ...]) -> Select[Any]:
-    """Cases with an open task of ``types``: every aggregate below looks at these only, so
-    a sweep's cost follows the open tasks, not the whole contact history."""
+def _open_cases(types: tuple[str, ...], among: TableClause | None = None) -> Select[Any]:
+    """Cases with an open task of ``types`` (of ``among``'s cases when given): every
+    aggregate below looks at these only, so a sweep's cost follows the open tasks, not
+    the whole contact history."""
     task = aliased(ResponseTask)  # not the UPDATE's own table
     # A literal status, so that PostgreSQL sees that the partial index
     # ix_response_tasks_open_type_case holds these rows (not a bound parameter).
     is_open = task.status == literal_column("'open'")
-    return select(task.case_id).where(is_open, task.type.in_(types))
+    found = select(task.case_id).where(is_open, task.type.in_(types))
+    if among is not None:
+        found = found.where(task.case_id.in_(select(among.c.case_id)))
+    return found
 
 
-def _first_contact(types: tuple[str, ...]) -> Select[Any]:
+def _first_contact(types: tuple[str, ...], among: TableClause | None) -> Select[Any]:
     """Cases with a contact listed, and when the first was listed."""
     return (
         select(Contact.case_id, func.min(Contact.listed_at).label("at"))
-        .where(Contact.case_id.in_(_open_cases(types)))
+        .where(Contact.case_id.in_(_open_cases(types, among)))
         .group_by(Contact.case_id)
     )
 
 
-def _every_contact_ordered(types: tuple[str, ...]) -> Select[Any]:
+def _every_contact_ordered(types: tuple[str, ...], among: TableClause | None) -> Select[Any]:
     """Cases whose every contact has an issued order; the last issued order's time (any
     of the case's contacts, as the record of when quarantine was done)."""
     issued_at = case(
@@ -71,7 +85,7 @@ def _every_contact_ordered(types: tuple[str, ...]) -> Select[Any]:
             func.max(ISSUED).label("ordered"),
         )
         .outerjoin(QuarantineOrder, QuarantineOrder.contact_id == Contact.id)
-        .where(Contact.case_id.in_(_open_cases(types)))
+        .where(Contact.case_id.in_(_open_cases(types, among)))
         .group_by(Contact.case_id, Contact.id)
         .subquery()
     )
@@ -82,32 +96,33 @@ def _every_contact_ordered(types: tuple[str, ...]) -> Select[Any]:
     )
 
 
-def _every_contact_sampled(types: tuple[str, ...]) -> Select[Any]:
+def _every_contact_sampled(types: tuple[str, ...], among: TableClause | None) -> Select[Any]:
     """Cases whose every contact has a sample; the last sample's time. A contact without
     one joins to a single NULL row, so the minimum of "has a sample" is 0."""
     sampled = case((Sample.id.is_(None), 0), else_=1)
     return (
         select(Contact.case_id, func.max(Sample.collected_at).label("at"))
         .outerjoin(Sample, Sample.person_id == Contact.person_id)
-        .where(Contact.case_id.in_(_open_cases(types)))
+        .where(Contact.case_id.in_(_open_cases(types, among)))
         .group_by(Contact.case_id)
         .having(func.min(sampled) == 1)
     )
 
 
-def _isolated(types: tuple[str, ...]) -> Select[Any]:
+def _isolated(types: tuple[str, ...], among: TableClause | None) -> Select[Any]:
     """Cases whose person has an order of their own (isolation) issued; the first such
     order's time (cancelled ones included, as before)."""
     return (
         select(Case.id.label("case_id"), func.min(QuarantineOrder.created_at).label("at"))
         .join(QuarantineOrder, QuarantineOrder.person_id == Case.person_id)
-        .where(QuarantineOrder.contact_id.is_(None), Case.id.in_(_open_cases(types)))
+        .where(QuarantineOrder.contact_id.is_(None), Case.id.in_(_open_cases(types, among)))
         .group_by(Case.id)
         .having(func.max(ISSUED) == 1)
     )
 
 
-RULES: list[tuple[tuple[str, ...], Callable[[tuple[str, ...]], Select[Any]], str]] = [
+Evidence = Callable[[tuple[str, ...], TableClause | None], Select[Any]]
+RULES: list[tuple[tuple[str, ...], Evidence, str]] = [
     (("interview_case", "list_contacts"), _first_contact, "contacts"),
     (("quarantine_contacts",), _every_contact_ordered, "quarantine_orders"),
     (("sample_contacts",), _every_contact_sampled, "samples"),
@@ -116,17 +131,23 @@ RULES: list[tuple[tuple[str, ...], Callable[[tuple[str, ...]], Select[Any]], str
 """(task types, the cases with that evidence and its time, evidence name)."""
 
 
-def complete_by_evidence(session: Session, now: datetime) -> int:
-    """Close every open task whose evidence exists; returns how many were closed.
+def complete_by_evidence(
+    session: Session, now: datetime, among: CompoundSelect[Any] | None = None
+) -> int:
+    """Close every open task whose evidence exists (of the cases ``among`` selects, when
+    given: evidence_watch.changed_cases); returns how many were closed.
 
     One UPDATE ... FROM per rule, joined to the rule's per-case aggregate (a hash join
     on PostgreSQL), instead of correlated subqueries evaluated per task.
     """
     stamp = utc(now)
     closed = 0
+    staged = None if among is None else stage(session, CHANGED, select(among.subquery()))
     with working_memory(session, EVIDENCE_MEMORY_MB):
         for types, evidence, name in RULES:
-            closed += _complete(session, types, evidence(types), name, stamp)
+            closed += _complete(session, types, evidence(types, staged), name, stamp)
+    if staged is not None:
+        drop(session, CHANGED)
     return closed
 
 

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from fireline.clock import FrozenClock
 from fireline.context import Context
 from fireline.db.engine import transaction
+from fireline.response.evidence_watch import EvidenceWatch
 from fireline.response.notify import send_email, send_webhooks
 from fireline.response.service import SweepSummary, sweep_in_steps
 from fireline.response.settings import ResponseSettings
@@ -20,13 +21,21 @@ log = logging.getLogger(__name__)
 
 
 def run(
-    sessions: sessionmaker[Session], context: Context, response_settings: ResponseSettings
+    sessions: sessionmaker[Session],
+    context: Context,
+    response_settings: ResponseSettings,
+    watch: EvidenceWatch | None = None,
 ) -> SweepSummary:
     """One sweep at the context's now with the deployment's profiles, a transaction per
-    step, then delivery of new escalations in another."""
+    step, then delivery of new escalations in another. A running worker passes its
+    ``watch``: evidence is then re-checked only where something changed."""
     now = context.now()
     summary = sweep_in_steps(
-        lambda: transaction(sessions), now, profiles=context.profiles, settings=response_settings
+        lambda: transaction(sessions),
+        now,
+        profiles=context.profiles,
+        settings=response_settings,
+        watch=watch,
     )
     deliver(sessions, now, response_settings)
     # Counts only: the log never carries personal data.

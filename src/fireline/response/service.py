@@ -23,6 +23,7 @@ from fireline.db.sqlfn import write
 from fireline.diseases.schemas import DiseaseProfile
 from fireline.errors import Conflict, Problem
 from fireline.response.evidence import complete_by_evidence
+from fireline.response.evidence_watch import EvidenceWatch, changed_cases, take
 from fireline.response.lights import utc
 from fireline.response.metrics import Interval, Timeline, seven_one_seven, timelines
 from fireline.response.models import (
@@ -75,10 +76,12 @@ def sweep_in_steps(
     *,
     profiles: Mapping[str, DiseaseProfile],
     settings: ResponseSettings,
+    watch: EvidenceWatch | None = None,
 ) -> SweepSummary:
     """The sweep's three steps, each in a transaction ``step()`` opens: each is whole on
     its own (the next sweep does what a failed one left), and the job holds SQLite's
-    write lock one step at a time."""
+    write lock one step at a time. With a running worker's ``watch``, evidence is
+    checked only for the cases changed since its last checks (evidence_watch.py)."""
     with step() as session:
         opened = open_due_responses(session, now, profiles=profiles, settings=settings)
         if opened.tasks > BIG_BATCH and session.get_bind().dialect.name == "postgresql":
@@ -87,11 +90,24 @@ def sweep_in_steps(
             for table in ("responses", "response_cases", "response_tasks"):
                 session.execute(text(f"ANALYZE {table}"))
     with step() as session:
-        completed = complete_by_evidence(session, now)
+        completed = _complete(session, now, watch)
     with step() as session:
         escalations = escalate(session, now, settings)
         session.flush()
     return SweepSummary(opened.responses, opened.cases_joined, opened.tasks, completed, escalations)
+
+
+def _complete(session: Session, now: datetime, watch: EvidenceWatch | None) -> int:
+    """The evidence step: every open task, or those of the cases changed since ``watch``'s
+    marks; the marks are taken before the check reads, so nothing added during it is
+    skipped by the next."""
+    if watch is None:
+        return complete_by_evidence(session, now)
+    marks = take(session, now)
+    since = watch.since(marks.taken_at)
+    closed = complete_by_evidence(session, now, None if since is None else changed_cases(since))
+    watch.checked(marks, full=since is None)
+    return closed
 
 
 def get_response(session: Session, context: Context, response_id: int) -> Response:

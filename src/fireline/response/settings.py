@@ -27,6 +27,12 @@ class ResponseSettings(BaseSettings):
         default=24, ge=0, description="Hours after the deadline before the grandparent sees it."
     )
     sweep_seconds: float = Field(default=60, gt=0, description="Period of the sweep job.")
+    evidence_full_check_minutes: float = Field(
+        default=60,
+        gt=0,
+        description="How often a running worker re-checks every open task's evidence; "
+        "between, only the cases with new contacts, orders, samples or tasks.",
+    )
     # Resolve to Save Lives sets 80% as the target of its contact tracing indicators
     # ("Contact tracing key performance indicators", RTSL playbook, 2020).
     target_share: float = Field(default=0.8, ge=0, le=1)

@@ -13,7 +13,7 @@ import tempfile
 import traceback
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -28,6 +28,7 @@ from fireline.db.engine import session_factory, transaction
 from fireline.diseases.loader import load_profiles
 from fireline.diseases.schemas import DiseaseProfile
 from fireline.quarantine.settings import QuarantineSettings
+from fireline.response.evidence_watch import EvidenceWatch
 from fireline.response.settings import ResponseSettings
 from fireline.settings import Settings
 from fireline.worker.models import JobRun
@@ -51,6 +52,8 @@ class JobContext:
     responses: ResponseSettings
     quarantine: QuarantineSettings
     profiles: Mapping[str, DiseaseProfile]
+    # What the response sweep's evidence checks have seen, kept while the worker runs.
+    evidence: EvidenceWatch = field(default_factory=EvidenceWatch)
 
     def context(self) -> Context:
         """The request context a job hands to services, built as pages and commands do."""
@@ -62,14 +65,16 @@ class JobContext:
     def build(cls, settings: Settings, engine: Engine, clock: Clock | None = None) -> JobContext:
         """Read the domain settings and disease profiles now: a bad playbook stops the
         worker at start, not at 06:00."""
+        responses = ResponseSettings()
         return cls(
             engine=engine,
             sessions=session_factory(engine),
             clock=clock or SystemClock(),
             settings=settings,
-            responses=ResponseSettings(),
+            responses=responses,
             quarantine=QuarantineSettings(),
             profiles=load_profiles(settings.disease_dir),
+            evidence=EvidenceWatch(timedelta(minutes=responses.evidence_full_check_minutes)),
         )
 
 

@@ -70,7 +70,9 @@ def daily_signals(context: JobContext) -> str:
 
 
 def response_sweep(context: JobContext) -> str:
-    found = response_jobs.run(context.sessions, context.context(), context.responses)
+    found = response_jobs.run(
+        context.sessions, context.context(), context.responses, context.evidence
+    )
     return (
         f"{found.responses} responses opened, {found.tasks} tasks, "
         f"{found.completed} completed, {found.escalations} escalations"
