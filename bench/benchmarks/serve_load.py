@@ -63,6 +63,7 @@ class Plan:
     saturation: bool = False
     step_s: float = 15.0
     with_worker: bool = True
+    warm: bool = True
 
 
 # The issue's loads: 50 users every 2 s on SQLite, 200 every 5 s on PostgreSQL.
@@ -246,10 +247,10 @@ async def one_by_one(base: str, user: mix.User, repeats: int = 3) -> dict[str, f
     return medians
 
 
-def probe(url: str, usernames: list[str], folder: Path) -> dict[str, Any]:
+def probe(url: str, usernames: list[str], folder: Path, *, warm: bool = True) -> dict[str, Any]:
     """The ``--probe`` figures: per user, each page's median alone on one worker."""
     users = {u.username: u for u in load_users(url, 10_000) if u.username in usernames}
-    warmed_s = warm_figures(url)
+    warmed_s = warm_figures(url) if warm else 0.0
     with served(url, folder / "serve.log", workers=1) as base:
         pages = {name: asyncio.run(one_by_one(base, users[name])) for name in usernames}
     return {"probe": pages, "warm_figures_s": round(warmed_s, 1)}
@@ -373,19 +374,30 @@ def warm_figures(url: str) -> float:
 
 @contextmanager
 def beside_worker(url: str, log: Path) -> Iterator[None]:
-    """``fireline worker`` for the length of the block, its output in ``log``."""
+    """``fireline worker`` for the length of the block, its output in ``log``; the block
+    starts after its first response sweep, the full evidence check a worker makes when
+    it starts (then it checks only what changed: a worker that has run a while)."""
     with log.open("wb") as sink:
         process = fireline("worker", env=_env(url), stdout=sink, stderr=subprocess.STDOUT)
         try:
+            _wait_for(log, "response-sweep:", process)
             yield
         finally:
             stop(process)
 
 
+def _wait_for(log: Path, line: str, process: subprocess.Popen[bytes], limit: float = 900) -> None:
+    deadline = time.monotonic() + limit
+    while line not in log.read_text(errors="replace"):
+        if process.poll() is not None or time.monotonic() > deadline:
+            raise RuntimeError(f"fireline worker: no {line!r} in its log")
+        time.sleep(1.0)
+
+
 def measure(url: str, plan: Plan, folder: Path) -> dict[str, Any]:
     users = load_users(url, plan.users)
     log = folder / "serve.log"
-    warmed_s = warm_figures(url)
+    warmed_s = warm_figures(url) if plan.warm else 0.0
     # The worker runs beside the server, as in production: its sweep, its refreshes.
     worker = beside_worker(url, folder / "worker.log") if plan.with_worker else nullcontext()
     with worker, served(url, log, workers=plan.workers) as base:
@@ -446,6 +458,9 @@ def main(argv: list[str] | None = None) -> None:
         "--no-worker", action="store_true", help="no `fireline worker` beside the server"
     )
     parser.add_argument(
+        "--no-warm", action="store_true", help="use the figures already remembered as they are"
+    )
+    parser.add_argument(
         "--probe", help="USER,USER: each page alone, 3 times, for each user (no load)"
     )
     args = parser.parse_args(argv)
@@ -463,11 +478,12 @@ def main(argv: list[str] | None = None) -> None:
         args.cases or base.demo_cases,
         args.saturation,
         with_worker=not args.no_worker,
+        warm=not args.no_warm,
     )
     with tempfile.TemporaryDirectory() as name:
         folder = Path(name)
         if args.database_url and args.probe:
-            result = probe(args.database_url, args.probe.split(","), folder)
+            result = probe(args.database_url, args.probe.split(","), folder, warm=plan.warm)
         elif args.database_url:
             result = measure(args.database_url, plan, folder)
         else:

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from fireline.errors import NotFound
 from fireline.response import board as boards
+from fireline.response.lights import light, lit_as_range
 from fireline.response.models import ResponseTask
 from tests.places.factories import by_code
 from tests.response.factories import T0, context_at, settings, two_counties
@@ -60,3 +61,27 @@ def test_completion_is_stamped_by_the_contexts_clock(session: Session) -> None:
     assert done.completed_at.replace(tzinfo=None) == LATER.replace(tzinfo=None)
     read = boards.get_task(session, context_at(LATER), task.id, settings())
     assert read.light == "done" and read.note == "admitted"
+
+
+def test_a_count_beyond_the_cap_is_said_to_be_more(
+    session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    two_counties(session)
+    everything = boards.BoardFilter(subtree=True)
+    full = boards.board(session, context_at(LATER), "P", settings(), everything)
+    assert full.capped == [] and sum(full.counts.values()) == 16
+    monkeypatch.setattr(boards, "COUNT_CAP", 3)
+    capped = boards.board(session, context_at(LATER), "P", settings(), everything)
+    assert capped.counts == {light: min(n, 3) for light, n in full.counts.items()}
+    assert capped.capped == [light for light, n in full.counts.items() if n > 3]
+    assert len(capped.tasks) == 16  # the cap is on the count, never on the tasks shown
+
+
+@pytest.mark.parametrize("hours", [0.5, 1.6, 3, 18.5, 30])
+def test_each_light_is_the_range_that_lights_it(session: Session, hours: float) -> None:
+    two_counties(session)
+    now = T0 + timedelta(hours=hours)
+    lit = dict(session.execute(select(ResponseTask.id, light(now))).tuples().all())
+    for wanted in ("red", "yellow", "green", "done"):
+        found = set(session.scalars(select(ResponseTask.id).where(lit_as_range(wanted, now))))
+        assert found == {task for task, its in lit.items() if its == wanted}

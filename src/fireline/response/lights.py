@@ -72,6 +72,20 @@ def light(now: datetime) -> ColumnElement[str]:
     return case((ResponseTask.status == "done", "done"), else_=open_light(now))
 
 
+def lit_as_range(wanted: str, now: datetime) -> ColumnElement[bool]:
+    """``light(now) == wanted`` as ranges of ``due_at`` and ``yellow_at``: the same rows, but
+    a board's index reads only them in due order, where the CASE made it read a county's
+    250,000 overdue tasks before its first green one (issue #17)."""
+    task, at = ResponseTask, utc(now)
+    ranges: dict[str, ColumnElement[bool]] = {
+        "done": task.status == "done",
+        "red": and_(task.status != "done", task.due_at <= at),
+        "yellow": and_(task.status != "done", task.due_at > at, task.yellow_at <= at),
+        "green": and_(task.status != "done", task.due_at > at, task.yellow_at > at),
+    }
+    return ranges.get(wanted, light(now) == wanted)
+
+
 def open_escalation(cuts: Cutoffs) -> ColumnElement[int]:
     """The escalation step of an open task: 0 its owner's board only, 1 also the parent's,
     2 also the grandparent's."""

@@ -135,6 +135,10 @@ class ResponseDetail(ResponseRead):
 class BoardRead(BaseModel):
     jurisdiction_code: str
     counts: dict[str, Int64]
+    capped: list[str] = Field(
+        default_factory=list,
+        description="Lights whose count is the cap (10,000): more than that many tasks",
+    )
     tasks: list[TaskRead]
 
 

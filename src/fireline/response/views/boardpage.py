@@ -11,7 +11,7 @@ from fastapi import APIRouter
 from fastapi.responses import Response
 
 from fireline.response import board as boards
-from fireline.response.schemas import TaskRead
+from fireline.response.schemas import BoardRead, TaskRead
 from fireline.response.views import common
 from fireline.web.deps import Page, PageContext
 
@@ -57,9 +57,10 @@ class Filters:
         )
 
 
-def _columns(page: Page, filters: Filters) -> tuple[dict[str, int], dict[str, list[TaskRead]]]:
+def _columns(page: Page, filters: Filters) -> tuple[BoardRead, dict[str, list[TaskRead]]]:
+    """The first tasks of each light, and the board's counts (once, with the first)."""
     session, context, settings = common.session_of(page), page.context, common.settings_of(page)
-    counts: dict[str, int] = {}
+    first: BoardRead | None = None
     columns: dict[str, list[TaskRead]] = {}
     for light in COLUMNS:
         found = boards.board(
@@ -69,11 +70,12 @@ def _columns(page: Page, filters: Filters) -> tuple[dict[str, int], dict[str, li
             settings,
             filters.wanted(light),
             KANBAN_LIMIT,
-            counted=not counts,  # the board's counts once, with the first column
+            counted=first is None,
         )
-        counts = counts or found.counts
+        first = first or found
         columns[light] = found.tasks
-    return counts, columns
+    assert first is not None
+    return first, columns
 
 
 @router.get("/response")
@@ -86,16 +88,18 @@ def board_page(page: PageContext) -> Response:
         found = boards.board(
             session, context, page.here.code, settings, filters.wanted(), LIST_LIMIT
         )
-        counts, tasks = found.counts, found.tasks
+        tasks = found.tasks
         columns: dict[str, list[TaskRead]] = {}
     else:
-        counts, columns = _columns(page, filters)
+        found, columns = _columns(page, filters)
         tasks = [t for column in columns.values() for t in column]
+    counts = found.counts
     return page.render(
         "response/board.html",
         **common.shared(page, "board"),
         filters=filters,
         counts=counts,
+        capped=found.capped,
         columns=columns,
         tasks=tasks,
         shown=len(tasks),
