@@ -29,6 +29,11 @@ class Actor:
     jurisdiction_id: int
     jurisdiction_path: str
     language: str = "en"
+    # The subtree's (id, path) pairs, read once when a user's actor is made (the tree is
+    # a few hundred rows). A literal list of ids lets PostgreSQL walk a county's cases in
+    # a list's order and stop at one page, where the subquery over paths made it sort all
+    # 250,000 of a wave first: 1.1 s against 29 ms for a name search (issue #17).
+    subtree: tuple[tuple[int, str], ...] | None = None
 
     def can(self, permission: str) -> bool:
         return allows(self.role, permission)
@@ -46,7 +51,12 @@ class Actor:
         that subtree only. Narrowing never widens; a place outside answers 404."""
         if not self.covers_path(place.path):
             raise NotFound(f"jurisdiction {place.code}")
-        return replace(self, jurisdiction_id=place.id, jurisdiction_path=place.path)
+        narrowed = self.subtree
+        if narrowed is not None:
+            narrowed = tuple((i, path) for i, path in narrowed if path.startswith(place.path))
+        return replace(
+            self, jurisdiction_id=place.id, jurisdiction_path=place.path, subtree=narrowed
+        )
 
     def within_code(self, session: Session, code: str | None) -> Actor:
         """Narrowed to the jurisdiction with ``code`` in scope (404 if none); unchanged
@@ -56,6 +66,9 @@ class Actor:
     def covers(self, column: Any) -> ColumnElement[bool]:
         """A condition: ``column`` (a jurisdiction id) lies in this actor's subtree. For
         tables with two jurisdiction columns, where :meth:`restrict` cannot choose."""
+        if self.subtree is not None:
+            listed: ColumnElement[bool] = column.in_([i for i, _path in self.subtree])
+            return listed
         condition: ColumnElement[bool] = column.in_(self.jurisdiction_ids())
         return condition
 
@@ -88,6 +101,14 @@ class Actor:
         if found is None:
             raise NotFound(f"jurisdiction {code}")
         return found
+
+
+def subtree_of(session: Session, path: str) -> tuple[tuple[int, str], ...]:
+    """The (id, path) of the jurisdiction at ``path`` and of every one below it."""
+    found = select(Jurisdiction.id, Jurisdiction.path).where(
+        Jurisdiction.path >= path, Jurisdiction.path < path + "~"
+    )
+    return tuple((int(i), str(p)) for i, p in session.execute(found).tuples())
 
 
 def system_actor() -> Actor:

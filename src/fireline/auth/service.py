@@ -10,13 +10,13 @@ from datetime import UTC, datetime, timedelta
 from typing import Final
 
 from sqlalchemy import ColumnElement, delete, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from fireline.auth import audit, throttle
 from fireline.auth.models import AuthToken, User
 from fireline.auth.passwords import dummy_hash, hash_password, hashing_slot, verify_password
 from fireline.auth.roles import ROLE_NAMES
-from fireline.auth.scope import Actor
+from fireline.auth.scope import Actor, subtree_of
 from fireline.errors import Conflict, Problem
 from fireline.listing import ListQuery, ListSpec, every_row, search_filter_sort_paginate
 
@@ -56,13 +56,18 @@ def _digest(token: str) -> str:
 
 
 def actor_for(user: User) -> Actor:
+    """The actor of a signed-in user, with the ids of their subtree when the user is
+    attached to a session (scope.Actor.subtree)."""
+    session = object_session(user)
+    path = user.jurisdiction.path
     return Actor(
         user_id=user.id,
         username=user.username,
         role=user.role,
         jurisdiction_id=user.jurisdiction_id,
-        jurisdiction_path=user.jurisdiction.path,
+        jurisdiction_path=path,
         language=user.language,
+        subtree=None if session is None else subtree_of(session, path),
     )
 
 
