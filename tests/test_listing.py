@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from fireline import listing
 from fireline.listing import ListQuery, ListSpec, every_row, search_filter_sort_paginate
 from fireline.pagination import make_page
 from fireline.places.models import Jurisdiction
@@ -66,3 +68,18 @@ def test_the_export_streams_every_matching_row_in_order(session: Session) -> Non
         )
     )
     assert rows == [("C2B",), ("C2A",), ("C1B",), ("C1A",)]
+
+
+def test_a_search_is_counted_to_its_own_cap_and_never_estimated(
+    session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    small_tree(session)
+    monkeypatch.setattr(listing, "SEARCH_COUNT_CAP", 2)
+    _rows, total = search_filter_sort_paginate(
+        session, select(Jurisdiction), SPEC, ListQuery(q="C", limit=1)
+    )
+    assert (total, total.exact, total.estimated) == (2, False, False)  # 6 match: "more than 2"
+    _rows, unsearched = search_filter_sort_paginate(
+        session, select(Jurisdiction), SPEC, ListQuery(limit=1)
+    )
+    assert (unsearched, unsearched.exact) == (7, True)  # the list's own cap is 10,000

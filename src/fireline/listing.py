@@ -119,6 +119,9 @@ class ListSpec:
         raise HTTPException(400, "the cursor (after) does not belong to this list and order")
 
 
+SEARCH_COUNT_CAP = 500
+
+
 def search_filter_sort_paginate(
     session: Session,
     statement: Select[Any],
@@ -149,8 +152,18 @@ def search_filter_sort_paginate(
         cursor = Cursor(spec.sort_key(query), query.descending, values, query.offset + len(page))
     # A last page found by its offset tells the total itself: no count to run.
     ends = resumed is None and not more and (page or not query.offset)
-    total = Total(query.offset + len(page)) if ends else count(session, narrowed)
+    total = Total(query.offset + len(page)) if ends else _count(session, narrowed, spec, query)
     return rows, total.beside(more=more, next_cursor=cursor.encode() if cursor else None)
+
+
+def _count(session: Session, narrowed: Select[Any], spec: ListSpec, query: ListQuery) -> Total:
+    """The list's total. A search is counted to SEARCH_COUNT_CAP only, and beyond it said
+    to be "more than", never estimated: a name's matches are found by reading the rows,
+    so counting 10,000 of a common family name in a wave county read 250,000 cases
+    (issue #17), and the planner's guess for ``LIKE '%王%'`` was 119 where 5,688 matched."""
+    if query.q.strip() and spec.search is not None:
+        return count(session, narrowed, SEARCH_COUNT_CAP, estimate=False)
+    return count(session, narrowed)
 
 
 def every_row(

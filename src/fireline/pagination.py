@@ -105,19 +105,23 @@ class Page(BaseModel, Generic[T]):
     )
 
 
-def count(session: Session, statement: Select[Any], cap: int | None = None) -> Total:
+def count(
+    session: Session, statement: Select[Any], cap: int | None = None, *, estimate: bool = True
+) -> Total:
     """How many rows a SELECT returns: counted by the database up to ``cap`` (by default
-    :data:`COUNT_CAP`); beyond, PostgreSQL's planner estimate (EXPLAIN) or, elsewhere,
-    ``cap`` as a floor."""
+    :data:`COUNT_CAP`); beyond, PostgreSQL's planner estimate (EXPLAIN) or, elsewhere or
+    without ``estimate``, ``cap`` as a floor."""
     cap = COUNT_CAP if cap is None else cap
     unordered = statement.order_by(None)
     counted = select(func.count()).select_from(unordered.limit(cap + 1).subquery())
     total = int(session.scalar(counted) or 0)
     if total <= cap:
         return Total(total)
-    estimate = _planned_rows(session, unordered)
-    if estimate is not None and estimate > cap:
-        return Total(estimate, exact=False, estimated=True)
+    if not estimate:
+        return Total(cap, exact=False)
+    planned = _planned_rows(session, unordered)
+    if planned is not None and planned > cap:
+        return Total(planned, exact=False, estimated=True)
     return Total(cap, exact=False)
 
 
