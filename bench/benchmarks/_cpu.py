@@ -32,8 +32,20 @@ def _group(command: str, own_pid: int, pid: int) -> str:
 
 def _cpu_seconds(pid_dir: Path) -> float:
     fields = (pid_dir / "stat").read_text().rsplit(")", 1)[1].split()
-    # utime and stime are fields 14 and 15 of stat(5); the split starts at field 3.
-    return (int(fields[11]) + int(fields[12])) / TICKS
+    # utime, stime, cutime and cstime are fields 14-17 of stat(5) (the split starts at
+    # field 3). The children's part counts PostgreSQL's parallel workers, which the
+    # postmaster reaps after each query, inside its group.
+    return sum(int(fields[k]) for k in (11, 12, 13, 14)) / TICKS
+
+
+def machine() -> tuple[float, float]:
+    """(busy, idle) CPU seconds of the whole machine so far, from ``/proc/stat``."""
+    stat = Path("/proc/stat")
+    if not stat.exists():
+        return (0.0, 0.0)
+    values = [int(v) for v in stat.read_text().splitlines()[0].split()[1:]]
+    idle = values[3] + values[4]  # idle and iowait
+    return ((sum(values[:8]) - idle) / TICKS, idle / TICKS)
 
 
 def sample() -> dict[int, tuple[str, float]]:

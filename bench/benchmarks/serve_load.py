@@ -271,9 +271,12 @@ async def cpu_during(gate: Gate, into: dict[str, float]) -> None:
     await gate.open.wait()
     first = gate.phases[0]
     await asyncio.sleep(max(0.0, first.begins - time.monotonic()))
-    before = _cpu.sample()
+    before, busy = _cpu.sample(), _cpu.machine()
     await asyncio.sleep(max(0.0, first.ends - time.monotonic()))
     into.update(_cpu.spent(before, _cpu.sample()))
+    after = _cpu.machine()
+    into["machine busy"] = round(after[0] - busy[0], 1)
+    into["machine idle"] = round(after[1] - busy[1], 1)
     into["seconds"] = round(first.ends - first.begins, 1)
 
 

@@ -44,3 +44,11 @@ def test_work_done_in_this_process_is_seen() -> None:
     while time.process_time() < deadline:
         pass
     assert _cpu.spent(before, _cpu.sample())["load generator"] >= 0.25
+
+
+def test_the_machine_is_busy_while_this_process_works() -> None:
+    busy, _idle = _cpu.machine()
+    deadline = time.process_time() + 0.3
+    while time.process_time() < deadline:
+        pass
+    assert _cpu.machine()[0] - busy >= 0.25
