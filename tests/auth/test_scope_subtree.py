@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from fireline.auth import scope
 from fireline.auth.scope import Actor
 from fireline.auth.service import actor_for
 from fireline.errors import NotFound
@@ -40,3 +41,13 @@ def test_narrowing_narrows_the_list_and_never_widens_it(session: Session) -> Non
     assert _codes(session, county) == {"C1A"}
     with pytest.raises(NotFound):
         actor.within(tree["C2A"])
+
+
+def test_a_large_subtree_is_compared_through_the_paths(
+    session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    small_tree(session)
+    actor = actor_for(make_user(session, "c1-epi", "epidemiologist", "C1"))
+    monkeypatch.setattr(scope, "LISTED_SCOPE_MAX", 2)
+    assert "path" in str(actor.covers(Jurisdiction.id))
+    assert _codes(session, actor) == {"C1", "C1A", "C1B"}

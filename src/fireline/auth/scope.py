@@ -17,6 +17,9 @@ from fireline.errors import Forbidden, NotFound
 from fireline.places.models import Jurisdiction, subtree_ids
 
 S = TypeVar("S", bound=Select[Any])
+# A county's or a city's subtree is compared as a list of ids; a province's hundred or
+# more as the subquery, which there selects nearly every row anyway.
+LISTED_SCOPE_MAX = 32
 
 
 @dataclass(frozen=True)
@@ -66,7 +69,7 @@ class Actor:
     def covers(self, column: Any) -> ColumnElement[bool]:
         """A condition: ``column`` (a jurisdiction id) lies in this actor's subtree. For
         tables with two jurisdiction columns, where :meth:`restrict` cannot choose."""
-        if self.subtree is not None:
+        if self.subtree is not None and len(self.subtree) <= LISTED_SCOPE_MAX:
             listed: ColumnElement[bool] = column.in_([i for i, _path in self.subtree])
             return listed
         condition: ColumnElement[bool] = column.in_(self.jurisdiction_ids())
