@@ -23,8 +23,11 @@ from fireline.db.base import as_utc
 from fireline.snapshots.models import FigureSnapshot
 
 T = TypeVar("T")
-MAX_AGE: Final = timedelta(minutes=10)
-REFRESH_EVERY: Final = timedelta(minutes=4)  # the job's period; before MAX_AGE is reached
+# At a 600,000-case wave a refresh remade 189 read figures, 150 s of work: every 4
+# minutes that was 60 % of one of two cores, beside the pages (docs/benchmarks.md, "The
+# second pass on the wave"). Weekly indicators and tiles a few minutes older cost less.
+MAX_AGE: Final = timedelta(minutes=25)
+REFRESH_EVERY: Final = timedelta(minutes=10)  # the job's period; before MAX_AGE is reached
 READ_WITHIN: Final = timedelta(hours=1)
 # A read is recorded at most this often per key, so that readers do not write each time.
 TOUCH_AFTER: Final = timedelta(minutes=1)
