@@ -132,3 +132,11 @@ def test_a_total_beyond_the_cap_is_said_to_be_estimated(
         assert "Cases found: more than 100" in english and "Page 1 of more than 2" in english
         assert "共 超过 100 例" in chinese and "第 1 页，超过 2 页" in chinese
     assert 'rel="next"' in english
+
+
+def test_a_page_past_the_end_offers_the_last_page(client: TestClient, data: dict[str, Any]) -> None:
+    log_in(client, "prov")
+    english = client.get("/surveillance/cases?page=99").text
+    assert case_ids(english) == [] and "Showing" not in english
+    assert '<a class="button small secondary" href="?page=3">Last page</a>' in english
+    assert "最后一页" in client.get("/surveillance/cases?page=99&lang=zh").text
