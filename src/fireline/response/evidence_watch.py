@@ -99,7 +99,7 @@ class EvidenceWatch:
         settled = [m for m in self._marks if m.taken_at <= at - self.overlap]
         return settled[-1] if settled else self._marks[0]
 
-    def checked(self, marks: Marks, *, full: bool) -> None:
+    def checked(self, marks: Marks, full: bool) -> None:
         """Record a check that began with ``marks``; keep only those still needed."""
         if full:
             self._full_at = marks.taken_at

@@ -23,7 +23,7 @@ from fireline.db.sqlfn import write
 from fireline.diseases.schemas import DiseaseProfile
 from fireline.errors import Conflict, Problem
 from fireline.response.evidence import complete_by_evidence
-from fireline.response.evidence_watch import EvidenceWatch, changed_cases, take
+from fireline.response.evidence_watch import EvidenceWatch, Marks, changed_cases, take
 from fireline.response.lights import utc
 from fireline.response.metrics import Interval, Timeline, seven_one_seven, timelines
 from fireline.response.models import (
@@ -90,24 +90,29 @@ def sweep_in_steps(
             for table in ("responses", "response_cases", "response_tasks"):
                 session.execute(text(f"ANALYZE {table}"))
     with step() as session:
-        completed = _complete(session, now, watch)
+        completed, checked = _complete(session, now, watch)
+    if watch is not None and checked is not None:
+        # Recorded once the step has committed: a check rolled back is made again.
+        watch.checked(*checked)
     with step() as session:
         escalations = escalate(session, now, settings)
         session.flush()
     return SweepSummary(opened.responses, opened.cases_joined, opened.tasks, completed, escalations)
 
 
-def _complete(session: Session, now: datetime, watch: EvidenceWatch | None) -> int:
+def _complete(
+    session: Session, now: datetime, watch: EvidenceWatch | None
+) -> tuple[int, tuple[Marks, bool] | None]:
     """The evidence step: every open task, or those of the cases changed since ``watch``'s
     marks; the marks are taken before the check reads, so nothing added during it is
-    skipped by the next."""
+    skipped by the next. Returns the tasks closed, and the marks and whether the check
+    was full, for ``watch`` to record."""
     if watch is None:
-        return complete_by_evidence(session, now)
+        return complete_by_evidence(session, now), None
     marks = take(session, now)
     since = watch.since(marks.taken_at)
     closed = complete_by_evidence(session, now, None if since is None else changed_cases(since))
-    watch.checked(marks, full=since is None)
-    return closed
+    return closed, (marks, since is None)
 
 
 def get_response(session: Session, context: Context, response_id: int) -> Response:
