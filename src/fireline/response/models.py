@@ -165,9 +165,14 @@ class ResponseTask(InJurisdiction, Versioned, Timestamped, Base):
     name_en: Mapped[str] = mapped_column(String(200), nullable=False)
     name_zh: Mapped[str] = mapped_column(String(200), nullable=False)
     level: Mapped[str] = mapped_column(String(32), nullable=False)
-    owner_id: Mapped[int] = mapped_column(ForeignKey("jurisdictions.id"), nullable=False)
-    parent_id: Mapped[int | None] = mapped_column(ForeignKey("jurisdictions.id"))
-    grandparent_id: Mapped[int | None] = mapped_column(ForeignKey("jurisdictions.id"))
+    # The owner and its parent and grandparent are read from the jurisdiction tree in the
+    # statement that writes the task (tasks._owners) and carry no foreign keys of their
+    # own: jurisdictions are never deleted, and PostgreSQL checks each key of each row
+    # with a lookup of its own; the three took a fifth of writing a bulk day's 800,000
+    # tasks (docs/benchmarks.md, "Bulk day"). ``jurisdiction_id`` keeps its key.
+    owner_id: Mapped[int] = mapped_column(Integer, nullable=False)
+    parent_id: Mapped[int | None] = mapped_column(Integer)
+    grandparent_id: Mapped[int | None] = mapped_column(Integer)
     depends_on: Mapped[str] = mapped_column(String(500), nullable=False, default="")
     started_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
     due_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
