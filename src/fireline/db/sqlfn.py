@@ -147,10 +147,12 @@ def write(session: Session, statement: Executable) -> int:
 
 
 def analyze(session: Session, *tables: str) -> None:
-    """Refresh PostgreSQL's statistics of ``tables`` after a bulk write (see BIG_BATCH)."""
+    """Refresh PostgreSQL's statistics of ``tables`` after a bulk write (see BIG_BATCH);
+    with no table named, of the whole database (after a load: "Run ANALYZE Afterwards",
+    PostgreSQL 15 manual, 14.4 "Populating a Database")."""
     if session.get_bind().dialect.name == "postgresql":
-        for name in tables:
-            session.execute(text(f"ANALYZE {name}"))
+        for name in tables or ("",):
+            session.execute(text(f"ANALYZE {name}".rstrip()))
 
 
 @contextmanager

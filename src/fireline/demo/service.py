@@ -16,6 +16,7 @@ from fireline.auth.service import create_user
 from fireline.clock import FrozenClock
 from fireline.context import Context
 from fireline.db.indexes import deferred
+from fireline.db.sqlfn import analyze
 from fireline.demo import jurisdictions
 from fireline.demo.loader import Progress, load_tables
 from fireline.demo.quarantine import add_isolation_care_zones
@@ -121,6 +122,11 @@ def load_demo(
     with deferred(session.connection(), TABLES):
         rows = load_tables(session, tables, as_of, context.now(), step)
     add_the_work(session, context, start, as_of, step)
+    # Pages plan their queries from these statistics: without them PostgreSQL read a
+    # contact's latest order by scanning every order backward (an interview page took
+    # 200-300 ms), until autovacuum, if it runs at all, analysed the tables.
+    step("statistics for the planner")
+    analyze(session)
     return DemoReport(True, logins, rows, start, as_of)
 
 
