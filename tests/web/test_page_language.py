@@ -76,8 +76,9 @@ def site(session: Session, app_factory: Any) -> Iterator[tuple[Any, Checker, lis
         content=b"id,name,gender,location,date_reporting\nA1,Li Hua,female,XX9,2026-11-27\n",
         options=ImportOptions(disease="covid19", source="test"),
     )
+    active = select(QuarantineOrder).where(QuarantineOrder.status == "active")
     order = session.scalars(
-        select(QuarantineOrder).where(QuarantineOrder.status == "active").limit(1)
+        actor.restrict(active, QuarantineOrder).order_by(QuarantineOrder.id).limit(1)
     ).one()
     _, token = issue_token(session, actor, order.id, version=order.version)
     # An archived report (the worker's), so that its download is crawled too.
