@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
+import sqlalchemy
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -51,3 +52,31 @@ def test_a_large_subtree_is_compared_through_the_paths(
     monkeypatch.setattr(scope, "LISTED_SCOPE_MAX", 2)
     assert "path" in str(actor.covers(Jurisdiction.id))
     assert _codes(session, actor) == {"C1", "C1A", "C1B"}
+
+
+def test_a_place_found_by_code_is_asked_for_once_and_stays_in_scope(session: Session) -> None:
+    """The second look-up of a code in a session reads nothing, and the scope check is
+    made on every look-up: a user of another city still gets a 404 from the same session."""
+    small_tree(session)
+    city = actor_for(make_user(session, "c1-epi", "epidemiologist", "C1"))
+    other = actor_for(make_user(session, "c2-epi", "epidemiologist", "C2"))
+    statements: list[str] = []
+    listen = sqlalchemy.event.listen
+    remove = sqlalchemy.event.remove
+    engine = session.get_bind()
+
+    def count(*args: object) -> None:
+        statements.append(str(args[2]))
+
+    first = city.jurisdiction(session, "C1A")
+    listen(engine, "before_cursor_execute", count)
+    try:
+        again = city.jurisdiction(session, "C1A")
+        with pytest.raises(NotFound):
+            other.jurisdiction(session, "C1A")
+    finally:
+        remove(engine, "before_cursor_execute", count)
+    assert again is first
+    assert statements == []
+    with pytest.raises(NotFound):
+        city.jurisdiction(session, "NOPE")

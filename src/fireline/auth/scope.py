@@ -20,6 +20,8 @@ S = TypeVar("S", bound=Select[Any])
 # A county's or a city's subtree is compared as a list of ids; a province's hundred or
 # more as the subquery, which there selects nearly every row anyway.
 LISTED_SCOPE_MAX = 32
+# Where a session keeps the ids of the jurisdictions it has found by code.
+_PLACE_IDS = "fireline.place_ids"
 
 
 @dataclass(frozen=True)
@@ -97,11 +99,16 @@ class Actor:
         return record
 
     def jurisdiction(self, session: Session, code: str) -> Jurisdiction:
-        """A jurisdiction in scope by its code, or 404."""
-        found = session.scalars(
-            self.restrict(select(Jurisdiction).where(Jurisdiction.code == code), Jurisdiction)
-        ).first()
-        if found is None:
+        """A jurisdiction in scope by its code, or 404. A session finds each code once: a
+        dashboard asks for its place in every one of its figures."""
+        known: dict[str, int] = session.info.setdefault(_PLACE_IDS, {})
+        found = session.get(Jurisdiction, known[code]) if code in known else None
+        if found is None or found.code != code:
+            found = session.scalars(select(Jurisdiction).where(Jurisdiction.code == code)).first()
+            if found is None:
+                raise NotFound(f"jurisdiction {code}")
+            known[code] = found.id
+        if not self.covers_path(found.path):
             raise NotFound(f"jurisdiction {code}")
         return found
 
