@@ -19,7 +19,9 @@ GROUPS = ("server", "worker", "database", "load generator", "other")
 def _group(command: str, own_pid: int, pid: int) -> str:
     if pid == own_pid:
         return "load generator"
-    if command.startswith("postgres"):
+    # A backend names itself "postgres: ..."; the postmaster keeps its path, and the CPU
+    # of the parallel workers and backends it has reaped is counted in its own.
+    if command.startswith("postgres") or command.split(" ", 1)[0].endswith("/postgres"):
         return "database"
     if "fireline" in command and " serve" in command:
         return "server"

@@ -12,6 +12,7 @@ from bench.benchmarks import _cpu
     ("command", "group"),
     [
         ("postgres: postgres fireline 127.0.0.1(5544) SELECT", "database"),
+        ("/usr/lib/postgresql/15/bin/postgres -D /var/lib/postgresql/15/main", "database"),
         ("/venv/bin/python -m fireline serve --port 8000 --workers 2", "server"),
         ("/venv/bin/python -c from multiprocessing.spawn import spawn_main", "server"),
         ("/venv/bin/python -m fireline worker", "worker"),
