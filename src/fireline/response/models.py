@@ -108,12 +108,15 @@ class ResponseTask(InJurisdiction, Versioned, Timestamped, Base):
         UniqueConstraint("response_id", "case_id", "playbook_id"),
         # A board's three parts, by light and in due order; what the board's filters and
         # the scope read ride along, so that counting a county's 250,000 open tasks
-        # reads the index alone (issue #17).
+        # reads the index alone (issue #17). The id completes the board's order: tasks
+        # opened together (a bulk day's 100,000 cases) share one due_at, and without it
+        # PostgreSQL sorted a county's whole board for the first 40.
         Index(
             "ix_response_tasks_open_owner",
             "status",
             "owner_id",
             "due_at",
+            "id",
             postgresql_include=BOARD_COLUMNS,
         ),
         Index(
@@ -121,6 +124,7 @@ class ResponseTask(InJurisdiction, Versioned, Timestamped, Base):
             "status",
             "parent_id",
             "due_at",
+            "id",
             postgresql_include=BOARD_COLUMNS,
         ),
         Index(
@@ -128,6 +132,7 @@ class ResponseTask(InJurisdiction, Versioned, Timestamped, Base):
             "status",
             "grandparent_id",
             "due_at",
+            "id",
             postgresql_include=BOARD_COLUMNS,
         ),
         # Lights and steps of every open task read from the index alone (lights.all_lights).
