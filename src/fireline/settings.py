@@ -75,8 +75,7 @@ class Settings(BaseSettings):
         default=None, description="A folder of YAML profiles that override the shipped ones."
     )
     # A page has 300 ms (issue #17): a figure that alone takes 0.2 s leaves no room for
-    # the rest of the page when many users ask (a county's league table at a wave's
-    # scale, 0.23 s, was made live 198 times in 90 s under 200 users).
+    # the rest of the page when many users ask at once.
     snapshot_after_s: float = Field(
         default=0.2,
         ge=0,

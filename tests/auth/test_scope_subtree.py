@@ -6,8 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
-import sqlalchemy
-from sqlalchemy import select
+from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
 from fireline.auth import scope
@@ -61,21 +60,19 @@ def test_a_place_found_by_code_is_asked_for_once_and_stays_in_scope(session: Ses
     city = actor_for(make_user(session, "c1-epi", "epidemiologist", "C1"))
     other = actor_for(make_user(session, "c2-epi", "epidemiologist", "C2"))
     statements: list[str] = []
-    listen = sqlalchemy.event.listen
-    remove = sqlalchemy.event.remove
     engine = session.get_bind()
 
     def count(*args: object) -> None:
         statements.append(str(args[2]))
 
     first = city.jurisdiction(session, "C1A")
-    listen(engine, "before_cursor_execute", count)
+    event.listen(engine, "before_cursor_execute", count)
     try:
         again = city.jurisdiction(session, "C1A")
         with pytest.raises(NotFound):
             other.jurisdiction(session, "C1A")
     finally:
-        remove(engine, "before_cursor_execute", count)
+        event.remove(engine, "before_cursor_execute", count)
     assert again is first
     assert statements == []
     with pytest.raises(NotFound):

@@ -180,7 +180,7 @@ class ResponseTask(InJurisdiction, Versioned, Timestamped, Base):
     # The owner and its parent and grandparent are read from the jurisdiction tree in the
     # statement that writes the task (tasks._owners) and carry no foreign keys of their
     # own: jurisdictions are never deleted, and PostgreSQL checks each key of each row
-    # with a lookup of its own; the three took a fifth of writing a bulk day's 800,000
+    # with a lookup of its own; the three took a quarter of writing a bulk day's 800,000
     # tasks (docs/benchmarks.md, "Bulk day"). ``jurisdiction_id`` keeps its key.
     owner_id: Mapped[int] = mapped_column(Integer, nullable=False)
     parent_id: Mapped[int | None] = mapped_column(Integer)
