@@ -135,6 +135,17 @@ class ResponseTask(InJurisdiction, Versioned, Timestamped, Base):
             "id",
             postgresql_include=BOARD_COLUMNS,
         ),
+        # A county's yellow tasks (yellow_at <= now < due_at) by yellow_at: read in due
+        # order, a board with no yellow task passed every green one to count none (1.14 M
+        # index entries for a wave county, issue #17); the planner takes the narrower.
+        Index(
+            "ix_response_tasks_open_owner_yellow",
+            "owner_id",
+            "yellow_at",
+            postgresql_include=["due_at", "jurisdiction_id"],
+            postgresql_where=text("status = 'open'"),
+            sqlite_where=text("status = 'open'"),
+        ),
         # Lights and steps of every open task read from the index alone (lights.all_lights).
         Index(
             "ix_response_tasks_open_lights",
