@@ -74,10 +74,11 @@ class Settings(BaseSettings):
     disease_dir: Path | None = Field(
         default=None, description="A folder of YAML profiles that override the shipped ones."
     )
-    # A page has 300 ms (issue #17): a figure that alone takes 0.2 s leaves no room for
-    # the rest of the page when many users ask at once.
+    # A page has 300 ms (issue #17): a figure that alone takes a third of it leaves no
+    # room for the rest when many users ask at once (a wave county's league table, 0.15 s
+    # alone, was made live 308 times in 90 s under 200 users).
     snapshot_after_s: float = Field(
-        default=0.2,
+        default=0.1,
         ge=0,
         description="A dashboard figure (a league table, a campaign's counts) that takes "
         "this many seconds or more to compute is remembered, shown with its time and "
