@@ -115,9 +115,7 @@ class Actor:
 
 def subtree_of(session: Session, path: str) -> tuple[tuple[int, str], ...]:
     """The (id, path) of the jurisdiction at ``path`` and of every one below it."""
-    found = select(Jurisdiction.id, Jurisdiction.path).where(
-        Jurisdiction.path >= path, Jurisdiction.path < path + "~"
-    )
+    found = subtree_ids(path).add_columns(Jurisdiction.path)
     return tuple((int(i), str(p)) for i, p in session.execute(found).tuples())
 
 

@@ -151,8 +151,8 @@ def analyze(session: Session, *tables: str) -> None:
     with no table named, of the whole database (after a load: "Run ANALYZE Afterwards",
     PostgreSQL 15 manual, 14.4 "Populating a Database")."""
     if session.get_bind().dialect.name == "postgresql":
-        for name in tables or ("",):
-            session.execute(text(f"ANALYZE {name}".rstrip()))
+        for statement in [f"ANALYZE {name}" for name in tables] or ["ANALYZE"]:
+            session.execute(text(statement))
 
 
 @contextmanager

@@ -12,14 +12,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, text, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from fireline.auth import audit
 from fireline.auth.models import User
 from fireline.auth.scope import Actor
 from fireline.context import Context
-from fireline.db.sqlfn import write
+from fireline.db.sqlfn import analyze, write
 from fireline.diseases.schemas import DiseaseProfile
 from fireline.errors import Conflict, Problem
 from fireline.response.evidence import complete_by_evidence
@@ -84,11 +84,10 @@ def sweep_in_steps(
     checked only for the cases changed since its last checks (evidence_watch.py)."""
     with step() as session:
         opened = open_due_responses(session, now, profiles=profiles, settings=settings)
-        if opened.tasks > BIG_BATCH and session.get_bind().dialect.name == "postgresql":
+        if opened.tasks > BIG_BATCH:
             # A bulk load opens thousands of responses at once; fresh statistics keep the
             # evidence and escalation queries on index plans (autovacuum would come later).
-            for table in ("responses", "response_cases", "response_tasks"):
-                session.execute(text(f"ANALYZE {table}"))
+            analyze(session, "responses", "response_cases", "response_tasks")
     with step() as session:
         completed, checked = _complete(session, now, watch)
     if watch is not None and checked is not None:
